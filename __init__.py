@@ -1,0 +1,3 @@
+"""Reverie: a private memory companion for the desktop."""
+
+__version__ = "0.1.0"

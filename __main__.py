@@ -1,0 +1,3 @@
+from reverie.app.cli import main
+
+raise SystemExit(main())

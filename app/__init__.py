@@ -1,0 +1,1 @@
+"""Entry points (the window and the command line) and the composition root."""

@@ -1,0 +1,34 @@
+"""What the window works with: the open vault and the lanes that own it and the models."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from reverie.app.ui.lanes import Lane
+from reverie.core.paths import VaultPaths
+from reverie.core.vault import Vault
+
+
+class Session(QObject):
+    """Owns the database lane (the only thread that touches the vault) and the model lane."""
+
+    vault_ready = Signal(object)  # Vault
+    data_changed = Signal(str)  # "notes", "conversations", "memories", ...
+
+    def __init__(self, paths: VaultPaths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.db = Lane("db", self)
+        self.model = Lane("model", self)
+        self.vault: Vault | None = None
+
+    def set_vault(self, vault: Vault) -> None:
+        self.vault = vault
+        self.vault_ready.emit(vault)
+
+    def close(self) -> None:
+        """Stop the lanes (the running task finishes as a whole), then close the vault."""
+        self.model.shutdown(wait=True)
+        self.db.shutdown(wait=True)
+        if self.vault is not None:
+            self.vault.close()

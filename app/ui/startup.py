@@ -1,0 +1,86 @@
+"""Startup: first-run welcome or unlock, then the vault opens on the database lane."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QDialog
+
+from reverie.app import context
+from reverie.app.ui.main_window import MainWindow
+from reverie.app.ui.welcome import UnlockDialog, WelcomeDialog
+from reverie.core import keys
+from reverie.core.errors import VaultLockedError, WrongKeyError
+from reverie.core.keys import KeyMode
+from reverie.core.vault import Vault
+from reverie.models.defaults import default_embedder_location, default_gguf_location
+
+ENCRYPTION_TEXT = {
+    KeyMode.KEYRING: "Encrypted; the key is kept in the system keyring.",
+    KeyMode.PASSPHRASE: "Encrypted with your passphrase.",
+    KeyMode.NONE: "Not encrypted (your choice).",
+}
+
+
+class Startup(QObject):
+    """Drives the first minutes of a session: create or unlock, open, then show the vault."""
+
+    def __init__(self, window: MainWindow, *, interactive: bool = True) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.paths = self.session.paths
+        self.interactive = interactive
+
+    def start(self) -> None:
+        QTimer.singleShot(0, self._begin)
+
+    def _begin(self) -> None:
+        if not self.paths.exists():
+            dlg = WelcomeDialog(str(self.paths.folder), keys.keyring_available(), self.window)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                self.window.home.show_error("No vault was created. Restart Reverie to set one up.")
+                return
+            self.session.db.submit(context.create_vault, self.paths, dlg.choice(),
+                                   on_done=self._opened, on_error=self._failed)
+            return
+        self._open(None)
+
+    def _open(self, passphrase: str | None) -> None:
+        self.session.db.submit(context.open_vault, self.paths, passphrase,
+                               on_done=self._opened, on_error=self._open_failed)
+
+    def _open_failed(self, message: str) -> None:
+        locked = "passphrase" in message.lower()
+        if locked and self.interactive:
+            dlg = UnlockDialog(str(self.paths.folder), self.window)
+            if "wrong" in message.lower() or "could not be unlocked" in message.lower():
+                dlg.message.setText(message)
+            if dlg.exec() == QDialog.DialogCode.Accepted and dlg.passphrase():
+                self._open(dlg.passphrase())
+                return
+            self.window.home.show_error("The vault stays locked. Restart Reverie to unlock it.")
+            return
+        self._failed(message)
+
+    def _failed(self, message: str) -> None:
+        self.window.home.show_error(message)
+        self.window.show_message(message)
+
+    def _opened(self, vault: Vault) -> None:
+        self.session.set_vault(vault)
+
+        def summary() -> tuple[dict[str, int], str]:
+            emb, gguf = default_embedder_location(), default_gguf_location()
+            models = " · ".join(
+                f"{m.name}: {'ready' if m.found else 'missing (' + (m.problem or '') + ')'}" for m in (emb, gguf)
+            )
+            return vault.counts(), models
+
+        def show(result: tuple[dict[str, int], str]) -> None:
+            counts, models = result
+            self.window.home.show_summary(counts, str(self.paths.folder), ENCRYPTION_TEXT[vault.key_mode], models)
+
+        self.session.db.submit(summary, on_done=show)
+
+
+__all__ = ["Startup", "VaultLockedError", "WrongKeyError"]

@@ -1,0 +1,122 @@
+"""First run (what is stored where, the encryption choice) and unlocking a passphrase vault."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reverie.app.context import VaultChoice
+from reverie.core.keys import KeyMode
+
+
+class WelcomeDialog(QDialog):
+    """Explains what Reverie stores and where, and asks how to protect the vault."""
+
+    def __init__(self, vault_folder: str, keyring_ok: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Reverie")
+        self.setMinimumWidth(560)
+        lay = QVBoxLayout(self)
+        title = QLabel("<h2>Welcome to Reverie</h2>")
+        intro = QLabel(
+            "Reverie remembers what you tell it and what you write, so you can find it again and "
+            "ask about it later. Everything stays on this computer, in one vault:"
+            f"<p><code>{vault_folder}</code></p>"
+            "Nothing is sent anywhere. The default models are installed and ready."
+        )
+        intro.setWordWrap(True)
+        lay.addWidget(title)
+        lay.addWidget(intro)
+        lay.addWidget(QLabel("<b>How should the vault be protected?</b>"))
+        self._group = QButtonGroup(self)
+        self.keyring = QRadioButton("Encrypt it, and keep the key in the system keyring (recommended)")
+        self.passphrase = QRadioButton("Encrypt it with a passphrase I type when Reverie starts")
+        self.plain = QRadioButton("Do not encrypt it (anyone with access to your files can read it)")
+        for b in (self.keyring, self.passphrase, self.plain):
+            self._group.addButton(b)
+            lay.addWidget(b)
+        if not keyring_ok:
+            self.keyring.setEnabled(False)
+            self.keyring.setText(self.keyring.text().replace(" (recommended)", "") +
+                                 " - no keyring is available on this system")
+            self.passphrase.setChecked(True)
+        else:
+            self.keyring.setChecked(True)
+        form = QFormLayout()
+        self.pass1 = QLineEdit()
+        self.pass1.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pass1.setPlaceholderText("at least 8 characters")
+        self.pass2 = QLineEdit()
+        self.pass2.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Passphrase:", self.pass1)
+        form.addRow("Again:", self.pass2)
+        self._form = QWidget()
+        self._form.setLayout(form)
+        lay.addWidget(self._form)
+        self.message = QLabel("")
+        self.message.setObjectName("errorText")
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create my vault")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self._group.buttonToggled.connect(lambda *_: self._sync())
+        self._sync()
+
+    def _sync(self) -> None:
+        self._form.setVisible(self.passphrase.isChecked())
+        self.message.setText("")
+
+    def _accept(self) -> None:
+        if self.passphrase.isChecked():
+            if len(self.pass1.text()) < 8:
+                self.message.setText("The passphrase is too short; use at least 8 characters.")
+                return
+            if self.pass1.text() != self.pass2.text():
+                self.message.setText("The two passphrases differ; type them again.")
+                return
+        self.accept()
+
+    def choice(self) -> VaultChoice:
+        if self.keyring.isChecked():
+            return VaultChoice(KeyMode.KEYRING)
+        if self.passphrase.isChecked():
+            return VaultChoice(KeyMode.PASSPHRASE, self.pass1.text())
+        return VaultChoice(KeyMode.NONE)
+
+
+class UnlockDialog(QDialog):
+    def __init__(self, vault_folder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Unlock Reverie")
+        lay = QVBoxLayout(self)
+        label = QLabel(f"Your vault in <code>{vault_folder}</code> is protected by a passphrase.")
+        label.setWordWrap(True)
+        lay.addWidget(label)
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setPlaceholderText("Passphrase")
+        lay.addWidget(self.edit)
+        self.message = QLabel("")
+        self.message.setObjectName("errorText")
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def passphrase(self) -> str:
+        return self.edit.text()

@@ -1,0 +1,183 @@
+"""Notes: create, read, update, delete. Every change is logged and re-indexed in the same
+transaction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from reverie.core import history, ingest
+from reverie.core.errors import InputError, NotFoundError
+from reverie.core.records import MAX_TEXT_BYTES, NOTE_COLS, Note
+from reverie.core.textutil import clean_text, human_size
+from reverie.core.vault import Vault
+
+MAX_TITLE_CHARS = 500
+MAX_TAGS = 64
+
+
+def _check_size(text: str, what: str) -> None:
+    size = len(text.encode("utf-8", "replace"))
+    if size > MAX_TEXT_BYTES:
+        raise InputError(
+            f"This {what} is {human_size(size)}; Reverie keeps {what}s up to "
+            f"{human_size(MAX_TEXT_BYTES)}, so split it into several. Nothing was saved."
+        )
+
+
+def _clean_tags(tags: object) -> tuple[str, ...]:
+    if tags is None:
+        return ()
+    if isinstance(tags, str):
+        tags = [t for t in tags.replace(",", " ").split()]
+    out: list[str] = []
+    for t in tags:  # type: ignore[union-attr]
+        t = clean_text(str(t)).strip().lstrip("#")
+        if t and t not in out:
+            out.append(t[:64])
+    if len(out) > MAX_TAGS:
+        raise InputError(f"A note can have at most {MAX_TAGS} tags; this one has {len(out)}.")
+    return tuple(out)
+
+
+def _derive_title(body: str) -> str:
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:80]
+    return "Untitled"
+
+
+def create_note(
+    vault: Vault,
+    body: str,
+    title: str | None = None,
+    tags: object = None,
+    *,
+    happened_at: float | None = None,
+    created_at: float | None = None,
+    origin: str | None = None,
+    note_id: str | None = None,
+    trust: str = "user",
+    actor: str = "user",
+) -> Note:
+    body = clean_text(body)
+    _check_size(body, "note")
+    title = clean_text(title).strip()[:MAX_TITLE_CHARS] if title else _derive_title(body)
+    tag_tuple = _clean_tags(tags)
+    now = vault.now()
+    created = created_at if created_at is not None else now
+    happened = happened_at if happened_at is not None else created
+    nid = note_id or uuid.uuid4().hex
+    with vault.tx() as conn:
+        conn.execute(
+            f"INSERT INTO notes({NOTE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)",  # noqa: S608
+            (nid, title, body, json.dumps(list(tag_tuple), ensure_ascii=False), created, now,
+             happened, origin, "{}"),
+        )
+        ingest.index_note(conn, now, nid, title, body, happened, trust=trust, actor=actor)
+        history.log(conn, now, "note", nid, "create", actor=actor,
+                    after={"title": title, "chars": len(body), "tags": list(tag_tuple)})
+    return Note(nid, title, body, tag_tuple, created, now, happened, origin)
+
+
+def get_note(vault: Vault, note_id: str) -> Note:
+    with vault.read() as conn:
+        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()  # noqa: S608
+    if row is None:
+        raise NotFoundError("That note no longer exists (it may have been deleted).")
+    return Note.from_row(row)
+
+
+def find_note(vault: Vault, note_id: str) -> Note | None:
+    try:
+        return get_note(vault, note_id)
+    except NotFoundError:
+        return None
+
+
+def list_notes(
+    vault: Vault, text_filter: str = "", tag: str | None = None, limit: int = 1000, offset: int = 0
+) -> list[Note]:
+    sql = f"SELECT {NOTE_COLS} FROM notes"  # noqa: S608
+    where: list[str] = []
+    params: list[object] = []
+    if text_filter:
+        where.append("(instr(lower(title), lower(?)) > 0 OR instr(lower(body), lower(?)) > 0)")
+        params += [text_filter, text_filter]
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM json_each(notes.tags) WHERE value = ?)")
+        params.append(tag)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY updated_at DESC, id LIMIT ? OFFSET ?"
+    params += [limit, offset]
+    with vault.read() as conn:
+        return [Note.from_row(r) for r in conn.execute(sql, params).fetchall()]
+
+
+def update_note(
+    vault: Vault,
+    note_id: str,
+    *,
+    body: str | None = None,
+    title: str | None = None,
+    tags: object = None,
+    actor: str = "user",
+) -> tuple[Note, ingest.ReindexResult]:
+    """Change a note; only passages whose text changed are re-indexed."""
+    if body is not None:
+        body = clean_text(body)
+        _check_size(body, "note")
+    if title is not None:
+        title = clean_text(title).strip()[:MAX_TITLE_CHARS] or "Untitled"
+    tag_tuple = _clean_tags(tags) if tags is not None else None
+    now = vault.now()
+    with vault.tx() as conn:
+        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()  # noqa: S608
+        if row is None:
+            raise NotFoundError("That note no longer exists (it may have been deleted).")
+        old = Note.from_row(row)
+        new_title = old.title if title is None else title
+        new_body = old.body if body is None else body
+        new_tags = old.tags if tag_tuple is None else tag_tuple
+        if (new_title, new_body, new_tags) == (old.title, old.body, old.tags):
+            return old, ingest.ReindexResult(kept=0, added=0, removed=0)
+        conn.execute(
+            "UPDATE notes SET title = ?, body = ?, tags = ?, updated_at = ? WHERE id = ?",
+            (new_title, new_body, json.dumps(list(new_tags), ensure_ascii=False), now, note_id),
+        )
+        result = ingest.index_note(conn, now, note_id, new_title, new_body, old.happened_at, actor=actor)
+        history.log(
+            conn, now, "note", note_id, "update", actor=actor,
+            before={"title": old.title, "chars": len(old.body), "tags": list(old.tags)},
+            after={"title": new_title, "chars": len(new_body), "tags": list(new_tags),
+                   "passages_added": result.added, "passages_removed": result.removed},
+        )
+    return Note(note_id, new_title, new_body, new_tags, old.created_at, now, old.happened_at,
+                old.origin, old.meta), result
+
+
+def delete_note(vault: Vault, note_id: str, *, actor: str = "user") -> Note:
+    """Delete a note and its passages; returns the deleted note (to offer undo)."""
+    now = vault.now()
+    with vault.tx() as conn:
+        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()  # noqa: S608
+        if row is None:
+            raise NotFoundError("That note no longer exists (it may have been deleted).")
+        note = Note.from_row(row)
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM memories WHERE source_kind = 'note' AND source_id = ?", (note_id,)
+        ).fetchall()]
+        ingest.delete_memories(conn, ids, now, actor=actor, reason="note deleted")
+        conn.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+        history.log(conn, now, "note", note_id, "delete", actor=actor, before=note.as_dict())
+    return note
+
+
+def restore_note(vault: Vault, note: Note) -> Note:
+    """Undo a delete: put the note back with its id, title, body, tags and dates."""
+    return create_note(
+        vault, note.body, note.title, note.tags, happened_at=note.happened_at,
+        created_at=note.created_at, origin=note.origin, note_id=note.id,
+    )

@@ -1,0 +1,96 @@
+"""Typed settings with a schema version, kept in the vault's ``settings`` table."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from reverie.core.errors import InputError
+from reverie.core.vault import Vault
+
+SETTINGS_VERSION = 1
+_KEY = "app"
+
+
+@dataclass
+class Settings:
+    version: int = SETTINGS_VERSION
+    # chat model: "default" (the bundled SmolLM2 GGUF), "gguf" (chat_model_path), "server"
+    chat_model_kind: str = "default"
+    chat_model_path: str = ""
+    server_url: str = ""
+    server_model: str = ""
+    model_folders: list[str] = field(default_factory=list)
+    context_size: int = 4096
+    threads: int = 0  # 0: let the model adapter choose
+    # nightly consolidation
+    consolidation_time: str = "03:00"
+    consolidation_enabled: bool = True
+    idle_minutes: int = 10
+    # decay
+    base_strength_days: float = 7.0
+    recall_growth: float = 1.8
+    archive_threshold: float = 0.05
+    archive_max_importance: float = 0.5
+    # look
+    theme: str = "system"  # "system" | "light" | "dark"
+
+    def validate(self) -> Settings:
+        h, _, m = self.consolidation_time.partition(":")
+        if not (h.isdigit() and m.isdigit() and 0 <= int(h) < 24 and 0 <= int(m) < 60):
+            raise InputError("The consolidation time must look like 03:00 (hours:minutes, 24-hour clock).")
+        if self.chat_model_kind not in ("default", "gguf", "server"):
+            raise InputError("The chat model must be the default, a GGUF file, or a server.")
+        if not 0 < self.archive_threshold < 1:
+            raise InputError("The archive threshold must be between 0 and 1 (for example 0.05).")
+        if self.base_strength_days <= 0:
+            raise InputError("The base strength must be a positive number of days.")
+        if self.recall_growth < 1:
+            raise InputError("Recall growth must be at least 1 (a recall never weakens a memory).")
+        if self.theme not in ("system", "light", "dark"):
+            raise InputError("The theme must be system, light or dark.")
+        if not 512 <= self.context_size <= 262144:
+            raise InputError("The context size must be between 512 and 262144 tokens.")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        names = {f.name for f in dataclasses.fields(cls)}
+        known = {k: v for k, v in data.items() if k in names}
+        known["version"] = SETTINGS_VERSION
+        try:
+            return cls(**known)
+        except TypeError:
+            return cls()
+
+
+def load_settings(vault: Vault) -> Settings:
+    with vault.read() as conn:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (_KEY,)).fetchone()
+    if row is None:
+        return Settings()
+    try:
+        return Settings.from_dict(json.loads(row[0]))
+    except (ValueError, TypeError):
+        return Settings()
+
+
+def save_settings(vault: Vault, settings: Settings) -> Settings:
+    settings.validate()
+    from reverie.core import history
+
+    with vault.tx() as conn:
+        old = conn.execute("SELECT value FROM settings WHERE key = ?", (_KEY,)).fetchone()
+        value = json.dumps(settings.to_dict())
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (_KEY, value),
+        )
+        history.log(conn, vault.now(), "settings", _KEY, "update",
+                    before=json.loads(old[0]) if old else None, after=settings.to_dict())
+    return settings

@@ -1,0 +1,1 @@
+"""Icons, themes (qss) and prompt templates."""
