@@ -57,13 +57,14 @@ def all_migrations() -> list[Migration]:
         found.append(Migration(int(m.group(1)), m.group(2), module))
     found.sort(key=lambda mig: mig.version)
     versions = [mig.version for mig in found]
-    if versions != list(range(1, len(versions) + 1)):
-        raise RuntimeError(f"migrations are not numbered 1..n: {versions}")
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        raise RuntimeError(f"migrations must be numbered uniquely from 1: {versions}")
     return found
 
 
 def latest_version() -> int:
-    return len(all_migrations())
+    found = all_migrations()
+    return found[-1].version if found else 0
 
 
 def current_version(conn: Any) -> int:

@@ -46,6 +46,9 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}
         self.home = HomePage()
         self.add_page(Page("home", "Home", self.home))
+        from reverie.app.ui.pages import install_pages
+
+        install_pages(self, session)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
         self.status_label = QLabel("")
