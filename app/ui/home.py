@@ -25,7 +25,10 @@ class HomePage(QWidget):
         self.details.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for w in (self.headline, self.body, self.details):
-            lay.addWidget(w)
+            w.setMaximumWidth(640)
+            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            lay.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.setSpacing(14)
         lay.addStretch(2)
 
     def show_error(self, message: str) -> None:
