@@ -18,6 +18,13 @@ def run_gui(home: str | None = None, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Reverie")
     app.setOrganizationName("Reverie")
+    app.setDesktopFileName("reverie")
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon
+
+    icon_path = resources.files("reverie.resources").joinpath("icons", "reverie.svg")
+    app.setWindowIcon(QIcon(str(icon_path)))
     apply_theme(app)
     session = Session(context.resolve_paths(home))
     window = MainWindow(session)
