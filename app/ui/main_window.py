@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.home import HomePage
 from reverie.app.ui.session import Session
+from reverie.app.ui.tasks import TaskBar, TaskTracker
 
 
 @dataclass
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self.pages: dict[str, Page] = {}
+        self.tasks = TaskTracker(self)  # background work, shown in the status bar
         self.home = HomePage()
         self.add_page(Page("home", "Home", self.home))
         from reverie.app.ui.pages import install_pages
@@ -53,6 +55,9 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.status_label = QLabel("")
         self.statusBar().addWidget(self.status_label, 1)
+        self.task_bar = TaskBar(self.tasks)
+        self.statusBar().addPermanentWidget(self.task_bar)
+        self.tasks.finished.connect(lambda name, msg: self.show_message(msg or f"{name}: done."))
         session.db.error.connect(self.show_message)
         session.model.error.connect(self.show_message)
         self._restore_geometry()

@@ -12,3 +12,7 @@ if TYPE_CHECKING:
 
 def install_pages(window: MainWindow, session: Session) -> None:
     """Add the feature pages after Home."""
+    from reverie.app.ui.main_window import Page
+    from reverie.app.ui.memories import MemoriesPage
+
+    window.add_page(Page("memories", "Memories", MemoriesPage(session)))

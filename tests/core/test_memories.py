@@ -155,3 +155,16 @@ def test_insights_curves_fall_and_pins_hold(vault, clock):
     assert insights.retention_curves([], clock.now()) == {}
     clock.advance(days=30)
     assert insights.retention_histogram(states, clock.now(), bins=4) == [1, 0, 0, 1]
+
+
+def test_source_title_names_the_note_or_conversation(vault):
+    n = notes.create_note(vault, "body text", title="Garden")
+    c = conversations.create_conversation(vault, "Plans")
+    conversations.add_message(vault, c.id, "user", "let's plan")
+    fid = _fact(vault, "a fact")
+    by_kind = {m.kind: m for m in memories.list_memories(vault)}
+    assert memories.source_title(vault, by_kind["note"]) == "Note “Garden”"
+    assert memories.source_title(vault, by_kind["chat"]) == "Conversation “Plans” (you)"
+    assert memories.source_title(vault, memories.get_memory(vault, fid)) == "Nightly consolidation"
+    notes.delete_note(vault, n.id)
+    assert memories.source_title(vault, by_kind["note"]) == "A note that was deleted"
