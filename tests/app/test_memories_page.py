@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from ui_fixtures import add_fact, settle, ui_session  # noqa: F401
+import ui_fixtures
+from ui_fixtures import add_fact, settle
 
 from reverie.app.ui.memories import MemoriesPage
 from reverie.app.ui.memories.model import IdRole
 from reverie.core import conversations, memories, notes, profile
 from reverie.core.retention import DAY
+
+ui_session = ui_fixtures.ui_session
 
 
 def _page(qtbot, session):
