@@ -36,13 +36,15 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(180)
+        self.nav.setMinimumWidth(150)
+        self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([180, 920])
         self.setCentralWidget(self.splitter)
         self.pages: dict[str, Page] = {}
         self.tasks = TaskTracker(self)  # background work, shown in the status bar

@@ -56,12 +56,12 @@ def test_browse_filter_pin_edit_archive_restore_delete(qtbot, ui_session, vault,
     m = _select(qtbot, b, "The spare key is under the blue pot.")
     assert b.detail.source.text().startswith("Note “Keys”")
     assert b.detail.retention.value() < 100  # a week has passed
-    assert "Remembered" not in b.detail.history.item(0).text() or b.detail.history.count() >= 1
+    assert b.detail.history.item(0).text().endswith("Remembered, from note “Keys”")
 
     b.detail.pin.click()
     qtbot.waitUntil(lambda: b.detail.memory.pinned and b.detail.pin.text() == "Unpin")
     assert b.detail.retention.value() == 100 and "Pinned" in b.detail.history.item(0).text()
-    assert b.proxy.index(0, 0).data().startswith("📌")
+    assert b.proxy.index(0, 0).data().startswith("★")
 
     b.detail.text.setPlainText("The spare key is under the green pot.")
     assert b.detail.save.isEnabled()
@@ -106,16 +106,17 @@ def test_day_by_day_timeline(qtbot, ui_session, vault, clock):
     b = page.browse
     b.days_button.click()
     settle(qtbot, ui_session)
-    qtbot.waitUntil(lambda: b.days_model.rowCount() == 60)
+    qtbot.waitUntil(lambda: b.days_model.rowCount() == 2)  # only days with memories
     assert b.days.isVisible()
-    assert "1 note" in b.days_model.index(0, 0).data() and "nothing remembered" in b.days_model.index(1, 0).data()
+    assert b.days_model.index(0, 0).data().endswith("1 note")
     assert b.model.rowCount() == 1  # today is selected
-    b.days.setCurrentIndex(b.days_model.index(3, 0))
-    qtbot.waitUntil(lambda: b.model.rowCount() == 2)
-    assert "2 note passages" in b.days_model.index(3, 0).data()
     b.days.setCurrentIndex(b.days_model.index(1, 0))
+    qtbot.waitUntil(lambda: b.model.rowCount() == 2)
+    assert b.days_model.index(1, 0).data().endswith("2 notes")
+    b.kind.setCurrentIndex(3)  # Facts: none in the last 60 days
     qtbot.waitUntil(lambda: b.center.currentWidget() is b.empty)
-    assert "Nothing of this kind" in b.empty.text()
+    assert "Nothing of this kind was remembered in the last 60 days" in b.empty.text()
+    assert b.days_model.rowCount() == 0 and b.detail.memory is None
 
 
 def test_about_me_profile_and_facts_are_editable(qtbot, ui_session, vault):

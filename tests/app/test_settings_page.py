@@ -137,4 +137,4 @@ def test_last_runs_are_listed(qtbot, ui_session, vault, clock):
         conn.execute("INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
                      "VALUES ('consolidation', ?, ?, 'ok', '{\"facts\": 2}')", (clock.now() - 60, clock.now()))
     page = _page(qtbot, ui_session)
-    assert "Consolidation finished in 60 s (2 facts)" in page.data.runs.text()
+    assert "Consolidation finished in 60 s (facts: 2)" in page.data.runs.text()

@@ -51,6 +51,16 @@ def load_insights(vault: Vault) -> InsightsData:
                         sum(1 for s in states if s.pinned))
 
 
+def _count_axis(peak: float) -> QValueAxis:
+    """A 0..n axis with whole-number ticks, a little above ``peak``."""
+    step = max(1, -(-int(peak * 1.1 + 0.999) // 4))
+    axis = QValueAxis()
+    axis.setRange(0, 4 * step)
+    axis.setTickCount(5)
+    axis.setLabelFormat("%d")
+    return axis
+
+
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
@@ -89,6 +99,8 @@ class InsightsPage(QWidget):
         self.activity_view = QChartView()
         for v in (self.fade_view, self.held_view, self.activity_view):
             v.setRenderHint(QPainter.RenderHint.Antialiasing)
+            v.setFrameShape(QChartView.Shape.NoFrame)
+            v.setBackgroundBrush(Qt.GlobalColor.transparent)
             v.setMinimumHeight(240)
         grid.addWidget(self.fade_view, 0, 0)
         grid.addWidget(self.held_view, 0, 1)
@@ -100,7 +112,10 @@ class InsightsPage(QWidget):
         lay.addWidget(self.stack, 1)
         session.vault_ready.connect(lambda _: self.reload())
         session.data_changed.connect(self._data_changed)
-        theme_signals().changed.connect(lambda _: self._draw())
+        theme_signals().changed.connect(self._theme_changed)  # a method: disconnected when the page goes
+
+    def _theme_changed(self, _name: str) -> None:
+        self._draw()
 
     def _data_changed(self, what: str) -> None:
         if what in ("memories", "notes", "conversations", "import", "settings"):
@@ -193,11 +208,8 @@ class InsightsPage(QWidget):
         chart.addSeries(series)
         cats = QBarCategoryAxis()
         cats.append([f"{10 * i}" for i in range(10)])
-        cats.setTitleText("retention, % (from … to +10)")
-        y = QValueAxis()
-        y.setLabelFormat("%d")
-        y.setRange(0, max(d.histogram) * 1.15 or 1)
-        y.setTickCount(5)
+        cats.setTitleText("retention now, % (each bar spans 10 points)")
+        y = _count_axis(max(d.histogram))
         chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
@@ -227,11 +239,7 @@ class InsightsPage(QWidget):
         cats.append(labels)
         first, last = d.days[0][0], d.days[-1][0]
         cats.setTitleText(f"{fmt.day_title(first)} – {fmt.day_title(last)}")
-        y = QValueAxis()
-        y.setLabelFormat("%d")
-        peak = max((sum(c.values()) for _, c in d.days), default=0)
-        y.setRange(0, max(4, peak * 1.15))
-        y.setTickCount(5)
+        y = _count_axis(max((sum(c.values()) for _, c in d.days), default=0))
         chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)

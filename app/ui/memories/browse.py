@@ -73,7 +73,9 @@ class BrowsePane(QWidget):
         self.days_model = DayItemModel(self)
         self.days = QListView()
         self.days.setModel(self.days_model)
-        self.days.setMinimumWidth(170)
+        self.days.setMinimumWidth(150)
+        self.days.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.days.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.days.setVisible(False)
         self.model = MemoryItemModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -100,13 +102,14 @@ class BrowsePane(QWidget):
         self.center.addWidget(self.table)
         self.center.addWidget(self.empty)
         self.detail = MemoryDetail()
-        self.detail.setMinimumWidth(300)
+        self.detail.setMinimumWidth(280)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (self.days, self.center, self.detail):
             self.splitter.addWidget(w)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([170, 560, 320])
         remember_splitter(self.splitter, "memories")
         lay.addWidget(self.splitter, 1)
 
@@ -149,10 +152,17 @@ class BrowsePane(QWidget):
             self._load_memories()
 
     def _show_days(self, days: list[tuple[str, dict[str, int]]], keep: str | None) -> None:
+        days = [(d, c) for d, c in days if c]  # a timeline of days with something in them
         self.days_model.set_days(days)
-        row = next((i for i, (d, _) in enumerate(days) if d == keep), None)
-        if row is None:
-            row = next((i for i, (_, c) in enumerate(days) if c), 0)
+        if not days:
+            self._generation += 1
+            self.model.set_memories([], 0.0)
+            self.count.setText(f"nothing in the last {TIMELINE_DAYS} days")
+            self.empty.setText(f"Nothing of this kind was remembered in the last {TIMELINE_DAYS} days.")
+            self.center.setCurrentWidget(self.empty)
+            self.detail.show_memory(None)
+            return
+        row = next((i for i, (d, _) in enumerate(days) if d == keep), 0)
         self.days.setCurrentIndex(self.days_model.index(row, 0))
         self._load_memories()
 
@@ -179,6 +189,7 @@ class BrowsePane(QWidget):
         self.model.set_memories(found, now)
         shown = f"showing the newest {len(found)} of {total}" if total > len(found) else f"{total}"
         self.count.setText(f"{shown} memor{'y' if total == 1 else 'ies'}")
+        self.detail.setVisible(bool(found) or total > 0)
         if found:
             self.center.setCurrentWidget(self.table)
         else:
@@ -196,7 +207,7 @@ class BrowsePane(QWidget):
             return ("Reverie has no memories yet. Write a note or have a conversation, and what you say "
                     "becomes memories here; each night Reverie also distils facts and summaries.")
         if day:
-            return "Nothing of this kind was remembered on this day. Pick another day on the left."
+            return "Nothing of this kind was remembered on this day."
         if self.filters()["archived"] == "only":
             return ("No archived memories. Memories that fade below the archive threshold are archived "
                     "at night; you can restore them here.")

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QPlainTextEdit,
@@ -58,6 +58,7 @@ class MemoryDetail(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.body)
         self.scroll = scroll
         outer.addWidget(scroll)
@@ -69,7 +70,7 @@ class MemoryDetail(QWidget):
         lay.addWidget(self.title)
         self.text = QPlainTextEdit()
         self.text.setMinimumHeight(90)
-        self.text.setMaximumHeight(200)
+        self.text.setMaximumHeight(150)
         self.text.textChanged.connect(self._text_changed)
         lay.addWidget(self.text)
         form = QFormLayout()
@@ -92,15 +93,14 @@ class MemoryDetail(QWidget):
         form.addRow("Retention:", self.retention)
         form.addRow("Strength:", self.strength)
         lay.addLayout(form)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         self.save = QPushButton("Save text")
         self.pin = QPushButton("Pin")
         self.archive = QPushButton("Archive")
         self.delete = QPushButton("Delete…")
         self.delete.setObjectName("danger")
-        for b in (self.save, self.pin, self.archive, self.delete):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        for i, b in enumerate((self.save, self.pin, self.archive, self.delete)):
+            buttons.addWidget(b, i // 2, i % 2)
         lay.addLayout(buttons)
         self.save.clicked.connect(self._save)
         self.pin.clicked.connect(self._pin)
@@ -148,8 +148,8 @@ class MemoryDetail(QWidget):
         self.history.clear()
         for entry in history or []:
             self.history.addItem(history_line(entry))
-        if not history:
-            self.history.addItem("No changes recorded yet.")
+        if not any(e["action"] == "create" for e in history or []):
+            self.history.addItem(f"{fmt.when(memory.recorded_at)}: Remembered, from {source[:1].lower() + source[1:]}")
 
     def show_error(self, message: str) -> None:
         self.message.setText(message)

@@ -80,16 +80,16 @@ class MemoryItemModel(QAbstractTableModel):
             return m.id
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                mark = "📌 " if m.pinned else ""
+                mark = "★ " if m.pinned else ""
                 return mark + one_line(m.text)
             if col == 1:
                 return fmt.KIND_LABELS.get(m.kind, m.kind) + (" (archived)" if m.archived else "")
             if col == 2:
-                return fmt.short_date(m.happened_at)
+                return fmt.short_date(m.happened_at, self.now)
             if col == 3:
                 return fmt.percent(retention_now(m, self.now))
             if col == 4:
-                return fmt.days(m.strength)
+                return fmt.days(m.strength, short=True)
         if role == SortRole:
             return (m.text.casefold(), m.kind, m.happened_at, retention_now(m, self.now), m.strength)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
@@ -128,8 +128,7 @@ class DayItemModel(QAbstractListModel):
             total = sum(counts.values())
             if not total:
                 return f"{fmt.day_title(day)}\n   nothing remembered"
-            parts = [f"{n} {fmt.KIND_PLURALS.get(k, k) if n != 1 else fmt.KIND_LABELS.get(k, k).lower()}"
-                     for k, n in sorted(counts.items())]
+            parts = [fmt.count_kind(k, n) for k, n in sorted(counts.items())]
             return f"{fmt.day_title(day)}\n   " + ", ".join(parts)
         if role == Qt.ItemDataRole.ForegroundRole and not sum(counts.values()):
             from PySide6.QtGui import QColor

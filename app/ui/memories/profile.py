@@ -53,7 +53,7 @@ class FactItemModel(QAbstractListModel):
             return None
         f = self.facts[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("📌 " if f.pinned else "") + one_line(f.text, 300)
+            return ("★ " if f.pinned else "") + one_line(f.text, 300)
         if role == Qt.ItemDataRole.EditRole:
             return f.text
         if role == Qt.ItemDataRole.UserRole:
@@ -135,6 +135,7 @@ class ProfilePane(QWidget):
         bl.addLayout(frow)
         splitter.addWidget(bottom)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([260, 340])
         remember_splitter(splitter, "profile")
         lay.addWidget(splitter, 1)
         self.editor.textChanged.connect(

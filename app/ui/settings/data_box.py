@@ -32,7 +32,7 @@ STATUS_TEXT = {"ok": "finished", "failed": "failed", "cancelled": "was cancelled
 def run_line(run: JobRun) -> str:
     job = run.job.replace("_", " ").capitalize()
     took = f" in {run.duration:.0f} s" if run.duration is not None else ""
-    counts = ", ".join(f"{v} {k}" for k, v in run.counts.items()) if run.counts else ""
+    counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in run.counts.items()) if run.counts else ""
     tail = f": {run.error}" if run.error else (f" ({counts})" if counts else "")
     return f"{fmt.when(run.started_at)}  {job} {STATUS_TEXT.get(run.status, run.status)}{took}{tail}"
 

@@ -44,8 +44,15 @@ from reverie.models.defaults import default_embedder_location
 THEMES = [("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")]
 
 
+def _form(box: QGroupBox) -> QFormLayout:
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    return form
+
+
 def _spin(lo: float, hi: float, step: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
     box = QDoubleSpinBox()
+    box.setMinimumWidth(120)
     box.setRange(lo, hi)
     box.setSingleStep(step)
     box.setDecimals(decimals)
@@ -94,20 +101,22 @@ class SettingsPage(QWidget):
         lay.addWidget(emb)
 
         nightly = QGroupBox("Nightly consolidation")
-        nf = QFormLayout(nightly)
+        nf = _form(nightly)
         self.consolidate = QCheckBox("Summarise the day, extract facts and merge duplicates each night")
         self.time = QTimeEdit()
         self.time.setDisplayFormat("HH:mm")
         self.idle = QSpinBox()
         self.idle.setRange(0, 240)
         self.idle.setSuffix(" minutes")
+        self.idle.setMinimumWidth(120)
+        self.time.setMinimumWidth(120)
         nf.addRow(self.consolidate)
         nf.addRow("Run at:", self.time)
         nf.addRow("Only after the computer is idle for:", self.idle)
         lay.addWidget(nightly)
 
         decay = QGroupBox("Forgetting")
-        df = QFormLayout(decay)
+        df = _form(decay)
         intro = QLabel("Memories fade unless recalled (retention = e^(−days / strength)); faded ones are archived, "
                        "never deleted. Pinned memories never fade.")
         intro.setWordWrap(True)
@@ -124,7 +133,7 @@ class SettingsPage(QWidget):
         lay.addWidget(decay)
 
         look = QGroupBox("Look")
-        lf = QFormLayout(look)
+        lf = _form(look)
         self.theme = QComboBox()
         for label, _ in THEMES:
             self.theme.addItem(label)
