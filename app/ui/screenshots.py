@@ -175,6 +175,9 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
 
     # Dark theme.
     apply_theme(app, "dark")
+    mem.tabs.setCurrentIndex(0)
+    mem.browse.days_button.click()
+    pump(session)
     for key, name in (("memories", "16-dark-memories"), ("insights", "17-dark-insights"),
                       ("settings", "18-dark-settings")):
         page = window.show_page(key)

@@ -92,8 +92,9 @@ class BrowsePane(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 5):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col, width in ((1, 104), (2, 72), (3, 82), (4, 74)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
         self.empty = QLabel("")
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
@@ -109,7 +110,7 @@ class BrowsePane(QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([170, 560, 320])
+        self.splitter.setSizes([170, 640, 300])
         remember_splitter(self.splitter, "memories")
         lay.addWidget(self.splitter, 1)
 
@@ -139,6 +140,7 @@ class BrowsePane(QWidget):
         if self.session.vault is None:
             return
         self.days.setVisible(self.by_day)
+        self.table.setColumnHidden(2, self.by_day)  # the day list already says when
         if self.by_day:
             keep = self.days.currentIndex().data(DayRole)
             f = self.filters()

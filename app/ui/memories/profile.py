@@ -120,6 +120,7 @@ class ProfilePane(QWidget):
         self.facts.setModel(self.facts_model)
         self.facts.setWordWrap(True)
         self.facts.setAlternatingRowColors(True)
+        self.facts.setSpacing(2)
         bl.addWidget(self.facts, 1)
         self.no_facts = QLabel("No facts yet. Each night Reverie reads the day's notes and conversations and "
                                "writes down what it learns about you here.")
