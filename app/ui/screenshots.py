@@ -109,7 +109,6 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
     Startup(window, interactive=False)._opened(vault)
     pump(session, 0.8)
     save(window, "05-home")
-    steps: list[tuple[str, Callable[[], None]]] = []
     mem = window.pages["memories"].widget
 
     def select_first() -> None:
@@ -138,16 +137,17 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
         mem.browse.archived.setCurrentIndex(0)
         mem.tabs.setCurrentIndex(1)
 
-    steps = [("06-memories", select_first), ("07-memories-by-day", by_day), ("07b-select-day", pick_day_with_most),
-             ("08-memories-day-selected", select_again), ("09-memories-archived", archived),
-             ("09b-select", archived_select), ("10-about-me", about_me)]
+    steps: list[tuple[str | None, Callable[[], None]]] = [
+        (None, select_first), ("06-memories", lambda: None), (None, by_day), (None, pick_day_with_most),
+        (None, select_again), ("08-memories-by-day", lambda: None), (None, archived), (None, archived_select),
+        ("09-memories-archived", lambda: None), ("10-about-me", about_me)]
     window.show_page("memories")
     pump(session)
     for name, step in steps:
         step()
         pump(session)
         pump(session)
-        if "b-" not in name:
+        if name:
             save(window, name)
     window.show_page("insights")
     pump(session)
@@ -177,6 +177,9 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
     apply_theme(app, "dark")
     mem.tabs.setCurrentIndex(0)
     mem.browse.days_button.click()
+    pump(session)
+    pump(session)
+    mem.browse.table.selectRow(1)
     pump(session)
     for key, name in (("memories", "16-dark-memories"), ("insights", "17-dark-insights"),
                       ("settings", "18-dark-settings")):

@@ -101,3 +101,26 @@ def test_sample_vault_and_window_with_all_pages(qtbot, paths, clock):
     qtbot.waitUntil(lambda: window.task_bar.isHidden() and "Consolidating: done." in window.statusBar().currentMessage())
     window.close()
     assert vault.closed
+
+
+def test_splitter_positions_are_remembered(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QSplitter
+
+    from reverie.app.ui.state import remember_splitter
+
+    def make():
+        s = QSplitter(Qt.Orientation.Horizontal)
+        s.addWidget(QLabel("a"))
+        s.addWidget(QLabel("b"))
+        s.resize(400, 100)
+        qtbot.addWidget(s)
+        s.show()
+        remember_splitter(s, "test")
+        return s
+
+    first = make()
+    first.setSizes([300, 100])
+    first.splitterMoved.emit(300, 1)  # what a drag emits
+    second = make()
+    assert second.sizes()[0] > second.sizes()[1]

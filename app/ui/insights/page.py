@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from reverie.app.ui import fmt
@@ -113,6 +113,11 @@ class InsightsPage(QWidget):
         session.vault_ready.connect(lambda _: self.reload())
         session.data_changed.connect(self._data_changed)
         theme_signals().changed.connect(self._theme_changed)  # a method: disconnected when the page goes
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.reload()
 
     def _theme_changed(self, _name: str) -> None:
         self._draw()

@@ -92,7 +92,7 @@ class BrowsePane(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 104), (2, 72), (3, 82), (4, 74)):
+        for col, width in ((1, 112), (2, 86), (3, 84), (4, 76)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         self.empty = QLabel("")
@@ -190,7 +190,8 @@ class BrowsePane(QWidget):
         keep = self.detail.memory.id if self.detail.memory else None
         self.model.set_memories(found, now)
         shown = f"showing the newest {len(found)} of {total}" if total > len(found) else f"{total}"
-        self.count.setText(f"{shown} memor{'y' if total == 1 else 'ies'}")
+        italics = " (archived ones in italics)" if self.filters()["archived"] == "include" and total else ""
+        self.count.setText(f"{shown} memor{'y' if total == 1 else 'ies'}{italics}")
         self.detail.setVisible(bool(found) or total > 0)
         if found:
             self.center.setCurrentWidget(self.table)

@@ -26,7 +26,7 @@ def one_line(text: str, limit: int = 140) -> str:
 class MemoryItemModel(QAbstractTableModel):
     """Memories as rows: text, kind, when it happened, retention now, strength."""
 
-    HEADERS = ("Memory", "Kind", "Happened", "Retention", "Strength")
+    HEADERS = ("Memory", "Kind", "When", "Retention", "Strength")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -83,7 +83,7 @@ class MemoryItemModel(QAbstractTableModel):
                 mark = "★ " if m.pinned else ""
                 return mark + one_line(m.text)
             if col == 1:
-                return fmt.KIND_LABELS.get(m.kind, m.kind) + (" (archived)" if m.archived else "")
+                return fmt.KIND_LABELS.get(m.kind, m.kind)  # archived rows are in italics
             if col == 2:
                 return fmt.short_date(m.happened_at, self.now)
             if col == 3:
@@ -92,8 +92,11 @@ class MemoryItemModel(QAbstractTableModel):
                 return fmt.days(m.strength, short=True)
         if role == SortRole:
             return (m.text.casefold(), m.kind, m.happened_at, retention_now(m, self.now), m.strength)[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return (m.context + "\n" if m.context else "") + one_line(m.text, 600)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 0:
+                return (m.context + "\n" if m.context else "") + one_line(m.text, 600)
+            if m.archived:
+                return "Archived: found only when you ask for archived memories."
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and m.archived:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from reverie.app.ui.memories.browse import BrowsePane
@@ -20,3 +21,10 @@ class MemoriesPage(QWidget):
         self.tabs.addTab(self.browse, "Memories")
         self.tabs.addTab(self.about_me, "What Reverie knows about me")
         lay.addWidget(self.tabs)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        """Coming back to the page shows what changed elsewhere meanwhile (chat, notes, nightly runs)."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.browse.reload()
+            self.about_me.reload()
