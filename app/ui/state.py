@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QSplitter
 
 
@@ -16,3 +20,16 @@ def remember_splitter(splitter: QSplitter, key: str) -> None:
     if saved is not None:
         splitter.restoreState(saved)
     splitter.splitterMoved.connect(lambda *_: ui_settings().setValue(f"splitters/{key}", splitter.saveState()))
+
+
+def alive(widget: QObject, fn: Callable[..., Any] | None) -> Callable[..., None] | None:
+    """``fn``, called only while ``widget`` still exists: a lane's answer may arrive after the
+    page was closed, and must then be dropped rather than touch a deleted widget."""
+    if fn is None:
+        return None
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(widget):
+            fn(*args)
+
+    return call

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ui_fixtures
+from PySide6.QtCore import Qt
 from ui_fixtures import add_fact, settle
 
 from reverie.app.ui.memories import MemoriesPage
@@ -93,7 +94,8 @@ def test_browse_filter_pin_edit_archive_restore_delete(qtbot, ui_session, vault,
     b.detail.delete.click()
     assert asked and b.model.rowCount() == 3
     b.confirm = lambda text: True
-    b.detail.delete.click()
+    b.table.setFocus()
+    qtbot.keyClick(b.table, Qt.Key.Key_Delete)  # the Delete key asks too
     qtbot.waitUntil(lambda: b.model.rowCount() == 2)
     assert memories.count_memories(vault, archived="include") == 2
     assert memories.memory_history(vault, m.uid)[0]["action"] == "delete"

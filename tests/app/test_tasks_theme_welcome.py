@@ -124,3 +124,18 @@ def test_splitter_positions_are_remembered(qtbot):
     first.splitterMoved.emit(300, 1)  # what a drag emits
     second = make()
     assert second.sizes()[0] > second.sizes()[1]
+
+
+def test_answers_for_a_closed_page_are_dropped(qtbot):
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    from reverie.app.ui.state import alive
+
+    label = QLabel()
+    seen = []
+    call = alive(label, lambda x: seen.append(x) or label.setText(str(x)))
+    call(1)
+    shiboken6.delete(label)
+    call(2)  # would raise "Internal C++ object already deleted" without the guard
+    assert seen == [1] and alive(label, None) is None

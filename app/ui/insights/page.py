@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from reverie.app.ui import fmt
 from reverie.app.ui.session import Session
+from reverie.app.ui.state import alive
 from reverie.app.ui.theme import current_theme, theme_signals
 from reverie.core import insights, memories
 from reverie.core.vault import Vault
@@ -128,7 +129,8 @@ class InsightsPage(QWidget):
 
     def reload(self) -> None:
         if self.session.vault is not None:
-            self.session.db.submit(load_insights, self.session.vault, on_done=self._show, on_error=self.summary.setText)
+            self.session.db.submit(load_insights, self.session.vault, on_done=alive(self, self._show),
+                                   on_error=alive(self, self.summary.setText))
 
     def _show(self, data: InsightsData) -> None:
         self.data = data

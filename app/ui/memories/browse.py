@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from reverie.app.ui.memories.detail import MemoryDetail
 from reverie.app.ui.memories.model import DayItemModel, DayRole, IdRole, MemoryItemModel, SortRole, one_line
 from reverie.app.ui.session import Session
-from reverie.app.ui.state import remember_splitter
+from reverie.app.ui.state import alive, remember_splitter
 from reverie.core import memories as core
 from reverie.core.vault import Vault
 
@@ -124,6 +125,9 @@ class BrowsePane(QWidget):
             lambda mid, on: self._act(core.archive if on else core.restore, mid))
         self.detail.save_requested.connect(lambda mid, text: self._act(core.edit_text, mid, text))
         self.detail.delete_requested.connect(self._delete)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self._delete_current)
         session.vault_ready.connect(lambda _: self.reload())
         session.data_changed.connect(self._data_changed)
 
@@ -149,7 +153,7 @@ class BrowsePane(QWidget):
                 tl = core.timeline(vault, vault.now(), TIMELINE_DAYS, archived=f["archived"])
                 return [(d, {k: n for k, n in c.items() if not f["kinds"] or k in f["kinds"]}) for d, c in tl]
 
-            self.session.db.submit(load, self.session.vault, on_done=lambda days: self._show_days(days, keep))
+            self.session.db.submit(load, self.session.vault, on_done=alive(self, lambda days: self._show_days(days, keep)))
         else:
             self._load_memories()
 
@@ -182,7 +186,7 @@ class BrowsePane(QWidget):
             total = core.count_memories(vault, since=bounds[0], until=bounds[1], **f)
             return found, total, vault.now()
 
-        self.session.db.submit(load, self.session.vault, on_done=lambda r: self._show(gen, day, *r))
+        self.session.db.submit(load, self.session.vault, on_done=alive(self, lambda r: self._show(gen, day, *r)))
 
     def _show(self, gen: int, day: str | None, found: list[Any], total: int, now: float) -> None:
         if gen != self._generation:
@@ -233,7 +237,8 @@ class BrowsePane(QWidget):
             if self.table.currentIndex().data(IdRole) == m.id:
                 self.detail.show_memory(m, now, source, history)
 
-        self.session.db.submit(load, self.session.vault, on_done=show, on_error=self.detail.show_error)
+        self.session.db.submit(load, self.session.vault, on_done=alive(self, show),
+                               on_error=alive(self, self.detail.show_error))
 
     # -- actions -------------------------------------------------------------------------------
     def _act(self, fn: Callable[..., Any], memory_id: int, *args: Any) -> None:
@@ -248,8 +253,12 @@ class BrowsePane(QWidget):
                 self.model.replace(memory)
                 self._load_detail(memory.id)
 
-        self.session.db.submit(fn, self.session.vault, memory_id, *args, on_done=done,
-                               on_error=self.detail.show_error)
+        self.session.db.submit(fn, self.session.vault, memory_id, *args, on_done=alive(self, done),
+                               on_error=alive(self, self.detail.show_error))
+
+    def _delete_current(self) -> None:
+        if self.detail.memory is not None:
+            self._delete(self.detail.memory.id)
 
     def _delete(self, memory_id: int) -> None:
         m = self.detail.memory
@@ -261,8 +270,8 @@ class BrowsePane(QWidget):
             self.model.remove(memory_id)
             self.detail.show_memory(None)
 
-        self.session.db.submit(core.delete_memory, self.session.vault, memory_id, on_done=done,
-                               on_error=self.detail.show_error)
+        self.session.db.submit(core.delete_memory, self.session.vault, memory_id, on_done=alive(self, done),
+                               on_error=alive(self, self.detail.show_error))
 
     def _confirm(self, text: str) -> bool:
         answer = QMessageBox.question(

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.memories.model import one_line
 from reverie.app.ui.session import Session
-from reverie.app.ui.state import remember_splitter
+from reverie.app.ui.state import alive, remember_splitter
 from reverie.core import memories, profile
 from reverie.core.records import Memory
 from reverie.core.vault import Vault
@@ -158,7 +158,8 @@ class ProfilePane(QWidget):
         def load(vault: Vault) -> tuple[str, list[Memory]]:
             return profile.get_profile(vault), memories.list_memories(vault, kinds=("fact",), order="importance")
 
-        self.session.db.submit(load, self.session.vault, on_done=self._show, on_error=self.status.setText)
+        self.session.db.submit(load, self.session.vault, on_done=alive(self, self._show),
+                               on_error=alive(self, self.status.setText))
 
     def _show(self, result: tuple[str, list[Memory]]) -> None:
         text, facts = result
@@ -179,7 +180,7 @@ class ProfilePane(QWidget):
             self.status.setText("Profile saved.")
 
         self.session.db.submit(profile.set_profile, self.session.vault, self.editor.toPlainText(),
-                               on_done=done, on_error=self.status.setText)
+                               on_done=alive(self, done), on_error=alive(self, self.status.setText))
 
     def _edit_fact(self, memory_id: int, text: str) -> None:
         def done(_: Any) -> None:
@@ -187,7 +188,7 @@ class ProfilePane(QWidget):
             self.session.data_changed.emit("memories")
 
         self.session.db.submit(memories.edit_text, self.session.vault, memory_id, text,
-                               on_done=done, on_error=self.status.setText)
+                               on_done=alive(self, done), on_error=alive(self, self.status.setText))
 
     def _delete_fact(self) -> None:
         fact_id = self.facts.currentIndex().data(Qt.ItemDataRole.UserRole)
@@ -203,7 +204,7 @@ class ProfilePane(QWidget):
             self.session.data_changed.emit("memories")
 
         self.session.db.submit(memories.delete_memory, self.session.vault, fact.id,
-                               on_done=done, on_error=self.status.setText)
+                               on_done=alive(self, done), on_error=alive(self, self.status.setText))
 
     def _confirm(self, text: str) -> bool:
         answer = QMessageBox.question(

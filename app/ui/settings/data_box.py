@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from reverie.app.ui import fmt
 from reverie.app.ui.session import Session
 from reverie.app.ui.settings.transfer import Transfers, describe
+from reverie.app.ui.state import alive
 from reverie.core.jobruns import JobRun
 
 STATUS_TEXT = {"ok": "finished", "failed": "failed", "cancelled": "was cancelled", "skipped": "was skipped",
@@ -112,16 +113,17 @@ class DataBox(QGroupBox):
         if passphrase is None:
             return
         self._say("Exporting…")
-        self.transfers.export_vault(path, passphrase, True, lambda r: self._say(f"Exported to {path}."),
-                                    self._error)
+        self.transfers.export_vault(path, passphrase, True, alive(self, lambda r: self._say(f"Exported to {path}.")),
+                                    alive(self, self._error))
 
     def export_markdown(self) -> None:
         folder = self.ask_folder()
         if not folder:
             return
         self._say("Writing Markdown files…")
-        self.transfers.export_markdown(folder, lambda r: self._say(f"Notes and conversations written to {folder}."),
-                                       self._error)
+        self.transfers.export_markdown(
+            folder, alive(self, lambda r: self._say(f"Notes and conversations written to {folder}.")),
+            alive(self, self._error))
 
     # -- import ---------------------------------------------------------------------------
     def import_vault(self) -> None:
@@ -138,14 +140,14 @@ class DataBox(QGroupBox):
                 self._say("Import cancelled; nothing was changed.")
                 return
             self._say("Importing…")
-            self.transfers.import_vault(path, passphrase, imported, self._error)
+            self.transfers.import_vault(path, passphrase, alive(self, imported), alive(self, self._error))
 
         def imported(result: Any) -> None:
             self._say("Imported. " + describe(result))
             self.session.data_changed.emit("import")
 
         self._say("Reading the file…")
-        self.transfers.import_preview(path, passphrase, previewed, self._error)
+        self.transfers.import_preview(path, passphrase, alive(self, previewed), alive(self, self._error))
 
     # -- questions (replaced in tests) ----------------------------------------------------
     def _ask_save_path(self) -> str:

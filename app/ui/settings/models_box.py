@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.state import alive
 from reverie.core.settings import Settings
 from reverie.core.textutil import human_size
 
@@ -107,7 +108,8 @@ class ChatModelBox(QGroupBox):
         self._wanted = str(self.combo.currentData() or self._wanted or "")
         self.found_label.setText("Looking for model files…")
         self.rescan.setEnabled(False)
-        self.submit(lambda: list(self.finder(self.folders)), on_done=self._show_found, on_error=self._scan_failed)
+        self.submit(lambda: list(self.finder(self.folders)), on_done=alive(self, self._show_found),
+                    on_error=alive(self, self._scan_failed))
 
     def _scan_failed(self, message: str) -> None:
         self.rescan.setEnabled(True)

@@ -33,6 +33,7 @@ from reverie.app.ui.settings.data_box import DataBox
 from reverie.app.ui.settings.models_box import ChatModelBox
 from reverie.app.ui.settings.security import EncryptionBox
 from reverie.app.ui.settings.transfer import TRANSFER_MODULE, Transfers
+from reverie.app.ui.state import alive
 from reverie.app.ui.tasks import TaskTracker
 from reverie.app.ui.theme import apply_theme
 from reverie.core import jobruns
@@ -173,7 +174,8 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         if self.session.vault is None:
             return
-        self.session.db.submit(load_settings, self.session.vault, on_done=self._show, on_error=self._error)
+        self.session.db.submit(load_settings, self.session.vault, on_done=alive(self, self._show),
+                               on_error=alive(self, self._error))
         self._load_status()
 
     def _load_status(self) -> None:
@@ -187,7 +189,8 @@ class SettingsPage(QWidget):
             self.embedder.setText(result[0])
             self.data.show_runs(result[1])
 
-        self.session.db.submit(status, self.session.vault, on_done=show, on_error=self.embedder.setText)
+        self.session.db.submit(status, self.session.vault, on_done=alive(self, show),
+                               on_error=alive(self, self.embedder.setText))
 
     def _show(self, s: Settings) -> None:
         self.settings = s
@@ -236,7 +239,7 @@ class SettingsPage(QWidget):
             self._say("Saved.")
             self.session.data_changed.emit("settings")
 
-        self.session.db.submit(save_settings, self.session.vault, s, on_done=done, on_error=self._error)
+        self.session.db.submit(save_settings, self.session.vault, s, on_done=alive(self, done), on_error=alive(self, self._error))
 
     def _apply_theme(self, theme: str) -> None:
         app = QApplication.instance()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app.ui.session import Session
+from reverie.app.ui.state import alive
 from reverie.core.keys import KeyMode
 
 MODE_TEXT = {
@@ -132,7 +133,8 @@ class EncryptionBox(QGroupBox):
             self.message.setStyleSheet("")
             self.message.setText(message)
 
-        self.session.db.submit(vault.change_key, mode, passphrase, on_done=done, on_error=failed)
+        self.session.db.submit(vault.change_key, mode, passphrase, on_done=alive(self, done),
+                               on_error=alive(self, failed))
 
     def _enable(self) -> None:
         for b in (self.to_passphrase, self.change_passphrase, self.to_keyring):
