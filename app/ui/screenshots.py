@@ -36,7 +36,7 @@ def run(argv: list[str]) -> int:
 
 
 def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QScrollArea
 
     from reverie.app.sampledata import build_sample_vault
     from reverie.app.ui.main_window import MainWindow
@@ -155,7 +155,7 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
     settings = window.show_page("settings")
     pump(session, 1.0)
     save(window, "12-settings")
-    scroll = settings.findChild(__import__("PySide6.QtWidgets", fromlist=["QScrollArea"]).QScrollArea)
+    scroll = settings.findChild(QScrollArea)
     if scroll is not None:
         scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum() // 2)
         pump()
