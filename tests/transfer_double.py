@@ -25,3 +25,22 @@ def export_vault(vault, path, passphrase=None, include_vectors=True, progress=No
     with open(path, "w", encoding="utf-8") as fh:
         json.dump({"memories": out, "encrypted": bool(passphrase)}, fh)
     return {"memories": total}
+
+
+def import_preview(vault, path, passphrase=None):
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return {"memories to add": len(data["memories"])}
+
+
+def import_vault(vault, path, policy, passphrase=None, progress=None):
+    from reverie.core import notes
+
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    rows = data["memories"]
+    for i, (_uid, text) in enumerate(rows):
+        if progress:
+            progress(i, len(rows))
+        notes.create_note(vault, text, title=f"Imported ({policy})")
+    return {"notes added": len(rows)}

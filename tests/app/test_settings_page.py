@@ -138,3 +138,24 @@ def test_last_runs_are_listed(qtbot, ui_session, vault, clock):
                      "VALUES ('consolidation', ?, ?, 'ok', '{\"facts\": 2}')", (clock.now() - 60, clock.now()))
     page = _page(qtbot, ui_session)
     assert "Consolidation finished in 60 s (facts: 2)" in page.data.runs.text()
+
+
+def test_import_previews_asks_then_imports(qtbot, ui_session, vault, tmp_path):
+    notes.create_note(vault, "alpha\n\nbeta")
+    page = _page(qtbot, ui_session, transfer_module="transfer_double")
+    target = tmp_path / "out.reverie"
+    page.data.ask_save_path = lambda: str(target)
+    page.data.ask_open_path = lambda: str(target)
+    page.data.ask_file_passphrase = lambda prompt: ""
+    page.data.export_button.click()
+    qtbot.waitUntil(lambda: target.exists() and not page.tracker.tasks)
+    asked = []
+    page.data.confirm_import = lambda preview: asked.append(preview) or False
+    page.data.import_button.click()
+    qtbot.waitUntil(lambda: page.data.message.text() == "Import cancelled; nothing was changed.")
+    assert asked == ["2 memories to add"] and len(notes.list_notes(vault)) == 1
+    page.data.confirm_import = lambda preview: True
+    with qtbot.waitSignal(ui_session.data_changed, check_params_cb=lambda what: what == "import", timeout=10_000):
+        page.data.import_button.click()
+    assert page.data.message.text() == "Imported. 2 notes added"
+    assert [n.title for n in notes.list_notes(vault)].count("Imported (merge)") == 2
