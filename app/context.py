@@ -6,8 +6,10 @@ Nothing here imports Qt; the window and the CLI both start from ``open_or_create
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reverie.core import keys
 from reverie.core.errors import KeyringUnavailableError, VaultLockedError
@@ -51,7 +53,38 @@ def create_vault(paths: VaultPaths, choice: VaultChoice) -> Vault:
     return Vault.create(paths, choice.mode, choice.passphrase)
 
 
+@dataclass(frozen=True)
+class FoundGguf:
+    """A GGUF chat model on disk (the fields of ``reverie.models.registry.GgufInfo``)."""
+
+    name: str
+    path: str
+    size_bytes: int = 0
+    quantization: str | None = None
+    context_length: int | None = None
+    architecture: str | None = None
+    source: str = "default"
+
+
+def find_ggufs(extra_folders: Sequence[str] = ()) -> list[Any]:
+    """GGUF chat models found on this machine (LM Studio, Ollama, ~/models, ``extra_folders``,
+    the default model). Uses ``reverie.models.registry`` when it is installed; otherwise only
+    the default model is reported."""
+    try:
+        from reverie.models.registry import find_ggufs as registry_find  # type: ignore[import-not-found]
+    except ModuleNotFoundError:
+        from reverie.models.defaults import default_gguf_location
+
+        loc = default_gguf_location()
+        if not loc.found or loc.path is None:
+            return []
+        return [FoundGguf(loc.name, str(loc.path), loc.path.stat().st_size, "Q4_1", None, "llama", "default")]
+    return list(registry_find(list(extra_folders)))
+
+
 __all__ = [
+    "FoundGguf",
+    "find_ggufs",
     "KeyringUnavailableError",
     "VaultChoice",
     "VaultLockedError",

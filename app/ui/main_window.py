@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.home import HomePage
 from reverie.app.ui.session import Session
+from reverie.app.ui.tasks import TaskBar, TaskTracker
 
 
 @dataclass
@@ -35,15 +36,18 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(180)
+        self.nav.setMinimumWidth(150)
+        self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([180, 920])
         self.setCentralWidget(self.splitter)
         self.pages: dict[str, Page] = {}
+        self.tasks = TaskTracker(self)  # background work, shown in the status bar
         self.home = HomePage()
         self.add_page(Page("home", "Home", self.home))
         from reverie.app.ui.pages import install_pages
@@ -53,6 +57,9 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.status_label = QLabel("")
         self.statusBar().addWidget(self.status_label, 1)
+        self.task_bar = TaskBar(self.tasks)
+        self.statusBar().addPermanentWidget(self.task_bar)
+        self.tasks.finished.connect(lambda name, msg: self.show_message(msg or f"{name}: done."))
         session.db.error.connect(self.show_message)
         session.model.error.connect(self.show_message)
         self._restore_geometry()

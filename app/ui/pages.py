@@ -12,3 +12,11 @@ if TYPE_CHECKING:
 
 def install_pages(window: MainWindow, session: Session) -> None:
     """Add the feature pages after Home."""
+    from reverie.app.ui.insights import InsightsPage
+    from reverie.app.ui.main_window import Page
+    from reverie.app.ui.memories import MemoriesPage
+    from reverie.app.ui.settings import SettingsPage
+
+    window.add_page(Page("memories", "Memories", MemoriesPage(session)))
+    window.add_page(Page("insights", "Insights", InsightsPage(session)))
+    window.add_page(Page("settings", "Settings", SettingsPage(session, window.tasks)))

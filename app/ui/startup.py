@@ -36,7 +36,9 @@ class Startup(QObject):
 
     def _begin(self) -> None:
         if not self.paths.exists():
-            dlg = WelcomeDialog(str(self.paths.folder), keys.keyring_available(), self.window)
+            models = [(m.name.split("/")[-1], m.found, m.problem or "")
+                      for m in (default_gguf_location(), default_embedder_location())]
+            dlg = WelcomeDialog(str(self.paths.folder), keys.keyring_available(), self.window, models=models)
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 self.window.home.show_error("No vault was created. Restart Reverie to set one up.")
                 return

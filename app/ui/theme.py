@@ -1,12 +1,32 @@
-"""Light and dark themes that follow the system, from the qss files in resources/themes."""
+"""Light and dark themes that follow the system, from the qss files in resources/themes.
+
+``apply_theme(app, "system")`` picks light or dark from the system's colour scheme and keeps
+following it when the system switches; "light" or "dark" pin the choice. Widgets that draw
+their own colours (charts) listen to ``theme_signals().changed``.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+
+class ThemeSignals(QObject):
+    changed = Signal(str)  # "light" | "dark"
+
+
+_state: dict[str, object] = {"choice": "system", "name": "light", "following": False}
+_signals: ThemeSignals | None = None
+
+
+def theme_signals() -> ThemeSignals:
+    global _signals
+    if _signals is None:
+        _signals = ThemeSignals()
+    return _signals
 
 
 def system_is_dark() -> bool:
@@ -15,8 +35,63 @@ def system_is_dark() -> bool:
     return scheme == Qt.ColorScheme.Dark
 
 
+_COLORS = {
+    # role: (light, dark)
+    QPalette.ColorRole.Window: ("#fafaf8", "#1f1f22"),
+    QPalette.ColorRole.WindowText: ("#222222", "#e6e6e6"),
+    QPalette.ColorRole.Base: ("#ffffff", "#26262a"),
+    QPalette.ColorRole.AlternateBase: ("#f4f3ef", "#2b2b30"),
+    QPalette.ColorRole.Text: ("#222222", "#e6e6e6"),
+    QPalette.ColorRole.Button: ("#efeee9", "#323238"),
+    QPalette.ColorRole.ButtonText: ("#222222", "#e6e6e6"),
+    QPalette.ColorRole.Highlight: ("#3d7fd6", "#4a7fc4"),
+    QPalette.ColorRole.HighlightedText: ("#ffffff", "#ffffff"),
+    QPalette.ColorRole.ToolTipBase: ("#ffffe8", "#34343a"),
+    QPalette.ColorRole.ToolTipText: ("#222222", "#e6e6e6"),
+    QPalette.ColorRole.PlaceholderText: ("#8a8a8a", "#8a8a8a"),
+    QPalette.ColorRole.Link: ("#2b6cc4", "#8ab4f8"),
+    QPalette.ColorRole.Mid: ("#c9c7c0", "#45454c"),
+    QPalette.ColorRole.Midlight: ("#e2e0da", "#3a3a40"),
+    QPalette.ColorRole.Dark: ("#a09e97", "#151517"),
+    QPalette.ColorRole.Light: ("#ffffff", "#4a4a52"),
+}
+
+
+def palette(name: str) -> QPalette:
+    """The whole palette for a theme, so every widget (not only the styled ones) follows it."""
+    pal = QPalette()
+    i = 1 if name == "dark" else 0
+    for role, colors in _COLORS.items():
+        pal.setColor(role, QColor(colors[i]))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#8a8a8a" if i == 0 else "#6f6f76"))
+    return pal
+
+
+def current_theme() -> str:
+    """The theme in use now: "light" or "dark"."""
+    return str(_state["name"])
+
+
 def apply_theme(app: QApplication, theme: str = "system") -> str:
+    _state["choice"] = theme if theme in ("light", "dark") else "system"
     name = theme if theme in ("light", "dark") else ("dark" if system_is_dark() else "light")
     qss = resources.files("reverie.resources").joinpath("themes", f"{name}.qss").read_text(encoding="utf-8")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")  # honours the palette on every platform
+    app.setPalette(palette(name))
     app.setStyleSheet(qss)
+    changed = name != _state["name"]
+    _state["name"] = name
+    hints = QGuiApplication.styleHints()
+    if not _state["following"] and hints is not None:
+        hints.colorSchemeChanged.connect(lambda _scheme: _follow_system(app))
+        _state["following"] = True
+    if changed:
+        theme_signals().changed.emit(name)
     return name
+
+
+def _follow_system(app: QApplication) -> None:
+    if _state["choice"] == "system":
+        apply_theme(app, "system")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -18,24 +21,52 @@ from reverie.app.context import VaultChoice
 from reverie.core.keys import KeyMode
 
 
+def _models_text(models: list[tuple[str, bool, str]] | None) -> str:
+    if not models:
+        return ""
+    if all(ok for _, ok, _ in models):
+        return ("The default models are installed and ready: " + " and ".join(n for n, _, _ in models) +
+                ". You can choose a bigger model later in Settings.")
+    missing = "; ".join(f"{n}: {p}" for n, ok, p in models if not ok)
+    return f"Some default models are missing ({missing}). Reverie still stores and finds by words; fix the " \
+           "installation to chat and search by meaning."
+
+
 class WelcomeDialog(QDialog):
     """Explains what Reverie stores and where, and asks how to protect the vault."""
 
-    def __init__(self, vault_folder: str, keyring_ok: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, vault_folder: str, keyring_ok: bool, parent: QWidget | None = None,
+                 models: list[tuple[str, bool, str]] | None = None) -> None:
+        """``models``: (name, ready, problem) of the default models, shown so the user knows
+        Reverie can answer from the first minute."""
         super().__init__(parent)
         self.setWindowTitle("Welcome to Reverie")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
         lay = QVBoxLayout(self)
+        lay.setSpacing(10)
         title = QLabel("<h2>Welcome to Reverie</h2>")
         intro = QLabel(
-            "Reverie remembers what you tell it and what you write, so you can find it again and "
-            "ask about it later. Everything stays on this computer, in one vault:"
-            f"<p><code>{vault_folder}</code></p>"
-            "Nothing is sent anywhere. The default models are installed and ready."
+            "Reverie remembers what you tell it and what you write, so you can find it again and ask "
+            "about it later. It keeps everything on this computer, in one folder:"
+            f"<p style='margin-left:12px'><code>{html.escape(vault_folder)}</code></p>"
+            "<ul style='margin-left:-20px'>"
+            "<li><b>reverie.db</b> holds your notes and conversations, the memories Reverie makes of them, "
+            "their search index, their history and your settings.</li>"
+            "<li><b>vault.json</b> only says how the vault is unlocked; it holds no secrets.</li>"
+            "</ul>"
+            "Nothing is sent anywhere: the models run on this computer, and only <i>Export</i> writes a copy "
+            "elsewhere."
         )
         intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(title)
         lay.addWidget(intro)
+        self.models = QLabel(_models_text(models))
+        self.models.setWordWrap(True)
+        self.models.setObjectName("muted")
+        self.models.setVisible(models is not None)
+        lay.addWidget(self.models)
         lay.addWidget(QLabel("<b>How should the vault be protected?</b>"))
         self._group = QButtonGroup(self)
         self.keyring = QRadioButton("Encrypt it, and keep the key in the system keyring (recommended)")
@@ -77,6 +108,7 @@ class WelcomeDialog(QDialog):
     def _sync(self) -> None:
         self._form.setVisible(self.passphrase.isChecked())
         self.message.setText("")
+        self.adjustSize()
 
     def _accept(self) -> None:
         if self.passphrase.isChecked():

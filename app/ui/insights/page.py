@@ -1,0 +1,259 @@
+"""Insights: charts of how memories fade and of what was remembered day by day (Qt Charts).
+
+The numbers come from ``core.insights`` and ``core.memories.timeline`` on the database lane;
+this page only draws them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QShowEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from reverie.app.ui import fmt
+from reverie.app.ui.session import Session
+from reverie.app.ui.state import alive
+from reverie.app.ui.theme import current_theme, theme_signals
+from reverie.core import insights, memories
+from reverie.core.vault import Vault
+
+KIND_COLORS = {"all": "#7c6fd6", "chat": "#3b8fd9", "note": "#3fa66a", "fact": "#e0913a", "summary": "#c4568f"}
+KIND_NAMES = {"all": "All memories", "chat": "Conversations", "note": "Notes", "fact": "Facts", "summary": "Summaries"}
+CURVE_DAYS = 60
+ACTIVITY_DAYS = 30
+
+
+class InsightsData:
+    def __init__(self, now: float, curves: dict[str, list[tuple[int, float]]], histogram: list[int],
+                 days: list[tuple[str, dict[str, int]]], counts: dict[str, int], pinned: int) -> None:
+        self.now, self.curves, self.histogram, self.days = now, curves, histogram, days
+        self.counts, self.pinned = counts, pinned
+
+
+def load_insights(vault: Vault) -> InsightsData:
+    now = vault.now()
+    states = insights.fade_states(vault)
+    curves = insights.retention_curves(states, now, CURVE_DAYS, step=2)
+    return InsightsData(now, curves, insights.retention_histogram(states, now, 10),
+                        list(reversed(memories.timeline(vault, now, ACTIVITY_DAYS))), vault.counts(),
+                        sum(1 for s in states if s.pinned))
+
+
+def _count_axis(peak: float) -> QValueAxis:
+    """A 0..n axis with whole-number ticks, a little above ``peak``."""
+    step = max(1, -(-int(peak * 1.1 + 0.999) // 4))
+    axis = QValueAxis()
+    axis.setRange(0, 4 * step)
+    axis.setTickCount(5)
+    axis.setLabelFormat("%d")
+    return axis
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(6)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    return chart
+
+
+class InsightsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.data: InsightsData | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 16, 24, 12)
+        title = QLabel("Insights")
+        title.setObjectName("pageTitle")
+        lay.addWidget(title)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("muted")
+        lay.addWidget(self.summary)
+        self.stack = QStackedWidget()
+        self.empty = QLabel("Charts appear here once Reverie holds some memories: how well they are held, how "
+                            "they fade, and what you told Reverie day by day. Write a note or start a conversation.")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setObjectName("muted")
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.fade_view = QChartView()
+        self.held_view = QChartView()
+        self.activity_view = QChartView()
+        for v in (self.fade_view, self.held_view, self.activity_view):
+            v.setRenderHint(QPainter.RenderHint.Antialiasing)
+            v.setFrameShape(QChartView.Shape.NoFrame)
+            v.setBackgroundBrush(Qt.GlobalColor.transparent)
+            v.setMinimumHeight(240)
+        grid.addWidget(self.fade_view, 0, 0)
+        grid.addWidget(self.held_view, 0, 1)
+        grid.addWidget(self.activity_view, 1, 0, 1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(charts)
+        lay.addWidget(self.stack, 1)
+        session.vault_ready.connect(lambda _: self.reload())
+        session.data_changed.connect(self._data_changed)
+        theme_signals().changed.connect(self._theme_changed)  # a method: disconnected when the page goes
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.reload()
+
+    def _theme_changed(self, _name: str) -> None:
+        self._draw()
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("memories", "notes", "conversations", "import", "settings"):
+            self.reload()
+
+    def reload(self) -> None:
+        if self.session.vault is not None:
+            self.session.db.submit(load_insights, self.session.vault, on_done=alive(self, self._show),
+                                   on_error=alive(self, self.summary.setText))
+
+    def _show(self, data: InsightsData) -> None:
+        self.data = data
+        self._draw()
+
+    def _draw(self) -> None:
+        d = self.data
+        if d is None:
+            return
+        total = sum(d.histogram)
+        if not total:
+            self.stack.setCurrentWidget(self.empty)
+            self.summary.setText("")
+            return
+        self.stack.setCurrentIndex(1)
+        held = sum(d.histogram[5:])
+        self.summary.setText(
+            f"{total} active memories, {fmt.percent(held / total)} of them held well (retention 50 % or more); "
+            f"{d.pinned} pinned, {d.counts.get('archived', 0)} archived. Recalling a memory, in a chat or by "
+            "opening it, makes it stronger.")
+        theme = QChart.ChartTheme.ChartThemeDark if current_theme() == "dark" else QChart.ChartTheme.ChartThemeLight
+        for view, chart in ((self.fade_view, self._fade_chart(d)), (self.held_view, self._held_chart(d)),
+                            (self.activity_view, self._activity_chart(d))):
+            chart.setTheme(theme)
+            self._recolor(chart)
+            old = view.chart()
+            view.setChart(chart)
+            if old is not None:
+                old.deleteLater()
+
+    def _recolor(self, chart: QChart) -> None:
+        """Our colours per kind survive the theme (setTheme resets series colours)."""
+        for s in chart.series():
+            kind = s.property("kind")
+            if isinstance(s, QLineSeries) and kind:
+                pen = QPen(QColor(KIND_COLORS[kind]))
+                pen.setWidthF(3.0 if kind == "all" else 2.0)
+                if kind == "all":
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                s.setPen(pen)
+            elif isinstance(s, (QStackedBarSeries, QBarSeries)):
+                for bs in s.barSets():
+                    bs.setColor(QColor(KIND_COLORS.get(bs.property("kind") or "all", KIND_COLORS["all"])))
+                    bs.setBorderColor(QColor(0, 0, 0, 0))
+
+    def _fade_chart(self, d: InsightsData) -> QChart:
+        chart = _chart("How your memories fade if nothing is recalled")
+        x = QValueAxis()
+        x.setRange(0, CURVE_DAYS)
+        x.setLabelFormat("%d")
+        x.setTitleText("days from today")
+        x.setTickCount(7)
+        y = QValueAxis()
+        y.setRange(0, 100)
+        y.setLabelFormat("%d %%")
+        y.setTickCount(6)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for kind in ("all", "chat", "note", "fact", "summary"):
+            points = d.curves.get(kind)
+            if not points or (kind != "all" and len(d.curves) == 2):  # one kind only: "all" says it
+                continue
+            s = QLineSeries()
+            s.setName(KIND_NAMES[kind])
+            s.setProperty("kind", kind)
+            for day, r in points:
+                s.append(day, 100 * r)
+            chart.addSeries(s)
+            s.attachAxis(x)
+            s.attachAxis(y)
+        return chart
+
+    def _held_chart(self, d: InsightsData) -> QChart:
+        chart = _chart("How well each memory is held now")
+        bars = QBarSet("memories")
+        bars.setProperty("kind", "all")
+        for n in d.histogram:
+            bars.append(n)
+        series = QBarSeries()
+        series.append(bars)
+        series.setBarWidth(0.9)
+        chart.addSeries(series)
+        cats = QBarCategoryAxis()
+        cats.append([f"{10 * i}" for i in range(10)])
+        cats.setTitleText("retention now, % (each bar spans 10 points)")
+        y = _count_axis(max(d.histogram))
+        chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(cats)
+        series.attachAxis(y)
+        chart.legend().setVisible(False)
+        return chart
+
+    def _activity_chart(self, d: InsightsData) -> QChart:
+        chart = _chart(f"What you told Reverie, day by day (last {ACTIVITY_DAYS} days)")
+        kinds = [k for k in ("chat", "note", "fact", "summary") if any(c.get(k) for _, c in d.days)]
+        series = QStackedBarSeries()
+        for kind in kinds:
+            bs = QBarSet(KIND_NAMES[kind])
+            bs.setProperty("kind", kind)
+            for _, counts in d.days:
+                bs.append(counts.get(kind, 0))
+            series.append(bs)
+        series.setBarWidth(0.8)
+        chart.addSeries(series)
+        cats = QBarCategoryAxis()
+        labels: list[str] = []
+        for day, _ in d.days:
+            label = str(datetime.strptime(day, "%Y-%m-%d").day)
+            while label in labels:  # categories must be unique
+                label += "\u200b"
+            labels.append(label)
+        cats.append(labels)
+        first, last = d.days[0][0], d.days[-1][0]
+        cats.setTitleText(f"{fmt.day_title(first)} – {fmt.day_title(last)}")
+        y = _count_axis(max((sum(c.values()) for _, c in d.days), default=0))
+        chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(cats)
+        series.attachAxis(y)
+        return chart
+
+    def chart_series_names(self) -> dict[str, list[Any]]:
+        """What each chart shows (for tests and screen readers)."""
+        return {name: [s.name() for s in view.chart().series()]
+                for name, view in (("fade", self.fade_view), ("held", self.held_view), ("activity", self.activity_view))}

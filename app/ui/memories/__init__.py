@@ -1,0 +1,5 @@
+"""The Memories page: browse and tend memories; what Reverie knows about you."""
+
+from reverie.app.ui.memories.page import MemoriesPage
+
+__all__ = ["MemoriesPage"]

@@ -1,0 +1,256 @@
+"""The Settings page: models, nightly consolidation, forgetting, look, encryption and data.
+
+Settings are read and saved on the database lane (``core.settings``); a value the core refuses
+comes back as one sentence under the Save button and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reverie.app import context
+from reverie.app.ui.session import Session
+from reverie.app.ui.settings.data_box import DataBox
+from reverie.app.ui.settings.models_box import ChatModelBox
+from reverie.app.ui.settings.security import EncryptionBox
+from reverie.app.ui.settings.transfer import TRANSFER_MODULE, Transfers
+from reverie.app.ui.state import alive
+from reverie.app.ui.tasks import TaskTracker
+from reverie.app.ui.theme import apply_theme
+from reverie.core import jobruns
+from reverie.core.errors import ReverieError
+from reverie.core.settings import Settings, load_settings, save_settings
+from reverie.core.vault import Vault
+from reverie.models.defaults import default_embedder_location
+
+THEMES = [("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")]
+
+
+def _form(box: QGroupBox) -> QFormLayout:
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    return form
+
+
+def _spin(lo: float, hi: float, step: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setMinimumWidth(120)
+    box.setRange(lo, hi)
+    box.setSingleStep(step)
+    box.setDecimals(decimals)
+    box.setSuffix(suffix)
+    return box
+
+
+def embedder_line(counts: dict[str, int]) -> str:
+    loc = default_embedder_location()
+    state = "ready" if loc.found else f"missing ({loc.problem})"
+    memories, vectors = counts.get("memories", 0), counts.get("vectors", 0)
+    waiting = max(0, memories - vectors)
+    tail = (f"; {waiting} of {memories} memories wait to be embedded (they are already found by words)"
+            if waiting else f"; all {memories} memories are searchable by meaning")
+    return f"{loc.name}: {state}{tail}."
+
+
+class SettingsPage(QWidget):
+    def __init__(self, session: Session, tracker: TaskTracker,
+                 finder: Callable[[Sequence[str]], list[Any]] = context.find_ggufs,
+                 transfer_module: str = TRANSFER_MODULE, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = Settings()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        body.setMaximumWidth(860)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(24, 16, 24, 16)
+        lay.setSpacing(14)
+        title = QLabel("Settings")
+        title.setObjectName("pageTitle")
+        lay.addWidget(title)
+
+        self.model_box = ChatModelBox(finder, session.model.submit)
+        lay.addWidget(self.model_box)
+        emb = QGroupBox("Embedder (search by meaning)")
+        el = QVBoxLayout(emb)
+        self.embedder = QLabel("Checking…")
+        self.embedder.setWordWrap(True)
+        el.addWidget(self.embedder)
+        lay.addWidget(emb)
+
+        nightly = QGroupBox("Nightly consolidation")
+        nf = _form(nightly)
+        self.consolidate = QCheckBox("Summarise the day, extract facts and merge duplicates each night")
+        self.time = QTimeEdit()
+        self.time.setDisplayFormat("HH:mm")
+        self.idle = QSpinBox()
+        self.idle.setRange(0, 240)
+        self.idle.setSuffix(" minutes")
+        self.idle.setMinimumWidth(120)
+        self.time.setMinimumWidth(120)
+        nf.addRow(self.consolidate)
+        nf.addRow("Run at:", self.time)
+        nf.addRow("Only after the computer is idle for:", self.idle)
+        lay.addWidget(nightly)
+
+        decay = QGroupBox("Forgetting")
+        df = _form(decay)
+        intro = QLabel("Memories fade unless recalled (retention = e^(−days / strength)); faded ones are archived, "
+                       "never deleted. Pinned memories never fade.")
+        intro.setWordWrap(True)
+        intro.setObjectName("muted")
+        df.addRow(intro)
+        self.base_strength = _spin(0.5, 365, 1, 1, " days")
+        self.recall_growth = _spin(1.0, 5.0, 0.1, 2, " ×")
+        self.archive_threshold = _spin(1, 99, 1, 0, " %")
+        self.archive_importance = _spin(0.0, 1.0, 0.05, 2)
+        df.addRow("Strength of a new memory:", self.base_strength)
+        df.addRow("Each recall multiplies strength by:", self.recall_growth)
+        df.addRow("Archive when retention falls below:", self.archive_threshold)
+        df.addRow("…and importance is at most:", self.archive_importance)
+        lay.addWidget(decay)
+
+        look = QGroupBox("Look")
+        lf = _form(look)
+        self.theme = QComboBox()
+        for label, _ in THEMES:
+            self.theme.addItem(label)
+        lf.addRow("Theme:", self.theme)
+        lay.addWidget(look)
+
+        self.encryption = EncryptionBox(session)
+        lay.addWidget(self.encryption)
+        self.transfers = Transfers(session, tracker, transfer_module)
+        self.data = DataBox(session, self.transfers)
+        lay.addWidget(self.data)
+        lay.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(24, 6, 24, 10)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.revert = QPushButton("Revert")
+        self.save = QPushButton("Save settings")
+        self.save.setDefault(True)
+        bar.addWidget(self.message, 1)
+        bar.addWidget(self.revert)
+        bar.addWidget(self.save)
+        outer.addLayout(bar)
+        self.save.clicked.connect(self.save_settings)
+        self.revert.clicked.connect(self.reload)
+        session.vault_ready.connect(lambda _: self.reload())
+        session.data_changed.connect(self._data_changed)
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("memories", "import", "notes", "conversations", "jobs"):
+            self._load_status()
+
+    # -- load -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        if self.session.vault is None:
+            return
+        self.session.db.submit(load_settings, self.session.vault, on_done=alive(self, self._show),
+                               on_error=alive(self, self._error))
+        self._load_status()
+
+    def _load_status(self) -> None:
+        if self.session.vault is None:
+            return
+
+        def status(vault: Vault) -> tuple[str, list[jobruns.JobRun]]:
+            return embedder_line(vault.counts()), jobruns.list_job_runs(vault, 8)
+
+        def show(result: tuple[str, list[jobruns.JobRun]]) -> None:
+            self.embedder.setText(result[0])
+            self.data.show_runs(result[1])
+
+        self.session.db.submit(status, self.session.vault, on_done=alive(self, show),
+                               on_error=alive(self, self.embedder.setText))
+
+    def _show(self, s: Settings) -> None:
+        self.settings = s
+        self.model_box.load(s)
+        self.consolidate.setChecked(s.consolidation_enabled)
+        h, _, m = s.consolidation_time.partition(":")
+        self.time.setTime(QTime(int(h), int(m)))
+        self.idle.setValue(s.idle_minutes)
+        self.base_strength.setValue(s.base_strength_days)
+        self.recall_growth.setValue(s.recall_growth)
+        self.archive_threshold.setValue(round(s.archive_threshold * 100))
+        self.archive_importance.setValue(s.archive_max_importance)
+        self.theme.setCurrentIndex(next((i for i, (_, v) in enumerate(THEMES) if v == s.theme), 0))
+        self._say("")
+        self._apply_theme(s.theme)
+
+    # -- save -----------------------------------------------------------------------------
+    def collect(self) -> Settings:
+        """The settings as the form shows them; raises ReverieError with a sentence when unusable."""
+        s = Settings.from_dict(self.settings.to_dict())
+        problem = self.model_box.store(s)
+        if problem:
+            raise ReverieError(problem)
+        s.consolidation_enabled = self.consolidate.isChecked()
+        s.consolidation_time = self.time.time().toString("HH:mm")
+        s.idle_minutes = self.idle.value()
+        s.base_strength_days = self.base_strength.value()
+        s.recall_growth = self.recall_growth.value()
+        s.archive_threshold = self.archive_threshold.value() / 100
+        s.archive_max_importance = self.archive_importance.value()
+        s.theme = THEMES[self.theme.currentIndex()][1]
+        return s.validate()
+
+    def save_settings(self) -> None:
+        if self.session.vault is None:
+            return
+        try:
+            s = self.collect()
+        except ReverieError as exc:
+            self._error(str(exc))
+            return
+
+        def done(saved: Settings) -> None:
+            self.settings = saved
+            self._apply_theme(saved.theme)
+            self._say("Saved.")
+            self.session.data_changed.emit("settings")
+
+        self.session.db.submit(save_settings, self.session.vault, s, on_done=alive(self, done), on_error=alive(self, self._error))
+
+    def _apply_theme(self, theme: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setObjectName("errorText" if error else "muted")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    def _error(self, message: str) -> None:
+        self._say(message, error=True)

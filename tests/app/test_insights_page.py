@@ -1,0 +1,51 @@
+"""The Insights page draws real numbers from a real vault."""
+
+from __future__ import annotations
+
+import ui_fixtures
+from ui_fixtures import add_fact, settle
+
+from reverie.app.ui.insights import InsightsPage
+from reverie.core import memories, notes
+from reverie.core.retention import DAY
+
+ui_session = ui_fixtures.ui_session
+
+
+def test_empty_vault_explains_the_charts(qtbot, ui_session):
+    page = InsightsPage(ui_session)
+    qtbot.addWidget(page)
+    page.reload()
+    settle(qtbot, ui_session)
+    qtbot.waitUntil(lambda: page.data is not None)
+    assert page.stack.currentWidget() is page.empty and "Charts appear here" in page.empty.text()
+
+
+def test_curves_histogram_and_activity(qtbot, ui_session, vault, clock):
+    notes.create_note(vault, "one\n\ntwo", happened_at=clock.now() - 2 * DAY)
+    fid = add_fact(vault, "a fact")
+    memories.pin(vault, fid, True)
+    clock.advance(days=14)
+    page = InsightsPage(ui_session)
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    page.reload()
+    qtbot.waitUntil(lambda: page.data is not None)
+    assert page.stack.currentIndex() == 1
+    names = page.chart_series_names()
+    assert names["fade"] == ["All memories", "Notes", "Facts"]
+    assert len(page.held_view.chart().series()[0].barSets()) == 1
+    assert [b.label() for b in page.activity_view.chart().series()[0].barSets()] == ["Notes", "Facts"]
+    notes_curve = page.fade_view.chart().series()[1]
+    ys = [notes_curve.at(i).y() for i in range(notes_curve.count())]
+    assert ys == sorted(ys, reverse=True) and ys[0] < 100  # two weeks old, already fading
+    facts_curve = page.fade_view.chart().series()[2]
+    assert all(facts_curve.at(i).y() == 100 for i in range(facts_curve.count()))  # pinned
+    assert "3 active memories" in page.summary.text() and "1 pinned" in page.summary.text()
+    hist = page.held_view.chart().series()[0].barSets()[0]
+    assert hist.at(9) == 1 and sum(hist.at(i) for i in range(10)) == 3
+    activity = page.activity_view.chart().series()[0].barSets()[0]
+    assert activity.count() == 30 and sum(activity.at(i) for i in range(30)) == 2  # the note, 16 days ago
+    ui_session.data_changed.emit("memories")
+    settle(qtbot, ui_session)

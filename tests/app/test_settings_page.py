@@ -1,0 +1,161 @@
+"""The Settings page against a real vault: model choice, consolidation, decay, theme,
+encryption, export through the transfer adapter, last runs."""
+
+from __future__ import annotations
+
+import json
+
+import ui_fixtures
+
+from reverie.app.context import FoundGguf
+from reverie.app.ui.settings import SettingsPage
+from reverie.app.ui.tasks import TaskBar, TaskTracker
+from reverie.core import notes
+from reverie.core.keys import KeyMode
+from reverie.core.settings import load_settings
+from reverie.core.vault import Vault
+
+ui_session = ui_fixtures.ui_session
+
+FOUND = [FoundGguf("Qwen2.5-7B-Instruct", "/models/qwen.gguf", 4_700_000_000, "Q4_K_M", 32768, "qwen2", "LM Studio"),
+         FoundGguf("llama3", "/ollama/blobs/sha256-1", 4_900_000_000, "Q4_0", 8192, "llama", "Ollama")]
+
+
+def _page(qtbot, session, **kw):
+    tracker = TaskTracker()
+    bar = TaskBar(tracker)
+    qtbot.addWidget(bar)
+    page = SettingsPage(session, tracker, finder=lambda folders: list(FOUND), **kw)
+    qtbot.addWidget(page)
+    page.resize(900, 700)
+    page.show()
+    page.reload()
+    qtbot.waitUntil(lambda: page.model_box.combo.count() == 2 and session.db.pending == 0, timeout=10_000)
+    page.tracker, page.bar = tracker, bar
+    return page
+
+
+def test_settings_load_edit_validate_and_save(qtbot, ui_session, vault):
+    page = _page(qtbot, ui_session)
+    assert page.model_box.default.isChecked() and "Qwen2.5-7B-Instruct" in page.model_box.combo.itemText(0)
+    assert "LM Studio" in page.model_box.combo.itemText(0)
+    assert "all-MiniLM-L6-v2" in page.embedder.text()
+    assert "Nothing has run yet" in page.data.runs.text()
+
+    page.model_box.gguf.setChecked(True)
+    page.model_box.combo.clear()  # nothing chosen
+    page.save.click()
+    assert page.message.text() == "Choose a GGUF model file (or pick the default model)."
+    page.model_box.browse_dialog = lambda: "/home/me/models/mistral.gguf"
+    page.model_box.browse.click()
+    page.model_box.server.setChecked(True)
+    page.model_box.url.setText("localhost:8080")
+    page.save.click()
+    assert "http://" in page.message.text() and load_settings(vault).chat_model_kind == "default"
+
+    page.model_box.gguf.setChecked(True)
+    page.time.setTime(page.time.time().fromString("22:30", "HH:mm"))
+    page.base_strength.setValue(10)
+    page.archive_threshold.setValue(8)
+    page.theme.setCurrentIndex(2)
+    page.save.click()
+    qtbot.waitUntil(lambda: page.message.text() == "Saved.")
+    s = load_settings(vault)
+    assert (s.chat_model_kind, s.chat_model_path) == ("gguf", "/home/me/models/mistral.gguf")
+    assert (s.consolidation_time, s.base_strength_days, s.archive_threshold, s.theme) == ("22:30", 10, 0.08, "dark")
+    assert vault.query("SELECT count(*) FROM history WHERE entity = 'settings'") == [(1,)]
+
+    page.base_strength.setValue(3)
+    page.revert.click()
+    qtbot.waitUntil(lambda: page.base_strength.value() == 10)
+    assert page.model_box.combo.currentData() == "/home/me/models/mistral.gguf"
+
+
+def test_encryption_switches_between_keyring_and_passphrase(qtbot, ui_session, vault, paths, memory_keyring):
+    page = _page(qtbot, ui_session)
+    enc = page.encryption
+    assert "keyring" in enc.state.text() and not enc.to_passphrase.isHidden() and enc.to_keyring.isHidden()
+    enc.ask_passphrase = lambda title: None  # the user cancels
+    enc.to_passphrase.click()
+    assert vault.key_mode is KeyMode.KEYRING
+    enc.ask_passphrase = lambda title: "correct horse battery"
+    enc.to_passphrase.click()
+    qtbot.waitUntil(lambda: "new passphrase" in enc.message.text(), timeout=20_000)
+    assert vault.key_mode is KeyMode.PASSPHRASE and "passphrase" in enc.state.text()
+    assert json.loads(paths.header.read_text())["key_mode"] == "passphrase" and not memory_keyring.store
+    assert not enc.change_passphrase.isHidden()
+    enc.ask_passphrase = lambda title: "short"
+    enc.change_passphrase.click()
+    qtbot.waitUntil(lambda: "too short" in enc.message.text() or "8 characters" in enc.message.text())
+    enc.to_keyring.click()
+    qtbot.waitUntil(lambda: "keyring" in enc.message.text(), timeout=20_000)
+    assert vault.key_mode is KeyMode.KEYRING and memory_keyring.store
+    ui_session.close()
+    Vault.open(paths).close()  # opens from the keyring
+
+
+def test_transfer_missing_module_says_so(qtbot, ui_session):
+    page = _page(qtbot, ui_session, transfer_module="reverie.core.no_such_transfer")
+    page.data.ask_save_path = lambda: "/tmp/x.reverie"
+    page.data.ask_file_passphrase = lambda prompt: ""
+    page.data.export_button.click()
+    assert page.data.message.text() == "Export and import are not part of this build of Reverie yet; nothing was changed."
+    assert not page.tracker.tasks
+
+
+def test_export_shows_progress_in_the_status_bar_and_can_be_cancelled(qtbot, ui_session, vault, tmp_path):
+    import transfer_double
+
+    notes.create_note(vault, "one\n\ntwo\n\nthree")
+    page = _page(qtbot, ui_session, transfer_module="transfer_double")
+    target = tmp_path / "out.reverie"
+    page.data.ask_save_path = lambda: str(target)
+    page.data.ask_file_passphrase = lambda prompt: ""
+    page.data.export_button.click()
+    qtbot.waitUntil(lambda: page.data.message.text() == f"Exported to {target}.")
+    assert json.loads(target.read_text())["memories"][0][1] == "one"
+    assert not page.tracker.tasks and page.bar.isHidden()
+
+    transfer_double.hold.set()
+    transfer_double.release.clear()
+    try:
+        page.data.export_button.click()
+        qtbot.waitUntil(lambda: "1/3" in page.bar.label.text())
+        assert not page.bar.isHidden() and page.bar.bar.maximum() == 3
+        page.bar.cancel_button.click()
+        assert "cancelling" in page.bar.label.text()
+        transfer_double.release.set()
+        qtbot.waitUntil(lambda: page.data.message.text() == "Cancelled; nothing was changed.")
+        assert not page.tracker.tasks
+    finally:
+        transfer_double.hold.clear()
+        transfer_double.release.set()
+
+
+def test_last_runs_are_listed(qtbot, ui_session, vault, clock):
+    with vault.tx() as conn:
+        conn.execute("INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
+                     "VALUES ('consolidation', ?, ?, 'ok', '{\"facts\": 2}')", (clock.now() - 60, clock.now()))
+    page = _page(qtbot, ui_session)
+    assert "Consolidation finished in 60 s (facts: 2)" in page.data.runs.text()
+
+
+def test_import_previews_asks_then_imports(qtbot, ui_session, vault, tmp_path):
+    notes.create_note(vault, "alpha\n\nbeta")
+    page = _page(qtbot, ui_session, transfer_module="transfer_double")
+    target = tmp_path / "out.reverie"
+    page.data.ask_save_path = lambda: str(target)
+    page.data.ask_open_path = lambda: str(target)
+    page.data.ask_file_passphrase = lambda prompt: ""
+    page.data.export_button.click()
+    qtbot.waitUntil(lambda: target.exists() and not page.tracker.tasks)
+    asked = []
+    page.data.confirm_import = lambda preview: asked.append(preview) or False
+    page.data.import_button.click()
+    qtbot.waitUntil(lambda: page.data.message.text() == "Import cancelled; nothing was changed.")
+    assert asked == ["2 memories to add"] and len(notes.list_notes(vault)) == 1
+    page.data.confirm_import = lambda preview: True
+    with qtbot.waitSignal(ui_session.data_changed, check_params_cb=lambda what: what == "import", timeout=10_000):
+        page.data.import_button.click()
+    assert page.data.message.text() == "Imported. 2 notes added"
+    assert [n.title for n in notes.list_notes(vault)].count("Imported (merge)") == 2
