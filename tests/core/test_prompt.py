@@ -59,7 +59,7 @@ def test_injected_instructions_stay_quoted_data():
 
 def test_small_context_drops_lowest_ranked_memories_and_old_turns_first():
     cands = [cand(i, ("word " * 60) + str(i)) for i in range(1, 9)]
-    history = [msg(i, "user" if i % 2 else "assistant", ("turn%d " % i) * 40) for i in range(1, 9)]
+    history = [msg(i, "user" if i % 2 else "assistant", f"turn{i} " * 40) for i in range(1, 9)]
     p = assemble(question="What?", candidates=cands, history=history, profile="", context_size=600,
                  count_tokens=count, max_answer_tokens=100)
     total = sum(count(m.content) + 8 for m in p.messages)
