@@ -7,8 +7,12 @@ then records the answer, its citations and the reinforcement of the memories it 
 How it answers (``mode``), decided in code rather than left to a small model's wit:
 - ``smalltalk``: no content words ("hi", "thanks"): the model replies, no memories, no citations.
 - ``no_memory``: a question and no relevant memory: the fixed sentence ``NO_MEMORY``, no model.
-- ``memory``: relevant memories are numbered in the prompt and the model answers from them.
+- ``memory``: a question with relevant memories, numbered in the prompt; the model answers.
 - ``chat``: a statement, not a question: the model replies, with memories if any are relevant.
+Citations are checked (numbers not given are dropped and counted). When a complete answer
+cites nothing: if it repeats a given memory's specific words, that memory's marker is appended;
+else, in ``memory`` mode, the best memory is quoted verbatim after it with its marker, so a
+question with a relevant memory always shows it, whatever a small model wrote.
 A hit is relevant when it shares a content word with the message, or its vector similarity is
 at least ``VECTOR_MIN``, or it was found by time alone (no words or vector score at all).
 
@@ -176,7 +180,7 @@ class Companion:
                                             meta={"mode": "no_memory"}, index=False, actor="reverie")
             timings["total_s"] = time.perf_counter() - t0
             return AnswerResult(user, msg, [], [], mode="no_memory", timings=timings)
-        mode = "smalltalk" if kind == "smalltalk" else ("memory" if cands else "chat")
+        mode = "smalltalk" if kind == "smalltalk" else ("memory" if kind == "question" else "chat")
         try:
             prompt = assemble(question=user.content, candidates=cands, history=history, profile=self._profile(),
                               context_size=self.model.context_size, count_tokens=self.model.count_tokens,
@@ -216,21 +220,28 @@ class Companion:
         check = check_citations(_trim_loop(raw), numbers)
         text, cited = check.text, list(check.cited)
         inferred: list[int] = []
+        meta_quoted = False
         if check.dropped:
             log.warning("dropped %d citation(s) of memories not given: %s", len(check.dropped), check.dropped)
         if status == "complete" and not cited and given and text.strip():
             inferred = infer_citations(text, user.content, [(g.n, g.memory.text) for g in given])
+            before = text.rstrip()
             if inferred:
-                before = text.rstrip()
                 text = append_markers(text, inferred)
-                cited = inferred
-                if emit is not None:
-                    emit(text[len(before):])
+            elif mode == "memory":  # the model used none of them: quote the best one, verbatim
+                inferred = [given[0].n]
+                text = f"{before}\n\n{quote(given[0])}".lstrip()
+                meta_quoted = True
+            cited = inferred
+            if emit is not None and inferred:
+                emit(text[len(before):])
         meta: dict[str, Any] = {"mode": mode, "model": self.model.name}
         if check.dropped:
             meta["dropped_citations"] = check.dropped
         if inferred:
             meta["citations_inferred"] = inferred
+        if meta_quoted:
+            meta["quoted_memory"] = True
         if error:
             meta["error"] = error
         msg = conversations.add_message(self.vault, user.conversation_id, "assistant", text, status=status,
@@ -249,6 +260,14 @@ class Companion:
                              [(msg.id, c.n, c.memory_uid) for c in citations])
             recall.reinforce_in(conn, [c.memory_id for c in citations], now,
                                 reason=f"cited in answer {msg.id}", actor="reverie")
+
+
+def quote(g: GivenMemory) -> str:
+    """A memory quoted verbatim with its marker, when the model's own words cited none."""
+    text = " ".join(g.memory.text.split())
+    if len(text) > 400:
+        text = text[:399].rstrip() + "…"
+    return f"From your memories: “{text}” [{g.n}]"
 
 
 def _trim_loop(text: str) -> str:

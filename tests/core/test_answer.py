@@ -60,11 +60,24 @@ def test_uncited_answer_that_uses_a_memory_gets_its_marker_appended(setup):
     assert res.citations[0].inferred and res.assistant_message.meta["citations_inferred"] == [1]
 
 
-def test_garbage_answer_cites_nothing(setup):
+def test_garbage_answer_gets_the_best_memory_quoted_verbatim(setup):
     vault, clock, cid = setup
-    res = companion(vault, clock, FakeChatModel("I like turtles [x] [99].")).answer(cid, "When is Anna's birthday?")
-    assert res.citations == [] and res.dropped_citations == 1
-    assert citations_rows(vault, res.assistant_message.id) == []
+    streamed: list[str] = []
+    res = companion(vault, clock, FakeChatModel("I like turtles [x] [99].")).answer(
+        cid, "When is Anna's birthday?", on_token=streamed.append)
+    assert res.dropped_citations == 1
+    assert res.assistant_message.content == "I like turtles [x].\n\nFrom your memories: “Anna's birthday is March 3.” [1]"
+    assert "".join(streamed).endswith("[99].\n\nFrom your memories: “Anna's birthday is March 3.” [1]")
+    assert [(c.n, c.inferred) for c in res.citations] == [(1, True)]
+    assert res.assistant_message.meta["quoted_memory"] is True
+    assert citations_rows(vault, res.assistant_message.id) == [(1, res.given[0].memory.uid)]
+
+
+def test_a_statement_is_answered_without_quoting_or_no_memory(setup):
+    vault, clock, cid = setup
+    res = companion(vault, clock, FakeChatModel("Nice!")).answer(cid, "Anna loved the cake I baked.")
+    assert res.mode == "chat" and res.assistant_message.content == "Nice!" and res.citations == []
+    assert [g.memory.text for g in res.given] == ["Anna's birthday is March 3."]
 
 
 def test_question_about_something_never_recorded_gets_the_no_memory_sentence(setup):
