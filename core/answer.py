@@ -35,7 +35,7 @@ from reverie.core import conversations, recall
 from reverie.core.citations import append_markers, check_citations, content_words, infer_citations
 from reverie.core.clock import Clock
 from reverie.core.errors import ReverieError
-from reverie.core.prompt import GivenMemory, Prompt, assemble
+from reverie.core.prompt import QUOTE_PREFIX, GivenMemory, Prompt, assemble, extend, system_text
 from reverie.core.protocols import ChatModel
 from reverie.core.records import Memory, Message
 from reverie.core.vault import Vault
@@ -46,7 +46,7 @@ NO_MEMORY = "I have no memory of that: nothing in your notes or our conversation
 VECTOR_MIN = 0.40
 SEARCH_K = 8
 MAX_ANSWER_TOKENS = 160
-STOP = ("<memories>", "</memories>", "\nMessage:", "<|im_start|>", "<|im_end|>", "\nUser:")
+STOP = ("<memories>", "</memories>", "\nMessage:", "<|im_start|>", "<|im_end|>", "\nUser:", QUOTE_PREFIX.strip())
 LOOP_WINDOW = 40
 _QUESTION_START = re.compile(
     r"(?i)^\s*(who|whom|whose|what|when|where|which|why|how|do|does|did|is|are|was|were|can|could|will|"
@@ -129,6 +129,9 @@ class Companion:
         self.search_k = search_k
         self.cite_assistant = cite_assistant
         self.temperature = temperature
+        # The last answered turn (conversation id, prompt, raw answer, answer id), continued by the next
+        # turn of the same conversation so the model reuses what it already evaluated.
+        self._thread: tuple[str, Prompt, str, str] | None = None
 
     # -- the parts --------------------------------------------------------------------
     def candidates(self, text: str, now: float, exclude_sources: set[str]) -> list[GivenMemory]:
@@ -182,9 +185,7 @@ class Companion:
             return AnswerResult(user, msg, [], [], mode="no_memory", timings=timings)
         mode = "smalltalk" if kind == "smalltalk" else ("memory" if kind == "question" else "chat")
         try:
-            prompt = assemble(question=user.content, candidates=cands, history=history, profile=self._profile(),
-                              context_size=self.model.context_size, count_tokens=self.model.count_tokens,
-                              max_answer_tokens=self.max_answer_tokens, with_memories=bool(cands))
+            prompt = self._prompt(conversation_id, user.content, cands, history)
         except ReverieError as exc:
             return self._finish(user, None, "", "error", str(exc), mode, timings, t0)
         if prompt.memories_dropped or prompt.cut:
@@ -210,7 +211,25 @@ class Companion:
         except ReverieError as exc:
             status, error = "error", str(exc)
         timings["tokens"] = float(len(pieces))
-        return self._finish(user, prompt, "".join(pieces), status, error, mode, timings, t0, emit)
+        raw = "".join(pieces)
+        result = self._finish(user, prompt, raw, status, error, mode, timings, t0, emit)
+        if status == "complete" and not stop_loop.is_set() and raw.strip():
+            self._thread = (conversation_id, prompt, raw, result.assistant_message.id)
+        return result
+
+    def _prompt(self, conversation_id: str, text: str, cands: list[GivenMemory], history: list[Message]) -> Prompt:
+        profile = self._profile()
+        thread, self._thread = self._thread, None
+        if (thread is not None and thread[0] == conversation_id and history and history[-1].id == thread[3]
+                and thread[1].messages[0].content == system_text(profile)):
+            prompt = extend(thread[1], thread[2], question=text, candidates=cands,
+                            context_size=self.model.context_size, count_tokens=self.model.count_tokens,
+                            max_answer_tokens=self.max_answer_tokens)
+            if prompt is not None:
+                return prompt
+        return assemble(question=text, candidates=cands, history=history, profile=profile,
+                        context_size=self.model.context_size, count_tokens=self.model.count_tokens,
+                        max_answer_tokens=self.max_answer_tokens, with_memories=bool(cands))
 
     def _finish(self, user: Message, prompt: Prompt | None, raw: str, status: str, error: str | None,
                 mode: str, timings: dict[str, float], t0: float,
@@ -223,14 +242,16 @@ class Companion:
         meta_quoted = False
         if check.dropped:
             log.warning("dropped %d citation(s) of memories not given: %s", len(check.dropped), check.dropped)
-        if status == "complete" and not cited and given and text.strip():
-            inferred = infer_citations(text, user.content, [(g.n, g.memory.text) for g in given])
+        current = [numbers[n] for n in prompt.current] if prompt else []
+        if status == "complete" and not cited and current:
+            inferred = infer_citations(text, user.content, [(g.n, g.memory.text) for g in current]) \
+                if text.strip() else []
             before = text.rstrip()
             if inferred:
                 text = append_markers(text, inferred)
             elif mode == "memory":  # the model used none of them: quote the best one, verbatim
-                inferred = [given[0].n]
-                text = f"{before}\n\n{quote(given[0])}".lstrip()
+                inferred = [current[0].n]
+                text = f"{before}\n\n{quote(current[0])}".lstrip()
                 meta_quoted = True
             cited = inferred
             if emit is not None and inferred:
@@ -267,7 +288,7 @@ def quote(g: GivenMemory) -> str:
     text = " ".join(g.memory.text.split())
     if len(text) > 400:
         text = text[:399].rstrip() + "…"
-    return f"From your memories: “{text}” [{g.n}]"
+    return f"{QUOTE_PREFIX}“{text}” [{g.n}]"
 
 
 def _trim_loop(text: str) -> str:

@@ -16,6 +16,11 @@ most an eighth); the last two turns (each at most an eighth); memories in rank o
 most ``MEMORY_MAX_CHARS``, while they fit (lowest-ranked dropped first); older turns, newest
 first, while they fit. The answer keeps ``max_answer_tokens`` (shrunk to no less than
 ``MIN_ANSWER_TOKENS`` when space is short). If even rules and message cannot fit, ``ModelError``.
+
+Continuation (``extend``): while one conversation goes on, the next prompt is the previous
+prompt and the model's answer, unchanged, then the new message (with its new memories numbered
+on). llama.cpp then evaluates only the new message. When that no longer fits the context, the
+prompt is assembled afresh (above) and a new continuation starts from it.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ MEMORY_MAX_CHARS = 800
 RECENT_TURNS_KEPT = 2
 MAX_HISTORY_TURNS = 8
 
+QUOTE_PREFIX = "From your memories: "
+_QUOTE_TAIL = re.compile(r"\s*" + re.escape(QUOTE_PREFIX) + r"“.*?”\s*\[\d+\]\s*$", re.DOTALL)
 _TAG = re.compile(r"<\s*/?\s*memories\s*>", re.IGNORECASE)
 
 
@@ -76,6 +83,13 @@ class Prompt:
     history_used: int = 0
     history_dropped: int = 0
     cut: list[str] = field(default_factory=list)  # what was shortened, for the log
+    current: list[int] = field(default_factory=list)  # numbers of this turn's memories, best first
+    continued: bool = False  # the previous turn's prompt and answer, unchanged, then this turn
+
+
+def past_answer(text: str) -> str:
+    """A past answer as the model sees it again: no citation markers, no quoted memory."""
+    return strip_markers(_QUOTE_TAIL.sub("", text)) or "…"
 
 
 def _one_line(text: str) -> str:
@@ -166,7 +180,7 @@ def assemble(
     system = system_text(profile)
 
     turns = [m for m in history if m.role in ("user", "assistant") and m.content.strip()][-MAX_HISTORY_TURNS:]
-    texts = [strip_markers(m.content) if m.role == "assistant" else m.content for m in turns]
+    texts = [past_answer(m.content) if m.role == "assistant" else m.content for m in turns]
     keep: dict[int, str] = {}
     for i in range(len(turns) - 1, max(-1, len(turns) - 1 - RECENT_TURNS_KEPT), -1):
         text = texts[i]
@@ -210,4 +224,40 @@ def assemble(
     final = (memory_block(given) if given else "") + (f"Message: {question}" if given else question)
     messages.append(ChatMessage("user", final))
     total = sum(cost(m.content) for m in messages)
-    return Prompt(messages, given, answer_tokens, total, dropped, len(kept), len(turns) - len(kept), cut)
+    return Prompt(messages, given, answer_tokens, total, dropped, len(kept), len(turns) - len(kept), cut,
+                  [g.n for g in given])
+
+
+def extend(
+    previous: Prompt,
+    answer: str,
+    *,
+    question: str,
+    candidates: Sequence[GivenMemory],
+    context_size: int,
+    count_tokens: Callable[[str], int],
+    max_answer_tokens: int = 160,
+) -> Prompt | None:
+    """The next turn as a continuation: the previous prompt and its answer unchanged (so llama.cpp
+    reuses every token it evaluated), then this turn. Memories already given keep their numbers
+    (they are still in the prompt); new ones are numbered on. None when it does not fit (the
+    caller then assembles afresh, by the budget rule)."""
+    known = {g.memory.id: g for g in previous.given}
+    given = list(previous.given)
+    new: list[GivenMemory] = []
+    current: list[int] = []
+    for c in candidates:
+        if c.memory.id in known:
+            current.append(known[c.memory.id].n)
+            continue
+        g = GivenMemory(len(given) + 1, c.memory, c.source_title, c.score)
+        known[c.memory.id] = g
+        given.append(g)
+        new.append(g)
+        current.append(g.n)
+    final = (memory_block(new) if new else "") + (f"Message: {question}" if candidates else question)
+    total = previous.prompt_tokens + count_tokens(answer) + count_tokens(final) + 2 * MESSAGE_OVERHEAD
+    if total + max_answer_tokens > context_size - SAFETY_TOKENS:
+        return None
+    messages = [*previous.messages, ChatMessage("assistant", answer), ChatMessage("user", final)]
+    return Prompt(messages, given, max_answer_tokens, total, 0, previous.history_used + 2, 0, [], current, True)

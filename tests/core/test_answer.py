@@ -167,3 +167,51 @@ def test_classify():
     assert classify("thanks") == "smalltalk"
     assert classify("When is Anna's birthday") == "question"
     assert classify("Anna's birthday is March 3.") == "statement"
+
+
+def test_next_turn_continues_the_previous_prompt_unchanged(setup):
+    vault, clock, cid = setup
+    notes.create_note(vault, "Bob's birthday is in July.", "More")
+    replies = iter(["It is March 3 [1].", "Bob's is in July [2], Anna's in March [1]."])
+    model = FakeChatModel(lambda messages: next(replies))
+    c = companion(vault, clock, model)
+    first = c.answer(cid, "When is Anna's birthday?")
+    second = c.answer(cid, "And when is Bob's birthday?")
+    m1, m2 = model.calls[0]["messages"], model.calls[1]["messages"]
+    assert m2[: len(m1)] == m1  # every token of turn one is a prefix of turn two
+    assert m2[len(m1)].role == "assistant" and m2[len(m1)].content == "It is March 3 [1]."
+    numbers = {g.n: g.memory.text for g in second.given}
+    assert numbers[1] == first.given[0].memory.text  # old numbers keep their meaning
+    assert "[1] " not in m2[-1].content.split("Message:")[0]  # a memory already given is not repeated
+    assert {c.n: c.text for c in second.citations} == {2: "Bob's birthday is in July.",
+                                                       1: "Anna's birthday is March 3."}
+
+
+def test_another_conversation_in_between_starts_afresh(setup):
+    vault, clock, cid = setup
+    model = FakeChatModel("Yes [1].")
+    c = companion(vault, clock, model)
+    c.answer(cid, "When is Anna's birthday?")
+    other = conversations.create_conversation(vault).id
+    c.answer(other, "hi")
+    c.answer(cid, "What does Bob like?")
+    last = model.calls[-1]["messages"]
+    assert [m.role for m in last] == ["system", "user", "assistant", "user"]
+    assert last[1].content == "When is Anna's birthday?"  # compact history, not the old prompt
+
+
+def test_a_continuation_that_no_longer_fits_is_assembled_afresh(vault, clock):
+    for name in ("Anna", "Bob", "Cleo"):
+        notes.create_note(vault, " ".join([name] + ["cake"] * 150), name)
+    cid = conversations.create_conversation(vault).id
+    model = FakeChatModel("Cake.", context_size=600)
+    c = companion(vault, clock, model, max_answer_tokens=100)
+    for name in ("Anna", "Bob", "Cleo"):
+        c.answer(cid, f"What about {name}?")
+    for call in model.calls:
+        assert sum(model.count_tokens(m.content) + 8 for m in call["messages"]) + call["max_tokens"] <= 600
+    second, third = model.calls[1]["messages"], model.calls[2]["messages"]
+    assert second[:2] == model.calls[0]["messages"]  # turn two continued turn one
+    assert third[: len(second)] != second  # turn three did not fit: assembled afresh
+    assert all("<memories>" not in m.content for m in third[:-1])  # compact history
+    assert "Cleo" in third[-1].content

@@ -23,7 +23,7 @@ def cand(i: int, text: str) -> GivenMemory:
 
 def test_layout_rules_profile_first_then_turns_then_numbered_memories():
     p = assemble(question="When is Anna's birthday?", candidates=[cand(1, "Anna's birthday is March 3."),
-                 cand(2, "Anna likes tea.")], history=[msg(1, "user", "hi"), msg(2, "assistant", "Hello [1].")],
+                 cand(2, "Anna likes tea.")], history=[msg(1, "user", "hi"), msg(2, "assistant", "Hello [1].\n\nFrom your memories: “x” [1]")],
                  profile="Lives in Lyon.", context_size=2048, count_tokens=count)
     roles = [m.role for m in p.messages]
     assert roles == ["system", "user", "assistant", "user"]
