@@ -213,5 +213,5 @@ def test_a_continuation_that_no_longer_fits_is_assembled_afresh(vault, clock):
     second, third = model.calls[1]["messages"], model.calls[2]["messages"]
     assert second[:2] == model.calls[0]["messages"]  # turn two continued turn one
     assert third[: len(second)] != second  # turn three did not fit: assembled afresh
-    assert all("<memories>" not in m.content for m in third[:-1])  # compact history
+    assert [m.content for m in third[1:-1]] == ["What about Anna?", "Cake.", "What about Bob?", "Cake."]
     assert "Cleo" in third[-1].content
