@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from reverie.core import conversations, recall
 from reverie.core.citations import append_markers, check_citations, content_words, infer_citations
 from reverie.core.clock import Clock
-from reverie.core.errors import ReverieError
+from reverie.core.errors import InputError, ReverieError
 from reverie.core.prompt import QUOTE_PREFIX, GivenMemory, Prompt, assemble, extend, system_text
 from reverie.core.protocols import ChatModel
 from reverie.core.records import Memory, Message
@@ -163,6 +163,8 @@ class Companion:
     # -- the answer -------------------------------------------------------------------
     def answer(self, conversation_id: str, text: str, *, on_token: Callable[[str], None] | None = None,
                cancel: threading.Event | None = None) -> AnswerResult:
+        if not text or not text.strip():
+            raise InputError("Write something first: the message is empty.")
         t0 = time.perf_counter()
         history = conversations.list_messages(self.vault, conversation_id, limit=12)
         user = conversations.add_message(self.vault, conversation_id, "user", text)
@@ -210,6 +212,9 @@ class Companion:
                 status = "partial"
         except ReverieError as exc:
             status, error = "error", str(exc)
+        except Exception as exc:  # noqa: BLE001 - an adapter's surprise must not lose the turn
+            log.exception("chat model failed")
+            status, error = "error", f"The chat model failed while answering ({type(exc).__name__}: {exc})."
         timings["tokens"] = float(len(pieces))
         raw = "".join(pieces)
         result = self._finish(user, prompt, raw, status, error, mode, timings, t0, emit)

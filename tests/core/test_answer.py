@@ -5,7 +5,7 @@ from chatfakes import FakeChatModel, WordsMemories
 
 from reverie.core import conversations, notes
 from reverie.core.answer import NO_MEMORY, Companion, classify
-from reverie.core.errors import NotFoundError
+from reverie.core.errors import InputError, NotFoundError
 
 
 @pytest.fixture
@@ -215,3 +215,22 @@ def test_a_continuation_that_no_longer_fits_is_assembled_afresh(vault, clock):
     assert third[: len(second)] != second  # turn three did not fit: assembled afresh
     assert [m.content for m in third[1:-1]] == ["What about Anna?", "Cake.", "What about Bob?", "Cake."]
     assert "Cleo" in third[-1].content
+
+
+def test_empty_message_is_refused_and_nothing_recorded(setup):
+    vault, clock, cid = setup
+    with pytest.raises(InputError, match="empty"):
+        companion(vault, clock, FakeChatModel()).answer(cid, "  \n")
+    assert conversations.list_messages(vault, cid) == []
+
+
+def test_an_unexpected_adapter_failure_is_an_error_result(setup):
+    vault, clock, cid = setup
+
+    class Broken(FakeChatModel):
+        def stream(self, messages, **kw):
+            raise OSError("disk on fire")
+
+    res = companion(vault, clock, Broken()).answer(cid, "hello there")
+    assert res.status == "error" and "disk on fire" in res.error
+    assert [m.role for m in conversations.list_messages(vault, cid)] == ["user", "assistant"]
