@@ -138,16 +138,17 @@ class Companion:
         result = self.memories.search(text, now=now, k=self.search_k)
         hits: Sequence[Any] = getattr(result, "hits", result)
         out: list[GivenMemory] = []
-        seen: set[int] = set()
+        seen: set[int | str] = set()
         for h in hits:
             m = h.memory
-            if m.id in seen or (m.source_kind == "message" and m.source_id in exclude_sources):
+            if m.id in seen or m.content_hash in seen or (
+                    m.source_kind == "message" and m.source_id in exclude_sources):
                 continue
             if m.trust == "assistant" and not self.cite_assistant:
                 continue  # Reverie cites what the user said or wrote, not its own earlier answers
             if not is_relevant(text, h):
                 continue
-            seen.add(m.id)
+            seen.update((m.id, m.content_hash))  # the same words twice are given once
             out.append(GivenMemory(0, m, h.source_title, float(h.score)))
         return out
 

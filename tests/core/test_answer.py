@@ -234,3 +234,11 @@ def test_an_unexpected_adapter_failure_is_an_error_result(setup):
     res = companion(vault, clock, Broken()).answer(cid, "hello there")
     assert res.status == "error" and "disk on fire" in res.error
     assert [m.role for m in conversations.list_messages(vault, cid)] == ["user", "assistant"]
+
+
+def test_the_same_words_in_two_places_are_given_once(vault, clock):
+    notes.create_note(vault, "Anna's birthday is March 3.", "One")
+    notes.create_note(vault, "Anna's birthday is March 3.", "Two")
+    cid = conversations.create_conversation(vault).id
+    res = companion(vault, clock, FakeChatModel("March 3 [1].")).answer(cid, "When is Anna's birthday?")
+    assert len(res.given) == 1
