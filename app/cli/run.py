@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_info",
     "reverie.app.cli.cmd_notes",
     "reverie.app.cli.cmd_ask",
+    "reverie.app.cli.cmd_models",
 )
 
 

@@ -78,3 +78,15 @@ def test_ask_with_the_real_default_model(capsys, words, monkeypatch):
     assert data["mode"] == "memory" and data["given"][0]["source_title"] == "Family"
     assert data["answer"].strip() and data["status"] == "complete"
     assert all(c["n"] == 1 for c in data["citations"])  # only what it was given
+
+
+def test_models_lists_the_default_and_extra_folders(capsys, tmp_path):
+    from ggufmake import write_gguf
+
+    folder = write_gguf(tmp_path / "extra" / "mine.Q8_0.gguf", name="Mine", file_type=7).parent
+    code, out, _ = run(capsys, "models", "--folder", str(folder), "--json")
+    found = {g["name"]: g for g in json.loads(out)}
+    assert code == 0 and found["Mine"]["quantization"] == "Q8_0" and found["Mine"]["context_length"] == 4096
+    assert any(g["source"] == "default" for g in found.values())
+    code, out, _ = run(capsys, "models", "--folder", str(folder))
+    assert "Mine" in out and "4,096 ctx" in out
