@@ -90,3 +90,26 @@ def test_a_gguf_llama_cpp_cannot_load_is_one_sentence(tmp_path):
     fake = write_gguf(tmp_path / "tiny.gguf")  # a valid header, but no real weights
     with pytest.raises(ModelError, match="could not load"):
         LlamaChatModel(fake, context_size=512, threads=1).load()
+
+
+def test_companion_with_the_real_model_cancelled_keeps_a_partial_answer(model, vault, clock):
+    from chatfakes import WordsMemories
+
+    from reverie.core import conversations, notes
+    from reverie.core.answer import Companion
+
+    notes.create_note(vault, "Anna's birthday is March 3.", "Family")
+    cid = conversations.create_conversation(vault).id
+    cancel = threading.Event()
+    seen: list[str] = []
+
+    def on_token(piece: str) -> None:
+        seen.append(piece)
+        if len(seen) == 2:
+            cancel.set()
+
+    res = Companion(vault, model, WordsMemories(vault), clock).answer(
+        cid, "When is Anna's birthday?", on_token=on_token, cancel=cancel)
+    assert res.status == "partial" and len(seen) == 2
+    assert res.assistant_message.content == "".join(seen).strip()
+    assert conversations.get_message(vault, res.assistant_message.id).status == "partial"
