@@ -50,7 +50,7 @@ STOP = ("<memories>", "</memories>", "\nMessage:", "<|im_start|>", "<|im_end|>",
 LOOP_WINDOW = 40
 _QUESTION_START = re.compile(
     r"(?i)^\s*(who|whom|whose|what|when|where|which|why|how|do|does|did|is|are|was|were|can|could|will|"
-    r"would|should|have|has|had|tell|remind|recall|remember|list|show|find|search|give)\b")
+    r"would|should|have|has|had|tell|remind|list|show|find|search|give)\b")
 
 
 class MemoryHit(Protocol):
@@ -174,8 +174,7 @@ class Companion:
         kind = classify(user.content)
         timings: dict[str, float] = {}
         try:
-            cands = [] if kind == "smalltalk" else self.candidates(
-                user.content, now, {user.id} | {m.id for m in history})
+            cands = [] if kind == "smalltalk" else self.candidates(user.content, now, {user.id})
         except ReverieError as exc:
             log.warning("memory search failed: %s", exc)
             cands = []

@@ -100,13 +100,16 @@ def test_smalltalk_works_without_memories_or_citations(setup):
     assert "<memories>" not in model.calls[0]["messages"][-1].content
 
 
-def test_the_question_itself_and_recent_turns_are_not_given_as_memories(setup):
+def test_an_earlier_message_is_a_citable_memory_but_the_question_itself_is_not(setup):
     vault, clock, cid = setup
-    c = companion(vault, clock, FakeChatModel("Sure."))
-    c.answer(cid, "Remember that the piano tuner comes Friday")
+    c = companion(vault, clock, FakeChatModel("Friday [1]."))
+    first = c.answer(cid, "Remember that the piano tuner comes Friday")
+    assert first.mode == "chat"
+    said = first.user_message
     res = c.answer(cid, "When does the piano tuner come?")
-    assert res.given == []  # the only match is in the conversation itself, shown as history
-    assert res.mode == "no_memory"
+    assert [g.memory.source_id for g in res.given] == [said.id]
+    assert res.mode == "memory" and [c.text for c in res.citations] == ["Remember that the piano tuner comes Friday"]
+    assert all(g.memory.source_id != res.user_message.id for g in res.given)
 
 
 def test_memory_that_says_ignore_instructions_stays_data(vault, clock):
@@ -167,6 +170,8 @@ def test_classify():
     assert classify("thanks") == "smalltalk"
     assert classify("When is Anna's birthday") == "question"
     assert classify("Anna's birthday is March 3.") == "statement"
+    assert classify("Remember that the tuner comes Friday") == "statement"
+    assert classify("Do you remember the tuner?") == "question"
 
 
 def test_next_turn_continues_the_previous_prompt_unchanged(setup):
