@@ -146,6 +146,8 @@ class Companion:
                 continue
             if m.trust == "assistant" and not self.cite_assistant:
                 continue  # Reverie cites what the user said or wrote, not its own earlier answers
+            if m.kind == "chat" and classify(m.text) != "statement":
+                continue  # an earlier question or a greeting supports no answer
             if not is_relevant(text, h):
                 continue
             seen.update((m.id, m.content_hash))  # the same words twice are given once

@@ -109,7 +109,8 @@ def test_an_earlier_message_is_a_citable_memory_but_the_question_itself_is_not(s
     res = c.answer(cid, "When does the piano tuner come?")
     assert [g.memory.source_id for g in res.given] == [said.id]
     assert res.mode == "memory" and [c.text for c in res.citations] == ["Remember that the piano tuner comes Friday"]
-    assert all(g.memory.source_id != res.user_message.id for g in res.given)
+    again = c.answer(cid, "Does the piano tuner come Friday?")
+    assert [g.memory.source_id for g in again.given] == [said.id]  # earlier questions are not memories
 
 
 def test_memory_that_says_ignore_instructions_stays_data(vault, clock):
