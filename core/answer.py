@@ -166,6 +166,9 @@ class Companion:
     # -- the answer -------------------------------------------------------------------
     def answer(self, conversation_id: str, text: str, *, on_token: Callable[[str], None] | None = None,
                cancel: threading.Event | None = None) -> AnswerResult:
+        """Answer ``text`` in the conversation. ``on_token`` gets the model's pieces as they come, then any
+        suffix Reverie appends (markers, a quoted memory); ``assistant_message.content`` is authoritative
+        (citation markers of memories not given are removed from it). Set ``cancel`` to stop."""
         if not text or not text.strip():
             raise InputError("Write something first: the message is empty.")
         t0 = time.perf_counter()
