@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core import keys
+from reverie.core.answer import Companion, MemorySource
 from reverie.core.errors import KeyringUnavailableError, VaultLockedError
 from reverie.core.keys import KeyMode
 from reverie.core.paths import VaultPaths, data_home, vault_paths
+from reverie.core.protocols import ChatModel
+from reverie.core.settings import Settings, load_settings
 from reverie.core.vault import Vault
+from reverie.models.registry import build_chat_model as _build_chat_model
 
 ENV_PASSPHRASE = "REVERIE_PASSPHRASE"
 
@@ -80,12 +84,34 @@ def find_ggufs(extra_folders: Sequence[str] = ()) -> list[Any]:
             return []
         return [FoundGguf(loc.name, str(loc.path), loc.path.stat().st_size, "Q4_1", None, "llama", "default")]
     return list(registry_find(list(extra_folders)))
+def build_chat_model(settings: Settings) -> ChatModel:
+    """The chat model the settings choose (default GGUF, a GGUF file, or a server); not loaded yet."""
+    return _build_chat_model(settings)
+
+
+def build_memory_source(vault: Vault) -> MemorySource:
+    """Hybrid retrieval (words and meaning) over the vault, with the default embedder."""
+    from reverie.core.retrieval import Retriever
+    from reverie.models.embedder import default_embedder
+
+    return Retriever(vault, default_embedder())
+
+
+def build_companion(vault: Vault, settings: Settings | None = None, *, model: ChatModel | None = None,
+                    memories: MemorySource | None = None, profile_provider=None) -> Companion:
+    """The companion that answers with cited memories, wired from the settings."""
+    settings = settings or load_settings(vault)
+    return Companion(vault, model or build_chat_model(settings), memories or build_memory_source(vault),
+                     vault.clock, profile_provider)
 
 
 __all__ = [
     "FoundGguf",
     "find_ggufs",
     "KeyringUnavailableError",
+    "build_chat_model",
+    "build_companion",
+    "build_memory_source",
     "VaultChoice",
     "VaultLockedError",
     "create_vault",
