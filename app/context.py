@@ -9,7 +9,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reverie.core import keys
 from reverie.core.answer import Companion, MemorySource
@@ -19,7 +18,9 @@ from reverie.core.paths import VaultPaths, data_home, vault_paths
 from reverie.core.protocols import ChatModel
 from reverie.core.settings import Settings, load_settings
 from reverie.core.vault import Vault
+from reverie.models.gguf import GgufInfo
 from reverie.models.registry import build_chat_model as _build_chat_model
+from reverie.models.registry import find_ggufs as _find_ggufs
 
 ENV_PASSPHRASE = "REVERIE_PASSPHRASE"
 
@@ -57,33 +58,12 @@ def create_vault(paths: VaultPaths, choice: VaultChoice) -> Vault:
     return Vault.create(paths, choice.mode, choice.passphrase)
 
 
-@dataclass(frozen=True)
-class FoundGguf:
-    """A GGUF chat model on disk (the fields of ``reverie.models.registry.GgufInfo``)."""
-
-    name: str
-    path: str
-    size_bytes: int = 0
-    quantization: str | None = None
-    context_length: int | None = None
-    architecture: str | None = None
-    source: str = "default"
+def find_ggufs(extra_folders: Sequence[str] = ()) -> list[GgufInfo]:
+    """GGUF chat models found on this machine (the default one, LM Studio, Ollama, ~/models and
+    ``extra_folders``), with name, size, quantisation and context length from their headers."""
+    return _find_ggufs(list(extra_folders))
 
 
-def find_ggufs(extra_folders: Sequence[str] = ()) -> list[Any]:
-    """GGUF chat models found on this machine (LM Studio, Ollama, ~/models, ``extra_folders``,
-    the default model). Uses ``reverie.models.registry`` when it is installed; otherwise only
-    the default model is reported."""
-    try:
-        from reverie.models.registry import find_ggufs as registry_find  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        from reverie.models.defaults import default_gguf_location
-
-        loc = default_gguf_location()
-        if not loc.found or loc.path is None:
-            return []
-        return [FoundGguf(loc.name, str(loc.path), loc.path.stat().st_size, "Q4_1", None, "llama", "default")]
-    return list(registry_find(list(extra_folders)))
 def build_chat_model(settings: Settings) -> ChatModel:
     """The chat model the settings choose (default GGUF, a GGUF file, or a server); not loaded yet."""
     return _build_chat_model(settings)
@@ -101,12 +81,17 @@ def build_companion(vault: Vault, settings: Settings | None = None, *, model: Ch
                     memories: MemorySource | None = None, profile_provider=None) -> Companion:
     """The companion that answers with cited memories, wired from the settings."""
     settings = settings or load_settings(vault)
+    if profile_provider is None:
+        from reverie.core.profile import get_profile
+
+        def profile_provider() -> str:
+            return get_profile(vault)
+
     return Companion(vault, model or build_chat_model(settings), memories or build_memory_source(vault),
                      vault.clock, profile_provider)
 
 
 __all__ = [
-    "FoundGguf",
     "find_ggufs",
     "KeyringUnavailableError",
     "build_chat_model",

@@ -4,21 +4,22 @@ encryption, export through the transfer adapter, last runs."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import ui_fixtures
 
-from reverie.app.context import FoundGguf
 from reverie.app.ui.settings import SettingsPage
 from reverie.app.ui.tasks import TaskBar, TaskTracker
 from reverie.core import notes
 from reverie.core.keys import KeyMode
 from reverie.core.settings import load_settings
 from reverie.core.vault import Vault
+from reverie.models.gguf import GgufInfo
 
 ui_session = ui_fixtures.ui_session
 
-FOUND = [FoundGguf("Qwen2.5-7B-Instruct", "/models/qwen.gguf", 4_700_000_000, "Q4_K_M", 32768, "qwen2", "LM Studio"),
-         FoundGguf("llama3", "/ollama/blobs/sha256-1", 4_900_000_000, "Q4_0", 8192, "llama", "Ollama")]
+FOUND = [GgufInfo("Qwen2.5-7B-Instruct", Path("/models/qwen.gguf"), 4_700_000_000, "Q4_K_M", 32768, "qwen2", "lmstudio"),
+         GgufInfo("llama3", Path("/ollama/blobs/sha256-1"), 4_900_000_000, "Q4_0", 8192, "llama", "ollama")]
 
 
 def _page(qtbot, session, **kw):

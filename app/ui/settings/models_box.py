@@ -26,13 +26,17 @@ from reverie.core.settings import Settings
 from reverie.core.textutil import human_size
 
 GgufFinder = Callable[[Sequence[str]], list[Any]]
+SOURCE_NAMES = {"default": "bundled", "lmstudio": "LM Studio", "ollama": "Ollama", "folder": "folder", "file": "file"}
 
 
 def gguf_label(info: Any) -> str:
     bits = [str(getattr(info, "quantization", "") or ""), human_size(int(getattr(info, "size_bytes", 0) or 0))]
     source = getattr(info, "source", "")
     if source:
-        bits.append(str(source))
+        bits.append(SOURCE_NAMES.get(str(source), str(source)))
+    ctx = getattr(info, "context_length", None)
+    if ctx:
+        bits.append(f"{int(ctx):,} tokens context")
     return f"{info.name}  ({', '.join(b for b in bits if b)})"
 
 
