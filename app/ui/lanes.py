@@ -59,8 +59,8 @@ class Lane(QObject):
     def _deliver(self, fut: Future[Any], on_done: OnDone, on_error: OnError) -> None:
         self._pending -= 1
         self.busy_changed.emit(self._pending)
-        if fut.cancelled():
-            return
+        if fut.cancelled() or self._closed:
+            return  # after shutdown the window is going away: no callbacks into closing widgets
         exc = fut.exception()
         if exc is None:
             if on_done is not None:

@@ -12,3 +12,10 @@ if TYPE_CHECKING:
 
 def install_pages(window: MainWindow, session: Session) -> None:
     """Add the feature pages after Home."""
+    from reverie.app.ui.chat import page as chat
+    from reverie.app.ui.notes import page as notes
+    from reverie.app.ui.search import page as search
+
+    chat.install(window, session)
+    notes.install(window, session)
+    search.install(window, session)

@@ -14,6 +14,7 @@ class Session(QObject):
 
     vault_ready = Signal(object)  # Vault
     data_changed = Signal(str)  # "notes", "conversations", "memories", ...
+    closing = Signal()  # emitted first in close(): stop generation and background work now
 
     def __init__(self, paths: VaultPaths, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -28,6 +29,7 @@ class Session(QObject):
 
     def close(self) -> None:
         """Stop the lanes (the running task finishes as a whole), then close the vault."""
+        self.closing.emit()
         self.model.shutdown(wait=True)
         self.db.shutdown(wait=True)
         if self.vault is not None:
