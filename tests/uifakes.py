@@ -74,5 +74,7 @@ def open_window(qtbot: Any, paths: Any, vault: Any, model: Any = None) -> Any:
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)  # shortcuts need the active window
     session.set_vault(vault)
     return window
