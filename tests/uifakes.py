@@ -9,7 +9,9 @@ from typing import Any
 
 from reverie.app.ui.services import Services, attach
 
-_NUMBERED = re.compile(r"^\s*\[(\d+)\][ \t]*(.*)$", re.M)
+# "[1] text", "1. text", "Memory 1: text", "<memory n=1> text": how a prompt may number its memories
+_NUMBERED = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)]|memory\s*#?(\d+):?|<memory[^>]*?(\d+)[^>]*>)[ \t]*(.*)$",
+                       re.M | re.I)
 _WORD = re.compile(r"\w{3,}")
 
 
@@ -33,7 +35,8 @@ class FakeChatModel:
         question = {w.lower() for w in _WORD.findall(messages[-1].content[:5000])}
         best, best_score = None, 0
         for m in messages[:-1]:
-            for num, line in _NUMBERED.findall(m.content):
+            for *nums, line in _NUMBERED.findall(m.content):
+                num = next(n for n in nums if n)
                 score = len(question & {w.lower() for w in _WORD.findall(line)})
                 if score > best_score:
                     best, best_score = (int(num), line), score
