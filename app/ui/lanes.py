@@ -15,9 +15,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from reverie.app.ui.qtfix import guard_singleton_refcounts
 from reverie.core.errors import ReverieError
 
 log = logging.getLogger(__name__)
+guard_singleton_refcounts()  # before any lane work: PySide6 6.12 on CPython 3.11 leaks refs to None/True
 
 OnDone = Callable[[Any], None] | None
 OnError = Callable[[str], None] | None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
+
 from reverie.app.ui.chat import data
 from reverie.app.ui.chat.data import MessageItem
 from reverie.app.ui.chat.model import SourceRow
@@ -16,12 +18,18 @@ from reverie.core import conversations
 if TYPE_CHECKING:
     from reverie.app.ui.chat.page import ChatPage
 
+PAINT_MS = 50
+
 
 class AnswerFlow:
     def __init__(self, page: ChatPage) -> None:
         self.page = page
         self.pump = TokenPump(page)
         self.pump.ready.connect(self._tokens)
+        self._paint = QTimer(page)  # the bubble is redrawn at most every PAINT_MS, however fast tokens come
+        self._paint.setSingleShot(True)
+        self._paint.setInterval(PAINT_MS)
+        self._paint.timeout.connect(self._show_text)
         self.running = False
         self.cancel: threading.Event | None = None
         self._row: int | None = None  # the streaming row in the thread model
@@ -80,11 +88,18 @@ class AnswerFlow:
         if self._row is None or not piece:
             return
         self._text += piece
-        self.page.thread.streaming_text(self._row, self._text)
+        if not self._paint.isActive():
+            self._paint.start()
+
+    def _show_text(self) -> None:
+        if self._row is not None:
+            self.page.thread.streaming_text(self._row, self._text)
 
     # -- the answer ----------------------------------------------------------------------------
     def _answered(self, cid: str, result: Any) -> None:
         self._tokens()
+        self._paint.stop()
+        self._show_text()
         self.running = False
         self.cancel = None
         page = self.page
@@ -117,6 +132,7 @@ class AnswerFlow:
         page.session.db.submit(data.load_thread, page.session.vault, cid, on_done=loaded, on_error=page.show_notice)
 
     def _failed(self, message: str) -> None:
+        self._paint.stop()
         self.running = False
         self.cancel = None
         page = self.page
