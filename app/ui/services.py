@@ -50,7 +50,11 @@ class Services:
             from reverie.app.ui.search.words import WordSearcher
 
             return WordSearcher(vault)
-        return retrieval.Retriever(vault, embedder=self.embedder())
+        try:
+            from reverie.app.context import build_retriever  # type: ignore[attr-defined]
+        except ImportError:
+            return retrieval.Retriever(vault, embedder=self.embedder())
+        return build_retriever(vault)
 
     def filters(self, kinds: tuple[str, ...] = (), since: float | None = None, until: float | None = None,
                 archived: str = "exclude") -> Any:
@@ -87,10 +91,15 @@ class Services:
         if embedder is None:
             return
         try:
-            self.indexer = EmbeddingWorker(vault, embedder, progress=self.on_progress)
-        except TypeError:
-            self.indexer = EmbeddingWorker(vault, embedder)
-        self.indexer.start()
+            try:
+                indexer = EmbeddingWorker(vault, embedder, progress=self.on_progress)
+            except TypeError:
+                indexer = EmbeddingWorker(vault, embedder)
+            indexer.start()
+        except Exception as exc:  # noqa: BLE001 - search still works by words; the reason is logged
+            log.warning("the embedding worker did not start, searching by words only: %s", exc)
+            return
+        self.indexer = indexer
 
     def notify_indexer(self) -> None:
         if self.indexer is not None:

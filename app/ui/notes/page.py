@@ -95,7 +95,7 @@ class NotesPage(QWidget):
         self.editor.edited.connect(self._edited)
         session.vault_ready.connect(lambda _v: self.refresh())
         session.data_changed.connect(lambda what: self.refresh() if what == "notes" else None)
-        session.closing.connect(self._flush_on_close)
+        session.at_close(self._last_save)
         self._sync_buttons()
 
     # -- list ----------------------------------------------------------------------------------
@@ -218,8 +218,18 @@ class NotesPage(QWidget):
         self._dirty = True  # the text stays in the editor, nothing is lost
         self.editor.status.setText(message)
 
-    def _flush_on_close(self) -> None:
-        self.save()  # queued before the lane shuts down; the lane finishes it as one transaction
+    def _last_save(self, vault: Any) -> None:
+        """At close, after the lanes stopped: write the edits the autosave had not written yet."""
+        self._autosave.stop()
+        note = self.editor.note
+        if not self._dirty or (note is None and self.editor.is_empty()):
+            return
+        title, tags, body = self.editor.values()
+        if note is None and not self._creating:
+            notes.create_note(vault, body, title, tags)
+        elif note is not None:
+            notes.update_note(vault, note.id, body=body, title=title, tags=tags)
+        self._dirty = False
 
     # -- delete / undo -----------------------------------------------------------------------------
     def delete_current(self) -> None:
