@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from reverie.app.ui.chat.data import MessageItem
+from reverie.app.ui.richtext import HtmlRole
 from reverie.app.ui.uikit import when
 from reverie.core.records import Conversation
 
@@ -32,6 +34,9 @@ class ConversationItemModel(QAbstractListModel):
         c = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{c.title or 'New conversation'}\n{when(c.updated_at)} · {c.message_count} messages"
+        if role == HtmlRole:
+            return (f"<div style='white-space:pre'><b>{html.escape((c.title or 'New conversation')[:90])}</b><br>"
+                    f"<span style='color:#888'>{when(c.updated_at)} · {c.message_count} messages</span></div>")
         if role == Qt.ItemDataRole.EditRole:
             return c.title
         if role == IdRole:
@@ -130,6 +135,11 @@ class SourceItemModel(QAbstractListModel):
             mark = "cited" if r.cited else "retrieved, not cited"
             excerpt = " ".join(r.text.split())[:160]
             return f"[{r.n}] {r.title} · {mark}\n{excerpt}"
+        if role == HtmlRole:
+            mark = ("<span style='color:#2e7d32'>cited</span>" if r.cited
+                    else "<span style='color:#888'>retrieved, not cited</span>")
+            excerpt = html.escape(" ".join(r.text.split())[:220])
+            return f"<b>[{r.n}] {html.escape(r.title)}</b> · {mark}<br>{excerpt}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return r.text[:1000]
         if role == ItemRole:

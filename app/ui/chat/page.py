@@ -24,6 +24,7 @@ from reverie.app.ui.chat import data
 from reverie.app.ui.chat.answers import AnswerFlow
 from reverie.app.ui.chat.model import ConversationItemModel, IdRole, ItemRole, MessageItemModel, SourceItemModel
 from reverie.app.ui.chat.thread import ThreadView
+from reverie.app.ui.richtext import HtmlDelegate
 from reverie.app.ui.services import services_for
 from reverie.app.ui.uikit import remember_splitter
 from reverie.core import conversations, message_memory
@@ -48,6 +49,9 @@ class ChatPage(QWidget):
         self.conv_list.setObjectName("conversationList")
         self.conv_list.setModel(self.conversations)
         self.conv_list.setEditTriggers(QListView.EditTrigger.EditKeyPressed)
+        self.conv_list.setUniformItemSizes(True)
+        self.conv_list.setItemDelegate(HtmlDelegate(self.conv_list))
+        self.conv_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.new_button = QPushButton("New")
         self.rename_button = QPushButton("Rename")
         self.delete_button = QPushButton("Delete")
@@ -74,6 +78,7 @@ class ChatPage(QWidget):
         self.notice = QLabel("")
         self.notice.setObjectName("errorText")
         self.notice.setWordWrap(True)
+        self.notice.setContentsMargins(12, 0, 12, 0)
         self.notice.hide()
         center = QWidget()
         cl = QVBoxLayout(center)
@@ -99,6 +104,10 @@ class ChatPage(QWidget):
         self.sources_list.setObjectName("sourcesList")
         self.sources_list.setModel(self.sources)
         self.sources_list.setWordWrap(True)
+        self.sources_list.setItemDelegate(HtmlDelegate(self.sources_list))
+        self.sources_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.sources_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sources_list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 8, 8, 8)

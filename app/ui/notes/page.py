@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.notes.editor import NoteEditor
 from reverie.app.ui.notes.model import IdRole, NoteListItemModel, load_rows
+from reverie.app.ui.richtext import HtmlDelegate
 from reverie.app.ui.services import services_for
 from reverie.app.ui.uikit import debouncer, remember_splitter
 from reverie.core import notes
 from reverie.core.records import Note
 
 AUTOSAVE_MS = 700
+UNDO_MS = 30_000  # how long "Undo" stays offered after a delete
 
 
 class NotesPage(QWidget):
@@ -41,6 +43,8 @@ class NotesPage(QWidget):
         self.list.setObjectName("noteList")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(HtmlDelegate(self.list))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.new_button = QPushButton("New note")
         self.delete_button = QPushButton("Delete")
         self.empty = QLabel("No notes yet. Press Ctrl+N to write one.")
@@ -65,6 +69,7 @@ class NotesPage(QWidget):
         ub.addWidget(self.undo_label, 1)
         ub.addWidget(self.undo_button)
         self.undo_bar.hide()
+        self._undo_timeout = debouncer(self, UNDO_MS, self.undo_bar.hide)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -246,6 +251,7 @@ class NotesPage(QWidget):
         self._deleted = note
         self.undo_label.setText(f"Deleted “{note.title}”.")
         self.undo_bar.show()
+        self._undo_timeout.start()
         self.editor.set_note(None)
         self.editor.status.setText("")
         self.session.data_changed.emit("notes")

@@ -1,18 +1,17 @@
-"""Search results as a Qt item model, and a delegate that draws each as rich text (title line and
-an excerpt with the matched words highlighted)."""
+"""Search results as a Qt item model; each row is drawn as rich text (title line and an excerpt with
+the matched words highlighted)."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from reverie.app.ui.richtext import HtmlDelegate, HtmlRole
 from reverie.app.ui.uikit import highlighted_html, when
 
-HtmlRole = Qt.ItemDataRole.UserRole + 1
+__all__ = ["HtmlDelegate", "HtmlRole", "HitRole", "MemoryRole", "SearchResultItemModel", "hit_html"]
 MemoryRole = Qt.ItemDataRole.UserRole + 2
 HitRole = Qt.ItemDataRole.UserRole + 3
 KIND_LABEL = {"chat": "chat", "note": "note", "fact": "fact", "summary": "summary"}
@@ -58,40 +57,3 @@ class SearchResultItemModel(QAbstractListModel):
         self.hits = list(hits)
         self._html = [hit_html(h) for h in self.hits]
         self.endResetModel()
-
-
-class HtmlDelegate(QStyledItemDelegate):
-    """Draws an item's HtmlRole as rich text, wrapped to the view's width."""
-
-    def _doc(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setHtml(index.data(HtmlRole) or "")
-        width = option.rect.width()
-        if width <= 0 and option.widget is not None:
-            width = option.widget.viewport().width() if hasattr(option.widget, "viewport") else option.widget.width()
-        doc.setTextWidth(max(120, width - 16))
-        return doc
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._doc(option, index)
-        ctx = QAbstractTextDocumentLayout.PaintContext()
-        if option.state & QStyle.StateFlag.State_Selected:
-            ctx.palette.setColor(QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.HighlightedText))
-        else:
-            ctx.palette.setColor(QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.Text))
-        painter.save()
-        painter.translate(option.rect.left() + 8, option.rect.top() + 6)
-        painter.setClipRect(QRectF(0, 0, option.rect.width() - 8, option.rect.height() - 6))
-        doc.documentLayout().draw(painter, ctx)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
-        doc = self._doc(option, index)
-        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 12)

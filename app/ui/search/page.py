@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reverie.app.ui.search.model import HtmlDelegate, MemoryRole, SearchResultItemModel
+from reverie.app.ui.richtext import HtmlDelegate
+from reverie.app.ui.search.model import MemoryRole, SearchResultItemModel
 from reverie.app.ui.services import services_for
 from reverie.app.ui.uikit import debouncer
 
@@ -81,6 +82,7 @@ class SearchPage(QWidget):
         self.results.setModel(self.model)
         self.results.setItemDelegate(HtmlDelegate(self.results))
         self.results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.results.setWordWrap(True)
         self.status = QLabel("Type to search. No boxes ticked means every kind.")
