@@ -26,7 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for uifakes
 
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from reverie.app.ui.main_window import MainWindow  # noqa: E402
@@ -121,12 +121,18 @@ def run(args: argparse.Namespace) -> dict:
                      "platform": os.environ.get("QT_QPA_PLATFORM")}
 
     def spin_until(cond, limit_s: float = 600.0) -> float:  # noqa: ANN001
+        """Run the real event loop until ``cond()`` holds (checked every 5 ms by a timer)."""
         t0 = time.perf_counter()
-        while not cond():
-            app.processEvents()
-            time.sleep(0.001)  # the script's own loop; the app under test never sleeps
-            if time.perf_counter() - t0 > limit_s:
-                raise TimeoutError("the benchmark phase did not finish")
+        loop = QEventLoop()
+        check = QTimer()
+        check.setInterval(5)
+        check.timeout.connect(lambda: loop.quit() if cond() or time.perf_counter() - t0 > limit_s else None)
+        check.start()
+        if not cond():
+            loop.exec()
+        check.stop()
+        if not cond():
+            raise TimeoutError("the benchmark phase did not finish")
         return time.perf_counter() - t0
 
     # idle baseline

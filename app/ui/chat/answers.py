@@ -18,7 +18,7 @@ from reverie.core import conversations
 if TYPE_CHECKING:
     from reverie.app.ui.chat.page import ChatPage
 
-PAINT_MS = 50
+PAINT_MS = 80  # each repaint of the growing answer costs the GUI thread ~10-20 ms (layout + paint)
 
 
 class AnswerFlow:
