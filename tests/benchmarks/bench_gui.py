@@ -104,7 +104,7 @@ def note_text(i: int) -> str:
 
 
 def run(args: argparse.Namespace) -> dict:
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # kept alive for the run
     home = Path(tempfile.mkdtemp(prefix="reverie-bench-"))
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
     paths = vault_paths(home / "data")
