@@ -12,6 +12,7 @@ from reverie.app.ui.services import Services, attach
 # "[1] text", "1. text", "Memory 1: text", "<memory n=1> text": how a prompt may number its memories
 _NUMBERED = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)]|memory\s*#?(\d+):?|<memory[^>]*?(\d+)[^>]*>)[ \t]*(.*)$",
                        re.M | re.I)
+_ANYWHERE = re.compile(r"\[(\d+)\][ \t:]*([^\n]*)")  # a number in brackets anywhere, then its line
 _WORD = re.compile(r"\w{3,}")
 
 
@@ -34,12 +35,15 @@ class FakeChatModel:
     def _pick(self, messages: Sequence[Any]) -> tuple[int, str] | None:
         question = {w.lower() for w in _WORD.findall(messages[-1].content[:5000])}
         best, best_score = None, 0
-        for m in messages[:-1]:
-            for *nums, line in _NUMBERED.findall(m.content):
-                num = next(n for n in nums if n)
-                score = len(question & {w.lower() for w in _WORD.findall(line)})
-                if score > best_score:
-                    best, best_score = (int(num), line), score
+        for pattern in (_NUMBERED, _ANYWHERE):
+            for m in messages[:-1]:
+                for *nums, line in pattern.findall(m.content):
+                    num = next(n for n in nums if n)
+                    score = len(question & {w.lower() for w in _WORD.findall(line)})
+                    if score > best_score:
+                        best, best_score = (int(num), line), score
+            if best is not None:
+                return best
         return best
 
     def stream(self, messages: Sequence[Any], *, max_tokens: int = 512, temperature: float = 0.2,

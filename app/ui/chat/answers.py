@@ -112,17 +112,22 @@ class AnswerFlow:
         page.session.data_changed.emit("memories")
         page.refresh()
         if page.cid == cid:
-            focus_error = error if error else None
-            self._reload_then(cid, focus_error, assistant.id if assistant is not None else None)
+            cites = tuple(data.CiteRef(int(c.n), str(c.memory_uid), getattr(c, "source_title", "") or "",
+                                       (getattr(c, "text", "") or "")[:300])
+                          for c in getattr(result, "citations", []) or [])
+            self._reload_then(cid, error or None, assistant.id if assistant is not None else None, cites)
         self._row = None
         page._sync()
 
-    def _reload_then(self, cid: str, error: str | None, answer_id: str | None) -> None:
+    def _reload_then(self, cid: str, error: str | None, answer_id: str | None,
+                     cites: tuple[data.CiteRef, ...] = ()) -> None:
         page = self.page
 
         def loaded(items: list[MessageItem]) -> None:
             if page.cid != cid:
                 return
+            if cites:  # the citations as the answer gave them, if the vault has none recorded for it
+                items = [m.with_(citations=cites) if m.id == answer_id and not m.citations else m for m in items]
             if error:
                 items = [*items, MessageItem(None, "assistant", self._text, "error", error=error)]
             page.messages.set_items(items)
