@@ -182,3 +182,25 @@ def test_closing_the_window_mid_answer_stops_cleanly(qtbot, paths, vault):
         assert again.query("PRAGMA integrity_check")[0][0] == "ok"
     finally:
         again.close()
+
+
+def test_switching_conversation_while_answering_keeps_each_thread_its_own(qtbot, paths, vault):
+    other = conversations.create_conversation(vault, "Other")
+    conversations.add_message(vault, other.id, "user", "An older question.")
+    notes.create_note(vault, "The piano tuner comes on Thursday.")
+    gate = threading.Event()
+    window, page = _chat(qtbot, paths, vault, FakeChatModel(gate=gate))
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.cid is not None and page.cid != other.id, timeout=10_000)
+    asking = page.cid
+    _ask(qtbot, page, "When does the piano tuner come?")
+    qtbot.waitUntil(lambda: page.flow._text.startswith("You"), timeout=10_000)
+    page.load(other.id)
+    qtbot.waitUntil(lambda: [m.content for m in page.messages.items] == ["An older question."], timeout=10_000)
+    gate.set()
+    qtbot.waitUntil(lambda: not page.flow.running, timeout=10_000)
+    qtbot.waitUntil(lambda: page.session.db.pending == 0, timeout=10_000)
+    assert [m.content for m in page.messages.items] == ["An older question."]
+    assert len(page.thread.widgets) == 1
+    answer = conversations.list_messages(vault, asking)[-1]
+    assert answer.role == "assistant" and "Thursday" in answer.content

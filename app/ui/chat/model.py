@@ -35,7 +35,9 @@ class ConversationItemModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{c.title or 'New conversation'}\n{when(c.updated_at)} · {c.message_count} messages"
         if role == HtmlRole:
-            return (f"<div style='white-space:pre'><b>{html.escape((c.title or 'New conversation')[:90])}</b><br>"
+            title = c.title or "New conversation"
+            title = title if len(title) <= 40 else title[:39] + "…"
+            return (f"<div style='white-space:pre'><b>{html.escape(title)}</b><br>"
                     f"<span style='color:#888'>{when(c.updated_at)} · {c.message_count} messages</span></div>")
         if role == Qt.ItemDataRole.EditRole:
             return c.title

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -125,6 +126,7 @@ class ChatPage(QWidget):
         lay.addWidget(self.splitter)
 
         self.flow = AnswerFlow(self)
+        self.messages.modelReset.connect(self.flow.detach_stream)  # another thread shown: the stream has no row
         self.conv_list.selectionModel().currentChanged.connect(self._conv_changed)
         self.conversations.rename_requested.connect(self._rename)
         self.new_button.clicked.connect(self.new_conversation)
@@ -183,7 +185,6 @@ class ChatPage(QWidget):
     def _loaded(self, token: int, items: list) -> None:
         if token != self._load_token:
             return
-        self.flow.detach_stream()
         self.messages.set_items(items)
         last = next((m for m in reversed(items) if m.role == "assistant" and m.id), None)
         self.show_sources(last)
@@ -247,7 +248,7 @@ class ChatPage(QWidget):
         """Open a cited memory in context; if its source was deleted, the chip says so."""
         def resolved(memory: Any) -> None:
             if memory is None:
-                if chip is not None:
+                if chip is not None and shiboken6.isValid(chip):  # the thread may have been redrawn meanwhile
                     chip.mark_gone()
                 self.show_notice(f"The source of [{ref.n}] has been deleted; the answer keeps its text.")
                 return

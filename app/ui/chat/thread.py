@@ -86,12 +86,12 @@ class ThreadView(QScrollArea):
                 self.scroll_to_end()
 
     def scroll_to_end(self) -> None:
-        QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(self.verticalScrollBar().maximum()))
+        QTimer.singleShot(0, self, lambda: self.verticalScrollBar().setValue(self.verticalScrollBar().maximum()))
 
     def reveal(self, message_id: str) -> MessageWidget | None:
         """Scroll to a message and mark it (opening a cited message in context)."""
         w = self.widget_for(message_id)
         if w is not None:
             w.flash()
-            QTimer.singleShot(0, lambda: self.ensureWidgetVisible(w, 0, 60))
+            QTimer.singleShot(0, w, lambda: self.ensureWidgetVisible(w, 0, 60))
         return w
