@@ -95,5 +95,5 @@ def test_enter_opens_the_result_in_its_note_or_conversation(qtbot, paths, vault)
     qtbot.keyClick(page.results, Qt.Key.Key_Return)
     chat = window.pages["chat"].widget
     assert window.stack.currentWidget() is chat
-    qtbot.waitUntil(lambda: chat.cid == conv.id and chat.thread.widget_for(msg.id) is not None, timeout=10_000)
-    assert chat.thread.widget_for(msg.id).property("highlighted") is True
+    qtbot.waitUntil(lambda: chat.cid == conv.id and chat.thread.widget_for(msg.id) is not None
+                    and chat.thread.widget_for(msg.id).property("highlighted") is True, timeout=10_000)
