@@ -44,6 +44,16 @@ def test_odd_queries_are_words_or_nothing_never_an_error(qtbot, paths, vault, qu
     assert notes.list_notes(vault)  # still there
 
 
+def test_a_pasted_wall_of_text_is_cut_to_a_query(qtbot, paths, vault):
+    notes.create_note(vault, "alpha beta gamma")
+    window = open_window(qtbot, paths, vault)
+    page = window.show_page("search")
+    page.query.setFocus()
+    page.query.insert("alpha " * 1_000_000)  # what a 6 MB paste does
+    assert len(page.query.text()) == 500
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+
+
 def test_kind_date_and_archived_filters(qtbot, paths, vault, clock):
     old = notes.create_note(vault, "The lighthouse was painted red.", happened_at=clock.now() - 90 * DAY)
     notes.create_note(vault, "The lighthouse keeper waved.")

@@ -39,6 +39,7 @@ class NotesPage(QWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter notes (words, or #tag)")
         self.filter.setClearButtonEnabled(True)
+        self.filter.setMaxLength(200)
         self.list = QListView()
         self.list.setObjectName("noteList")
         self.list.setModel(self.model)

@@ -27,6 +27,7 @@ from reverie.app.ui.uikit import debouncer
 
 DEBOUNCE_MS = 250
 MAX_RESULTS = 50
+MAX_QUERY_CHARS = 500
 KINDS = (("chat", "Chats"), ("note", "Notes"), ("fact", "Facts"), ("summary", "Summaries"))
 RANGES = ("Any time", "Past week", "Past month", "Past year", "Between…")
 ARCHIVED = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Only archived"))
@@ -53,6 +54,7 @@ class SearchPage(QWidget):
         self.query.setObjectName("searchBox")
         self.query.setPlaceholderText("Search your notes, conversations and memories (Ctrl+K)")
         self.query.setClearButtonEnabled(True)
+        self.query.setMaxLength(MAX_QUERY_CHARS)  # a pasted book is not a query
         self.kind_boxes = {k: QCheckBox(label) for k, label in KINDS}
         self.range = QComboBox()
         self.range.addItems(RANGES)
