@@ -204,3 +204,20 @@ def test_switching_conversation_while_answering_keeps_each_thread_its_own(qtbot,
     assert len(page.thread.widgets) == 1
     answer = conversations.list_messages(vault, asking)[-1]
     assert answer.role == "assistant" and "Thursday" in answer.content
+
+
+def test_without_a_chat_model_the_question_comes_back_to_the_box(qtbot, paths, vault):
+    class Broken:
+        def chat_model(self, vault):
+            from reverie.core.errors import ModelError
+
+            raise ModelError("The chat model file is missing; choose one in Settings.")
+
+    window, page = _chat(qtbot, paths, vault)
+    services = window.session.ui_services
+    services.chat_model = Broken().chat_model
+    _ask(qtbot, page, "Is anyone there?")
+    qtbot.waitUntil(lambda: not page.flow.running, timeout=10_000)
+    assert page.messages.items[-1].error == "The chat model file is missing; choose one in Settings."
+    assert page.composer.toPlainText() == "Is anyone there?"
+    assert page.send_button.isEnabled()

@@ -34,6 +34,7 @@ class AnswerFlow:
         self.cancel: threading.Event | None = None
         self._row: int | None = None  # the streaming row in the thread model
         self._text = ""
+        self._question = ""
         self._given: dict[str, list[SourceRow]] = {}  # answer id -> what it was given (this session)
 
     # -- asking --------------------------------------------------------------------------------
@@ -60,6 +61,7 @@ class AnswerFlow:
             page.messages.set_items([])
             page.show_sources(None)
         page.composer.clear()
+        self._question = text
         now = vault.now()
         page.messages.append(MessageItem(None, "user", text, created_at=now))
         self._row = page.messages.append(MessageItem(None, "assistant", "", created_at=now, streaming=True))
@@ -147,6 +149,8 @@ class AnswerFlow:
                                                         error=message))
         else:
             page.show_notice(message)
+        if self._question and not page.composer.toPlainText():
+            page.composer.setPlainText(self._question)  # the question was not answered: it is there to send again
         self._row = None
         page._sync()
 
