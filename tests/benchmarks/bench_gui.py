@@ -167,6 +167,19 @@ def run(args: argparse.Namespace) -> dict:
     # an answer streaming through the chat screen: as fast as possible, then at a model's pace
     chat = window.show_page("chat")
     services = session.ui_services
+    if args.history:  # answer at the end of a long conversation
+        from reverie.core import conversations
+
+        conv = conversations.create_conversation(vault, "A long conversation")
+        for i in range(args.history):
+            conversations.add_message(vault, conv.id, "user" if i % 2 == 0 else "assistant",
+                                      f"**Turn {i}.** " + note_text(i).replace("# ", "")[:500])
+        probe.start()
+        chat.load(conv.id)
+        spin_until(lambda: chat.messages.rowCount() == args.history)
+        settle = time.perf_counter() + 0.5
+        spin_until(lambda: time.perf_counter() > settle)  # its first layout and paint
+        results["open"] = probe.stop() | {"messages": args.history, "widgets": len(chat.thread.widgets)}
     for phase, model in (("streaming", FastModel(args.tokens)), ("paced", FastModel(args.paced_tokens, args.pace))):
         services._chat_model = model
         chat.composer.setPlainText("What did I write about the river and the garden?")
@@ -189,6 +202,7 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=1500)
     ap.add_argument("--paced-tokens", type=int, default=200)
     ap.add_argument("--pace", type=float, default=40.0, help="tokens per second of the paced answer")
+    ap.add_argument("--history", type=int, default=0, help="messages already in the conversation")
     ap.add_argument("--encrypted", action="store_true", help="a passphrase (SQLCipher) vault")
     ap.add_argument("--embed", action="store_true", help="also run the embedding worker, if installed")
     ap.add_argument("--json", action="store_true")
@@ -199,11 +213,14 @@ def main() -> None:
         return
     print(f"Event-loop lateness of a {PROBE_MS} ms QTimer (ms beyond its interval)")
     print(f"{'phase':<10} {'ticks':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}  notes")
-    for phase in ("idle", "indexing", "streaming", "paced"):
+    for phase in ("idle", "indexing", "open", "streaming", "paced"):
+        if phase not in results:
+            continue
         r = results[phase]
         extra = {"indexing": f"{results['notes']} notes in {r.get('seconds')} s ({r.get('notes_per_s')}/s)",
                  "streaming": f"{r.get('tokens')} tokens in {r.get('seconds')} s (as fast as possible)",
-                 "paced": f"{r.get('tokens')} tokens in {r.get('seconds')} s"}.get(phase, "")
+                 "paced": f"{r.get('tokens')} tokens in {r.get('seconds')} s",
+                 "open": f"a conversation of {r.get('messages')} messages ({r.get('widgets')} drawn)"}.get(phase, "")
         print(f"{phase:<10} {r['ticks']:>6} {r['p50_ms']:>6} {r['p95_ms']:>6} {r['p99_ms']:>6} {r['max_ms']:>7}  {extra}")
 
 

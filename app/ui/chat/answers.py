@@ -106,37 +106,37 @@ class AnswerFlow:
         self.cancel = None
         page = self.page
         assistant = getattr(result, "assistant_message", None)
+        user = getattr(result, "user_message", None)
         error = getattr(result, "error", None)
+        cites = tuple(data.CiteRef(int(c.n), str(c.memory_uid), getattr(c, "source_title", "") or "",
+                                   (getattr(c, "text", "") or "")[:300])
+                      for c in getattr(result, "citations", []) or [])
         if assistant is not None:
-            cited = {int(c.n) for c in getattr(result, "citations", [])}
+            cited = {c.n for c in cites}
             rows = [self._given_row(g, i, cited) for i, g in enumerate(getattr(result, "given", []) or [])]
             self._given[assistant.id] = rows
+        row = self._row
+        if page.cid == cid and row is not None and row < len(page.messages.items):
+            # The two rows shown while answering become the recorded messages, in place (no reload).
+            if user is not None:
+                page.messages.replace(row - 1, self._item(user, ()))
+            if assistant is not None:
+                page.messages.replace(row, self._item(assistant, cites))
+                page.show_sources(page.messages.items[row])
+            else:
+                page.messages.replace(row, page.messages.items[row].with_(
+                    streaming=False, content=self._text, status="error" if error else "partial",
+                    error=error or "The answer was stopped before it began."))
+        self._row = None
         page.session.data_changed.emit("memories")
         page.refresh()
-        if page.cid == cid:
-            cites = tuple(data.CiteRef(int(c.n), str(c.memory_uid), getattr(c, "source_title", "") or "",
-                                       (getattr(c, "text", "") or "")[:300])
-                          for c in getattr(result, "citations", []) or [])
-            self._reload_then(cid, error or None, assistant.id if assistant is not None else None, cites)
-        self._row = None
         page._sync()
 
-    def _reload_then(self, cid: str, error: str | None, answer_id: str | None,
-                     cites: tuple[data.CiteRef, ...] = ()) -> None:
-        page = self.page
-
-        def loaded(items: list[MessageItem]) -> None:
-            if page.cid != cid:
-                return
-            if cites:  # the citations as the answer gave them, if the vault has none recorded for it
-                items = [m.with_(citations=cites) if m.id == answer_id and not m.citations else m for m in items]
-            if error:
-                items = [*items, MessageItem(None, "assistant", self._text, "error", error=error)]
-            page.messages.set_items(items)
-            item = next((m for m in items if m.id == answer_id), None)
-            page.show_sources(item)
-
-        page.session.db.submit(data.load_thread, page.session.vault, cid, on_done=loaded, on_error=page.show_notice)
+    @staticmethod
+    def _item(message: Any, cites: tuple[data.CiteRef, ...]) -> MessageItem:
+        meta = getattr(message, "meta", {}) or {}
+        return MessageItem(message.id, message.role, message.content, message.status, message.created_at, cites,
+                           bool(meta.get("remembered")), bool(meta.get("forgotten")))
 
     def _failed(self, message: str) -> None:
         self._paint.stop()

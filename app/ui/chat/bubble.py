@@ -41,12 +41,32 @@ class CitationChip(QToolButton):
         self.setText(f"[{self.ref.n}] source deleted")
         self.setToolTip("The note or message this answer cited has been deleted.")
         self.setProperty("gone", True)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     @property
     def gone(self) -> bool:
         return bool(self.property("gone"))
+
+
+class MessageText(QLabel):
+    """A word-wrapped Markdown label that remembers its height per width: a thread relayout then
+    costs a lookup per message instead of laying out every message's text again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._heights: dict[int, int] = {}
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        self._heights.clear()
+        super().setText(text)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt naming
+        h = self._heights.get(width)
+        if h is None:
+            h = self._heights[width] = super().heightForWidth(width)
+        return h
 
 
 class MessageWidget(QFrame):
@@ -64,7 +84,7 @@ class MessageWidget(QFrame):
         lay.setSpacing(4)
         self.header = QLabel()
         self.header.setObjectName("messageHeader")
-        self.text = QLabel()
+        self.text = MessageText()
         self.text.setObjectName("messageText")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.MarkdownText)
@@ -123,8 +143,15 @@ class MessageWidget(QFrame):
             state = "Remembered: pinned, it will not fade."
         self.state.setText(state)
         self.state.setObjectName("errorText" if item.error else "muted")
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self._repolish()
+
+    def _repolish(self) -> None:
+        """Apply the stylesheet again after a property changed (only once the widget was styled:
+        before that, the first polish reads the properties anyway, and polishing is not cheap)."""
+        if self.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+            for w in (self, self.state):
+                w.style().unpolish(w)
+                w.style().polish(w)
 
     def _set_text(self, item: MessageItem) -> None:
         content = item.content
@@ -167,5 +194,4 @@ class MessageWidget(QFrame):
 
     def flash(self) -> None:
         self.setProperty("highlighted", True)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self._repolish()
