@@ -221,3 +221,23 @@ def test_without_a_chat_model_the_question_comes_back_to_the_box(qtbot, paths, v
     assert page.messages.items[-1].error == "The chat model file is missing; choose one in Settings."
     assert page.composer.toPlainText() == "Is anyone there?"
     assert page.send_button.isEnabled()
+
+
+def test_a_long_conversation_draws_the_latest_messages_and_reveals_older_ones(qtbot, paths, vault):
+    from reverie.app.ui.chat.thread import WINDOW
+
+    conv = conversations.create_conversation(vault, "Long")
+    msgs = [conversations.add_message(vault, conv.id, "user", f"Message number {i}.") for i in range(WINDOW * 2 + 5)]
+    window, page = _chat(qtbot, paths, vault)
+    page.load(conv.id)
+    qtbot.waitUntil(lambda: page.messages.rowCount() == len(msgs), timeout=10_000)
+    assert len(page.thread.widgets) == WINDOW and page.thread.earlier.isVisibleTo(page.thread)
+    assert page.thread.widgets[-1].item.id == msgs[-1].id
+    qtbot.mouseClick(page.thread.earlier, Qt.MouseButton.LeftButton)
+    assert len(page.thread.widgets) == 2 * WINDOW
+    memory = type("M", (), {"source_kind": "message", "source_id": msgs[2].id, "span_start": 0, "span_end": 5})
+    window.open_source(memory)
+    qtbot.waitUntil(lambda: page.thread.widget_for(msgs[2].id) is not None
+                    and page.thread.widget_for(msgs[2].id).property("highlighted") is True, timeout=10_000)
+    assert len(page.thread.widgets) == len(msgs) - 2 and page.thread.widgets[0].item.id == msgs[2].id
+    assert "2 more" in page.thread.earlier.text()
