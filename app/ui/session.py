@@ -43,7 +43,7 @@ class Session(QObject):
         self.closing.emit()
         self.model.shutdown(wait=True)
         self.db.shutdown(wait=True)
-        if self.vault is not None:
+        if self.vault is not None and not self.vault.closed:
             for fn in self._at_close:
                 try:
                     fn(self.vault)
