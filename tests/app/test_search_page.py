@@ -99,6 +99,13 @@ def test_enter_opens_the_result_in_its_note_or_conversation(qtbot, paths, vault)
     assert notes_page.editor.note.id == note.id
     s, e = notes_page.editor.highlighted_range()
     assert notes_page.editor.body.toPlainText()[s:e] == "Bread needs yeast and patience."
+    page = _search(qtbot, window, "bread eggs pancakes bike")  # any word: both notes' passages and the message
+    qtbot.waitUntil(lambda: page.model.rowCount() >= 2, timeout=10_000)
+    page.query.setFocus()
+    qtbot.keyClick(page.query, Qt.Key.Key_Down)
+    assert page.results.currentIndex().row() == 1  # Up/Down in the box move through the results
+    qtbot.keyClick(page.query, Qt.Key.Key_Up)
+    assert page.results.currentIndex().row() == 0
     page = _search(qtbot, window, "squeaky")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
     page.results.setFocus()

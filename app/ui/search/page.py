@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -102,6 +102,7 @@ class SearchPage(QWidget):
         self._timer = debouncer(self, DEBOUNCE_MS, self.run_search)
         self.query.textChanged.connect(lambda _t: self._timer.start())
         self.query.returnPressed.connect(self.open_current)
+        self.query.installEventFilter(self)
         for box in self.kind_boxes.values():
             box.toggled.connect(lambda _on: self._timer.start())
         self.range.currentIndexChanged.connect(self._range_changed)
@@ -110,6 +111,16 @@ class SearchPage(QWidget):
         self.archived.currentIndexChanged.connect(lambda _i: self._timer.start())
         self.results.doubleClicked.connect(lambda _i: self.open_current())
         session.data_changed.connect(lambda what: self._timer.start() if self.query.text().strip() else None)
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt naming
+        """Up and Down in the search box move through the results; Enter opens the selected one."""
+        if obj is self.query and event.type() == QEvent.Type.KeyPress and self.model.rowCount():
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(event.key())
+            if step:
+                row = max(0, min(self.model.rowCount() - 1, self.results.currentIndex().row() + step))
+                self.results.setCurrentIndex(self.model.index(row))
+                return True
+        return super().eventFilter(obj, event)
 
     def focus_search(self) -> None:
         self.query.setFocus()
