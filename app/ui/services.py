@@ -50,6 +50,8 @@ class Services:
             from reverie.app.ui.search.words import WordSearcher
 
             return WordSearcher(vault)
+        if not self._use_embedder:  # words only (tests, or no embedder on this machine)
+            return retrieval.Retriever(vault, embedder=None)
         try:
             from reverie.app.context import build_retriever  # type: ignore[attr-defined]
         except ImportError:
