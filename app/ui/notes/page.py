@@ -148,6 +148,8 @@ class NotesPage(QWidget):
     def _loaded(self, token: int, note: Note, start: int | None, end: int | None) -> None:
         if token != self._load_token:
             return
+        if self._dirty:
+            self.save()  # keystrokes typed into the previous note while this one was loading
         self.editor.set_note(note)
         self.editor.status.setText("")
         row = self.model.row_of(note.id)
