@@ -114,3 +114,22 @@ def test_enter_opens_the_result_in_its_note_or_conversation(qtbot, paths, vault)
     assert window.stack.currentWidget() is chat
     qtbot.waitUntil(lambda: chat.cid == conv.id and chat.thread.widget_for(msg.id) is not None
                     and chat.thread.widget_for(msg.id).property("highlighted") is True, timeout=10_000)
+
+
+def test_a_custom_date_range_keeps_only_what_happened_between(qtbot, paths, vault, clock):
+    from datetime import date, timedelta
+
+    from PySide6.QtCore import QDate
+
+    notes.create_note(vault, "The harbour festival had fireworks.", happened_at=clock.now() - 90 * DAY)
+    notes.create_note(vault, "The harbour was quiet today.")
+    window = open_window(qtbot, paths, vault)
+    page = _search(qtbot, window, "harbour")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+    page.range.setCurrentText("Between…")
+    assert page.since.isVisibleTo(page) and page.until.isVisibleTo(page)
+    old_day = date.fromtimestamp(clock.now() - 90 * DAY)
+    page.since.setDate(QDate(old_day - timedelta(days=1)))
+    page.until.setDate(QDate(old_day + timedelta(days=1)))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and "fireworks" in page.model.hits[0].memory.text,
+                    timeout=10_000)
