@@ -13,10 +13,14 @@ HtmlRole = Qt.ItemDataRole.UserRole + 20
 class HtmlDelegate(QStyledItemDelegate):
     """Draws an item's HtmlRole as rich text, wrapped to the view's width."""
 
-    def _doc(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
+    def _doc(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
+             selected: bool = False) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
-        doc.setHtml(index.data(HtmlRole) or "")
+        text = index.data(HtmlRole) or ""
+        if selected:  # muted grey is unreadable on the selection colour: use the selected text colour
+            text = text.replace("color:#888", "color:" + option.palette.color(QPalette.ColorRole.HighlightedText).name())
+        doc.setHtml(text)
         width = option.rect.width()
         if width <= 0 and option.widget is not None:
             width = option.widget.viewport().width() if hasattr(option.widget, "viewport") else option.widget.width()
@@ -30,9 +34,10 @@ class HtmlDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._doc(option, index)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        doc = self._doc(option, index, selected)
         ctx = QAbstractTextDocumentLayout.PaintContext()
-        if option.state & QStyle.StateFlag.State_Selected:
+        if selected:
             ctx.palette.setColor(QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.HighlightedText))
         else:
             ctx.palette.setColor(QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.Text))
