@@ -1,3 +1,5 @@
 """The PySide6 user interface. Only this package imports Qt."""
 
-from reverie.app.ui import qtcompat  # noqa: F401  (guards a PySide6 bug before any signal is emitted)
+from reverie.app.ui.qtfix import guard_singleton_refcounts
+
+guard_singleton_refcounts()  # before any signal is emitted: see app/ui/qtfix.py

@@ -15,9 +15,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from reverie.app.ui.qtfix import guard_singleton_refcounts
 from reverie.core.errors import ReverieError
 
 log = logging.getLogger(__name__)
+guard_singleton_refcounts()  # before any lane work: PySide6 6.12 on CPython 3.11 leaks refs to None/True
 
 OnDone = Callable[[Any], None] | None
 OnError = Callable[[str], None] | None
@@ -59,8 +61,8 @@ class Lane(QObject):
     def _deliver(self, fut: Future[Any], on_done: OnDone, on_error: OnError) -> None:
         self._pending -= 1
         self.busy_changed.emit(self._pending)
-        if fut.cancelled():
-            return
+        if fut.cancelled() or self._closed:
+            return  # after shutdown the window is going away: no callbacks into closing widgets
         exc = fut.exception()
         if exc is None:
             if on_done is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
@@ -48,6 +50,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.pages: dict[str, Page] = {}
         self.tasks = TaskTracker(self)  # background work, shown in the status bar
+        self.openers: dict[str, Callable[[Any], None]] = {}  # source kind -> shows it in context
         self.home = HomePage()
         self.add_page(Page("home", "Home", self.home))
         from reverie.app.ui.pages import install_pages
@@ -75,6 +78,17 @@ class MainWindow(QMainWindow):
         page = self.pages[key]
         self.nav.setCurrentRow(list(self.pages).index(key))
         return page.widget
+
+    def register_opener(self, source_kind: str, opener: Callable[[Any], None]) -> None:
+        self.openers[source_kind] = opener
+
+    def open_source(self, memory: Any) -> None:
+        """Show where a memory came from: the note at its paragraph, the message in its conversation."""
+        opener = self.openers.get(getattr(memory, "source_kind", ""))
+        if opener is None:
+            self.show_message("This memory has no note or message to open.")
+            return
+        opener(memory)
 
     def show_message(self, message: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(message, timeout_ms)

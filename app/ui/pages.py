@@ -20,3 +20,10 @@ def install_pages(window: MainWindow, session: Session) -> None:
     window.add_page(Page("memories", "Memories", MemoriesPage(session)))
     window.add_page(Page("insights", "Insights", InsightsPage(session)))
     window.add_page(Page("settings", "Settings", SettingsPage(session, window.tasks)))
+    from reverie.app.ui.chat import page as chat
+    from reverie.app.ui.notes import page as notes
+    from reverie.app.ui.search import page as search
+
+    chat.install(window, session)
+    notes.install(window, session)
+    search.install(window, session)

@@ -1,0 +1,92 @@
+"""What the chat screen reads and writes, as plain functions run on the database lane."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from reverie.app.ui.search.words import source_title
+from reverie.core import conversations
+from reverie.core.records import MEMORY_COLS, Memory
+
+THREAD_LIMIT = 500  # the latest messages shown in a conversation
+
+
+@dataclass(frozen=True)
+class CiteRef:
+    n: int
+    uid: str
+    title: str = ""
+    excerpt: str = ""
+    gone: bool = False
+
+
+@dataclass(frozen=True)
+class MessageItem:
+    id: str | None
+    role: str
+    content: str
+    status: str = "complete"
+    created_at: float = 0.0
+    citations: tuple[CiteRef, ...] = ()
+    remembered: bool = False
+    forgotten: bool = False
+    streaming: bool = False
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> MessageItem:
+        return replace(self, **changes)
+
+
+def memory_by_uid(conn: Any, uid: str) -> Memory | None:
+    row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE uid = ?", (uid,)).fetchone()  # noqa: S608
+    return Memory.from_row(row) if row else None
+
+
+def _cite_refs(conn: Any, message_id: str, meta: dict[str, Any]) -> tuple[CiteRef, ...]:
+    pairs = [(int(r[0]), str(r[1])) for r in conn.execute(
+        "SELECT n, memory_uid FROM citations WHERE message_id = ? ORDER BY n", (message_id,)).fetchall()]
+    if not pairs:
+        pairs = [(int(n), str(uid)) for n, uid in meta.get("citations", []) if uid]
+    refs = []
+    for n, uid in pairs:
+        mem = memory_by_uid(conn, uid)
+        if mem is None:
+            refs.append(CiteRef(n, uid, gone=True))
+        else:
+            refs.append(CiteRef(n, uid, source_title(conn, mem), mem.text[:300]))
+    return tuple(refs)
+
+
+def load_thread(vault: Any, conversation_id: str) -> list[MessageItem]:
+    msgs = conversations.list_messages(vault, conversation_id, limit=THREAD_LIMIT)
+    items = []
+    with vault.read() as conn:
+        for m in msgs:
+            cites = _cite_refs(conn, m.id, m.meta) if m.role == "assistant" else ()
+            items.append(MessageItem(m.id, m.role, m.content, m.status, m.created_at, cites,
+                                     bool(m.meta.get("remembered")), bool(m.meta.get("forgotten"))))
+    return items
+
+
+def resolve_citation(vault: Any, uid: str) -> Memory | None:
+    """The cited memory, or None when its source was deleted."""
+    with vault.read() as conn:
+        return memory_by_uid(conn, uid)
+
+
+def conversation_of(vault: Any, message_id: str) -> str:
+    return conversations.get_message(vault, message_id).conversation_id
+
+
+def title_from(text: str) -> str:
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return (first[:57] + "…") if len(first) > 60 else (first or "Conversation")
+
+
+def ensure_title(vault: Any, conversation_id: str, text: str) -> None:
+    """Name an untitled conversation after its first question."""
+    conv = conversations.get_conversation(vault, conversation_id)
+    if not conv.title.strip():
+        conversations.rename_conversation(vault, conversation_id, title_from(text))

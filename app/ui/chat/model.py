@@ -1,0 +1,154 @@
+"""Qt item models of the chat screen: conversations, the messages of one, and an answer's sources."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from reverie.app.ui.chat.data import MessageItem
+from reverie.app.ui.richtext import HtmlRole
+from reverie.app.ui.uikit import when
+from reverie.core.records import Conversation
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+ItemRole = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ConversationItemModel(QAbstractListModel):
+    rename_requested = Signal(str, str)  # conversation id, new title (the page writes it on the lane)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Conversation] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        c = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{c.title or 'New conversation'}\n{when(c.updated_at)} · {c.message_count} messages"
+        if role == HtmlRole:
+            title = c.title or "New conversation"
+            title = title if len(title) <= 40 else title[:39] + "…"
+            return (f"<div style='white-space:pre'><b>{html.escape(title)}</b><br>"
+                    f"<span style='color:#888'>{when(c.updated_at)} · {c.message_count} messages</span></div>")
+        if role == Qt.ItemDataRole.EditRole:
+            return c.title
+        if role == IdRole:
+            return c.id
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        title = str(value).strip()
+        if title and title != self.rows[index.row()].title:
+            self.rename_requested.emit(self.rows[index.row()].id, title)
+        return True
+
+    def set_rows(self, rows: list[Conversation]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_of(self, conversation_id: str | None) -> int:
+        return next((i for i, c in enumerate(self.rows) if c.id == conversation_id), -1)
+
+
+class MessageItemModel(QAbstractListModel):
+    """The messages of the open conversation, including the answer being streamed."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.items: list[MessageItem] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.content
+        if role == ItemRole:
+            return item
+        if role == IdRole:
+            return item.id
+        return None
+
+    def set_items(self, items: list[MessageItem]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def append(self, item: MessageItem) -> int:
+        row = len(self.items)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.items.append(item)
+        self.endInsertRows()
+        return row
+
+    def replace(self, row: int, item: MessageItem) -> None:
+        if 0 <= row < len(self.items):
+            self.items[row] = item
+            idx = self.index(row)
+            self.dataChanged.emit(idx, idx, [ItemRole])
+
+    def row_of(self, message_id: str | None) -> int:
+        return next((i for i, m in enumerate(self.items) if m.id == message_id and m.id), -1)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    n: int
+    title: str
+    text: str
+    cited: bool
+    uid: str | None
+    memory: Any = None  # the Memory when known (retrieved this session)
+
+
+class SourceItemModel(QAbstractListModel):
+    """What an answer was given (retrieved) and which of those it cited."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SourceRow] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            mark = "cited" if r.cited else "retrieved, not cited"
+            excerpt = " ".join(r.text.split())[:160]
+            return f"[{r.n}] {r.title} · {mark}\n{excerpt}"
+        if role == HtmlRole:
+            mark = ("<span style='color:#2e7d32'>cited</span>" if r.cited
+                    else "<span style='color:#888'>retrieved, not cited</span>")
+            excerpt = html.escape(" ".join(r.text.split())[:220])
+            return f"<b>[{r.n}] {html.escape(r.title)}</b> · {mark}<br>{excerpt}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return r.text[:1000]
+        if role == ItemRole:
+            return r
+        return None
+
+    def set_rows(self, rows: list[SourceRow]) -> None:
+        self.beginResetModel()
+        self.rows = sorted(rows, key=lambda r: r.n)
+        self.endResetModel()

@@ -1,0 +1,317 @@
+"""The Chat screen: conversations (new, rename, delete), the thread, the composer with Send and
+Stop, and the Sources panel. Answers stream from the model lane; everything else runs on the
+database lane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reverie.app.ui.chat import data
+from reverie.app.ui.chat.answers import AnswerFlow
+from reverie.app.ui.chat.model import ConversationItemModel, IdRole, ItemRole, MessageItemModel, SourceItemModel
+from reverie.app.ui.chat.thread import ThreadView
+from reverie.app.ui.richtext import HtmlDelegate
+from reverie.app.ui.services import services_for
+from reverie.app.ui.uikit import remember_splitter
+from reverie.core import conversations, message_memory
+
+
+def confirm(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(parent, "Reverie", question)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class ChatPage(QWidget):
+    def __init__(self, session: Any, open_source: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.open_source = open_source
+        self.cid: str | None = None
+        self._focus: str | None = None  # a message to reveal once its thread is loaded
+        self._load_token = 0
+        # conversations
+        self.conversations = ConversationItemModel(self)
+        self.conv_list = QListView()
+        self.conv_list.setObjectName("conversationList")
+        self.conv_list.setModel(self.conversations)
+        self.conv_list.setEditTriggers(QListView.EditTrigger.EditKeyPressed)
+        self.conv_list.setUniformItemSizes(True)
+        self.conv_list.setItemDelegate(HtmlDelegate(self.conv_list))
+        self.conv_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.new_button = QPushButton("New")
+        self.rename_button = QPushButton("Rename")
+        self.delete_button = QPushButton("Delete")
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(8, 8, 0, 8)
+        ll.addWidget(QLabel("<b>Conversations</b>"))
+        ll.addWidget(self.conv_list, 1)
+        row = QHBoxLayout()
+        for b in (self.new_button, self.rename_button, self.delete_button):
+            row.addWidget(b)
+        ll.addLayout(row)
+        # thread and composer
+        self.messages = MessageItemModel(self)
+        self.thread = ThreadView(self.messages)
+        self.composer = QPlainTextEdit()
+        self.composer.setObjectName("composer")
+        self.composer.setPlaceholderText("Ask about your notes and past conversations… (Ctrl+Enter sends)")
+        self.composer.setFixedHeight(84)
+        self.send_button = QPushButton("Send")
+        self.send_button.setObjectName("primary")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
+        self.notice = QLabel("")
+        self.notice.setObjectName("errorText")
+        self.notice.setWordWrap(True)
+        self.notice.setContentsMargins(12, 0, 12, 0)
+        self.notice.hide()
+        center = QWidget()
+        cl = QVBoxLayout(center)
+        cl.setContentsMargins(0, 0, 0, 8)
+        cl.addWidget(self.thread, 1)
+        cl.addWidget(self.notice)
+        crow = QHBoxLayout()
+        crow.setContentsMargins(12, 0, 12, 0)
+        crow.addWidget(self.composer, 1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        crow.addLayout(buttons)
+        cl.addLayout(crow)
+        # sources
+        self.sources = SourceItemModel(self)
+        self.sources_title = QLabel("<b>Sources</b>")
+        self.sources_hint = QLabel("After an answer, what Reverie retrieved and what it cited appear here.")
+        self.sources_hint.setObjectName("muted")
+        self.sources_hint.setWordWrap(True)
+        self.sources_list = QListView()
+        self.sources_list.setObjectName("sourcesList")
+        self.sources_list.setModel(self.sources)
+        self.sources_list.setWordWrap(True)
+        self.sources_list.setItemDelegate(HtmlDelegate(self.sources_list))
+        self.sources_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.sources_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sources_list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 8, 8, 8)
+        rl.addWidget(self.sources_title)
+        rl.addWidget(self.sources_hint)
+        rl.addWidget(self.sources_list, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        for w in (left, center, right):
+            self.splitter.addWidget(w)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([220, 600, 260])
+        remember_splitter(self.splitter, "chat/splitter")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.splitter)
+
+        self.flow = AnswerFlow(self)
+        self.messages.modelReset.connect(self.flow.detach_stream)  # another thread shown: the stream has no row
+        self.conv_list.selectionModel().currentChanged.connect(self._conv_changed)
+        self.conversations.rename_requested.connect(self._rename)
+        self.new_button.clicked.connect(self.new_conversation)
+        self.rename_button.clicked.connect(self.rename_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.send_button.clicked.connect(self.flow.send)
+        self.stop_button.clicked.connect(self.flow.stop)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.flow.send, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Esc"), self, self.flow.stop, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.thread.cite_clicked.connect(self.open_citation)
+        self.thread.remember_clicked.connect(lambda mid: self._mark(message_memory.remember_message, mid))
+        self.thread.forget_clicked.connect(lambda mid: self._mark(message_memory.forget_message, mid))
+        self.thread.sources_clicked.connect(self.show_sources)
+        self.sources_list.activated.connect(self._open_source_row)
+        self.sources_list.clicked.connect(self._open_source_row)
+        session.vault_ready.connect(lambda _v: self.refresh())
+        session.data_changed.connect(lambda what: self.refresh() if what == "conversations" else None)
+        session.closing.connect(self.flow.stop)
+        self._sync()
+
+    # -- conversations -------------------------------------------------------------------------
+    def refresh(self, select: str | None = None) -> None:
+        if self.session.vault is None:
+            return
+        self.session.db.submit(conversations.list_conversations, self.session.vault,
+                               on_done=lambda rows: self._show_conversations(rows, select), on_error=self.show_notice)
+
+    def _show_conversations(self, rows: list, select: str | None) -> None:
+        self.conversations.set_rows(rows)
+        target = select or self.cid
+        row = self.conversations.row_of(target)
+        if row >= 0:
+            sm = self.conv_list.selectionModel()
+            sm.blockSignals(True)
+            self.conv_list.setCurrentIndex(self.conversations.index(row))
+            sm.blockSignals(False)
+            if target != self.cid:
+                self.load(target)
+        self._sync()
+
+    def _conv_changed(self, index: Any, _prev: Any) -> None:
+        cid = index.data(IdRole) if index.isValid() else None
+        if cid and cid != self.cid:
+            self.load(cid)
+
+    def load(self, cid: str, focus: str | None = None) -> None:
+        self.cid = cid
+        self._focus = focus
+        self._load_token += 1
+        token = self._load_token
+        self.session.db.submit(data.load_thread, self.session.vault, cid,
+                               on_done=lambda items: self._loaded(token, items), on_error=self.show_notice)
+        self._sync()
+
+    def _loaded(self, token: int, items: list) -> None:
+        if token != self._load_token:
+            return
+        self.messages.set_items(items)
+        last = next((m for m in reversed(items) if m.role == "assistant" and m.id), None)
+        self.show_sources(last)
+        if self._focus:
+            self.thread.reveal(self._focus)
+            self._focus = None
+
+    def new_conversation(self) -> None:
+        if self.session.vault is None:
+            return
+        self.session.db.submit(conversations.create_conversation, self.session.vault, "",
+                               on_done=lambda c: self._created(c.id), on_error=self.show_notice)
+
+    def _created(self, cid: str) -> None:
+        self.cid = cid
+        self.messages.set_items([])
+        self.show_sources(None)
+        self.refresh(select=cid)
+        self.composer.setFocus()
+
+    def rename_current(self) -> None:
+        index = self.conv_list.currentIndex()
+        if index.isValid():
+            self.conv_list.edit(index)
+
+    def _rename(self, cid: str, title: str) -> None:
+        self.session.db.submit(conversations.rename_conversation, self.session.vault, cid, title,
+                               on_done=lambda _c: self.refresh(), on_error=self.show_notice)
+
+    def delete_current(self) -> None:
+        cid = self.cid
+        if cid is None or self.flow.running:
+            return
+        if not confirm(self, "Delete this conversation and the memories made from it? This cannot be undone."):
+            return
+        self.session.db.submit(conversations.delete_conversation, self.session.vault, cid,
+                               on_done=lambda _r: self._deleted(cid), on_error=self.show_notice)
+
+    def _deleted(self, cid: str) -> None:
+        if self.cid == cid:
+            self.cid = None
+            self.messages.set_items([])
+            self.show_sources(None)
+        self.session.data_changed.emit("memories")
+        self.refresh()
+
+    # -- messages ------------------------------------------------------------------------------
+    def _mark(self, fn: Any, message_id: str) -> None:
+        self.session.db.submit(fn, self.session.vault, message_id,
+                               on_done=lambda _n: self._marked(fn, message_id), on_error=self.show_notice)
+
+    def _marked(self, fn: Any, message_id: str) -> None:
+        row = self.messages.row_of(message_id)
+        if row >= 0:
+            item = self.messages.items[row]
+            remembered = fn is message_memory.remember_message
+            self.messages.replace(row, item.with_(remembered=remembered, forgotten=not remembered))
+        self.session.data_changed.emit("memories")
+
+    def open_citation(self, chip: Any, ref: data.CiteRef) -> None:
+        """Open a cited memory in context; if its source was deleted, the chip says so."""
+        def resolved(memory: Any) -> None:
+            if memory is None:
+                if chip is not None and shiboken6.isValid(chip):  # the thread may have been redrawn meanwhile
+                    chip.mark_gone()
+                self.show_notice(f"The source of [{ref.n}] has been deleted; the answer keeps its text.")
+                return
+            self.open_source(memory)
+
+        self.session.db.submit(data.resolve_citation, self.session.vault, ref.uid,
+                               on_done=resolved, on_error=self.show_notice)
+
+    def open_memory(self, memory: Any) -> None:
+        """Show a message in its conversation, scrolled to and marked."""
+        message_id = memory.source_id
+
+        def found(cid: str) -> None:
+            if cid == self.cid and self.messages.row_of(message_id) >= 0:
+                self.thread.reveal(message_id)
+                return
+            self.load(cid, focus=message_id)
+            self.refresh(select=cid)
+
+        self.session.db.submit(data.conversation_of, self.session.vault, message_id,
+                               on_done=found, on_error=self.show_notice)
+
+    # -- sources panel -------------------------------------------------------------------------
+    def show_sources(self, item: Any) -> None:
+        rows = self.flow.sources_for(item)
+        self.sources.set_rows(rows)
+        cited = sum(1 for r in rows if r.cited)
+        if item is None:
+            self.sources_hint.setText("After an answer, what Reverie retrieved and what it cited appear here.")
+        elif not rows:
+            self.sources_hint.setText("This answer cited no memory.")
+        else:
+            retrieved = len(rows) if any(not r.cited for r in rows) or self.flow.knows(item) else None
+            head = f"{retrieved} retrieved, " if retrieved is not None else ""
+            self.sources_hint.setText(f"{head}{cited} cited. Click one to open it where it came from.")
+
+    def _open_source_row(self, index: Any) -> None:
+        row = index.data(ItemRole)
+        if row is None:
+            return
+        if row.uid:
+            self.open_citation(None, data.CiteRef(row.n, row.uid, row.title))
+        elif row.memory is not None:
+            self.open_source(row.memory)
+
+    # -- state ---------------------------------------------------------------------------------
+    def show_notice(self, message: str) -> None:
+        self.notice.setText(message)
+        self.notice.setVisible(bool(message))
+
+    def _sync(self) -> None:
+        has = self.cid is not None
+        self.rename_button.setEnabled(has)
+        self.delete_button.setEnabled(has and not self.flow.running)
+        self.send_button.setEnabled(not self.flow.running)
+        self.stop_button.setEnabled(self.flow.running)
+
+
+def install(window: Any, session: Any) -> ChatPage:
+    from reverie.app.ui.main_window import Page
+
+    services_for(session)
+    page = ChatPage(session, window.open_source)
+    window.add_page(Page("chat", "Chat", page))
+    window.register_opener("message", lambda memory: (window.show_page("chat"), page.open_memory(memory)))
+    return page

@@ -1,0 +1,59 @@
+"""Search results as a Qt item model; each row is drawn as rich text (title line and an excerpt with
+the matched words highlighted)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from reverie.app.ui.richtext import HtmlDelegate, HtmlRole
+from reverie.app.ui.uikit import highlighted_html, when
+
+__all__ = ["HtmlDelegate", "HtmlRole", "HitRole", "MemoryRole", "SearchResultItemModel", "hit_html"]
+MemoryRole = Qt.ItemDataRole.UserRole + 2
+HitRole = Qt.ItemDataRole.UserRole + 3
+KIND_LABEL = {"chat": "chat", "note": "note", "fact": "fact", "summary": "summary"}
+
+
+def hit_html(hit: Any) -> str:
+    m = hit.memory
+    title = html.escape(hit.source_title or KIND_LABEL.get(m.kind, m.kind))
+    flags = " · archived" if getattr(m, "archived", False) else ""
+    head = (f"<div><b>{title}</b> <span style='color:#888'>· {KIND_LABEL.get(m.kind, m.kind)} · "
+            f"{when(m.happened_at)}{flags}</span></div>")
+    return head + f"<div>{highlighted_html(m.text, tuple(getattr(hit, 'highlights', ()) or ()))}</div>"
+
+
+class SearchResultItemModel(QAbstractListModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.hits: list[Any] = []
+        self._html: list[str] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.hits)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+            return None
+        hit = self.hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{hit.source_title}: {hit.memory.text[:200]}"
+        if role == HtmlRole:
+            return self._html[index.row()]
+        if role == MemoryRole:
+            return hit.memory
+        if role == HitRole:
+            return hit
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = ", ".join(f"{k} {v:.3g}" for k, v in (getattr(hit, "breakdown", {}) or {}).items())
+            return f"score {hit.score:.3g}" + (f" ({parts})" if parts else "")
+        return None
+
+    def set_hits(self, hits: list[Any]) -> None:
+        self.beginResetModel()
+        self.hits = list(hits)
+        self._html = [hit_html(h) for h in self.hits]
+        self.endResetModel()

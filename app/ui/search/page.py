@@ -1,0 +1,210 @@
+"""The Search screen: results as you type (debounced), the matched words highlighted, filters for
+kind, date range and archived memories; Enter opens the selected result where it came from."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reverie.app.ui.richtext import HtmlDelegate
+from reverie.app.ui.search.model import MemoryRole, SearchResultItemModel
+from reverie.app.ui.services import services_for
+from reverie.app.ui.uikit import debouncer
+
+DEBOUNCE_MS = 250
+MAX_RESULTS = 50
+MAX_QUERY_CHARS = 500
+KINDS = (("chat", "Chats"), ("note", "Notes"), ("fact", "Facts"), ("summary", "Summaries"))
+RANGES = ("Any time", "Past week", "Past month", "Past year", "Between…")
+ARCHIVED = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Only archived"))
+
+
+class _ResultList(QListView):
+    def __init__(self, on_enter: Any) -> None:
+        super().__init__()
+        self._on_enter = on_enter
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt naming
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_enter()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchPage(QWidget):
+    def __init__(self, session: Any, open_source: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.open_source = open_source
+        self.query = QLineEdit()
+        self.query.setObjectName("searchBox")
+        self.query.setPlaceholderText("Search your notes, conversations and memories (Ctrl+K)")
+        self.query.setClearButtonEnabled(True)
+        self.query.setMaxLength(MAX_QUERY_CHARS)  # a pasted book is not a query
+        self.kind_boxes = {k: QCheckBox(label) for k, label in KINDS}
+        self.range = QComboBox()
+        self.range.addItems(RANGES)
+        today = QDate.currentDate()
+        self.since = QDateEdit(today.addMonths(-1))
+        self.until = QDateEdit(today)
+        for d in (self.since, self.until):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.hide()
+        self.archived = QComboBox()
+        for key, label in ARCHIVED:
+            self.archived.addItem(label, key)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Show:"))
+        for box in self.kind_boxes.values():
+            filters.addWidget(box)
+        filters.addSpacing(12)
+        filters.addWidget(self.range)
+        filters.addWidget(self.since)
+        filters.addWidget(self.until)
+        filters.addWidget(self.archived)
+        filters.addStretch(1)
+        self.model = SearchResultItemModel(self)
+        self.results = _ResultList(self.open_current)
+        self.results.setObjectName("searchResults")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(HtmlDelegate(self.results))
+        self.results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.results.setWordWrap(True)
+        self.status = QLabel("Type to search. No boxes ticked means every kind.")
+        self.status.setObjectName("muted")
+        self.status.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 8)
+        lay.addWidget(self.query)
+        lay.addLayout(filters)
+        lay.addWidget(self.status)
+        lay.addWidget(self.results, 1)
+
+        self._token = 0
+        self._open_when_ready = False
+        self._timer = debouncer(self, DEBOUNCE_MS, self.run_search)
+        self.query.textChanged.connect(lambda _t: self._timer.start())
+        self.query.returnPressed.connect(self.open_current)
+        self.query.installEventFilter(self)
+        for box in self.kind_boxes.values():
+            box.toggled.connect(lambda _on: self._timer.start())
+        self.range.currentIndexChanged.connect(self._range_changed)
+        for d in (self.since, self.until):
+            d.dateChanged.connect(lambda _d: self._timer.start())
+        self.archived.currentIndexChanged.connect(lambda _i: self._timer.start())
+        self.results.doubleClicked.connect(lambda _i: self.open_current())
+        session.data_changed.connect(lambda what: self._timer.start() if self.query.text().strip() else None)
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt naming
+        """Up and Down in the search box move through the results; Enter opens the selected one."""
+        if obj is self.query and event.type() == QEvent.Type.KeyPress and self.model.rowCount():
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(event.key())
+            if step:
+                row = max(0, min(self.model.rowCount() - 1, self.results.currentIndex().row() + step))
+                self.results.setCurrentIndex(self.model.index(row))
+                return True
+        return super().eventFilter(obj, event)
+
+    def focus_search(self) -> None:
+        self.query.setFocus()
+        self.query.selectAll()
+
+    def _range_changed(self, index: int) -> None:
+        custom = RANGES[index] == "Between…"
+        self.since.setVisible(custom)
+        self.until.setVisible(custom)
+        self._timer.start()
+
+    def time_range(self, now: float) -> tuple[float | None, float | None]:
+        label = RANGES[self.range.currentIndex()]
+        days = {"Past week": 7, "Past month": 31, "Past year": 366}.get(label)
+        if days:
+            return now - days * 86400.0, None
+        if label == "Between…":
+            a = datetime.combine(self.since.date().toPython(), time.min).timestamp()
+            b = datetime.combine(self.until.date().toPython() + timedelta(days=1), time.min).timestamp()
+            return min(a, b), max(a, b)
+        return None, None
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        vault = self.session.vault
+        text = self.query.text()
+        self._token += 1
+        if vault is None or not text.strip():
+            self.model.set_hits([])
+            self.status.setText("Type to search. No boxes ticked means every kind." if vault is not None
+                                else "The vault is not open yet.")
+            return
+        services = services_for(self.session)
+        kinds = tuple(k for k, box in self.kind_boxes.items() if box.isChecked())
+        since, until = self.time_range(vault.now())
+        filters = services.filters(kinds, since, until, self.archived.currentData())
+        token = self._token
+
+        def search() -> Any:
+            return services.searcher(vault).search(text, now=vault.now(), k=MAX_RESULTS, filters=filters)
+
+        self.status.setText("Searching…")
+        self.session.db.submit(search, on_done=lambda r: self._show(token, text, r),
+                               on_error=lambda msg: self._failed(token, msg))
+
+    def _show(self, token: int, text: str, result: Any) -> None:
+        if token != self._token:
+            return  # the user typed on; a newer search is coming
+        hits = list(result.hits)
+        self.model.set_hits(hits)
+        if self._open_when_ready and hits:
+            self._open_when_ready = False
+            self.open_source(hits[0].memory)
+        if hits:
+            self.results.setCurrentIndex(self.model.index(0))
+            phrase = getattr(result, "time_phrase", None)
+            extra = f" (time: “{phrase}”)" if phrase else ""
+            self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}{extra}. "
+                                "Enter opens the selected one where it came from.")
+        else:
+            self.status.setText(f"Nothing found for “{text.strip()[:80]}”. Try fewer words or other filters.")
+
+    def _failed(self, token: int, message: str) -> None:
+        if token == self._token:
+            self.model.set_hits([])
+            self.status.setText(message)
+
+    def open_current(self) -> None:
+        if self._timer.isActive():
+            self._open_when_ready = True  # Enter before the results came: open the first one when they do
+            self.run_search()
+            return
+        index = self.results.currentIndex()
+        if not index.isValid() and self.model.rowCount():
+            index = self.model.index(0)
+        if index.isValid():
+            self.open_source(index.data(MemoryRole))
+
+
+def install(window: Any, session: Any) -> SearchPage:
+    from reverie.app.ui.main_window import Page
+
+    services_for(session)
+    page = SearchPage(session, window.open_source)
+    window.add_page(Page("search", "Search", page))
+    QShortcut(QKeySequence("Ctrl+K"), window, lambda: (window.show_page("search"), page.focus_search()))
+    return page

@@ -1,0 +1,52 @@
+"""The GUI thread never touches the vault: every read and write of a whole session (write a note,
+search, ask, open a citation, remember, delete) happens on a lane's thread."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+from uifakes import open_window
+
+from reverie.core import notes
+
+
+def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
+    notes.create_note(vault, "# Travel\n\nThe passport is in the top drawer of the desk.")
+    seen: list[str] = []
+    real_tx, real_read = vault.tx, vault.read
+
+    def tx():
+        seen.append(threading.current_thread().name)
+        return real_tx()
+
+    def read():
+        seen.append(threading.current_thread().name)
+        return real_read()
+
+    vault.tx, vault.read = tx, read
+    window = open_window(qtbot, paths, vault)
+    notes_page = window.pages["notes"].widget
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(notes_page.editor.body, "Buy stamps for the postcards.")
+    qtbot.waitUntil(lambda: "Saved" in notes_page.editor.status.text(), timeout=10_000)
+    search = window.show_page("search")
+    qtbot.keyClicks(search.query, "passport")
+    qtbot.waitUntil(lambda: search.model.rowCount() == 1, timeout=10_000)
+    chat = window.show_page("chat")
+    chat.composer.setPlainText("Where is my passport?")
+    chat.flow.send()
+    qtbot.waitUntil(lambda: not chat.flow.running and bool(chat.thread.widgets)
+                    and bool(chat.thread.widgets[-1].chips), timeout=15_000)
+    qtbot.mouseClick(chat.thread.widgets[-1].chips[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: notes_page.editor.highlighted_range() is not None, timeout=10_000)
+    chat = window.show_page("chat")
+    qtbot.mouseClick(chat.thread.widgets[0].remember, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Remembered" in chat.thread.widgets[0].state.text(), timeout=10_000)
+    qtbot.mouseClick(notes_page.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: notes_page.undo_bar.isVisibleTo(notes_page), timeout=10_000)
+    qtbot.waitUntil(lambda: window.session.db.pending == 0 and window.session.model.pending == 0, timeout=10_000)
+    vault.tx, vault.read = real_tx, real_read
+    main = threading.main_thread().name
+    assert seen and main not in seen
+    assert {name.split("_")[0] for name in seen} <= {"reverie-db", "reverie-model"}

@@ -1,0 +1,228 @@
+"""How responsive the window stays under load: event-loop latency (how late a 10 ms QTimer fires)
+while 2,000 notes are written and indexed on the database lane, and while an answer streams.
+
+Not a test: a script that prints figures.
+
+    cd tests && PYTHONPATH=... QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--notes 2000]
+        [--tokens 1500] [--encrypted]
+
+The latency probe is a QTimer with a 10 ms interval on the GUI thread; each tick records how much
+later than 10 ms after the previous tick it fired. A frozen GUI shows as large lateness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for uifakes
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from reverie.app.ui.main_window import MainWindow  # noqa: E402
+from reverie.app.ui.services import Services, attach  # noqa: E402
+from reverie.app.ui.session import Session  # noqa: E402
+from reverie.core import notes  # noqa: E402
+from reverie.core.keys import KeyMode  # noqa: E402
+from reverie.core.paths import vault_paths  # noqa: E402
+from reverie.core.vault import Vault  # noqa: E402
+
+PROBE_MS = 10
+WORDS = ("river morning garden letter bicycle kitchen meeting sister holiday window winter music "
+         "doctor market friday coffee station museum report ticket").split()
+
+
+class Probe:
+    """Records how late a periodic QTimer fires (milliseconds beyond its interval)."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(PROBE_MS)
+        self.timer.timeout.connect(self._tick)
+        self.clock = QElapsedTimer()
+        self.samples: list[float] = []
+        self._last = 0.0
+
+    def start(self) -> None:
+        self.samples = []
+        self.clock.start()
+        self._last = 0.0
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.nsecsElapsed() / 1e6
+        self.samples.append(max(0.0, now - self._last - PROBE_MS))
+        self._last = now
+
+    def stop(self) -> dict[str, float]:
+        self.timer.stop()
+        s = sorted(self.samples) or [0.0]
+
+        def pct(p: float) -> float:
+            return round(s[min(len(s) - 1, int(p * len(s)))], 1)
+
+        return {"ticks": len(self.samples), "p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+                "max_ms": round(s[-1], 1), "mean_ms": round(statistics.fmean(s), 2)}
+
+
+class FastModel:
+    """Streams ``tokens`` pieces as fast as it can (the hardest case for the GUI), citing [1]."""
+
+    name = "bench-fast"
+    context_size = 4096
+
+    def __init__(self, tokens: int, per_second: float = 0.0) -> None:
+        self.tokens = tokens
+        self.per_second = per_second  # 0: as fast as possible
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def stream(self, messages, *, max_tokens=512, temperature=0.2, stop=(), cancel=None, json_schema=None):  # noqa: ANN001
+        for i in range(self.tokens):
+            if cancel is not None and cancel.is_set():
+                return
+            if self.per_second:
+                time.sleep(1.0 / self.per_second)  # a model's pace, on the model lane
+            yield f" {WORDS[i % len(WORDS)]}" + (" [1]." if i % 40 == 39 else "")
+
+
+def note_text(i: int) -> str:
+    w = [WORDS[(i * 7 + k) % len(WORDS)] for k in range(60)]
+    return (f"# Note {i} about the {w[0]}\n\n" + " ".join(w[:20]) + ".\n\n" + " ".join(w[20:40]) +
+            f" number {i}.\n\n" + " ".join(w[40:]) + ".")
+
+
+def run(args: argparse.Namespace) -> dict:
+    _app = QApplication.instance() or QApplication([])  # kept alive for the run
+    home = Path(tempfile.mkdtemp(prefix="reverie-bench-"))
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    paths = vault_paths(home / "data")
+    mode = KeyMode.PASSPHRASE if args.encrypted else KeyMode.NONE
+    vault = Vault.create(paths, mode, "bench passphrase" if args.encrypted else None)
+    session = Session(paths)
+    attach(session, Services(chat_model=FastModel(args.tokens), use_embedder=args.embed))
+    window = MainWindow(session)
+    window.resize(1200, 760)
+    window.show()
+    session.set_vault(vault)
+    probe = Probe()
+    results: dict = {"notes": args.notes, "tokens": args.tokens, "encrypted": args.encrypted,
+                     "platform": os.environ.get("QT_QPA_PLATFORM")}
+
+    def spin_until(cond, limit_s: float = 600.0) -> float:  # noqa: ANN001
+        """Run the real event loop until ``cond()`` holds (checked every 5 ms by a timer)."""
+        t0 = time.perf_counter()
+        loop = QEventLoop()
+        check = QTimer()
+        check.setInterval(5)
+        check.timeout.connect(lambda: loop.quit() if cond() or time.perf_counter() - t0 > limit_s else None)
+        check.start()
+        if not cond():
+            loop.exec()
+        check.stop()
+        if not cond():
+            raise TimeoutError("the benchmark phase did not finish")
+        return time.perf_counter() - t0
+
+    # idle baseline
+    probe.start()
+    spin_until(lambda: len(probe.samples) >= 100)
+    results["idle"] = probe.stop()
+
+    # 2,000 notes written and indexed on the database lane, the notes list refreshing as they land
+    notes_page = window.show_page("notes")
+    done = threading.Event()
+    count = {"n": 0}
+
+    def write_batch(first: int, last: int) -> int:
+        for i in range(first, last):  # one transaction per note, as the editor and imports write them
+            notes.create_note(vault, note_text(i), tags=WORDS[i % len(WORDS)])
+        return last - first
+
+    def landed(n: int) -> None:
+        count["n"] += n
+        notes_page.refresh()  # the list follows, as it does on screen
+        if count["n"] == args.notes:
+            done.set()
+
+    probe.start()
+    for first in range(0, args.notes, 100):
+        session.db.submit(write_batch, first, min(args.notes, first + 100), on_done=landed)
+    secs = spin_until(done.is_set)
+    results["indexing"] = probe.stop() | {"seconds": round(secs, 2),
+                                          "notes_per_s": round(args.notes / secs, 1)}
+    spin_until(lambda: session.db.pending == 0)
+
+    # an answer streaming through the chat screen: as fast as possible, then at a model's pace
+    chat = window.show_page("chat")
+    services = session.ui_services
+    if args.history:  # answer at the end of a long conversation
+        from reverie.core import conversations
+
+        conv = conversations.create_conversation(vault, "A long conversation")
+        for i in range(args.history):
+            conversations.add_message(vault, conv.id, "user" if i % 2 == 0 else "assistant",
+                                      f"**Turn {i}.** " + note_text(i).replace("# ", "")[:500])
+        probe.start()
+        chat.load(conv.id)
+        spin_until(lambda: chat.messages.rowCount() == args.history)
+        settle = time.perf_counter() + 0.5
+        spin_until(lambda: time.perf_counter() > settle)  # its first layout and paint
+        results["open"] = probe.stop() | {"messages": args.history, "widgets": len(chat.thread.widgets)}
+    for phase, model in (("streaming", FastModel(args.tokens)), ("paced", FastModel(args.paced_tokens, args.pace))):
+        services._chat_model = model
+        chat.composer.setPlainText("What did I write about the river and the garden?")
+        probe.start()
+        t0 = time.perf_counter()
+        chat.flow.send()
+        spin_until(lambda: chat.flow.running)
+        spin_until(lambda: not chat.flow.running)
+        secs = time.perf_counter() - t0
+        results[phase] = probe.stop() | {"seconds": round(secs, 2), "tokens": model.tokens}
+        spin_until(lambda: session.db.pending == 0)
+
+    window.close()
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--notes", type=int, default=2000)
+    ap.add_argument("--tokens", type=int, default=1500)
+    ap.add_argument("--paced-tokens", type=int, default=200)
+    ap.add_argument("--pace", type=float, default=40.0, help="tokens per second of the paced answer")
+    ap.add_argument("--history", type=int, default=0, help="messages already in the conversation")
+    ap.add_argument("--encrypted", action="store_true", help="a passphrase (SQLCipher) vault")
+    ap.add_argument("--embed", action="store_true", help="also run the embedding worker, if installed")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    results = run(args)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"Event-loop lateness of a {PROBE_MS} ms QTimer (ms beyond its interval)")
+    print(f"{'phase':<10} {'ticks':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}  notes")
+    for phase in ("idle", "indexing", "open", "streaming", "paced"):
+        if phase not in results:
+            continue
+        r = results[phase]
+        extra = {"indexing": f"{results['notes']} notes in {r.get('seconds')} s ({r.get('notes_per_s')}/s)",
+                 "streaming": f"{r.get('tokens')} tokens in {r.get('seconds')} s (as fast as possible)",
+                 "paced": f"{r.get('tokens')} tokens in {r.get('seconds')} s",
+                 "open": f"a conversation of {r.get('messages')} messages ({r.get('widgets')} drawn)"}.get(phase, "")
+        print(f"{phase:<10} {r['ticks']:>6} {r['p50_ms']:>6} {r['p95_ms']:>6} {r['p99_ms']:>6} {r['max_ms']:>7}  {extra}")
+
+
+if __name__ == "__main__":
+    main()
