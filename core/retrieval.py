@@ -1,0 +1,341 @@
+"""Hybrid search: words (FTS5 BM25) and meaning (vector similarity), fused, then re-ranked.
+
+``Retriever.search(query, now=...)``:
+
+1. A time phrase ("last Tuesday", "notes from March") becomes a date range and leaves the text
+   (``core.timeparse``); it narrows the filters.
+2. BM25 over the words index (``core.fts.build_match`` makes any text a safe MATCH expression)
+   and cosine similarity over the in-memory vector index (``core.vectorindex``) each give a
+   ranked candidate list, both under the same filters (kind, date range, archived).
+3. The lists (and any extra rankers of ``RetrievalConfig``) are fused by weighted reciprocal rank
+   fusion and re-ranked by retention and importance so that the best match is never buried
+   (``core.ranking`` documents the formula and its guarantee).
+4. Each hit carries its memory (with provenance), the title of its source, a score breakdown
+   and the character spans of the query's words in its text.
+
+Without an embedder (or before vectors land) search works by words alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import tzinfo
+from typing import Any
+
+import numpy as np
+
+from reverie.core import fts, ranking
+from reverie.core.errors import InputError
+from reverie.core.protocols import Embedder
+from reverie.core.records import MEMORY_COLS, Memory
+from reverie.core.timeparse import parse_time_phrase
+from reverie.core.vectorindex import KINDS, index_for
+
+log = logging.getLogger(__name__)
+MODES = ("hybrid", "bm25", "vector")
+ARCHIVED = ("exclude", "include", "only")
+MAX_K = 1000
+# Words that name what to look through rather than what to look for ("notes from March").
+GENERIC = {
+    "note": ("note",), "notes": ("note",), "chat": ("chat",), "chats": ("chat",),
+    "conversation": ("chat",), "conversations": ("chat",), "message": ("chat",), "messages": ("chat",),
+    "fact": ("fact",), "facts": ("fact",), "summary": ("summary",), "summaries": ("summary",),
+    "memory": (), "memories": (), "thing": (), "things": (), "stuff": (), "everything": (),
+    "anything": (), "something": (), "wrote": (), "write": (), "written": (), "said": (), "say": (),
+    "talked": (), "talk": (), "discussed": (), "happened": (),
+}
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    kinds: tuple[str, ...] = ()  # empty: every kind
+    since: float | None = None  # happened_at >= since
+    until: float | None = None  # happened_at < until
+    archived: str = "exclude"  # "exclude" | "include" | "only"
+
+    def validate(self) -> SearchFilters:
+        bad = [k for k in self.kinds if k not in KINDS]
+        if bad:
+            raise InputError(f"Unknown kind {bad[0]!r}; choose from {', '.join(KINDS)}.")
+        if self.archived not in ARCHIVED:
+            raise InputError(f"The archived filter must be one of {', '.join(ARCHIVED)}.")
+        if self.since is not None and self.until is not None and self.since >= self.until:
+            raise InputError("The date range is empty: its start is not before its end.")
+        return self
+
+
+@dataclass(frozen=True)
+class Hit:
+    memory: Memory
+    score: float
+    breakdown: dict[str, float]
+    source_title: str
+    highlights: tuple[tuple[int, int], ...]  # character spans in memory.text
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    query_text: str  # the query without its time phrase
+    since: float | None
+    until: float | None
+    time_phrase: str | None
+
+
+@dataclass(frozen=True)
+class ExtraRanker:
+    """A further ranked list to fuse: ``rank(conn, query_text, filters, limit)`` returns memory ids,
+    best first (e.g. neighbouring turns of strong hits, a date-aware or speaker-aware list)."""
+
+    name: str
+    weight: float
+    rank: Callable[[Any, str, SearchFilters, int], Sequence[int]]
+
+
+@dataclass
+class RetrievalConfig:
+    """Tunable knobs. BM25 weighs more than vectors by default: on conversational memory
+    benchmarks (LoCoMo) equal-weight fusion loses to BM25 alone."""
+
+    rrf_k: float = 60.0
+    bm25_weight: float = 1.0
+    vector_weight: float = 0.7
+    bm25_candidates: int = 100
+    vector_candidates: int = 100
+    rerank_beta: float = 0.3  # 0 disables the re-rank; at most 1 (see core.ranking)
+    retention_weight: float = 0.5
+    importance_weight: float = 0.5
+    drop_stopwords: bool = True
+    parse_time: bool = True
+    tz: tzinfo | None = None  # calendar days for time phrases; None: the local time zone
+    expansions: Callable[[str], Sequence[str]] | None = None  # extra phrasings, searched by words
+    expansion_weight: float = 0.5
+    extra_rankers: tuple[ExtraRanker, ...] = field(default_factory=tuple)
+
+    def validate(self) -> RetrievalConfig:
+        if self.rrf_k <= 0 or self.bm25_candidates < 1 or self.vector_candidates < 1:
+            raise InputError("rrf_k and the candidate counts must be positive.")
+        if not 0 <= self.rerank_beta <= 1:
+            raise InputError("rerank_beta must be between 0 and 1.")
+        return self
+
+
+def _filter_sql(f: SearchFilters) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if f.archived == "exclude":
+        where.append("m.archived = 0")
+    elif f.archived == "only":
+        where.append("m.archived = 1")
+    if f.kinds and set(f.kinds) != set(KINDS):
+        where.append(f"m.kind IN ({','.join('?' * len(f.kinds))})")
+        params += list(f.kinds)
+    if f.since is not None:
+        where.append("m.happened_at >= ?")
+        params.append(f.since)
+    if f.until is not None:
+        where.append("m.happened_at < ?")
+        params.append(f.until)
+    return " AND ".join(where), params
+
+
+_TITLE = (
+    "CASE m.source_kind WHEN 'note' THEN (SELECT title FROM notes WHERE id = m.source_id) "
+    "WHEN 'message' THEN (SELECT c.title FROM messages g JOIN conversations c ON c.id = g.conversation_id "
+    "WHERE g.id = m.source_id) END"
+)
+_FALLBACK_TITLE = {"note": "Untitled note", "message": "Conversation", "import": "Imported"}
+
+
+def source_title(memory: Memory, title: str | None) -> str:
+    if title:
+        return title
+    if memory.source_kind == "consolidation":
+        return memory.kind.title()
+    return _FALLBACK_TITLE.get(memory.source_kind, memory.source_kind.title())
+
+
+class Retriever:
+    def __init__(self, vault: Any, embedder: Embedder | None = None, config: RetrievalConfig | None = None) -> None:
+        self.vault = vault
+        self.embedder = embedder
+        self.config = (config or RetrievalConfig()).validate()
+
+    # -- the lists --------------------------------------------------------------------------
+    def bm25(self, match: str, f: SearchFilters, limit: int) -> tuple[list[int], list[float]]:
+        """Ids and BM25 scores (higher is better) of the best word matches under the filters."""
+        where, params = _filter_sql(f)
+        over = limit * 3 if where else limit
+        try:
+            with self.vault.read() as conn:
+                rows = conn.execute(
+                    "SELECT rowid, -rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (match, over),
+                ).fetchall()
+                if where and rows:
+                    marks = ",".join("?" * len(rows))
+                    ok = {r[0] for r in conn.execute(
+                        f"SELECT m.id FROM memories m WHERE m.id IN ({marks}) AND {where}",  # noqa: S608
+                        [r[0] for r in rows] + params,
+                    ).fetchall()}
+                    kept = [r for r in rows if r[0] in ok]
+                    if len(kept) < limit and len(rows) == over:
+                        # Selective filters: let SQLite filter while ranking.
+                        kept = conn.execute(
+                            "SELECT memories_fts.rowid, -bm25(memories_fts) AS s FROM memories_fts "  # noqa: S608
+                            f"JOIN memories m ON m.id = memories_fts.rowid WHERE memories_fts MATCH ? AND {where} "
+                            "ORDER BY s DESC LIMIT ?",
+                            [match, *params, limit],
+                        ).fetchall()
+                    rows = kept
+        except Exception as exc:  # noqa: BLE001 - a query never fails the search; logged
+            log.warning("words search failed for %r: %s", match, exc)
+            return [], []
+        rows = rows[:limit]
+        return [int(r[0]) for r in rows], [float(r[1]) for r in rows]
+
+    def vector(self, text: str, f: SearchFilters, limit: int) -> tuple[list[int], list[float]]:
+        """Ids and cosine similarities of the memories nearest in meaning, under the filters."""
+        if self.embedder is None or not text.strip():
+            return [], []
+        q = np.asarray(self.embedder.embed([text]), dtype=np.float32)[0]
+        index = index_for(self.vault, self.embedder.model_id, int(self.embedder.dim))
+        index.refresh(self.vault)
+        ids, sims = index.search(q, limit, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived)
+        return ids.tolist(), sims.tolist()
+
+    def browse(self, f: SearchFilters, limit: int) -> list[int]:
+        where, params = _filter_sql(f)
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                f"SELECT m.id FROM memories m {'WHERE ' + where if where else ''} "  # noqa: S608
+                "ORDER BY m.happened_at DESC, m.id DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    # -- search ----------------------------------------------------------------------------
+    def search(
+        self, query: str, *, now: float, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid"
+    ) -> SearchResult:
+        if mode not in MODES:
+            raise InputError(f"The search mode must be one of {', '.join(MODES)}.")
+        if mode == "vector" and self.embedder is None:
+            raise InputError("Search by meaning needs the embedder, which is not loaded; search by words instead.")
+        cfg = self.config
+        f = (filters or SearchFilters()).validate()
+        k = max(1, min(int(k), MAX_K))
+        query = query if isinstance(query, str) else str(query)
+        text, since, until, phrase = (query, None, None, None)
+        if cfg.parse_time:
+            text, since, until, phrase = parse_time_phrase(query, now, cfg.tz)
+        eff = replace(
+            f,
+            since=max(x for x in (f.since, since) if x is not None) if (f.since, since) != (None, None) else None,
+            until=min(x for x in (f.until, until) if x is not None) if (f.until, until) != (None, None) else None,
+        )
+        if eff.since is not None and eff.until is not None and eff.since >= eff.until:
+            return SearchResult([], text, since, until, phrase)
+        terms = fts.content_terms(fts.query_terms(text), cfg.drop_stopwords)
+        restricted = phrase is not None or (filters is not None and filters != SearchFilters())
+        generic = restricted and bool(terms) and all(t in GENERIC for t in terms)
+        if generic and not f.kinds:
+            hinted = tuple(dict.fromkeys(kind for t in terms for kind in GENERIC[t]))
+            eff = replace(eff, kinds=hinted)
+        scored: dict[str, tuple[list[int], list[float]]] = {}
+        lists: list[tuple[list[int], float]] = []
+        if not generic:
+            if mode in ("hybrid", "bm25"):
+                match = fts.build_match(text, drop_stopwords=cfg.drop_stopwords)
+                if match:
+                    scored["bm25"] = self.bm25(match, eff, max(cfg.bm25_candidates, k))
+                    lists.append((scored["bm25"][0], cfg.bm25_weight if mode == "hybrid" else 1.0))
+                for alt in (cfg.expansions(text) if cfg.expansions and match else ()):
+                    alt_match = fts.build_match(alt, drop_stopwords=cfg.drop_stopwords)
+                    if alt_match and alt_match != match:
+                        lists.append((self.bm25(alt_match, eff, cfg.bm25_candidates)[0], cfg.expansion_weight))
+            if mode in ("hybrid", "vector"):
+                scored["vector"] = self.vector(text, eff, max(cfg.vector_candidates, k))
+                lists.append((scored["vector"][0], cfg.vector_weight if mode == "hybrid" else 1.0))
+            if text.strip():
+                for extra in cfg.extra_rankers:
+                    with self.vault.read() as conn:
+                        ids = [int(i) for i in extra.rank(conn, text, eff, cfg.bm25_candidates)]
+                    scored[extra.name] = (ids, [0.0] * len(ids))
+                    lists.append((ids, extra.weight))
+        if not any(ids for ids, _ in lists):
+            if generic or (not terms and restricted):
+                return self._browse_result(eff, k, text, since, until, phrase, terms)
+            return SearchResult([], text, since, until, phrase)
+        return self._ranked_result(lists, scored, eff, now, k, text, since, until, phrase, terms)
+
+    def _ranked_result(self, lists: list[tuple[list[int], float]], scored: dict[str, tuple[list[int], list[float]]],
+                       eff: SearchFilters, now: float, k: int, text: str, since: float | None,
+                       until: float | None, phrase: str | None, terms: list[str]) -> SearchResult:
+        cfg = self.config
+        fused = ranking.rrf(lists, cfg.rrf_k)
+        ids = list(fused)
+        where, params = _filter_sql(eff)
+        marks = ",".join("?" * len(ids))
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                "SELECT m.id, m.recorded_at, m.last_recalled_at, m.strength, m.pinned, m.importance "  # noqa: S608
+                f"FROM memories m WHERE m.id IN ({marks}){' AND ' + where if where else ''}",
+                ids + params,
+            ).fetchall()
+        if not rows:
+            return SearchResult([], text, since, until, phrase)
+        arr = np.array([[r[0], r[1], np.nan if r[2] is None else r[2], r[3], r[4], r[5]] for r in rows], dtype=np.float64)
+        cand = arr[:, 0].astype(np.int64)
+        f_scores = np.array([fused[int(i)] for i in cand])
+        ret = ranking.retention_array(now, arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4] > 0)
+        final, rel, standing = ranking.rerank(
+            f_scores, ret, arr[:, 5], beta=cfg.rerank_beta, retention_weight=cfg.retention_weight,
+            importance_weight=cfg.importance_weight,
+        )
+        top = ranking.order(final, rel, cand)[:k]
+        lookup = {name: {mid: (rank, score) for rank, (mid, score) in enumerate(zip(*pair, strict=True), 1)}
+                  for name, pair in scored.items()}
+        breakdowns: dict[int, dict[str, float]] = {}
+        for j in top:
+            mid = int(cand[j])
+            b: dict[str, float] = {}
+            for name, table in lookup.items():
+                if mid in table:
+                    b[f"{name}_rank"] = float(table[mid][0])
+                    if name in ("bm25", "vector"):
+                        b[name] = round(table[mid][1], 6)
+            b.update(rrf=round(float(f_scores[j]), 6), relevance=round(float(rel[j]), 6),
+                     retention=round(float(ret[j]), 6), importance=float(arr[j, 5]),
+                     standing=round(float(standing[j]), 6), final=round(float(final[j]), 6))
+            breakdowns[mid] = b
+        hits = self._hits([int(cand[j]) for j in top], {int(cand[j]): float(final[j]) for j in top}, breakdowns, terms)
+        return SearchResult(hits, text, since, until, phrase)
+
+    def _browse_result(self, eff: SearchFilters, k: int, text: str, since: float | None, until: float | None,
+                       phrase: str | None, terms: list[str]) -> SearchResult:
+        ids = self.browse(eff, k)
+        scores = {mid: 1.0 / (i + 1) for i, mid in enumerate(ids)}
+        breakdowns = {mid: {"recency_rank": float(i + 1), "final": scores[mid]} for i, mid in enumerate(ids)}
+        return SearchResult(self._hits(ids, scores, breakdowns, []), text, since, until, phrase)
+
+    def _hits(self, ids: list[int], scores: dict[int, float], breakdowns: dict[int, dict[str, float]],
+              terms: list[str]) -> list[Hit]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        cols = ", ".join(f"m.{c.strip()}" for c in MEMORY_COLS.split(","))
+        with self.vault.read() as conn:
+            rows = conn.execute(f"SELECT {cols}, {_TITLE} FROM memories m WHERE m.id IN ({marks})", ids).fetchall()  # noqa: S608
+        by_id = {int(r[0]): r for r in rows}
+        hits: list[Hit] = []
+        for mid in ids:
+            r = by_id.get(mid)
+            if r is None:
+                continue
+            mem = Memory.from_row(r[:-1])
+            hits.append(Hit(mem, scores[mid], breakdowns[mid], source_title(mem, r[-1]),
+                            fts.highlight_spans(mem.text, terms)))
+        return hits
