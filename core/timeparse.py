@@ -175,7 +175,7 @@ def _calendar(m: re.Match[str], c: _Ctx) -> tuple[datetime, datetime] | None:
 
 
 _B = r"(?<![\w-])"
-_E = r"(?![\w-])"
+_E = r"(?![\w-]|['’]\w)"
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], _Ctx], tuple[datetime, datetime] | None]]] = [
     (re.compile(_B + _PREP + _NUM + r"\s+" + _UNIT + r"\s+ago" + _E, re.I), _ago),
     (re.compile(_B + _PREP + r"(?:the\s+)?(?:last|past|previous)\s+(?:" + _NUM + r"\s+)?" + r"(?P<unit>days|weeks|months|years)" + _E, re.I), _past),
