@@ -68,7 +68,11 @@ def _quote(term: str) -> str:
 
 def build_match(query: str, *, drop_stopwords: bool = True) -> str | None:
     """A safe FTS5 MATCH expression for ``query``, or None when it holds nothing searchable."""
-    terms = content_terms(query_terms(query), drop_stopwords)
+    return match_terms(content_terms(query_terms(query), drop_stopwords))
+
+
+def match_terms(terms: list[str]) -> str | None:
+    """The MATCH expression of terms made by ``query_terms``: each quoted, joined by OR."""
     if not terms:
         return None
     return " OR ".join(_quote(t) for t in terms)

@@ -108,6 +108,12 @@ class RetrievalConfig:
     retention_weight: float = 0.5
     importance_weight: float = 0.5
     drop_stopwords: bool = True
+    # Words in more than this share of all memories (and in more than common_min_docs of them) are
+    # left out of BM25: they rank almost nothing (low IDF) and cost the most time. When every word
+    # is that common, only the rarest is kept, ranked among the newest common_window memories.
+    common_fraction: float = 0.05  # 0 keeps every word
+    common_min_docs: int = 2000
+    common_window: int = 50_000
     parse_time: bool = True
     tz: tzinfo | None = None  # calendar days for time phrases; None: the local time zone
     expansions: Callable[[str], Sequence[str]] | None = None  # extra phrasings, searched by words
@@ -164,14 +170,38 @@ class Retriever:
         self.config = (config or RetrievalConfig()).validate()
 
     # -- the lists --------------------------------------------------------------------------
-    def bm25(self, match: str, f: SearchFilters, limit: int) -> tuple[list[int], list[float]]:
+    def word_terms(self, terms: list[str]) -> tuple[list[str], int | None]:
+        """The terms worth ranking by (see ``RetrievalConfig.common_fraction``) and the lowest
+        memory id to rank among (None: all)."""
+        cfg = self.config
+        if cfg.common_fraction <= 0 or not terms:
+            return terms, None
+        words = [t for t in terms if " " not in t]
+        with self.vault.read() as conn:
+            n = int(conn.execute("SELECT coalesce(max(id), 0) FROM memories").fetchone()[0])
+            if n <= cfg.common_min_docs or not words:
+                return terms, None
+            df = dict(conn.execute(
+                f"SELECT term, doc FROM memories_fts_vocab WHERE term IN ({','.join('?' * len(words))})",  # noqa: S608
+                words,
+            ).fetchall())
+        most = max(cfg.common_min_docs, cfg.common_fraction * n)
+        keep = [t for t in terms if df.get(t, 0) <= most]
+        if keep:
+            return keep, None
+        return [min(terms, key=lambda t: df.get(t, 0))], max(0, n - cfg.common_window)
+
+    def bm25(self, match: str, f: SearchFilters, limit: int, *, min_id: int | None = None) -> tuple[list[int], list[float]]:
         """Ids and BM25 scores (higher is better) of the best word matches under the filters."""
         where, params = _filter_sql(f)
         over = limit * 3 if where else limit
+        window = f" AND rowid > {int(min_id):d}" if min_id else ""
+        if min_id:
+            where = f"m.id > {int(min_id):d}" + (f" AND {where}" if where else "")
         try:
             with self.vault.read() as conn:
                 rows = conn.execute(
-                    "SELECT rowid, -rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?",
+                    f"SELECT rowid, -rank FROM memories_fts WHERE memories_fts MATCH ?{window} ORDER BY rank LIMIT ?",  # noqa: S608
                     (match, over),
                 ).fetchall()
                 if where and rows:
@@ -248,9 +278,10 @@ class Retriever:
         lists: list[tuple[list[int], float]] = []
         if not generic:
             if mode in ("hybrid", "bm25"):
-                match = fts.build_match(text, drop_stopwords=cfg.drop_stopwords)
+                word_terms, min_id = self.word_terms(terms)
+                match = fts.match_terms(word_terms)
                 if match:
-                    scored["bm25"] = self.bm25(match, eff, max(cfg.bm25_candidates, k))
+                    scored["bm25"] = self.bm25(match, eff, max(cfg.bm25_candidates, k), min_id=min_id)
                     lists.append((scored["bm25"][0], cfg.bm25_weight if mode == "hybrid" else 1.0))
                 for alt in (cfg.expansions(text) if cfg.expansions and match else ()):
                     alt_match = fts.build_match(alt, drop_stopwords=cfg.drop_stopwords)

@@ -1,4 +1,4 @@
-"""A change log for the in-memory vector index.
+"""A change log for the in-memory vector index, and a vocabulary view of the words index.
 
 Every vector written, replaced or deleted, and every change to a memory's kind, date or archive
 flag, appends the memory's id to ``vector_changes``. A search process that holds the vectors in
@@ -29,4 +29,10 @@ WHEN OLD.kind IS NOT NEW.kind OR OLD.happened_at IS NOT NEW.happened_at OR OLD.a
 BEGIN
     INSERT INTO vector_changes(memory_id) VALUES (NEW.id);
 END;
+"""
+
+# Also: document frequencies of the words index, so a search can leave out words that are in a
+# large share of all memories (they cost the most time and rank almost nothing; see retrieval.py).
+SQL += """
+CREATE VIRTUAL TABLE memories_fts_vocab USING fts5vocab(memories_fts, 'row');
 """
