@@ -5,15 +5,21 @@ Nothing here imports Qt; the window and the CLI both start from ``open_or_create
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reverie.core import keys
 from reverie.core.errors import KeyringUnavailableError, VaultLockedError
 from reverie.core.keys import KeyMode
 from reverie.core.paths import VaultPaths, data_home, vault_paths
 from reverie.core.vault import Vault
+
+if TYPE_CHECKING:
+    from reverie.core.retrieval import RetrievalConfig, Retriever
+    from reverie.models.embedder import SentenceTransformerEmbedder
 
 ENV_PASSPHRASE = "REVERIE_PASSPHRASE"
 
@@ -51,10 +57,27 @@ def create_vault(paths: VaultPaths, choice: VaultChoice) -> Vault:
     return Vault.create(paths, choice.mode, choice.passphrase)
 
 
+@functools.lru_cache(maxsize=2)
+def build_embedder(threads: int = 0) -> SentenceTransformerEmbedder:
+    """The default embedder, one per process (it loads lazily, on first use)."""
+    from reverie.models.embedder import default_embedder
+
+    return default_embedder(threads)
+
+
+def build_retriever(vault: Vault, *, words_only: bool = False, config: RetrievalConfig | None = None) -> Retriever:
+    """Search over ``vault``: hybrid with the default embedder, or by words alone."""
+    from reverie.core.retrieval import Retriever
+
+    return Retriever(vault, None if words_only else build_embedder(), config)
+
+
 __all__ = [
     "KeyringUnavailableError",
     "VaultChoice",
     "VaultLockedError",
+    "build_embedder",
+    "build_retriever",
     "create_vault",
     "default_choice",
     "open_vault",

@@ -54,13 +54,14 @@ def retention_array(
 
 def rerank(
     fused: np.ndarray, retention: np.ndarray, importance: np.ndarray, *, beta: float,
-    retention_weight: float, importance_weight: float,
+    retention_weight: float, importance_weight: float, best: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(final, rel, standing) for each candidate; see the module docstring."""
+    """(final, rel, standing) for each candidate; see the module docstring. ``best`` is the top
+    fused score among all candidates (default: among these)."""
     if len(fused) == 0:
         empty = np.zeros(0)
         return empty, empty, empty
-    top = float(np.max(fused))
+    top = float(np.max(fused)) if best is None else float(best)
     rel = fused / top if top > 0 else np.zeros_like(fused)
     wsum = retention_weight + importance_weight
     standing = (
@@ -69,6 +70,20 @@ def rerank(
     beta = min(max(beta, 0.0), 1.0)
     final = rel + beta * (standing - 0.5) * (1.0 - rel)
     return final, rel, standing
+
+
+def shortlist(fused_desc: np.ndarray, k: int, beta: float) -> int:
+    """How many of the candidates (sorted by fused score, best first) can still reach the top
+    ``k`` after the re-rank; the rest need not be read. The memory term moves a score by at most
+    ``beta/2 * (1 - rel)``, so a candidate whose best case is below the ``k``-th candidate's worst
+    case can never overtake it: ``rel (1 - beta/2) + beta/2 < rel_k (1 + beta/2) - beta/2``."""
+    n = len(fused_desc)
+    if n <= k:
+        return n
+    beta = min(max(beta, 0.0), 1.0)
+    rel = fused_desc / fused_desc[0]
+    cut = (rel[k - 1] * (1 + beta / 2) - beta) / (1 - beta / 2)
+    return max(k, int(np.count_nonzero(rel >= cut - 1e-12)))
 
 
 def order(final: np.ndarray, rel: np.ndarray, ids: np.ndarray) -> np.ndarray:

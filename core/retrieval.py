@@ -19,7 +19,9 @@ Without an embedder (or before vectors land) search works by words alone.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from typing import Any
@@ -46,6 +48,18 @@ GENERIC = {
     "anything": (), "something": (), "wrote": (), "write": (), "written": (), "said": (), "say": (),
     "talked": (), "talk": (), "discussed": (), "happened": (),
 }
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reverie-words")
+        return _POOL
 
 
 @dataclass(frozen=True)
@@ -277,19 +291,21 @@ class Retriever:
         scored: dict[str, tuple[list[int], list[float]]] = {}
         lists: list[tuple[list[int], float]] = []
         if not generic:
+            words: Future[list[tuple[str | None, list[int], list[float], float]]] | None = None
             if mode in ("hybrid", "bm25"):
-                word_terms, min_id = self.word_terms(terms)
-                match = fts.match_terms(word_terms)
-                if match:
-                    scored["bm25"] = self.bm25(match, eff, max(cfg.bm25_candidates, k), min_id=min_id)
-                    lists.append((scored["bm25"][0], cfg.bm25_weight if mode == "hybrid" else 1.0))
-                for alt in (cfg.expansions(text) if cfg.expansions and match else ()):
-                    alt_match = fts.build_match(alt, drop_stopwords=cfg.drop_stopwords)
-                    if alt_match and alt_match != match:
-                        lists.append((self.bm25(alt_match, eff, cfg.bm25_candidates)[0], cfg.expansion_weight))
-            if mode in ("hybrid", "vector"):
-                scored["vector"] = self.vector(text, eff, max(cfg.vector_candidates, k))
-                lists.append((scored["vector"][0], cfg.vector_weight if mode == "hybrid" else 1.0))
+                # The words search runs on another thread while the query is encoded (SQLite and
+                # torch both let go of the GIL), so it costs almost nothing on top of the vectors.
+                words = _pool().submit(self._words, terms, text, eff, max(cfg.bm25_candidates, k),
+                                       cfg.bm25_weight if mode == "hybrid" else 1.0)
+            try:
+                if mode in ("hybrid", "vector"):
+                    scored["vector"] = self.vector(text, eff, max(cfg.vector_candidates, k))
+                    lists.append((scored["vector"][0], cfg.vector_weight if mode == "hybrid" else 1.0))
+            finally:
+                for name, ids, scores, weight in words.result() if words else ():
+                    if name:
+                        scored[name] = (ids, scores)
+                    lists.insert(0, (ids, weight))
             if text.strip():
                 for extra in cfg.extra_rankers:
                     with self.vault.read() as conn:
@@ -302,29 +318,59 @@ class Retriever:
             return SearchResult([], text, since, until, phrase)
         return self._ranked_result(lists, scored, eff, now, k, text, since, until, phrase, terms)
 
+    def _words(self, terms: list[str], text: str, eff: SearchFilters, limit: int,
+               weight: float) -> list[tuple[str | None, list[int], list[float], float]]:
+        """The BM25 list and the lists of the query's expansions: (name, ids, scores, weight)."""
+        cfg = self.config
+        word_terms, min_id = self.word_terms(terms)
+        match = fts.match_terms(word_terms)
+        if not match:
+            return []
+        ids, scores = self.bm25(match, eff, limit, min_id=min_id)
+        out: list[tuple[str | None, list[int], list[float], float]] = [("bm25", ids, scores, weight)]
+        for alt in cfg.expansions(text) if cfg.expansions else ():
+            alt_match = fts.build_match(alt, drop_stopwords=cfg.drop_stopwords)
+            if alt_match and alt_match != match:
+                out.append((None, self.bm25(alt_match, eff, cfg.bm25_candidates)[0], [], cfg.expansion_weight))
+        return out
+
     def _ranked_result(self, lists: list[tuple[list[int], float]], scored: dict[str, tuple[list[int], list[float]]],
                        eff: SearchFilters, now: float, k: int, text: str, since: float | None,
                        until: float | None, phrase: str | None, terms: list[str]) -> SearchResult:
         cfg = self.config
         fused = ranking.rrf(lists, cfg.rrf_k)
-        ids = list(fused)
+        by_fused = sorted(fused, key=fused.__getitem__, reverse=True)
+        best = fused[by_fused[0]]
+        keep = ranking.shortlist(np.array([fused[i] for i in by_fused]), k, cfg.rerank_beta)
         where, params = _filter_sql(eff)
-        marks = ",".join("?" * len(ids))
-        with self.vault.read() as conn:
-            rows = conn.execute(
-                "SELECT m.id, m.recorded_at, m.last_recalled_at, m.strength, m.pinned, m.importance "  # noqa: S608
-                f"FROM memories m WHERE m.id IN ({marks}){' AND ' + where if where else ''}",
-                ids + params,
-            ).fetchall()
+        cols = ", ".join(f"m.{c.strip()}" for c in MEMORY_COLS.split(","))
+        rows: list[Any] = []
+        todo = by_fused[:keep]
+        while todo:
+            with self.vault.read() as conn:
+                rows += conn.execute(
+                    f"SELECT {cols}, {_TITLE} FROM memories m WHERE m.id IN ({','.join('?' * len(todo))})"  # noqa: S608
+                    f"{' AND ' + where if where else ''}",
+                    [*todo, *params],
+                ).fetchall()
+            # Rows the filters dropped (an extra ranker may not filter) make room for the rest.
+            todo = by_fused[keep:] if len(rows) < keep and keep < len(by_fused) else []
+            keep = len(by_fused)
         if not rows:
             return SearchResult([], text, since, until, phrase)
-        arr = np.array([[r[0], r[1], np.nan if r[2] is None else r[2], r[3], r[4], r[5]] for r in rows], dtype=np.float64)
-        cand = arr[:, 0].astype(np.int64)
+        mems = {int(r[0]): (Memory.from_row(r[:-1]), r[-1]) for r in rows}
+        cand = np.array(list(mems), dtype=np.int64)
+        ms = [m for m, _ in mems.values()]
         f_scores = np.array([fused[int(i)] for i in cand])
-        ret = ranking.retention_array(now, arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4] > 0)
+        ret = ranking.retention_array(
+            now, np.array([m.recorded_at for m in ms]),
+            np.array([np.nan if m.last_recalled_at is None else m.last_recalled_at for m in ms]),
+            np.array([m.strength for m in ms]), np.array([m.pinned for m in ms]),
+        )
+        importance = np.array([m.importance for m in ms])
         final, rel, standing = ranking.rerank(
-            f_scores, ret, arr[:, 5], beta=cfg.rerank_beta, retention_weight=cfg.retention_weight,
-            importance_weight=cfg.importance_weight,
+            f_scores, ret, importance, beta=cfg.rerank_beta, retention_weight=cfg.retention_weight,
+            importance_weight=cfg.importance_weight, best=best,
         )
         top = ranking.order(final, rel, cand)[:k]
         lookup = {name: {mid: (rank, score) for rank, (mid, score) in enumerate(zip(*pair, strict=True), 1)}
@@ -339,10 +385,14 @@ class Retriever:
                     if name in ("bm25", "vector"):
                         b[name] = round(table[mid][1], 6)
             b.update(rrf=round(float(f_scores[j]), 6), relevance=round(float(rel[j]), 6),
-                     retention=round(float(ret[j]), 6), importance=float(arr[j, 5]),
+                     retention=round(float(ret[j]), 6), importance=float(importance[j]),
                      standing=round(float(standing[j]), 6), final=round(float(final[j]), 6))
             breakdowns[mid] = b
-        hits = self._hits([int(cand[j]) for j in top], {int(cand[j]): float(final[j]) for j in top}, breakdowns, terms)
+        hits = []
+        for j in top:
+            mem, title = mems[int(cand[j])]
+            hits.append(Hit(mem, float(final[j]), breakdowns[mem.id], source_title(mem, title),
+                            fts.highlight_spans(mem.text, terms)))
         return SearchResult(hits, text, since, until, phrase)
 
     def _browse_result(self, eff: SearchFilters, k: int, text: str, since: float | None, until: float | None,

@@ -7,6 +7,7 @@ back as float32 rows of unit length, computed in batches.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -78,6 +79,7 @@ class SentenceTransformerEmbedder:
                 return self._model
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no progress bars on the CLI
             path = self._path
             if path is None:
                 loc = default_embedder_location()
@@ -91,6 +93,10 @@ class SentenceTransformerEmbedder:
                 from sentence_transformers import SentenceTransformer
 
                 torch.set_num_threads(self.threads)
+                with contextlib.suppress(Exception):
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()
                 _limit_blas_threads(self.threads)
                 model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
             except Exception as exc:  # noqa: BLE001 - one sentence for the user

@@ -177,3 +177,20 @@ def test_expansions_and_extra_rankers_are_fused(vault, emb):
     res = Retriever(vault, config=cfg).search("car insurance", now=vault.now())
     assert res.hits[0].memory.text == "automobile insurance renewal"
     assert res.hits[1].breakdown["garden_rank"] == 1.0 and seen == [("car insurance", "exclude")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 300), st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=80,
+                unique_by=lambda t: t[0]),
+       st.integers(1, 20), st.floats(0, 1))
+def test_property_shortlist_loses_nothing(items, k, beta):
+    items.sort(key=lambda t: t[0])  # by rank: fused scores descending
+    fused = np.array([1 / (60 + r) for r, _, _ in items])
+    ret, imp = np.array([i[1] for i in items]), np.array([i[2] for i in items])
+    ids = np.arange(len(items))
+    final, rel, _ = ranking.rerank(fused, ret, imp, beta=beta, retention_weight=0.5, importance_weight=0.5)
+    want = ranking.order(final, rel, ids)[:k]
+    n = ranking.shortlist(fused, k, beta)
+    final2, rel2, _ = ranking.rerank(fused[:n], ret[:n], imp[:n], beta=beta, retention_weight=0.5,
+                                     importance_weight=0.5, best=fused[0])
+    assert ranking.order(final2, rel2, ids[:n])[:k].tolist() == want.tolist()
