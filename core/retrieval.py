@@ -182,6 +182,7 @@ class Retriever:
         self.vault = vault
         self.embedder = embedder
         self.config = (config or RetrievalConfig()).validate()
+        self._df: dict[str, tuple[int, int]] = {}  # word -> (memories holding it, vault size then)
 
     # -- the lists --------------------------------------------------------------------------
     def word_terms(self, terms: list[str]) -> tuple[list[str], int | None]:
@@ -195,10 +196,18 @@ class Retriever:
             n = int(conn.execute("SELECT coalesce(max(id), 0) FROM memories").fetchone()[0])
             if n <= cfg.common_min_docs or not words:
                 return terms, None
-            df = dict(conn.execute(
-                f"SELECT term, doc FROM memories_fts_vocab WHERE term IN ({','.join('?' * len(words))})",  # noqa: S608
-                words,
-            ).fetchall())
+            # fts5vocab counts a word's memories by reading its whole list, as slow as searching
+            # for it; counts are kept until the vault has grown by a tenth.
+            stale = [t for t in words if t not in self._df or n > self._df[t][1] * 1.1]
+            if stale:
+                if len(self._df) > 100_000:
+                    self._df.clear()
+                found = dict(conn.execute(
+                    f"SELECT term, doc FROM memories_fts_vocab WHERE term IN ({','.join('?' * len(stale))})",  # noqa: S608
+                    stale,
+                ).fetchall())
+                self._df.update({t: (int(found.get(t, 0)), n) for t in stale})
+        df = {t: self._df[t][0] for t in words}
         most = max(cfg.common_min_docs, cfg.common_fraction * n)
         keep = [t for t in terms if df.get(t, 0) <= most]
         if keep:

@@ -152,12 +152,13 @@ class VectorIndex:
         self._sorted = True
 
     def _apply_changes(self, vault: Any, hi: int) -> int:
+        assert self._last_seq is not None
+        if hi - self._last_seq > max(50_000, self._n // 4):  # most rows changed: reload
+            return self._full_load(vault, hi)
         with vault.read() as conn:
             changed = [r[0] for r in conn.execute(
                 "SELECT DISTINCT memory_id FROM vector_changes WHERE seq > ? AND seq <= ?", (self._last_seq, hi)
             ).fetchall()]
-        if len(changed) > max(50_000, self._n // 4):
-            return self._full_load(vault, hi)
         rows: list[Any] = []
         with vault.read() as conn:
             for i in range(0, len(changed), 500):

@@ -180,9 +180,13 @@ def bench_size(vault: Vault, emb, corpus: Corpus, n: int, n_queries: int, n_vec0
         floor(q)
         ours(q)
     common(queries[0])
-    a = timed(floor, queries)
-    o = timed(ours, queries)
-    b = timed(common, queries[:n_vec0])
+    # Interleaved, query by query, so that all three see the same load on a shared machine.
+    a, o, b = [], [], []
+    for i, q in enumerate(queries):
+        a += timed(floor, [q])
+        o += timed(ours, [q])
+        if i < n_vec0:
+            b += timed(common, [q])
     total_rss = rss()
     return {"n": n, "floor": stats(a), "ours": stats(o), "common": stats(b), "load_s": load_s,
             "index_rss": index_rss, "raw": raw, "total_rss": total_rss, "index_bytes": index.nbytes}

@@ -194,3 +194,18 @@ def test_property_shortlist_loses_nothing(items, k, beta):
     final2, rel2, _ = ranking.rerank(fused[:n], ret[:n], imp[:n], beta=beta, retention_weight=0.5,
                                      importance_weight=0.5, best=fused[0])
     assert ranking.order(final2, rel2, ids[:n])[:k].tolist() == want.tolist()
+
+
+def test_very_common_words_are_left_out_of_bm25(vault):
+    with vault.tx() as conn:
+        for i in range(40):
+            ingest.insert_memory(conn, vault.now(), kind="note", source_kind="import", source_id=None,
+                                 text=f"weather report number {i}", log_history=False)
+        rare = ingest.insert_memory(conn, vault.now(), kind="note", source_kind="import", source_id=None,
+                                    text="weather on the glacier", log_history=False)
+    r = Retriever(vault, config=RetrievalConfig(common_fraction=0.5, common_min_docs=10))
+    assert r.word_terms(["weather", "glacier", "北 京"]) == (["glacier", "北 京"], None)
+    terms, min_id = r.word_terms(["weather", "report"])  # all common: the rarest, newest memories only
+    assert terms == ["report"] and min_id == 0  # "report" is in 40 memories, "weather" in 41
+    assert r.search("weather glacier", now=vault.now()).hits[0].memory.id == rare
+    assert Retriever(vault).word_terms(["weather"]) == (["weather"], None)  # small vault: all kept
