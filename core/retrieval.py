@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import tzinfo
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -32,12 +30,24 @@ from reverie.core import fts, ranking
 from reverie.core.errors import InputError
 from reverie.core.protocols import Embedder
 from reverie.core.records import MEMORY_COLS, Memory
+from reverie.core.searchtypes import (
+    ARCHIVED,
+    MODES,
+    ExtraRanker,
+    Hit,
+    RetrievalConfig,
+    SearchFilters,
+    SearchResult,
+    filter_sql,
+)
 from reverie.core.timeparse import parse_time_phrase
-from reverie.core.vectorindex import KINDS, index_for
+from reverie.core.vectorindex import index_for
+
+__all__ = [
+    "ARCHIVED", "MODES", "ExtraRanker", "Hit", "RetrievalConfig", "Retriever", "SearchFilters", "SearchResult",
+]
 
 log = logging.getLogger(__name__)
-MODES = ("hybrid", "bm25", "vector")
-ARCHIVED = ("exclude", "include", "only")
 MAX_K = 1000
 # Words that name what to look through rather than what to look for ("notes from March").
 GENERIC = {
@@ -60,105 +70,6 @@ def _pool() -> ThreadPoolExecutor:
         if _POOL is None:
             _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reverie-words")
         return _POOL
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    kinds: tuple[str, ...] = ()  # empty: every kind
-    since: float | None = None  # happened_at >= since
-    until: float | None = None  # happened_at < until
-    archived: str = "exclude"  # "exclude" | "include" | "only"
-
-    def validate(self) -> SearchFilters:
-        bad = [k for k in self.kinds if k not in KINDS]
-        if bad:
-            raise InputError(f"Unknown kind {bad[0]!r}; choose from {', '.join(KINDS)}.")
-        if self.archived not in ARCHIVED:
-            raise InputError(f"The archived filter must be one of {', '.join(ARCHIVED)}.")
-        if self.since is not None and self.until is not None and self.since >= self.until:
-            raise InputError("The date range is empty: its start is not before its end.")
-        return self
-
-
-@dataclass(frozen=True)
-class Hit:
-    memory: Memory
-    score: float
-    breakdown: dict[str, float]
-    source_title: str
-    highlights: tuple[tuple[int, int], ...]  # character spans in memory.text
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    hits: list[Hit]
-    query_text: str  # the query without its time phrase
-    since: float | None
-    until: float | None
-    time_phrase: str | None
-
-
-@dataclass(frozen=True)
-class ExtraRanker:
-    """A further ranked list to fuse: ``rank(conn, query_text, filters, limit)`` returns memory ids,
-    best first (e.g. neighbouring turns of strong hits, a date-aware or speaker-aware list)."""
-
-    name: str
-    weight: float
-    rank: Callable[[Any, str, SearchFilters, int], Sequence[int]]
-
-
-@dataclass
-class RetrievalConfig:
-    """Tunable knobs. BM25 weighs more than vectors by default: on conversational memory
-    benchmarks (LoCoMo) equal-weight fusion loses to BM25 alone."""
-
-    rrf_k: float = 60.0
-    bm25_weight: float = 1.0
-    vector_weight: float = 0.7
-    bm25_candidates: int = 100
-    vector_candidates: int = 100
-    rerank_beta: float = 0.3  # 0 disables the re-rank; at most 1 (see core.ranking)
-    retention_weight: float = 0.5
-    importance_weight: float = 0.5
-    drop_stopwords: bool = True
-    # Words in more than this share of all memories (and in more than common_min_docs of them) are
-    # left out of BM25: they rank almost nothing (low IDF) and cost the most time. When every word
-    # is that common, only the rarest is kept, ranked among the newest common_window memories.
-    common_fraction: float = 0.05  # 0 keeps every word
-    common_min_docs: int = 2000
-    common_window: int = 50_000
-    parse_time: bool = True
-    tz: tzinfo | None = None  # calendar days for time phrases; None: the local time zone
-    expansions: Callable[[str], Sequence[str]] | None = None  # extra phrasings, searched by words
-    expansion_weight: float = 0.5
-    extra_rankers: tuple[ExtraRanker, ...] = field(default_factory=tuple)
-
-    def validate(self) -> RetrievalConfig:
-        if self.rrf_k <= 0 or self.bm25_candidates < 1 or self.vector_candidates < 1:
-            raise InputError("rrf_k and the candidate counts must be positive.")
-        if not 0 <= self.rerank_beta <= 1:
-            raise InputError("rerank_beta must be between 0 and 1.")
-        return self
-
-
-def _filter_sql(f: SearchFilters) -> tuple[str, list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if f.archived == "exclude":
-        where.append("m.archived = 0")
-    elif f.archived == "only":
-        where.append("m.archived = 1")
-    if f.kinds and set(f.kinds) != set(KINDS):
-        where.append(f"m.kind IN ({','.join('?' * len(f.kinds))})")
-        params += list(f.kinds)
-    if f.since is not None:
-        where.append("m.happened_at >= ?")
-        params.append(f.since)
-    if f.until is not None:
-        where.append("m.happened_at < ?")
-        params.append(f.until)
-    return " AND ".join(where), params
 
 
 _TITLE = (
@@ -216,7 +127,7 @@ class Retriever:
 
     def bm25(self, match: str, f: SearchFilters, limit: int, *, min_id: int | None = None) -> tuple[list[int], list[float]]:
         """Ids and BM25 scores (higher is better) of the best word matches under the filters."""
-        where, params = _filter_sql(f)
+        where, params = filter_sql(f)
         over = limit * 3 if where else limit
         window = f" AND rowid > {int(min_id):d}" if min_id else ""
         if min_id:
@@ -260,7 +171,7 @@ class Retriever:
         return ids.tolist(), sims.tolist()
 
     def browse(self, f: SearchFilters, limit: int) -> list[int]:
-        where, params = _filter_sql(f)
+        where, params = filter_sql(f)
         with self.vault.read() as conn:
             rows = conn.execute(
                 f"SELECT m.id FROM memories m {'WHERE ' + where if where else ''} "  # noqa: S608
@@ -351,7 +262,7 @@ class Retriever:
         by_fused = sorted(fused, key=fused.__getitem__, reverse=True)
         best = fused[by_fused[0]]
         keep = ranking.shortlist(np.array([fused[i] for i in by_fused]), k, cfg.rerank_beta)
-        where, params = _filter_sql(eff)
+        where, params = filter_sql(eff)
         cols = ", ".join(f"m.{c.strip()}" for c in MEMORY_COLS.split(","))
         rows: list[Any] = []
         todo = by_fused[:keep]
