@@ -32,9 +32,13 @@ _PENDING = (
 
 
 def pending_count(vault: Any, model_id: str) -> int:
-    """How many memories have no vector from ``model_id`` yet."""
+    """How many memories have no vector from ``model_id`` yet (two index counts: a vector always
+    belongs to a memory, so this is exact without visiting every memory)."""
     with vault.read() as conn:
-        return int(conn.execute(f"SELECT count(*) {_PENDING}", (model_id,)).fetchone()[0])  # noqa: S608
+        return int(conn.execute(
+            "SELECT (SELECT count(*) FROM memories) - (SELECT count(*) FROM vectors WHERE model_id = ?)",
+            (model_id,),
+        ).fetchone()[0])
 
 
 def _check(vecs: Any, n: int, dim: int, model_id: str) -> np.ndarray:
@@ -65,7 +69,12 @@ def embed_pending(
     if limit is not None:
         total = min(total, limit)
     done = 0
-    last_id = 0
+    with vault.read() as conn:
+        # New memories come after the newest embedded one: look there first, then (for edited or
+        # re-embedded ones) from the start.
+        hint = int(conn.execute("SELECT coalesce(max(memory_id), 0) FROM vectors WHERE model_id = ?",
+                                (model_id,)).fetchone()[0])
+    last_id = hint
     if progress:
         progress(0, total)
     while done < total and not (cancel is not None and cancel.is_set()):
@@ -76,6 +85,9 @@ def embed_pending(
                 (model_id, last_id, take),
             ).fetchall()
         if not rows:
+            if last_id and hint:
+                last_id = hint = 0
+                continue
             break
         last_id = int(rows[-1][0])
         vecs = _check(embedder.embed([embed_text(r[1], r[2]) for r in rows]), len(rows), dim, model_id)

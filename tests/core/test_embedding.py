@@ -123,3 +123,18 @@ def test_worker_survives_errors(vault):
         assert worker.wait_idle(30) and worker.error is None and worker.embedded == 2
     finally:
         worker.stop(30)
+
+
+def test_finds_new_and_edited_memories_alike(vault):
+    from reverie.core import ingest
+
+    _notes(vault, 3)
+    emb = FakeEmbedder()
+    embedding.embed_pending(vault, emb)
+    first = vault.query("SELECT min(id) FROM memories")[0][0]
+    with vault.tx() as conn:
+        ingest.set_memory_text(conn, first, "changed words", "N0")  # an old memory loses its vector
+    _notes(vault, 1)  # and a new one arrives
+    assert embedding.pending_count(vault, emb.model_id) == 2
+    assert embedding.embed_pending(vault, emb) == 2
+    assert embedding.pending_count(vault, emb.model_id) == 0
