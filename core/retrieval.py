@@ -164,7 +164,10 @@ class Retriever:
         """Ids and cosine similarities of the memories nearest in meaning, under the filters."""
         if self.embedder is None or not text.strip():
             return [], []
-        q = np.asarray(self.embedder.embed([text]), dtype=np.float32)[0]
+        return self.nearest(np.asarray(self.embedder.embed([text]), dtype=np.float32)[0], f, limit)
+
+    def nearest(self, q: np.ndarray, f: SearchFilters, limit: int) -> tuple[list[int], list[float]]:
+        assert self.embedder is not None
         index = index_for(self.vault, self.embedder.model_id, int(self.embedder.dim))
         index.refresh(self.vault)
         ids, sims = index.search(q, limit, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived)
@@ -211,21 +214,24 @@ class Retriever:
         scored: dict[str, tuple[list[int], list[float]]] = {}
         lists: list[tuple[list[int], float]] = []
         if not generic:
-            words: Future[list[tuple[str | None, list[int], list[float], float]]] | None = None
-            if mode in ("hybrid", "bm25"):
-                # The words search runs on another thread while the query is encoded (SQLite and
-                # torch both let go of the GIL), so it costs almost nothing on top of the vectors.
-                words = _pool().submit(self._words, terms, text, eff, max(cfg.bm25_candidates, k),
-                                       cfg.bm25_weight if mode == "hybrid" else 1.0)
+            encoded: Future[np.ndarray] | None = None
+            if mode in ("hybrid", "vector") and self.embedder is not None and text.strip():
+                # The query is encoded on another thread while the words are searched here (torch
+                # and SQLite both let go of the GIL): the words cost almost nothing on top.
+                encoded = _pool().submit(self.embedder.embed, [text])
             try:
-                if mode in ("hybrid", "vector"):
-                    scored["vector"] = self.vector(text, eff, max(cfg.vector_candidates, k))
-                    lists.append((scored["vector"][0], cfg.vector_weight if mode == "hybrid" else 1.0))
+                if mode in ("hybrid", "bm25"):
+                    for name, ids, scores, weight in self._words(
+                        terms, text, eff, max(cfg.bm25_candidates, k), cfg.bm25_weight if mode == "hybrid" else 1.0
+                    ):
+                        if name:
+                            scored[name] = (ids, scores)
+                        lists.append((ids, weight))
             finally:
-                for name, ids, scores, weight in words.result() if words else ():
-                    if name:
-                        scored[name] = (ids, scores)
-                    lists.insert(0, (ids, weight))
+                q = np.asarray(encoded.result(), dtype=np.float32)[0] if encoded is not None else None
+            if mode in ("hybrid", "vector"):
+                scored["vector"] = self.nearest(q, eff, max(cfg.vector_candidates, k)) if q is not None else ([], [])
+                lists.append((scored["vector"][0], cfg.vector_weight if mode == "hybrid" else 1.0))
             if text.strip():
                 for extra in cfg.extra_rankers:
                     with self.vault.read() as conn:

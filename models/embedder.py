@@ -26,6 +26,13 @@ def default_threads() -> int:
     return max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
+def _torch_threads(n: int) -> None:
+    import torch
+
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+
+
 def _limit_blas_threads(n: int) -> None:
     """Give NumPy's BLAS the same thread budget as torch. Measured on a busy 2-core machine: with
     torch loaded, OpenBLAS's default two spinning threads made a 10,000-row matrix-vector product
@@ -118,6 +125,7 @@ class SentenceTransformerEmbedder:
         if len(texts) == 0:
             return np.zeros((0, self._dim), dtype=np.float32)
         model = self._load()
+        _torch_threads(self.threads)  # torch's thread count is per calling thread
         out = model.encode(
             list(texts),
             batch_size=self.batch_size,

@@ -209,3 +209,11 @@ def test_very_common_words_are_left_out_of_bm25(vault):
     assert terms == ["report"] and min_id == 0  # "report" is in 40 memories, "weather" in 41
     assert r.search("weather glacier", now=vault.now()).hits[0].memory.id == rare
     assert Retriever(vault).word_terms(["weather"]) == (["weather"], None)  # small vault: all kept
+
+
+def test_search_while_the_caller_holds_the_vault(vault, emb):
+    notes.create_note(vault, "lighthouse keeper diary", "Sea")
+    embedding.embed_pending(vault, emb)
+    with vault.tx():  # e.g. a worker lane that searches inside its own transaction
+        hits = Retriever(vault, emb).search("lighthouse diary", now=vault.now()).hits
+    assert hits[0].source_title == "Sea" and "vector_rank" in hits[0].breakdown
