@@ -133,7 +133,7 @@ class EmbeddingWorker:
         vault: Any,
         embedder: Embedder,
         *,
-        batch_size: int = 64,
+        batch_size: int = 256,  # large windows let the model sort by length: ~raw throughput
         progress: Progress | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_idle: Callable[[int], None] | None = None,

@@ -218,7 +218,7 @@ def bench_ingest(emb, n: int, home: Path, rounds: int = 3) -> dict:
         try:
             # As the app does it: notes are recorded (one transaction each) while the background
             # worker embeds whatever is pending; done when the last vector has landed.
-            worker = embedding.EmbeddingWorker(vault, emb, batch_size=128)
+            worker = embedding.EmbeddingWorker(vault, emb)  # default batch: 256
             t = time.perf_counter()
             worker.start()
             for i, text in enumerate(texts):
@@ -235,7 +235,7 @@ def bench_ingest(emb, n: int, home: Path, rounds: int = 3) -> dict:
             assert worker.error is None, worker.error
             # The embedding pipeline alone, on the same recorded texts: re-embed under another id.
             t = time.perf_counter()
-            embedding.embed_pending(vault, _Renamed(emb, r), batch_size=128)
+            embedding.embed_pending(vault, _Renamed(emb, r), batch_size=256)
             pipeline_s.append(time.perf_counter() - t)
         finally:
             vault.close()
