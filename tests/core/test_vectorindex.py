@@ -135,3 +135,15 @@ def test_note_edit_replaces_only_changed_vectors(vault):
     q = emb.embed(["T\nepsilon zeta"])[0]
     top = index.search(q, 1)[0][0]
     assert vault.query("SELECT text FROM memories WHERE id = ?", (int(top),))[0][0] == "epsilon zeta"
+
+
+def test_migration_0002_log_and_vocabulary(vault):
+    names = {r[0] for r in vault.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
+    assert {"vector_changes", "memories_fts_vocab", "vectors_log_insert", "vectors_log_update",
+            "vectors_log_delete", "memories_log_filters"} <= names
+    notes.create_note(vault, "apple apple pear", "Fruit")
+    assert dict(vault.query("SELECT term, doc FROM memories_fts_vocab WHERE term IN ('apple', 'pear')")) == {
+        "apple": 1, "pear": 1}
+    with vault.tx() as conn:
+        conn.execute("UPDATE memories SET strength = strength + 1")  # not a filter column: no log entry
+    assert vault.query("SELECT count(*) FROM vector_changes")[0][0] == 0
