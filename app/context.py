@@ -5,10 +5,12 @@ Nothing here imports Qt; the window and the CLI both start from ``open_or_create
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reverie.core import keys
 from reverie.core.answer import Companion, MemorySource
@@ -21,6 +23,10 @@ from reverie.core.vault import Vault
 from reverie.models.gguf import GgufInfo
 from reverie.models.registry import build_chat_model as _build_chat_model
 from reverie.models.registry import find_ggufs as _find_ggufs
+
+if TYPE_CHECKING:
+    from reverie.core.retrieval import RetrievalConfig, Retriever
+    from reverie.models.embedder import SentenceTransformerEmbedder
 
 ENV_PASSPHRASE = "REVERIE_PASSPHRASE"
 
@@ -89,6 +95,19 @@ def build_companion(vault: Vault, settings: Settings | None = None, *, model: Ch
 
     return Companion(vault, model or build_chat_model(settings), memories or build_memory_source(vault),
                      vault.clock, profile_provider)
+@functools.lru_cache(maxsize=2)
+def build_embedder(threads: int = 0) -> SentenceTransformerEmbedder:
+    """The default embedder, one per process (it loads lazily, on first use)."""
+    from reverie.models.embedder import default_embedder
+
+    return default_embedder(threads)
+
+
+def build_retriever(vault: Vault, *, words_only: bool = False, config: RetrievalConfig | None = None) -> Retriever:
+    """Search over ``vault``: hybrid with the default embedder, or by words alone."""
+    from reverie.core.retrieval import Retriever
+
+    return Retriever(vault, None if words_only else build_embedder(), config)
 
 
 __all__ = [
@@ -99,6 +118,8 @@ __all__ = [
     "build_memory_source",
     "VaultChoice",
     "VaultLockedError",
+    "build_embedder",
+    "build_retriever",
     "create_vault",
     "default_choice",
     "open_vault",

@@ -1,0 +1,201 @@
+"""Background embedding: every memory gets a vector from the current embedder, in batches.
+
+A memory is searchable by its words the moment it is written; its vector lands here, later,
+tagged with the embedder's model id. ``embed_pending`` is resumable (it embeds whatever lacks a
+vector of the current model, so a switch of embedder re-embeds everything and an interrupted run
+just continues) and never holds the vault lock while the model runs: it reads a batch, lets go,
+embeds, then writes the batch in one short transaction, skipping memories whose text changed
+meanwhile. ``EmbeddingWorker`` runs it on a plain thread (no Qt) whenever it is notified.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from reverie.core.errors import ModelError
+from reverie.core.protocols import Embedder
+from reverie.core.records import embed_text
+from reverie.core.vectorindex import LOG_KEEP, prune_changes
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+_PENDING = (
+    "FROM memories m WHERE NOT EXISTS "
+    "(SELECT 1 FROM vectors v WHERE v.memory_id = m.id AND v.model_id = ?)"
+)
+
+
+def pending_count(vault: Any, model_id: str) -> int:
+    """How many memories have no vector from ``model_id`` yet (two index counts: a vector always
+    belongs to a memory, so this is exact without visiting every memory)."""
+    with vault.read() as conn:
+        return int(conn.execute(
+            "SELECT (SELECT count(*) FROM memories) - (SELECT count(*) FROM vectors WHERE model_id = ?)",
+            (model_id,),
+        ).fetchone()[0])
+
+
+def _check(vecs: Any, n: int, dim: int, model_id: str) -> np.ndarray:
+    arr = np.asarray(vecs, dtype=np.float32)
+    if arr.shape != (n, dim) or not np.all(np.isfinite(arr)):
+        raise ModelError(
+            f"The embedder {model_id} returned vectors of shape {arr.shape} (expected ({n}, {dim})) "
+            "or with invalid numbers; no vectors were saved."
+        )
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    return arr / np.maximum(norms, 1e-12)
+
+
+def embed_pending(
+    vault: Any,
+    embedder: Embedder,
+    *,
+    batch_size: int = 64,
+    limit: int | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
+    """Embed every memory lacking a vector for ``embedder.model_id`` (vectors of other models
+    are replaced); returns how many vectors were written. Stops early on ``cancel``."""
+    model_id, dim = embedder.model_id, int(embedder.dim)
+    batch_size = max(1, int(batch_size))
+    total = pending_count(vault, model_id)
+    if limit is not None:
+        total = min(total, limit)
+    done = 0
+    with vault.read() as conn:
+        # New memories come after the newest embedded one: look there first, then (for edited or
+        # re-embedded ones) from the start.
+        hint = int(conn.execute("SELECT coalesce(max(memory_id), 0) FROM vectors WHERE model_id = ?",
+                                (model_id,)).fetchone()[0])
+    last_id = hint
+    if progress:
+        progress(0, total)
+    while done < total and not (cancel is not None and cancel.is_set()):
+        take = min(batch_size, total - done)
+        with vault.read() as conn:
+            rows = conn.execute(
+                f"SELECT m.id, m.context, m.text, m.content_hash {_PENDING} AND m.id > ? ORDER BY m.id LIMIT ?",  # noqa: S608
+                (model_id, last_id, take),
+            ).fetchall()
+        if not rows:
+            if last_id and hint:
+                last_id = hint = 0
+                continue
+            break
+        last_id = int(rows[-1][0])
+        vecs = _check(embedder.embed([embed_text(r[1], r[2]) for r in rows]), len(rows), dim, model_id)
+        blobs = vecs.astype("<f2")
+        with vault.tx() as conn:
+            marks = ",".join("?" * len(rows))
+            current = {
+                r[0]: (r[1], r[2]) for r in conn.execute(
+                    f"SELECT id, context, content_hash FROM memories WHERE id IN ({marks})",  # noqa: S608
+                    [r[0] for r in rows],
+                ).fetchall()
+            }
+            params = [
+                (r[0], model_id, dim, blobs[i].tobytes())
+                for i, r in enumerate(rows)
+                if current.get(r[0]) == (r[1], r[3])  # unchanged since it was read
+            ]
+            conn.executemany(
+                "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(memory_id) DO UPDATE SET model_id = excluded.model_id, dim = excluded.dim, "
+                "vec = excluded.vec",
+                params,
+            )
+        done += len(rows)
+        if progress:
+            progress(done, total)
+    if done:
+        with vault.tx() as conn:
+            prune_changes(conn, LOG_KEEP)
+    return done
+
+
+class EmbeddingWorker:
+    """Embeds pending memories on a background thread whenever ``notify()`` is called.
+
+    ``progress(done, total)`` is called from the worker thread after each batch (the GUI
+    forwards it through a signal); ``on_error(exc)`` when a run fails (the worker then waits
+    for the next ``notify()``). Plain threading, no Qt.
+    """
+
+    def __init__(
+        self,
+        vault: Any,
+        embedder: Embedder,
+        *,
+        batch_size: int = 256,  # large windows let the model sort by length: ~raw throughput
+        progress: Progress | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_idle: Callable[[int], None] | None = None,
+    ) -> None:
+        self.vault = vault
+        self.embedder = embedder
+        self.batch_size = batch_size
+        self.progress = progress
+        self.on_error = on_error
+        self.on_idle = on_idle
+        self.error: BaseException | None = None
+        self.embedded = 0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._idle = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> EmbeddingWorker:
+        if self._thread is None:
+            self._wake.set()  # catch up on whatever is pending
+            self._thread = threading.Thread(target=self._run, name="reverie-embedder", daemon=True)
+            self._thread.start()
+        return self
+
+    def notify(self) -> None:
+        """New memories were written: embed them soon."""
+        self._idle.clear()
+        self._wake.set()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop after the current batch (nothing half-written is kept)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until everything notified so far is embedded (or a run failed)."""
+        return self._idle.wait(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            if self._stop.is_set():
+                break
+            self._wake.clear()
+            try:
+                n = embed_pending(self.vault, self.embedder, batch_size=self.batch_size,
+                                  progress=self.progress, cancel=self._stop)
+                self.embedded += n
+                self.error = None
+            except Exception as exc:  # noqa: BLE001 - reported through on_error, the thread lives on
+                log.warning("embedding failed: %s", exc)
+                self.error = exc
+                if self.on_error:
+                    self.on_error(exc)
+                n = 0
+            if not self._wake.is_set():
+                self._idle.set()
+                if self.on_idle:
+                    self.on_idle(n)

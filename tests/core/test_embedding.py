@@ -1,0 +1,140 @@
+"""Background embedding: batched, resumable, tagged with the model id, safe against concurrent edits."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from embedfakes import FakeEmbedder
+
+from reverie.core import conversations, embedding, notes
+from reverie.core.errors import ModelError
+
+
+def _notes(vault, n):
+    for i in range(n):
+        notes.create_note(vault, f"note number {i} about topic {i % 7}", f"N{i}")
+
+
+def test_embeds_pending_in_batches_with_model_id_and_float16(vault):
+    _notes(vault, 10)
+    emb = FakeEmbedder()
+    seen = []
+    assert embedding.pending_count(vault, emb.model_id) == 10
+    assert embedding.embed_pending(vault, emb, batch_size=4, progress=lambda d, t: seen.append((d, t))) == 10
+    assert emb.calls == 3 and seen == [(0, 10), (4, 10), (8, 10), (10, 10)]
+    rows = vault.query("SELECT model_id, dim, length(vec), vec FROM vectors")
+    assert {(r[0], r[1], r[2]) for r in rows} == {(emb.model_id, 64, 128)}
+    v = np.frombuffer(rows[0][3], dtype="<f2").astype(np.float32)
+    assert abs(np.linalg.norm(v) - 1) < 1e-2
+    assert embedding.pending_count(vault, emb.model_id) == 0
+    assert embedding.embed_pending(vault, emb) == 0
+
+
+def test_resumable_with_limit_and_cancel(vault):
+    _notes(vault, 9)
+    emb = FakeEmbedder()
+    assert embedding.embed_pending(vault, emb, batch_size=2, limit=3) == 3
+    cancel = threading.Event()
+    cancel.set()
+    assert embedding.embed_pending(vault, emb, cancel=cancel) == 0
+    assert embedding.pending_count(vault, emb.model_id) == 6
+    assert embedding.embed_pending(vault, emb) == 6
+
+
+def test_switching_model_reembeds_everything(vault):
+    _notes(vault, 5)
+    old, new = FakeEmbedder("fake/a", 64), FakeEmbedder("fake/b", 32)
+    embedding.embed_pending(vault, old)
+    assert embedding.pending_count(vault, new.model_id) == 5
+    assert embedding.embed_pending(vault, new, limit=2) == 2
+    counts = dict(vault.query("SELECT model_id, count(*) FROM vectors GROUP BY model_id"))
+    assert counts == {"fake/a": 3, "fake/b": 2}
+    embedding.embed_pending(vault, new)
+    assert vault.query("SELECT DISTINCT model_id, dim FROM vectors") == [("fake/b", 32)]
+
+
+def test_memory_edited_while_embedding_is_not_given_a_stale_vector(vault):
+    note = notes.create_note(vault, "first words", "T")
+
+    def edit(_texts):
+        if not edited:
+            edited.append(True)
+            notes.update_note(vault, note.id, body="second words")  # another thread's edit, in effect
+
+    edited: list[bool] = []
+    emb = FakeEmbedder(hook=edit)
+    embedding.embed_pending(vault, emb)
+    assert vault.query("SELECT count(*) FROM vectors")[0][0] == 0  # the old text's vector was dropped
+    embedding.embed_pending(vault, emb)
+    assert vault.query("SELECT count(*) FROM vectors")[0][0] == 1
+
+
+def test_bad_embedder_output_is_a_model_error_and_nothing_is_written(vault):
+    _notes(vault, 3)
+
+    class Broken(FakeEmbedder):
+        def embed(self, texts):
+            return np.full((len(texts), 5), np.nan, dtype=np.float32)
+
+    with pytest.raises(ModelError) as err:
+        embedding.embed_pending(vault, Broken())
+    assert "no vectors were saved" in str(err.value)
+    assert vault.query("SELECT count(*) FROM vectors")[0][0] == 0
+
+
+def test_worker_embeds_on_notify_and_reports(vault):
+    emb = FakeEmbedder()
+    progress: list[tuple[int, int]] = []
+    worker = embedding.EmbeddingWorker(vault, emb, batch_size=2, progress=lambda d, t: progress.append((d, t)))
+    worker.start()
+    try:
+        assert worker.wait_idle(30)
+        conv = conversations.create_conversation(vault, "c")
+        conversations.add_message(vault, conv.id, "user", "hello there")
+        worker.notify()
+        assert worker.wait_idle(30)
+        assert embedding.pending_count(vault, emb.model_id) == 0
+        assert progress[-1] == (1, 1) and worker.error is None
+    finally:
+        worker.stop(30)
+    assert not worker.running
+
+
+def test_worker_survives_errors(vault):
+    errors: list[BaseException] = []
+
+    class Flaky(FakeEmbedder):
+        fail = True
+
+        def embed(self, texts):
+            if self.fail:
+                raise ModelError("The embedder failed.")
+            return super().embed(texts)
+
+    emb = Flaky()
+    _notes(vault, 2)
+    worker = embedding.EmbeddingWorker(vault, emb, on_error=errors.append).start()
+    try:
+        assert worker.wait_idle(30) and isinstance(worker.error, ModelError) and errors
+        emb.fail = False
+        worker.notify()
+        assert worker.wait_idle(30) and worker.error is None and worker.embedded == 2
+    finally:
+        worker.stop(30)
+
+
+def test_finds_new_and_edited_memories_alike(vault):
+    from reverie.core import ingest
+
+    _notes(vault, 3)
+    emb = FakeEmbedder()
+    embedding.embed_pending(vault, emb)
+    first = vault.query("SELECT min(id) FROM memories")[0][0]
+    with vault.tx() as conn:
+        ingest.set_memory_text(conn, first, "changed words", "N0")  # an old memory loses its vector
+    _notes(vault, 1)  # and a new one arrives
+    assert embedding.pending_count(vault, emb.model_id) == 2
+    assert embedding.embed_pending(vault, emb) == 2
+    assert embedding.pending_count(vault, emb.model_id) == 0

@@ -1,0 +1,219 @@
+"""Hybrid search over a real vault, with a stand-in embedder (the real one: tests/models)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from embedfakes import FakeEmbedder
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reverie.core import conversations, embedding, ingest, notes, ranking
+from reverie.core.errors import InputError
+from reverie.core.retrieval import ExtraRanker, RetrievalConfig, Retriever, SearchFilters
+
+DAY = 86400.0
+
+
+@pytest.fixture
+def emb():
+    return FakeEmbedder()
+
+
+def test_found_by_words_at_once_and_by_meaning_after_embedding(vault, emb):
+    notes.create_note(vault, "We decided the trip goes to Lisbon by train.", "Trip plans")
+    r = Retriever(vault, emb)
+    res = r.search("lisbon", now=vault.now())
+    assert [h.memory.text for h in res.hits] == ["We decided the trip goes to Lisbon by train."]
+    assert "vector_rank" not in res.hits[0].breakdown  # no vector yet
+    assert r.search("goes by train decided", now=vault.now(), mode="vector").hits == []
+    embedding.embed_pending(vault, emb)
+    hit = r.search("goes by train decided", now=vault.now(), mode="vector").hits[0]
+    assert hit.memory.text.startswith("We decided") and hit.breakdown["vector_rank"] == 1
+
+
+def test_hit_has_provenance_title_highlights_and_breakdown(vault, emb):
+    note = notes.create_note(vault, "# Travel\n\nThe trip to Lisbon is in May.", "Trip plans")
+    conv = conversations.create_conversation(vault, "Morning chat")
+    msg = conversations.add_message(vault, conv.id, "user", "Trips are tiring, but Lisbon was lovely")
+    embedding.embed_pending(vault, emb)
+    res = Retriever(vault, emb).search("Lisbon trip", now=vault.now())
+    by_source = {h.memory.source_id: h for h in res.hits}
+    n, c = by_source[note.id], by_source[msg.id]
+    assert n.source_title == "Trip plans" and c.source_title == "Morning chat"
+    assert n.memory.kind == "note" and c.memory.kind == "chat" and c.memory.speaker == "User"
+    assert [n.memory.text[s:e] for s, e in n.highlights] == ["trip", "Lisbon"]
+    assert [c.memory.text[s:e] for s, e in c.highlights] == ["Trips", "Lisbon"]
+    body = notes.get_note(vault, note.id).body
+    assert body[n.memory.span_start:n.memory.span_end] == n.memory.text  # opens in context
+    assert {"bm25", "bm25_rank", "vector", "vector_rank", "rrf", "relevance", "retention", "importance",
+            "final"} <= set(n.breakdown)
+    assert res.hits[0].score >= res.hits[1].score
+
+
+def test_filters_kind_dates_archived(vault, emb, clock):
+    old = notes.create_note(vault, "apple pie recipe", "Old", happened_at=clock.now() - 100 * DAY)
+    conv = conversations.create_conversation(vault, "c")
+    conversations.add_message(vault, conv.id, "user", "apple harvest today")
+    embedding.embed_pending(vault, emb)
+    r = Retriever(vault, emb)
+    now = clock.now()
+    kinds = lambda res: sorted(h.memory.kind for h in res.hits)  # noqa: E731
+    assert kinds(r.search("apple", now=now)) == ["chat", "note"]
+    assert kinds(r.search("apple", now=now, filters=SearchFilters(kinds=("note",)))) == ["note"]
+    assert kinds(r.search("apple", now=now, filters=SearchFilters(since=now - DAY))) == ["chat"]
+    assert kinds(r.search("apple", now=now, filters=SearchFilters(until=now - DAY))) == ["note"]
+    with vault.tx() as conn:
+        conn.execute("UPDATE memories SET archived = 1 WHERE source_id = ?", (old.id,))
+    for mode in ("hybrid", "bm25", "vector"):
+        assert kinds(r.search("apple", now=now, mode=mode)) == ["chat"]
+        assert kinds(r.search("apple", now=now, mode=mode, filters=SearchFilters(archived="only"))) == ["note"]
+        assert kinds(r.search("apple", now=now, mode=mode, filters=SearchFilters(archived="include"))) == ["chat", "note"]
+
+
+def test_time_phrase_narrows_and_leaves_the_query(vault, emb, clock):
+    now = clock.now()
+    notes.create_note(vault, "decided: the trip is cancelled", "a", happened_at=now - 30 * DAY)
+    notes.create_note(vault, "decided: the trip is on", "b", happened_at=now - 2 * DAY)
+    embedding.embed_pending(vault, emb)
+    res = Retriever(vault, emb).search("what did I decide about the trip 30 days ago", now=now)
+    assert res.time_phrase == "30 days ago" and res.query_text == "what did I decide about the trip"
+    assert [h.memory.text for h in res.hits] == ["decided: the trip is cancelled"]
+    browse = Retriever(vault).search("notes from the past 5 weeks", now=now)  # nothing to look for: newest first
+    assert [h.memory.text for h in browse.hits] == ["decided: the trip is on", "decided: the trip is cancelled"]
+
+
+def test_strong_old_match_is_never_buried(vault, emb, clock):
+    now = clock.now()
+    with vault.tx() as conn:
+        answer = ingest.insert_memory(conn, now - 900 * DAY, kind="chat", source_kind="import", source_id=None,
+                                      text="the spare key is under the blue flowerpot", importance=0.0)
+        for i in range(5):
+            mid = ingest.insert_memory(conn, now, kind="note", source_kind="import", source_id=None,
+                                       text=f"blue paint for the fence, batch {i}", importance=1.0)
+            conn.execute("UPDATE memories SET pinned = 1, strength = 3000 WHERE id = ?", (mid,))
+    embedding.embed_pending(vault, emb)
+    for mode in ("hybrid", "bm25", "vector"):
+        res = Retriever(vault, emb).search("where is the spare key? blue flowerpot", now=now, mode=mode)
+        top = res.hits[0]
+        assert top.memory.id == answer
+        assert top.breakdown["retention"] < 1e-6 and top.breakdown["importance"] == 0.0
+
+
+def test_rerank_reorders_near_ties_in_the_tail_only():
+    fused = np.array([1 / 61, 1 / 62, 1 / 63])  # ranks 1, 2, 3 in one list
+    ret = np.array([0.0, 0.0, 1.0])
+    imp = np.array([0.0, 0.1, 1.0])
+    final, rel, standing = ranking.rerank(fused, ret, imp, beta=1.0, retention_weight=0.5, importance_weight=0.5)
+    assert ranking.order(final, rel, np.arange(3)).tolist() == [0, 2, 1]  # the fresh, important one rises
+    final, rel, _ = ranking.rerank(fused, ret, imp, beta=0.0, retention_weight=0.5, importance_weight=0.5)
+    assert ranking.order(final, rel, np.arange(3)).tolist() == [0, 1, 2]  # beta 0: relevance only
+    assert standing.tolist() == pytest.approx([0.0, 0.05, 1.0])
+
+
+def test_retention_matches_the_scalar_formula():
+    from reverie.core.retention import retention_at
+
+    now = 1_000_000.0
+    rec = np.array([now - 10 * DAY, now - 3 * DAY, now])
+    last = np.array([np.nan, now - DAY, np.nan])
+    strength = np.array([7.0, 2.0, 1.0])
+    pinned = np.array([False, False, True])
+    got = ranking.retention_array(now, rec, last, strength, pinned)
+    want = [retention_at(now, r, None if np.isnan(lr) else lr, s, bool(p))
+            for r, lr, s, p in zip(rec, last, strength, pinned, strict=True)]
+    assert got.tolist() == pytest.approx(want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.01, 1.0), st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=50),
+       st.floats(0, 1))
+def test_property_best_match_always_first(items, beta):
+    fused = np.array([i[0] for i in items])
+    ret = np.array([i[1] for i in items])
+    imp = np.array([i[2] for i in items])
+    final, rel, _ = ranking.rerank(fused, ret, imp, beta=beta, retention_weight=0.5, importance_weight=0.5)
+    first = ranking.order(final, rel, np.arange(len(items)))[0]
+    assert rel[first] == rel.max()
+
+
+def test_rrf_weights():
+    fused = ranking.rrf([([1, 2, 3], 1.0), ([3, 2], 0.5), ([9], 0.0)], k=60)
+    assert fused[1] == pytest.approx(1 / 61) and fused[3] == pytest.approx(1 / 63 + 0.5 / 61)
+    assert 9 not in fused
+
+
+def test_words_only_without_embedder_and_clear_errors(vault):
+    notes.create_note(vault, "quarterly tax filing", "Taxes")
+    r = Retriever(vault)
+    assert r.search("tax", now=vault.now()).hits[0].source_title == "Taxes"
+    with pytest.raises(InputError, match="embedder"):
+        r.search("tax", now=vault.now(), mode="vector")
+    with pytest.raises(InputError, match="mode"):
+        r.search("tax", now=vault.now(), mode="fuzzy")
+    with pytest.raises(InputError, match="kind"):
+        r.search("tax", now=vault.now(), filters=SearchFilters(kinds=("email",)))
+    with pytest.raises(InputError, match="archived"):
+        r.search("tax", now=vault.now(), filters=SearchFilters(archived="maybe"))
+    with pytest.raises(InputError, match="empty"):
+        r.search("tax", now=vault.now(), filters=SearchFilters(since=5.0, until=1.0))
+    with pytest.raises(InputError):
+        Retriever(vault, config=RetrievalConfig(rerank_beta=2.0))
+    assert r.search("", now=vault.now()).hits == []
+    assert vault.counts()["notes"] == 1
+
+
+def test_expansions_and_extra_rankers_are_fused(vault, emb):
+    notes.create_note(vault, "automobile insurance renewal", "a")
+    notes.create_note(vault, "gardening notes", "b")
+    seen = []
+
+    def garden_first(conn, text, filters, limit):
+        seen.append((text, filters.archived))
+        return [r[0] for r in conn.execute("SELECT id FROM memories WHERE text LIKE 'garden%'")]
+
+    cfg = RetrievalConfig(expansions=lambda q: ["automobile"] if "car" in q else [],
+                          extra_rankers=(ExtraRanker("garden", 0.1, garden_first),))
+    res = Retriever(vault, config=cfg).search("car insurance", now=vault.now())
+    assert res.hits[0].memory.text == "automobile insurance renewal"
+    assert res.hits[1].breakdown["garden_rank"] == 1.0 and seen == [("car insurance", "exclude")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 300), st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=80,
+                unique_by=lambda t: t[0]),
+       st.integers(1, 20), st.floats(0, 1))
+def test_property_shortlist_loses_nothing(items, k, beta):
+    items.sort(key=lambda t: t[0])  # by rank: fused scores descending
+    fused = np.array([1 / (60 + r) for r, _, _ in items])
+    ret, imp = np.array([i[1] for i in items]), np.array([i[2] for i in items])
+    ids = np.arange(len(items))
+    final, rel, _ = ranking.rerank(fused, ret, imp, beta=beta, retention_weight=0.5, importance_weight=0.5)
+    want = ranking.order(final, rel, ids)[:k]
+    n = ranking.shortlist(fused, k, beta)
+    final2, rel2, _ = ranking.rerank(fused[:n], ret[:n], imp[:n], beta=beta, retention_weight=0.5,
+                                     importance_weight=0.5, best=fused[0])
+    assert ranking.order(final2, rel2, ids[:n])[:k].tolist() == want.tolist()
+
+
+def test_very_common_words_are_left_out_of_bm25(vault):
+    with vault.tx() as conn:
+        for i in range(40):
+            ingest.insert_memory(conn, vault.now(), kind="note", source_kind="import", source_id=None,
+                                 text=f"weather report number {i}", log_history=False)
+        rare = ingest.insert_memory(conn, vault.now(), kind="note", source_kind="import", source_id=None,
+                                    text="weather on the glacier", log_history=False)
+    r = Retriever(vault, config=RetrievalConfig(common_fraction=0.5, common_min_docs=10))
+    assert r.word_terms(["weather", "glacier", "北 京"]) == (["glacier", "北 京"], None)
+    terms, min_id = r.word_terms(["weather", "report"])  # all common: the rarest, newest memories only
+    assert terms == ["report"] and min_id == 0  # "report" is in 40 memories, "weather" in 41
+    assert r.search("weather glacier", now=vault.now()).hits[0].memory.id == rare
+    assert Retriever(vault).word_terms(["weather"]) == (["weather"], None)  # small vault: all kept
+
+
+def test_search_while_the_caller_holds_the_vault(vault, emb):
+    notes.create_note(vault, "lighthouse keeper diary", "Sea")
+    embedding.embed_pending(vault, emb)
+    with vault.tx():  # e.g. a worker lane that searches inside its own transaction
+        hits = Retriever(vault, emb).search("lighthouse diary", now=vault.now()).hits
+    assert hits[0].source_title == "Sea" and "vector_rank" in hits[0].breakdown

@@ -1,0 +1,149 @@
+"""The in-memory vector index: exact top-k, filters, and following the vault through the change log."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from embedfakes import FakeEmbedder
+
+from reverie.core import embedding, ingest, notes
+from reverie.core.vectorindex import VectorIndex, index_for, prune_changes
+
+DIM = 8
+
+
+def _unit(rng, n):
+    m = rng.standard_normal((n, DIM)).astype(np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def _insert(vault, vecs, *, kind="note", start=0.0, model="m"):
+    ids = []
+    with vault.tx() as conn:
+        for i, v in enumerate(vecs):
+            mid = ingest.insert_memory(conn, vault.now(), kind=kind, source_kind="import", source_id=None,
+                                       text=f"memory {i}", happened_at=start + i, log_history=False)
+            conn.execute("INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
+                         (mid, model, DIM, v.astype("<f2").tobytes()))
+            ids.append(mid)
+    return ids
+
+
+def test_exact_top_k_matches_brute_force(vault):
+    rng = np.random.default_rng(1)
+    vecs = _unit(rng, 300)
+    ids = _insert(vault, vecs)
+    index = VectorIndex("m", DIM)
+    assert index.refresh(vault) == 300 and len(index) == 300
+    q = _unit(rng, 1)[0]
+    got_ids, got = index.search(q, 10)
+    ref = vecs.astype(np.float16).astype(np.float32) @ q
+    want = np.argsort(-ref)[:10]
+    assert got_ids.tolist() == [ids[i] for i in want]
+    np.testing.assert_allclose(got, ref[want], rtol=1e-5)
+
+
+def test_filters_kind_time_archived(vault):
+    rng = np.random.default_rng(2)
+    a = _insert(vault, _unit(rng, 20), kind="note", start=1000.0)
+    b = _insert(vault, _unit(rng, 20), kind="chat", start=2000.0)
+    index = VectorIndex("m", DIM)
+    index.refresh(vault)
+    q = _unit(rng, 1)[0]
+    assert set(index.search(q, 100, kinds=("chat",))[0].tolist()) == set(b)
+    assert set(index.search(q, 100, since=1005.0, until=1010.0)[0].tolist()) == set(a[5:10])
+    with vault.tx() as conn:
+        conn.execute(f"UPDATE memories SET archived = 1 WHERE id IN ({','.join(map(str, a[:3]))})")
+    assert index.refresh(vault) == 3
+    assert set(index.search(q, 100)[0].tolist()) == set(a[3:] + b)
+    assert set(index.search(q, 100, archived="only")[0].tolist()) == set(a[:3])
+    assert len(index.search(q, 100, archived="include")[0]) == 40
+
+
+def test_follows_inserts_deletes_and_model_changes(vault):
+    rng = np.random.default_rng(3)
+    first = _insert(vault, _unit(rng, 50))
+    index = VectorIndex("m", DIM)
+    index.refresh(vault)
+    assert index.refresh(vault) == 0  # nothing changed, nothing read
+    more = _insert(vault, _unit(rng, 5))
+    other = _insert(vault, _unit(rng, 5), model="other-model")  # not this index's model
+    assert index.refresh(vault) == 10 and len(index) == 55
+    with vault.tx() as conn:
+        ingest.delete_memories(conn, first[:2], vault.now())  # vectors go by cascade
+        conn.execute("DELETE FROM vectors WHERE memory_id = ?", (more[0],))
+        conn.execute("UPDATE vectors SET model_id = 'm' WHERE memory_id = ?", (other[0],))
+    index.refresh(vault)
+    q = _unit(rng, 1)[0]
+    found = set(index.search(q, 1000)[0].tolist())
+    assert found == set(first[2:] + more[1:] + other[:1])
+    # Out-of-order ids (an old memory re-embedded) are found by later updates too.
+    with vault.tx() as conn:
+        conn.execute("INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
+                     (more[0], "m", DIM, q.astype("<f2").tobytes()))
+    index.refresh(vault)
+    assert index.search(q, 1)[0].tolist() == [more[0]]
+    with vault.tx() as conn:
+        conn.execute("UPDATE memories SET archived = 1 WHERE id = ?", (more[0],))
+    index.refresh(vault)
+    assert more[0] not in index.search(q, 1000)[0].tolist()
+
+
+def test_compaction_and_reload_after_pruned_log(vault):
+    rng = np.random.default_rng(4)
+    ids = _insert(vault, _unit(rng, 3000))
+    index = VectorIndex("m", DIM)
+    index.refresh(vault)
+    with vault.tx() as conn:
+        ingest.delete_memories(conn, ids[:2000], vault.now())
+    index.refresh(vault)  # 2000 dead rows: compacted
+    assert len(index) == 1000 and index._n == 1000
+    _insert(vault, _unit(rng, 10))
+    with vault.tx() as conn:
+        prune_changes(conn, keep=1)  # the index missed entries: it reloads everything
+    assert index.refresh(vault) == 1010
+
+
+def test_one_shared_index_per_vault_and_model(vault):
+    a = index_for(vault, "m", DIM)
+    assert index_for(vault, "m", DIM) is a
+    assert index_for(vault, "n", DIM) is not a
+
+
+def test_bad_query_dimension(vault):
+    index = VectorIndex("m", DIM)
+    with pytest.raises(ValueError):
+        index.search(np.zeros(3, dtype=np.float32), 5)
+
+
+def test_empty_index_returns_nothing(vault):
+    index = VectorIndex("m", DIM)
+    index.refresh(vault)
+    assert index.search(np.ones(DIM, dtype=np.float32) / DIM**0.5, 5)[0].size == 0
+
+
+def test_note_edit_replaces_only_changed_vectors(vault):
+    emb = FakeEmbedder()
+    note = notes.create_note(vault, "alpha beta\n\ngamma delta", "T")
+    embedding.embed_pending(vault, emb)
+    index = index_for(vault, emb.model_id, emb.dim)
+    index.refresh(vault)
+    notes.update_note(vault, note.id, body="alpha beta\n\nepsilon zeta")
+    assert embedding.pending_count(vault, emb.model_id) == 1
+    embedding.embed_pending(vault, emb)
+    assert index.refresh(vault) == 2  # one vector gone, one new
+    q = emb.embed(["T\nepsilon zeta"])[0]
+    top = index.search(q, 1)[0][0]
+    assert vault.query("SELECT text FROM memories WHERE id = ?", (int(top),))[0][0] == "epsilon zeta"
+
+
+def test_migration_0002_log_and_vocabulary(vault):
+    names = {r[0] for r in vault.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
+    assert {"vector_changes", "memories_fts_vocab", "vectors_log_insert", "vectors_log_update",
+            "vectors_log_delete", "memories_log_filters"} <= names
+    notes.create_note(vault, "apple apple pear", "Fruit")
+    assert dict(vault.query("SELECT term, doc FROM memories_fts_vocab WHERE term IN ('apple', 'pear')")) == {
+        "apple": 1, "pear": 1}
+    with vault.tx() as conn:
+        conn.execute("UPDATE memories SET strength = strength + 1")  # not a filter column: no log entry
+    assert vault.query("SELECT count(*) FROM vector_changes")[0][0] == 0
