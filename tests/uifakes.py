@@ -33,10 +33,12 @@ class FakeChatModel:
         return max(1, len(text.split()))
 
     def _pick(self, messages: Sequence[Any]) -> tuple[int, str] | None:
-        question = {w.lower() for w in _WORD.findall(messages[-1].content[:5000])}
+        last = messages[-1].content
+        asked = last.rsplit("Message:", 1)[-1] if "Message:" in last else last  # the prompt's own words
+        question = {w.lower() for w in _WORD.findall(asked[:5000])}
         best, best_score = None, 0
         for pattern in (_NUMBERED, _ANYWHERE):
-            for m in messages[:-1]:
+            for m in messages:
                 for *nums, line in pattern.findall(m.content):
                     num = next(n for n in nums if n)
                     score = len(question & {w.lower() for w in _WORD.findall(line)})
