@@ -75,14 +75,6 @@ def build_chat_model(settings: Settings) -> ChatModel:
     return _build_chat_model(settings)
 
 
-def build_memory_source(vault: Vault) -> MemorySource:
-    """Hybrid retrieval (words and meaning) over the vault, with the default embedder."""
-    from reverie.core.retrieval import Retriever
-    from reverie.models.embedder import default_embedder
-
-    return Retriever(vault, default_embedder())
-
-
 def build_companion(vault: Vault, settings: Settings | None = None, *, model: ChatModel | None = None,
                     memories: MemorySource | None = None, profile_provider=None) -> Companion:
     """The companion that answers with cited memories, wired from the settings."""
@@ -93,7 +85,7 @@ def build_companion(vault: Vault, settings: Settings | None = None, *, model: Ch
         def profile_provider() -> str:
             return get_profile(vault)
 
-    return Companion(vault, model or build_chat_model(settings), memories or build_memory_source(vault),
+    return Companion(vault, model or build_chat_model(settings), memories or build_retriever(vault),
                      vault.clock, profile_provider)
 @functools.lru_cache(maxsize=2)
 def build_embedder(threads: int = 0) -> SentenceTransformerEmbedder:
@@ -115,7 +107,6 @@ __all__ = [
     "KeyringUnavailableError",
     "build_chat_model",
     "build_companion",
-    "build_memory_source",
     "VaultChoice",
     "VaultLockedError",
     "build_embedder",

@@ -71,11 +71,27 @@ def build_match(query: str, *, drop_stopwords: bool = True) -> str | None:
     return match_terms(content_terms(query_terms(query), drop_stopwords))
 
 
+PREFIX_MIN = 3  # an unfinished word shorter than this is searched as a whole word
+
+
+def as_prefix(terms: list[str]) -> list[str]:
+    """Mark the last term as an unfinished word (``tomat*``), for search as you type. Only a plain
+    word of ``PREFIX_MIN`` or more characters is marked (a phrase, CJK or an emoji stays whole)."""
+    if not terms:
+        return terms
+    last = terms[-1]
+    if len(last) >= PREFIX_MIN and re.fullmatch(r"[^\W_]+", last) and not re.match(f"[{_CJK}]", last) \
+            and not last.startswith("emoji"):
+        return [*terms[:-1], last + "*"]
+    return terms
+
+
 def match_terms(terms: list[str]) -> str | None:
-    """The MATCH expression of terms made by ``query_terms``: each quoted, joined by OR."""
+    """The MATCH expression of terms made by ``query_terms``: each quoted, joined by OR; a term
+    marked by ``as_prefix`` matches every word it begins."""
     if not terms:
         return None
-    return " OR ".join(_quote(t) for t in terms)
+    return " OR ".join(_quote(t[:-1]) + "*" if t.endswith("*") else _quote(t) for t in terms)
 
 
 def highlight_spans(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
@@ -90,6 +106,8 @@ def highlight_spans(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
                 parts.append(re.escape(chr(int(t[5:], 16))))
             except (ValueError, OverflowError):
                 continue
+        elif t.endswith("*"):
+            parts.append(r"(?<![^\W_])" + re.escape(t[:-1]) + r"[^\W_]*")
         elif " " in t or re.match(f"[{_CJK}]", t):
             parts.append(re.escape(t.replace(" ", "")))
         else:

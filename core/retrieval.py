@@ -185,8 +185,11 @@ class Retriever:
 
     # -- search ----------------------------------------------------------------------------
     def search(
-        self, query: str, *, now: float, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid"
+        self, query: str, *, now: float, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid",
+        as_you_type: bool = False,
     ) -> SearchResult:
+        """Search ``query`` (a time phrase in it becomes a date range). With ``as_you_type``, the last
+        word, unless followed by a space, also matches the words it begins ("tomat" finds "tomatoes")."""
         if mode not in MODES:
             raise InputError(f"The search mode must be one of {', '.join(MODES)}.")
         if mode == "vector" and self.embedder is None:
@@ -206,6 +209,8 @@ class Retriever:
         if eff.since is not None and eff.until is not None and eff.since >= eff.until:
             return SearchResult([], text, since, until, phrase)
         terms = fts.content_terms(fts.query_terms(text), cfg.drop_stopwords)
+        if as_you_type and text and not text[-1].isspace():
+            terms = fts.as_prefix(terms)
         restricted = phrase is not None or (filters is not None and filters != SearchFilters())
         generic = restricted and bool(terms) and all(t in GENERIC for t in terms)
         if generic and not f.kinds:

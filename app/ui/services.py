@@ -1,8 +1,8 @@
-"""What the Chat, Notes and Search screens need beyond the vault: a searcher, a chat model, a
-companion that answers, and the background embedding worker. Built once per session from the
-composition root (``app/context.py``); tests inject a fake chat model.
+"""What the Chat, Notes and Search screens need beyond the vault: the retriever, the chat model,
+the companion that answers, and the background embedding worker. Built once per session from the
+composition root (``app/context.py``); tests inject a fake chat model and may turn the embedder off.
 
-Everything here is constructed and used on the lanes, never on the GUI thread: the searcher on the
+Everything here is constructed and used on the lanes, never on the GUI thread: the retriever on the
 database lane, the chat model and the companion on the model lane.
 """
 
@@ -12,17 +12,13 @@ import logging
 import threading
 from typing import Any
 
-from reverie.core.errors import ModelError
+from reverie.app import context
+from reverie.core.answer import Companion
+from reverie.core.embedding import EmbeddingWorker
+from reverie.core.retrieval import Retriever, SearchFilters
+from reverie.core.settings import load_settings
 
 log = logging.getLogger(__name__)
-
-
-def _retrieval() -> Any:
-    try:
-        from reverie.core import retrieval
-    except ImportError:
-        return None
-    return retrieval
 
 
 class Services:
@@ -30,77 +26,46 @@ class Services:
         self._chat_model = chat_model
         self._embedder = embedder
         self._use_embedder = use_embedder
-        self._searchers: dict[int, Any] = {}
+        self._searchers: dict[int, Retriever] = {}
         self._lock = threading.Lock()
-        self.indexer: Any = None
+        self.indexer: EmbeddingWorker | None = None
         self.on_progress: Any = None  # called (from the worker thread) with the indexer's progress
 
     # -- search (database lane) -------------------------------------------------------------
-    def searcher(self, vault: Any) -> Any:
+    def searcher(self, vault: Any) -> Retriever:
         with self._lock:
             found = self._searchers.get(id(vault))
             if found is None:
-                found = self._build_searcher(vault)
+                found = Retriever(vault, self.embedder())
                 self._searchers[id(vault)] = found
             return found
 
-    def _build_searcher(self, vault: Any) -> Any:
-        retrieval = _retrieval()
-        if retrieval is None:
-            from reverie.app.ui.search.words import WordSearcher
-
-            return WordSearcher(vault)
-        if not self._use_embedder:  # words only (tests, or no embedder on this machine)
-            return retrieval.Retriever(vault, embedder=None)
-        try:
-            from reverie.app.context import build_retriever  # type: ignore[attr-defined]
-        except ImportError:
-            return retrieval.Retriever(vault, embedder=self.embedder())
-        return build_retriever(vault)
-
-    def filters(self, kinds: tuple[str, ...] = (), since: float | None = None, until: float | None = None,
-                archived: str = "exclude") -> Any:
-        retrieval = _retrieval()
-        if retrieval is None:
-            from reverie.app.ui.search.words import WordFilters
-
-            return WordFilters(kinds, since, until, archived)
-        return retrieval.SearchFilters(kinds=kinds, since=since, until=until, archived=archived)
+    @staticmethod
+    def filters(kinds: tuple[str, ...] = (), since: float | None = None, until: float | None = None,
+                archived: str = "exclude") -> SearchFilters:
+        return SearchFilters(kinds=kinds, since=since, until=until, archived=archived)
 
     def embedder(self) -> Any:
+        """The embedder, or None: then search works by words alone (tests, or a missing model)."""
         if self._embedder is None and self._use_embedder:
             try:
-                from reverie.app.context import build_embedder  # type: ignore[attr-defined]
-            except ImportError:
-                return None
-            try:
-                self._embedder = build_embedder()
-            except Exception as exc:  # noqa: BLE001 - search still works by words
+                self._embedder = context.build_embedder()
+            except Exception as exc:  # noqa: BLE001 - search still works by words; the reason is logged
                 log.warning("no embedder, searching by words only: %s", exc)
                 self._use_embedder = False
         return self._embedder
 
     # -- background embedding -------------------------------------------------------------------
     def start_indexing(self, vault: Any) -> None:
-        """Start the embedding worker (a plain thread) if the embedder and the worker exist."""
-        if self.indexer is not None or not self._use_embedder:
-            return
-        try:
-            from reverie.core.embedding import EmbeddingWorker  # type: ignore[import-not-found]
-        except ImportError:
+        """Start the embedding worker (a plain thread) once the vault is open."""
+        if self.indexer is not None:
             return
         embedder = self.embedder()
         if embedder is None:
             return
-        try:
-            try:
-                indexer = EmbeddingWorker(vault, embedder, progress=self.on_progress)
-            except TypeError:
-                indexer = EmbeddingWorker(vault, embedder)
-            indexer.start()
-        except Exception as exc:  # noqa: BLE001 - search still works by words; the reason is logged
-            log.warning("the embedding worker did not start, searching by words only: %s", exc)
-            return
+        indexer = EmbeddingWorker(vault, embedder, progress=self.on_progress,
+                                  on_error=lambda exc: log.warning("embedding stopped: %s", exc))
+        indexer.start()
         self.indexer = indexer
 
     def notify_indexer(self) -> None:
@@ -116,24 +81,11 @@ class Services:
     # -- chat (model lane) -----------------------------------------------------------------------
     def chat_model(self, vault: Any) -> Any:
         if self._chat_model is None:
-            try:
-                from reverie.app.context import build_chat_model  # type: ignore[attr-defined]
-            except ImportError as exc:
-                raise ModelError("No chat model is set up in this version of Reverie; notes and search still work.") from exc
-            from reverie.core.settings import load_settings
-
-            self._chat_model = build_chat_model(load_settings(vault))
+            self._chat_model = context.build_chat_model(load_settings(vault))
         return self._chat_model
 
-    def companion(self, vault: Any) -> Any:
-        model = self.chat_model(vault)
-        try:
-            from reverie.core.answer import Companion  # type: ignore[import-not-found]
-        except ImportError:
-            from reverie.app.ui.chat.answering import BasicCompanion
-
-            return BasicCompanion(vault, model, self.searcher(vault), vault.clock)
-        return Companion(vault, model, self.searcher(vault), vault.clock)
+    def companion(self, vault: Any) -> Companion:
+        return context.build_companion(vault, model=self.chat_model(vault), memories=self.searcher(vault))
 
 
 def services_for(session: Any) -> Services:

@@ -1,11 +1,11 @@
-"""``reverie ask``: streams, records, lists sources; the retriever is replaced by a words-only fake."""
+"""``reverie ask``: streams, records, lists sources; search is the real retriever by words only."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from chatfakes import FakeChatModel, WordsMemories
+from chatfakes import FakeChatModel
 
 from reverie.app import context
 from reverie.app.cli import main
@@ -14,7 +14,9 @@ from reverie.core.settings import Settings
 
 @pytest.fixture
 def words(monkeypatch):
-    monkeypatch.setattr(context, "build_memory_source", WordsMemories)
+    from reverie.core.retrieval import Retriever
+
+    monkeypatch.setattr(context, "build_retriever", lambda vault, **kw: Retriever(vault, None))
 
 
 def run(capsys, *argv):

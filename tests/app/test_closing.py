@@ -40,11 +40,11 @@ def test_window_size_and_splitters_are_remembered(qtbot, paths, vault):
     chat.splitter.setSizes([300, 500, 200])
     chat.splitter.splitterMoved.emit(300, 1)  # what a drag of the handle emits
     window.resize(720, 540)
-    width = window.width()  # at least the window's minimum width
+    size = (window.width(), window.height())  # at least the window's minimum size
     window.close()
     assert isinstance(settings().value("chat/splitter"), QByteArray)
     again = Vault.open(paths)
     second = open_window(qtbot, paths, again)
-    assert (second.width(), second.height()) == (width, 540)
+    assert (second.width(), second.height()) == size
     assert second.pages["chat"].widget.splitter.sizes()[0] == chat.splitter.sizes()[0]
     second.close()

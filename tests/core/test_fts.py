@@ -90,3 +90,15 @@ def test_property_search_never_raises(vault, query):
         notes.create_note(vault, "We planned the trip to Lisbon in May. 我们去北京 🍣", "Trip")
     result = Retriever(vault).search(query, now=vault.now())
     assert isinstance(result.hits, list)
+
+
+def test_as_you_type_marks_only_a_plain_unfinished_word(vault, clock):
+    assert fts.as_prefix(["garden", "tomat"]) == ["garden", "tomat*"]
+    assert fts.as_prefix(["to"]) == ["to"] and fts.as_prefix(["东 京"]) == ["东 京"] and fts.as_prefix([]) == []
+    assert fts.match_terms(["tomat*"]) == '"tomat"*'
+    notes.create_note(vault, "The tomatoes need watering.")
+    r = Retriever(vault)
+    assert r.search("tomat", now=clock.now()).hits == []
+    hit, = r.search("tomat", now=clock.now(), as_you_type=True).hits
+    assert hit.memory.text[slice(*hit.highlights[0])] == "tomatoes"
+    assert r.search("tomat ", now=clock.now(), as_you_type=True).hits == []  # a finished word is whole

@@ -136,7 +136,8 @@ class AnswerFlow:
     def _item(message: Any, cites: tuple[data.CiteRef, ...]) -> MessageItem:
         meta = getattr(message, "meta", {}) or {}
         return MessageItem(message.id, message.role, message.content, message.status, message.created_at, cites,
-                           bool(meta.get("remembered")), bool(meta.get("forgotten")))
+                           bool(meta.get("remembered")), bool(meta.get("forgotten")),
+                           error=data.error_of(message.status, meta))
 
     def _failed(self, message: str) -> None:
         self._paint.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from reverie.app.ui.search.words import source_title
 from reverie.core import conversations
 from reverie.core.records import MEMORY_COLS, Memory
 
@@ -39,6 +38,27 @@ class MessageItem:
         return replace(self, **changes)
 
 
+def error_of(status: str, meta: dict[str, Any]) -> str | None:
+    """The sentence a failed answer was recorded with (None unless it failed)."""
+    if status != "error":
+        return None
+    return str(meta.get("error") or "The answer failed.")
+
+
+def source_title(conn: Any, memory: Memory) -> str:
+    """The note's or conversation's title a cited memory came from."""
+    if memory.source_kind == "note" and memory.source_id:
+        row = conn.execute("SELECT title FROM notes WHERE id = ?", (memory.source_id,)).fetchone()
+        return row[0] if row else "(deleted note)"
+    if memory.source_kind == "message" and memory.source_id:
+        row = conn.execute(
+            "SELECT c.title FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?",
+            (memory.source_id,),
+        ).fetchone()
+        return (row[0] or "Conversation") if row else "(deleted message)"
+    return memory.kind.capitalize()
+
+
 def memory_by_uid(conn: Any, uid: str) -> Memory | None:
     row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE uid = ?", (uid,)).fetchone()  # noqa: S608
     return Memory.from_row(row) if row else None
@@ -66,7 +86,8 @@ def load_thread(vault: Any, conversation_id: str) -> list[MessageItem]:
         for m in msgs:
             cites = _cite_refs(conn, m.id, m.meta) if m.role == "assistant" else ()
             items.append(MessageItem(m.id, m.role, m.content, m.status, m.created_at, cites,
-                                     bool(m.meta.get("remembered")), bool(m.meta.get("forgotten"))))
+                                     bool(m.meta.get("remembered")), bool(m.meta.get("forgotten")),
+                                     error=error_of(m.status, m.meta)))
     return items
 
 

@@ -160,7 +160,8 @@ class SearchPage(QWidget):
         token = self._token
 
         def search() -> Any:
-            return services.searcher(vault).search(text, now=vault.now(), k=MAX_RESULTS, filters=filters)
+            return services.searcher(vault).search(text, now=vault.now(), k=MAX_RESULTS, filters=filters,
+                                                   as_you_type=True)
 
         self.status.setText("Searching…")
         self.session.db.submit(search, on_done=lambda r: self._show(token, text, r),
