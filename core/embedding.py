@@ -59,7 +59,7 @@ def embed_pending(
     batch_size: int = 64,
     limit: int | None = None,
     progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    cancel: Any = None,
 ) -> int:
     """Embed every memory lacking a vector for ``embedder.model_id`` (vectors of other models
     are replaced); returns how many vectors were written. Stops early on ``cancel``."""
@@ -120,6 +120,16 @@ def embed_pending(
     return done
 
 
+class _Either:
+    """Set when either event is set (what ``embed_pending`` checks between batches)."""
+
+    def __init__(self, a: threading.Event, b: threading.Event) -> None:
+        self.a, self.b = a, b
+
+    def is_set(self) -> bool:
+        return self.a.is_set() or self.b.is_set()
+
+
 class EmbeddingWorker:
     """Embeds pending memories on a background thread whenever ``notify()`` is called.
 
@@ -148,6 +158,7 @@ class EmbeddingWorker:
         self.embedded = 0
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._pause = threading.Event()  # cancels the current run only
         self._idle = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -162,6 +173,11 @@ class EmbeddingWorker:
         """New memories were written: embed them soon."""
         self._idle.clear()
         self._wake.set()
+
+    def cancel_run(self) -> None:
+        """Stop the current run after its batch; the worker waits for the next ``notify()``
+        (what is left stays pending, and is picked up then)."""
+        self._pause.set()
 
     def stop(self, timeout: float | None = None) -> None:
         """Stop after the current batch (nothing half-written is kept)."""
@@ -184,9 +200,10 @@ class EmbeddingWorker:
             if self._stop.is_set():
                 break
             self._wake.clear()
+            self._pause.clear()
             try:
                 n = embed_pending(self.vault, self.embedder, batch_size=self.batch_size,
-                                  progress=self.progress, cancel=self._stop)
+                                  progress=self.progress, cancel=_Either(self._stop, self._pause))
                 self.embedded += n
                 self.error = None
             except Exception as exc:  # noqa: BLE001 - reported through on_error, the thread lives on

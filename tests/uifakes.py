@@ -69,17 +69,19 @@ class FakeChatModel:
             yield word if i == 0 else " " + word
 
 
-def fake_services(session: Any, model: Any = None) -> Services:
-    return attach(session, Services(chat_model=model or FakeChatModel(), use_embedder=False))
+def fake_services(session: Any, model: Any = None, embedder: Any = None, batch_size: int = 256) -> Services:
+    return attach(session, Services(chat_model=model or FakeChatModel(), embedder=embedder,
+                                    use_embedder=embedder is not None, batch_size=batch_size))
 
 
-def open_window(qtbot: Any, paths: Any, vault: Any, model: Any = None) -> Any:
-    """The real main window on an open vault, with the fake chat model."""
+def open_window(qtbot: Any, paths: Any, vault: Any, model: Any = None, *, embedder: Any = None,
+                batch_size: int = 256) -> Any:
+    """The real main window on an open vault, with the fake chat model (and, given one, an embedder)."""
     from reverie.app.ui.main_window import MainWindow
     from reverie.app.ui.session import Session
 
     session = Session(paths)
-    fake_services(session, model)
+    fake_services(session, model, embedder, batch_size)
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()

@@ -56,6 +56,10 @@ class MainWindow(QMainWindow):
         from reverie.app.ui.pages import install_pages
 
         install_pages(self, session)
+        from reverie.app.ui.indexing import IndexingStatus
+        from reverie.app.ui.services import services_for
+
+        self.indexing = IndexingStatus(self.tasks, services_for(session), self)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
         self.status_label = QLabel("")

@@ -22,14 +22,17 @@ log = logging.getLogger(__name__)
 
 
 class Services:
-    def __init__(self, *, chat_model: Any = None, embedder: Any = None, use_embedder: bool = True) -> None:
+    def __init__(self, *, chat_model: Any = None, embedder: Any = None, use_embedder: bool = True,
+                 batch_size: int = 256) -> None:
         self._chat_model = chat_model
+        self.batch_size = batch_size
         self._embedder = embedder
         self._use_embedder = use_embedder
         self._searchers: dict[int, Retriever] = {}
         self._lock = threading.Lock()
         self.indexer: EmbeddingWorker | None = None
         self.on_progress: Any = None  # called (from the worker thread) with the indexer's progress
+        self.on_idle: Any = None  # called (from the worker thread) when a run ends, with its count
 
     # -- search (database lane) -------------------------------------------------------------
     def searcher(self, vault: Any) -> Retriever:
@@ -63,7 +66,8 @@ class Services:
         embedder = self.embedder()
         if embedder is None:
             return
-        indexer = EmbeddingWorker(vault, embedder, progress=self.on_progress,
+        indexer = EmbeddingWorker(vault, embedder, batch_size=self.batch_size, progress=self.on_progress,
+                                  on_idle=self.on_idle,
                                   on_error=lambda exc: log.warning("embedding stopped: %s", exc))
         indexer.start()
         self.indexer = indexer
@@ -71,6 +75,11 @@ class Services:
     def notify_indexer(self) -> None:
         if self.indexer is not None:
             self.indexer.notify()
+
+    def pause_indexing(self) -> None:
+        """Cancel the current embedding run; the rest is embedded when new memories arrive."""
+        if self.indexer is not None:
+            self.indexer.cancel_run()
 
     def stop(self) -> None:
         """Stop the background work (the worker finishes its batch: each batch is one transaction)."""

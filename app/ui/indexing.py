@@ -1,0 +1,50 @@
+"""Background indexing in the status bar: progress of the embedding worker, with Cancel.
+
+The worker calls back from its own thread; the signals here carry that to the GUI thread.
+Cancel stops the current run after its batch; search keeps working by words, and the rest is
+embedded when new memories arrive or at the next start.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from reverie.app.ui.services import Services
+from reverie.app.ui.tasks import TaskHandle, TaskTracker
+
+NAME = "Indexing memories by meaning"
+
+
+class IndexingStatus(QObject):
+    _progress = Signal(int, int)
+    _idle = Signal(int)
+
+    def __init__(self, tracker: TaskTracker, services: Services, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tracker = tracker
+        self.services = services
+        self.handle: TaskHandle | None = None
+        self._cancelled = False
+        self._progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._idle.connect(self._on_idle, Qt.ConnectionType.QueuedConnection)
+        services.on_progress = self._progress.emit
+        services.on_idle = self._idle.emit
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.handle is None:
+            if done >= total:
+                return  # a single small batch: nothing worth showing
+            self._cancelled = False
+            self.handle = self.tracker.begin(NAME, total, self._cancel)
+        self.handle.progress(done, total)
+
+    def _cancel(self) -> None:
+        self._cancelled = True
+        self.services.pause_indexing()
+
+    def _on_idle(self, count: int) -> None:
+        if self.handle is None:
+            return
+        self.handle.finish("Indexing paused; search works by words meanwhile." if self._cancelled
+                           else f"{count} memories indexed by meaning.")
+        self.handle = None
