@@ -128,6 +128,7 @@ class AnswerFlow:
                     streaming=False, content=self._text, status="error" if error else "partial",
                     error=error or "The answer was stopped before it began."))
         self._row = None
+        services_for(page.session).notify_indexer()  # the new messages are memories: embed them
         page.session.data_changed.emit("memories")
         page.refresh()
         page._sync()
