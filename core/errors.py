@@ -63,5 +63,5 @@ class TransferError(InputError):
     """A vault file, a Markdown folder or a chat export that cannot be imported or written."""
 
 
-class TransferCancelled(ReverieError):
+class TransferCancelledError(ReverieError):
     """The user cancelled an import or export; nothing was changed."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie import __version__
-from reverie.core.errors import TransferCancelled, TransferError
+from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.transfer.archive import ArchiveWriter, age_encrypt
 from reverie.core.transfer.format import TABLES, Manifest
 from reverie.core.vault import Vault
@@ -88,7 +88,7 @@ def _lines(rows: Iterator[dict[str, Any]], table: str, total: int, progress: Pro
         yield (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         if i % 2000 == 0:
             if cancel is not None and _is_set(cancel):
-                raise TransferCancelled("The export was cancelled; no file was written.")
+                raise TransferCancelledError("The export was cancelled; no file was written.")
             if progress:
                 progress(table, i, total)
     if progress:

@@ -52,47 +52,47 @@ DEFAULT_LIMITS = Limits()
 Check = Callable[[Any], Any]
 
 
-class _Bad(Exception):
+class _BadFieldError(Exception):
     """A field failed its check; the message says what was expected."""
 
 
 def _text(value: Any, limit: int = MAX_TEXT_BYTES) -> str:
     if not isinstance(value, str):
-        raise _Bad("must be text")
+        raise _BadFieldError("must be text")
     if len(value) > limit:  # chars <= bytes; a cheap first bound
-        raise _Bad("is too long")
+        raise _BadFieldError("is too long")
     value = clean_text(value)
     if len(value.encode("utf-8")) > limit:
-        raise _Bad("is too long")
+        raise _BadFieldError("is too long")
     return value
 
 
 def _id(value: Any) -> str:
     value = _text(value, MAX_ID_CHARS)
     if not value or any(ord(c) < 32 for c in value):
-        raise _Bad("must be a non-empty id without control characters")
+        raise _BadFieldError("must be a non-empty id without control characters")
     return value
 
 
 def _num(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Bad("must be a number")
+        raise _BadFieldError("must be a number")
     value = float(value)
     if not math.isfinite(value):
-        raise _Bad("must be a finite number")
+        raise _BadFieldError("must be a finite number")
     return value
 
 
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_INT:
-        raise _Bad("must be a whole number")
+        raise _BadFieldError("must be a whole number")
     return value
 
 
 def _flag(value: Any) -> int:
     if value in (0, 1) and not isinstance(value, float):
         return int(value)
-    raise _Bad("must be 0 or 1 (or true/false)")
+    raise _BadFieldError("must be 0 or 1 (or true/false)")
 
 
 def _optional(check: Check) -> Check:
@@ -105,7 +105,7 @@ def _optional(check: Check) -> Check:
 def _enum(*allowed: str) -> Check:
     def inner(value: Any) -> str:
         if value not in allowed:
-            raise _Bad("must be one of " + ", ".join(allowed))
+            raise _BadFieldError("must be one of " + ", ".join(allowed))
         return value
 
     return inner
@@ -115,7 +115,7 @@ def _bounded(check: Check, lo: float, hi: float, *, open_lo: bool = False) -> Ch
     def inner(value: Any) -> Any:
         value = check(value)
         if value < lo or value > hi or (open_lo and value == lo):
-            raise _Bad(f"must be between {lo:g} and {hi:g}")
+            raise _BadFieldError(f"must be between {lo:g} and {hi:g}")
         return value
 
     return inner
@@ -123,7 +123,7 @@ def _bounded(check: Check, lo: float, hi: float, *, open_lo: bool = False) -> Ch
 
 def _clean_json(value: Any, depth: int = 0) -> Any:
     if depth > 32:
-        raise _Bad("is nested too deeply")
+        raise _BadFieldError("is nested too deeply")
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, list):
@@ -135,7 +135,7 @@ def _clean_json(value: Any, depth: int = 0) -> Any:
 
 def _object(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _Bad("must be a JSON object")
+        raise _BadFieldError("must be a JSON object")
     return _clean_json(value)
 
 
@@ -145,17 +145,17 @@ def _any_json(value: Any) -> Any:
 
 def _tags(value: Any) -> list[str]:
     if not isinstance(value, list) or len(value) > 64:
-        raise _Bad("must be a list of at most 64 tags")
+        raise _BadFieldError("must be a list of at most 64 tags")
     return [_text(t, 256) for t in value]
 
 
 def _b64(value: Any) -> bytes:
     if not isinstance(value, str):
-        raise _Bad("must be base64 text")
+        raise _BadFieldError("must be base64 text")
     try:
         return base64.b64decode(value.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError) as exc:
-        raise _Bad("is not valid base64") from exc
+        raise _BadFieldError("is not valid base64") from exc
 
 
 _OSTR = _optional(_text)
@@ -218,7 +218,7 @@ def check_record(table: str, raw: Any, where: str) -> dict[str, Any]:
             raise TransferError(f"{where} lacks the field {name!r}; the vault was not changed.")
         try:
             out[name] = check(raw[name])
-        except _Bad as exc:
+        except _BadFieldError as exc:
             raise TransferError(f"In {where}, the field {name!r} {exc}; the vault was not changed.") from None
     if table == "vectors" and len(out["vec"]) != 2 * out["dim"]:
         raise TransferError(f"In {where}, the vector does not have {out['dim']} float16 values; "
@@ -288,7 +288,7 @@ class Manifest:
             created = _num(raw["created_at"])
             emb_id = _optional(_text)(emb.get("id"))
             emb_dim = _optional(_int)(emb.get("dim"))
-        except (KeyError, TypeError, ValueError, AttributeError, _Bad):
+        except (KeyError, TypeError, ValueError, AttributeError, _BadFieldError):
             raise TransferError(bad.format("a required entry is missing or malformed")) from None
         if set(sha) != names:
             missing = sorted(set(sha) ^ names)[0]

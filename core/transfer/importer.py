@@ -17,7 +17,7 @@ from typing import Any
 from sqlcipher3 import dbapi2 as sqlite
 
 from reverie.core import history
-from reverie.core.errors import TransferCancelled, TransferError
+from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.transfer import merge as mg
 from reverie.core.transfer.archive import Archive, open_archive
 from reverie.core.transfer.format import DEFAULT_LIMITS, KEY, Limits
@@ -73,7 +73,7 @@ class ImportSummary:
 def _tick(i: int, stage: str, total: int, progress: Progress | None, cancel: Any) -> None:
     if i % 500 == 0:
         if cancel is not None and bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel()):
-            raise TransferCancelled("The import was cancelled; the vault was not changed.")
+            raise TransferCancelledError("The import was cancelled; the vault was not changed.")
         if progress:
             progress(stage, i, total)
 
