@@ -24,6 +24,7 @@ from reverie.core.transfer.format import DEFAULT_LIMITS, KEY, Limits
 from reverie.core.vault import Vault
 
 Progress = Callable[[str, int, int], None]
+CHECK_EVERY = 500  # records between progress reports and cancel checks
 _PARENT = {"messages": ("conversation_id", "conversations", "conversation"),
            "citations": ("message_id", "messages", "message"),
            "vectors": ("memory_uid", "memories", "memory")}
@@ -71,7 +72,7 @@ class ImportSummary:
 
 
 def _tick(i: int, stage: str, total: int, progress: Progress | None, cancel: Any) -> None:
-    if i % 500 == 0:
+    if i % CHECK_EVERY == 0:
         if cancel is not None and bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel()):
             raise TransferCancelledError("The import was cancelled; the vault was not changed.")
         if progress:
