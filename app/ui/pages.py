@@ -12,3 +12,6 @@ if TYPE_CHECKING:
 
 def install_pages(window: MainWindow, session: Session) -> None:
     """Add the feature pages after Home."""
+    from reverie.app.ui.transfer.menu import install_transfer_menu
+
+    install_transfer_menu(window, session)
