@@ -111,11 +111,10 @@ def do_import(home: str, path: str, passphrase: str | None, embedder_id: str | N
 
 
 def embed_rate(sample: int) -> dict[str, Any]:
+    import numpy as np
     from sentence_transformers import SentenceTransformer
 
     from reverie.models.defaults import default_embedder_location
-
-    import numpy as np
 
     loc = default_embedder_location()
     if not loc.found:
