@@ -49,6 +49,10 @@ def _refused(vault, path, match, **kw):
     return message
 
 
+def _index(lines, needle):
+    return next(i for i, line in enumerate(lines) if needle in line)
+
+
 def _edit_line(good, tmp_path, name, index, fn):
     lines = _lines(good, name)
     lines[index] = fn(lines[index])
@@ -82,7 +86,8 @@ def test_missing_file(target, tmp_path):
 
 def test_checksum_mismatch(target, good, tmp_path):
     lines = _lines(good, "notes.jsonl")
-    lines[0] = lines[0].replace(b"Lisbon", b"Lisbom")
+    i = _index(lines, b"Lisbon")
+    lines[i] = lines[i].replace(b"Lisbon", b"Lisbom")
     bad = rebuild(good, tmp_path / "bad.reverie", edit={"notes.jsonl": b"".join(lines)}, fix_manifest=False)
     _refused(target, bad, "notes.jsonl .*does not match its checksum")
 
@@ -140,8 +145,9 @@ def test_json_that_is_not_an_object_or_has_nan(target, good, tmp_path):
 
 
 def test_invalid_utf8(target, good, tmp_path):
-    _refused(target, _edit_line(good, tmp_path, "notes.jsonl", 0, lambda s: s.replace(b"Lisbon", b"Lisb\xff\xfen")),
-             "line 1 of notes.jsonl is not valid UTF-8")
+    i = _index(_lines(good, "notes.jsonl"), b"Lisbon")
+    _refused(target, _edit_line(good, tmp_path, "notes.jsonl", i, lambda s: s.replace(b"Lisbon", b"Lisb\xff\xfen")),
+             f"line {i + 1} of notes.jsonl is not valid UTF-8")
 
 
 def test_duplicate_ids(target, good, tmp_path):
