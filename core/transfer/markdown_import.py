@@ -132,12 +132,15 @@ def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress 
     in one transaction. Files that cannot be read are left out, each with a sentence in ``problems``."""
     root = Path(folder).expanduser()
     if root.is_file():
+        if root.suffix.lower() not in SUFFIXES:
+            raise TransferError(f"{root.name} is not a Markdown or text file (.md, .markdown, .txt); "
+                                "nothing was imported.")
         files, root = [root], root.parent
     elif root.is_dir():
         files = list(_files(root))
     else:
         raise TransferError(f"There is no folder or file at {root}; nothing was imported.")
-    if not files or any(f.suffix.lower() not in SUFFIXES for f in files):
+    if not files:
         raise TransferError(f"{root} holds no Markdown or text files (.md, .markdown, .txt); nothing was imported.")
     flavour = "obsidian" if (root / ".obsidian").is_dir() else "markdown"
     summary = BringInSummary()

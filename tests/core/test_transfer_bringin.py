@@ -75,6 +75,9 @@ def test_missing_or_empty_folder(vault, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(TransferError, match="holds no Markdown or text files"):
         import_markdown_folder(vault, tmp_path / "empty")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(TransferError, match="photo.jpg is not a Markdown or text file"):
+        import_markdown_folder(vault, tmp_path / "photo.jpg")
 
 
 def _node(nid, parent, children, role=None, text=None, t=None, ctype="text", parts=None):
