@@ -57,3 +57,11 @@ class NotFoundError(ReverieError):
 
 class ModelError(ReverieError):
     """A model is missing, damaged, or failed."""
+
+
+class TransferError(InputError):
+    """A vault file, a Markdown folder or a chat export that cannot be imported or written."""
+
+
+class TransferCancelledError(ReverieError):
+    """The user cancelled an import or export; nothing was changed."""

@@ -230,7 +230,7 @@ def index_note(
     passages = split_note(title, body)
     existing = conn.execute(
         "SELECT id, content_hash, span_start, span_end, seq, context FROM memories "
-        "WHERE source_kind = 'note' AND source_id = ? AND kind = 'note'",
+        "WHERE source_kind = 'note' AND source_id = ? AND +kind = 'note'",  # + keeps the source index
         (note_id,),
     ).fetchall()
     by_hash: dict[str, list[Any]] = {}

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_ask",
     "reverie.app.cli.cmd_models",
     "reverie.app.cli.cmd_search",
+    "reverie.app.cli.cmd_transfer",
 )
 
 

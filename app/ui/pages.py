@@ -27,3 +27,6 @@ def install_pages(window: MainWindow, session: Session) -> None:
     chat.install(window, session)
     notes.install(window, session)
     search.install(window, session)
+    from reverie.app.ui.transfer.menu import install_transfer_menu
+
+    install_transfer_menu(window, session)

@@ -1,0 +1,1 @@
+"""File menu: export, import, bring notes in, change how the vault is locked."""

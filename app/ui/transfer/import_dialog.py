@@ -1,0 +1,147 @@
+"""Import a vault file: a preview first (new / updated / unchanged / conflicting per table), a
+merge policy, then an all-or-nothing import with a progress bar and a Cancel button. The work
+runs on the database lane; progress comes back through a queued signal."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reverie.app.ui.session import Session
+from reverie.core.transfer import ImportPreview, ImportSummary, import_preview, import_vault
+
+POLICIES = (("newer", "Keep the newer version"), ("mine", "Keep mine"), ("theirs", "Take theirs"))
+COLUMNS = ("new", "updated", "unchanged", "conflicting")
+
+
+class ProgressRelay(QObject):
+    """Carries progress from the worker thread to the GUI thread (a queued connection)."""
+
+    progressed = Signal(str, int, int)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self.progressed.emit(stage, done, total)
+
+
+class ImportDialog(QDialog):
+    finished_import = Signal(object)  # ImportSummary
+
+    def __init__(self, session: Session, path: str | Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.path = Path(path)
+        self.preview: ImportPreview | None = None
+        self.summary: ImportSummary | None = None
+        self._cancel = threading.Event()
+        self.setWindowTitle(f"Import {self.path.name}")
+        self.message = QLabel("Checking the file…")
+        self.message.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([c.capitalize() for c in COLUMNS])
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("the passphrase of this file")
+        self.policy = QComboBox()
+        for key, label in POLICIES:
+            self.policy.addItem(label, key)
+        form = QFormLayout()
+        form.addRow("Passphrase:", self.passphrase)
+        form.addRow("When both changed:", self.policy)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        self.check_button = self.buttons.addButton("Check again", QDialogButtonBox.ButtonRole.ActionRole)
+        self.import_button.clicked.connect(self.start_import)
+        self.check_button.clicked.connect(self.check)
+        self.buttons.rejected.connect(self._cancel_or_close)
+        layout = QVBoxLayout(self)
+        for w in (self.message, self.table):
+            layout.addWidget(w)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.buttons)
+        self.relay = ProgressRelay()
+        self.relay.progressed.connect(self._progressed)
+        self.resize(560, 420)
+
+    def _secret(self) -> str | None:
+        return self.passphrase.text() or None
+
+    def check(self) -> None:
+        self.import_button.setEnabled(False)
+        self.message.setText("Checking the file…")
+        vault = self.session.vault
+        self.session.db.submit(import_preview, vault, self.path, passphrase=self._secret(), progress=self.relay,
+                               on_done=self._previewed, on_error=self._failed)
+
+    def _previewed(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        self.table.setRowCount(len(preview.tables))
+        self.table.setVerticalHeaderLabels(list(preview.tables))
+        for row, counts in enumerate(preview.tables.values()):
+            for col, name in enumerate(COLUMNS):
+                self.table.setItem(row, col, QTableWidgetItem(str(getattr(counts, name))))
+        text = (f"{preview.total('new')} new, {preview.total('updated')} updated, {preview.total('unchanged')} "
+                f"unchanged and {preview.total('conflicting')} conflicting records.")
+        if not preview.vectors_usable:
+            text += " The file was made with another embedder; its memories will be embedded again."
+        self.message.setText(text)
+        self.import_button.setEnabled(True)
+
+    def start_import(self) -> None:
+        self.import_button.setEnabled(False)
+        self.check_button.setEnabled(False)
+        self.progress.setVisible(True)
+        self._cancel.clear()
+        self.session.db.submit(import_vault, self.session.vault, self.path, policy=self.policy.currentData(),
+                               passphrase=self._secret(), progress=self.relay, cancel=self._cancel,
+                               on_done=self._imported, on_error=self._failed)
+
+    def _progressed(self, stage: str, done: int, total: int) -> None:
+        self.progress.setFormat(f"{stage}: %p%")
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def _imported(self, summary: ImportSummary) -> None:
+        self.summary = summary
+        self.progress.setVisible(False)
+        added, replaced = sum(summary.added.values()), sum(summary.replaced.values())
+        text = f"Imported: {added} records added, {replaced} replaced." if summary.changed else \
+            "Nothing to import: the vault already holds everything in this file."
+        if summary.needs_embedding:
+            text += f" {summary.needs_embedding} memories will be embedded in the background."
+        self.message.setText(text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+        for table in ("notes", "conversations", "memories"):
+            self.session.data_changed.emit(table)
+        self.finished_import.emit(summary)
+
+    def _failed(self, message: str) -> None:
+        self.progress.setVisible(False)
+        self.check_button.setEnabled(True)
+        self.message.setText(message)
+
+    def _cancel_or_close(self) -> None:
+        if self.progress.isVisible():
+            self._cancel.set()
+            self.message.setText("Cancelling…")
+            return
+        self.reject()
+

@@ -1,0 +1,205 @@
+"""The File menu: Export, Export as Markdown, Import (a vault file, a Markdown/Obsidian folder, a
+ChatGPT export) and Change lock. Every action runs on the database lane; the GUI never waits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reverie.app.ui.transfer.import_dialog import ImportDialog, ProgressRelay
+from reverie.core.keys import KeyMode
+from reverie.core.transfer import export_vault
+from reverie.core.transfer.chatgpt_import import import_chatgpt
+from reverie.core.transfer.markdown_export import export_markdown
+from reverie.core.transfer.markdown_import import import_markdown_folder
+from reverie.core.transfer.rekey import change_lock
+
+if TYPE_CHECKING:
+    from reverie.app.ui.main_window import MainWindow
+    from reverie.app.ui.session import Session
+
+
+class TransferActions:
+    """The File menu's actions; each ``do_*`` method takes its path, so it is testable without a file dialog."""
+
+    def __init__(self, window: MainWindow, session: Session) -> None:
+        self.window, self.session = window, session
+        self.relay = ProgressRelay()
+        self.relay.progressed.connect(lambda stage, done, total: window.show_message(
+            f"{stage}: {100 * done // max(total, 1)}%", 2000))
+        menu = window.menuBar().addMenu("&File")
+        self.actions: dict[str, QAction] = {}
+        for key, label, slot, shortcut in (
+            ("export", "&Export vault…", self.ask_export, "Ctrl+Shift+E"),
+            ("export_markdown", "Export as &Markdown…", self.ask_export_markdown, None),
+            ("import", "&Import vault file…", self.ask_import, "Ctrl+Shift+I"),
+            ("import_markdown", "Import Markdown or &Obsidian folder…", self.ask_import_markdown, None),
+            ("import_chatgpt", "Import &ChatGPT export…", self.ask_import_chatgpt, None),
+            ("lock", "Change &lock (passphrase, keyring)…", self.ask_lock, None),
+        ):
+            action = QAction(label, window)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.actions[key] = action
+            if key in ("export_markdown", "import_chatgpt"):
+                menu.addSeparator()
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _ready(self) -> bool:
+        if self.session.vault is None:
+            self.window.show_message("The vault is not open yet.")
+            return False
+        return True
+
+    def _run(self, fn: Any, *args: Any, done: Any, **kwargs: Any) -> None:
+        self.session.db.submit(fn, *args, on_done=done, on_error=self.window.show_message, **kwargs)
+
+    def _changed(self, message: str) -> None:
+        for table in ("notes", "conversations", "memories"):
+            self.session.data_changed.emit(table)
+        self.window.show_message(message)
+
+    # -- export ----------------------------------------------------------------------------
+    def ask_export(self) -> None:
+        if not self._ready():
+            return
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export vault", str(Path.home() / "memory.reverie"),
+                                              "Reverie vault file (*.reverie)")
+        if not path:
+            return
+        secret, ok = QInputDialog.getText(self.window, "Protect the file", "Passphrase (at least 8 characters; "
+                                          "leave empty for none):", QLineEdit.EchoMode.Password)
+        if ok:
+            self.do_export(path, secret or None)
+
+    def do_export(self, path: str | Path, passphrase: str | None = None) -> None:
+        self._run(export_vault, self.session.vault, path, passphrase=passphrase, progress=self.relay,
+                  done=lambda s: self.window.show_message(
+                      f"Exported {s.counts.get('memories', 0)} memories to {s.path}"
+                      f"{' (encrypted)' if s.encrypted else ''}."))
+
+    def ask_export_markdown(self) -> None:
+        if self._ready():
+            folder = QFileDialog.getExistingDirectory(self.window, "Choose an empty folder for the Markdown files")
+            if folder:
+                self.do_export_markdown(folder)
+
+    def do_export_markdown(self, folder: str | Path) -> None:
+        self._run(export_markdown, self.session.vault, folder, done=lambda s: self.window.show_message(
+            f"Wrote {s.notes} notes and {s.conversations} conversations to {s.folder}."))
+
+    # -- import ----------------------------------------------------------------------------
+    def ask_import(self) -> None:
+        if self._ready():
+            path, _ = QFileDialog.getOpenFileName(self.window, "Import vault file", str(Path.home()),
+                                                  "Reverie vault file (*.reverie);;All files (*)")
+            if path:
+                self.open_import_dialog(path).show()
+
+    def open_import_dialog(self, path: str | Path) -> ImportDialog:
+        dialog = ImportDialog(self.session, path, self.window)
+        dialog.check()
+        return dialog
+
+    def ask_import_markdown(self) -> None:
+        if self._ready():
+            folder = QFileDialog.getExistingDirectory(self.window, "Import a Markdown or Obsidian folder")
+            if folder:
+                self.do_import_markdown(folder)
+
+    def do_import_markdown(self, folder: str | Path) -> None:
+        def done(s: Any) -> None:
+            extra = f" {len(s.problems)} files were left out: {s.problems[0]}" if s.problems else ""
+            self._changed(f"Imported {s.added} notes, updated {s.updated}, {s.unchanged} unchanged.{extra}")
+
+        self._run(import_markdown_folder, self.session.vault, folder, progress=self.relay, done=done)
+
+    def ask_import_chatgpt(self) -> None:
+        if self._ready():
+            path, _ = QFileDialog.getOpenFileName(self.window, "Import a ChatGPT export (conversations.json)",
+                                                  str(Path.home()), "ChatGPT export (*.json)")
+            if path:
+                self.do_import_chatgpt(path)
+
+    def do_import_chatgpt(self, path: str | Path) -> None:
+        self._run(import_chatgpt, self.session.vault, path, progress=self.relay, done=lambda s: self._changed(
+            f"Imported {s.added} conversations ({s.messages} messages), {s.unchanged} unchanged."))
+
+    # -- lock ------------------------------------------------------------------------------
+    def ask_lock(self) -> None:
+        if self._ready():
+            dialog = LockDialog(self.session.vault.key_mode, self.window)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.do_lock(dialog.mode(), dialog.secret())
+
+    def do_lock(self, mode: KeyMode, passphrase: str | None = None) -> None:
+        def done(vault: Any) -> None:
+            if vault is not self.session.vault:
+                self.session.set_vault(vault)
+            self.window.show_message(f"The vault is now locked with: {vault.key_mode.value}.")
+
+        self._run(change_lock, self.session.vault, mode, passphrase, done=done)
+
+
+class LockDialog(QDialog):
+    """Choose how the vault is locked: the system keyring, a passphrase, or (explicitly) nothing."""
+
+    def __init__(self, current: KeyMode, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Change how the vault is locked")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Now: {current.value}."))
+        self.group = QButtonGroup(self)
+        self.buttons: dict[KeyMode, QRadioButton] = {}
+        for mode, label in ((KeyMode.KEYRING, "Key in the system keyring"),
+                            (KeyMode.PASSPHRASE, "A passphrase I type"),
+                            (KeyMode.NONE, "No encryption (anyone with the files can read them)")):
+            b = QRadioButton(label)
+            self.group.addButton(b)
+            self.buttons[mode] = b
+            layout.addWidget(b)
+        self.buttons[current].setChecked(True)
+        self.first, self.second = QLineEdit(), QLineEdit()
+        for field, hint in ((self.first, "new passphrase"), (self.second, "type it again")):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setPlaceholderText(hint)
+            layout.addWidget(field)
+        self.error = QLabel("")
+        layout.addWidget(self.error)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self._accept)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+
+    def mode(self) -> KeyMode:
+        return next(m for m, b in self.buttons.items() if b.isChecked())
+
+    def secret(self) -> str | None:
+        return self.first.text() if self.mode() is KeyMode.PASSPHRASE else None
+
+    def _accept(self) -> None:
+        if self.mode() is KeyMode.PASSPHRASE and self.first.text() != self.second.text():
+            self.error.setText("The two passphrases differ.")
+            return
+        self.accept()
+
+
+def install_transfer_menu(window: MainWindow, session: Session) -> TransferActions:
+    window.transfer_actions = TransferActions(window, session)  # type: ignore[attr-defined]
+    return window.transfer_actions  # type: ignore[attr-defined]

@@ -1,0 +1,158 @@
+"""Export the whole vault to a ``.reverie`` file, streaming table by table.
+
+The file is written beside its destination under a temporary name and moved into place only
+when complete, so a failed or cancelled export never leaves half a file. With a passphrase the
+zip is built in memory and sealed in an age envelope, so no plaintext copy touches the disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reverie import __version__
+from reverie.core.errors import TransferCancelledError, TransferError
+from reverie.core.transfer.archive import ArchiveWriter, age_encrypt
+from reverie.core.transfer.format import TABLES, Manifest
+from reverie.core.vault import Vault
+
+Progress = Callable[[str, int, int], None]
+
+_JSON_COLS = {"meta", "tags", "before", "after"}
+QUERIES = {
+    "conversations": "SELECT id, title, created_at, updated_at, origin, meta FROM conversations ORDER BY id",
+    "messages": "SELECT id, conversation_id, seq, role, speaker, content, status, created_at, happened_at, "
+                "origin, meta FROM messages ORDER BY conversation_id, seq, id",
+    "notes": "SELECT id, title, body, tags, created_at, updated_at, happened_at, origin, meta FROM notes "
+             "ORDER BY id",
+    "memories": "SELECT m.uid, m.kind, m.source_kind, m.source_id, m.span_start, m.span_end, m.seq, m.text, "
+                "m.context, m.speaker, m.recorded_at, m.happened_at, m.valid_from, m.valid_to, m.content_hash, "
+                "m.trust, m.importance, m.strength, m.last_recalled_at, m.recall_count, m.pinned, m.archived, "
+                "m.archived_at, s.uid AS superseded_by, m.meta FROM memories m "
+                "LEFT JOIN memories s ON s.id = m.superseded_by ORDER BY m.uid",
+    "citations": "SELECT message_id, n, memory_uid FROM citations ORDER BY message_id, n",
+    "history": "SELECT at, entity, entity_id, action, actor, before, after, note FROM history ORDER BY at, id",
+    "vectors": "SELECT m.uid AS memory_uid, v.model_id, v.dim, v.vec FROM vectors v "
+               "JOIN memories m ON m.id = v.memory_id ORDER BY m.uid",
+}
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    counts: dict[str, int]
+    encrypted: bool
+    size_bytes: int
+    embedder_id: str | None
+
+
+def _json_value(text: Any) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def table_rows(conn: Any, table: str) -> Iterator[dict[str, Any]]:
+    """The records of one table as the vault file holds them (dicts of JSON values)."""
+    cur = conn.execute(QUERIES[table])
+    cols = [d[0] for d in cur.description]
+    json_idx = [i for i, c in enumerate(cols) if c in _JSON_COLS]
+    vec_idx = cols.index("vec") if "vec" in cols else -1
+    while True:
+        batch = cur.fetchmany(2000)
+        if not batch:
+            return
+        for row in batch:
+            vals = list(row)
+            for i in json_idx:
+                vals[i] = _json_value(vals[i])
+            if vec_idx >= 0:
+                vals[vec_idx] = base64.b64encode(bytes(vals[vec_idx])).decode("ascii")
+            yield dict(zip(cols, vals, strict=True))
+
+
+def _lines(rows: Iterator[dict[str, Any]], table: str, total: int, progress: Progress | None,
+           cancel: Any) -> Iterator[bytes]:
+    for i, rec in enumerate(rows, 1):
+        yield (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        if i % 2000 == 0:
+            if cancel is not None and _is_set(cancel):
+                raise TransferCancelledError("The export was cancelled; no file was written.")
+            if progress:
+                progress(table, i, total)
+    if progress:
+        progress(table, total, total)
+
+
+def _is_set(cancel: Any) -> bool:
+    return bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel())
+
+
+def _embedder(conn: Any) -> tuple[str | None, int | None]:
+    row = conn.execute(
+        "SELECT model_id, dim FROM vectors GROUP BY model_id, dim ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    return (row[0], int(row[1])) if row else (None, None)
+
+
+def export_vault(
+    vault: Vault,
+    path: str | Path,
+    *,
+    passphrase: str | None = None,
+    include_vectors: bool = True,
+    progress: Progress | None = None,
+    cancel: Any = None,
+) -> ExportSummary:
+    """Write everything in the vault to ``path`` (a ``.reverie`` file); see docs/vault-format.md."""
+    path = Path(path)
+    if passphrase is not None and len(passphrase) < 8:
+        raise TransferError("The export passphrase is too short; use at least 8 characters. No file was written.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise TransferError(f"The folder {folder} does not exist; no file was written.")
+    tables = [t for t in TABLES if include_vectors or t != "vectors"]
+    fd, tmp_name = tempfile.mkstemp(prefix=".reverie-export-", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            target: Any = io.BytesIO() if passphrase else out
+            writer = ArchiveWriter(target)
+            with vault.read() as conn:
+                conn.execute("BEGIN")  # one snapshot for every table
+                try:
+                    emb_id, emb_dim = _embedder(conn)
+                    totals = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+                    for table in tables:
+                        writer.write_member(table, _lines(table_rows(conn, table), table, totals[table],
+                                                          progress, cancel))
+                finally:
+                    conn.execute("COMMIT")
+            manifest = Manifest(__version__, vault.now(), emb_id if include_vectors else None,
+                                emb_dim if include_vectors else None)
+            writer.finish(manifest)
+            if passphrase:
+                out.write(age_encrypt(target.getvalue(), passphrase))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise TransferError(f"Reverie could not write {path}: {exc.strerror or exc}; no file was written.") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return ExportSummary(path, dict(writer.counts), bool(passphrase), path.stat().st_size, manifest.embedder_id)

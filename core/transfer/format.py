@@ -1,0 +1,300 @@
+"""The ``.reverie`` vault file format: members, manifest and the checks every record passes.
+
+A vault file is a zip archive (optionally wrapped in an age passphrase envelope) holding
+``manifest.json`` and one JSONL member per table. See ``docs/vault-format.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reverie.core.errors import TransferError
+from reverie.core.records import MAX_TEXT_BYTES
+from reverie.core.textutil import clean_text
+
+FORMAT_NAME = "reverie-vault-export"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+AGE_MAGIC = b"age-encryption.org/v1"
+
+# Import order: a table only refers to tables before it.
+TABLES = ("conversations", "messages", "notes", "memories", "citations", "history", "vectors")
+MEMBERS = {f"{t}.jsonl": t for t in TABLES}
+
+MAX_INT = 2**63 - 1
+MAX_ID_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep a hostile file (a zip bomb, a giant line) from exhausting the machine."""
+
+    max_member_bytes: int = 8 * 1024**3
+    max_total_bytes: int = 32 * 1024**3
+    max_ratio: float = 200.0  # uncompressed / compressed, checked for members over ratio_floor
+    ratio_floor: int = 1024 * 1024
+    max_line_bytes: int = 6 * MAX_TEXT_BYTES + 4096
+    max_manifest_bytes: int = 1024 * 1024
+    max_encrypted_bytes: int = 4 * 1024**3  # an age file is decrypted in memory
+
+
+DEFAULT_LIMITS = Limits()
+
+
+# -- field checks ---------------------------------------------------------------------------
+
+Check = Callable[[Any], Any]
+
+
+class _BadFieldError(Exception):
+    """A field failed its check; the message says what was expected."""
+
+
+def _text(value: Any, limit: int = MAX_TEXT_BYTES) -> str:
+    if not isinstance(value, str):
+        raise _BadFieldError("must be text")
+    if len(value) > limit:  # chars <= bytes; a cheap first bound
+        raise _BadFieldError("is too long")
+    value = clean_text(value)
+    if len(value.encode("utf-8")) > limit:
+        raise _BadFieldError("is too long")
+    return value
+
+
+def _id(value: Any) -> str:
+    value = _text(value, MAX_ID_CHARS)
+    if not value or any(ord(c) < 32 for c in value):
+        raise _BadFieldError("must be a non-empty id without control characters")
+    return value
+
+
+def _num(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _BadFieldError("must be a number")
+    value = float(value)
+    if not math.isfinite(value):
+        raise _BadFieldError("must be a finite number")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_INT:
+        raise _BadFieldError("must be a whole number")
+    return value
+
+
+def _flag(value: Any) -> int:
+    if value in (0, 1) and not isinstance(value, float):
+        return int(value)
+    raise _BadFieldError("must be 0 or 1 (or true/false)")
+
+
+def _optional(check: Check) -> Check:
+    def inner(value: Any) -> Any:
+        return None if value is None else check(value)
+
+    return inner
+
+
+def _enum(*allowed: str) -> Check:
+    def inner(value: Any) -> str:
+        if value not in allowed:
+            raise _BadFieldError("must be one of " + ", ".join(allowed))
+        return value
+
+    return inner
+
+
+def _bounded(check: Check, lo: float, hi: float, *, open_lo: bool = False) -> Check:
+    def inner(value: Any) -> Any:
+        value = check(value)
+        if value < lo or value > hi or (open_lo and value == lo):
+            raise _BadFieldError(f"must be between {lo:g} and {hi:g}")
+        return value
+
+    return inner
+
+
+def _clean_json(value: Any, depth: int = 0) -> Any:
+    if depth > 32:
+        raise _BadFieldError("is nested too deeply")
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_json(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(k): _clean_json(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _BadFieldError("must be a JSON object")
+    return _clean_json(value)
+
+
+def _any_json(value: Any) -> Any:
+    return _clean_json(value)
+
+
+def _tags(value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > 64:
+        raise _BadFieldError("must be a list of at most 64 tags")
+    return [_text(t, 256) for t in value]
+
+
+def _b64(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise _BadFieldError("must be base64 text")
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise _BadFieldError("is not valid base64") from exc
+
+
+_OSTR = _optional(_text)
+_ONUM = _optional(_num)
+SPEC: dict[str, dict[str, Check]] = {
+    "conversations": {
+        "id": _id, "title": _text, "created_at": _num, "updated_at": _num, "origin": _OSTR, "meta": _object,
+    },
+    "messages": {
+        "id": _id, "conversation_id": _id, "seq": _bounded(_int, 0, MAX_INT),
+        "role": _enum("user", "assistant", "system"), "speaker": _OSTR, "content": _text,
+        "status": _enum("complete", "partial", "error"), "created_at": _num, "happened_at": _num,
+        "origin": _OSTR, "meta": _object,
+    },
+    "notes": {
+        "id": _id, "title": _text, "body": _text, "tags": _tags, "created_at": _num, "updated_at": _num,
+        "happened_at": _num, "origin": _OSTR, "meta": _object,
+    },
+    "memories": {
+        "uid": _id, "kind": _enum("chat", "note", "fact", "summary"),
+        "source_kind": _enum("message", "note", "consolidation", "import"), "source_id": _optional(_id),
+        "span_start": _optional(_int), "span_end": _optional(_int), "seq": _int, "text": _text,
+        "context": _text, "speaker": _OSTR, "recorded_at": _num, "happened_at": _num,
+        "valid_from": _ONUM, "valid_to": _ONUM, "content_hash": _text,
+        "trust": _enum("user", "assistant", "imported"), "importance": _bounded(_num, 0.0, 1.0),
+        "strength": _bounded(_num, 0.0, 1e9, open_lo=True), "last_recalled_at": _ONUM,
+        "recall_count": _bounded(_int, 0, MAX_INT), "pinned": _flag, "archived": _flag,
+        "archived_at": _ONUM, "superseded_by": _optional(_id), "meta": _object,
+    },
+    "citations": {"message_id": _id, "n": _int, "memory_uid": _id},
+    "history": {
+        "at": _num, "entity": _text, "entity_id": _text, "action": _text, "actor": _text,
+        "before": _any_json, "after": _any_json, "note": _OSTR,
+    },
+    "vectors": {"memory_uid": _id, "model_id": _text, "dim": _bounded(_int, 1, 65536), "vec": _b64},
+}
+
+# Which field identifies a record of each table (for duplicates and merging).
+KEY: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "conversations": lambda r: r["id"],
+    "messages": lambda r: r["id"],
+    "notes": lambda r: r["id"],
+    "memories": lambda r: r["uid"],
+    "citations": lambda r: (r["message_id"], r["n"]),
+    "vectors": lambda r: r["memory_uid"],
+}
+
+
+def check_record(table: str, raw: Any, where: str) -> dict[str, Any]:
+    """Validate one decoded JSONL record; return it cleaned, or raise a TransferError naming it."""
+    if not isinstance(raw, dict):
+        raise TransferError(f"{where} is not a JSON object; the vault was not changed.")
+    spec = SPEC[table]
+    extra = set(raw) - set(spec)
+    if extra:
+        raise TransferError(f"{where} has an unexpected field {sorted(extra)[0]!r}; the vault was not changed.")
+    out: dict[str, Any] = {}
+    for name, check in spec.items():
+        if name not in raw:
+            raise TransferError(f"{where} lacks the field {name!r}; the vault was not changed.")
+        try:
+            out[name] = check(raw[name])
+        except _BadFieldError as exc:
+            raise TransferError(f"In {where}, the field {name!r} {exc}; the vault was not changed.") from None
+    if table == "vectors" and len(out["vec"]) != 2 * out["dim"]:
+        raise TransferError(f"In {where}, the vector does not have {out['dim']} float16 values; "
+                            "the vault was not changed.")
+    if table == "memories" and out["source_kind"] in ("note", "message") and not out["source_id"]:
+        raise TransferError(f"In {where}, a memory of a {out['source_kind']} has no source id; "
+                            "the vault was not changed.")
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def decode_line(line: bytes, where: str) -> Any:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TransferError(f"{where} is not valid UTF-8; the vault was not changed.") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise TransferError(f"{where} is not valid JSON; the vault was not changed.") from None
+
+
+# -- manifest -------------------------------------------------------------------------------
+
+
+@dataclass
+class Manifest:
+    app_version: str
+    created_at: float
+    embedder_id: str | None
+    embedder_dim: int | None
+    counts: dict[str, int] = field(default_factory=dict)
+    sha256: dict[str, str] = field(default_factory=dict)
+    format: str = FORMAT_NAME
+    version: int = FORMAT_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": self.format, "version": self.version, "app_version": self.app_version,
+            "created_at": self.created_at,
+            "embedder": {"id": self.embedder_id, "dim": self.embedder_dim},
+            "counts": self.counts,
+            "members": {name: {"sha256": digest} for name, digest in sorted(self.sha256.items())},
+        }, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def parse(cls, data: bytes, names: set[str]) -> Manifest:
+        bad = "The vault file's manifest is damaged ({}); the vault was not changed."
+        raw = decode_line(data, "The vault file's manifest")
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
+            raise TransferError("This file is not a Reverie vault file (its manifest names another format); "
+                                "the vault was not changed.")
+        version = raw.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise TransferError(bad.format("no valid format version"))
+        if version > FORMAT_VERSION:
+            raise TransferError(f"This vault file uses format version {version}, made by a newer Reverie "
+                                f"(this one reads up to {FORMAT_VERSION}); update Reverie to import it.")
+        try:
+            emb = raw.get("embedder") or {}
+            members = raw["members"]
+            counts = {str(k): _int(v) for k, v in dict(raw["counts"]).items()}
+            sha = {str(k): str(v["sha256"]) for k, v in dict(members).items()}
+            created = _num(raw["created_at"])
+            emb_id = _optional(_text)(emb.get("id"))
+            emb_dim = _optional(_int)(emb.get("dim"))
+        except (KeyError, TypeError, ValueError, AttributeError, _BadFieldError):
+            raise TransferError(bad.format("a required entry is missing or malformed")) from None
+        if set(sha) != names:
+            missing = sorted(set(sha) ^ names)[0]
+            raise TransferError(f"The vault file's manifest and its contents disagree about {missing!r}; "
+                                "the vault was not changed.")
+        if set(counts) != {MEMBERS[n] for n in names}:
+            raise TransferError(bad.format("its record counts do not match its members"))
+        return cls(str(raw.get("app_version", "")), created, emb_id, emb_dim, counts, sha,
+                   version=version)

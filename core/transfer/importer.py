@@ -1,0 +1,249 @@
+"""Import a ``.reverie`` vault file: a preview, then an all-or-nothing merge.
+
+Both run member by member without loading the file: a first pass checks every record (fields,
+duplicates, references, checksums, counts) and classifies it against the vault; the merge runs
+the same checks again inside ONE write transaction and writes as it goes, so any problem rolls
+everything back. Records carry stable ids, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlcipher3 import dbapi2 as sqlite
+
+from reverie.core import history
+from reverie.core.errors import TransferCancelledError, TransferError
+from reverie.core.transfer import merge as mg
+from reverie.core.transfer.archive import Archive, open_archive
+from reverie.core.transfer.format import DEFAULT_LIMITS, KEY, Limits
+from reverie.core.vault import Vault
+
+Progress = Callable[[str, int, int], None]
+CHECK_EVERY = 500  # records between progress reports and cancel checks
+_PARENT = {"messages": ("conversation_id", "conversations", "conversation"),
+           "citations": ("message_id", "messages", "message"),
+           "vectors": ("memory_uid", "memories", "memory")}
+_CLASSIFY = {"conversations": mg.classify_conversation, "messages": mg.classify_message,
+             "notes": mg.classify_note, "citations": mg.classify_citation, "history": mg.classify_history}
+_ID_COL = {"conversations": "id", "messages": "id", "notes": "id", "memories": "uid"}
+
+
+@dataclass(frozen=True)
+class TableCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicting: int = 0
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    tables: dict[str, TableCounts]
+    format_version: int
+    app_version: str
+    created_at: float
+    embedder_id: str | None
+    encrypted: bool
+    vectors_usable: bool  # False: the file was made with another embedder; memories will be re-embedded
+
+    def total(self, status: str) -> int:
+        return sum(getattr(c, status) for c in self.tables.values())
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    policy: str
+    added: dict[str, int] = field(default_factory=dict)
+    replaced: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    kept_mine: dict[str, int] = field(default_factory=dict)
+    skipped_memories: int = 0
+    vectors_skipped: int = 0
+    needs_embedding: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(self.added.values()) or any(self.replaced.values())
+
+
+def _tick(i: int, stage: str, total: int, progress: Progress | None, cancel: Any) -> None:
+    if i % CHECK_EVERY == 0:
+        if cancel is not None and bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel()):
+            raise TransferCancelledError("The import was cancelled; the vault was not changed.")
+        if progress:
+            progress(stage, i, total)
+
+
+def _current_model(conn: Any, embedder_id: str | None) -> str | None:
+    if embedder_id:
+        return embedder_id
+    row = conn.execute("SELECT model_id FROM vectors GROUP BY model_id ORDER BY count(*) DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+class _Pass:
+    """One walk over the file: checks each record and classifies it (and, when applying, writes it)."""
+
+    def __init__(self, conn: Any, archive: Archive, policy: str, now: float, model: str | None) -> None:
+        self.conn, self.archive, self.policy, self.now, self.model = conn, archive, policy, now, model
+        self.st = mg.MergeState(policy=policy)
+        self.ids: dict[str, set[Any]] = {t: set() for t in ("conversations", "messages", "notes", "memories",
+                                                            "citations", "vectors")}
+        self.counts: dict[str, Counter[str]] = {}
+        self.vectors_skipped = 0
+
+    def _in_vault(self, table: str, value: Any) -> bool:
+        col = _ID_COL[table]
+        return self.conn.execute(f"SELECT 1 FROM {table} WHERE {col} = ?", (value,)).fetchone() is not None  # noqa: S608
+
+    def _known(self, table: str, value: Any) -> bool:
+        return value in self.ids[table] or self._in_vault(table, value)
+
+    def check(self, table: str, where: str, r: dict[str, Any]) -> None:
+        if table in KEY:
+            key = KEY[table](r)
+            if key in self.ids[table]:
+                raise TransferError(f"{where} repeats the id {key!r} of an earlier record; the vault was not changed.")
+            self.ids[table].add(key)
+        if table in _PARENT:
+            col, parent, what = _PARENT[table]
+            if not self._known(parent, r[col]):
+                raise TransferError(f"{where} refers to a {what} ({r[col]}) that is neither in the file nor in "
+                                    "the vault; the vault was not changed.")
+        if table == "memories" and r["source_kind"] in ("note", "message"):
+            parent = "notes" if r["source_kind"] == "note" else "messages"
+            if not self._known(parent, r["source_id"]):
+                raise TransferError(f"{where} belongs to a {r['source_kind']} ({r['source_id']}) that is neither "
+                                    "in the file nor in the vault; the vault was not changed.")
+
+    def run(self, apply: bool, progress: Progress | None, cancel: Any) -> None:
+        pending_supersede: list[tuple[str, str]] = []
+        for table in self.archive.tables:
+            counter: Counter[str] = Counter()
+            total = self.archive.manifest.counts.get(table, 0)
+            stage = ("importing " if apply else "checking ") + table
+            for i, (where, r) in enumerate(self.archive.records(table), 1):
+                self.check(table, where, r)
+                if table == "memories" and r["superseded_by"]:
+                    pending_supersede.append((where, r["superseded_by"]))
+                counter[self.record(table, r, apply)] += 1
+                _tick(i, stage, total, progress, cancel)
+            if table == "memories":
+                for where, target in pending_supersede:
+                    if not self._known("memories", target):
+                        raise TransferError(f"{where} says it was superseded by a memory ({target}) that is "
+                                            "neither in the file nor in the vault; the vault was not changed.")
+                if apply:
+                    mg.finish_memories(self.conn, self.st)
+            self.counts[table] = counter
+            if progress:
+                progress(stage, total, total)
+
+    def record(self, table: str, r: dict[str, Any], apply: bool) -> str:
+        """Classify one record; when applying, write it. Returns its status (or 'kept' / 'skipped')."""
+        conn, st = self.conn, self.st
+        mid: int | None = None
+        if table == "memories":
+            status, mid = mg.classify_memory(conn, r, st)
+            if status == mg.UNCHANGED:
+                st.vector_ok.add(r["uid"])
+        elif table == "vectors":
+            status, mid = mg.classify_vector(conn, r, st)
+            if self.model is not None and r["model_id"] != self.model:
+                self.vectors_skipped += 1
+                return "skipped" if apply else status
+        else:
+            status = _CLASSIFY[table](conn, r, st)
+        if not apply or status == mg.UNCHANGED:
+            return status
+        if not mg.takes(status, self.policy):
+            return "kept"
+        if table == "conversations":
+            mg.apply_conversation(conn, r, status)
+        elif table == "messages":
+            mg.apply_message(conn, r, status, self.now)
+        elif table == "notes":
+            mg.apply_note(conn, r, status, self.now)
+        elif table == "memories":
+            if not mg.apply_memory(conn, r, status, mid, self.now, st):
+                return "skipped"
+        elif table == "citations":
+            mg.apply_citation(conn, r, status)
+        elif table == "history":
+            mg.apply_history(conn, r, st)
+        elif table == "vectors":
+            if r["memory_uid"] not in st.vector_ok or mid is None:
+                self.vectors_skipped += 1
+                return "skipped"
+            mg.apply_vector(conn, r, mid)
+        return status
+
+
+def _preview(p: _Pass, archive: Archive) -> ImportPreview:
+    m = archive.manifest
+    tables = {t: TableCounts(c[mg.NEW], c[mg.UPDATED], c[mg.UNCHANGED], c[mg.CONFLICTING])
+              for t, c in p.counts.items()}
+    usable = p.model is None or m.embedder_id is None or m.embedder_id == p.model
+    return ImportPreview(tables, m.version, m.app_version, m.created_at, m.embedder_id, archive.encrypted, usable)
+
+
+def import_preview(vault: Vault, path: str | Path, *, passphrase: str | None = None,
+                   embedder_id: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                   progress: Progress | None = None) -> ImportPreview:
+    """Check the whole file and say what importing it would do, table by table. Writes nothing."""
+    with open_archive(path, passphrase, limits) as archive, vault.read() as conn:
+        conn.execute("BEGIN")
+        try:
+            p = _Pass(conn, archive, "newer", vault.now(), _current_model(conn, embedder_id))
+            p.run(False, progress, None)
+        finally:
+            conn.execute("ROLLBACK")
+    return _preview(p, archive)
+
+
+def import_vault(vault: Vault, path: str | Path, *, policy: str = "newer", passphrase: str | None = None,
+                 progress: Progress | None = None, cancel: Any = None, embedder_id: str | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> ImportSummary:
+    """Merge a vault file into the vault, all or nothing. ``policy`` decides records both sides changed:
+    ``newer`` takes the file's record when it is newer, ``mine`` keeps the vault's, ``theirs`` takes the file's.
+
+    ``embedder_id`` is the current embedder; vectors made by another model are not imported and their
+    memories are left for the embedding worker (``ImportSummary.needs_embedding``)."""
+    if policy not in mg.POLICIES:
+        raise TransferError(f"The merge policy must be one of {', '.join(mg.POLICIES)}, not {policy!r}.")
+    now = vault.now()
+    with open_archive(path, passphrase, limits) as archive:
+        try:
+            with vault.tx() as conn:
+                model = _current_model(conn, embedder_id)
+                _Pass(conn, archive, policy, now, model).run(False, progress, cancel)  # check all first
+                p = _Pass(conn, archive, policy, now, model)
+                p.st.first_new_memory = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM memories").fetchone()[0])
+                p.run(True, progress, cancel)
+                summary = _summary(p, conn)
+                if summary.changed:
+                    history.log(conn, now, "vault", Path(path).name, "import", actor="import",
+                                after={"policy": policy, "added": summary.added, "replaced": summary.replaced})
+        except sqlite.DatabaseError as exc:
+            raise TransferError(f"{archive.label} could not be merged into the vault ({exc}); "
+                                "the vault was not changed.") from None
+    return summary
+
+
+def _summary(p: _Pass, conn: Any) -> ImportSummary:
+    def pick(*statuses: str) -> dict[str, int]:
+        return {t: sum(c[s] for s in statuses) for t, c in p.counts.items()}
+
+    if p.model is None:
+        missing = conn.execute("SELECT count(*) FROM memories m WHERE NOT EXISTS "
+                               "(SELECT 1 FROM vectors v WHERE v.memory_id = m.id)").fetchone()[0]
+    else:
+        missing = conn.execute("SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM vectors v "
+                               "WHERE v.memory_id = m.id AND v.model_id = ?)", (p.model,)).fetchone()[0]
+    return ImportSummary(p.policy, pick(mg.NEW), pick(mg.UPDATED, mg.CONFLICTING), pick(mg.UNCHANGED),
+                         pick("kept"), p.st.skipped_memories, p.vectors_skipped, int(missing))

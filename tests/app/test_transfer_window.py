@@ -1,0 +1,76 @@
+"""File menu: export, the import dialog (preview, policy, progress), bring-in and lock changes."""
+
+from __future__ import annotations
+
+import json
+
+from transfer_helpers import populate
+
+from reverie.app.ui.main_window import MainWindow
+from reverie.app.ui.session import Session
+from reverie.core import notes
+from reverie.core.keys import KeyMode
+from reverie.core.paths import vault_paths
+from reverie.core.transfer import export_vault
+from reverie.core.vault import Vault
+
+
+def _window(qtbot, paths):
+    session = Session(paths)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    session.set_vault(Vault.open(paths))
+    return window, session
+
+
+def test_file_menu_export_then_import_dialog_preview_and_import(qtbot, tmp_path, paths, clock):
+    src = Vault.create(vault_paths(tmp_path / "src"), KeyMode.NONE, clock=clock)
+    populate(src, clock)
+    file = export_vault(src, tmp_path / "a.reverie", passphrase="a long passphrase").path
+    src.close()
+    Vault.create(paths, KeyMode.KEYRING).close()
+    window, session = _window(qtbot, paths)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&File" in titles
+    dialog = window.transfer_actions.open_import_dialog(file)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "passphrase" in dialog.message.text(), timeout=20_000)
+    assert not dialog.import_button.isEnabled()
+    dialog.passphrase.setText("a long passphrase")
+    dialog.check()
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=20_000)
+    assert dialog.preview.tables["notes"].new == 2 and " new, " in dialog.message.text()
+    assert dialog.table.item(2, 0).text() == "2"  # notes, "new"
+    dialog.policy.setCurrentIndex(2)
+    with qtbot.waitSignal(dialog.finished_import, timeout=30_000) as sig:
+        dialog.import_button.click()
+    assert sig.args[0].policy == "theirs" and sig.args[0].added["notes"] == 2
+    assert "records added" in dialog.message.text()
+    window.close()
+
+
+def test_bring_in_export_markdown_and_lock_from_the_menu(qtbot, tmp_path, paths):
+    Vault.create(paths, KeyMode.KEYRING).close()
+    window, session = _window(qtbot, paths)
+    actions = window.transfer_actions
+    (tmp_path / "md").mkdir()
+    (tmp_path / "md" / "a.md").write_text("# Alpha\n\nFirst note.\n")
+    actions.do_import_markdown(tmp_path / "md")
+    qtbot.waitUntil(lambda: "Imported 1 notes" in window.statusBar().currentMessage(), timeout=10_000)
+    chat = [{"title": "T", "create_time": 1.7e9, "update_time": 1.7e9, "conversation_id": "c1", "current_node": "n",
+             "mapping": {"n": {"id": "n", "parent": None, "children": [], "message": {
+                 "author": {"role": "user"}, "create_time": 1.7e9,
+                 "content": {"content_type": "text", "parts": ["hi"]}}}}}]
+    (tmp_path / "conversations.json").write_text(json.dumps(chat))
+    actions.do_import_chatgpt(tmp_path / "conversations.json")
+    qtbot.waitUntil(lambda: "Imported 1 conversations" in window.statusBar().currentMessage(), timeout=10_000)
+    actions.do_export_markdown(tmp_path / "out")
+    qtbot.waitUntil(lambda: "Wrote 1 notes" in window.statusBar().currentMessage(), timeout=10_000)
+    actions.do_lock(KeyMode.PASSPHRASE, "a long passphrase")
+    qtbot.waitUntil(lambda: "locked with: passphrase" in window.statusBar().currentMessage(), timeout=10_000)
+    actions.do_lock(KeyMode.NONE)
+    qtbot.waitUntil(lambda: "locked with: none" in window.statusBar().currentMessage(), timeout=10_000)
+    assert session.vault.key_mode is KeyMode.NONE and len(notes.list_notes(session.vault)) == 1
+    actions.do_export(tmp_path / "bad" / "x.reverie")
+    qtbot.waitUntil(lambda: "does not exist" in window.statusBar().currentMessage(), timeout=10_000)
+    window.close()
