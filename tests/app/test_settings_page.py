@@ -10,7 +10,6 @@ import ui_fixtures
 
 from reverie.app.ui.settings import SettingsPage
 from reverie.app.ui.tasks import TaskBar, TaskTracker
-from reverie.core import notes
 from reverie.core.keys import KeyMode
 from reverie.core.settings import load_settings
 from reverie.core.vault import Vault
@@ -95,44 +94,6 @@ def test_encryption_switches_between_keyring_and_passphrase(qtbot, ui_session, v
     Vault.open(paths).close()  # opens from the keyring
 
 
-def test_transfer_missing_module_says_so(qtbot, ui_session):
-    page = _page(qtbot, ui_session, transfer_module="reverie.core.no_such_transfer")
-    page.data.ask_save_path = lambda: "/tmp/x.reverie"
-    page.data.ask_file_passphrase = lambda prompt: ""
-    page.data.export_button.click()
-    assert page.data.message.text() == "Export and import are not part of this build of Reverie yet; nothing was changed."
-    assert not page.tracker.tasks
-
-
-def test_export_shows_progress_in_the_status_bar_and_can_be_cancelled(qtbot, ui_session, vault, tmp_path):
-    import transfer_double
-
-    notes.create_note(vault, "one\n\ntwo\n\nthree")
-    page = _page(qtbot, ui_session, transfer_module="transfer_double")
-    target = tmp_path / "out.reverie"
-    page.data.ask_save_path = lambda: str(target)
-    page.data.ask_file_passphrase = lambda prompt: ""
-    page.data.export_button.click()
-    qtbot.waitUntil(lambda: page.data.message.text() == f"Exported to {target}.")
-    assert json.loads(target.read_text())["memories"][0][1] == "one"
-    assert not page.tracker.tasks and page.bar.isHidden()
-
-    transfer_double.hold.set()
-    transfer_double.release.clear()
-    try:
-        page.data.export_button.click()
-        qtbot.waitUntil(lambda: "1/3" in page.bar.label.text())
-        assert not page.bar.isHidden() and page.bar.bar.maximum() == 3
-        page.bar.cancel_button.click()
-        assert "cancelling" in page.bar.label.text()
-        transfer_double.release.set()
-        qtbot.waitUntil(lambda: page.data.message.text() == "Cancelled; nothing was changed.")
-        assert not page.tracker.tasks
-    finally:
-        transfer_double.hold.clear()
-        transfer_double.release.set()
-
-
 def test_last_runs_are_listed(qtbot, ui_session, vault, clock):
     with vault.tx() as conn:
         conn.execute("INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
@@ -141,22 +102,14 @@ def test_last_runs_are_listed(qtbot, ui_session, vault, clock):
     assert "Consolidation finished in 60 s (facts: 2)" in page.data.runs.text()
 
 
-def test_import_previews_asks_then_imports(qtbot, ui_session, vault, tmp_path):
-    notes.create_note(vault, "alpha\n\nbeta")
-    page = _page(qtbot, ui_session, transfer_module="transfer_double")
-    target = tmp_path / "out.reverie"
-    page.data.ask_save_path = lambda: str(target)
-    page.data.ask_open_path = lambda: str(target)
-    page.data.ask_file_passphrase = lambda prompt: ""
-    page.data.export_button.click()
-    qtbot.waitUntil(lambda: target.exists() and not page.tracker.tasks)
-    asked = []
-    page.data.confirm_import = lambda preview: asked.append(preview) or False
-    page.data.import_button.click()
-    qtbot.waitUntil(lambda: page.data.message.text() == "Import cancelled; nothing was changed.")
-    assert asked == ["2 memories to add"] and len(notes.list_notes(vault)) == 1
-    page.data.confirm_import = lambda preview: True
-    with qtbot.waitSignal(ui_session.data_changed, check_params_cb=lambda what: what == "import", timeout=10_000):
-        page.data.import_button.click()
-    assert page.data.message.text() == "Imported. 2 notes added"
-    assert [n.title for n in notes.list_notes(vault)].count("Imported (merge)") == 2
+def test_data_buttons_open_the_file_menus_actions(qtbot, paths, vault):
+    from uifakes import open_window
+
+    window = open_window(qtbot, paths, vault)
+    page = window.show_page("settings")
+    called = []
+    for key in page.data.buttons:
+        setattr(window.transfer_actions, f"ask_{key}", lambda k=key: called.append(k))
+    for button in page.data.buttons.values():
+        button.click()
+    assert called == ["export", "import", "export_markdown", "import_markdown", "import_chatgpt"]

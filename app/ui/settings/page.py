@@ -32,7 +32,6 @@ from reverie.app.ui.session import Session
 from reverie.app.ui.settings.data_box import DataBox
 from reverie.app.ui.settings.models_box import ChatModelBox
 from reverie.app.ui.settings.security import EncryptionBox
-from reverie.app.ui.settings.transfer import TRANSFER_MODULE, Transfers
 from reverie.app.ui.state import alive
 from reverie.app.ui.tasks import TaskTracker
 from reverie.app.ui.theme import apply_theme
@@ -74,7 +73,7 @@ def embedder_line(counts: dict[str, int]) -> str:
 class SettingsPage(QWidget):
     def __init__(self, session: Session, tracker: TaskTracker,
                  finder: Callable[[Sequence[str]], list[Any]] = context.find_ggufs,
-                 transfer_module: str = TRANSFER_MODULE, parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.settings = Settings()
@@ -143,8 +142,7 @@ class SettingsPage(QWidget):
 
         self.encryption = EncryptionBox(session)
         lay.addWidget(self.encryption)
-        self.transfers = Transfers(session, tracker, transfer_module)
-        self.data = DataBox(session, self.transfers)
+        self.data = DataBox(session)
         lay.addWidget(self.data)
         lay.addStretch(1)
         scroll.setWidget(body)

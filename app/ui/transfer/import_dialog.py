@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.services import services_for
 from reverie.app.ui.session import Session
 from reverie.core.transfer import ImportPreview, ImportSummary, import_preview, import_vault
 
@@ -131,6 +132,7 @@ class ImportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
         for table in ("notes", "conversations", "memories"):
             self.session.data_changed.emit(table)
+        services_for(self.session).notify_indexer()  # embed what came without usable vectors
         self.finished_import.emit(summary)
 
     def _failed(self, message: str) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.services import services_for
 from reverie.app.ui.transfer.import_dialog import ImportDialog, ProgressRelay
 from reverie.core.keys import KeyMode
 from reverie.core.transfer import export_vault
@@ -73,6 +74,7 @@ class TransferActions:
     def _changed(self, message: str) -> None:
         for table in ("notes", "conversations", "memories"):
             self.session.data_changed.emit(table)
+        services_for(self.session).notify_indexer()  # the new memories get their vectors
         self.window.show_message(message)
 
     # -- export ----------------------------------------------------------------------------
