@@ -17,6 +17,7 @@ from reverie.core.transfer.chatgpt_import import import_chatgpt
 from reverie.core.transfer.markdown_export import export_markdown
 from reverie.core.transfer.markdown_import import SUFFIXES, import_markdown_folder
 from reverie.core.transfer.rekey import change_lock
+from reverie.models.defaults import DEFAULT_EMBEDDER_ID
 
 
 def register(sub: Any) -> None:
@@ -123,14 +124,16 @@ def run_import(args: Any) -> int:
             text = (f"Imported {s2.added} new conversations ({s2.messages} messages), updated {s2.updated}, "
                     f"{s2.unchanged} unchanged.")
         elif args.dry_run:
-            p = import_preview(vault, path, passphrase=passphrase, progress=_progress)
+            p = import_preview(vault, path, passphrase=passphrase, progress=_progress,
+                               embedder_id=DEFAULT_EMBEDDER_ID)
             data = {"kind": kind, "dry_run": True, "tables": {t: c.__dict__ for t, c in p.tables.items()},
                     "embedder_id": p.embedder_id, "vectors_usable": p.vectors_usable}
             lines = [f"{t:<14} {c.new:>7} new {c.updated:>7} updated {c.unchanged:>7} unchanged "
                      f"{c.conflicting:>7} conflicting" for t, c in p.tables.items()]
             text = "Dry run, nothing was changed:\n" + "\n".join(lines)
         else:
-            r = import_vault(vault, path, policy=args.policy, passphrase=passphrase, progress=_progress)
+            r = import_vault(vault, path, policy=args.policy, passphrase=passphrase, progress=_progress,
+                             embedder_id=DEFAULT_EMBEDDER_ID)
             data = {"kind": kind, **r.__dict__}
             text = (f"Imported: {sum(r.added.values())} records added, {sum(r.replaced.values())} replaced, "
                     f"{sum(r.unchanged.values())} unchanged, {sum(r.kept_mine.values())} kept as they were "
