@@ -25,7 +25,7 @@ SAME = 0.9  # at or above: the same fact (NOOP)
 RELATED = 0.5  # at or above: about the same thing (UPDATE or SUPERSEDE)
 
 _POSSESSIVE = re.compile(
-    r"^(?P<subject>(?:[Mm]y|[Oo]ur|[A-Z][\w-]+(?: [A-Z][\w-]+)?['\u2019]s)(?: [\w-]+){1,4}?)"
+    r"^(?P<subject>(?:[Mm]y|[Oo]ur|[A-Z][\w-]+(?: [A-Z][\w-]+)?['\u2019]s)(?: [\w'\u2019-]+){1,4}?)"
     r" (?:is|are|was|will be|has become|became) (?P<value>[^?!;\n]{1,80}?)\.?$"
 )
 _FIRST_PERSON = re.compile(
