@@ -64,11 +64,23 @@ FACTS_PROMPT = (
 
 
 def facts_schema(lines: int) -> dict[str, Any]:
-    import copy
+    """The schema for a chunk of ``lines`` lines. The line number is not bounded above: grammars
+    do not enforce it and small models miscount; a fact citing a wrong line is grounded against
+    the chunk's lines instead, and rejected if none supports it."""
+    return FACTS_SCHEMA_BASE
 
-    schema = copy.deepcopy(FACTS_SCHEMA_BASE)
-    schema["properties"]["facts"]["items"]["properties"]["line"]["maximum"] = max(1, lines)
-    return schema
+
+def _ground(fact: str, cited: int, chunk: Sequence[tuple[str, Unit]]) -> tuple[Unit | None, list[str]]:
+    """The unit whose line supports ``fact`` (the cited line first), or None and what is missing."""
+    order = ([cited - 1] if 0 < cited <= len(chunk) else []) + [i for i in range(len(chunk)) if i != cited - 1]
+    first_missing: list[str] | None = None
+    for i in order:
+        missing = ungrounded_terms(fact, chunk[i][0])
+        if not missing:
+            return chunk[i][1], []
+        if first_missing is None:
+            first_missing = missing
+    return None, first_missing or ["a source line"]
 
 
 def parse_statement(sentence: str) -> tuple[str, str, str] | None:
@@ -122,16 +134,15 @@ def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[s
             size += len(lines[start][0]) + 6
             start += 1
         prompt = "\n".join(f"{i}. {text[:400]}" for i, (text, _) in enumerate(chunk, 1))
-        answer = session.ask(FACTS_PROMPT, prompt, facts_schema(len(chunk)), max_tokens=220, what="facts")
+        answer = session.ask(FACTS_PROMPT, prompt, facts_schema(len(chunk)), max_tokens=200, what="facts")
         if answer is None:
             continue
         for item in answer["facts"]:
             fact = " ".join(item["fact"].split())
-            line_text, unit = chunk[item["line"] - 1]
-            missing = ungrounded_terms(fact, line_text)
-            if missing:
+            unit, missing = _ground(fact, item["line"], chunk)
+            if unit is None:
                 session.counts["rejected_ungrounded"] = session.counts.get("rejected_ungrounded", 0) + 1
-                rejections.append(f"fact {fact!r} rejected: its source line does not say {', '.join(missing)}")
+                rejections.append(f"fact {fact!r} rejected: no source line says {', '.join(missing)}")
                 continue
             subject, value = subject_of(fact)
             out.append(FactItem(fact if fact.endswith(".") else fact + ".", (unit.id,), unit.happened_at,
