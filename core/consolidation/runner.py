@@ -23,6 +23,8 @@ from reverie.core.vault import Vault
 
 JOB = "consolidation"
 Progress = Callable[[str, float], None]
+BATCH_UNITS = 5000  # units read per batch (a big import is consolidated batch by batch)
+MAX_BATCHES = 40
 _RUNNING = threading.Lock()  # one consolidation at a time in this process
 
 
@@ -42,6 +44,11 @@ class ConsolidationReport:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for k, v in more.items():
+        counts[k] = counts.get(k, 0) + v
 
 
 def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = None,
@@ -99,22 +106,26 @@ def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, now: float
     log: list[str] = [] if chat_model is not None else ["no chat model: deterministic digests, facts and dedup"]
     status, error = "ok", None
     try:
-        if progress:
-            progress("reading", 0.0)
-        with vault.read() as conn:
-            inputs = gather(conn, now, tz)
-        counts["units_read"] = len(inputs.new_ids)
-        counts["days"] = len(inputs.days)
-        plan = build_plan(inputs, session=session, embedder=embedder, progress=progress)
-        session.check_cancel()
-        if progress:
-            progress("writing", 0.8)
-        counts.update(apply_plan(vault, plan, run_id, inputs.profile))
-        counts["rejected"] = len(plan.rejections)
-        log += plan.rejections
-        for f in plan.facts:
-            if f.action != "noop":
-                log.append(f"fact {f.action}: {f.text}")
+        for batch in range(MAX_BATCHES):
+            if progress:
+                progress("reading", 0.0)
+            with vault.read() as conn:
+                inputs = gather(conn, now, tz, max_units=BATCH_UNITS)
+            if batch and not inputs.new_ids:
+                break
+            _add(counts, {"units_read": len(inputs.new_ids), "days": len(inputs.days)})
+            plan = build_plan(inputs, session=session, embedder=embedder, progress=progress)
+            session.check_cancel()
+            if progress:
+                progress("writing", 0.8)
+            _add(counts, apply_plan(vault, plan, run_id, inputs.profile))
+            _add(counts, {"rejected": len(plan.rejections)})
+            log += plan.rejections
+            log += [f"fact {f.action}: {f.text}" for f in plan.facts if f.action != "noop"]
+            if len(inputs.new_ids) < BATCH_UNITS:
+                break
+        else:
+            log.append("more units are waiting; the next run continues with them")
         session.check_cancel()
         if progress:
             progress("decay", 0.9)

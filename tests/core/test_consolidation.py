@@ -225,3 +225,15 @@ def test_days_follow_when_things_happened(vault, clock):
     run_consolidation(vault)
     days = vault.query("SELECT uid FROM memories WHERE uid LIKE 'summary:day:%' ORDER BY uid")
     assert len(days) == 2
+
+
+def test_a_big_backlog_is_consolidated_batch_by_batch_in_one_run(vault, clock, monkeypatch):
+    from reverie.core.consolidation import runner as runner_mod
+
+    monkeypatch.setattr(runner_mod, "BATCH_UNITS", 3)
+    chat(vault, "Anna's birthday is March 3.", "We went to the market.", "The market had fresh figs.",
+         "My dentist is Dr. Wu.", "I live in Lyon.", "The figs were sweet and cheap.", "Bob's car is blue.")
+    report = run_consolidation(vault)
+    assert report.counts["units_read"] == 7 and report.counts["facts_added"] == 4
+    assert vault.query("SELECT count(*) FROM memories WHERE uid LIKE 'summary:day:%'")[0][0] == 1
+    assert run_consolidation(vault).counts["units_read"] == 0
