@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from reverie.core import conversations, jobruns, notes
-from reverie.core.consolidation import JobBusyError, run_consolidation
+from reverie.core.consolidation import JobBusyError, run_consolidation, views
 from reverie.core.consolidation.facts import parse_statement
 from reverie.core.consolidation.text import ungrounded_terms
 from reverie.core.retention import DAY
@@ -89,6 +89,12 @@ def test_digests_facts_with_sources_and_a_superseded_fact(vault, clock):
     assert new[1] == "Anna's birthday is March 5." and new[2] == clock.now() and new[3] is None
     assert sources_of(vault, new[0]) == ["Actually, Anna's birthday is March 5."]
     assert vault.query("SELECT count(*) FROM history WHERE action = 'supersede'")[0][0] == 1
+    current, = views.facts(vault, include_superseded=False)
+    assert [m.text for m in views.versions(vault, current.id)] == ["Anna's birthday is March 5.",
+                                                                    "Anna's birthday is March 3."]
+    assert [m.text for m in views.sources(vault, old[0])] == ["Anna's birthday is March 3."]
+    assert [m.uid[-10:] for m in views.day_digests(vault)] == sorted(
+        {m.uid[-10:] for m in views.day_digests(vault)}, reverse=True)
 
 
 def test_a_second_run_adds_nothing(vault, clock):
