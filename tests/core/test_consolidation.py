@@ -211,9 +211,13 @@ def test_chatting_while_consolidation_runs_never_locks(vault, clock):
     for w in writers:
         w.start()
     for w in writers:  # the model is "running" and the writers finish: no vault lock held meanwhile
-        w.join()
+        w.join(120)
+    stuck = [w for w in writers if w.is_alive()]
     release.set()
     runner.join()
+    for w in stuck:
+        w.join()
+    assert not stuck, "writers were blocked while the model ran"
     assert errors == [] and result["r"].status == "ok", (errors, result["r"].error)
     with pytest.raises(JobBusyError):
         from reverie.core.consolidation import runner as runner_mod
