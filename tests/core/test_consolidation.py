@@ -247,3 +247,18 @@ def test_a_big_backlog_is_consolidated_batch_by_batch_in_one_run(vault, clock, m
     assert report.counts["units_read"] == 7 and report.counts["facts_added"] == 4
     assert vault.query("SELECT count(*) FROM memories WHERE uid LIKE 'summary:day:%'")[0][0] == 1
     assert run_consolidation(vault).counts["units_read"] == 0
+
+
+def test_a_failing_run_is_recorded_with_its_error(vault, clock, monkeypatch):
+    from reverie.core.consolidation import runner as runner_mod
+
+    def broken(inputs, embedder=None):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(runner_mod, "plan_merges", broken)
+    chat(vault, "Anna's birthday is March 3.")
+    report = run_consolidation(vault)
+    assert report.status == "failed" and "boom" in report.error
+    run = jobruns.recent_runs(vault)[0]
+    assert run.status == "failed" and "boom" in run.error and run.finished_at is not None
+    assert vault.query("SELECT count(*) FROM memories WHERE kind = 'fact'")[0][0] == 0  # nothing half-written
