@@ -32,6 +32,7 @@ _FIRST_PERSON = re.compile(
     r"^(?P<subject>I (?:live|work|study|stay) (?:in|at|for)|I(?: am|'m) (?:allergic to|married to|a))"
     r" (?P<value>[^?!;\n]{1,80}?)\.?$"
 )
+_ECHOED_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
 _FILLER = re.compile(r"^(?:(?:oh|so|well|by the way|btw|actually|and|but|also),?\s+)+", re.IGNORECASE)
 _CORRECTION = re.compile(r"\b(?:actually|now|no longer|instead|anymore)\b,?\s*", re.IGNORECASE)
 
@@ -138,7 +139,7 @@ def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[s
         if answer is None:
             continue
         for item in answer["facts"]:
-            fact = " ".join(item["fact"].split())
+            fact = _ECHOED_NUMBER.sub("", " ".join(item["fact"].split()))  # "3. ..." echoes our numbering
             unit, missing = _ground(fact, item["line"], chunk)
             if unit is None:
                 session.counts["rejected_ungrounded"] = session.counts.get("rejected_ungrounded", 0) + 1

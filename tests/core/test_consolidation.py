@@ -147,7 +147,7 @@ def test_model_facts_are_validated_retried_and_grounded(vault, clock):
     model = FakeModel([
         json.dumps({"topics": ["pottery classes", "Elm Street"]}),
         "{not json",  # facts, first try: invalid
-        _facts_answer(("I start pottery classes with Maria.", 1), ("The studio is on Oak Street.", 2),
+        _facts_answer(("1. I start pottery classes with Maria.", 1), ("The studio is on Oak Street.", 2),
                       ("Maria is 34 years old.", 1)),
     ])
     report = run_consolidation(vault, chat_model=model)
