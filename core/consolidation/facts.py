@@ -140,6 +140,10 @@ def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[s
             continue
         for item in answer["facts"]:
             fact = _ECHOED_NUMBER.sub("", " ".join(item["fact"].split()))  # "3. ..." echoes our numbering
+            if "?" in fact:
+                session.counts["rejected_questions"] = session.counts.get("rejected_questions", 0) + 1
+                rejections.append(f"fact {fact!r} rejected: a question is not a fact")
+                continue
             unit, missing = _ground(fact, item["line"], chunk)
             if unit is None:
                 session.counts["rejected_ungrounded"] = session.counts.get("rejected_ungrounded", 0) + 1

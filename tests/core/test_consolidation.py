@@ -148,7 +148,7 @@ def test_model_facts_are_validated_retried_and_grounded(vault, clock):
         json.dumps({"topics": ["pottery classes", "Elm Street"]}),
         "{not json",  # facts, first try: invalid
         _facts_answer(("1. I start pottery classes with Maria.", 1), ("The studio is on Oak Street.", 2),
-                      ("Maria is 34 years old.", 1)),
+                      ("Maria is 34 years old.", 1), ("Do I start pottery classes?", 1)),
     ])
     report = run_consolidation(vault, chat_model=model)
     assert report.status == "ok", report.error
@@ -158,7 +158,8 @@ def test_model_facts_are_validated_retried_and_grounded(vault, clock):
     assert report.counts["model_retries"] == 1 and report.counts["model_invalid"] == 1
     assert report.counts["rejected_ungrounded"] == 2
     assert [f[1] for f in facts(vault)] == ["I start pottery classes with Maria."]
-    assert sum("rejected" in line for line in report.log) == 2 + 1  # two facts and the invalid answer
+    assert report.counts["rejected_questions"] == 1
+    assert sum("rejected" in line for line in report.log) == 3 + 1  # three facts and the invalid answer
     day = vault.query("SELECT text FROM memories WHERE uid LIKE 'summary:day:%'")[0][0]
     assert "Topics: pottery classes, Elm Street." in day
     run = jobruns.recent_runs(vault, "consolidation")[0]
