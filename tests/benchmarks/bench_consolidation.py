@@ -73,7 +73,7 @@ def run(n: int, model, max_calls: int, tmp: Path, name: str) -> tuple[float, obj
 def show(label: str, seconds: float, report) -> None:
     c = report.counts
     print(f"{label}: {seconds:.1f} s, status {report.status}")
-    keys = ("units_read", "model_calls", "model_invalid", "model_retries", "rejected_ungrounded", "rejected_topics",
+    keys = ("units_read", "model_calls", "model_invalid", "model_retries", "rejected_ungrounded", "rejected_questions", "rejected_topics",
             "summaries_added", "facts_added", "facts_superseded", "facts_noop", "duplicates_merged")
     print("  " + ", ".join(f"{k} {c.get(k, 0)}" for k in keys))
 
