@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reverie.core import keys
 from reverie.core.answer import Companion, MemorySource
-from reverie.core.errors import KeyringUnavailableError, VaultLockedError
+from reverie.core.errors import KeyringUnavailableError, ReverieError, VaultLockedError
 from reverie.core.keys import KeyMode
 from reverie.core.paths import VaultPaths, data_home, vault_paths
 from reverie.core.protocols import ChatModel
@@ -100,6 +101,44 @@ def build_retriever(vault: Vault, *, words_only: bool = False, config: Retrieval
     from reverie.core.retrieval import Retriever
 
     return Retriever(vault, None if words_only else build_embedder(), config)
+# -- nightly consolidation -------------------------------------------------------------------
+
+
+def consolidation_chat_model(settings: Any) -> Any:
+    """The chat model consolidation uses (loaded on first use), or None for the deterministic path
+    when no chat model can be built."""
+    try:
+        return build_chat_model(settings)
+    except ReverieError:
+        return None
+
+
+def run_consolidation_now(vault: Vault, settings: Any, chat_model: Any = None, *, embedder: Any = None,
+                          cancel: threading.Event | None = None, progress: Any = None,
+                          scheduled_for: float | None = None) -> Any:
+    from reverie.core.consolidation import run_consolidation
+
+    return run_consolidation(vault, chat_model=chat_model, embedder=embedder, settings=settings, cancel=cancel,
+                             progress=progress, scheduled_for=scheduled_for)
+
+
+def build_scheduler(vault: Vault, *, chat_model_factory: Any = None, embedder: Any = None,
+                    idle_seconds: Any = None) -> Any:
+    """The nightly scheduler (not started): consolidation and decay at the chosen time, when idle,
+    with a missed night caught up on ``start()``. ``chat_model_factory(settings)`` gives the model
+    for a run (default: ``consolidation_chat_model``); give the window its own instance, not the
+    one the chat lane is using."""
+    from reverie.core.scheduler import NightlyScheduler
+    from reverie.core.settings import load_settings
+
+    factory = chat_model_factory or consolidation_chat_model
+
+    def job(scheduled_for: float | None, cancel: threading.Event, progress: Any) -> Any:
+        settings = load_settings(vault)
+        return run_consolidation_now(vault, settings, factory(settings), embedder=embedder, cancel=cancel,
+                                     progress=progress, scheduled_for=scheduled_for)
+
+    return NightlyScheduler(vault, job, settings_loader=lambda: load_settings(vault), idle_seconds=idle_seconds)
 
 
 __all__ = [
@@ -111,6 +150,9 @@ __all__ = [
     "VaultLockedError",
     "build_embedder",
     "build_retriever",
+    "build_scheduler",
+    "consolidation_chat_model",
+    "run_consolidation_now",
     "create_vault",
     "default_choice",
     "open_vault",

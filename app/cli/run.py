@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_models",
     "reverie.app.cli.cmd_search",
     "reverie.app.cli.cmd_transfer",
+    "reverie.app.cli.cmd_consolidate",
 )
 
 

@@ -1,3 +1,3 @@
-"""Benchmarks are scripts, run by hand (see bench_search.py); pytest never collects them."""
+"""Benchmarks are scripts (python tests/benchmarks/bench_*.py), run by hand; pytest never collects them."""
 
 collect_ignore_glob = ["bench_*.py"]

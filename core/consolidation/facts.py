@@ -1,0 +1,234 @@
+"""Facts: extracted from what the user said or wrote, then decided against the most similar
+current facts: ADD (new), UPDATE (same fact with more detail), SUPERSEDE (the same subject now has
+another value; the old fact keeps its validity interval) or NOOP (already known; the new source
+is linked).
+
+Two extractors feed the decision: a deterministic one for statements of the shape "Anna's
+birthday is March 3" / "My dentist is Dr. Wu" / "I live in Lyon", and the chat model (schema-
+constrained, validated, grounded in the cited line). Assistant turns are never a source of facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from reverie.core.consolidation.llm import ModelSession
+from reverie.core.consolidation.planner import ExistingFact, FactItem, Inputs, Unit
+from reverie.core.consolidation.text import content_tokens, key_terms, sentences, similarity_matrix, ungrounded_terms
+from reverie.core.textutil import content_hash
+
+MAX_FACT_CHARS = 160
+CHUNK_CHARS = 1200
+SAME = 0.9  # at or above: the same fact (NOOP)
+RELATED = 0.5  # at or above: about the same thing (UPDATE or SUPERSEDE)
+
+_POSSESSIVE = re.compile(
+    r"^(?P<subject>(?:[Mm]y|[Oo]ur|[A-Z][\w-]+(?: [A-Z][\w-]+)?['\u2019]s)(?: [\w'\u2019-]+){1,4}?)"
+    r" (?:is|are|was|will be|has become|became) (?P<value>[^?!;\n]{1,80}?)\.?$"
+)
+_FIRST_PERSON = re.compile(
+    r"^(?P<subject>I (?:live|work|study|stay) (?:in|at|for)|I(?: am|'m) (?:allergic to|married to|a))"
+    r" (?P<value>[^?!;\n]{1,80}?)\.?$"
+)
+_ECHOED_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
+_FILLER = re.compile(r"^(?:(?:oh|so|well|by the way|btw|actually|and|but|also),?\s+)+", re.IGNORECASE)
+_CORRECTION = re.compile(r"\b(?:actually|now|no longer|instead|anymore)\b,?\s*", re.IGNORECASE)
+
+FACTS_SCHEMA_BASE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "facts": {
+            "type": "array",
+            "maxItems": 4,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "fact": {"type": "string", "minLength": 8, "maxLength": MAX_FACT_CHARS},
+                    "line": {"type": "integer", "minimum": 1},
+                },
+                "required": ["fact", "line"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["facts"],
+    "additionalProperties": False,
+}
+FACTS_PROMPT = (
+    "You extract lasting facts about the user and the people in their life (names, birthdays, "
+    "places, jobs, preferences) from numbered lines the user wrote. Return JSON "
+    "{\"facts\": [{\"fact\": \"...\", \"line\": n}]}: one short sentence per fact, in the user's words, "
+    "with the number of the line it comes from. Skip greetings, questions and passing remarks."
+)
+
+
+def facts_schema(lines: int) -> dict[str, Any]:
+    """The schema for a chunk of ``lines`` lines. The line number is not bounded above: grammars
+    do not enforce it and small models miscount; a fact citing a wrong line is grounded against
+    the chunk's lines instead, and rejected if none supports it."""
+    return FACTS_SCHEMA_BASE
+
+
+def _ground(fact: str, cited: int, chunk: Sequence[tuple[str, Unit]]) -> tuple[Unit | None, list[str]]:
+    """The unit whose line supports ``fact`` (the cited line first), or None and what is missing."""
+    order = ([cited - 1] if 0 < cited <= len(chunk) else []) + [i for i in range(len(chunk)) if i != cited - 1]
+    first_missing: list[str] | None = None
+    for i in order:
+        missing = ungrounded_terms(fact, chunk[i][0])
+        if not missing:
+            return chunk[i][1], []
+        if first_missing is None:
+            first_missing = missing
+    return None, first_missing or ["a source line"]
+
+
+def parse_statement(sentence: str) -> tuple[str, str, str] | None:
+    """``(fact text, subject key, value)`` for a sentence stating a fact, else None."""
+    s = _FILLER.sub("", sentence.strip()).strip()
+    s = s[:1].upper() + s[1:] if s[:2].lower() in ("my", "ou") else s
+    if not s or s.endswith("?") or len(s) > MAX_FACT_CHARS:
+        return None
+    s = re.sub(r"\s+([.,!?])", r"\1", _CORRECTION.sub("", s)).strip()
+    m = _POSSESSIVE.match(s) or _FIRST_PERSON.match(s)
+    if m is None:
+        return None
+    subject = " ".join(m.group("subject").casefold().replace("\u2019", "'").split())
+    subject = re.sub(r"^our\b", "my", subject).replace("i'm", "i am")
+    value = m.group("value").strip().rstrip(".")
+    if not value or len(content_tokens(value)) == 0:
+        return None
+    return s.rstrip(".") + ".", subject, value
+
+
+def subject_of(text: str) -> tuple[str | None, str | None]:
+    parsed = parse_statement(text)
+    return (parsed[1], parsed[2]) if parsed else (None, None)
+
+
+def _fact_sources(units: Sequence[Unit]) -> list[Unit]:
+    return [u for u in units if u.new and u.trust == "user"]
+
+
+def rule_facts(units: Sequence[Unit]) -> list[FactItem]:
+    out = []
+    for u in _fact_sources(units):
+        for s in sentences(u.text):
+            parsed = parse_statement(s)
+            if parsed:
+                text, subject, value = parsed
+                out.append(FactItem(text, (u.id,), u.happened_at, subject, value, "rule"))
+    return out
+
+
+def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[str]) -> list[FactItem]:
+    """Ask the model, chunk by chunk; keep only grounded facts (each rejection counted and logged)."""
+    lines: list[tuple[str, Unit]] = [(" ".join(s.split()), u) for u in _fact_sources(units) for s in sentences(u.text)]
+    out: list[FactItem] = []
+    start = 0
+    while start < len(lines) and session.usable:
+        chunk: list[tuple[str, Unit]] = []
+        size = 0
+        while start < len(lines) and (not chunk or size + len(lines[start][0]) <= CHUNK_CHARS):
+            chunk.append(lines[start])
+            size += len(lines[start][0]) + 6
+            start += 1
+        prompt = "\n".join(f"{i}. {text[:400]}" for i, (text, _) in enumerate(chunk, 1))
+        answer = session.ask(FACTS_PROMPT, prompt, facts_schema(len(chunk)), max_tokens=200, what="facts")
+        if answer is None:
+            continue
+        for item in answer["facts"]:
+            fact = _ECHOED_NUMBER.sub("", " ".join(item["fact"].split()))  # "3. ..." echoes our numbering
+            if "?" in fact:
+                session.counts["rejected_questions"] = session.counts.get("rejected_questions", 0) + 1
+                rejections.append(f"fact {fact!r} rejected: a question is not a fact")
+                continue
+            unit, missing = _ground(fact, item["line"], chunk)
+            if unit is None:
+                session.counts["rejected_ungrounded"] = session.counts.get("rejected_ungrounded", 0) + 1
+                rejections.append(f"fact {fact!r} rejected: no source line says {', '.join(missing)}")
+                continue
+            subject, value = subject_of(fact)
+            out.append(FactItem(fact if fact.endswith(".") else fact + ".", (unit.id,), unit.happened_at,
+                                subject, value, "model"))
+    if start < len(lines) and session.model is not None:
+        skipped = len(lines) - start
+        session.counts["lines_without_model"] = session.counts.get("lines_without_model", 0) + skipped
+        rejections.append(f"{skipped} lines were read by the deterministic extractor only (model unavailable or over budget)")
+    return out
+
+
+def _differs(a: str, b: str) -> bool:
+    """Whether two related statements state different names or numbers (a changed value)."""
+    return key_terms(a) != key_terms(b)
+
+
+def _refines(old: str, new: str) -> bool:
+    """``new`` says everything ``old`` says (its words, names and numbers) and more."""
+    (on, onum), (nn, nnum) = key_terms(old), key_terms(new)
+    return content_tokens(old) < content_tokens(new) and on <= nn and onum <= nnum
+
+
+Ref = tuple[int | None, int | None, str, str | None, str | None]  # id, plan index, text, subject, value
+
+
+def _decide_one(c: FactItem, pool: Sequence[Ref], embedder: Any) -> tuple[str, Ref | None, float]:
+    hashes = {content_hash(p[2]): p for p in pool}
+    if content_hash(c.text) in hashes:
+        return "noop", hashes[content_hash(c.text)], 1.0
+    if not pool:
+        return "add", None, 0.0
+    sims = similarity_matrix([c.text], [p[2] for p in pool], embedder)[0]
+    same_subject = [i for i, p in enumerate(pool) if c.subject and p[3] == c.subject]
+    if same_subject:
+        i = max(same_subject, key=lambda j: sims[j])
+        target, sim = pool[i], float(sims[i])
+        old_v, new_v = target[4] or target[2], c.value or c.text
+        if content_tokens(old_v) == content_tokens(new_v) and key_terms(old_v) == key_terms(new_v):
+            return "noop", target, sim
+        return ("update" if _refines(old_v, new_v) else "supersede"), target, sim
+    best = max(range(len(pool)), key=lambda i: sims[i])
+    target, sim = pool[best], float(sims[best])
+    if sim < RELATED:
+        return "add", None, sim
+    if sim >= SAME and not _differs(c.text, target[2]):
+        return "noop", target, sim
+    if _refines(target[2], c.text):
+        return "update", target, sim
+    if _differs(c.text, target[2]) and target[3] is None and c.subject is None:
+        return "supersede", target, sim
+    return "add", None, sim
+
+
+def decide(candidates: Sequence[FactItem], current: Sequence[ExistingFact], embedder: Any = None) -> list[FactItem]:
+    """Decide each candidate against the most similar current facts and the candidates decided
+    before it (in time order). Returns the candidates with ``action`` and target set."""
+    pool: list[Ref] = [(f.id, None, f.text, f.subject, f.value) for f in current]
+    decided: list[FactItem] = []
+    for c in sorted(candidates, key=lambda c: (c.happened_at, c.origin != "rule")):
+        action, target, sim = _decide_one(c, pool, embedder)
+        c.action, c.similarity = action, sim
+        if target is not None:
+            c.target_id, c.target_index = target[0], target[1]
+        index = len(decided)
+        decided.append(c)
+        if action == "noop":
+            continue
+        if target is not None:
+            pool.remove(target)
+        pool.append((None, index, c.text, c.subject, c.value))
+    return decided
+
+
+def plan_facts(inputs: Inputs, session: ModelSession | None, rejections: list[str],
+               embedder: Any = None) -> list[FactItem]:
+    units = [u for day in sorted(inputs.days) for u in inputs.days[day]]
+    candidates = rule_facts(units)
+    if session is not None and session.usable:
+        seen = {content_hash(c.text) for c in candidates}
+        for f in model_facts(units, session, rejections):
+            if content_hash(f.text) not in seen:
+                seen.add(content_hash(f.text))
+                candidates.append(f)
+    return decide(candidates, inputs.facts, embedder)

@@ -1,0 +1,150 @@
+"""One consolidation run: read, plan (the model runs here, without the vault lock), apply in one
+transaction, then decay; recorded in ``job_runs`` with counts, rejections and errors."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+
+from reverie.core import jobruns
+from reverie.core.consolidation.apply import apply_plan
+from reverie.core.consolidation.dedup import plan_merges
+from reverie.core.consolidation.facts import plan_facts
+from reverie.core.consolidation.llm import CancelledError, ModelSession
+from reverie.core.consolidation.planner import ConsolidationPlan, Inputs, gather
+from reverie.core.consolidation.profile import plan_profile
+from reverie.core.consolidation.summaries import plan_summaries
+from reverie.core.decay import DecayParams, apply_decay, plan_decay
+from reverie.core.errors import ReverieError
+from reverie.core.vault import Vault
+
+JOB = "consolidation"
+Progress = Callable[[str, float], None]
+BATCH_UNITS = 5000  # units read per batch (a big import is consolidated batch by batch)
+MAX_BATCHES = 40
+_RUNNING = threading.Lock()  # one consolidation at a time in this process
+
+
+class JobBusyError(ReverieError):
+    """A consolidation is already running."""
+
+
+@dataclass
+class ConsolidationReport:
+    run_id: int
+    status: str  # ok | failed | cancelled
+    started_at: float
+    finished_at: float
+    counts: dict[str, int] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for k, v in more.items():
+        counts[k] = counts.get(k, 0) + v
+
+
+def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = None,
+               progress: Progress | None = None) -> ConsolidationPlan:
+    """The whole plan from what was read; pure apart from asking the model."""
+    plan = ConsolidationPlan(now=inputs.now, mark_ids=list(inputs.new_ids))
+    if progress:
+        progress("summaries", 0.15)
+    plan.summaries = plan_summaries(inputs, session, plan.rejections)
+    if progress:
+        progress("facts", 0.35)
+    plan.facts = plan_facts(inputs, session, plan.rejections, embedder)
+    if session is not None:
+        session.check_cancel()
+    if progress:
+        progress("duplicates", 0.7)
+    plan.merges = plan_merges(inputs, embedder)
+    plan.profile, plan.profile_auto = plan_profile(inputs, plan.facts)
+    return plan
+
+
+def run_consolidation(
+    vault: Vault,
+    *,
+    chat_model: Any = None,
+    embedder: Any = None,
+    settings: Any = None,
+    now: float | None = None,
+    tz: tzinfo | None = None,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+    scheduled_for: float | None = None,
+    max_model_calls: int = 60,
+) -> ConsolidationReport:
+    """Consolidate what is new, then decay. Never raises for a failure inside the run: the
+    report (and the ``job_runs`` row) says what happened. Raises ``JobBusyError`` when a run
+    is already going."""
+    if not _RUNNING.acquire(blocking=False):
+        raise JobBusyError("Consolidation is already running; wait for it to finish or cancel it.")
+    try:
+        return _run(vault, chat_model, embedder, settings, now, tz, cancel, progress, scheduled_for,
+                    max_model_calls)
+    finally:
+        _RUNNING.release()
+
+
+def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, now: float | None, tz: tzinfo | None,
+         cancel: threading.Event | None, progress: Progress | None, scheduled_for: float | None,
+         max_model_calls: int) -> ConsolidationReport:
+    now = vault.now() if now is None else now
+    params = DecayParams.from_settings(settings) if settings is not None else DecayParams()
+    run_id = jobruns.start_run(vault, JOB, now, scheduled_for)
+    session = ModelSession(chat_model, cancel, max_calls=max_model_calls)
+    counts: dict[str, int] = {}
+    log: list[str] = [] if chat_model is not None else ["no chat model: deterministic digests, facts and dedup"]
+    status, error = "ok", None
+    try:
+        for batch in range(MAX_BATCHES):
+            if progress:
+                progress("reading", 0.0)
+            with vault.read() as conn:
+                inputs = gather(conn, now, tz, max_units=BATCH_UNITS)
+            if batch and not inputs.new_ids:
+                break
+            _add(counts, {"units_read": len(inputs.new_ids), "days": len(inputs.days)})
+            plan = build_plan(inputs, session=session, embedder=embedder, progress=progress)
+            session.check_cancel()
+            if progress:
+                progress("writing", 0.8)
+            _add(counts, apply_plan(vault, plan, run_id, inputs.profile))
+            _add(counts, {"rejected": len(plan.rejections)})
+            log += plan.rejections
+            log += [f"fact {f.action}: {f.text}" for f in plan.facts if f.action != "noop"]
+            if len(inputs.new_ids) < BATCH_UNITS:
+                break
+        else:
+            log.append("more units are waiting; the next run continues with them")
+        session.check_cancel()
+        if progress:
+            progress("decay", 0.9)
+        with vault.read() as conn:
+            decay_plan = plan_decay(conn, now, params)
+        counts["archived"] = apply_decay(vault, decay_plan)
+        counts["active_memories"] = decay_plan.active
+        if progress:
+            progress("done", 1.0)
+    except CancelledError:
+        status = "cancelled"
+        log.append("cancelled by the user; the steps finished before it were kept, the rest was not written")
+    except ReverieError as exc:
+        status, error = "failed", str(exc)
+    except Exception as exc:  # noqa: BLE001 - recorded in job_runs; the app keeps running
+        status, error = "failed", f"Consolidation failed: {type(exc).__name__}: {exc}."
+    for k, v in session.counts.items():
+        counts[k] = counts.get(k, 0) + v
+    log = session.log + log
+    finished = vault.now() if vault.now() >= now else now
+    jobruns.finish_run(vault, run_id, finished, status, counts, log, error)
+    return ConsolidationReport(run_id, status, now, finished, counts, log, error)
