@@ -7,6 +7,7 @@ import threading
 
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
+from uifakes import fake_services
 
 from reverie.app.sampledata import build_sample_vault
 from reverie.app.ui import theme
@@ -89,6 +90,7 @@ def test_sample_vault_and_window_with_all_pages(qtbot, paths, clock):
     assert memories.count_memories(vault, archived="only") == 1
     assert len(memories.list_memories(vault, since=clock.now() - 36 * DAY)) >= 20
     session = Session(paths)
+    fake_services(session)  # no background indexing: this test watches the task bar itself
     window = MainWindow(session)
     qtbot.addWidget(window)
     Startup(window, interactive=False)._opened(vault)
