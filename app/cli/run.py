@@ -14,6 +14,7 @@ from reverie.core.errors import ReverieError
 COMMAND_MODULES = (
     "reverie.app.cli.cmd_info",
     "reverie.app.cli.cmd_notes",
+    "reverie.app.cli.cmd_eval",
 )
 
 
