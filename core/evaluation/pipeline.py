@@ -50,10 +50,8 @@ class ReverieSearcher:
         for b, a in turn_context.previous_turns(rows).items():
             self._neighbours.setdefault(a, []).append(b)
             self._neighbours.setdefault(b, []).append(a)
-        self._matrix: np.ndarray | None = None
-        if cache is not None:
-            inputs = turn_context.windowed(rows, self.config.window)
-            self._matrix = cache.embed([inputs[i] for i in self._ids])
+        self._rows = rows
+        self._matrix: np.ndarray | None = None  # embedded on the first search by meaning
 
     def bm25_scores(self, query: str, n: int) -> dict[int, float]:
         expr = query_expansion.expand(query).fts if self.config.expand_query else fts_or_query(query)
@@ -65,8 +63,11 @@ class ReverieSearcher:
         return {int(r[0]): float(r[1]) for r in rows}
 
     def vector_scores(self, query: str, n: int) -> dict[int, float]:
-        if self._matrix is None or self.cache is None or not self._ids:
+        if self.cache is None or not self._ids:
             return {}
+        if self._matrix is None:
+            inputs = turn_context.windowed(self._rows, self.config.window)
+            self._matrix = self.cache.embed([inputs[i] for i in self._ids])
         sims = self._matrix @ self.cache.embed([query])[0]
         return {self._ids[i]: float(sims[i]) for i in np.argsort(-sims, kind="stable")[:n]}
 
