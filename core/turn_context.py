@@ -1,10 +1,12 @@
 """What a chat turn is embedded with: the turn, and the turns just before it.
 
 A turn alone is often elliptical ("Yes, last Friday! It was so moving."): what it is about was
-said in the turn before. A turn's meaning vector is therefore computed from its own text
-preceded by the ``window`` previous indexed turns of the same conversation (each with its
-speaker line), oldest first. The words index keeps the turn's own text only, so a word search
-still points at the turn that says it.
+said in the turn before. A turn's meaning vector is therefore computed from its own text (with
+its speaker line) followed by the ``window`` previous indexed turns of the same conversation,
+most recent first, each cut to ``PREVIOUS_MAX_CHARS``. The turn's own text comes first so that
+the embedder's input limit (256 word pieces for MiniLM) never cuts it for the sake of context.
+The words index keeps the turn's own text only, so a word search still points at the turn that
+says it.
 
 ``embedding_inputs`` gives the text to embed for each memory (notes and other kinds: their own
 ``embed_text``), for the embedding job and for the evaluation alike.
@@ -18,6 +20,7 @@ from typing import Any
 from reverie.core.records import embed_text
 
 DEFAULT_WINDOW = 1
+PREVIOUS_MAX_CHARS = 300
 
 _ROWS = (
     "SELECT m.id, m.context, m.text, g.conversation_id, g.seq, m.seq "
@@ -35,6 +38,13 @@ def _rows(conn: Any, conversation_ids: Iterable[str] | None) -> list[Any]:
         marks = ",".join("?" * len(chunk))
         out += conn.execute(_ROWS + f"WHERE g.conversation_id IN ({marks}) ORDER BY m.id", chunk).fetchall()  # noqa: S608
     return out
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit] + " …"
 
 
 def previous_turns(rows: Iterable[Any]) -> dict[int, int]:
@@ -66,8 +76,8 @@ def windowed(rows: list[Any], window: int = DEFAULT_WINDOW) -> dict[int, str]:
             m = prev.get(m) if m is not None else None
             if m is None:
                 break
-            chain.append(own[m])
-        out[mid] = "\n".join([*reversed(chain), text])
+            chain.append(_cut(own[m], PREVIOUS_MAX_CHARS))
+        out[mid] = "\n".join([text, *chain])
     return out
 
 
