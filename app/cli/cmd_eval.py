@@ -31,6 +31,8 @@ def register(sub: Any) -> None:
                        help="plain baseline lines, comma-separated from bm25,vector,fusion ('' for none)")
         p.add_argument("--engine", choices=("auto", "retriever", "pipeline"), default="auto",
                        help="Reverie's line: the app's Retriever, or the evaluation pipeline (auto: Retriever if present)")
+        p.add_argument("--ablations", action="store_true",
+                       help="also print the pipeline with each feature switched off, and with the optional re-rankers on")
         p.add_argument("--limit", type=int, help="only the first N conversations (LoCoMo) or questions (LongMemEval)")
         p.add_argument("--max-questions", type=int, help="at most N questions per case")
         p.add_argument("--json", action="store_true", help="print the figures per question as JSON")
@@ -101,7 +103,30 @@ def build_lines(args: Any, embedder: Any) -> list[runner.Line]:
             from reverie.core.evaluation.pipeline import ReverieSearcher
 
             lines.append(runner.Line(f"reverie-{mode}", lambda v: ReverieSearcher(v, cache), mode))
+    if getattr(args, "ablations", False):
+        lines += ablation_lines(cache)
     return lines
+
+
+def ablation_lines(cache: Any) -> list[runner.Line]:
+    """Reverie's hybrid pipeline with one feature off (or one optional re-ranker on)."""
+    from dataclasses import replace
+
+    from reverie.core.evaluation.pipeline import PipelineConfig, ReverieSearcher
+
+    base = PipelineConfig()
+    variants = {
+        "-expansion": replace(base, expand_query=False),
+        "-window": replace(base, window=0),
+        "-scorefusion(rrf)": replace(base, fusion="rrf", vector_weight=1.0),
+        "+speaker": replace(base, speaker_factor=1.2),
+        "+neighbours": replace(base, neighbour_alpha=0.1),
+        "+recency": replace(base, recency_weight=0.1),
+    }
+    out = [runner.Line(f"pipeline{name}", (lambda c: lambda v: ReverieSearcher(v, cache, c))(cfg), "hybrid")
+           for name, cfg in variants.items()]
+    out.insert(0, runner.Line("pipeline-bm25only", lambda v: ReverieSearcher(v, cache, base), "bm25"))
+    return out
 
 
 def run_eval(args: Any) -> int:
