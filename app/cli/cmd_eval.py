@@ -119,7 +119,7 @@ def ablation_lines(cache: Any) -> list[runner.Line]:
         "-expansion": replace(base, expand_query=False),
         "-window": replace(base, window=0),
         "-scorefusion(rrf)": replace(base, fusion="rrf", vector_weight=1.0),
-        "+speaker": replace(base, speaker_factor=1.2),
+        "-speaker": replace(base, speaker_factor=1.0),
         "+neighbours": replace(base, neighbour_alpha=0.1),
         "+recency": replace(base, recency_weight=0.1),
     }

@@ -23,7 +23,7 @@ class PipelineConfig:
     vector_weight: float = 0.5
     rrf_c: float = 60.0
     candidates: int = 100
-    speaker_factor: float = 1.0  # 1.0 = off
+    speaker_factor: float = 1.2  # 1.0 = off
     neighbour_alpha: float = 0.0  # 0.0 = off
     recency_weight: float = 0.0  # 0.0 = off
     fusion: str = "score"  # "score" (min-max normalised scores, weighted sum) or "rrf"
