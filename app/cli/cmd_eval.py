@@ -120,7 +120,7 @@ def ablation_lines(cache: Any) -> list[runner.Line]:
         "-window": replace(base, window=0),
         "-scorefusion(rrf)": replace(base, fusion="rrf", vector_weight=1.0),
         "-speaker": replace(base, speaker_factor=1.0),
-        "+neighbours": replace(base, neighbour_alpha=0.1),
+        "-neighbours": replace(base, neighbour_alpha=0.0),
         "+recency": replace(base, recency_weight=0.1),
     }
     out = [runner.Line(f"pipeline{name}", (lambda c: lambda v: ReverieSearcher(v, cache, c))(cfg), "hybrid")

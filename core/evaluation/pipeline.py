@@ -24,7 +24,7 @@ class PipelineConfig:
     rrf_c: float = 60.0
     candidates: int = 100
     speaker_factor: float = 1.2  # 1.0 = off
-    neighbour_alpha: float = 0.0  # 0.0 = off
+    neighbour_alpha: float = 0.1  # 0.0 = off
     recency_weight: float = 0.0  # 0.0 = off
     fusion: str = "score"  # "score" (min-max normalised scores, weighted sum) or "rrf"
     window: int = 1  # embed each turn with this many turns before it
