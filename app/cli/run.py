@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_search",
     "reverie.app.cli.cmd_transfer",
     "reverie.app.cli.cmd_consolidate",
+    "reverie.app.cli.cmd_eval",
 )
 
 

@@ -1,0 +1,152 @@
+"""``reverie eval locomo FILE`` and ``reverie eval longmemeval FILE``: retrieval figures on the
+public memory benchmarks, for Reverie beside plain BM25 and plain vector baselines."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from reverie.core.errors import InputError
+from reverie.core.evaluation import loaders, report, runner
+from reverie.core.evaluation.searchers import EmbeddingCache, PlainBM25, PlainFusion, PlainVector
+
+MODES = ("bm25", "vector", "hybrid")
+BASELINES = ("bm25", "vector", "fusion")
+
+
+def register(sub: Any) -> None:
+    ev = sub.add_parser("eval", help="measure retrieval on a public memory benchmark (LoCoMo, LongMemEval)")
+    esub = ev.add_subparsers(dest="eval_command", metavar="BENCHMARK", required=True)
+    for name, about in (("locomo", "LoCoMo conversations (turn-level recall, categories 1-4)"),
+                        ("longmemeval", "LongMemEval-S questions (session- and turn-level recall, NDCG)")):
+        p = esub.add_parser(name, help=about)
+        p.add_argument("file", type=Path)
+        p.add_argument("--k", type=int, action="append", help="a cut-off (repeatable; default 5 and 10)")
+        p.add_argument("--retriever", action="append", choices=MODES,
+                       help="Reverie's mode(s) to measure (repeatable; default hybrid)")
+        p.add_argument("--baselines", default="bm25,vector",
+                       help="plain baseline lines, comma-separated from bm25,vector,fusion ('' for none)")
+        p.add_argument("--engine", choices=("auto", "retriever", "pipeline"), default="auto",
+                       help="Reverie's line: the app's Retriever, or the evaluation pipeline (auto: Retriever if present)")
+        p.add_argument("--ablations", action="store_true",
+                       help="also print the pipeline with each feature switched off, and with the optional re-rankers on")
+        p.add_argument("--limit", type=int, help="only the first N conversations (LoCoMo) or questions (LongMemEval)")
+        p.add_argument("--max-questions", type=int, help="at most N questions per case")
+        p.add_argument("--json", action="store_true", help="print the figures per question as JSON")
+        p.set_defaults(func=run_eval, benchmark=name)
+
+
+def default_embedder() -> Any:
+    """The app's default embedder (all-MiniLM-L6-v2 from its PyPI package, offline)."""
+    try:
+        return importlib.import_module("reverie.models.embedder").default_embedder()
+    except ImportError:
+        return _LocalMiniLM()
+
+
+class _LocalMiniLM:
+    """All-MiniLM-L6-v2 through sentence-transformers, loaded on first use; used only until the
+    app's embedder adapter (``reverie.models.embedder``) is present."""
+
+    dim = 384
+
+    def __init__(self) -> None:
+        from reverie.models.defaults import default_embedder_location
+
+        loc = default_embedder_location()
+        if not loc.found:
+            raise InputError(f"The embedder cannot be loaded: {loc.problem}.")
+        self._path = loc.path
+        self.model_id = loc.name
+        self._model: Any = None
+
+    def embed(self, texts: Any) -> Any:
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(self._path), device="cpu")
+        return self._model.encode(list(texts), batch_size=64, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False).astype("float32")
+
+
+def build_lines(args: Any, embedder: Any) -> list[runner.Line]:
+    cache = EmbeddingCache(embedder) if embedder is not None else None
+    wanted = [b.strip() for b in (args.baselines or "").split(",") if b.strip()]
+    for b in wanted:
+        if b not in BASELINES:
+            raise InputError(f"Unknown baseline {b!r}; choose from {', '.join(BASELINES)}.")
+    lines: list[runner.Line] = []
+    if "bm25" in wanted:
+        lines.append(runner.Line("plain-bm25", PlainBM25, "bm25"))
+    if "vector" in wanted:
+        lines.append(runner.Line("plain-vector", lambda v: PlainVector(v, cache), "vector"))
+    if "fusion" in wanted:
+        lines.append(runner.Line("plain-fusion", lambda v: PlainFusion(v, cache), "hybrid"))
+    engine = args.engine
+    retrieval = None
+    if engine in ("auto", "retriever"):
+        try:
+            retrieval = importlib.import_module("reverie.core.retrieval")
+        except ImportError:
+            if engine == "retriever":
+                raise InputError("This Reverie has no Retriever (reverie.core.retrieval) yet; "
+                                 "use --engine pipeline.") from None
+    for mode in args.retriever or ["hybrid"]:
+        if retrieval is not None:
+            from reverie.core.evaluation.adapters import retriever_line
+
+            lines.append(retriever_line(retrieval, embedder, mode))
+        else:
+            from reverie.core.evaluation.pipeline import ReverieSearcher
+
+            lines.append(runner.Line(f"reverie-{mode}", lambda v: ReverieSearcher(v, cache), mode))
+    if getattr(args, "ablations", False):
+        lines += ablation_lines(cache)
+    return lines
+
+
+def ablation_lines(cache: Any) -> list[runner.Line]:
+    """Reverie's hybrid pipeline with one feature off (or one optional re-ranker on)."""
+    from dataclasses import replace
+
+    from reverie.core.evaluation.pipeline import PipelineConfig, ReverieSearcher
+
+    base = PipelineConfig()
+    variants = {
+        "-expansion": replace(base, expand_query=False),
+        "-window": replace(base, window=0),
+        "-scorefusion(rrf)": replace(base, fusion="rrf", vector_weight=1.0),
+        "-speaker": replace(base, speaker_factor=1.0),
+        "-neighbours": replace(base, neighbour_alpha=0.0),
+        "+recency": replace(base, recency_weight=0.1),
+    }
+    out = [runner.Line(f"pipeline{name}", (lambda c: lambda v: ReverieSearcher(v, cache, c))(cfg), "hybrid")
+           for name, cfg in variants.items()]
+    out.insert(0, runner.Line("pipeline-bm25only", lambda v: ReverieSearcher(v, cache, base), "bm25"))
+    return out
+
+
+def run_eval(args: Any) -> int:
+    load = loaders.load_locomo if args.benchmark == "locomo" else loaders.load_longmemeval
+    cases = load(args.file)[: args.limit or None]
+    ks = tuple(args.k or (5, 10))
+    if any(k < 1 for k in ks):
+        raise InputError("Each --k must be 1 or more.")
+    embedder = default_embedder()
+    lines = build_lines(args, embedder)
+
+    def progress(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    result = runner.run_benchmark(args.benchmark, cases, lines, ks, max_questions=args.max_questions,
+                                  progress=progress)
+    if args.json:
+        json.dump(runner.to_json(result), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(f"{args.benchmark}: {result.cases} cases, {result.questions} questions, k = {', '.join(map(str, ks))}")
+        print(report.format_table(result))
+    return 0

@@ -1,0 +1,74 @@
+"""From a question to a words-index query.
+
+A question is mostly words that say nothing about what is asked ("what did ... do"): those are
+left out, so the index ranks on the words that carry the meaning. Each remaining word also
+matches its other forms through a prefix of its stem ("painted", "painting", "paints" all match
+``paint*``), which the words index cannot do by itself (its tokenizer does not stem).
+Possessives and contractions are reduced to the word ("Caroline's" -> "caroline").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reverie.core.textindex import index_text
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are aren as at be because been before being below
+between both but by can cannot could couldn did didn do does doesn doing don down during each few for
+from further had hadn has hasn have haven having he her here hers herself him himself his how i if in
+into is isn it its itself just let ll me might more most mustn my myself no nor not now of off on once
+only or other ought our ours ourselves out over own re s same shan she should shouldn so some such t
+than that the their theirs them themselves then there these they this those through to too under until
+up ve very was wasn we were weren what when where which while who whom why will with won would wouldn
+you your yours yourself yourselves d m o y also ever yet still really
+""".split())
+
+# Question words that never name what is asked for.
+QUESTION_WORDS = frozenset("""
+tell remind remember mentioned mention said say says told know recall many much kind sort type
+""".split())
+
+_SUFFIXES = ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stem; never shorter than 4 letters, unchanged for short words."""
+    w = word.casefold()
+    if len(w) <= 4 or not w.isalpha():
+        return w
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            base = w[: -len(suf)]
+            if suf in ("ies", "ied"):
+                base += "y"
+            elif len(base) >= 2 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]  # "running" -> "run"
+            return base
+    return w
+
+
+@dataclass(frozen=True)
+class ExpandedQuery:
+    terms: tuple[str, ...]  # content words, casefolded, in order
+    fts: str  # an FTS5 MATCH expression ('' when the query has no content word)
+
+
+def content_words(query: str) -> list[str]:
+    words = [w.casefold() for w in _WORD.findall(index_text(query.replace("'s ", " ").replace("’s ", " ")))]
+    out = [w for w in words if w not in STOPWORDS and w not in QUESTION_WORDS and not (len(w) == 1 and w.isalpha())]
+    return list(dict.fromkeys(out))
+
+
+def expand(query: str, *, stems: bool = True) -> ExpandedQuery:
+    terms = content_words(query)
+    if not terms:  # a question made only of small words: fall back to all of them
+        terms = list(dict.fromkeys(w.casefold() for w in _WORD.findall(index_text(query))))
+    parts: list[str] = []
+    for t in terms:
+        s = stem(t) if stems else ""
+        parts.append(f'"{t}" OR "{s}"*' if len(s) >= 4 and s.isalpha() else f'"{t}"')
+    return ExpandedQuery(tuple(terms), " OR ".join(parts))
