@@ -3,7 +3,6 @@ public memory benchmarks, for Reverie beside plain BM25 and plain vector baselin
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -30,7 +29,7 @@ def register(sub: Any) -> None:
         p.add_argument("--baselines", default="bm25,vector",
                        help="plain baseline lines, comma-separated from bm25,vector,fusion ('' for none)")
         p.add_argument("--engine", choices=("auto", "retriever", "pipeline"), default="auto",
-                       help="Reverie's line: the app's Retriever, or the evaluation pipeline (auto: Retriever if present)")
+                       help="Reverie's line: the app's Retriever (auto, retriever) or the evaluation pipeline")
         p.add_argument("--ablations", action="store_true",
                        help="also print the pipeline with each feature switched off, and with the optional re-rankers on")
         p.add_argument("--limit", type=int, help="only the first N conversations (LoCoMo) or questions (LongMemEval)")
@@ -40,36 +39,10 @@ def register(sub: Any) -> None:
 
 
 def default_embedder() -> Any:
-    """The app's default embedder (all-MiniLM-L6-v2 from its PyPI package, offline)."""
-    try:
-        return importlib.import_module("reverie.models.embedder").default_embedder()
-    except ImportError:
-        return _LocalMiniLM()
+    """The app's default embedder (all-MiniLM-L6-v2 from its PyPI package, offline, loaded on first use)."""
+    from reverie.models.embedder import default_embedder as build
 
-
-class _LocalMiniLM:
-    """All-MiniLM-L6-v2 through sentence-transformers, loaded on first use; used only until the
-    app's embedder adapter (``reverie.models.embedder``) is present."""
-
-    dim = 384
-
-    def __init__(self) -> None:
-        from reverie.models.defaults import default_embedder_location
-
-        loc = default_embedder_location()
-        if not loc.found:
-            raise InputError(f"The embedder cannot be loaded: {loc.problem}.")
-        self._path = loc.path
-        self.model_id = loc.name
-        self._model: Any = None
-
-    def embed(self, texts: Any) -> Any:
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(str(self._path), device="cpu")
-        return self._model.encode(list(texts), batch_size=64, normalize_embeddings=True,
-                                  convert_to_numpy=True, show_progress_bar=False).astype("float32")
+    return build()
 
 
 def build_lines(args: Any, embedder: Any) -> list[runner.Line]:
@@ -85,17 +58,9 @@ def build_lines(args: Any, embedder: Any) -> list[runner.Line]:
         lines.append(runner.Line("plain-vector", lambda v: PlainVector(v, cache), "vector"))
     if "fusion" in wanted:
         lines.append(runner.Line("plain-fusion", lambda v: PlainFusion(v, cache), "hybrid"))
-    engine = args.engine
-    retrieval = None
-    if engine in ("auto", "retriever"):
-        try:
-            retrieval = importlib.import_module("reverie.core.retrieval")
-        except ImportError:
-            if engine == "retriever":
-                raise InputError("This Reverie has no Retriever (reverie.core.retrieval) yet; "
-                                 "use --engine pipeline.") from None
     for mode in args.retriever or ["hybrid"]:
-        if retrieval is not None:
+        if args.engine in ("auto", "retriever"):
+            from reverie.core import retrieval
             from reverie.core.evaluation.adapters import retriever_line
 
             lines.append(retriever_line(retrieval, embedder, mode))
