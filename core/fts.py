@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from reverie.core import query_expansion
 from reverie.core.textindex import _CJK, _EMOJI, _IGNORABLE
 
 MAX_TERMS = 32  # a pasted essay is searched by its first 32 distinct words
@@ -22,7 +23,7 @@ MAX_TERM_CHARS = 64
 # One match per token: a run of CJK characters (a word), one emoji, or a run of letters/digits.
 _TOKEN = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<emoji>[{_EMOJI}])|(?P<word>[^\\W_{_CJK}{_EMOJI}]+)")
 
-STOPWORDS = frozenset(
+_BASE_STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had
     has have having he her here hers herself him himself his how i if in into is it its itself just
@@ -31,6 +32,8 @@ STOPWORDS = frozenset(
     they this those through to too under until up very was we were what when where which while who
     whom why will with would you your yours yourself yourselves s t don didn doesn isn wasn""".split()
 )
+# Plus the words a question is made of that never name what is asked for ("remind me", "tell me").
+STOPWORDS = _BASE_STOPWORDS | query_expansion.STOPWORDS | query_expansion.QUESTION_WORDS
 
 
 def query_terms(query: str) -> list[str]:

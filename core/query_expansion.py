@@ -72,3 +72,16 @@ def expand(query: str, *, stems: bool = True) -> ExpandedQuery:
         s = stem(t) if stems else ""
         parts.append(f'"{t}" OR "{s}"*' if len(s) >= 4 and s.isalpha() else f'"{t}"')
     return ExpandedQuery(tuple(terms), " OR ".join(parts))
+
+
+def with_stems(terms: list[str]) -> list[str]:
+    """``terms`` plus, for each plain word whose stem differs, the stem as a prefix (``paint*``),
+    so "painting" also finds "painted" and "paints" (the words index does not stem)."""
+    out = list(terms)
+    for t in terms:
+        if t.endswith("*") or not t.isalpha():
+            continue
+        s = stem(t)
+        if s != t and len(s) >= 4 and s + "*" not in out:
+            out.append(s + "*")
+    return out

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from reverie.core import fts, ranking
+from reverie.core import fts, query_expansion, ranking, rerank
 from reverie.core.errors import InputError
 from reverie.core.protocols import Embedder
 from reverie.core.records import MEMORY_COLS, Memory
@@ -76,6 +76,15 @@ _TITLE = (
     "CASE m.source_kind WHEN 'note' THEN (SELECT title FROM notes WHERE id = m.source_id) "
     "WHEN 'message' THEN (SELECT c.title FROM messages g JOIN conversations c ON c.id = g.conversation_id "
     "WHERE g.id = m.source_id) END"
+)
+FUSION_FLOOR = 0.05
+# The turns just before and after each candidate turn, in the same conversation.
+_NEIGHBOURS = (
+    "SELECT m.id, n.id FROM memories m "
+    "JOIN messages g ON m.source_kind = 'message' AND g.id = m.source_id "
+    "JOIN messages h ON h.conversation_id = g.conversation_id AND h.seq IN (g.seq - 1, g.seq + 1) "
+    "JOIN memories n ON n.source_kind = 'message' AND n.source_id = h.id "
+    "WHERE m.id IN ({marks})"
 )
 _FALLBACK_TITLE = {"note": "Untitled note", "message": "Conversation", "import": "Imported"}
 
@@ -231,19 +240,19 @@ class Retriever:
                     ):
                         if name:
                             scored[name] = (ids, scores)
-                        lists.append((ids, weight))
+                        lists.append((ids, weight, scores))
             finally:
                 q = np.asarray(encoded.result(), dtype=np.float32)[0] if encoded is not None else None
             if mode in ("hybrid", "vector"):
                 scored["vector"] = self.nearest(q, eff, max(cfg.vector_candidates, k)) if q is not None else ([], [])
-                lists.append((scored["vector"][0], cfg.vector_weight if mode == "hybrid" else 1.0))
+                lists.append((scored["vector"][0], cfg.vector_weight if mode == "hybrid" else 1.0, scored["vector"][1]))
             if text.strip():
                 for extra in cfg.extra_rankers:
                     with self.vault.read() as conn:
                         ids = [int(i) for i in extra.rank(conn, text, eff, cfg.bm25_candidates)]
                     scored[extra.name] = (ids, [0.0] * len(ids))
-                    lists.append((ids, extra.weight))
-        if not any(ids for ids, _ in lists):
+                    lists.append((ids, extra.weight, []))
+        if not any(ids for ids, _, _ in lists):
             if generic or (not terms and restricted):
                 return self._browse_result(eff, k, text, since, until, phrase, terms)
             return SearchResult([], text, since, until, phrase)
@@ -254,6 +263,8 @@ class Retriever:
         """The BM25 list and the lists of the query's expansions: (name, ids, scores, weight)."""
         cfg = self.config
         word_terms, min_id = self.word_terms(terms)
+        if cfg.stem_prefixes:
+            word_terms = query_expansion.with_stems(word_terms)
         match = fts.match_terms(word_terms)
         if not match:
             return []
@@ -265,12 +276,13 @@ class Retriever:
                 out.append((None, self.bm25(alt_match, eff, cfg.bm25_candidates)[0], [], cfg.expansion_weight))
         return out
 
-    def _ranked_result(self, lists: list[tuple[list[int], float]], scored: dict[str, tuple[list[int], list[float]]],
+    def _ranked_result(self, lists: list[tuple[list[int], float, list[float]]],
+                       scored: dict[str, tuple[list[int], list[float]]],
                        eff: SearchFilters, now: float, k: int, text: str, since: float | None,
                        until: float | None, phrase: str | None, terms: list[str]) -> SearchResult:
         cfg = self.config
-        fused = ranking.rrf(lists, cfg.rrf_k)
-        by_fused = sorted(fused, key=fused.__getitem__, reverse=True)
+        fused = self._fuse(lists, text)
+        by_fused = sorted(fused, key=lambda m: (-fused[m], m))
         best = fused[by_fused[0]]
         keep = ranking.shortlist(np.array([fused[i] for i in by_fused]), k, cfg.rerank_beta)
         where, params = filter_sql(eff)
@@ -325,6 +337,41 @@ class Retriever:
             hits.append(Hit(mem, float(final[j]), breakdowns[mem.id], source_title(mem, title),
                             fts.highlight_spans(mem.text, terms)))
         return SearchResult(hits, text, since, until, phrase)
+
+    def _fuse(self, lists: list[tuple[list[int], float, list[float]]], text: str) -> dict[int, float]:
+        """Fuse the ranked lists (weighted scores or weighted RRF, see ``RetrievalConfig.fusion``),
+        then the light turn-aware adjustments: who said it, and the turns around it."""
+        cfg = self.config
+        if cfg.fusion == "score":
+            # Min-max normalised per list, floored at FUSION_FLOOR so that being in a list always counts.
+            fused = rerank.score_fusion(
+                [dict(zip(ids, sc, strict=True)) if sc and any(sc) else {m: 1.0 / r for r, m in enumerate(ids, 1)}
+                 for ids, _, sc in lists],
+                [w * (1 - FUSION_FLOOR) for _, w, _ in lists],
+            )
+            for ids, w, _ in lists:
+                for m in ids:
+                    fused[m] = fused.get(m, 0.0) + w * FUSION_FLOOR
+        else:
+            fused = ranking.rrf([(ids, w) for ids, w, _ in lists], cfg.rrf_k)
+        if not fused or (cfg.speaker_boost == 1.0 and cfg.neighbour_alpha <= 0):
+            return fused
+        top = sorted(fused, key=lambda m: (-fused[m], m))[: max(cfg.bm25_candidates, cfg.vector_candidates)]
+        fused = {m: fused[m] for m in top}
+        marks = ",".join("?" * len(top))
+        with self.vault.read() as conn:
+            if cfg.speaker_boost != 1.0:
+                speaker_of = dict(conn.execute(
+                    f"SELECT id, speaker FROM memories WHERE id IN ({marks})", top).fetchall())  # noqa: S608
+                named = rerank.named_speakers(text, {v for v in speaker_of.values() if v})
+                fused = rerank.speaker_boost(fused, speaker_of, named, cfg.speaker_boost)
+            if cfg.neighbour_alpha > 0:
+                neighbours: dict[int, list[int]] = {}
+                for a, b in conn.execute(_NEIGHBOURS.format(marks=marks), top).fetchall():
+                    neighbours.setdefault(int(a), []).append(int(b))
+                    neighbours.setdefault(int(b), []).append(int(a))
+                fused = rerank.neighbour_smoothing(fused, neighbours, cfg.neighbour_alpha)
+        return fused
 
     def _browse_result(self, eff: SearchFilters, k: int, text: str, since: float | None, until: float | None,
                        phrase: str | None, terms: list[str]) -> SearchResult:

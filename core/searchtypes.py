@@ -69,9 +69,15 @@ class RetrievalConfig:
     """Tunable knobs. BM25 weighs more than vectors by default: on conversational memory
     benchmarks (LoCoMo) equal-weight fusion loses to BM25 alone."""
 
+    # "score": each list's scores min-max normalised over its candidates, then a weighted sum;
+    # "rrf": weighted reciprocal rank fusion. Score fusion measured better on LoCoMo (README).
+    fusion: str = "score"
     rrf_k: float = 60.0
     bm25_weight: float = 1.0
     vector_weight: float = 0.7
+    stem_prefixes: bool = True  # "painting" also matches paint* (the words index does not stem)
+    speaker_boost: float = 1.2  # memories said by a person the query names (1.0: off)
+    neighbour_alpha: float = 0.1  # a turn borrows this share of its neighbours' best score (0: off)
     bm25_candidates: int = 100
     vector_candidates: int = 100
     rerank_beta: float = 0.3  # 0 disables the re-rank; at most 1 (see core.ranking)
@@ -93,6 +99,8 @@ class RetrievalConfig:
     def validate(self) -> RetrievalConfig:
         if self.rrf_k <= 0 or self.bm25_candidates < 1 or self.vector_candidates < 1:
             raise InputError("rrf_k and the candidate counts must be positive.")
+        if self.fusion not in ("score", "rrf"):
+            raise InputError("fusion must be 'score' or 'rrf'.")
         if not 0 <= self.rerank_beta <= 1:
             raise InputError("rerank_beta must be between 0 and 1.")
         return self
