@@ -88,7 +88,8 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
     Startup(window, interactive=False).start()
     pump(session, 0.8)
     pump(session)
-    for key, name in (("memories", "02-empty-memories"), ("insights", "03-empty-insights")):
+    for key, name in (("memories", "02-empty-memories"), ("insights", "03-empty-insights"),
+                      ("chat", "02b-empty-chat"), ("notes", "02c-empty-notes"), ("search", "02d-empty-search")):
         window.show_page(key)
         pump(session)
         save(window, name)
@@ -163,6 +164,28 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
         scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
         pump()
         save(window, "14-settings-bottom")
+
+    # Chat, Notes and Search with the sample data.
+    from reverie.core import conversations as convs
+    from reverie.core import notes as notes_core
+
+    chat = window.show_page("chat")
+    first = convs.list_conversations(vault)
+    if first:
+        chat.load(first[0].id)
+    pump(session, 0.8)
+    save(window, "19-chat")
+    notes_page = window.show_page("notes")
+    listed = notes_core.list_notes(vault, limit=1)
+    if listed:
+        notes_page.open_note(listed[0].id)
+    pump(session, 0.8)
+    save(window, "20-notes")
+    search = window.show_page("search")
+    search.query.setText("tulip bulbs")
+    pump(session, 1.5)
+    pump(session, 0.5)
+    save(window, "21-search")
 
     # Background work in the status bar.
     window.show_page("memories")

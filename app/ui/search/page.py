@@ -33,6 +33,20 @@ RANGES = ("Any time", "Past week", "Past month", "Past year", "Between…")
 ARCHIVED = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Only archived"))
 
 
+# A hit found by meaning alone is shown only when it is this similar to the query (MiniLM cosine):
+# unrelated sentences score about 0 to 0.2, paraphrases 0.4 and up.
+MIN_MEANING = 0.3
+
+
+def shown(hit: Any) -> bool:
+    """Whether a hit belongs in the list: it matched words, or it is close in meaning, or it was
+    found by browsing (a filter with no query words)."""
+    b = hit.breakdown
+    if "bm25" in b or "bm25_rank" in b or "vector" not in b:
+        return True
+    return float(b["vector"]) >= MIN_MEANING
+
+
 class _ResultList(QListView):
     def __init__(self, on_enter: Any) -> None:
         super().__init__()
@@ -170,7 +184,7 @@ class SearchPage(QWidget):
     def _show(self, token: int, text: str, result: Any) -> None:
         if token != self._token:
             return  # the user typed on; a newer search is coming
-        hits = list(result.hits)
+        hits = [h for h in result.hits if shown(h)]
         self.model.set_hits(hits)
         if self._open_when_ready and hits:
             self._open_when_ready = False
