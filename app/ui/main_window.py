@@ -60,6 +60,9 @@ class MainWindow(QMainWindow):
         from reverie.app.ui.services import services_for
 
         self.indexing = IndexingStatus(self.tasks, services_for(session), self)
+        from reverie.app.ui.nightly import Nightly
+
+        self.nightly = Nightly(session, self.tasks, self)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
         self.status_label = QLabel("")

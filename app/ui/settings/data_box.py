@@ -76,9 +76,17 @@ class DataBox(QGroupBox):
         self.message.setObjectName("muted")
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
+        runs_row = QHBoxLayout()
         runs_title = QLabel("Last background runs")
         runs_title.setObjectName("sectionTitle")
-        lay.addWidget(runs_title)
+        runs_row.addWidget(runs_title)
+        runs_row.addStretch(1)
+        self.consolidate_button = QPushButton("Consolidate now")
+        self.consolidate_button.setToolTip("Summaries, facts, duplicates and fading, as each night; "
+                                           "progress and Cancel in the status bar.")
+        self.consolidate_button.clicked.connect(self.consolidate)
+        runs_row.addWidget(self.consolidate_button)
+        lay.addLayout(runs_row)
         self.runs = QLabel("")
         self.runs.setWordWrap(True)
         self.runs.setObjectName("muted")
@@ -90,6 +98,11 @@ class DataBox(QGroupBox):
             self.message.setText("Export and import are in the main window's File menu.")
             return
         getattr(actions, f"ask_{key}")()
+
+    def consolidate(self) -> None:
+        nightly = getattr(self.window(), "nightly", None)
+        if nightly is None or not nightly.run_now():
+            self.message.setText("Consolidation is already running, or the vault is not open yet.")
 
     def show_runs(self, runs: list[JobRun]) -> None:
         self.runs.setText("\n".join(run_line(r) for r in runs) if runs else

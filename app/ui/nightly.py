@@ -1,0 +1,107 @@
+"""The nightly scheduler while the window is open, and "Consolidate now" with progress and Cancel.
+
+The scheduler (core, APScheduler) runs consolidation and decay at the chosen time when the user
+is idle; idleness comes from the window's own input events. A night missed while Reverie was
+closed is caught up once. Starting and stopping touch the vault, so they run on the database
+lane; a run itself happens on its own thread (the vault's lock keeps writes one at a time).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication
+
+from reverie.app import context
+from reverie.app.ui.session import Session
+from reverie.app.ui.tasks import TaskHandle, TaskTracker
+
+log = logging.getLogger(__name__)
+_INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
+
+
+class Nightly(QObject):
+    finished = Signal(object)  # the ConsolidationReport of a run started here
+    _done = Signal(object)
+
+    def __init__(self, session: Session, tracker: TaskTracker, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tracker = tracker
+        self.scheduler: Any = None
+        self.handle: TaskHandle | None = None
+        self._last_input = time.monotonic()
+        self._done.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._closed = False
+        session.vault_ready.connect(lambda vault: session.db.submit(self._start, vault))
+        session.closing.connect(self.stop)  # cancels a running consolidation at once
+        session.at_close(lambda _vault: self.stop())  # and once more after the lanes stopped
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() in _INPUT:
+            self._last_input = time.monotonic()
+        return False
+
+    def idle_seconds(self, _now: float) -> float:
+        return time.monotonic() - self._last_input
+
+    def _start(self, vault: Any) -> None:  # database lane
+        if self._closed:
+            return
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
+        scheduler = context.build_scheduler(vault, idle_seconds=self.idle_seconds)
+        scheduler.start()
+        self.scheduler = scheduler
+
+    @property
+    def running(self) -> bool:
+        return self.handle is not None
+
+    def run_now(self) -> bool:
+        """Consolidate now (the button); False when a run is already going or the vault is not open."""
+        if self.scheduler is None or self.handle is not None:
+            return False
+        scheduler = self.scheduler
+        handle = self.tracker.begin("Consolidating memories", 100, scheduler.cancel)
+        self.handle = handle
+
+        def progress(stage: str, fraction: float) -> None:
+            handle.progress(int(100 * max(0.0, min(1.0, fraction))), 100)
+
+        def work() -> None:
+            try:
+                report = scheduler.run_now(progress)
+            except Exception as exc:  # noqa: BLE001 - shown as a sentence, the run is logged in the vault
+                log.exception("consolidation failed")
+                report = exc
+            self._done.emit(report)
+
+        threading.Thread(target=work, name="reverie-consolidate", daemon=True).start()
+        return True
+
+    def _finished(self, report: Any) -> None:
+        if self.handle is not None:
+            status = getattr(report, "status", "failed")
+            counts = getattr(report, "counts", {}) or {}
+            made = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing new"
+            message = {"ok": f"Consolidation finished: {made}.", "cancelled": "Consolidation cancelled; "
+                       "nothing was written."}.get(status, f"Consolidation failed: {getattr(report, 'error', report)}")
+            self.handle.finish(message)
+            self.handle = None
+        self.session.data_changed.emit("memories")
+        self.finished.emit(report)
+
+    def stop(self) -> None:
+        """At close: cancel a running consolidation and stop the scheduler (it waits for the run)."""
+        self._closed = True
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
+            self.scheduler = None
