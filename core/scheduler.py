@@ -92,6 +92,10 @@ class NightlyScheduler:
         self.retry_minutes = retry_minutes
         self.cancel_event = threading.Event()
         self._sched: Any = None
+        # Guards _sched between a firing job that schedules its retry and shutdown(): APScheduler's
+        # shutdown(wait=True) holds its job-store lock while it waits for the running job, so a job
+        # adding a retry at that moment would wait for ever.
+        self._guard = threading.Lock()
         self.last_result: Any = None
 
     # -- the rules, with the injected clock ---------------------------------------------------
@@ -128,10 +132,11 @@ class NightlyScheduler:
             log.exception("nightly consolidation did not run")
 
     def _schedule_retry(self) -> None:
-        if self._sched is None:
-            return
-        when = datetime.fromtimestamp(self.clock.now(), self.tz) + timedelta(minutes=self.retry_minutes)
-        self._sched.add_job(self._safe_tick, "date", run_date=when, id="retry", replace_existing=True)
+        with self._guard:
+            if self._sched is None:
+                return
+            when = datetime.fromtimestamp(self.clock.now(), self.tz) + timedelta(minutes=self.retry_minutes)
+            self._sched.add_job(self._safe_tick, "date", run_date=when, id="retry", replace_existing=True)
 
     # -- APScheduler ---------------------------------------------------------------------------
     def start(self, *, paused: bool = False) -> None:
@@ -173,7 +178,9 @@ class NightlyScheduler:
         self.cancel_event.set()
 
     def shutdown(self) -> None:
+        """Stop: a running consolidation is cancelled and waited for (it writes all or nothing)."""
         self.cancel_event.set()
-        if self._sched is not None:
-            self._sched.shutdown(wait=True)
-            self._sched = None
+        with self._guard:
+            sched, self._sched = self._sched, None
+        if sched is not None:
+            sched.shutdown(wait=True)

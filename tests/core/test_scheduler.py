@@ -101,3 +101,21 @@ def test_apscheduler_jobs_are_coalesced_one_at_a_time_with_a_catch_up(vault, clo
         sched.shutdown()
     (status,), = vault.query("SELECT status FROM job_runs WHERE id = ?", (rid,))
     assert status == "failed"
+
+
+def test_shutdown_while_a_deferred_catch_up_schedules_its_retry_never_hangs(vault, clock):
+    """The catch-up fires at start; the user is active, so it schedules a retry; closing at that
+    moment must not deadlock on APScheduler's own lock (it once did)."""
+    import threading
+
+    ran = []
+    for _ in range(15):
+        sched = NightlyScheduler(vault, lambda *a: ran.append(a), settings_loader=Settings,
+                                 clock=clock, idle_seconds=lambda now: 0.0, tz=UTC)
+        assert sched.due() is not None  # a night is due: start adds the catch-up
+        sched.start()
+        stopper = threading.Thread(target=sched.shutdown)
+        stopper.start()
+        stopper.join(10)
+        assert not stopper.is_alive(), "shutdown hung"
+    assert ran == []  # never idle: deferred, never run
