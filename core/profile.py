@@ -5,6 +5,7 @@ every change is logged in history (entity ``"profile"``)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from reverie.core import history
 from reverie.core.errors import InputError
@@ -15,9 +16,9 @@ KEY = "profile"
 MAX_PROFILE_CHARS = 20_000
 
 
-def get_profile(vault: Vault) -> str:
-    with vault.read() as conn:
-        row = conn.execute("SELECT value FROM settings WHERE key = ?", (KEY,)).fetchone()
+def text_setting(conn: Any, key: str) -> str:
+    """A settings value that holds a JSON string ("" when missing or not a string)."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     if row is None:
         return ""
     try:
@@ -25,6 +26,11 @@ def get_profile(vault: Vault) -> str:
     except ValueError:
         return ""
     return value if isinstance(value, str) else ""
+
+
+def get_profile(vault: Vault) -> str:
+    with vault.read() as conn:
+        return text_setting(conn, KEY)
 
 
 def set_profile(vault: Vault, text: str, *, actor: str = "user") -> str:

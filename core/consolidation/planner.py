@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from reverie.core.profile import text_setting
+
 PROFILE_KEY = "profile"
 PROFILE_AUTO_KEY = "profile_auto"  # the profile text consolidation wrote last (to tell user edits apart)
 
@@ -122,15 +124,6 @@ _UNIT_SQL = (
 )
 
 
-def _setting(conn: Any, key: str) -> str:
-    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    if row is None:
-        return ""
-    try:
-        value = json.loads(row[0])
-    except ValueError:
-        return ""
-    return value if isinstance(value, str) else ""
 
 
 def gather(conn: Any, now: float, tz: tzinfo | None, *, max_units: int = 5000) -> Inputs:
@@ -180,4 +173,4 @@ def gather(conn: Any, now: float, tz: tzinfo | None, *, max_units: int = 5000) -
     ).fetchall():
         groups[(kind, trust, h)].append(int(mid))
     return Inputs(now, new_ids, days, summaries, facts, list(groups.values()),
-                  _setting(conn, PROFILE_KEY), _setting(conn, PROFILE_AUTO_KEY))
+                  text_setting(conn, PROFILE_KEY), text_setting(conn, PROFILE_AUTO_KEY))
