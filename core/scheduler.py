@@ -147,7 +147,8 @@ class NightlyScheduler:
         hour, minute = parse_time(s.consolidation_time)
         options: dict[str, Any] = {
             "job_defaults": {"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-            "executors": {"default": {"type": "threadpool", "max_workers": 1}},
+            "executors": {"default": {"type": "threadpool", "max_workers": 1,
+                                      "pool_kwargs": {"thread_name_prefix": "reverie-nightly"}}},
         }
         if self.tz is not None:
             options["timezone"] = self.tz

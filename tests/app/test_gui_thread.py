@@ -49,4 +49,4 @@ def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
     vault.tx, vault.read = real_tx, real_read
     main = threading.main_thread().name
     assert seen and main not in seen
-    assert {name.split("_")[0] for name in seen} <= {"reverie-db", "reverie-model"}
+    assert {name.split("_")[0] for name in seen} <= {"reverie-db", "reverie-model", "reverie-nightly"}

@@ -23,6 +23,15 @@ def _window(qtbot, paths):
     return window, session
 
 
+
+def _says(qtbot, window, text):
+    """Wait until the status bar says ``text``; on time-out, show what it says instead."""
+    try:
+        qtbot.waitUntil(lambda: text in window.statusBar().currentMessage(), timeout=30_000)
+    except Exception as exc:
+        raise AssertionError(f"the status bar says {window.statusBar().currentMessage()!r}") from exc
+
+
 def test_file_menu_export_then_import_dialog_preview_and_import(qtbot, tmp_path, paths, clock):
     src = Vault.create(vault_paths(tmp_path / "src"), KeyMode.NONE, clock=clock)
     populate(src, clock)
@@ -56,21 +65,21 @@ def test_bring_in_export_markdown_and_lock_from_the_menu(qtbot, tmp_path, paths)
     (tmp_path / "md").mkdir()
     (tmp_path / "md" / "a.md").write_text("# Alpha\n\nFirst note.\n")
     actions.do_import_markdown(tmp_path / "md")
-    qtbot.waitUntil(lambda: "Imported 1 notes" in window.statusBar().currentMessage(), timeout=30_000)
+    _says(qtbot, window, "Imported 1 notes")
     chat = [{"title": "T", "create_time": 1.7e9, "update_time": 1.7e9, "conversation_id": "c1", "current_node": "n",
              "mapping": {"n": {"id": "n", "parent": None, "children": [], "message": {
                  "author": {"role": "user"}, "create_time": 1.7e9,
                  "content": {"content_type": "text", "parts": ["hi"]}}}}}]
     (tmp_path / "conversations.json").write_text(json.dumps(chat))
     actions.do_import_chatgpt(tmp_path / "conversations.json")
-    qtbot.waitUntil(lambda: "Imported 1 conversations" in window.statusBar().currentMessage(), timeout=30_000)
+    _says(qtbot, window, "Imported 1 conversations")
     actions.do_export_markdown(tmp_path / "out")
-    qtbot.waitUntil(lambda: "Wrote 1 notes" in window.statusBar().currentMessage(), timeout=30_000)
+    _says(qtbot, window, "Wrote 1 notes")
     actions.do_lock(KeyMode.PASSPHRASE, "a long passphrase")
-    qtbot.waitUntil(lambda: "locked with: passphrase" in window.statusBar().currentMessage(), timeout=30_000)
+    _says(qtbot, window, "locked with: passphrase")
     actions.do_lock(KeyMode.NONE)
-    qtbot.waitUntil(lambda: "locked with: none" in window.statusBar().currentMessage(), timeout=30_000)
+    _says(qtbot, window, "locked with: none")
     assert session.vault.key_mode is KeyMode.NONE and len(notes.list_notes(session.vault)) == 1
     actions.do_export(tmp_path / "bad" / "x.reverie")
-    qtbot.waitUntil(lambda: "does not exist" in window.statusBar().currentMessage(), timeout=30_000)
+    _says(qtbot, window, "does not exist")
     window.close()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from reverie.core import conversations, jobruns
 from reverie.core.scheduler import NightlyScheduler, is_idle, last_slot, missed_slot
 from reverie.core.settings import Settings
@@ -103,6 +105,9 @@ def test_apscheduler_jobs_are_coalesced_one_at_a_time_with_a_catch_up(vault, clo
     assert status == "failed"
 
 
+# Shutting down while APScheduler's own loop is between firing and removing the one-off catch-up
+# job makes that loop raise JobLookupError as it exits (inside APScheduler; nothing is lost).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_shutdown_while_a_deferred_catch_up_schedules_its_retry_never_hangs(vault, clock):
     """The catch-up fires at start; the user is active, so it schedules a retry; closing at that
     moment must not deadlock on APScheduler's own lock (it once did)."""
