@@ -153,9 +153,10 @@ class NightlyScheduler:
         if self.tz is not None:
             options["timezone"] = self.tz
         self._sched = BackgroundScheduler(**options)
-        self._sched.add_job(self._safe_tick, self._trigger(hour, minute), id="nightly", replace_existing=True)
-        if self.due() is not None:  # a night missed while Reverie was closed: once, now
-            self._sched.add_job(self._safe_tick, "date", id="catch-up", replace_existing=True)
+        # A night missed while Reverie was closed is caught up once, now: the nightly job's first run
+        # is brought forward (a separate one-off job would race APScheduler's shutdown).
+        first = {"next_run_time": datetime.fromtimestamp(self.clock.now(), self.tz)} if self.due() is not None else {}
+        self._sched.add_job(self._safe_tick, self._trigger(hour, minute), id="nightly", replace_existing=True, **first)
         self._sched.start(paused=paused)
 
     def reschedule(self) -> None:
