@@ -25,11 +25,19 @@ def _window(qtbot, paths):
 
 
 def _says(qtbot, window, text):
-    """Wait until the status bar says ``text``; on time-out, show what it says instead."""
+    """Wait until the status bar has said ``text`` (every message is recorded, so one that was
+    replaced or expired still counts); on time-out, show what it said."""
+    seen = window.said  # filled by _record
     try:
-        qtbot.waitUntil(lambda: text in window.statusBar().currentMessage(), timeout=30_000)
+        qtbot.waitUntil(lambda: any(text in m for m in seen), timeout=30_000)
     except Exception as exc:
-        raise AssertionError(f"the status bar says {window.statusBar().currentMessage()!r}") from exc
+        raise AssertionError(f"the status bar said {seen!r}") from exc
+    seen.clear()
+
+
+def _record(window):
+    window.said = []
+    window.statusBar().messageChanged.connect(window.said.append)
 
 
 def test_file_menu_export_then_import_dialog_preview_and_import(qtbot, tmp_path, paths, clock):
@@ -61,6 +69,7 @@ def test_file_menu_export_then_import_dialog_preview_and_import(qtbot, tmp_path,
 def test_bring_in_export_markdown_and_lock_from_the_menu(qtbot, tmp_path, paths):
     Vault.create(paths, KeyMode.KEYRING).close()
     window, session = _window(qtbot, paths)
+    _record(window)
     actions = window.transfer_actions
     (tmp_path / "md").mkdir()
     (tmp_path / "md" / "a.md").write_text("# Alpha\n\nFirst note.\n")
