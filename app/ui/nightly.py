@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from reverie.app import context
@@ -21,6 +21,7 @@ from reverie.app.ui.session import Session
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
 
 log = logging.getLogger(__name__)
+START_DELAY_MS = 3000
 _INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
 
 
@@ -40,7 +41,9 @@ class Nightly(QObject):
         if app is not None:
             app.installEventFilter(self)
         self._closed = False
-        session.vault_ready.connect(lambda vault: session.db.submit(self._start, vault))
+        # Started a moment after the vault opens, so the first screens load first.
+        session.vault_ready.connect(lambda vault: QTimer.singleShot(
+            START_DELAY_MS, lambda: session.db.submit(self._start, vault)))
         session.closing.connect(self.stop)  # cancels a running consolidation at once
         session.at_close(lambda _vault: self.stop())  # and once more after the lanes stopped
 
