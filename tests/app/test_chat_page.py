@@ -193,9 +193,12 @@ def test_switching_conversation_while_answering_keeps_each_thread_its_own(qtbot,
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.cid is not None and page.cid != other.id, timeout=10_000)
     asking = page.cid
+    busy = threading.Event()
+    page.session.db.submit(busy.wait, 10)  # the database lane is busy: the new title's refresh comes late
     _ask(qtbot, page, "When does the piano tuner come?")
     qtbot.waitUntil(lambda: page.flow._text.startswith("You"), timeout=10_000)
-    page.load(other.id)
+    page.load(other.id)  # the user switches away while the answer streams
+    busy.set()
     qtbot.waitUntil(lambda: [m.content for m in page.messages.items] == ["An older question."], timeout=10_000)
     gate.set()
     qtbot.waitUntil(lambda: not page.flow.running, timeout=10_000)

@@ -74,7 +74,9 @@ class AnswerFlow:
             return services.companion(vault).answer(cid, text, on_token=self.pump.push, cancel=cancel)
 
         page.session.model.submit(work, on_done=lambda r: self._answered(cid, r), on_error=self._failed)
-        page.session.db.submit(data.ensure_title, vault, cid, text, on_done=lambda _r: page.refresh(select=cid))
+        # The list shows the new title; it keeps whichever conversation is open by then (the user may
+        # have switched away while the answer streams).
+        page.session.db.submit(data.ensure_title, vault, cid, text, on_done=lambda _r: page.refresh())
         page._sync()
 
     def stop(self) -> None:

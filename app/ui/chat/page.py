@@ -158,15 +158,20 @@ class ChatPage(QWidget):
     def _show_conversations(self, rows: list, select: str | None) -> None:
         self.conversations.set_rows(rows)
         target = select or self.cid
-        row = self.conversations.row_of(target)
-        if row >= 0:
-            sm = self.conv_list.selectionModel()
-            sm.blockSignals(True)
-            self.conv_list.setCurrentIndex(self.conversations.index(row))
-            sm.blockSignals(False)
-            if target != self.cid:
-                self.load(target)
+        if self._select_row(target) and target != self.cid:
+            self.load(target)
         self._sync()
+
+    def _select_row(self, cid: str | None) -> bool:
+        """Mark ``cid`` in the conversation list (without loading it again); False if not listed."""
+        row = self.conversations.row_of(cid) if cid else -1
+        if row < 0:
+            return False
+        sm = self.conv_list.selectionModel()
+        sm.blockSignals(True)
+        self.conv_list.setCurrentIndex(self.conversations.index(row))
+        sm.blockSignals(False)
+        return True
 
     def _conv_changed(self, index: Any, _prev: Any) -> None:
         cid = index.data(IdRole) if index.isValid() else None
@@ -175,6 +180,7 @@ class ChatPage(QWidget):
 
     def load(self, cid: str, focus: str | None = None) -> None:
         self.cid = cid
+        self._select_row(cid)
         self._focus = focus
         self._load_token += 1
         token = self._load_token
