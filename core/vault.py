@@ -278,8 +278,8 @@ class Vault:
         """Re-encrypt the vault under a new key (keyring / passphrase) or decrypt it (none)."""
         if (self.header.key_mode is KeyMode.NONE) != (mode is KeyMode.NONE):
             raise VaultError(
-                "Switching between an encrypted and an unencrypted vault is done by export and "
-                "import; the vault was not changed."
+                "Encrypting or decrypting a vault rewrites its file: use Change lock in the File "
+                "menu or 'reverie lock'. The vault was not changed."
             )
         old_mode = self.header.key_mode
         if mode is KeyMode.KEYRING:

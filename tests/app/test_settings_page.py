@@ -113,3 +113,26 @@ def test_data_buttons_open_the_file_menus_actions(qtbot, paths, vault):
     for button in page.data.buttons.values():
         button.click()
     assert called == ["export", "import", "export_markdown", "import_markdown", "import_chatgpt"]
+
+
+def test_an_unencrypted_vault_is_encrypted_from_settings(qtbot, tmp_path, memory_keyring):
+    from reverie.app.ui.session import Session
+    from reverie.core import notes
+    from reverie.core.paths import vault_paths
+
+    paths = vault_paths(tmp_path / "plain-home")
+    plain = Vault.create(paths, KeyMode.NONE)
+    notes.create_note(plain, "The sentinel note PLAINTEXT-7731.")
+    session = Session(paths)
+    session.set_vault(plain)
+    page = _page(qtbot, session)
+    enc = page.encryption
+    assert enc.to_keyring.isVisibleTo(page) and enc.to_passphrase.isVisibleTo(page)
+    enc.to_keyring.click()
+    qtbot.waitUntil(lambda: "keyring" in enc.message.text(), timeout=20_000)
+    assert session.vault is not plain and session.vault.key_mode is KeyMode.KEYRING
+    assert [n.body for n in notes.list_notes(session.vault)] == ["The sentinel note PLAINTEXT-7731."]
+    session.close()
+    for f in paths.folder.iterdir():
+        assert b"PLAINTEXT-7731" not in f.read_bytes(), f
+    Vault.open(paths).close()  # opens from the keyring

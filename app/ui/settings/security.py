@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from reverie.app.ui.session import Session
 from reverie.app.ui.state import alive
 from reverie.core.keys import KeyMode
+from reverie.core.transfer.rekey import change_lock
+from reverie.core.vault import Vault
 
 MODE_TEXT = {
     KeyMode.KEYRING: "Encrypted. The key is kept in your system keyring, so Reverie opens without asking.",
@@ -98,9 +100,9 @@ class EncryptionBox(QGroupBox):
         vault = self.session.vault
         mode = vault.key_mode if vault is not None else None
         self.state.setText(MODE_TEXT[mode] if mode is not None else "The vault is not open.")
-        self.to_passphrase.setVisible(mode is KeyMode.KEYRING)
+        self.to_passphrase.setVisible(mode in (KeyMode.KEYRING, KeyMode.NONE))
         self.change_passphrase.setVisible(mode is KeyMode.PASSPHRASE)
-        self.to_keyring.setVisible(mode is KeyMode.PASSPHRASE)
+        self.to_keyring.setVisible(mode in (KeyMode.PASSPHRASE, KeyMode.NONE))
 
     def _ask_passphrase(self, title: str) -> str | None:
         dlg = PassphraseDialog(title, self)
@@ -120,7 +122,9 @@ class EncryptionBox(QGroupBox):
         for b in (self.to_passphrase, self.change_passphrase, self.to_keyring):
             b.setEnabled(False)
 
-        def done(_: object) -> None:
+        def done(new_vault: Vault) -> None:
+            if new_vault is not self.session.vault:  # an unencrypted vault was encrypted into a new file
+                self.session.set_vault(new_vault)
             self._enable()
             self.refresh()
             self.message.setText("Done: the vault is now " + (
@@ -133,7 +137,7 @@ class EncryptionBox(QGroupBox):
             self.message.setStyleSheet("")
             self.message.setText(message)
 
-        self.session.db.submit(vault.change_key, mode, passphrase, on_done=alive(self, done),
+        self.session.db.submit(change_lock, vault, mode, passphrase, on_done=alive(self, done),
                                on_error=alive(self, failed))
 
     def _enable(self) -> None:
