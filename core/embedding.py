@@ -6,6 +6,10 @@ vector of the current model, so a switch of embedder re-embeds everything and an
 just continues) and never holds the vault lock while the model runs: it reads a batch, lets go,
 embeds, then writes the batch in one short transaction, skipping memories whose text changed
 meanwhile. ``EmbeddingWorker`` runs it on a plain thread (no Qt) whenever it is notified.
+
+A chat turn is embedded together with the turn before it (``core.turn_context``): vectors are
+therefore tagged ``vector_id(model_id)``, the embedder's id plus the context window, so that a
+vault embedded before (or with another window) is re-embedded rather than mixed.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from reverie.core import turn_context
 from reverie.core.errors import ModelError
 from reverie.core.protocols import Embedder
-from reverie.core.records import embed_text
 from reverie.core.vectorindex import LOG_KEEP, prune_changes
 
 log = logging.getLogger(__name__)
@@ -31,8 +35,17 @@ _PENDING = (
 )
 
 
+WINDOW = turn_context.DEFAULT_WINDOW
+
+
+def vector_id(model_id: str, window: int = WINDOW) -> str:
+    """The id stored with the vectors ``model_id`` makes when each turn is embedded with the
+    ``window`` turns before it."""
+    return f"{model_id}+turns{window}" if window > 0 else model_id
+
+
 def pending_count(vault: Any, model_id: str) -> int:
-    """How many memories have no vector from ``model_id`` yet (two index counts: a vector always
+    """How many memories have no vector tagged ``model_id`` (a ``vector_id``) yet (two index counts: a vector always
     belongs to a memory, so this is exact without visiting every memory)."""
     with vault.read() as conn:
         return int(conn.execute(
@@ -60,10 +73,12 @@ def embed_pending(
     limit: int | None = None,
     progress: Progress | None = None,
     cancel: Any = None,
+    window: int = WINDOW,
 ) -> int:
-    """Embed every memory lacking a vector for ``embedder.model_id`` (vectors of other models
-    are replaced); returns how many vectors were written. Stops early on ``cancel``."""
-    model_id, dim = embedder.model_id, int(embedder.dim)
+    """Embed every memory lacking a vector tagged ``vector_id(embedder.model_id, window)``
+    (vectors of other models are replaced); returns how many vectors were written. Stops early
+    on ``cancel``."""
+    model_id, dim = vector_id(embedder.model_id, window), int(embedder.dim)
     batch_size = max(1, int(batch_size))
     total = pending_count(vault, model_id)
     if limit is not None:
@@ -81,29 +96,26 @@ def embed_pending(
         take = min(batch_size, total - done)
         with vault.read() as conn:
             rows = conn.execute(
-                f"SELECT m.id, m.context, m.text, m.content_hash {_PENDING} AND m.id > ? ORDER BY m.id LIMIT ?",  # noqa: S608
+                f"SELECT m.id {_PENDING} AND m.id > ? ORDER BY m.id LIMIT ?",  # noqa: S608
                 (model_id, last_id, take),
             ).fetchall()
+            inputs = turn_context.inputs_for(conn, [r[0] for r in rows], window)
         if not rows:
             if last_id and hint:
                 last_id = hint = 0
                 continue
             break
         last_id = int(rows[-1][0])
-        vecs = _check(embedder.embed([embed_text(r[1], r[2]) for r in rows]), len(rows), dim, model_id)
+        rows = [r for r in rows if r[0] in inputs]
+        vecs = _check(embedder.embed([inputs[r[0]] for r in rows]), len(rows), dim, model_id)
         blobs = vecs.astype("<f2")
         with vault.tx() as conn:
-            marks = ",".join("?" * len(rows))
-            current = {
-                r[0]: (r[1], r[2]) for r in conn.execute(
-                    f"SELECT id, context, content_hash FROM memories WHERE id IN ({marks})",  # noqa: S608
-                    [r[0] for r in rows],
-                ).fetchall()
-            }
+            # Only inputs unchanged since they were read (the turn and the turns before it).
+            current = turn_context.inputs_for(conn, [r[0] for r in rows], window)
             params = [
                 (r[0], model_id, dim, blobs[i].tobytes())
                 for i, r in enumerate(rows)
-                if current.get(r[0]) == (r[1], r[3])  # unchanged since it was read
+                if current.get(r[0]) == inputs[r[0]]
             ]
             conn.executemany(
                 "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?, ?, ?, ?) "

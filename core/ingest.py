@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from reverie.core import history
+from reverie.core import history, turn_context
 from reverie.core.records import embed_text
 from reverie.core.retention import initial_strength
 from reverie.core.textindex import index_text
@@ -194,9 +194,19 @@ def delete_memories(conn: Any, ids: list[int], now: float, *, actor: str = "user
         for r in rows:
             history.log(conn, now, "memory", r[1], "delete", actor=actor,
                         before={"kind": r[2], "text": r[3][:500]}, note=reason or None)
+        forget_in_neighbours(conn, chunk)
         conn.execute(f"DELETE FROM memories_fts WHERE rowid IN ({marks})", chunk)  # noqa: S608
         conn.execute(f"DELETE FROM memories WHERE id IN ({marks})", chunk)  # noqa: S608
     return len(ids)
+
+
+def forget_in_neighbours(conn: Any, ids: list[int]) -> None:
+    """Drop the vectors of the turns embedded with any of ``ids`` as context (they are embedded
+    again, without it): a deleted or edited turn leaves no trace in its neighbour's vector."""
+    after = turn_context.following(conn, ids)
+    if after:
+        conn.execute(f"DELETE FROM vectors WHERE memory_id IN ({','.join('?' * len(after))})",  # noqa: S608
+                     sorted(after))
 
 
 def set_memory_text(conn: Any, mid: int, text: str, context: str) -> None:
@@ -209,6 +219,7 @@ def set_memory_text(conn: Any, mid: int, text: str, context: str) -> None:
     conn.execute("INSERT INTO memories_fts(rowid, body) VALUES (?, ?)",
                  (mid, index_text(embed_text(context, text))))
     conn.execute("DELETE FROM vectors WHERE memory_id = ?", (mid,))
+    forget_in_neighbours(conn, [mid])
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from reverie.core import fts, query_expansion, ranking, rerank
+from reverie.core.embedding import vector_id
 from reverie.core.errors import InputError
 from reverie.core.protocols import Embedder
 from reverie.core.records import MEMORY_COLS, Memory
@@ -177,7 +178,8 @@ class Retriever:
 
     def nearest(self, q: np.ndarray, f: SearchFilters, limit: int) -> tuple[list[int], list[float]]:
         assert self.embedder is not None
-        index = index_for(self.vault, self.embedder.model_id, int(self.embedder.dim))
+        index = index_for(self.vault, vector_id(self.embedder.model_id, self.config.turn_window),
+                          int(self.embedder.dim))
         index.refresh(self.vault)
         ids, sims = index.search(q, limit, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived)
         return ids.tolist(), sims.tolist()
@@ -215,14 +217,27 @@ class Retriever:
             since=max(x for x in (f.since, since) if x is not None) if (f.since, since) != (None, None) else None,
             until=min(x for x in (f.until, until) if x is not None) if (f.until, until) != (None, None) else None,
         )
-        if eff.since is not None and eff.until is not None and eff.since >= eff.until:
-            return SearchResult([], text, since, until, phrase)
         terms = fts.content_terms(fts.query_terms(text), cfg.drop_stopwords)
         if as_you_type and text and not text[-1].isspace():
             terms = fts.as_prefix(terms)
         restricted = phrase is not None or (filters is not None and filters != SearchFilters())
         generic = restricted and bool(terms) and all(t in GENERIC for t in terms)
-        if generic and not f.kinds:
+        empty = eff.since is not None and eff.until is not None and eff.since >= eff.until
+        result = SearchResult([], text, since, until, phrase) if empty else self._search(
+            text, terms, eff, generic, restricted, since, until, phrase, now, k, mode)
+        if not result.hits and phrase is not None and terms and not generic:
+            # The phrase may date what was talked about rather than when it was said: look again
+            # without its range (the result says so).
+            wide = self._search(text, terms, f, False, filters is not None and filters != SearchFilters(),
+                                since, until, phrase, now, k, mode)
+            return replace(wide, widened=bool(wide.hits))
+        return result
+
+    def _search(self, text: str, terms: list[str], eff: SearchFilters, generic: bool, restricted: bool,
+                since: float | None, until: float | None, phrase: str | None, now: float, k: int,
+                mode: str) -> SearchResult:
+        cfg = self.config
+        if generic and not eff.kinds:
             hinted = tuple(dict.fromkeys(kind for t in terms for kind in GENERIC[t]))
             eff = replace(eff, kinds=hinted)
         scored: dict[str, tuple[list[int], list[float]]] = {}

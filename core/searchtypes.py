@@ -12,6 +12,7 @@ from typing import Any
 
 from reverie.core.errors import InputError
 from reverie.core.records import Memory
+from reverie.core.turn_context import DEFAULT_WINDOW
 from reverie.core.vectorindex import KINDS
 
 MODES = ("hybrid", "bm25", "vector")
@@ -52,6 +53,9 @@ class SearchResult:
     since: float | None
     until: float | None
     time_phrase: str | None
+    # The time phrase's range held nothing that matches, so these hits come from any time (a
+    # remark made today about "four years ago" is not dated four years ago).
+    widened: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,9 @@ class RetrievalConfig:
     stem_prefixes: bool = True  # "painting" also matches paint* (the words index does not stem)
     speaker_boost: float = 1.2  # memories said by a person the query names (1.0: off)
     neighbour_alpha: float = 0.1  # a turn borrows this share of its neighbours' best score (0: off)
+    # Chat turns are embedded with this many turns before them (core.turn_context); the vectors
+    # searched are those the embedding job made with the same window.
+    turn_window: int = DEFAULT_WINDOW
     bm25_candidates: int = 100
     vector_candidates: int = 100
     rerank_beta: float = 0.3  # 0 disables the re-rank; at most 1 (see core.ranking)
@@ -99,6 +106,8 @@ class RetrievalConfig:
     def validate(self) -> RetrievalConfig:
         if self.rrf_k <= 0 or self.bm25_candidates < 1 or self.vector_candidates < 1:
             raise InputError("rrf_k and the candidate counts must be positive.")
+        if self.turn_window < 0:
+            raise InputError("turn_window must be 0 or more.")
         if self.fusion not in ("score", "rrf"):
             raise InputError("fusion must be 'score' or 'rrf'.")
         if not 0 <= self.rerank_beta <= 1:

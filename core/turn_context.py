@@ -8,8 +8,11 @@ the embedder's input limit (256 word pieces for MiniLM) never cuts it for the sa
 The words index keeps the turn's own text only, so a word search still points at the turn that
 says it.
 
-``embedding_inputs`` gives the text to embed for each memory (notes and other kinds: their own
-``embed_text``), for the embedding job and for the evaluation alike.
+``inputs_for`` gives the text to embed for some memories (notes and other kinds: their own
+``embed_text``), as the embedding job needs it; ``windowed`` computes the same from rows already
+read (the evaluation reads a whole vault at once). ``following`` names the turns whose input
+includes some memory, so that editing or deleting a turn also refreshes the vector of the turn
+after it (no trace of a deleted turn stays in its neighbour's vector).
 """
 
 from __future__ import annotations
@@ -85,3 +88,56 @@ def embedding_inputs(conn: Any, *, window: int = DEFAULT_WINDOW,
                      conversation_ids: Iterable[str] | None = None) -> dict[int, str]:
     """The text to embed for every live memory (or those of some conversations)."""
     return windowed(_rows(conn, conversation_ids), window)
+
+
+# The memories of the same conversation before (or after) a turn unit, nearest first.
+_BEFORE = (
+    "SELECT n.id, n.context, n.text FROM messages h "
+    "JOIN memories n ON n.source_kind = 'message' AND n.source_id = h.id "
+    "WHERE h.conversation_id = ? AND (h.seq < ? OR (h.seq = ? AND n.seq < ?)) "
+    "ORDER BY h.seq DESC, n.seq DESC LIMIT ?"
+)
+_AFTER = (
+    "SELECT n.id FROM messages h "
+    "JOIN memories n ON n.source_kind = 'message' AND n.source_id = h.id "
+    "WHERE h.conversation_id = ? AND (h.seq > ? OR (h.seq = ? AND n.seq > ?)) "
+    "ORDER BY h.seq, n.seq LIMIT ?"
+)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _own_rows(conn: Any, ids: Iterable[int]) -> list[Any]:
+    out: list[Any] = []
+    for chunk in _chunks(list(dict.fromkeys(int(i) for i in ids))):
+        marks = ",".join("?" * len(chunk))
+        out += conn.execute(_ROWS + f"WHERE m.id IN ({marks})", chunk).fetchall()  # noqa: S608
+    return out
+
+
+def inputs_for(conn: Any, ids: Iterable[int], window: int = DEFAULT_WINDOW) -> dict[int, str]:
+    """memory id -> its embedding input (as ``windowed`` gives it), for the given memories."""
+    out: dict[int, str] = {}
+    for r in _own_rows(conn, ids):
+        text = embed_text(r[1], r[2])
+        chain: list[str] = []
+        if window > 0 and r[3] is not None:
+            chain = [_cut(embed_text(p[1], p[2]), PREVIOUS_MAX_CHARS)
+                     for p in conn.execute(_BEFORE, (r[3], r[4], r[4], r[5], window)).fetchall()]
+        out[int(r[0])] = "\n".join([text, *chain])
+    return out
+
+
+def following(conn: Any, ids: Iterable[int], window: int = DEFAULT_WINDOW) -> set[int]:
+    """The turn units (not among ``ids``) whose embedding input includes one of ``ids``."""
+    if window <= 0:
+        return set()
+    wanted = {int(i) for i in ids}
+    out: set[int] = set()
+    for r in _own_rows(conn, wanted):
+        if r[3] is not None:
+            out.update(int(n[0]) for n in conn.execute(_AFTER, (r[3], r[4], r[4], r[5], window)).fetchall())
+    return out - wanted

@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
         p.add_argument("--engine", choices=("auto", "retriever", "pipeline"), default="auto",
                        help="Reverie's line: the app's Retriever (auto, retriever) or the evaluation pipeline")
         p.add_argument("--ablations", action="store_true",
-                       help="also print the pipeline with each feature switched off, and with the optional re-rankers on")
+                       help="also print Reverie's line with each feature switched off (and, for the pipeline, optional re-rankers on)")
         p.add_argument("--limit", type=int, help="only the first N conversations (LoCoMo) or questions (LongMemEval)")
         p.add_argument("--max-questions", type=int, help="at most N questions per case")
         p.add_argument("--json", action="store_true", help="print the figures per question as JSON")
@@ -60,17 +60,40 @@ def build_lines(args: Any, embedder: Any) -> list[runner.Line]:
         lines.append(runner.Line("plain-fusion", lambda v: PlainFusion(v, cache), "hybrid"))
     for mode in args.retriever or ["hybrid"]:
         if args.engine in ("auto", "retriever"):
-            from reverie.core import retrieval
             from reverie.core.evaluation.adapters import retriever_line
 
-            lines.append(retriever_line(retrieval, embedder, mode))
+            lines.append(retriever_line(embedder, mode))
         else:
             from reverie.core.evaluation.pipeline import ReverieSearcher
 
             lines.append(runner.Line(f"reverie-{mode}", lambda v: ReverieSearcher(v, cache), mode))
     if getattr(args, "ablations", False):
-        lines += ablation_lines(cache)
+        lines += ablation_lines(cache) if args.engine == "pipeline" else retriever_ablation_lines(embedder)
     return lines
+
+
+def retriever_ablation_lines(embedder: Any) -> list[runner.Line]:
+    """The app's Retriever with one feature off. The line without turn context comes last: it
+    re-embeds the vault without it (one vector per memory), and it is embedded once."""
+    from dataclasses import replace
+
+    from reverie.core import retrieval
+    from reverie.core.evaluation.adapters import retriever_line
+
+    base = retrieval.RetrievalConfig()
+    variants = {
+        "-scorefusion(rrf)": replace(base, fusion="rrf", vector_weight=1.0),
+        "-stems": replace(base, stem_prefixes=False),
+        "-stopwords": replace(base, drop_stopwords=False),
+        "-speaker": replace(base, speaker_boost=1.0),
+        "-neighbours": replace(base, neighbour_alpha=0.0),
+        "-timephrases": replace(base, parse_time=False),
+        "-retention": replace(base, rerank_beta=0.0),
+        "-window": replace(base, turn_window=0),
+    }
+    out = [retriever_line(embedder, "bm25", base, "retriever-bm25only")]
+    out += [retriever_line(embedder, "hybrid", cfg, f"retriever{name}") for name, cfg in variants.items()]
+    return out
 
 
 def ablation_lines(cache: Any) -> list[runner.Line]:

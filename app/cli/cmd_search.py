@@ -69,6 +69,7 @@ def _as_json(query: str, result: SearchResult) -> dict[str, Any]:
         "query": query,
         "query_text": result.query_text,
         "time_phrase": result.time_phrase,
+        "widened": result.widened,
         "since": iso(result.since),
         "until": iso(result.until),
         "hits": [
@@ -106,7 +107,7 @@ def run_search(args: Any) -> int:
         retriever = context.build_retriever(vault, words_only=args.mode == "bm25")
         if retriever.embedder is not None:
             try:
-                pending = embedding.pending_count(vault, retriever.embedder.model_id)
+                pending = embedding.pending_count(vault, embedding.vector_id(retriever.embedder.model_id))
                 if pending and args.embed_limit > 0:
                     print(f"Embedding {min(pending, args.embed_limit)} new memories…", file=sys.stderr)
                     embedding.embed_pending(vault, retriever.embedder, limit=args.embed_limit)
@@ -126,6 +127,8 @@ def run_search(args: Any) -> int:
         span = f"{local_date(result.since) if result.since else '…'} to " \
                f"{local_date(result.until - 1) if result.until else 'now'}"
         print(f"Searching for {result.query_text or 'anything'!r}, {result.time_phrase} ({span})")
+        if result.widened:
+            print("Nothing matched in that time; these matches are from any time.")
     if not result.hits:
         print("Nothing found.")
         return 0

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
+from reverie.core.embedding import vector_id
 from reverie.core.errors import InputError
 from reverie.core.keys import KeyMode
 from reverie.core.transfer import export_vault, import_preview, import_vault
@@ -125,7 +126,7 @@ def run_import(args: Any) -> int:
                     f"{s2.unchanged} unchanged.")
         elif args.dry_run:
             p = import_preview(vault, path, passphrase=passphrase, progress=_progress,
-                               embedder_id=DEFAULT_EMBEDDER_ID)
+                               embedder_id=vector_id(DEFAULT_EMBEDDER_ID))
             data = {"kind": kind, "dry_run": True, "tables": {t: c.__dict__ for t, c in p.tables.items()},
                     "embedder_id": p.embedder_id, "vectors_usable": p.vectors_usable}
             lines = [f"{t:<14} {c.new:>7} new {c.updated:>7} updated {c.unchanged:>7} unchanged "
@@ -133,7 +134,7 @@ def run_import(args: Any) -> int:
             text = "Dry run, nothing was changed:\n" + "\n".join(lines)
         else:
             r = import_vault(vault, path, policy=args.policy, passphrase=passphrase, progress=_progress,
-                             embedder_id=DEFAULT_EMBEDDER_ID)
+                             embedder_id=vector_id(DEFAULT_EMBEDDER_ID))
             data = {"kind": kind, **r.__dict__}
             text = (f"Imported: {sum(r.added.values())} records added, {sum(r.replaced.values())} replaced, "
                     f"{sum(r.unchanged.values())} unchanged, {sum(r.kept_mine.values())} kept as they were "

@@ -1,13 +1,12 @@
-"""Reverie's line in the table when the app's Retriever is present: the harness measures the
-Retriever exactly as the app calls it (``Retriever.search(query, now=..., k=..., mode=...)``),
-after the vault's pending memories are embedded by the app's embedding job."""
+"""Reverie's line in the table: the harness measures the app's Retriever exactly as the app calls
+it (``Retriever.search(query, now=..., k=..., mode=...)``), after the vault's pending memories are
+embedded by the app's embedding job."""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
+from reverie.core import embedding, retrieval
 from reverie.core.evaluation.runner import Line
 from reverie.core.evaluation.searchers import Unit
 from reverie.core.vault import Vault
@@ -22,12 +21,14 @@ class RetrieverSearcher:
         return [Unit(h.memory.id, h.memory.source_id) for h in result.hits]
 
 
-def retriever_line(retrieval: ModuleType, embedder: Any, mode: str) -> Line:
-    """A table line for ``reverie.core.retrieval.Retriever`` in ``mode``."""
+def retriever_line(embedder: Any, mode: str, config: retrieval.RetrievalConfig | None = None,
+                   name: str | None = None) -> Line:
+    """A table line for the Retriever in ``mode``, with ``config`` (default: the app's)."""
+    cfg = config or retrieval.RetrievalConfig()
 
     def make(vault: Vault) -> RetrieverSearcher:
         if embedder is not None and mode != "bm25":
-            importlib.import_module("reverie.core.embedding").embed_pending(vault, embedder)
-        return RetrieverSearcher(retrieval.Retriever(vault, embedder))
+            embedding.embed_pending(vault, embedder, batch_size=256, window=cfg.turn_window)
+        return RetrieverSearcher(retrieval.Retriever(vault, embedder, cfg))
 
-    return Line(f"reverie-{mode}", make, mode)
+    return Line(name or f"reverie-{mode}", make, mode)

@@ -33,29 +33,31 @@ def test_eval_parser_and_bad_options(tmp_path, capsys):
     assert "Unknown baseline" in capsys.readouterr().err
 
 
-def test_retriever_adapter_calls_search_as_the_app_does(tmp_path):
-    import types
-
+def test_retriever_adapter_calls_search_as_the_app_does(tmp_path, monkeypatch):
+    from reverie.core import retrieval
     from reverie.core.evaluation.adapters import retriever_line
-    from reverie.core.evaluation.searchers import PlainBM25
 
     calls = []
+    real = retrieval.Retriever.search
 
-    class FakeRetriever:  # the contract: Retriever(vault, embedder).search(q, now=, k=, mode=).hits[i].memory
-        def __init__(self, vault, embedder=None, config=None):
-            self.inner = PlainBM25(vault)
-            self.vault = vault
+    def spy(self, query, **kw):
+        calls.append((query, kw, self.config.turn_window))
+        return real(self, query, **kw)
 
-        def search(self, query, *, now, k=10, filters=None, mode="hybrid"):
-            calls.append((query, now, k, mode))
-            rows = {u.id: u for u in self.inner.search(query, now=now, k=k)}
-            hits = [types.SimpleNamespace(memory=types.SimpleNamespace(id=i, source_id=u.source_id))
-                    for i, u in rows.items()]
-            return types.SimpleNamespace(hits=hits)
-
-    line = retriever_line(types.SimpleNamespace(Retriever=FakeRetriever), None, "bm25")
+    monkeypatch.setattr(retrieval.Retriever, "search", spy)
+    line = retriever_line(None, "bm25")
     assert line.name == "reverie-bm25"
     case = _case("I adopted a grey kitten named Miso.", "What did I name the kitten I adopted?")
     got = runner.run_benchmark("locomo", [case], [line], (5,), workdir=tmp_path)
     assert got.results[0].scores["recall@5"] == 1.0
-    assert calls == [("What did I name the kitten I adopted?", case.questions[0].asked_at, 25, "bm25")]
+    assert calls == [("What did I name the kitten I adopted?",
+                      {"now": case.questions[0].asked_at, "k": 25, "mode": "bm25"}, 1)]
+
+
+def test_retriever_ablation_lines_all_run(tmp_path):
+    lines = cmd_eval.retriever_ablation_lines(BagOfWordsEmbedder())
+    assert len({line.name for line in lines}) == len(lines) == 9
+    assert lines[-1].name == "retriever-window"  # the one that re-embeds, last
+    case = _case("I adopted a grey kitten named Miso.", "What did I name the kitten I adopted?")
+    got = runner.run_benchmark("locomo", [case], lines, (5,), workdir=tmp_path)
+    assert len(got.results) == 9 and all(r.scores["recall@5"] == 1.0 for r in got.results)

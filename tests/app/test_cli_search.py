@@ -45,7 +45,10 @@ def test_search_by_meaning_with_the_real_model(capsys):
     code, out, _ = run(capsys, "search", "taxes in the past 3 days", "--json")
     data = json.loads(out)
     assert data["time_phrase"] == "in the past 3 days" and data["query_text"] == "taxes"
-    assert data["hits"][0]["source_title"] == "Money"
+    assert data["hits"][0]["source_title"] == "Money" and data["widened"] is False
+    code, out, _ = run(capsys, "search", "taxes in 2019", "--mode", "bm25")
+    assert code == 0 and "Nothing matched in that time; these matches are from any time." in out
+    assert "1. Money · note" in out
 
 
 def test_search_errors_are_one_sentence(capsys):

@@ -133,3 +133,11 @@ def test_a_custom_date_range_keeps_only_what_happened_between(qtbot, paths, vaul
     page.until.setDate(QDate(old_day + timedelta(days=1)))
     qtbot.waitUntil(lambda: page.model.rowCount() == 1 and "fireworks" in page.model.hits[0].memory.text,
                     timeout=10_000)
+
+
+def test_a_time_phrase_with_nothing_in_it_says_the_results_are_from_any_time(qtbot, paths, vault):
+    notes.create_note(vault, "Caroline moved here from Sweden.")
+    window = open_window(qtbot, paths, vault)
+    page = _search(qtbot, window, "Caroline Sweden 4 years ago")
+    assert page.model.rowCount() == 1
+    assert "from any time: nothing matched “4 years ago”" in page.status.text()

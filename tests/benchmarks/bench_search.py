@@ -135,14 +135,14 @@ def timed(fn, queries: list[str]) -> list[float]:
 
 
 def bench_size(vault: Vault, emb, corpus: Corpus, n: int, n_queries: int, n_vec0: int) -> dict:
-    fill(vault, corpus, n, emb.model_id)
+    fill(vault, corpus, n, embedding.vector_id(emb.model_id))
     # Our index, loaded fresh: its resident size is the RSS it adds.
     vectorindex._INDEXES.clear()
     gc.collect()
     rss0 = rss()
     retriever = Retriever(vault, emb)
     t = time.perf_counter()
-    index = vectorindex.index_for(vault, emb.model_id, DIM)
+    index = vectorindex.index_for(vault, embedding.vector_id(emb.model_id), DIM)
     index.refresh(vault)
     load_s = time.perf_counter() - t
     gc.collect()
@@ -227,7 +227,7 @@ def bench_ingest(emb, n: int, home: Path, rounds: int = 3) -> dict:
                     worker.notify()
             worker.notify()
             worker.wait_idle()
-            while embedding.pending_count(vault, emb.model_id):
+            while embedding.pending_count(vault, embedding.vector_id(emb.model_id)):
                 worker.notify()
                 worker.wait_idle()
             ingest_s.append(time.perf_counter() - t)

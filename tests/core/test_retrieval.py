@@ -83,6 +83,22 @@ def test_time_phrase_narrows_and_leaves_the_query(vault, emb, clock):
     assert [h.memory.text for h in browse.hits] == ["decided: the trip is on", "decided: the trip is cancelled"]
 
 
+def test_a_time_phrase_that_finds_nothing_widens_to_any_time_and_says_so(vault, emb, clock):
+    now = clock.now()
+    notes.create_note(vault, "Caroline moved here from Sweden, years back", "a", happened_at=now - 2 * DAY)
+    embedding.embed_pending(vault, emb)
+    r = Retriever(vault, emb)
+    res = r.search("where did Caroline move from 4 years ago", now=now)
+    assert res.time_phrase == "from 4 years ago" and res.widened
+    assert [h.memory.text for h in res.hits] == ["Caroline moved here from Sweden, years back"]
+    inside = r.search("where did Caroline move from this week", now=now)
+    assert not inside.widened and len(inside.hits) == 1
+    # Browsing by date alone, or with the user's own date filter, never widens.
+    assert r.search("notes from 2019", now=now).hits == []
+    fixed = r.search("Caroline", now=now, filters=SearchFilters(until=now - 10 * DAY))
+    assert fixed.hits == [] and not fixed.widened
+
+
 def test_strong_old_match_is_never_buried(vault, emb, clock):
     now = clock.now()
     with vault.tx() as conn:

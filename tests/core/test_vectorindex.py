@@ -126,10 +126,10 @@ def test_note_edit_replaces_only_changed_vectors(vault):
     emb = FakeEmbedder()
     note = notes.create_note(vault, "alpha beta\n\ngamma delta", "T")
     embedding.embed_pending(vault, emb)
-    index = index_for(vault, emb.model_id, emb.dim)
+    index = index_for(vault, embedding.vector_id(emb.model_id), emb.dim)
     index.refresh(vault)
     notes.update_note(vault, note.id, body="alpha beta\n\nepsilon zeta")
-    assert embedding.pending_count(vault, emb.model_id) == 1
+    assert embedding.pending_count(vault, embedding.vector_id(emb.model_id)) == 1
     embedding.embed_pending(vault, emb)
     assert index.refresh(vault) == 2  # one vector gone, one new
     q = emb.embed(["T\nepsilon zeta"])[0]

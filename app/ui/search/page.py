@@ -193,6 +193,8 @@ class SearchPage(QWidget):
             self.results.setCurrentIndex(self.model.index(0))
             phrase = getattr(result, "time_phrase", None)
             extra = f" (time: “{phrase}”)" if phrase else ""
+            if phrase and getattr(result, "widened", False):
+                extra = f" from any time: nothing matched “{phrase}”"
             self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}{extra}. "
                                 "Enter opens the selected one where it came from.")
         else:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.services import services_for
 from reverie.app.ui.session import Session
+from reverie.core.embedding import vector_id
 from reverie.core.transfer import ImportPreview, ImportSummary, import_preview, import_vault
 from reverie.models.defaults import DEFAULT_EMBEDDER_ID
 
@@ -91,7 +92,7 @@ class ImportDialog(QDialog):
         self.message.setText("Checking the file…")
         vault = self.session.vault
         self.session.db.submit(import_preview, vault, self.path, passphrase=self._secret(), progress=self.relay,
-                               embedder_id=DEFAULT_EMBEDDER_ID,
+                               embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
                                on_done=self._previewed, on_error=self._failed)
 
     def _previewed(self, preview: ImportPreview) -> None:
@@ -114,7 +115,7 @@ class ImportDialog(QDialog):
         self.progress.setVisible(True)
         self._cancel.clear()
         self.session.db.submit(import_vault, self.session.vault, self.path, policy=self.policy.currentData(),
-                               embedder_id=DEFAULT_EMBEDDER_ID,
+                               embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
                                passphrase=self._secret(), progress=self.relay, cancel=self._cancel,
                                on_done=self._imported, on_error=self._failed)
 
