@@ -75,13 +75,14 @@ def expand(query: str, *, stems: bool = True) -> ExpandedQuery:
 
 
 def with_stems(terms: list[str]) -> list[str]:
-    """``terms`` plus, for each plain word whose stem differs, the stem as a prefix (``paint*``),
-    so "painting" also finds "painted" and "paints" (the words index does not stem)."""
+    """``terms`` plus, for each plain word, its stem as a prefix (``paint*``), so "painting" also
+    finds "painted" and "paints", and "guitar" finds "guitars" (the words index does not stem).
+    The word itself stays a term of its own: its exact form counts twice."""
     out = list(terms)
     for t in terms:
         if t.endswith("*") or not t.isalpha():
             continue
         s = stem(t)
-        if s != t and len(s) >= 4 and s + "*" not in out:
+        if len(s) >= 4 and s + "*" not in out:
             out.append(s + "*")
     return out

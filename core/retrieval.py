@@ -79,15 +79,32 @@ _TITLE = (
     "WHERE g.id = m.source_id) END"
 )
 FUSION_FLOOR = 0.05
-# The turns just before and after each candidate turn, in the same conversation.
+# The indexed turns just before and after each candidate turn, in the same conversation (a turn
+# that is not indexed, such as a failed reply, is skipped).
+_NEAREST = (
+    "(SELECT n.id FROM messages h JOIN memories n ON n.source_kind = 'message' AND n.source_id = h.id "
+    "WHERE h.conversation_id = g.conversation_id AND (h.seq {op} g.seq OR (h.seq = g.seq AND n.seq {op} m.seq)) "
+    "ORDER BY h.seq {order}, n.seq {order} LIMIT 1)"
+)
 _NEIGHBOURS = (
-    "SELECT m.id, n.id FROM memories m "
-    "JOIN messages g ON m.source_kind = 'message' AND g.id = m.source_id "
-    "JOIN messages h ON h.conversation_id = g.conversation_id AND h.seq IN (g.seq - 1, g.seq + 1) "
-    "JOIN memories n ON n.source_kind = 'message' AND n.source_id = h.id "
+    f"SELECT m.id, {_NEAREST.format(op='<', order='DESC')}, {_NEAREST.format(op='>', order='ASC')} "
+    "FROM memories m JOIN messages g ON m.source_kind = 'message' AND g.id = m.source_id "
     "WHERE m.id IN ({marks})"
 )
 _FALLBACK_TITLE = {"note": "Untitled note", "message": "Conversation", "import": "Imported"}
+
+
+def neighbours_of(conn: Any, ids: list[int]) -> dict[int, list[int]]:
+    """Each turn among ``ids`` and the indexed turns next to it, both ways."""
+    out: dict[int, list[int]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for a, *near in conn.execute(_NEIGHBOURS.format(marks=",".join("?" * len(chunk))), chunk).fetchall():
+            for b in near:
+                if b is not None:
+                    out.setdefault(int(a), []).append(int(b))
+                    out.setdefault(int(b), []).append(int(a))
+    return out
 
 
 def source_title(memory: Memory, title: str | None) -> str:
@@ -381,11 +398,7 @@ class Retriever:
                 named = rerank.named_speakers(text, {v for v in speaker_of.values() if v})
                 fused = rerank.speaker_boost(fused, speaker_of, named, cfg.speaker_boost)
             if cfg.neighbour_alpha > 0:
-                neighbours: dict[int, list[int]] = {}
-                for a, b in conn.execute(_NEIGHBOURS.format(marks=marks), top).fetchall():
-                    neighbours.setdefault(int(a), []).append(int(b))
-                    neighbours.setdefault(int(b), []).append(int(a))
-                fused = rerank.neighbour_smoothing(fused, neighbours, cfg.neighbour_alpha)
+                fused = rerank.neighbour_smoothing(fused, neighbours_of(conn, top), cfg.neighbour_alpha)
         return fused
 
     def _browse_result(self, eff: SearchFilters, k: int, text: str, since: float | None, until: float | None,

@@ -10,6 +10,7 @@ The ranges, with ``now`` on Wednesday 18 November 2026:
 - ``Tuesday``, ``on Tuesday``: the latest Tuesday up to today; ``last Tuesday``: the latest one
   before today; ``this week|month|year``: from its start until now;
 - ``last week|month|year|weekend``: the previous calendar week (Monday to Sunday), month, year, weekend;
+  ``this weekend``: on Saturday, Sunday or Monday the latest weekend, from Tuesday to Friday the coming one;
 - ``N days ago``: that day; ``N weeks ago``: the 7 days centred on that day; ``N months ago``:
   that calendar month; ``N years ago``: that calendar year;
 - ``past|last N days|weeks|months``: from that many days back (start of day) until now;
@@ -134,6 +135,11 @@ def _period(m: re.Match[str], c: _Ctx) -> tuple[datetime, datetime] | None:
         saturday = c.today - timedelta(days=(c.now.weekday() - 5) % 7)
         if which == "last" and saturday + timedelta(days=2) > c.now:
             saturday -= timedelta(days=7)
+        if which == "this" and 1 <= c.now.weekday() <= 4:
+            # From Tuesday to Friday "this weekend" is the coming one: nothing has happened in it
+            # yet (a search then looks at any time).
+            saturday += timedelta(days=7)
+            return saturday, saturday + timedelta(days=2)
         return saturday, min(saturday + timedelta(days=2), c.now) if which == "this" else saturday + timedelta(days=2)
     if unit == "month":
         if which == "this":

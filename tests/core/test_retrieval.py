@@ -233,3 +233,28 @@ def test_search_while_the_caller_holds_the_vault(vault, emb):
     with vault.tx():  # e.g. a worker lane that searches inside its own transaction
         hits = Retriever(vault, emb).search("lighthouse diary", now=vault.now()).hits
     assert hits[0].source_title == "Sea" and "vector_rank" in hits[0].breakdown
+
+
+def test_words_search_finds_other_forms_of_a_word(vault):
+    notes.create_note(vault, "Two guitars hang on the wall.", "a")
+    notes.create_note(vault, "She was painting the fence.", "b")
+    r = Retriever(vault)
+    assert [h.memory.text for h in r.search("guitar", now=0.0, mode="bm25").hits] == ["Two guitars hang on the wall."]
+    assert [h.memory.text for h in r.search("painted", now=0.0, mode="bm25").hits] == ["She was painting the fence."]
+
+
+def test_a_turns_neighbours_are_the_nearest_indexed_turns_of_its_conversation(vault):
+    from reverie.core import conversations, retrieval
+
+    a = conversations.create_conversation(vault, "a")
+    b = conversations.create_conversation(vault, "b")
+    first = conversations.add_message(vault, a.id, "user", "first")
+    conversations.add_message(vault, a.id, "assistant", "not indexed", index=False)
+    conversations.add_message(vault, b.id, "user", "elsewhere")
+    second = conversations.add_message(vault, a.id, "user", "second")
+    third = conversations.add_message(vault, a.id, "assistant", "third")
+    mem = {r[1]: r[0] for r in vault.query("SELECT id, source_id FROM memories")}
+    with vault.read() as conn:
+        near = retrieval.neighbours_of(conn, [mem[second.id]])
+    assert sorted(near[mem[second.id]]) == sorted([mem[first.id], mem[third.id]])
+    assert near[mem[first.id]] == [mem[second.id]]

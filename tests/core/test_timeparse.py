@@ -34,6 +34,7 @@ TABLE = [
     ("last week", "", d(2026, 11, 9), d(2026, 11, 16), "last week"),
     ("this week", "", d(2026, 11, 16), NOW, "this week"),
     ("last weekend", "", d(2026, 11, 14), d(2026, 11, 16), "last weekend"),
+    ("my visit to the shop this weekend", "my visit to the shop", d(2026, 11, 21), d(2026, 11, 23), "this weekend"),
     ("last month", "", d(2026, 10, 1), d(2026, 11, 1), "last month"),
     ("this year", "", d(2026, 1, 1), NOW, "this year"),
     ("last year", "", d(2025, 1, 1), d(2026, 1, 1), "last year"),
@@ -74,3 +75,10 @@ def test_time_zone_moves_day_boundaries():
 def test_pure_and_total():
     for q in ("\x00", "ago ago", "99999 days ago", "last", "in", "since"):
         parse_time_phrase(q, NOW, UTC)  # never raises
+
+
+def test_this_weekend_is_the_latest_one_until_monday_then_the_coming_one():
+    monday, sunday = d(2026, 11, 16, 9), d(2026, 11, 22, 9)
+    assert parse_time_phrase("this weekend", monday, UTC)[1:3] == (d(2026, 11, 14), d(2026, 11, 16))
+    assert parse_time_phrase("this weekend", sunday, UTC)[1:3] == (d(2026, 11, 21), sunday)
+    assert parse_time_phrase("this weekend", d(2026, 11, 20, 9), UTC)[1:3] == (d(2026, 11, 21), d(2026, 11, 23))
