@@ -386,7 +386,7 @@ class Retriever:
                     fused[m] = fused.get(m, 0.0) + w * FUSION_FLOOR
         else:
             fused = ranking.rrf([(ids, w) for ids, w, _ in lists], cfg.rrf_k)
-        if not fused or (cfg.speaker_boost == 1.0 and cfg.neighbour_alpha <= 0):
+        if not fused or (cfg.speaker_boost == 1.0 and cfg.neighbour_alpha <= 0 and cfg.conversation_alpha <= 0):
             return fused
         top = sorted(fused, key=lambda m: (-fused[m], m))[: max(cfg.bm25_candidates, cfg.vector_candidates)]
         fused = {m: fused[m] for m in top}
@@ -399,6 +399,15 @@ class Retriever:
                 fused = rerank.speaker_boost(fused, speaker_of, named, cfg.speaker_boost)
             if cfg.neighbour_alpha > 0:
                 fused = rerank.neighbour_smoothing(fused, neighbours_of(conn, top), cfg.neighbour_alpha)
+            if cfg.conversation_alpha > 0:
+                conv_of = dict(conn.execute(
+                    "SELECT m.id, g.conversation_id FROM memories m JOIN messages g "
+                    f"ON m.source_kind = 'message' AND g.id = m.source_id WHERE m.id IN ({marks})", top).fetchall())  # noqa: S608
+                members: dict[str, list[int]] = {}
+                for mid, cid in conv_of.items():
+                    members.setdefault(cid, []).append(int(mid))
+                fused = rerank.neighbour_smoothing(
+                    fused, {m: [x for x in members[c] if x != m] for m, c in conv_of.items()}, cfg.conversation_alpha)
         return fused
 
     def _browse_result(self, eff: SearchFilters, k: int, text: str, since: float | None, until: float | None,

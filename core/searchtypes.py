@@ -82,6 +82,7 @@ class RetrievalConfig:
     stem_prefixes: bool = True  # "painting" also matches paint* (the words index does not stem)
     speaker_boost: float = 1.2  # memories said by a person the query names (1.0: off)
     neighbour_alpha: float = 0.1  # a turn borrows this share of its neighbours' best score (0: off)
+    conversation_alpha: float = 0.2  # ... and this share of the best score in its conversation (0: off)
     # Chat turns are embedded with this many turns before them (core.turn_context); the vectors
     # searched are those the embedding job made with the same window.
     turn_window: int = DEFAULT_WINDOW

@@ -87,6 +87,7 @@ def retriever_ablation_lines(embedder: Any) -> list[runner.Line]:
         "-stopwords": replace(base, drop_stopwords=False),
         "-speaker": replace(base, speaker_boost=1.0),
         "-neighbours": replace(base, neighbour_alpha=0.0),
+        "-conversation": replace(base, conversation_alpha=0.0),
         "-timephrases": replace(base, parse_time=False),
         "-retention": replace(base, rerank_beta=0.0),
         "-window": replace(base, turn_window=0),

@@ -258,3 +258,23 @@ def test_a_turns_neighbours_are_the_nearest_indexed_turns_of_its_conversation(va
         near = retrieval.neighbours_of(conn, [mem[second.id]])
     assert sorted(near[mem[second.id]]) == sorted([mem[first.id], mem[third.id]])
     assert near[mem[first.id]] == [mem[second.id]]
+
+
+def test_a_strongly_matching_conversation_lifts_its_other_turns(vault, emb):
+    other = conversations.create_conversation(vault, "other")
+    conversations.add_message(vault, other.id, "user", "unrelated words here")
+    garden = conversations.create_conversation(vault, "garden")
+    conversations.add_message(vault, garden.id, "user", "tomato saplings went in today")
+    conversations.add_message(vault, garden.id, "user", "the weather was fine")
+    conversations.add_message(vault, garden.id, "user", "the gardening app helps")
+    embedding.embed_pending(vault, emb)
+
+    def score_of(cfg, text):
+        hits = Retriever(vault, emb, cfg).search("gardening app", now=0.0, k=10).hits
+        return next(h.breakdown["rrf"] for h in hits if h.memory.text == text)
+
+    on, off = RetrievalConfig(), RetrievalConfig(conversation_alpha=0.0)
+    assert on.conversation_alpha > 0
+    far, alone = "tomato saplings went in today", "unrelated words here"  # not next to the match
+    assert score_of(on, far) - score_of(off, far) > 0.1 * score_of(on, "the gardening app helps")
+    assert score_of(on, alone) == pytest.approx(score_of(off, alone))
