@@ -75,14 +75,29 @@ def expand(query: str, *, stems: bool = True) -> ExpandedQuery:
 
 
 def with_stems(terms: list[str]) -> list[str]:
-    """``terms`` plus, for each plain word, its stem as a prefix (``paint*``), so "painting" also
-    finds "painted" and "paints", and "guitar" finds "guitars" (the words index does not stem).
-    The word itself stays a term of its own: its exact form counts twice."""
+    """``terms`` plus the other forms of each plain word (the words index does not stem): an
+    inflected word's stem as a prefix ("painting": ``paint*`` finds "painted" and "paints"), and a
+    bare word's inflections ("guitar": "guitars"; not a prefix, so "pain" does not find "painting")."""
     out = list(terms)
     for t in terms:
         if t.endswith("*") or not t.isalpha():
             continue
         s = stem(t)
-        if len(s) >= 4 and s + "*" not in out:
-            out.append(s + "*")
+        extra = inflections(t) if s == t else ([s + "*"] if len(s) >= 4 else [])
+        out += [x for x in extra if x not in out]
     return out
+
+
+def inflections(word: str) -> list[str]:
+    """The regular inflections of a bare English word of 4 letters or more ("guitar": guitars,
+    guitared, guitaring; "bake": bakes, baked, baking; "box": none)."""
+    w = word.casefold()
+    if len(w) < 4 or not w.isalpha():
+        return []
+    if w.endswith("e"):
+        return [w + "s", w + "d", w[:-1] + "ing"]
+    if w.endswith(("s", "x", "z", "ch", "sh")):
+        return [w + "es", w + "ed", w + "ing"]
+    if w.endswith("y") and w[-2] not in "aeiou":
+        return [w[:-1] + "ies", w[:-1] + "ied", w + "ing"]
+    return [w + "s", w + "ed", w + "ing"]
