@@ -75,16 +75,25 @@ def expand(query: str, *, stems: bool = True) -> ExpandedQuery:
 
 
 def with_stems(terms: list[str]) -> list[str]:
-    """``terms`` plus the other forms of each plain word (the words index does not stem): an
-    inflected word's stem as a prefix ("painting": ``paint*`` finds "painted" and "paints"), and a
-    bare word's inflections ("guitar": "guitars"; not a prefix, so "pain" does not find "painting")."""
+    """``terms`` plus, for each inflected word, its stem as a prefix (``paint*`` for "painting"
+    also finds "painted" and "paints"; the words index does not stem)."""
     out = list(terms)
     for t in terms:
         if t.endswith("*") or not t.isalpha():
             continue
         s = stem(t)
-        extra = inflections(t) if s == t else ([s + "*"] if len(s) >= 4 else [])
-        out += [x for x in extra if x not in out]
+        if s != t and len(s) >= 4 and s + "*" not in out:
+            out.append(s + "*")
+    return out
+
+
+def other_forms(terms: list[str]) -> list[str]:
+    """The regular inflections of the bare words among ``terms`` ("guitar": guitars, guitared,
+    guitaring); words with a stem of their own are covered by ``with_stems``."""
+    out: list[str] = []
+    for t in terms:
+        if not t.endswith("*") and t.isalpha() and stem(t) == t:
+            out += [x for x in inflections(t) if x not in out and x not in terms]
     return out
 
 

@@ -80,6 +80,9 @@ class RetrievalConfig:
     bm25_weight: float = 1.0
     vector_weight: float = 0.7
     stem_prefixes: bool = True  # "painting" also matches paint* (the words index does not stem)
+    # A bare word's inflections ("guitar": "guitars") are searched as a list of their own with this
+    # share of the words' weight: a form of the word is weaker evidence than the word (0: off).
+    forms_weight: float = 0.5
     speaker_boost: float = 1.2  # memories said by a person the query names (1.0: off)
     neighbour_alpha: float = 0.1  # a turn borrows this share of its neighbours' best score (0: off)
     conversation_alpha: float = 0.2  # ... and this share of the best score in its conversation (0: off)
