@@ -84,6 +84,7 @@ def retriever_ablation_lines(embedder: Any) -> list[runner.Line]:
     variants = {
         "-scorefusion(rrf)": replace(base, fusion="rrf", vector_weight=1.0),
         "-stems": replace(base, stem_prefixes=False),
+        "-forms": replace(base, forms_weight=0.0),
         "-stopwords": replace(base, drop_stopwords=False),
         "-speaker": replace(base, speaker_boost=1.0),
         "-neighbours": replace(base, neighbour_alpha=0.0),

@@ -56,8 +56,8 @@ def test_retriever_adapter_calls_search_as_the_app_does(tmp_path, monkeypatch):
 
 def test_retriever_ablation_lines_all_run(tmp_path):
     lines = cmd_eval.retriever_ablation_lines(BagOfWordsEmbedder())
-    assert len({line.name for line in lines}) == len(lines) == 10
+    assert len({line.name for line in lines}) == len(lines) == 11
     assert lines[-1].name == "retriever-window"  # the one that re-embeds, last
     case = _case("I adopted a grey kitten named Miso.", "What did I name the kitten I adopted?")
     got = runner.run_benchmark("locomo", [case], lines, (5,), workdir=tmp_path)
-    assert len(got.results) == 10 and all(r.scores["recall@5"] == 1.0 for r in got.results)
+    assert len(got.results) == 11 and all(r.scores["recall@5"] == 1.0 for r in got.results)
