@@ -304,8 +304,10 @@ class Retriever:
         out: list[tuple[str | None, list[int], list[float], float]] = [("bm25", ids, scores, weight)]
         forms = query_expansion.other_forms(word_terms) if cfg.stem_prefixes and cfg.forms_weight > 0 else []
         if forms:
-            f_ids, f_scores = self.bm25(fts.match_terms(forms), eff, limit, min_id=min_id)
-            out.append(("forms", f_ids, f_scores, weight * cfg.forms_weight))
+            forms, floor = self.word_terms(forms)  # common forms ("meeting") rank little and cost the most
+            if floor is None:
+                f_ids, f_scores = self.bm25(fts.match_terms(forms), eff, limit, min_id=min_id)
+                out.append(("forms", f_ids, f_scores, weight * cfg.forms_weight))
         for alt in cfg.expansions(text) if cfg.expansions else ():
             alt_match = fts.build_match(alt, drop_stopwords=cfg.drop_stopwords)
             if alt_match and alt_match != match:
