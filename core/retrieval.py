@@ -237,7 +237,8 @@ class Retriever:
         terms = fts.content_terms(fts.query_terms(text), cfg.drop_stopwords)
         if as_you_type and text and not text[-1].isspace():
             terms = fts.as_prefix(terms)
-        restricted = phrase is not None or (filters is not None and filters != SearchFilters())
+        user_filtered = filters is not None and filters != SearchFilters()
+        restricted = phrase is not None or user_filtered
         generic = restricted and bool(terms) and all(t in GENERIC for t in terms)
         empty = eff.since is not None and eff.until is not None and eff.since >= eff.until
         result = SearchResult([], text, since, until, phrase) if empty else self._search(
@@ -245,8 +246,7 @@ class Retriever:
         if not result.hits and phrase is not None and terms and not generic:
             # The phrase may date what was talked about rather than when it was said: look again
             # without its range (the result says so).
-            wide = self._search(text, terms, f, False, filters is not None and filters != SearchFilters(),
-                                since, until, phrase, now, k, mode)
+            wide = self._search(text, terms, f, False, user_filtered, since, until, phrase, now, k, mode)
             return replace(wide, widened=bool(wide.hits))
         return result
 

@@ -9,10 +9,9 @@ The words index keeps the turn's own text only, so a word search still points at
 says it.
 
 ``inputs_for`` gives the text to embed for some memories (notes and other kinds: their own
-``embed_text``), as the embedding job needs it; ``windowed`` computes the same from rows already
-read (the evaluation reads a whole vault at once). ``following`` names the turns whose input
-includes some memory, so that editing or deleting a turn also refreshes the vector of the turn
-after it (no trace of a deleted turn stays in its neighbour's vector).
+``embed_text``), for the embedding job and the evaluation alike. ``following`` names the turns
+whose input includes some memory, so that editing or deleting a turn also refreshes the vector of
+the turn after it (no trace of a deleted turn stays in its neighbour's vector).
 """
 
 from __future__ import annotations
@@ -29,18 +28,6 @@ _ROWS = (
     "SELECT m.id, m.context, m.text, g.conversation_id, g.seq, m.seq "
     "FROM memories m LEFT JOIN messages g ON m.source_kind = 'message' AND g.id = m.source_id "
 )
-
-
-def _rows(conn: Any, conversation_ids: Iterable[str] | None) -> list[Any]:
-    if conversation_ids is None:
-        return conn.execute(_ROWS + "WHERE m.archived = 0 ORDER BY m.id").fetchall()
-    ids = list(dict.fromkeys(conversation_ids))
-    out: list[Any] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        out += conn.execute(_ROWS + f"WHERE g.conversation_id IN ({marks}) ORDER BY m.id", chunk).fetchall()  # noqa: S608
-    return out
 
 
 def _cut(text: str, limit: int) -> str:
@@ -62,32 +49,6 @@ def previous_turns(rows: Iterable[Any]) -> dict[int, int]:
         for a, b in zip(items, items[1:], strict=False):
             out[b[2]] = a[2]
     return out
-
-
-def windowed(rows: list[Any], window: int = DEFAULT_WINDOW) -> dict[int, str]:
-    """memory id -> its embedding input, from rows (id, context, text, conversation id, message
-    seq, unit seq)."""
-    own = {int(r[0]): embed_text(r[1], r[2]) for r in rows}
-    if window <= 0:
-        return own
-    prev = previous_turns(rows)
-    out: dict[int, str] = {}
-    for mid, text in own.items():
-        chain: list[str] = []
-        m: int | None = mid
-        for _ in range(window):
-            m = prev.get(m) if m is not None else None
-            if m is None:
-                break
-            chain.append(_cut(own[m], PREVIOUS_MAX_CHARS))
-        out[mid] = "\n".join([text, *chain])
-    return out
-
-
-def embedding_inputs(conn: Any, *, window: int = DEFAULT_WINDOW,
-                     conversation_ids: Iterable[str] | None = None) -> dict[int, str]:
-    """The text to embed for every live memory (or those of some conversations)."""
-    return windowed(_rows(conn, conversation_ids), window)
 
 
 # The memories of the same conversation before (or after) a turn unit, nearest first.
@@ -119,7 +80,8 @@ def _own_rows(conn: Any, ids: Iterable[int]) -> list[Any]:
 
 
 def inputs_for(conn: Any, ids: Iterable[int], window: int = DEFAULT_WINDOW) -> dict[int, str]:
-    """memory id -> its embedding input (as ``windowed`` gives it), for the given memories."""
+    """memory id -> its embedding input: its own text, then the ``window`` indexed turns before it
+    in its conversation, most recent first, each cut to ``PREVIOUS_MAX_CHARS``."""
     out: dict[int, str] = {}
     for r in _own_rows(conn, ids):
         text = embed_text(r[1], r[2])

@@ -50,7 +50,6 @@ class ReverieSearcher:
         for b, a in turn_context.previous_turns(rows).items():
             self._neighbours.setdefault(a, []).append(b)
             self._neighbours.setdefault(b, []).append(a)
-        self._rows = rows
         self._matrix: np.ndarray | None = None  # embedded on the first search by meaning
 
     def bm25_scores(self, query: str, n: int) -> dict[int, float]:
@@ -66,7 +65,8 @@ class ReverieSearcher:
         if self.cache is None or not self._ids:
             return {}
         if self._matrix is None:
-            inputs = turn_context.windowed(self._rows, self.config.window)
+            with self.vault.read() as conn:
+                inputs = turn_context.inputs_for(conn, self._ids, self.config.window)
             self._matrix = self.cache.embed([inputs[i] for i in self._ids])
         sims = self._matrix @ self.cache.embed([query])[0]
         return {self._ids[i]: float(sims[i]) for i in np.argsort(-sims, kind="stable")[:n]}

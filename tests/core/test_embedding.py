@@ -165,10 +165,10 @@ def test_chat_turns_are_embedded_with_the_turn_before_and_notes_alone(vault):
     assert emb.seen == ["Mel:\nDid you go to the support group?",
                         "Caro:\nYes, yesterday. It was moving.\nMel:\nDid you go to the support group?",
                         "N\nA note on its own."]
-    # What the evaluation computes from a whole vault is what the embedding job embeds.
     with vault.read() as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM memories ORDER BY id")]
-        assert turn_context.inputs_for(conn, ids) == turn_context.embedding_inputs(conn)
+        inputs = turn_context.inputs_for(conn, ids)
+    assert [inputs[i] for i in ids] == emb.seen  # what the evaluation embeds too
     assert vault.query("SELECT DISTINCT model_id FROM vectors") == [(embedding.vector_id(emb.model_id),)]
 
 

@@ -61,15 +61,16 @@ def test_turns_are_embedded_with_the_turn_before_them_own_text_first(vault):
     conversations.add_message(vault, a.id, "user", "Yes, yesterday. It was moving.", speaker="Caro")
     conversations.add_message(vault, a.id, "user", "x " * 400, speaker="Mel")
     conversations.add_message(vault, a.id, "user", "Wow.", speaker="Caro")
+    ids = [r[0] for r in vault.query("SELECT id FROM memories ORDER BY id")]
     with vault.read() as conn:
-        inputs = turn_context.embedding_inputs(conn, window=1)
-        only_a = turn_context.embedding_inputs(conn, window=1, conversation_ids=[a.id])
-        plain = turn_context.embedding_inputs(conn, window=0)
+        inputs = turn_context.inputs_for(conn, ids, window=1)
+        only_a = turn_context.inputs_for(conn, [i for i in ids if i != ids[1]], window=1)
+        plain = turn_context.inputs_for(conn, ids, window=0)
     texts = [inputs[i] for i in sorted(inputs)]
     assert texts[0] == "Mel:\nDid you go to the support group?"
     assert texts[1] == "Bo:\nUnrelated talk."  # another conversation is not context
     assert texts[2] == "Caro:\nYes, yesterday. It was moving.\nMel:\nDid you go to the support group?"
     assert texts[4].startswith("Caro:\nWow.\nMel:\nx x") and texts[4].endswith(" …")
     assert len(texts[4]) < 20 + turn_context.PREVIOUS_MAX_CHARS
-    assert sorted(only_a) == [k for k in sorted(inputs) if k != sorted(inputs)[1]]
+    assert only_a == {k: v for k, v in inputs.items() if k != ids[1]}  # the same inputs, asked for fewer
     assert [plain[i] for i in sorted(plain)][2] == "Caro:\nYes, yesterday. It was moving."
