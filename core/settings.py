@@ -25,6 +25,7 @@ class Settings:
     model_folders: list[str] = field(default_factory=list)
     context_size: int = 4096
     threads: int = 0  # 0: let the model adapter choose
+    chat_tier: str = "auto"  # "auto" (from the model's size) | "tiny" | "capable" (core/tiers.py)
     # nightly consolidation
     consolidation_time: str = "03:00"
     consolidation_enabled: bool = True
@@ -49,6 +50,8 @@ class Settings:
             raise InputError("The base strength must be a positive number of days.")
         if self.recall_growth < 1:
             raise InputError("Recall growth must be at least 1 (a recall never weakens a memory).")
+        if self.chat_tier not in ("auto", "tiny", "capable"):
+            raise InputError("The chat tier must be auto, tiny or capable.")
         if self.theme not in ("system", "light", "dark"):
             raise InputError("The theme must be system, light or dark.")
         if not 512 <= self.context_size <= 262144:

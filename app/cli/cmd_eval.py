@@ -36,6 +36,10 @@ def register(sub: Any) -> None:
         p.add_argument("--max-questions", type=int, help="at most N questions per case")
         p.add_argument("--json", action="store_true", help="print the figures per question as JSON")
         p.set_defaults(func=run_eval, benchmark=name)
+    from reverie.app.cli import cmd_eval_answers, cmd_eval_facts
+
+    cmd_eval_answers.register(esub)
+    cmd_eval_facts.register(esub)
 
 
 def default_embedder() -> Any:
