@@ -21,10 +21,10 @@ class Migration:
     name: str
     module: ModuleType
 
-    def apply(self, conn: Any) -> None:
+    def apply(self, conn: Any, now: float) -> None:
         fn = getattr(self.module, "apply", None)
         if fn is not None:
-            fn(conn)
+            fn(conn, now)
             return
         for statement in _split_sql(self.module.SQL):
             conn.execute(statement)
@@ -92,7 +92,7 @@ def migrate(conn: Any, now: float) -> list[int]:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
-            mig.apply(conn)
+            mig.apply(conn, now)
             conn.execute(
                 "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
                 (mig.version, mig.name, now),
