@@ -1,7 +1,8 @@
 """Read a GGUF file's header ourselves: magic, version, key/value metadata, tensor table.
 
 We read only what a model picker shows (name, architecture, quantisation, context length,
-whether a chat template is embedded) and check that the file is whole: every tensor the
+whether a chat template is embedded, the parameter count as the sum of the tensors' element
+counts, and from it the tier, ``core.tiers``) and check that the file is whole: every tensor the
 header announces must fit in the file. A missing, truncated or non-GGUF file is refused with
 one sentence (``ModelError``), before llama.cpp ever sees it.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reverie.core.errors import ModelError
+from reverie.core.tiers import Tier, tier_for
 
 MAGIC = b"GGUF"
 MAX_STRING = 64 * 1024 * 1024  # a longer key or string means the header is damaged
@@ -55,12 +57,19 @@ class GgufInfo:
     architecture: str
     source: str = "file"  # "default" | "lmstudio" | "ollama" | "folder" | "file"
     has_chat_template: bool = False
+    parameters: int | None = None  # the sum of the tensors' element counts; None if not read
+
+    @property
+    def tier(self) -> Tier:
+        """What this model can be trusted with (``core.tiers``), from its parameter count."""
+        return tier_for(self.parameters, self.size_bytes)
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "path": str(self.path), "size_bytes": self.size_bytes,
                 "quantization": self.quantization, "context_length": self.context_length,
                 "architecture": self.architecture, "source": self.source,
-                "has_chat_template": self.has_chat_template}
+                "has_chat_template": self.has_chat_template, "parameters": self.parameters,
+                "tier": self.tier}
 
 
 class _TruncatedError(Exception):
@@ -163,6 +172,7 @@ def _parse(fh: BinaryIO, path: Path, size: int, source: str, name: str | None) -
                 meta[key] = val
         end = 0
         last_type, last_elems = None, 0
+        parameters = 0
         for _ in range(n_tensors):
             r.skip_string()
             n_dims = r.unpack("<I")
@@ -171,6 +181,7 @@ def _parse(fh: BinaryIO, path: Path, size: int, source: str, name: str | None) -
             elems = 1
             for _ in range(n_dims):
                 elems *= r.count()
+            parameters += elems
             ttype = r.unpack("<I")
             offset = r.unpack("<Q")
             if offset >= end:
@@ -197,6 +208,7 @@ def _parse(fh: BinaryIO, path: Path, size: int, source: str, name: str | None) -
         name=name or str(meta.get("general.name") or path.stem),
         path=path, size_bytes=size, quantization=quant, context_length=ctx, architecture=arch,
         source=source, has_chat_template=bool(meta.get("tokenizer.chat_template")),
+        parameters=parameters or None,
     )
 
 

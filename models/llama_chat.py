@@ -22,6 +22,7 @@ from typing import Any
 
 from reverie.core.errors import ModelError
 from reverie.core.protocols import ChatMessage
+from reverie.core.tiers import Tier, tier_for
 from reverie.models.gguf import GgufInfo, read_gguf_header
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class LlamaChatModel:
         self._seed = seed
         self._verbose = verbose
         self._info: GgufInfo | None = None
+        self._tier: Tier | None = None
         self._llm: Any = None
         self._lock = threading.RLock()
 
@@ -63,6 +65,22 @@ class LlamaChatModel:
             return self.info.name
         except ModelError:
             return self.path.name
+
+    @property
+    def tier(self) -> Tier:
+        """What this model can be trusted with, from the parameter count in its header (the file
+        size if the header cannot be read). Never loads the weights; never raises."""
+        if self._tier is None:
+            try:
+                self._tier = self.info.tier
+            except ModelError as exc:
+                try:
+                    size: int | None = self.path.stat().st_size
+                except OSError:
+                    size = None
+                self._tier = tier_for(None, size)
+                log.warning("tier of %s from its file size (%s): %s", self.path.name, self._tier, exc)
+        return self._tier
 
     @property
     def context_size(self) -> int:

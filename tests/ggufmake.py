@@ -33,3 +33,16 @@ def write_gguf(path: Path, **kw) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gguf_bytes(**kw))
     return path
+
+
+def write_sparse_gguf(path: Path, n_floats: int, **kw) -> Path:
+    """A GGUF whose one F32 tensor holds ``n_floats`` numbers (its parameter count), written as a
+    sparse file: the header of a big model, at no cost on disk."""
+    head = bytearray(gguf_bytes(n_floats=0, **kw))
+    dims_at = bytes(head).rindex(_s("w") + struct.pack("<I", 1)) + len(_s("w")) + 4
+    head[dims_at:dims_at + 8] = struct.pack("<Q", n_floats)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(head)
+        fh.truncate(len(head) + 4 * n_floats)
+    return path

@@ -1,9 +1,10 @@
 import json
 
 import pytest
-from ggufmake import gguf_bytes, write_gguf
+from ggufmake import gguf_bytes, write_gguf, write_sparse_gguf
 
 from reverie.core.errors import ModelError
+from reverie.core.tiers import CAPABLE_MIN_BYTES
 from reverie.models.defaults import default_gguf_location
 from reverie.models.gguf import read_gguf_header
 from reverie.models.registry import find_ggufs, ollama_models
@@ -105,3 +106,33 @@ def test_ollama_names_keep_the_namespace(tmp_path):
 def test_find_ggufs_lists_the_default_model_first(tmp_path):
     found = find_ggufs(home=tmp_path)
     assert found[0].source == "default" and found[0].quantization == "Q4_1"
+
+
+def test_parameter_count_and_tier_of_the_default_model():
+    info = read_gguf_header(default_gguf_location().path)
+    assert 130_000_000 <= info.parameters <= 140_000_000  # SmolLM2-135M
+    assert info.tier == "tiny"
+    assert info.as_dict()["parameters"] == info.parameters and info.as_dict()["tier"] == "tiny"
+
+
+def test_parameter_count_is_the_sum_of_the_tensors(tmp_path):
+    info = read_gguf_header(write_gguf(tmp_path / "t.gguf", n_floats=96))
+    assert info.parameters == 96 and info.tier == "tiny"
+
+
+def test_a_big_model_is_capable_by_its_parameters_not_its_size(tmp_path):
+    big = read_gguf_header(write_sparse_gguf(tmp_path / "big.gguf", 1_200_000_000))
+    assert big.parameters == 1_200_000_000 and big.tier == "capable"
+    assert big.size_bytes > 4_800_000_000
+    # a 0.6 GB file whose header says 150M parameters (at 32 bits) is tiny: the count decides
+    small = read_gguf_header(write_sparse_gguf(tmp_path / "small.gguf", 150_000_000))
+    assert small.size_bytes > CAPABLE_MIN_BYTES and small.parameters == 150_000_000 and small.tier == "tiny"
+
+
+def test_without_a_count_the_size_decides():
+    from pathlib import Path
+
+    from reverie.models.gguf import GgufInfo
+
+    assert GgufInfo("x", Path("x"), 4_700_000_000, "Q4_K_M", 0, "llama").tier == "capable"
+    assert GgufInfo("x", Path("x"), 98_000_000, "Q4_1", 0, "llama").tier == "tiny"
