@@ -7,6 +7,12 @@ bounded; a refused connection, a timeout, an HTTP error or a malformed stream ea
 sentence (``ModelError``). Cancelling shuts the socket down, so a stalled server cannot hold
 the caller. Servers have no common tokenizer endpoint, so tokens are estimated from characters
 (conservatively: 3 characters a token).
+
+The tier (``core.tiers``) comes from the model's parameter count, found cheaply and without
+loading anything: the size in the model's name (``qwen2.5:0.5b``), else what the server says in
+``GET /v1/models`` (llama-server's ``meta.n_params``, or a size in the model id), else Ollama's
+``POST /api/show`` (``details.parameter_size``). Unknown means ``capable`` (the reply gate still
+checks every answer). It is found once and kept.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import logging
 import math
 import socket
 import threading
@@ -23,8 +30,13 @@ from urllib.parse import urlsplit
 
 from reverie.core.errors import ModelError
 from reverie.core.protocols import ChatMessage
+from reverie.core.tiers import Tier, tier_for
+from reverie.models.naming import parameters_from_name
 
+log = logging.getLogger(__name__)
 CHARS_PER_TOKEN = 3.0
+PROBE_TIMEOUT = 3.0  # seconds for the metadata requests (model list, parameter count)
+_UNKNOWN = object()
 
 
 class OpenAIChatModel:
@@ -37,12 +49,15 @@ class OpenAIChatModel:
         self.base_url = f"{parts.scheme}://{parts.netloc}{parts.path}"
         self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
         path = parts.path.rstrip("/")
-        self._path = path + ("/chat/completions" if path.endswith("/v1") else "/v1/chat/completions")
+        self._root = path[:-3] if path.endswith("/v1") else path
+        self._path = self._root + "/v1/chat/completions"
         self.model = model
         self._api_key = api_key
         self._ctx = int(context_size)
         self.timeout = float(timeout)
         self.connect_timeout = float(connect_timeout)
+        self._parameters: Any = _UNKNOWN
+        self._probe_lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -55,9 +70,101 @@ class OpenAIChatModel:
     def count_tokens(self, text: str) -> int:
         return math.ceil(len(text) / CHARS_PER_TOKEN)
 
-    def _connection(self) -> http.client.HTTPConnection:
+    def _connection(self, timeout: float | None = None) -> http.client.HTTPConnection:
         cls = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
-        return cls(self._host, self._port, timeout=self.connect_timeout)
+        return cls(self._host, self._port, timeout=self.connect_timeout if timeout is None else timeout)
+
+    # -- what the server offers (short requests, nothing loaded) ----------------------------------
+    def _json(self, method: str, path: str, body: dict[str, Any] | None = None,
+              timeout: float = PROBE_TIMEOUT) -> Any:
+        """One short JSON request; ``ModelError`` (one sentence) when the server does not answer well."""
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        conn = self._connection(timeout)
+        try:
+            conn.request(method, self._root + path, body=json.dumps(body).encode("utf-8") if body else None,
+                         headers=headers)
+            resp = conn.getresponse()
+            if resp.status != 200:
+                raise ModelError(f"The model server at {self.base_url} answered {path} with HTTP {resp.status} "
+                                 f"({_server_message(resp)}).")
+            return json.loads(resp.read(4 * 1024 * 1024).decode("utf-8", errors="replace"))
+        except TimeoutError as exc:
+            raise ModelError(f"The model server at {self.base_url} did not answer within {timeout:g} seconds.") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise ModelError(f"Reverie cannot reach the model server at {self.base_url} ({_why(exc)}); "
+                             "is it running?") from exc
+        except ValueError as exc:
+            raise ModelError(f"The model server at {self.base_url} did not answer {path} with JSON; "
+                             "is it an OpenAI-compatible server?") from exc
+        finally:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def available_models(self, timeout: float = PROBE_TIMEOUT) -> list[dict[str, Any]]:
+        """The models the server lists at ``GET /v1/models`` (each a dict with at least ``id``);
+        ``ModelError`` with one sentence when it does not answer like an OpenAI-compatible server."""
+        data = self._json("GET", "/v1/models", timeout=timeout)
+        items = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise ModelError(f"The model server at {self.base_url} did not list its models at /v1/models; "
+                             "is it an OpenAI-compatible server?")
+        return [m for m in items if isinstance(m, dict) and isinstance(m.get("id"), str)]
+
+    @property
+    def parameters(self) -> int | None:
+        """The model's parameter count if the name or the server says it (found once), else None.
+        May make two short requests the first time: call it off the GUI thread. Never raises."""
+        with self._probe_lock:
+            if self._parameters is _UNKNOWN:
+                self._parameters = self._find_parameters()
+            return self._parameters
+
+    @property
+    def tier(self) -> Tier:
+        """What this model can be trusted with (``core.tiers``); ``capable`` when its size is unknown."""
+        return tier_for(self.parameters)
+
+    def _find_parameters(self) -> int | None:
+        named = parameters_from_name(self.model)
+        if named:
+            return named
+        try:
+            listed = self.available_models()
+        except ModelError as exc:
+            log.info("tier of %s: no model list (%s); taken as capable", self.name, exc)
+            return None
+        entry = next((m for m in listed if m["id"] == self.model), None)
+        if entry is None and not self.model and listed:
+            entry = listed[0]
+        if entry is not None:
+            meta = entry.get("meta")
+            n = meta.get("n_params") if isinstance(meta, dict) else None
+            if isinstance(n, int) and n > 0:
+                return n
+            named = parameters_from_name(entry["id"].replace("\\", "/").rsplit("/", 1)[-1])
+            if named:
+                return named
+        name = self.model or (entry["id"] if entry else "")
+        if not name:
+            return None
+        try:
+            shown = self._json("POST", "/api/show", {"model": name})  # Ollama; others answer 404
+        except ModelError as exc:
+            log.info("tier of %s: size unknown (%s); taken as capable", self.name, exc)
+            return None
+        if isinstance(shown, dict):
+            info = shown.get("model_info")
+            n = info.get("general.parameter_count") if isinstance(info, dict) else None
+            if isinstance(n, int) and n > 0:
+                return n
+            details = shown.get("details")
+            size = details.get("parameter_size") if isinstance(details, dict) else None
+            return parameters_from_name(size if isinstance(size, str) else None)
+        return None
 
     def stream(
         self,
@@ -120,8 +227,12 @@ class OpenAIChatModel:
                 if cancel is not None and cancel.is_set():
                     return
                 raw = resp.readline()
-                if not raw:
-                    return  # the server closed the stream
+                if not raw:  # closed without "data: [DONE]": the server gave up mid-answer
+                    if cancel is not None and cancel.is_set():
+                        return
+                    raise ModelError(f"The model server at {self.base_url} closed the stream before the answer "
+                                     "was finished; its log may say why (for example, a prompt longer than its "
+                                     "context).")
                 line = raw.decode("utf-8", errors="replace").strip()
                 if not line.startswith("data:"):
                     continue

@@ -1,4 +1,5 @@
-"""The OpenAI-compatible adapter against a small server on loopback."""
+"""The OpenAI-compatible adapter against a small server on loopback (each failure mode on demand),
+and against a real one: llama-cpp-python's server on the default GGUF (``tests/llama_server.py``)."""
 
 import json
 import socket
@@ -6,6 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from llama_server import llama_server  # noqa: F401 - the fixture
 
 from reverie.core.errors import ModelError
 from reverie.core.protocols import ChatMessage, ChatModel
@@ -51,6 +53,8 @@ class Server:
                         return
                 if outer.mode == "garbage":
                     self.wfile.write(b"data: {not json\n\n")
+                if outer.mode == "cut":
+                    return  # the connection closes without [DONE]
                 self.wfile.write(b": keep-alive\n\ndata: [DONE]\n\n")
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -105,6 +109,15 @@ def test_malformed_stream(server):
         list(OpenAIChatModel(server.url).stream(MSGS))
 
 
+def test_a_stream_cut_before_done_is_an_error_not_a_short_answer(server):
+    server.mode = "cut"
+    got = []
+    with pytest.raises(ModelError, match="closed the stream before the answer was finished"):
+        for p in OpenAIChatModel(server.url).stream(MSGS):
+            got.append(p)
+    assert got == ["March", " 3", " [1]."]
+
+
 def test_slow_server_times_out(server):
     server.mode = "slow"
     with pytest.raises(ModelError, match="did not answer within 0.3 seconds"):
@@ -149,3 +162,54 @@ def test_bad_address():
 def test_token_estimate_is_conservative():
     m = OpenAIChatModel("http://127.0.0.1:1", context_size=8192)
     assert m.context_size == 8192 and m.count_tokens("a" * 30) == 10
+
+
+# -- a real OpenAI-compatible server: llama-cpp-python's, on the default GGUF ---------------------
+@pytest.mark.slow
+def test_real_server_streams_an_answer_in_pieces(llama_server):  # noqa: F811
+    m = OpenAIChatModel(llama_server, timeout=60)
+    pieces = list(m.stream([ChatMessage("system", "Be brief."), ChatMessage("user", "Say hello to Anna.")],
+                           max_tokens=24, temperature=0))
+    assert len(pieces) >= 3 and "".join(pieces).strip()
+
+
+@pytest.mark.slow
+def test_real_server_with_v1_in_the_address_and_stop_strings(llama_server):  # noqa: F811
+    text = "".join(OpenAIChatModel(llama_server + "/v1/", timeout=60).stream(
+        [ChatMessage("user", "Write the numbers 1, 2, 3, 4, 5 separated by commas.")],
+        max_tokens=40, temperature=0, stop=["3"]))
+    assert "3" not in text and "4" not in text
+
+
+@pytest.mark.slow
+def test_real_server_cancel_stops_the_stream(llama_server):  # noqa: F811
+    m = OpenAIChatModel(llama_server, timeout=60)
+    cancel = threading.Event()
+    got = []
+    for piece in m.stream([ChatMessage("user", "Count from one to two hundred, one number a line.")],
+                          max_tokens=400, temperature=0, cancel=cancel):
+        got.append(piece)
+        if len(got) == 3:
+            cancel.set()
+    assert len(got) == 3
+    # the server is free again: the next answer streams
+    assert "".join(m.stream([ChatMessage("user", "Say yes.")], max_tokens=4, temperature=0)).strip()
+
+
+@pytest.mark.slow
+def test_real_server_tier_from_its_model_list(llama_server):  # noqa: F811
+    m = OpenAIChatModel(llama_server)
+    listed = [e["id"] for e in m.available_models()]
+    assert len(listed) == 1 and listed[0].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")
+    assert m.parameters == 135_000_000 and m.tier == "tiny"
+    assert OpenAIChatModel(llama_server, model=listed[0]).tier == "tiny"
+
+
+@pytest.mark.slow
+def test_real_server_giving_up_on_a_prompt_longer_than_its_context_is_one_sentence(llama_server):  # noqa: F811
+    long = "Anna likes tea. " * 2000  # far beyond the server's 2048 tokens
+    # llama-cpp-python's server answers 200, then closes the stream without a word or [DONE]
+    with pytest.raises(ModelError, match="closed the stream before the answer was finished"):
+        list(OpenAIChatModel(llama_server, timeout=60).stream([ChatMessage("user", long)], max_tokens=8))
+    assert "".join(OpenAIChatModel(llama_server, timeout=60).stream(
+        [ChatMessage("user", "Say yes.")], max_tokens=4, temperature=0)).strip()  # and it still answers
