@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_notes",
     "reverie.app.cli.cmd_ask",
     "reverie.app.cli.cmd_models",
+    "reverie.app.cli.cmd_config",
     "reverie.app.cli.cmd_search",
     "reverie.app.cli.cmd_transfer",
     "reverie.app.cli.cmd_consolidate",
