@@ -20,6 +20,7 @@ from reverie.core.keys import KeyMode
 from reverie.core.paths import VaultPaths, data_home, vault_paths
 from reverie.core.protocols import ChatModel
 from reverie.core.settings import Settings, load_settings
+from reverie.core.tiers import TIERS, Tier, resolve_tier
 from reverie.core.vault import Vault
 from reverie.models.gguf import GgufInfo
 from reverie.models.registry import build_chat_model as _build_chat_model
@@ -86,8 +87,16 @@ def build_companion(vault: Vault, settings: Settings | None = None, *, model: Ch
         def profile_provider() -> str:
             return get_profile(vault)
 
-    return Companion(vault, model or build_chat_model(settings), memories or build_retriever(vault),
-                     vault.clock, profile_provider)
+    model = model or build_chat_model(settings)
+    return Companion(vault, model, memories or build_retriever(vault), vault.clock, profile_provider,
+                     tier=chat_tier(settings, model))
+
+
+def chat_tier(settings: Settings, model: ChatModel) -> Tier:
+    """The tier in use: the user's choice (``chat_tier``), or what the model is (its ``tier``,
+    read from its GGUF header or its server's metadata; see ``core/tiers.py``)."""
+    detected = getattr(model, "tier", None)
+    return resolve_tier(settings.chat_tier, detected if detected in TIERS else "capable")
 @functools.lru_cache(maxsize=2)
 def build_embedder(threads: int = 0) -> SentenceTransformerEmbedder:
     """The default embedder, one per process (it loads lazily, on first use)."""
@@ -146,6 +155,7 @@ __all__ = [
     "KeyringUnavailableError",
     "build_chat_model",
     "build_companion",
+    "chat_tier",
     "VaultChoice",
     "VaultLockedError",
     "build_embedder",

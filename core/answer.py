@@ -1,24 +1,30 @@
-"""The companion: record the message, find memories, answer with a streamed, cited reply.
+"""The companion: record the message, find memories, and reply with what passed a check.
 
 ``Companion.answer`` records the user's message first (it is kept whatever happens next), asks
-the memory source for hits, decides how to answer, streams the model, checks the citations,
-then records the answer, its citations and the reinforcement of the memories it cited.
+the memory source for hits, decides how to reply, and records the reply (never as a memory:
+Reverie's own words stay in the conversation and are not indexed, unless the user keeps one).
 
-How it answers (``mode``), decided in code rather than left to a small model's wit:
-- ``smalltalk``: no content words ("hi", "thanks"): the model replies, no memories, no citations.
+How it replies (``mode``), decided in code rather than left to a small model's wit:
 - ``no_memory``: a question and no relevant memory: the fixed sentence ``NO_MEMORY``, no model.
-- ``memory``: a question with relevant memories, numbered in the prompt; the model answers.
-- ``chat``: a statement, not a question: the model replies, with memories if any are relevant.
-Citations are checked (numbers not given are dropped and counted). When a complete answer
-cites nothing: if it repeats a given memory's specific words, that memory's marker is appended;
-else, in ``memory`` mode, the best memory is quoted verbatim after it with its marker, so a
-question with a relevant memory always shows it, whatever a small model wrote.
+- ``memory``: a question with relevant memories. A *tiny* model (``core/tiers.py``) is not asked:
+  Reverie composes the reply from the memories (``core/compose.py``: the best memory quoted, who
+  said it and when, up to two more as "also"). A *capable* model answers from the numbered
+  memories; its reply streams a sentence at a time through the gate (``core/answer_stream.py``)
+  and is checked whole (``core/gate.py``); a reply that fails is replaced by the composed one.
+- ``statement``: Reverie acknowledges what it took in ("Noted: dentist, Thu 3 Dec at 14:30 [1]",
+  citing the new message; a date or time is resolved and kept in the message's meta). The model
+  may add one short sentence, shown only if it passes the gate.
+- ``smalltalk``: no content words ("hi", "thanks"): a fixed friendly reply on a tiny model; a
+  capable model's reply, gated.
+Citations are checked (numbers not given are dropped and counted). When a capable model's
+passing answer cites nothing: if it repeats a given memory's specific words, that memory's marker
+is appended; else it used none of its memories, and Reverie composes the reply instead.
 A hit is relevant when it shares a content word with the message, or its vector similarity is
 at least ``VECTOR_MIN``, or it was found by time alone (no words or vector score at all).
 
-Cancelling keeps what was streamed: the answer is recorded with status ``partial`` (its valid
-citations kept). A model failure records what was streamed with status ``error`` and the
-sentence; the user's message and the rest of the vault are untouched.
+Cancelling keeps what was shown: the reply is recorded with status ``partial``. A model failure
+keeps what was shown with status ``error`` and the sentence; the user's message and the rest of
+the vault are untouched.
 """
 
 from __future__ import annotations
@@ -29,16 +35,22 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import tzinfo
+from typing import Any, Literal, Protocol
 
 from reverie.core import conversations, recall
-from reverie.core.citations import append_markers, check_citations, content_words, infer_citations
+from reverie.core.answer_stream import Streamed, stream_reply, texts
+from reverie.core.citations import append_markers, check_citations, content_words, infer_citations, strip_markers
 from reverie.core.clock import Clock
+from reverie.core.compose import Composed, acknowledge, compose_answer, smalltalk_reply, source_texts
 from reverie.core.errors import InputError, ReverieError
-from reverie.core.prompt import QUOTE_PREFIX, GivenMemory, Prompt, assemble, extend, system_text
+from reverie.core.gate import GateVerdict, check_reply, check_sentence
+from reverie.core.prompt import QUOTE_PREFIX, RULES, GivenMemory, Prompt, assemble, extend, past_answer, system_text
 from reverie.core.protocols import ChatModel
 from reverie.core.records import Memory, Message
+from reverie.core.tiers import Tier
 from reverie.core.vault import Vault
+from reverie.core.whenparse import When, find_when
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +58,13 @@ NO_MEMORY = "I have no memory of that: nothing in your notes or our conversation
 VECTOR_MIN = 0.40
 SEARCH_K = 8
 MAX_ANSWER_TOKENS = 160
+MAX_SENTENCE_TOKENS = 48  # the one sentence a model may add to an acknowledgement
+STATEMENT_CHARS = 2000  # what an acknowledgement reads of a statement (a pasted book is noted, not parsed)
+SOURCE_CHARS = 100_000  # what the gate reads of the message (the model never sees more)
 STOP = ("<memories>", "</memories>", "\nMessage:", "<|im_start|>", "<|im_end|>", "\nUser:", QUOTE_PREFIX.strip())
-LOOP_WINDOW = 40
+Mode = Literal["memory", "no_memory", "smalltalk", "statement"]
+Status = Literal["complete", "partial", "error"]
+Kind = Literal["smalltalk", "question", "statement"]
 _QUESTION_START = re.compile(
     r"(?i)^\s*(who|whom|whose|what|when|where|which|why|how|do|does|did|is|are|was|were|can|could|will|"
     r"would|should|have|has|had|tell|remind|list|show|find|search|give)\b")
@@ -73,7 +90,7 @@ class Citation:
     memory_uid: str
     source_title: str
     text: str
-    inferred: bool = False  # appended by Reverie: the answer repeats this memory's words
+    inferred: bool = False  # added by Reverie (a quote, an acknowledgement), not written by the model
 
 
 @dataclass
@@ -83,13 +100,17 @@ class AnswerResult:
     citations: list[Citation]
     given: list[GivenMemory]
     dropped_citations: int = 0
-    status: str = "complete"  # "complete" | "partial" | "error"
+    status: Status = "complete"
     error: str | None = None
-    mode: str = "memory"  # "memory" | "no_memory" | "smalltalk" | "chat"
+    mode: Mode = "memory"
     timings: dict[str, float] = field(default_factory=dict)
+    gate: GateVerdict | None = None  # the model's reply as judged (None when no model wrote one)
+    replaced: bool = False  # the model's reply failed the gate and Reverie composed this one
+    composed: bool = False  # Reverie wrote the reply (a quote, an acknowledgement, a fixed sentence)
+    when: When | None = None  # the moment a statement names, resolved
 
 
-def classify(text: str) -> str:
+def classify(text: str) -> Kind:
     """``smalltalk``, ``question`` or ``statement`` (pure)."""
     if not content_words(text):
         return "smalltalk"
@@ -110,25 +131,39 @@ def is_relevant(text: str, hit: Any) -> bool:
     return bool(breakdown) and "vector" not in breakdown and "bm25" not in breakdown
 
 
-def _looping(text: str) -> bool:
-    """The tail repeats something already said: a small model in a loop."""
-    return len(text) > 3 * LOOP_WINDOW and text[-LOOP_WINDOW:] in text[:-LOOP_WINDOW]
+@dataclass
+class _Turn:
+    """One answer in the making."""
+
+    conversation_id: str
+    user: Message
+    kind: Kind
+    cands: list[GivenMemory]
+    history: list[Message]
+    emit: Callable[[str], None]
+    cancel: threading.Event | None
+    t0: float
+    timings: dict[str, float]
+    when: When | None = None
 
 
 class Companion:
     def __init__(self, vault: Vault, model: ChatModel, memories: MemorySource, clock: Clock,
-                 profile_provider: Callable[[], str] | None = None, *,
+                 profile_provider: Callable[[], str] | None = None, *, tier: Tier = "capable", gate: bool = True,
                  max_answer_tokens: int = MAX_ANSWER_TOKENS, search_k: int = SEARCH_K,
-                 cite_assistant: bool = False, temperature: float = 0.2) -> None:
+                 cite_assistant: bool = False, temperature: float = 0.2, tz: tzinfo | None = None) -> None:
         self.vault = vault
         self.model = model
         self.memories = memories
         self.clock = clock
         self.profile_provider = profile_provider
+        self.tier: Tier = tier
+        self.gate = gate  # False only for the benchmark's raw-model baseline
         self.max_answer_tokens = max_answer_tokens
         self.search_k = search_k
         self.cite_assistant = cite_assistant
         self.temperature = temperature
+        self.tz = tz
         # The last answered turn (conversation id, prompt, raw answer, answer id), continued by the next
         # turn of the same conversation so the model reuses what it already evaluated.
         self._thread: tuple[str, Prompt, str, str] | None = None
@@ -144,14 +179,14 @@ class Companion:
             if m.id in seen or m.content_hash in seen or (
                     m.source_kind == "message" and m.source_id in exclude_sources):
                 continue
-            if m.trust == "assistant" and not self.cite_assistant:
-                continue  # Reverie cites what the user said or wrote, not its own earlier answers
+            if m.trust == "assistant" and not (self.cite_assistant or m.pinned):
+                continue  # Reverie cites what the user said or wrote, or a reply the user kept
             if m.kind == "chat" and classify(m.text) != "statement":
                 continue  # an earlier question or a greeting supports no answer
             if not is_relevant(text, h):
                 continue
             seen.update((m.id, m.content_hash))  # the same words twice are given once
-            out.append(GivenMemory(0, m, h.source_title, float(h.score)))
+            out.append(GivenMemory(len(out) + 1, m, h.source_title, float(h.score)))
         return out
 
     def _profile(self) -> str:
@@ -166,123 +201,217 @@ class Companion:
     # -- the answer -------------------------------------------------------------------
     def answer(self, conversation_id: str, text: str, *, on_token: Callable[[str], None] | None = None,
                cancel: threading.Event | None = None) -> AnswerResult:
-        """Answer ``text`` in the conversation. ``on_token`` gets the model's pieces as they come, then any
-        suffix Reverie appends (markers, a quoted memory); ``assistant_message.content`` is authoritative
-        (citation markers of memories not given are removed from it). Set ``cancel`` to stop."""
+        """Reply to ``text`` in the conversation. ``on_token`` gets the reply's pieces as they are
+        shown; when the gate replaces a reply, ``assistant_message.content`` (always authoritative)
+        differs from what was streamed. Set ``cancel`` to stop."""
         if not text or not text.strip():
             raise InputError("Write something first: the message is empty.")
         t0 = time.perf_counter()
         history = conversations.list_messages(self.vault, conversation_id, limit=12)
-        user = conversations.add_message(self.vault, conversation_id, "user", text)
         now = self.clock.now()
-        emit = on_token or (lambda _piece: None)
-        kind = classify(user.content)
-        timings: dict[str, float] = {}
+        kind = classify(text)
+        when = find_when(text[:STATEMENT_CHARS], now, self.tz) if kind == "statement" else None
+        meta = {"when": when.as_meta(now, self.tz)} if when is not None else None
+        user = conversations.add_message(self.vault, conversation_id, "user", text, meta=meta)
+        turn = _Turn(conversation_id, user, kind, [], history, on_token or (lambda _piece: None), cancel, t0, {},
+                     when)
         try:
-            cands = [] if kind == "smalltalk" else self.candidates(user.content, now, {user.id})
+            turn.cands = [] if kind == "smalltalk" else self.candidates(user.content, now, {user.id})
         except ReverieError as exc:
             log.warning("memory search failed: %s", exc)
-            cands = []
-        timings["retrieval_s"] = time.perf_counter() - t0
-        if kind == "question" and not cands:
-            emit(NO_MEMORY)
-            msg = conversations.add_message(self.vault, conversation_id, "assistant", NO_MEMORY,
-                                            meta={"mode": "no_memory"}, index=False, actor="reverie")
-            timings["total_s"] = time.perf_counter() - t0
-            return AnswerResult(user, msg, [], [], mode="no_memory", timings=timings)
-        mode = "smalltalk" if kind == "smalltalk" else ("memory" if kind == "question" else "chat")
+        turn.timings["retrieval_s"] = time.perf_counter() - t0
+        if kind == "statement":
+            return self._statement(turn)
+        if kind == "smalltalk":
+            if self.tier == "tiny":
+                return self._record_composed(turn, "smalltalk", Composed(smalltalk_reply(text), []), [])
+            return self._free(turn, "smalltalk")
+        if not turn.cands:
+            return self._record_composed(turn, "no_memory", Composed(NO_MEMORY, []), [])
+        if self.tier == "tiny" and self.gate:
+            return self._record_composed(turn, "memory", compose_answer(text, turn.cands, now, self.tz), turn.cands)
+        return self._free(turn, "memory")
+
+    # -- a model's free reply, gated ----------------------------------------------------------
+    def _free(self, turn: _Turn, mode: Mode) -> AnswerResult:
         try:
-            prompt = self._prompt(conversation_id, user.content, cands, history)
+            prompt = self._prompt(turn.conversation_id, turn.user.content, turn.cands, turn.history)
         except ReverieError as exc:
-            return self._finish(user, None, "", "error", str(exc), mode, timings, t0)
+            return self._record(turn, mode, "", [], [], status="error", error=str(exc))
         if prompt.memories_dropped or prompt.cut:
             log.info("context budget: %d memories dropped, %d turns dropped, cut %s",
                      prompt.memories_dropped, prompt.history_dropped, prompt.cut)
-        timings["assembly_s"] = time.perf_counter() - t0
-        pieces: list[str] = []
-        status, error = "complete", None
-        stop_loop = threading.Event()
+        turn.timings["assembly_s"] = time.perf_counter() - turn.t0
+        given = prompt.given
+        numbers = {g.n: g for g in given}
+        sources = self._sources(turn, given)
+        started = time.perf_counter()
+        streamed = stream_reply(self.model, prompt.messages, max_tokens=prompt.max_tokens,
+                                temperature=self.temperature, stop=STOP, emit=turn.emit, cancel=turn.cancel,
+                                sources=sources, instructions=self._instructions(), gated=self.gate)
+        self._timings(turn, streamed, started)
+        check = check_citations(streamed.shown if self.gate else streamed.raw, numbers)
+        if check.dropped:
+            log.warning("dropped %d citation(s) of memories not given: %s", len(check.dropped), check.dropped)
+        if streamed.status != "complete":
+            return self._record(turn, mode, check.text, given, check.cited, status=streamed.status,
+                                error=streamed.error, dropped=check.dropped)
+        current = [numbers[n] for n in prompt.current]
+        if not self.gate:
+            return self._continue(prompt, turn, self._record(turn, mode, check.text, given, check.cited,
+                                                             dropped=check.dropped), streamed.raw)
+        verdict = streamed.failed or check_reply(
+            streamed.raw, question=turn.user.content, memories={g.n: g.memory.text for g in given},
+            context=sources, instructions=self._instructions(),
+            stopped_early=streamed.stopped_early)
+        if not verdict.ok:
+            log.info("reply replaced by the gate: %s %s", verdict.reasons, verdict.unsupported)
+            fallback = (compose_answer(turn.user.content, current, self.clock.now(), self.tz) if current
+                        else Composed(smalltalk_reply(turn.user.content) if mode == "smalltalk" else NO_MEMORY, []))
+            return self._continue(prompt, turn, self._record_composed(turn, mode, fallback, given, verdict=verdict,
+                                                                       replaced=True))
+        text, cited, inferred = check.text, list(check.cited), []
+        if not cited and current:
+            inferred = infer_citations(text, turn.user.content, [(g.n, g.memory.text) for g in current])
+            if not inferred and mode == "memory":  # an answer that uses none of the memories it was given
+                uncited = GateVerdict(("uncited",))
+                fallback = compose_answer(turn.user.content, current, self.clock.now(), self.tz)
+                return self._continue(prompt, turn, self._record_composed(turn, mode, fallback, given,
+                                                                           verdict=uncited, replaced=True))
+            before = text.rstrip()
+            text = append_markers(text, inferred)
+            cited = inferred
+            if inferred:
+                turn.emit(text[len(before):])
+        result = self._record(turn, mode, text, given, cited, inferred=inferred, verdict=verdict,
+                              dropped=check.dropped)
+        return self._continue(prompt, turn, result, streamed.raw)
+
+    # -- a statement: acknowledged by Reverie, one gated sentence from the model ----------------
+    def _statement(self, turn: _Turn) -> AnswerResult:
+        now = self.clock.now()
+        own = self._own_memory(turn.user)
+        ack = acknowledge(turn.user.content[:STATEMENT_CHARS], turn.when, now, self.tz,
+                          n=1 if own is not None else None)
+        turn.emit(ack.text)
+        turn.timings["first_token_s"] = time.perf_counter() - turn.t0
+        text, verdict = ack.text, None
+        prompt: Prompt | None = None
+        streamed: Streamed | None = None
         try:
-            for piece in self.model.stream(prompt.messages, max_tokens=prompt.max_tokens,
-                                           temperature=self.temperature, stop=STOP, cancel=_either(cancel, stop_loop)):
-                if not pieces:
-                    timings["first_token_s"] = time.perf_counter() - t0
-                pieces.append(piece)
-                emit(piece)
-                if _looping("".join(pieces[-64:])):
-                    stop_loop.set()
-                if cancel is not None and cancel.is_set():
-                    break
-            if cancel is not None and cancel.is_set():
-                status = "partial"
+            prompt = self._prompt(turn.conversation_id, turn.user.content, turn.cands, turn.history,
+                                  max_answer_tokens=MAX_SENTENCE_TOKENS)
         except ReverieError as exc:
-            status, error = "error", str(exc)
-        except Exception as exc:  # noqa: BLE001 - an adapter's surprise must not lose the turn
-            log.exception("chat model failed")
-            status, error = "error", f"The chat model failed while answering ({type(exc).__name__}: {exc})."
-        timings["tokens"] = float(len(pieces))
-        raw = "".join(pieces)
-        result = self._finish(user, prompt, raw, status, error, mode, timings, t0, emit)
-        if status == "complete" and not stop_loop.is_set() and raw.strip():
-            self._thread = (conversation_id, prompt, raw, result.assistant_message.id)
+            log.info("no room for the model's sentence: %s", exc)
+        if prompt is not None:
+            sources = self._sources(turn, prompt.given)
+            started = time.perf_counter()
+            streamed = stream_reply(self.model, prompt.messages, max_tokens=min(prompt.max_tokens, MAX_SENTENCE_TOKENS),
+                                    temperature=self.temperature, stop=STOP, emit=lambda _p: None,
+                                    cancel=turn.cancel, sources=sources, instructions=self._instructions(),
+                                    gated=self.gate, one_sentence=True)
+            self._timings(turn, streamed, started, first=False)
+            sentence = strip_markers(streamed.shown).strip()  # Reverie's [1] is the new message
+            if streamed.status == "complete" and sentence:
+                verdict = check_sentence(sentence, sources=sources, instructions=self._instructions()) \
+                    if self.gate else GateVerdict()
+                if verdict.ok:
+                    text = f"{ack.text}\n{sentence}"
+                    turn.emit(f"\n{sentence}")
+            elif streamed.failed is not None:
+                verdict = streamed.failed
+        cites = [GivenMemory(1, own, "", 1.0)] if own is not None and ack.cited else []
+        result = self._record(turn, "statement", text, cites, [1] if cites else [], inferred=[1] if cites else [],
+                              verdict=verdict, composed=True)
+        if prompt is not None and streamed is not None and streamed.status == "complete":
+            self._continue(prompt, turn, result, streamed.raw if verdict is not None and verdict.ok else "")
         return result
 
-    def _prompt(self, conversation_id: str, text: str, cands: list[GivenMemory], history: list[Message]) -> Prompt:
+    def _continue(self, prompt: Prompt, turn: _Turn, result: AnswerResult, raw: str = "") -> AnswerResult:
+        """Keep this turn's prompt for the next one. The model then sees its own words when they
+        passed (every token it generated is reused), else the reply that was shown."""
+        said = raw if raw.strip() else past_answer(result.assistant_message.content)
+        self._thread = (turn.conversation_id, prompt, said, result.assistant_message.id)
+        return result
+
+    def _own_memory(self, user: Message) -> Memory | None:
+        with self.vault.read() as conn:
+            row = conn.execute("SELECT * FROM memories WHERE source_kind = 'message' AND source_id = ? "
+                               "ORDER BY seq LIMIT 1", (user.id,)).fetchone()
+        return Memory.from_row(row) if row is not None else None
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _instructions(self) -> list[str]:
+        return [RULES]
+
+    def _sources(self, turn: _Turn, given: Sequence[GivenMemory]) -> list[str]:
+        """What a reply may repeat: the message, the memories given (in number order), then the
+        conversation and the profile."""
+        return [turn.user.content[:SOURCE_CHARS], *source_texts(given, self.clock.now(), self.tz),
+                *texts(m.content for m in turn.history), self._profile()]
+
+    def _timings(self, turn: _Turn, streamed: Streamed, started: float, *, first: bool = True) -> None:
+        """``model_first_token_s``: from the message to the model's first token (what prefix reuse
+        speeds up); ``first_token_s``: to the first text shown."""
+        if streamed.first_token_s is not None:
+            turn.timings["model_first_token_s"] = started - turn.t0 + streamed.first_token_s
+            if first:
+                turn.timings["first_token_s"] = turn.timings["model_first_token_s"]
+        turn.timings["tokens"] = float(streamed.pieces)
+        turn.timings["generate_s"] = streamed.timings.get("generate_s", 0.0)
+
+    def _prompt(self, conversation_id: str, text: str, cands: list[GivenMemory], history: list[Message], *,
+                max_answer_tokens: int | None = None) -> Prompt:
         profile = self._profile()
+        budget = max_answer_tokens or self.max_answer_tokens
         thread, self._thread = self._thread, None
         if (thread is not None and thread[0] == conversation_id and history and history[-1].id == thread[3]
                 and thread[1].messages[0].content == system_text(profile)):
             prompt = extend(thread[1], thread[2], question=text, candidates=cands,
                             context_size=self.model.context_size, count_tokens=self.model.count_tokens,
-                            max_answer_tokens=self.max_answer_tokens)
+                            max_answer_tokens=budget)
             if prompt is not None:
                 return prompt
         return assemble(question=text, candidates=cands, history=history, profile=profile,
                         context_size=self.model.context_size, count_tokens=self.model.count_tokens,
-                        max_answer_tokens=self.max_answer_tokens, with_memories=bool(cands))
+                        max_answer_tokens=budget, with_memories=bool(cands))
 
-    def _finish(self, user: Message, prompt: Prompt | None, raw: str, status: str, error: str | None,
-                mode: str, timings: dict[str, float], t0: float,
-                emit: Callable[[str], None] | None = None) -> AnswerResult:
-        given = prompt.given if prompt else []
+    def _record_composed(self, turn: _Turn, mode: Mode, reply: Composed, given: Sequence[GivenMemory], *,
+                         verdict: GateVerdict | None = None, replaced: bool = False) -> AnswerResult:
+        if not replaced:
+            turn.emit(reply.text)
+            turn.timings.setdefault("first_token_s", time.perf_counter() - turn.t0)
+        return self._record(turn, mode, reply.text, given, reply.cited, inferred=list(reply.cited), verdict=verdict,
+                            replaced=replaced, composed=True)
+
+    def _record(self, turn: _Turn, mode: Mode, text: str, given: Sequence[GivenMemory], cited: Sequence[int], *,
+                status: Status = "complete", error: str | None = None, inferred: Sequence[int] = (),
+                verdict: GateVerdict | None = None, replaced: bool = False,
+                composed: bool = False, dropped: Sequence[int] = ()) -> AnswerResult:
         numbers = {g.n: g for g in given}
-        check = check_citations(_trim_loop(raw), numbers)
-        text, cited = check.text, list(check.cited)
-        inferred: list[int] = []
-        meta_quoted = False
-        if check.dropped:
-            log.warning("dropped %d citation(s) of memories not given: %s", len(check.dropped), check.dropped)
-        current = [numbers[n] for n in prompt.current] if prompt else []
-        if status == "complete" and not cited and current:
-            inferred = infer_citations(text, user.content, [(g.n, g.memory.text) for g in current]) \
-                if text.strip() else []
-            before = text.rstrip()
-            if inferred:
-                text = append_markers(text, inferred)
-            elif mode == "memory":  # the model used none of them: quote the best one, verbatim
-                inferred = [current[0].n]
-                text = f"{before}\n\n{quote(current[0])}".lstrip()
-                meta_quoted = True
-            cited = inferred
-            if emit is not None and inferred:
-                emit(text[len(before):])
-        meta: dict[str, Any] = {"mode": mode, "model": self.model.name}
-        if check.dropped:
-            meta["dropped_citations"] = check.dropped
+        meta: dict[str, Any] = {"mode": mode, "model": self.model.name, "tier": self.tier}
+        if dropped:
+            meta["dropped_citations"] = list(dropped)
         if inferred:
-            meta["citations_inferred"] = inferred
-        if meta_quoted:
-            meta["quoted_memory"] = True
+            meta["citations_inferred"] = list(inferred)
+        if verdict is not None:
+            meta["gate"] = verdict.as_meta()
+        if replaced:
+            meta["replaced"] = True
+        if composed:
+            meta["composed"] = True
         if error:
             meta["error"] = error
-        msg = conversations.add_message(self.vault, user.conversation_id, "assistant", text, status=status,
-                                        meta=meta, index=bool(text.strip()), actor="reverie")
+        # Reverie's own words stay in the conversation; they are not memories ("Remember this" makes one).
+        msg = conversations.add_message(self.vault, turn.conversation_id, "assistant", text, status=status,
+                                        meta=meta, index=False, actor="reverie")
         citations = [Citation(n, numbers[n].memory.id, numbers[n].memory.uid, numbers[n].source_title,
-                              numbers[n].memory.text, n in inferred) for n in cited]
+                              numbers[n].memory.text, n in inferred) for n in cited if n in numbers]
         if citations:
             self._record_citations(msg, citations)
-        timings["total_s"] = time.perf_counter() - t0
-        return AnswerResult(user, msg, citations, given, len(check.dropped), status, error, mode, timings)
+        turn.timings["total_s"] = time.perf_counter() - turn.t0
+        return AnswerResult(turn.user, msg, citations, list(given), len(dropped), status, error, mode, turn.timings,
+                            verdict, replaced, composed, turn.when)
 
     def _record_citations(self, msg: Message, citations: list[Citation]) -> None:
         now = self.clock.now()
@@ -292,37 +421,3 @@ class Companion:
             recall.reinforce_in(conn, [c.memory_id for c in citations], now,
                                 reason=f"cited in answer {msg.id}", actor="reverie")
 
-
-def quote(g: GivenMemory) -> str:
-    """A memory quoted verbatim with its marker, when the model's own words cited none."""
-    text = " ".join(g.memory.text.split())
-    if len(text) > 400:
-        text = text[:399].rstrip() + "…"
-    return f"{QUOTE_PREFIX}“{text}” [{g.n}]"
-
-
-def _trim_loop(text: str) -> str:
-    """Cut a looping tail back to the first time it was said."""
-    if not _looping(text):
-        return text
-    tail = text[-LOOP_WINDOW:]
-    first = text.find(tail)
-    return text[: first + LOOP_WINDOW].rstrip()
-
-
-class _either:  # noqa: N801 - behaves like a threading.Event for the model
-    """An event that is set when either of two events is."""
-
-    def __init__(self, a: threading.Event | None, b: threading.Event) -> None:
-        self._a, self._b = a, b
-
-    def is_set(self) -> bool:
-        return self._b.is_set() or (self._a is not None and self._a.is_set())
-
-    def wait(self, timeout: float | None = None) -> bool:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not self.is_set():
-            if deadline is not None and time.monotonic() >= deadline:
-                return False
-            time.sleep(0.02)
-        return True

@@ -135,7 +135,7 @@ def add_message(
         conn.execute(
             "UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id = ?", (now, conversation_id)
         )
-        if index and role != "system" and status != "error":
+        if index and ingest.indexable_message(role, status, origin, meta):
             ingest.index_message(conn, now, mid, content, role, happened, speaker=speaker,
                                  conversation_title=crow[0], actor=actor)
         history.log(conn, now, "message", mid, "create", actor=actor,
@@ -162,14 +162,14 @@ def update_message(
             "UPDATE messages SET content = ?, status = ?, meta = ? WHERE id = ?",
             (content, new_status, json.dumps(new_meta, ensure_ascii=False), message_id),
         )
-        if old.role != "system" and new_status != "error":
+        if ingest.indexable_message(old.role, new_status, old.origin, new_meta):
             ingest.index_message(conn, now, message_id, content, old.role, old.happened_at,
                                  speaker=old.speaker, actor=actor)
         else:
             ids = [r[0] for r in conn.execute(
                 "SELECT id FROM memories WHERE source_kind='message' AND source_id=?", (message_id,)
             ).fetchall()]
-            ingest.delete_memories(conn, ids, now, actor=actor, reason="message failed")
+            ingest.delete_memories(conn, ids, now, actor=actor, reason="message not kept as a memory")
         history.log(conn, now, "message", message_id, "update", actor=actor,
                     before={"chars": len(old.content), "status": old.status},
                     after={"chars": len(content), "status": new_status})

@@ -276,6 +276,17 @@ def index_note(
     return ReindexResult(kept=len(kept_ids), added=added, removed=len(stale))
 
 
+def indexable_message(role: str, status: str, origin: str | None, meta: dict | None) -> bool:
+    """Whether a message becomes memory units. Reverie's own replies (assistant turns recorded by
+    Reverie, not brought in from elsewhere) are not memories unless the user kept one ("Remember
+    this"); system turns and failed replies never are."""
+    if role == "system" or status == "error":
+        return False
+    if role == "assistant" and not origin:
+        return bool((meta or {}).get("remembered"))
+    return True
+
+
 def index_message(
     conn: Any, now: float, message_id: str, content: str, role: str, happened_at: float,
     *, speaker: str | None = None, conversation_title: str = "", trust: str | None = None,

@@ -24,15 +24,24 @@ def _message_meta(conn: object, message_id: str) -> dict:
     return json.loads(row[0] or "{}")
 
 
+def _units(conn: object, message_id: str) -> list:
+    return conn.execute(  # type: ignore[attr-defined]
+        "SELECT id, uid, importance, pinned FROM memories WHERE source_kind = 'message' AND source_id = ?",
+        (message_id,),
+    ).fetchall()
+
+
 def remember_message(vault: Vault, message_id: str, *, actor: str = "user") -> int:
     """Pin the message's memory units and raise their importance; returns how many."""
     now = vault.now()
     with vault.tx() as conn:
         meta = _message_meta(conn, message_id)
-        rows = conn.execute(
-            "SELECT id, uid, importance, pinned FROM memories WHERE source_kind = 'message' AND source_id = ?",
-            (message_id,),
-        ).fetchall()
+        rows = _units(conn, message_id)
+        if not rows:  # Reverie's own reply: kept, it becomes a memory now
+            msg = conn.execute("SELECT content, role, happened_at, speaker FROM messages WHERE id = ?",
+                               (message_id,)).fetchone()
+            ingest.index_message(conn, now, message_id, msg[0], msg[1], msg[2], speaker=msg[3], actor=actor)
+            rows = _units(conn, message_id)
         for mid, uid, importance, pinned in rows:
             new_importance = max(float(importance), REMEMBERED_IMPORTANCE)
             conn.execute("UPDATE memories SET pinned = 1, importance = ? WHERE id = ?", (new_importance, mid))

@@ -26,7 +26,8 @@ def populate(vault: Any, clock: Any, sentinel: str = "Lisbon") -> None:
     conv = conversations.create_conversation(vault, "First chat")
     q = conversations.add_message(vault, conv.id, "user", "When is Anna's birthday?")
     clock.advance(60)
-    a = conversations.add_message(vault, conv.id, "assistant", "It is on March 3 [1].")
+    # a reply the user kept ("Remember this"): Reverie's other replies are not memories
+    a = conversations.add_message(vault, conv.id, "assistant", "It is on March 3 [1].", meta={"remembered": True})
     conversations.add_message(vault, conv.id, "system", "system line, not indexed")
     now = clock.advance(3600)
     with vault.tx() as conn:

@@ -28,6 +28,7 @@ class FakeChatModel:
         self.gate = gate
         self.fail = fail
         self.calls: list[Sequence[Any]] = []
+        self.waiting = threading.Event()  # set while it holds its answer at the gate
 
     def count_tokens(self, text: str) -> int:
         return max(1, len(text.split()))
@@ -63,6 +64,7 @@ class FakeChatModel:
             if cancel is not None and cancel.is_set():
                 return
             if i == 1 and self.gate is not None:
+                self.waiting.set()
                 while not self.gate.wait(0.01):
                     if cancel is not None and cancel.is_set():
                         return

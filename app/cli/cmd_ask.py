@@ -52,6 +52,9 @@ def run_ask(args: Any) -> int:
     if args.json:
         print_json(as_dict(result))
     else:
+        if result.replaced:  # what streamed was cut short by the checks: the reply is Reverie's own
+            print(f"\n\n(The model's answer did not pass Reverie's checks; from your memories instead:)\n"
+                  f"{result.assistant_message.content}", end="")
         _print_sources(result)
     if result.status == "error":
         print(f"reverie: {result.error}", file=sys.stderr)
@@ -117,5 +120,10 @@ def as_dict(result: AnswerResult) -> dict[str, Any]:
         "given": [{"n": g.n, "memory_uid": g.memory.uid, "kind": g.memory.kind, "source_title": g.source_title,
                    "happened_at": iso(g.memory.happened_at), "score": g.score} for g in result.given],
         "dropped_citations": result.dropped_citations,
+        "tier": result.assistant_message.meta.get("tier"),
+        "composed": result.composed,
+        "replaced": result.replaced,
+        "gate": result.gate.as_meta() if result.gate is not None else None,
+        "when": result.when.as_meta(result.user_message.created_at) if result.when is not None else None,
         "timings": result.timings,
     }

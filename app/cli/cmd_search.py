@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import datetime
 from typing import Any
 
 from reverie.app import context
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
-from reverie.core import embedding
+from reverie.core import embedding, replies
 from reverie.core.clock import iso, local_date
 from reverie.core.errors import InputError, ModelError
 from reverie.core.retrieval import ARCHIVED, MODES, SearchFilters, SearchResult
@@ -21,7 +22,8 @@ SNIPPET = 240
 def register(sub: Any) -> None:
     p = sub.add_parser("search", help="find memories by words and meaning ('last Tuesday' style dates work too)")
     p.add_argument("query", help="what to look for; a time phrase in it becomes a date range")
-    p.add_argument("--kind", action="append", default=[], choices=KINDS, help="only this kind (repeatable)")
+    p.add_argument("--kind", action="append", default=[], choices=(*KINDS, replies.KIND),
+                   help="only this kind (repeatable); 'reply' finds Reverie's own replies, which are not memories")
     p.add_argument("--since", help="from this date: 2026-03-01, or a phrase such as 'last week'")
     p.add_argument("--until", help="before this date (same forms as --since)")
     p.add_argument("--archived", choices=ARCHIVED, default="exclude", help="archived memories (default: exclude)")
@@ -102,8 +104,14 @@ def run_search(args: Any) -> int:
         now = vault.now()
         since = _date(args.since, now, "--since")
         until = _date(args.until, now, "--until")
-        filters = SearchFilters(tuple(dict.fromkeys(args.kind)), since[0] if since else None,
-                                until[0] if until else None, args.archived)
+        kinds = tuple(k for k in dict.fromkeys(args.kind) if k != replies.KIND)
+        filters = SearchFilters(kinds, since[0] if since else None, until[0] if until else None, args.archived)
+        if replies.KIND in args.kind:
+            found = replies.search_replies(vault, args.query, limit=args.limit, since=filters.since,
+                                           until=filters.until)
+            if not kinds:
+                result = SearchResult(found, args.query, filters.since, filters.until, None)
+                return _print(args, result)
         retriever = context.build_retriever(vault, words_only=args.mode == "bm25")
         if retriever.embedder is not None:
             try:
@@ -120,6 +128,12 @@ def run_search(args: Any) -> int:
                 result = retriever.search(args.query, now=now, k=args.limit, filters=filters, mode="bm25")
         else:
             result = retriever.search(args.query, now=now, k=args.limit, filters=filters, mode=args.mode)
+        if replies.KIND in args.kind:
+            result = dataclasses.replace(result, hits=[*result.hits, *found])
+    return _print(args, result)
+
+
+def _print(args: Any, result: SearchResult) -> int:
     if args.json:
         print_json(_as_json(args.query, result))
         return 0

@@ -25,6 +25,8 @@ class Services:
     def __init__(self, *, chat_model: Any = None, embedder: Any = None, use_embedder: bool = True,
                  batch_size: int = 256) -> None:
         self._chat_model = chat_model
+        self._injected_chat_model = chat_model  # a test's model survives a change of settings
+        self._companions: dict[int, Companion] = {}
         self.batch_size = batch_size
         self._embedder = embedder
         self._use_embedder = use_embedder
@@ -94,7 +96,25 @@ class Services:
         return self._chat_model
 
     def companion(self, vault: Any) -> Companion:
-        return context.build_companion(vault, model=self.chat_model(vault), memories=self.searcher(vault))
+        """The one companion of the open vault: built on first use and kept, so the next turn of a
+        conversation continues the prompt the model has already evaluated (prefix reuse)."""
+        with self._lock:
+            found = self._companions.get(id(vault))
+        if found is None or found.vault is not vault:
+            found = context.build_companion(vault, model=self.chat_model(vault), memories=self.searcher(vault))
+            with self._lock:
+                self._companions[id(vault)] = found
+        return found
+
+    def chat_model_changed(self) -> None:
+        """The settings chose another chat model or tier: the next answer builds a new companion
+        (call it on the model lane, so no answer is running while it is dropped)."""
+        with self._lock:
+            self._companions.clear()
+            model, self._chat_model = self._chat_model, (self._injected_chat_model or None)
+        unload = getattr(model, "unload", None)
+        if model is not None and model is not self._injected_chat_model and callable(unload):
+            unload()
 
 
 def services_for(session: Any) -> Services:

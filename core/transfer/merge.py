@@ -114,7 +114,8 @@ def apply_message(conn: Any, r: dict[str, Any], status: str, now: float) -> None
     else:
         conn.execute("UPDATE messages SET conversation_id=?, seq=?, role=?, speaker=?, content=?, status=?, "
                      "created_at=?, happened_at=?, origin=?, meta=? WHERE id=?", vals)
-    if r["role"] != "system" and r["status"] != "error":
+    meta = r["meta"] if isinstance(r["meta"], dict) else json.loads(r["meta"] or "{}")
+    if ingest.indexable_message(r["role"], r["status"], r["origin"], meta):
         ingest.index_message(conn, now, r["id"], r["content"], r["role"], r["happened_at"],
                              speaker=r["speaker"], actor="import")
     else:

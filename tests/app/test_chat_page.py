@@ -53,9 +53,10 @@ def test_an_answer_streams_with_a_citation_chip_and_sources(qtbot, paths, vault)
 def test_esc_stops_the_answer_and_keeps_what_was_said(qtbot, paths, vault):
     notes.create_note(vault, "The boat is moored at pier seven.")
     gate = threading.Event()
-    window, page = _chat(qtbot, paths, vault, FakeChatModel(gate=gate))
+    model = FakeChatModel(gate=gate)
+    window, page = _chat(qtbot, paths, vault, model)
     _ask(qtbot, page, "Where is the boat moored?")
-    qtbot.waitUntil(lambda: page.flow._text.startswith("You"), timeout=10_000)
+    qtbot.waitUntil(model.waiting.is_set, timeout=10_000)  # mid-sentence: shown when the sentence is checked
     assert page.thread.widgets[-1].state.text().startswith("Answering")
     qtbot.keyClick(page.composer, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not page.flow.running and page.messages.items[-1].id is not None, timeout=10_000)
@@ -165,9 +166,10 @@ def test_a_failing_model_gives_one_sentence_and_keeps_the_question(qtbot, paths,
 def test_closing_the_window_mid_answer_stops_cleanly(qtbot, paths, vault):
     notes.create_note(vault, "The spare tyre is in the boot.")
     gate = threading.Event()
-    window, page = _chat(qtbot, paths, vault, FakeChatModel(gate=gate))
+    model = FakeChatModel(gate=gate)
+    window, page = _chat(qtbot, paths, vault, model)
     _ask(qtbot, page, "Where is the spare tyre?")
-    qtbot.waitUntil(lambda: page.flow._text.startswith("You"), timeout=10_000)
+    qtbot.waitUntil(model.waiting.is_set, timeout=10_000)
     cid = page.cid
     window.close()  # sets the cancel event, waits for the lanes, closes the vault
     assert window.session.vault.closed
@@ -189,14 +191,15 @@ def test_switching_conversation_while_answering_keeps_each_thread_its_own(qtbot,
     conversations.add_message(vault, other.id, "user", "An older question.")
     notes.create_note(vault, "The piano tuner comes on Thursday.")
     gate = threading.Event()
-    window, page = _chat(qtbot, paths, vault, FakeChatModel(gate=gate))
+    model = FakeChatModel(gate=gate)
+    window, page = _chat(qtbot, paths, vault, model)
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.cid is not None and page.cid != other.id, timeout=10_000)
     asking = page.cid
     busy = threading.Event()
     page.session.db.submit(busy.wait, 10)  # the database lane is busy: the new title's refresh comes late
     _ask(qtbot, page, "When does the piano tuner come?")
-    qtbot.waitUntil(lambda: page.flow._text.startswith("You"), timeout=10_000)
+    qtbot.waitUntil(model.waiting.is_set, timeout=10_000)
     page.load(other.id)  # the user switches away while the answer streams
     busy.set()
     qtbot.waitUntil(lambda: [m.content for m in page.messages.items] == ["An older question."], timeout=10_000)

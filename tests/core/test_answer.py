@@ -60,24 +60,39 @@ def test_uncited_answer_that_uses_a_memory_gets_its_marker_appended(setup):
     assert res.citations[0].inferred and res.assistant_message.meta["citations_inferred"] == [1]
 
 
-def test_garbage_answer_gets_the_best_memory_quoted_verbatim(setup):
+def test_an_answer_that_uses_no_memory_is_replaced_by_the_composed_quote(setup):
     vault, clock, cid = setup
-    streamed: list[str] = []
-    res = companion(vault, clock, FakeChatModel("I like turtles [x] [99].")).answer(
-        cid, "When is Anna's birthday?", on_token=streamed.append)
-    assert res.dropped_citations == 1
-    assert res.assistant_message.content == "I like turtles [x].\n\nFrom your memories: “Anna's birthday is March 3.” [1]"
-    assert "".join(streamed).endswith("[99].\n\nFrom your memories: “Anna's birthday is March 3.” [1]")
+    res = companion(vault, clock, FakeChatModel("I like turtles [x] [99].")).answer(cid, "When is Anna's birthday?")
+    assert res.replaced and res.composed
+    assert res.assistant_message.content == "Your note “Family” (today): “Anna's birthday is March 3.” [1]"
     assert [(c.n, c.inferred) for c in res.citations] == [(1, True)]
-    assert res.assistant_message.meta["quoted_memory"] is True
+    assert res.assistant_message.meta["gate"] == {"passed": False, "reasons": ["uncited"]}
+    assert res.assistant_message.meta["replaced"] is True
     assert citations_rows(vault, res.assistant_message.id) == [(1, res.given[0].memory.uid)]
 
 
-def test_a_statement_is_answered_without_quoting_or_no_memory(setup):
+def test_a_statement_is_acknowledged_with_one_checked_sentence_from_the_model(setup):
     vault, clock, cid = setup
-    res = companion(vault, clock, FakeChatModel("Nice!")).answer(cid, "Anna loved the cake I baked.")
-    assert res.mode == "chat" and res.assistant_message.content == "Nice!" and res.citations == []
-    assert [g.memory.text for g in res.given] == ["Anna's birthday is March 3."]
+    res = companion(vault, clock, FakeChatModel("Nice! She must have loved it. Tell me more.")).answer(
+        cid, "Anna loved the cake I baked.")
+    assert res.mode == "statement" and res.composed
+    assert res.assistant_message.content == "Noted: Anna [1]\nNice!"
+    assert [(c.n, c.memory_uid) for c in res.citations] == [(1, vault.query(
+        "SELECT uid FROM memories WHERE source_id = ?", (res.user_message.id,))[0][0])]
+    # a sentence that names what nobody said is not shown
+    res = companion(vault, clock, FakeChatModel("Anna will love Paris.")).answer(cid, "Anna loved the cake I baked.")
+    assert res.assistant_message.content == "Noted: Anna [1]"
+    assert res.assistant_message.meta["gate"]["reasons"] == ["unsupported"]
+
+
+def test_a_statement_with_a_time_keeps_it_resolved(setup):
+    vault, clock, cid = setup
+    res = companion(vault, clock, FakeChatModel("Good luck.")).answer(
+        cid, "pick up my prescription Monday before 6pm")
+    when = res.user_message.meta["when"]
+    assert when["future"] is True and when["deadline"] is True and when["granularity"] == "minute"
+    assert conversations.get_message(vault, res.user_message.id).meta["when"] == when
+    assert res.assistant_message.content.startswith(f"Noted: prescription, {when['label']} [1]")
 
 
 def test_question_about_something_never_recorded_gets_the_no_memory_sentence(setup):
@@ -104,7 +119,7 @@ def test_an_earlier_message_is_a_citable_memory_but_the_question_itself_is_not(s
     vault, clock, cid = setup
     c = companion(vault, clock, FakeChatModel("Friday [1]."))
     first = c.answer(cid, "Remember that the piano tuner comes Friday")
-    assert first.mode == "chat"
+    assert first.mode == "statement" and first.assistant_message.content.startswith("Noted: piano tuner, Fri ")
     said = first.user_message
     res = c.answer(cid, "When does the piano tuner come?")
     assert [g.memory.source_id for g in res.given] == [said.id]
@@ -143,6 +158,7 @@ def test_model_failure_is_recorded_as_error_and_the_question_kept(setup):
     assert res.status == "error" and res.error == "The fake model failed while answering."
     msgs = conversations.list_messages(vault, cid)
     assert [m.status for m in msgs] == ["complete", "error"] and msgs[1].content == "Anna is"
+    assert msgs[1].meta["error"] == "The fake model failed while answering."
     assert citations_rows(vault, msgs[1].id) == []
 
 
@@ -155,8 +171,12 @@ def test_context_too_small_is_an_error_result_not_a_crash(setup):
 def test_a_looping_model_is_cut(setup):
     vault, clock, cid = setup
     loop = "Anna's birthday is March 3 [1]. " + "I love birthdays and cakes and candles. " * 30
-    res = companion(vault, clock, FakeChatModel(loop)).answer(cid, "When is Anna's birthday?")
-    assert res.assistant_message.content.count("I love birthdays") <= 2
+    streamed: list[str] = []
+    model = FakeChatModel(loop)
+    res = companion(vault, clock, model).answer(cid, "When is Anna's birthday?", on_token=streamed.append)
+    assert "".join(streamed).count("I love birthdays") == 1  # the repeat was never shown
+    assert res.replaced and "loop" in res.assistant_message.meta["gate"]["reasons"]
+    assert res.assistant_message.content.startswith("Your note “Family” (today): “Anna's birthday is March 3.”")
     assert res.status == "complete"
 
 
@@ -210,7 +230,7 @@ def test_a_continuation_that_no_longer_fits_is_assembled_afresh(vault, clock):
     for name in ("Anna", "Bob", "Cleo"):
         notes.create_note(vault, " ".join([name] + ["cake"] * 150), name)
     cid = conversations.create_conversation(vault).id
-    model = FakeChatModel("Cake.", context_size=600)
+    model = FakeChatModel("Cake [1].", context_size=600)
     c = companion(vault, clock, model, max_answer_tokens=100)
     for name in ("Anna", "Bob", "Cleo"):
         c.answer(cid, f"What about {name}?")

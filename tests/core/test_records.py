@@ -81,10 +81,14 @@ def test_conversation_and_messages(vault, clock):
     assert [m.id for m in conversations.list_messages(vault, c.id, limit=1)] == [m2.id]
     units = vault.query("SELECT kind, speaker, trust, context FROM memories WHERE source_id = ?", (m1.id,))
     assert units == [("chat", "User", "user", "User:")]
-    assert vault.query("SELECT trust FROM memories WHERE source_id = ?", (m2.id,)) == [("assistant",)]
+    # Reverie's own replies stay in the conversation but are not memories, unless the user kept one
+    assert vault.query("SELECT trust FROM memories WHERE source_id = ?", (m2.id,)) == []
     updated = conversations.update_message(vault, m2.id, "Noted: Anna, March 3.", status="complete")
     assert updated.status == "complete"
-    assert _fts(vault, "anna") and len(_fts(vault, "noted")) == 1
+    assert _fts(vault, "anna") and _fts(vault, "noted") == []
+    kept = conversations.update_message(vault, m2.id, "Noted: Anna, March 3.", meta={"remembered": True})
+    assert kept.meta["remembered"] and len(_fts(vault, "noted")) == 1
+    assert vault.query("SELECT trust FROM memories WHERE source_id = ?", (m2.id,)) == [("assistant",)]
     conversations.rename_conversation(vault, c.id, "Anna")
     assert conversations.get_conversation(vault, c.id).title == "Anna"
     assert conversations.list_conversations(vault)[0].message_count == 2

@@ -102,14 +102,22 @@ def test_companion_with_the_real_model_cancelled_keeps_a_partial_answer(model, v
     cid = conversations.create_conversation(vault).id
     cancel = threading.Event()
     seen: list[str] = []
+    pieces = 0
 
-    def on_token(piece: str) -> None:
-        seen.append(piece)
-        if len(seen) == 2:
-            cancel.set()
+    class Counting:  # the real model, stopped after a few pieces (as Stop in the window does)
+        name, context_size = model.name, model.context_size
+        count_tokens = staticmethod(model.count_tokens)
 
-    res = Companion(vault, model, WordsMemories(vault), clock).answer(
-        cid, "When is Anna's birthday?", on_token=on_token, cancel=cancel)
-    assert res.status == "partial" and len(seen) == 2
-    assert res.assistant_message.content == "".join(seen).strip()
+        def stream(self, messages, **kw):
+            nonlocal pieces
+            for piece in model.stream(messages, **kw):
+                pieces += 1
+                if pieces == 4:
+                    cancel.set()
+                yield piece
+
+    res = Companion(vault, Counting(), WordsMemories(vault), clock, tier="capable").answer(
+        cid, "When is Anna's birthday?", on_token=seen.append, cancel=cancel)
+    assert res.status == "partial" and pieces == 4
+    assert res.assistant_message.content == "".join(seen).strip()  # what was shown, and only what passed
     assert conversations.get_message(vault, res.assistant_message.id).status == "partial"

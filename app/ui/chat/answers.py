@@ -140,7 +140,7 @@ class AnswerFlow:
         meta = getattr(message, "meta", {}) or {}
         return MessageItem(message.id, message.role, message.content, message.status, message.created_at, cites,
                            bool(meta.get("remembered")), bool(meta.get("forgotten")),
-                           error=data.error_of(message.status, meta))
+                           error=data.error_of(message.status, meta), note=data.note_of(message.role, meta))
 
     def _failed(self, message: str) -> None:
         self._paint.stop()

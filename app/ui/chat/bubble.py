@@ -141,6 +141,8 @@ class MessageWidget(QFrame):
             state = "Forgotten: no longer searched or cited."
         elif item.remembered:
             state = "Remembered: pinned, it will not fade."
+        elif item.note:
+            state = item.note
         self.state.setText(state)
         self.state.setObjectName("errorText" if item.error else "muted")
         self._repolish()

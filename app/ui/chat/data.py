@@ -32,6 +32,7 @@ class MessageItem:
     forgotten: bool = False
     streaming: bool = False
     error: str | None = None
+    note: str | None = None  # how Reverie wrote the reply (quoted from memories, or replaced)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> MessageItem:
@@ -43,6 +44,17 @@ def error_of(status: str, meta: dict[str, Any]) -> str | None:
     if status != "error":
         return None
     return str(meta.get("error") or "The answer failed.")
+
+
+def note_of(role: str, meta: dict[str, Any]) -> str | None:
+    """What the reply's footer says about how it was written (None for a model's own answer)."""
+    if role != "assistant":
+        return None
+    if meta.get("replaced"):
+        return "The model's answer did not pass Reverie's checks, so this reply quotes your memories."
+    if meta.get("composed") and meta.get("mode") == "memory":
+        return "Quoted from your memories."
+    return None
 
 
 def source_title(conn: Any, memory: Memory) -> str:
@@ -87,7 +99,7 @@ def load_thread(vault: Any, conversation_id: str) -> list[MessageItem]:
             cites = _cite_refs(conn, m.id, m.meta) if m.role == "assistant" else ()
             items.append(MessageItem(m.id, m.role, m.content, m.status, m.created_at, cites,
                                      bool(m.meta.get("remembered")), bool(m.meta.get("forgotten")),
-                                     error=error_of(m.status, m.meta)))
+                                     error=error_of(m.status, m.meta), note=note_of(m.role, m.meta)))
     return items
 
 

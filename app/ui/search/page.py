@@ -24,11 +24,13 @@ from reverie.app.ui.richtext import HtmlDelegate
 from reverie.app.ui.search.model import MemoryRole, SearchResultItemModel
 from reverie.app.ui.services import services_for
 from reverie.app.ui.uikit import debouncer
+from reverie.core import replies
 
 DEBOUNCE_MS = 250
 MAX_RESULTS = 50
 MAX_QUERY_CHARS = 500
-KINDS = (("chat", "Chats"), ("note", "Notes"), ("fact", "Facts"), ("summary", "Summaries"))
+KINDS = (("chat", "Chats"), ("note", "Notes"), ("fact", "Facts"), ("summary", "Summaries"),
+         (replies.KIND, "Reverie's replies"))
 RANGES = ("Any time", "Past week", "Past month", "Past year", "Between…")
 ARCHIVED = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Only archived"))
 
@@ -168,14 +170,22 @@ class SearchPage(QWidget):
                                 else "The vault is not open yet.")
             return
         services = services_for(self.session)
-        kinds = tuple(k for k, box in self.kind_boxes.items() if box.isChecked())
+        ticked = tuple(k for k, box in self.kind_boxes.items() if box.isChecked())
+        kinds = tuple(k for k in ticked if k != replies.KIND)
+        with_replies = replies.KIND in ticked  # Reverie's own replies are not memories: only when asked
         since, until = self.time_range(vault.now())
         filters = services.filters(kinds, since, until, self.archived.currentData())
         token = self._token
 
         def search() -> Any:
-            return services.searcher(vault).search(text, now=vault.now(), k=MAX_RESULTS, filters=filters,
-                                                   as_you_type=True)
+            found = [] if with_replies else None
+            if with_replies:
+                found = replies.search_replies(vault, text, limit=MAX_RESULTS, since=since, until=until)
+            if with_replies and not kinds:
+                return found
+            result = services.searcher(vault).search(text, now=vault.now(), k=MAX_RESULTS, filters=filters,
+                                                     as_you_type=True)
+            return result if found is None else [*result.hits, *found]
 
         self.status.setText("Searching…")
         self.session.db.submit(search, on_done=lambda r: self._show(token, text, r),
@@ -184,7 +194,7 @@ class SearchPage(QWidget):
     def _show(self, token: int, text: str, result: Any) -> None:
         if token != self._token:
             return  # the user typed on; a newer search is coming
-        hits = [h for h in result.hits if shown(h)]
+        hits = [h for h in getattr(result, "hits", result) if shown(h)]
         self.model.set_hits(hits)
         if self._open_when_ready and hits:
             self._open_when_ready = False
