@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.chat import data
 from reverie.app.ui.chat.answers import AnswerFlow
+from reverie.app.ui.chat.empty_state import EmptyState
 from reverie.app.ui.chat.model import ConversationItemModel, IdRole, ItemRole, MessageItemModel, SourceItemModel
 from reverie.app.ui.chat.thread import ThreadView
 from reverie.app.ui.richtext import HtmlDelegate
@@ -85,6 +86,9 @@ class ChatPage(QWidget):
         cl = QVBoxLayout(center)
         cl.setContentsMargins(0, 0, 0, 8)
         cl.addWidget(self.thread, 1)
+        self.empty_state = EmptyState(session)  # instead of the thread while it has no message
+        cl.insertWidget(0, self.empty_state, 1)
+        self.empty_state.follow(self.messages, self.thread)
         cl.addWidget(self.notice)
         crow = QHBoxLayout()
         crow.setContentsMargins(12, 0, 12, 0)

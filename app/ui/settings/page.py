@@ -91,7 +91,7 @@ class SettingsPage(QWidget):
         title.setObjectName("pageTitle")
         lay.addWidget(title)
 
-        self.model_box = ChatModelBox(finder, session.model.submit)
+        self.model_box = ChatModelBox(finder, session.model.submit, session=session)
         lay.addWidget(self.model_box)
         emb = QGroupBox("Embedder (search by meaning)")
         el = QVBoxLayout(emb)
