@@ -9,6 +9,7 @@ from typing import Any
 
 from reverie.app import context
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
+from reverie.core.errors import InputError
 from reverie.core.settings import Settings, load_settings, save_settings
 from reverie.core.textutil import human_size
 from reverie.core.tiers import TIER_ABOUT, resolve_tier
@@ -39,8 +40,6 @@ def run_models(args: Any) -> int:
     if args.use is not None:
         return _use(args)
     if args.server_model:
-        from reverie.core.errors import InputError
-
         raise InputError("--server-model goes with --use and a server address.")
     paths = context.resolve_paths(getattr(args, "home", None))
     if paths.exists():

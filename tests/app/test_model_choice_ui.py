@@ -149,3 +149,15 @@ def test_a_failed_use_says_why_and_keeps_the_settings(qtbot, paths, vault, home)
     assert "does not exist" in state.message.text()
     assert load_settings(vault).chat_model_kind == "default"
     assert vault.query("SELECT count(*) FROM history WHERE entity = 'settings'") == [(0,)]
+
+
+def test_settings_use_of_a_model_gone_since_listed_says_why_and_keeps_the_form(qtbot, ui_session, vault, home):
+    page = _settings_page(qtbot, ui_session, home)
+    box = page.model_box
+    qwen = next(row for row in box.rows if row.entry.name == QWEN)
+    qwen.entry.path.unlink()
+    qtbot.mouseClick(qwen.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "does not exist" in box.use_message.text(), timeout=10_000)
+    assert box.use_message.isVisibleTo(page) and load_settings(vault).chat_model_kind == "default"
+    qtbot.waitUntil(lambda: len(box.rows) == 2, timeout=15_000)  # looked for again: the file is gone
+    assert box.default.isChecked() and box.in_use.text() == "In use: <b>SmolLM2-135M-Instruct</b>, tiny."

@@ -230,9 +230,8 @@ class ChatModelBox(QGroupBox):
         self.load(saved)
 
     def _use_failed(self, message: str) -> None:
+        self.load(self._settings)  # the form shows what is saved again, and the list is looked for anew
         self._say_use(message, error=True)
-        if self.survey is not None:
-            self._show_survey(self.survey)
 
     def _say_use(self, text: str, error: bool = False) -> None:
         self.use_message.setObjectName("errorText" if error else "muted")
