@@ -2,8 +2,9 @@
 
 ``survey_models`` reads the settings on the database lane, then looks for models (a disk scan, GGUF
 headers, a short request to a configured server) on the model lane, and hands a ``Survey`` back on
-the GUI thread. ``use_model`` saves settings that choose an entry, on the database lane, and tells
-the session (``data_changed("settings")``). ``ModelRow`` shows one model with its size, parameter
+the GUI thread. ``use_model`` saves settings that choose an entry, on the database lane, drops the
+session's chat model on the model lane (the next answer loads the new one) and tells the session
+(``data_changed("settings")``). ``ModelRow`` shows one model with its size, parameter
 count and tier, and a button to use it.
 """
 
@@ -62,6 +63,9 @@ def use_model(session: Any, entry: ModelEntry, on_done: Callable[[Settings], Non
         return save_settings(vault, use(load_settings(vault), entry))
 
     def done(saved: Settings) -> None:
+        services = getattr(session, "ui_services", None)
+        if services is not None and hasattr(services, "chat_model_changed"):
+            session.model.submit(services.chat_model_changed)  # the next answer uses the new model
         if on_done is not None:
             on_done(saved)
         session.data_changed.emit("settings")

@@ -109,6 +109,15 @@ def test_chat_empty_state_shows_the_model_in_use_and_uses_another(qtbot, paths, 
     for i in range(3):  # five models besides the default: three are shown
         write_gguf(home / "models" / f"small-{i}.gguf", name=f"Small {i}")
     window = open_window(qtbot, paths, vault)
+    services = window.session.ui_services
+    dropped: list[str] = []
+    real_changed = services.chat_model_changed
+
+    def changed():
+        dropped.append(threading.current_thread().name)
+        real_changed()
+
+    services.chat_model_changed = changed
     chat = window.show_page("chat")
     state = chat.empty_state
     qtbot.waitUntil(lambda: len(state.rows) == 3, timeout=15_000)
@@ -123,6 +132,7 @@ def test_chat_empty_state_shows_the_model_in_use_and_uses_another(qtbot, paths, 
     qtbot.mouseClick(state.rows[0].button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: f"Model in use: <b>{QWEN}</b> · capable" in state.model_line.text(), timeout=15_000)
     assert load_settings(vault).chat_model_kind == "gguf"
+    assert [name.split("_")[0] for name in dropped] == ["reverie-model"]  # the next answer loads the new model
     assert state.about.text() == TIER_ABOUT["capable"] and state.get_bigger.isHidden()
     assert QWEN not in [row.entry.name for row in state.rows]
     box = window.pages["settings"].widget.model_box  # Settings follows a choice made in Chat
