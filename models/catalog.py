@@ -94,6 +94,14 @@ def _same_file(a: Path | None, b: str | Path) -> bool:
         return False
 
 
+def server_model_name(model: str) -> str:
+    """How a server's model is shown: its id, or the file name when the id is a path (llama-cpp-python)."""
+    model = (model or "").strip()
+    if not model:
+        return "the server's model"
+    return model.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or model
+
+
 def server_entry(url: str, model: str = "", *, probe: bool = True, api_key: str | None = None) -> ModelEntry:
     """The configured server as an entry; with ``probe``, asked (short requests) for its models and size."""
     try:
@@ -108,7 +116,7 @@ def server_entry(url: str, model: str = "", *, probe: bool = True, api_key: str 
             params = server.parameters
         except ModelError as exc:
             problem = str(exc)
-    return ModelEntry("server", model or "the server's model", tier_for(params), "server", parameters=params,
+    return ModelEntry("server", server_model_name(model), tier_for(params), "server", parameters=params,
                       url=server.base_url, server_model=model, problem=problem)
 
 
@@ -218,7 +226,7 @@ def _choose_server(url: str, model: str | None, api_key: str | None, timeout: fl
                          "choose one with --server-model NAME.")
     server.model = model or ""
     params = server.parameters
-    return ModelEntry("server", server.model or "the server's model", tier_for(params), "server",
+    return ModelEntry("server", server_model_name(server.model), tier_for(params), "server",
                       parameters=params, url=server.base_url, server_model=server.model)
 
 

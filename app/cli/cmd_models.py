@@ -77,13 +77,13 @@ def _print_table(found: Survey) -> None:
     print("Choose another with: reverie models --use NUMBER|NAME|PATH|URL")
 
 
-def _say_in_use(e: ModelEntry | None, chat_tier: str) -> None:
+def _say_in_use(e: ModelEntry | None, chat_tier: str, gap: str = "\n") -> None:
     if e is None:
-        print("\nIn use: none of the models listed.")
+        print(f"{gap}In use: none of the models listed.")
         return
     tier = resolve_tier(chat_tier, e.tier)
     how = f"{tier}" if tier == e.tier else f"{tier}, as set in settings; detected {e.tier}"
-    print(f"\nIn use: {e.name} ({how}). {TIER_ABOUT[tier]}")
+    print(f"{gap}In use: {e.name} ({how}). {TIER_ABOUT[tier]}")
 
 
 def _use(args: Any) -> int:
@@ -92,7 +92,7 @@ def _use(args: Any) -> int:
         found = _survey(before, args.folder)
         entry = choose(args.use, found.entries, server_model=args.server_model, api_key=_api_key())
         saved = save_settings(vault, use(before, entry))
-    _say_in_use(entry, saved.chat_tier)
+    _say_in_use(entry, saved.chat_tier, gap="")
     where = entry.url if entry.kind == "server" else str(entry.path or "")
     if where:
         print(f"From: {where}")

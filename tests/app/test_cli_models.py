@@ -120,10 +120,12 @@ def test_use_a_real_openai_compatible_server(capsys, home, llama_server):  # noq
     s, _ = stored()
     assert (s["chat_model_kind"], s["server_url"]) == ("server", llama_server)
     assert s["server_model"].endswith("SmolLM2-135M-Instruct.Q4_1.gguf")  # the one model the server lists
-    assert "(tiny)" in out and TIER_ABOUT["tiny"] in out  # its size, read from the model's id
+    # its size, read from the model's id (a path: shown by its file name)
+    assert out.startswith(f"In use: SmolLM2-135M-Instruct.Q4_1.gguf (tiny). {TIER_ABOUT['tiny']}")
     rows = json.loads(run(capsys, "models", "--json")[1])
     server = next(r for r in rows if r["kind"] == "server")
     assert server["in_use"] and server["url"] == llama_server and server["problem"] is None
+    assert server["name"] == "SmolLM2-135M-Instruct.Q4_1.gguf" and server["tier"] == "tiny"
     before = stored()
     code, _, err = run(capsys, "models", "--use", llama_server, "--server-model", "gpt-9")
     assert code == 2 and f"The server at {llama_server} has no model 'gpt-9'; it offers:" in err

@@ -9,7 +9,7 @@ from ggufmake import write_gguf, write_sparse_gguf
 
 from reverie.core.errors import InputError, ModelError
 from reverie.core.settings import Settings
-from reverie.models.catalog import choose, survey, use
+from reverie.models.catalog import choose, server_model_name, survey, use
 from reverie.models.registry import find_ggufs
 
 
@@ -108,3 +108,9 @@ def test_use_returns_new_settings_and_leaves_the_old_ones(home):
     assert (after.chat_model_kind, after.chat_model_path, after.theme) == ("gguf", str(qwen.path), "dark")
     assert before.chat_model_kind == "default"
     assert use(after, choose("default", entries)).chat_model_kind == "default"
+
+
+def test_a_server_model_is_shown_by_its_file_name_when_its_id_is_a_path():
+    assert server_model_name("/srv/models/Qwen2.5-7B-Instruct-Q4_K_M.gguf") == "Qwen2.5-7B-Instruct-Q4_K_M.gguf"
+    assert server_model_name("C:\\models\\phi3.gguf") == "phi3.gguf"
+    assert server_model_name("qwen2.5:0.5b") == "qwen2.5:0.5b" and server_model_name("") == "the server's model"
