@@ -12,8 +12,8 @@ How it replies (``mode``), decided in code rather than left to a small model's w
   memories; its reply streams a sentence at a time through the gate (``core/answer_stream.py``)
   and is checked whole (``core/gate.py``); a reply that fails is replaced by the composed one.
 - ``statement``: Reverie acknowledges what it took in ("Noted: dentist, Thu 3 Dec at 14:30 [1]",
-  citing the new message; a date or time is resolved and kept in the message's meta). The model
-  may add one short sentence, shown only if it passes the gate.
+  citing the new message; a date or time is resolved and kept in the message's meta). A capable
+  model may add one short sentence, shown only if it passes the gate; a tiny one is not asked.
 - ``smalltalk``: no content words ("hi", "thanks"): a fixed friendly reply on a tiny model; a
   capable model's reply, gated.
 Citations are checked (numbers not given are dropped and counted). When a capable model's
@@ -44,7 +44,7 @@ from reverie.core.citations import append_markers, check_citations, content_word
 from reverie.core.clock import Clock
 from reverie.core.compose import Composed, acknowledge, compose_answer, smalltalk_reply, source_texts
 from reverie.core.errors import InputError, ReverieError
-from reverie.core.gate import GateVerdict, check_reply, check_sentence
+from reverie.core.gate import GateVerdict, Reason, check_reply, check_sentence
 from reverie.core.prompt import QUOTE_PREFIX, RULES, GivenMemory, Prompt, assemble, extend, past_answer, system_text
 from reverie.core.protocols import ChatModel
 from reverie.core.records import Memory, Message
@@ -60,6 +60,7 @@ SEARCH_K = 8
 MAX_ANSWER_TOKENS = 160
 MAX_SENTENCE_TOKENS = 48  # the one sentence a model may add to an acknowledgement
 STATEMENT_CHARS = 2000  # what an acknowledgement reads of a statement (a pasted book is noted, not parsed)
+QUERY_CHARS = 4000  # what a search reads of the message (a pasted log is kept whole, searched by its start)
 SOURCE_CHARS = 100_000  # what the gate reads of the message (the model never sees more)
 STOP = ("<memories>", "</memories>", "\nMessage:", "<|im_start|>", "<|im_end|>", "\nUser:", QUOTE_PREFIX.strip())
 Mode = Literal["memory", "no_memory", "smalltalk", "statement"]
@@ -209,14 +210,14 @@ class Companion:
         t0 = time.perf_counter()
         history = conversations.list_messages(self.vault, conversation_id, limit=12)
         now = self.clock.now()
-        kind = classify(text)
+        kind = classify(text if len(text) <= 2 * STATEMENT_CHARS else f"{text[:STATEMENT_CHARS]} {text[-STATEMENT_CHARS:]}")
         when = find_when(text[:STATEMENT_CHARS], now, self.tz) if kind == "statement" else None
         meta = {"when": when.as_meta(now, self.tz)} if when is not None else None
         user = conversations.add_message(self.vault, conversation_id, "user", text, meta=meta)
         turn = _Turn(conversation_id, user, kind, [], history, on_token or (lambda _piece: None), cancel, t0, {},
                      when)
         try:
-            turn.cands = [] if kind == "smalltalk" else self.candidates(user.content, now, {user.id})
+            turn.cands = [] if kind == "smalltalk" else self.candidates(user.content[:QUERY_CHARS], now, {user.id})
         except ReverieError as exc:
             log.warning("memory search failed: %s", exc)
         turn.timings["retrieval_s"] = time.perf_counter() - t0
@@ -262,7 +263,7 @@ class Companion:
                                                              dropped=check.dropped), streamed.raw)
         verdict = streamed.failed or check_reply(
             streamed.raw, question=turn.user.content, memories={g.n: g.memory.text for g in given},
-            context=sources, instructions=self._instructions(),
+            context=sources, instructions=self._instructions(), earlier=self._earlier(turn),
             stopped_early=streamed.stopped_early)
         if not verdict.ok:
             log.info("reply replaced by the gate: %s %s", verdict.reasons, verdict.unsupported)
@@ -273,16 +274,17 @@ class Companion:
         text, cited, inferred = check.text, list(check.cited), []
         if not cited and current:
             inferred = infer_citations(text, turn.user.content, [(g.n, g.memory.text) for g in current])
-            if not inferred and mode == "memory":  # an answer that uses none of the memories it was given
-                uncited = GateVerdict(("uncited",))
-                fallback = compose_answer(turn.user.content, current, self.clock.now(), self.tz)
-                return self._continue(prompt, turn, self._record_composed(turn, mode, fallback, given,
-                                                                           verdict=uncited, replaced=True))
+            cited = inferred
+        problem = self._citation_problem(turn.user.content, mode, cited, current, numbers)
+        if problem is not None:  # an answer that uses none of its memories, or ones beside the question
+            fallback = compose_answer(turn.user.content, current, self.clock.now(), self.tz)
+            return self._continue(prompt, turn, self._record_composed(turn, mode, fallback, given,
+                                                                       verdict=GateVerdict((problem,)),
+                                                                       replaced=True))
+        if inferred:
             before = text.rstrip()
             text = append_markers(text, inferred)
-            cited = inferred
-            if inferred:
-                turn.emit(text[len(before):])
+            turn.emit(text[len(before):])
         result = self._record(turn, mode, text, given, cited, inferred=inferred, verdict=verdict,
                               dropped=check.dropped)
         return self._continue(prompt, turn, result, streamed.raw)
@@ -298,11 +300,12 @@ class Companion:
         text, verdict = ack.text, None
         prompt: Prompt | None = None
         streamed: Streamed | None = None
-        try:
-            prompt = self._prompt(turn.conversation_id, turn.user.content, turn.cands, turn.history,
-                                  max_answer_tokens=MAX_SENTENCE_TOKENS)
-        except ReverieError as exc:
-            log.info("no room for the model's sentence: %s", exc)
+        if self.tier == "capable" or not self.gate:  # a tiny model's free sentence is not worth the risk
+            try:
+                prompt = self._prompt(turn.conversation_id, turn.user.content, turn.cands, turn.history,
+                                      max_answer_tokens=MAX_SENTENCE_TOKENS)
+            except ReverieError as exc:
+                log.info("no room for the model's sentence: %s", exc)
         if prompt is not None:
             sources = self._sources(turn, prompt.given)
             started = time.perf_counter()
@@ -313,8 +316,8 @@ class Companion:
             self._timings(turn, streamed, started, first=False)
             sentence = strip_markers(streamed.shown).strip()  # Reverie's [1] is the new message
             if streamed.status == "complete" and sentence:
-                verdict = check_sentence(sentence, sources=sources, instructions=self._instructions()) \
-                    if self.gate else GateVerdict()
+                verdict = check_sentence(sentence, sources=sources, instructions=self._instructions(),
+                                         earlier=self._earlier(turn)) if self.gate else GateVerdict()
                 if verdict.ok:
                     text = f"{ack.text}\n{sentence}"
                     turn.emit(f"\n{sentence}")
@@ -326,6 +329,23 @@ class Companion:
         if prompt is not None and streamed is not None and streamed.status == "complete":
             self._continue(prompt, turn, result, streamed.raw if verdict is not None and verdict.ok else "")
         return result
+
+    @staticmethod
+    def _citation_problem(question: str, mode: Mode, cited: Sequence[int], current: Sequence[GivenMemory],
+                          numbers: dict[int, GivenMemory]) -> Reason | None:
+        """Whether a question's answer stands on the memories that answer it: it cites one (or
+        repeats its words), and when some memory shares words with the question, a cited one does
+        (a small model copies whichever memory it saw last)."""
+        if mode != "memory" or not current:
+            return None
+        if not cited:
+            return "uncited"
+        asked = content_words(question)
+        on_topic = {g.n for g in current if asked & content_words(f"{g.memory.context}\n{g.memory.text}")}
+        if on_topic and not on_topic & set(cited) and not any(
+                asked & content_words(numbers[n].memory.text) for n in cited if n in numbers):
+            return "off_topic"
+        return None
 
     def _continue(self, prompt: Prompt, turn: _Turn, result: AnswerResult, raw: str = "") -> AnswerResult:
         """Keep this turn's prompt for the next one. The model then sees its own words when they
@@ -343,6 +363,10 @@ class Companion:
     # -- helpers --------------------------------------------------------------------------------
     def _instructions(self) -> list[str]:
         return [RULES]
+
+    @staticmethod
+    def _earlier(turn: _Turn) -> list[str]:
+        return [m.content for m in turn.history if m.role == "assistant"]
 
     def _sources(self, turn: _Turn, given: Sequence[GivenMemory]) -> list[str]:
         """What a reply may repeat: the message, the memories given (in number order), then the

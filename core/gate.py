@@ -10,8 +10,9 @@ A reply fails when it
 - makes a specific claim (a name, a number, a date, a piece of code) found in neither the question
   nor the memories it was given, nor the conversation (``unsupported``);
 - cites a memory that does not support the sentence citing it (``miscited``);
-- answers a question from memories without using any of them (``uncited``: decided by the
-  companion, which knows whether a question was asked).
+- answers a question from memories without using any of them (``uncited``), or stands only on
+  memories that share nothing with the question while others do (``off_topic``); both decided by
+  the companion, which knows what was asked and which memories were given.
 
 What fails is replaced by a reply Reverie composes from the memories themselves (``core/compose``).
 Pure functions; no I/O. The same checks decide whether a tiny model's one acknowledging sentence
@@ -28,7 +29,7 @@ from typing import Literal
 
 from reverie.core.citations import MARKER, STOP_WORDS, content_words, strip_markers
 
-Reason = Literal["empty", "loop", "echo", "truncated", "filler", "unsupported", "miscited", "uncited"]
+Reason = Literal["empty", "loop", "echo", "truncated", "filler", "unsupported", "miscited", "uncited", "off_topic"]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
@@ -112,6 +113,18 @@ def is_looping(text: str) -> bool:
     if len(raw) >= 240 and len(zlib.compress(raw, 9)) / len(raw) < 0.3:
         return True  # prose compresses to about half; a flood of one token to a few percent
     return bool(re.search(r"(\[\d+\]\s*){4,}", text))
+
+
+def repeats_earlier(text: str, earlier: Sequence[str]) -> bool:
+    """A sentence of four words or more that an earlier reply already said: a loop across turns."""
+    def said(t: str) -> set[str]:
+        keys = (" ".join(_WORD.findall(x.casefold())) for x in sentences(strip_markers(t)))
+        return {k for k in keys if len(k.split()) >= 4}
+
+    before: set[str] = set()
+    for t in earlier:
+        before |= said(t)
+    return bool(said(text) & before)
 
 
 def echoes(text: str, instructions: Sequence[str]) -> bool:
@@ -242,15 +255,16 @@ def miscited(text: str, memories: Mapping[int, str], question: str = "") -> list
 # -- the gate ------------------------------------------------------------------------------------
 def check_reply(reply: str, *, question: str, memories: Mapping[int, str] | Sequence[str] = (),
                 context: Sequence[str] = (), instructions: Sequence[str] = (),
-                stopped_early: bool = False) -> GateVerdict:
+                earlier: Sequence[str] = (), stopped_early: bool = False) -> GateVerdict:
     """Check a model's reply. ``memories`` are the texts it was given (by number, for the citation
     check), ``context`` other text it may repeat (earlier turns, the profile), ``instructions`` what
-    it must not recite. ``stopped_early``: generation ended on the token limit or the loop guard."""
+    it must not recite, ``earlier`` the replies it gave before in the conversation (not to be
+    repeated). ``stopped_early``: generation ended on the token limit or the loop guard."""
     mem_map = dict(memories) if isinstance(memories, Mapping) else dict(enumerate(memories, 1))
     if is_empty(reply):
         return GateVerdict(("empty",))
     reasons: list[Reason] = []
-    if is_looping(reply):
+    if is_looping(reply) or repeats_earlier(reply, earlier):
         reasons.append("loop")
     if echoes(reply, instructions):
         reasons.append("echo")
@@ -268,7 +282,7 @@ def check_reply(reply: str, *, question: str, memories: Mapping[int, str] | Sequ
 
 
 def check_sentence(sentence: str, *, sources: Sequence[str], instructions: Sequence[str] = (),
-                   max_words: int = 25) -> GateVerdict:
+                   earlier: Sequence[str] = (), max_words: int = 25) -> GateVerdict:
     """The stricter check for the one short sentence a model may add to Reverie's own reply:
     one complete sentence, at most ``max_words`` words, no claim beyond ``sources``."""
     words = _WORD.findall(sentence)
@@ -277,8 +291,9 @@ def check_sentence(sentence: str, *, sources: Sequence[str], instructions: Seque
     if len(sentences(sentence)) > 1 or len(words) > max_words or MARKER.search(sentence):
         return GateVerdict(("truncated",), detail={"why": "not one short sentence"})
     return check_reply(sentence, question=sources[0] if sources else "", memories=list(sources[1:]),
-                       instructions=instructions)
+                       instructions=instructions, earlier=earlier)
 
 
 __all__ = ["GateVerdict", "Reason", "check_reply", "check_sentence", "claims", "echoes", "is_empty",
-           "is_filler", "is_looping", "is_truncated", "miscited", "sentences", "unsupported_claims"]
+           "is_filler", "is_looping", "is_truncated", "miscited", "repeats_earlier", "sentences",
+           "unsupported_claims"]

@@ -63,12 +63,9 @@ def use_model(session: Any, entry: ModelEntry, on_done: Callable[[Settings], Non
         return save_settings(vault, use(load_settings(vault), entry))
 
     def done(saved: Settings) -> None:
-        services = getattr(session, "ui_services", None)
-        if services is not None and hasattr(services, "chat_model_changed"):
-            session.model.submit(services.chat_model_changed)  # the next answer uses the new model
         if on_done is not None:
             on_done(saved)
-        session.data_changed.emit("settings")
+        session.data_changed.emit("settings")  # the session's services drop the old model (services.attach)
 
     session.db.submit(save, session.vault, on_done=done, on_error=on_error)
 

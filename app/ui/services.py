@@ -131,4 +131,8 @@ def attach(session: Any, services: Services) -> Services:
     session.ui_services = services
     session.vault_ready.connect(lambda vault: session.db.submit(services.start_indexing, vault))
     session.closing.connect(services.stop)
+    # Saved settings may choose another model or tier: the next answer builds its companion afresh
+    # (on the model lane, after any answer that is running).
+    session.data_changed.connect(
+        lambda what: session.model.submit(services.chat_model_changed) if what == "settings" else None)
     return services

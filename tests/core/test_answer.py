@@ -230,7 +230,11 @@ def test_a_continuation_that_no_longer_fits_is_assembled_afresh(vault, clock):
     for name in ("Anna", "Bob", "Cleo"):
         notes.create_note(vault, " ".join([name] + ["cake"] * 150), name)
     cid = conversations.create_conversation(vault).id
-    model = FakeChatModel("Cake [1].", context_size=600)
+    def cake(messages) -> str:  # cites the memory about the one asked about, by the number it was given
+        asked = messages[-1].content.rsplit("What about ", 1)[-1].rstrip("?")
+        return f"Cake [{[ln.split(']')[0][1:] for m in messages for ln in m.content.splitlines() if f'“{asked}”' in ln][-1]}]."
+
+    model = FakeChatModel(cake, context_size=600)
     c = companion(vault, clock, model, max_answer_tokens=100)
     for name in ("Anna", "Bob", "Cleo"):
         c.answer(cid, f"What about {name}?")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from chatfakes import FakeChatModel, WordsMemories
+from chatfakes import FakeChatModel, FakeHit, FakeResult, WordsMemories
 
 from reverie.core import conversations, notes
 from reverie.core.answer import NO_MEMORY, Companion
@@ -143,3 +143,25 @@ def test_the_gate_runs_on_the_real_rules(setup):
                           memories={g.n: g.memory.text for g in res.given}, instructions=[RULES],
                           context=source_texts(res.given, res.user_message.created_at))
     assert verdict.ok, verdict
+
+
+def test_an_answer_standing_on_a_memory_beside_the_question_is_replaced(setup):
+    vault, clock, cid = setup
+    book = notes.create_note(vault, "I'm reading Klara and the Sun.", "Books")
+    words = WordsMemories(vault)
+
+    class AlsoByMeaning:  # the book comes close by meaning (it was said right after Maya's news)
+        def search(self, query, *, now, k=10):
+            found = words.search(query, now=now, k=k)
+            (mem,) = [h.memory for h in words.search("Klara", now=now).hits if h.memory.source_id == book.id]
+            return FakeResult([*found.hits, FakeHit(mem, 0.5, "Books", {"vector": 0.5})])
+
+    def copy_the_book(messages) -> str:  # what the default model did: copied the last thing it saw
+        block = messages[-1].content
+        n = next(line.split("]")[0].lstrip("[") for line in block.splitlines() if "“Books”" in line)
+        return f"Noted: I'm reading Klara and the Sun [{n}]."
+
+    res = Companion(vault, FakeChatModel(copy_the_book), AlsoByMeaning(), clock).answer(cid, "Where is Maya moving?")
+    assert len(res.given) == 2
+    assert res.replaced and res.assistant_message.meta["gate"]["reasons"] == ["off_topic"]
+    assert "Lisbon" in res.assistant_message.content

@@ -113,3 +113,11 @@ def test_other_languages_and_prompt_tags_in_memories() -> None:
     # A memory holding the prompt's own tags does not make the reply an echo unless the reply repeats them.
     assert gate.echoes("Here are the <memories> you asked for.", [])
     assert not gate.echoes("Maya is moving to Lisbon.", [RULES])
+
+
+def test_a_sentence_said_in_an_earlier_reply_is_a_loop() -> None:
+    earlier = ["Noted: dentist [1]\nThe dentist said they would be 2:30pm, and I was going to be there."]
+    again = "The dentist said they would be 2:30pm, and I was going to be there."
+    assert gate.repeats_earlier(again, earlier)
+    assert "loop" in gate.check_sentence(again, sources=[DENTIST], earlier=earlier).reasons
+    assert gate.check_sentence("Good luck at the dentist.", sources=[DENTIST], earlier=earlier).ok
