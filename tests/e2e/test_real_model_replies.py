@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
+from llama_server import llama_server  # noqa: F401 - the fixture
 
 from reverie.app import context
-from reverie.core import conversations, embedding
+from reverie.core import conversations, embedding, notes
 from reverie.core.compose import source_texts
 from reverie.core.gate import echoes, is_filler, is_looping, is_truncated, unsupported_claims
 from reverie.core.prompt import RULES
@@ -74,3 +75,22 @@ def test_a_day_of_chat_with_the_default_model(vault, clock, real_model, tier):
     assert len(replies) == len(TOLD) + 1 + len(ASKED)
     marks = ",".join("?" * len(replies))
     assert vault.query(f"SELECT count(*) FROM memories WHERE source_id IN ({marks})", replies) == [(0,)]
+
+
+def test_the_real_server_is_gated_too(vault, clock, llama_server):  # noqa: F811 - the fixture
+    """llama-cpp-python's own OpenAI-compatible server on the default model: it once answered "Where is
+    Maya moving?" by reciting the system prompt, shown with a source list."""
+    from reverie.models.openai_chat import OpenAIChatModel
+
+    model = OpenAIChatModel(llama_server, timeout=120, context_size=2048)
+    assert model.tier == "tiny"  # the server says how many parameters its model has
+    notes.create_note(vault, "My sister Maya is moving to Lisbon in February.", "Family")
+    retriever = Retriever(vault, None)  # words are enough for this one
+    for tier in ("auto", "capable"):
+        companion = context.build_companion(vault, Settings(chat_tier=tier), model=model, memories=retriever)
+        companion.tz = UTC
+        cid = conversations.create_conversation(vault, tier).id
+        res = companion.answer(cid, "Where is Maya moving?")
+        assert "Lisbon" in res.assistant_message.content, res.assistant_message.content
+        assert "memories" not in res.assistant_message.content.casefold()  # no recited instructions
+        shown_ok(res, vault)
