@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import re
 import shutil
 import tempfile
 import time
@@ -40,7 +39,7 @@ from reverie.core.evaluation import runner
 from reverie.core.evaluation.answer_scores import gold_for, score_reply
 from reverie.core.evaluation.loaders import Case, Question
 from reverie.core.paths import vault_paths
-from reverie.core.prompt import QUOTE_PREFIX, RULES, GivenMemory
+from reverie.core.prompt import RULES, GivenMemory
 from reverie.core.vault import Vault
 
 LINES = ("reverie", "quote", "raw")
@@ -175,9 +174,6 @@ def build_companion(vault: Vault, model: Any, memories: Any, clock: Any, *, tier
     return companion_cls(vault, model, memories, clock, None, **kw), "gate" in params
 
 
-_QUOTE_TAIL = re.compile(r"\s*" + re.escape(QUOTE_PREFIX) + r"“.*?”\s*\[\d+\]\s*$", re.DOTALL)
-
-
 def _turns(memory_ids: Sequence[int], given: Sequence[GivenMemory], vault: Vault,
            turn_of_source: Mapping[str, str]) -> list[str]:
     """Benchmark turn ids of memories (memory -> its source message -> the turn it recorded)."""
@@ -214,7 +210,7 @@ def ask_companion(vault: Vault, model: Any, retriever: Any, q: Question, *, line
                   companion_cls: Callable[..., Any] = Companion) -> dict[str, Any]:
     """Ask on the ``reverie`` (model's tier, gate on) or ``raw`` (capable, gate off) line."""
     use_gate = line == "reverie"
-    companion, new_api = build_companion(vault, model, retriever, vault.clock,
+    companion, _ = build_companion(vault, model, retriever, vault.clock,
                                          tier=tier if use_gate else "capable", use_gate=use_gate,
                                          companion_cls=companion_cls)
     conv = conversations.create_conversation(vault, q.text[:60])
@@ -222,11 +218,6 @@ def ask_companion(vault: Vault, model: Any, retriever: Any, q: Question, *, line
     reply = result.assistant_message.content
     meta = dict(result.assistant_message.meta or {})
     cited = [c.memory_id for c in result.citations]
-    if line == "raw" and not new_api and meta.get("quoted_memory"):
-        # A Companion without the gate switch still quotes a memory after a reply that cites
-        # none: the raw model's own words are what came before it.
-        reply = _QUOTE_TAIL.sub("", reply)
-        cited = [c.memory_id for c in result.citations if not c.inferred]
     timings = result.timings or {}
     total = float(timings.get("total_s", 0.0))
     return {"reply": reply, "given": list(result.given), "cited_ids": cited, "meta": meta, "mode": result.mode,
@@ -294,8 +285,7 @@ def run_answers(
     cfg = config or retrieval.RetrievalConfig()
     out = AnswersRun(benchmark, list(lines), tier)
     if "raw" in lines and "gate" not in inspect.signature(companion_cls).parameters:
-        out.notes.append("this Companion has no gate switch: the raw line is its reply without the "
-                         "memory it quotes after a reply that cites none")
+        out.notes.append("this Companion has no gate switch: the raw line is the same as the reverie line")
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="reverie-answers-", dir=workdir) as tmp:
         for n, case in enumerate(cases):

@@ -3,7 +3,6 @@ quote line, a looping model on the raw line, and every figure from a scripted co
 
 from __future__ import annotations
 
-import inspect
 import json
 from types import SimpleNamespace
 
@@ -11,7 +10,6 @@ import pytest
 from chatfakes import FakeChatModel
 
 from reverie.core import conversations
-from reverie.core.answer import Companion
 from reverie.core.evaluation import answer_scores as sc
 from reverie.core.evaluation import answers, answers_report, loaders
 from reverie.core.prompt import GivenMemory
@@ -136,9 +134,9 @@ def test_a_looping_model_is_a_visible_loop_on_the_raw_line(tmp_path):
     raw = [r for r in run.records if r.line == "raw"]
     assert len(raw) == 3 and all(r.flags["loop"] for r in raw), [r.reply for r in raw]
     assert summary["raw"]["all"]["loop"] == 1.0 and summary["raw"]["all"]["replaced"] == 0.0
-    if "gate" in inspect.signature(Companion).parameters:  # the gate shows no loop
-        assert summary["reverie"]["all"]["loop"] == 0.0
-        assert summary["reverie"]["all"]["replaced"] + summary["reverie"]["all"]["composed"] > 0
+    # tiny tier with the gate: Reverie composes every reply; no loop is shown
+    assert summary["reverie"]["all"]["loop"] == 0.0 and summary["reverie"]["all"]["composed"] == 1.0
+    assert all(r.cited for r in run.records if r.line == "reverie")
 
 
 # -- every figure, from a scripted companion ----------------------------------------------------------
