@@ -30,15 +30,20 @@ NOTES = [
 
 CHATS = [
     (31, "Weekend plans", [("user", "I'm thinking of hiking in the Ardennes this weekend."),
-                           ("assistant", "That sounds lovely. The weather looks dry on Saturday.")]),
+                           ("assistant", "Noted: Ardennes.\nThat sounds lovely."),
+                           ("user", "We'll start from La Roche on Saturday morning, with Marta."),
+                           ("assistant", "Noted: La Roche, Marta.")]),
     (19, "Dinner with Marta", [("user", "Marta is vegetarian and allergic to walnuts."),
-                               ("assistant", "Noted: vegetarian, no walnuts. A mushroom risotto would work.")]),
+                               ("assistant", "Noted: Marta, vegetarian, walnuts.")]),
     (12, "Sleep", [("user", "I've been sleeping badly since I started the new job."),
-                   ("assistant", "A fixed wind-down time and no screens after ten may help.")]),
+                   ("assistant", "Noted: sleeping badly, new job."),
+                   ("user", "The new job starts at 8, so I get up at 6:30 on weekdays."),
+                   ("assistant", "Noted: new job, 06:30.")]),
     (5, "Race training", [("user", "My Sunday long run was 14 km today, felt strong."),
-                          ("assistant", "Great progress; you are on track for the December race.")]),
+                          ("assistant", "Noted: Sunday long run, 14 km.")]),
     (0, "Today", [("user", "Remind me what I planned for the garden."),
-                  ("assistant", "You planned to plant tulip bulbs before the first frost [1].")]),
+                  ("assistant", "Your note “Garden”: “Plant the tulip bulbs before the first frost; the blue pot "
+                                "goes by the door.”")]),
 ]
 
 FACTS = [

@@ -252,7 +252,7 @@ def test_a_turns_neighbours_are_the_nearest_indexed_turns_of_its_conversation(va
     conversations.add_message(vault, a.id, "assistant", "not indexed", index=False)
     conversations.add_message(vault, b.id, "user", "elsewhere")
     second = conversations.add_message(vault, a.id, "user", "second")
-    third = conversations.add_message(vault, a.id, "assistant", "third")
+    third = conversations.add_message(vault, a.id, "assistant", "third", meta={"remembered": True})  # kept
     mem = {r[1]: r[0] for r in vault.query("SELECT id, source_id FROM memories")}
     with vault.read() as conn:
         near = retrieval.neighbours_of(conn, [mem[second.id]])
