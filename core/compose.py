@@ -73,7 +73,7 @@ def attribution(g: GivenMemory, now: float, tz: tzinfo | None = None) -> str:
         name = f"Your note “{title}”" if title else "Your note"
         return f"{name} ({when})"
     if m.kind == "fact":
-        return f"You told me ({when})"
+        return f"Noted about you {when}"
     if m.kind == "summary":
         return f"A summary of your conversations ({when})"
     return f"A memory from {when.removeprefix('on ')}"
@@ -124,12 +124,18 @@ def _fits(question: str, text: str) -> int:
     return 1
 
 
+def on_topic(question: str, g: GivenMemory) -> bool:
+    """The memory shares a word with the question (not only a meaning, nor only its conversation)."""
+    return bool(content_words(question) & content_words(f"{g.memory.context}\n{g.memory.text}"))
+
+
 def best_order(question: str, given: Sequence[GivenMemory]) -> list[GivenMemory]:
-    """The memories in rank order, except that among the first three one that holds the kind of
-    answer asked for ("when": a date or time; "how many": a number; "who"/"where": a name) comes
-    before one that does not. The ranking decides everything else."""
+    """The memories in rank order, except that among the first three one that shares a word with
+    the question comes before one that does not, and then one that holds the kind of answer asked
+    for ("when": a date or time; "how many": a number; "who"/"where": a name) before one that does
+    not. The ranking decides everything else."""
     head, tail = list(given[:3]), list(given[3:])
-    head.sort(key=lambda g: -_fits(question, g.memory.text))  # stable: rank order within each group
+    head.sort(key=lambda g: (not on_topic(question, g), -_fits(question, g.memory.text)))  # stable
     return head + tail
 
 
@@ -143,9 +149,10 @@ def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: 
     cited = [first.n]
     seen = {(first.memory.source_kind, first.memory.source_id, first.memory.text)}
     also: list[str] = []
+    topical = any(on_topic(question, g) for g in order)
     for g in order[1:]:
         key = (g.memory.source_kind, g.memory.source_id, g.memory.text)
-        if key in seen or len(also) >= ALSO_MAX:
+        if key in seen or len(also) >= ALSO_MAX or (topical and not on_topic(question, g)):
             continue
         seen.add(key)
         who = attribution(g, now, tz)
@@ -154,7 +161,7 @@ def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: 
         cited.append(g.n)
     if also:
         lines.append("Also " + "; ".join(also) + ".")
-    return Composed("\n".join(lines), cited)
+    return Composed("\n\n".join(lines), cited)
 
 
 # -- acknowledgements ------------------------------------------------------------------------------

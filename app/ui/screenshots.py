@@ -175,6 +175,17 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
         chat.load(first[0].id)
     pump(session, 0.8)
     save(window, "19-chat")
+    # A new conversation answered by the default model's path: Reverie's acknowledgement and quoted answer.
+    chat.new_conversation()
+    pump(session, 0.8)
+    for text in ("I booked the dentist for Dec 3 at 2:30", "When is the race in Utrecht?"):
+        chat.composer.setPlainText(text)
+        chat.flow.send()
+        end = time.monotonic() + 120
+        while (chat.flow.running or session.model.pending) and time.monotonic() < end:
+            pump(session, 0.2)
+    pump(session, 0.8)
+    save(window, "19b-chat-answers")
     notes_page = window.show_page("notes")
     listed = notes_core.list_notes(vault, limit=1)
     if listed:
