@@ -243,6 +243,7 @@ class Companion:
             log.info("context budget: %d memories dropped, %d turns dropped, cut %s",
                      prompt.memories_dropped, prompt.history_dropped, prompt.cut)
         turn.timings["assembly_s"] = time.perf_counter() - turn.t0
+        self._prompt_timings(turn, prompt)
         given = prompt.given
         numbers = {g.n: g for g in given}
         sources = self._sources(turn, given)
@@ -307,6 +308,7 @@ class Companion:
             except ReverieError as exc:
                 log.info("no room for the model's sentence: %s", exc)
         if prompt is not None:
+            self._prompt_timings(turn, prompt)
             sources = self._sources(turn, prompt.given)
             started = time.perf_counter()
             streamed = stream_reply(self.model, prompt.messages, max_tokens=min(prompt.max_tokens, MAX_SENTENCE_TOKENS),
@@ -363,6 +365,11 @@ class Companion:
     # -- helpers --------------------------------------------------------------------------------
     def _instructions(self) -> list[str]:
         return [RULES]
+
+    @staticmethod
+    def _prompt_timings(turn: _Turn, prompt: Prompt) -> None:
+        turn.timings["prompt_tokens"] = float(prompt.prompt_tokens)
+        turn.timings["continued"] = float(prompt.continued)
 
     @staticmethod
     def _earlier(turn: _Turn) -> list[str]:

@@ -91,7 +91,9 @@ def conversation(services: Services, vault: Vault, fresh_companion: bool) -> lis
             out.append({"model": res.timings.get("model_first_token_s", float("nan")),
                         "shown": res.timings.get("first_token_s", float("nan")),
                         "total": res.timings.get("total_s", float("nan")),
-                        "replaced": float(res.replaced)})
+                        "replaced": float(res.replaced),
+                        "prompt": res.timings.get("prompt_tokens", float("nan")),
+                        "continued": res.timings.get("continued", 0.0)})
 
     worker = threading.Thread(target=run, name="model-lane")
     worker.start()
@@ -124,6 +126,8 @@ def main() -> int:
                 t = rows[name][-1]
                 print(f"rep {rep + 1} {name:5}: " + "  ".join(
                     f"t{n} {t[n - 1]['model']:.2f}s" for n in MEASURED), flush=True)
+                print("           prompt tokens (c: continued): " + " ".join(
+                    f"{t[i]['prompt']:.0f}{'c' if t[i]['continued'] else ''}" for i in range(len(t))), flush=True)
         model.unload()
         vault.close()
 
