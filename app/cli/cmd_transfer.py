@@ -36,6 +36,9 @@ def register(sub: Any) -> None:
     p.add_argument("--policy", choices=("newer", "mine", "theirs"), default="newer",
                    help="for records changed on both sides: keep the newer (default), mine, or theirs")
     p.add_argument("--passphrase-env", metavar="VAR", help="the passphrase of an encrypted vault file")
+    p.add_argument("--mine", action="store_true",
+                   help="Markdown/text: these are my own notes, so Reverie may learn facts about me from them "
+                        "(without it, imported files are read as documents: searchable, never a source of facts)")
     add_json_flag(p)
     p.set_defaults(func=run_import)
     p = sub.add_parser("lock", help="change how the vault is locked: keyring, passphrase or none")
@@ -112,12 +115,18 @@ def run_import(args: Any) -> int:
     if args.dry_run and kind != "vault":
         raise InputError("--dry-run works for .reverie vault files; Markdown and ChatGPT imports skip what "
                          "they already hold, so run them directly.")
+    if args.mine and kind != "markdown":
+        raise InputError("--mine is for Markdown or text notes: a ChatGPT export's own messages are yours already, "
+                         "and a vault file keeps what each record was; nothing was imported.")
     passphrase = _from_env(args.passphrase_env)
     with cli_vault(args) as vault:
         if kind == "markdown":
-            s = import_markdown_folder(vault, path, progress=_progress)
-            data: dict[str, Any] = {"kind": kind, **s.__dict__}
+            s = import_markdown_folder(vault, path, progress=_progress, mine=args.mine)
+            data: dict[str, Any] = {"kind": kind, "mine": args.mine, **s.__dict__}
             text = f"Imported {s.added} new notes, updated {s.updated}, {s.unchanged} unchanged."
+            text += (" Marked as your own writing: Reverie learns facts about you from them." if args.mine else
+                     " Read as documents: searchable, but not a source of facts about you (add --mine if you "
+                     "wrote them).")
             text += "".join(f"\n  {p}" for p in s.problems)
         elif kind == "chatgpt":
             s2 = import_chatgpt(vault, path, progress=_progress)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from reverie.app import context
 from reverie.app.ui.session import Session
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
+from reverie.core.consolidation.outcome import describe_run
 
 log = logging.getLogger(__name__)
 START_DELAY_MS = 3000
@@ -93,10 +94,9 @@ class Nightly(QObject):
     def _finished(self, report: Any) -> None:
         if self.handle is not None:
             status = getattr(report, "status", "failed")
-            counts = getattr(report, "counts", {}) or {}
-            made = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing new"
-            message = {"ok": f"Consolidation finished: {made}.", "cancelled": "Consolidation cancelled; "
-                       "nothing was written."}.get(status, f"Consolidation failed: {getattr(report, 'error', report)}")
+            sentence = describe_run(status, getattr(report, "counts", {}) or {}, getattr(report, "error", None)
+                                    or (None if status in ("ok", "cancelled") else str(report)))
+            message = f"Consolidation: {sentence}"
             self.handle.finish(message)
             self.handle = None
         self.session.data_changed.emit("memories")

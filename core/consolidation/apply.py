@@ -96,12 +96,28 @@ def _merge(conn: Any, now: float, keep: int, dup: int, reason: str) -> bool:
     return True
 
 
+def _retract(conn: Any, now: float, fact_id: int, reason: str) -> bool:
+    """Put away a fact consolidation wrote earlier (archived with the reason; restorable)."""
+    row = conn.execute("SELECT uid, archived, pinned FROM memories WHERE id = ? AND kind = 'fact'",
+                       (fact_id,)).fetchone()
+    if row is None or row[1] or row[2]:
+        return False
+    conn.execute("UPDATE memories SET archived = 1, archived_at = ?, meta = json_set(meta, '$.retracted', ?) "
+                 "WHERE id = ?", (now, reason, fact_id))
+    history.log(conn, now, "memory", row[0], "archive", actor=ACTOR, before={"archived": 0},
+                after={"archived": 1, "retracted": reason}, note=f"fact retracted: {reason}")
+    return True
+
+
 def apply_plan(vault: Vault, plan: ConsolidationPlan, run_id: int | None = None,
                old_profile: str = "") -> dict[str, int]:
     counts = {"summaries_added": 0, "summaries_updated": 0, "facts_added": 0, "facts_updated": 0,
-              "facts_superseded": 0, "facts_noop": 0, "duplicates_merged": 0, "profile_updated": 0}
+              "facts_superseded": 0, "facts_noop": 0, "facts_retracted": 0, "duplicates_merged": 0,
+              "profile_updated": 0}
     now = plan.now
     with vault.tx() as conn:
+        for r in plan.retractions:
+            counts["facts_retracted"] += _retract(conn, now, r.fact_id, r.reason)
         for s in plan.summaries:
             counts["summaries_" + _summary(conn, now, s, run_id)] += 1
         ids: list[int] = []

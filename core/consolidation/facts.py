@@ -1,23 +1,31 @@
-"""Facts: extracted from what the user said or wrote, then decided against the most similar
-current facts: ADD (new), UPDATE (same fact with more detail), SUPERSEDE (the same subject now has
-another value; the old fact keeps its validity interval) or NOOP (already known; the new source
-is linked).
+"""Facts: extracted from the user's own words, then decided against the most similar current
+facts: ADD (new), UPDATE (same fact with more detail), SUPERSEDE (the same subject now has another
+value; the old fact keeps its validity interval) or NOOP (already known; the new source is linked).
 
-Two extractors feed the decision: a deterministic one for statements of the shape "Anna's
-birthday is March 3" / "My dentist is Dr. Wu" / "I live in Lyon", and the chat model (schema-
-constrained, validated, grounded in the cited line). Assistant turns are never a source of facts.
+Only the user's own words are read (``Unit.own``: their chat turns, notes written in Reverie or
+marked as theirs at import); Reverie's replies and imported documents never are. Two extractors
+feed the decision: a deterministic one for statements of the shape "Anna's birthday is March 3" /
+"My dentist is Dr. Wu" / "I live in Lyon", and the chat model (schema-constrained, validated). Both
+pass the same checks before anything becomes a fact (``check_fact``): a complete statement
+(``statements``), grounded in its source line, with the source's negation kept.
+
+A fact consolidation wrote earlier that no longer passes (its sources are not the user's own
+words, or it is not a statement) is retracted: archived with the reason, never deleted.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reverie.core.consolidation.llm import ModelSession
-from reverie.core.consolidation.planner import ExistingFact, FactItem, Inputs, Unit
-from reverie.core.consolidation.text import content_tokens, key_terms, sentences, similarity_matrix, ungrounded_terms
+from reverie.core.consolidation.planner import ExistingFact, FactItem, Inputs, Retraction, Unit
+from reverie.core.consolidation.statements import prose_sentences, same_polarity, statement_problem
+from reverie.core.consolidation.text import content_tokens, key_terms, similarity_matrix, ungrounded_terms
 from reverie.core.textutil import content_hash
+
+Tick = Callable[[int, int], None]  # (done, total) within the facts step
 
 MAX_FACT_CHARS = 160
 CHUNK_CHARS = 1200
@@ -71,17 +79,35 @@ def facts_schema(lines: int) -> dict[str, Any]:
     return FACTS_SCHEMA_BASE
 
 
-def _ground(fact: str, cited: int, chunk: Sequence[tuple[str, Unit]]) -> tuple[Unit | None, list[str]]:
-    """The unit whose line supports ``fact`` (the cited line first), or None and what is missing."""
+def check_fact(fact: str, source: str) -> str | None:
+    """Why ``fact`` may not stand on the line ``source`` (None when it may): it must be a complete
+    statement, every name and number in it and most of its words must be in the line, and it
+    must keep the line's negation."""
+    problem = statement_problem(fact)
+    if problem:
+        return f"not a statement ({problem})"
+    missing = ungrounded_terms(fact, source)
+    if missing:
+        return f"no source line says {', '.join(missing)}"
+    if not same_polarity(fact, source):
+        return "it drops or adds a negation its source line does not have"
+    return None
+
+
+def _ground(fact: str, cited: int, chunk: Sequence[tuple[str, Unit]]) -> tuple[Unit | None, str]:
+    """The unit whose line supports ``fact`` (the cited line first), or None and why not."""
+    problem = statement_problem(fact)
+    if problem:
+        return None, f"not a statement ({problem})"
     order = ([cited - 1] if 0 < cited <= len(chunk) else []) + [i for i in range(len(chunk)) if i != cited - 1]
-    first_missing: list[str] | None = None
+    first: str | None = None
     for i in order:
-        missing = ungrounded_terms(fact, chunk[i][0])
-        if not missing:
-            return chunk[i][1], []
-        if first_missing is None:
-            first_missing = missing
-    return None, first_missing or ["a source line"]
+        why = check_fact(fact, chunk[i][0])
+        if why is None:
+            return chunk[i][1], ""
+        if first is None:
+            first = why
+    return None, first or "no source line"
 
 
 def parse_statement(sentence: str) -> tuple[str, str, str] | None:
@@ -108,23 +134,50 @@ def subject_of(text: str) -> tuple[str | None, str | None]:
 
 
 def _fact_sources(units: Sequence[Unit]) -> list[Unit]:
-    return [u for u in units if u.new and u.trust == "user"]
+    """The new units in the user's own words: the only ones facts are read from."""
+    return [u for u in units if u.new and u.own]
 
 
-def rule_facts(units: Sequence[Unit]) -> list[FactItem]:
+def _count(counts: dict[str, int] | None, key: str) -> None:
+    if counts is not None:
+        counts[key] = counts.get(key, 0) + 1
+
+
+def rule_facts(units: Sequence[Unit], rejections: list[str] | None = None,
+               counts: dict[str, int] | None = None) -> list[FactItem]:
     out = []
     for u in _fact_sources(units):
-        for s in sentences(u.text):
+        for s in prose_sentences(u.text):
             parsed = parse_statement(s)
             if parsed:
                 text, subject, value = parsed
+                why = check_fact(text, s)
+                if why is not None:
+                    _count(counts, "rejected_not_statement")
+                    if rejections is not None:
+                        rejections.append(f"fact {text!r} rejected: {why}")
+                    continue
                 out.append(FactItem(text, (u.id,), u.happened_at, subject, value, "rule"))
     return out
 
 
-def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[str]) -> list[FactItem]:
-    """Ask the model, chunk by chunk; keep only grounded facts (each rejection counted and logged)."""
-    lines: list[tuple[str, Unit]] = [(" ".join(s.split()), u) for u in _fact_sources(units) for s in sentences(u.text)]
+def model_lines(units: Sequence[Unit]) -> list[tuple[str, Unit]]:
+    """The lines worth the model's time, in order: the statements among the user's own words
+    (greetings, questions, code and fragments cannot hold a fact it may keep)."""
+    out = []
+    for u in _fact_sources(units):
+        for s in prose_sentences(u.text):
+            line = " ".join(s.split())
+            if statement_problem(line) is None:
+                out.append((line, u))
+    return out
+
+
+def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[str],
+                tick: Tick | None = None) -> list[FactItem]:
+    """Ask the model, chunk by chunk; keep only facts that pass ``check_fact`` against a line of
+    the chunk (each rejection counted and logged). ``tick(done, total)`` after each chunk."""
+    lines = model_lines(units)
     out: list[FactItem] = []
     start = 0
     while start < len(lines) and session.usable:
@@ -136,6 +189,8 @@ def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[s
             start += 1
         prompt = "\n".join(f"{i}. {text[:400]}" for i, (text, _) in enumerate(chunk, 1))
         answer = session.ask(FACTS_PROMPT, prompt, facts_schema(len(chunk)), max_tokens=200, what="facts")
+        if tick is not None:
+            tick(start, len(lines))
         if answer is None:
             continue
         for item in answer["facts"]:
@@ -144,10 +199,11 @@ def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[s
                 session.counts["rejected_questions"] = session.counts.get("rejected_questions", 0) + 1
                 rejections.append(f"fact {fact!r} rejected: a question is not a fact")
                 continue
-            unit, missing = _ground(fact, item["line"], chunk)
+            unit, why = _ground(fact, item["line"], chunk)
             if unit is None:
-                session.counts["rejected_ungrounded"] = session.counts.get("rejected_ungrounded", 0) + 1
-                rejections.append(f"fact {fact!r} rejected: no source line says {', '.join(missing)}")
+                key = "rejected_not_statement" if why.startswith("not a statement") else "rejected_ungrounded"
+                session.counts[key] = session.counts.get(key, 0) + 1
+                rejections.append(f"fact {fact!r} rejected: {why}")
                 continue
             subject, value = subject_of(fact)
             out.append(FactItem(fact if fact.endswith(".") else fact + ".", (unit.id,), unit.happened_at,
@@ -156,6 +212,8 @@ def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[s
         skipped = len(lines) - start
         session.counts["lines_without_model"] = session.counts.get("lines_without_model", 0) + skipped
         rejections.append(f"{skipped} lines were read by the deterministic extractor only (model unavailable or over budget)")
+    if tick is not None:
+        tick(len(lines), len(lines))
     return out
 
 
@@ -221,14 +279,36 @@ def decide(candidates: Sequence[FactItem], current: Sequence[ExistingFact], embe
     return decided
 
 
+def plan_retractions(facts: Sequence[ExistingFact]) -> list[Retraction]:
+    """Facts consolidation extracted earlier that would not be extracted now: none of their
+    sources is the user's own words (an imported document, Reverie's reply), or they are not a
+    statement ("My table."). Facts the user pinned, edited or restored are theirs and stay."""
+    out = []
+    for f in facts:
+        if f.origin not in ("rule", "model") or f.kept_by_user:
+            continue
+        problem = statement_problem(f.text)
+        if f.sources and not f.own_sources:
+            out.append(Retraction(f.id, f.text, "not from your own words"))
+        elif problem:
+            out.append(Retraction(f.id, f.text, f"not a statement ({problem})"))
+    return out
+
+
 def plan_facts(inputs: Inputs, session: ModelSession | None, rejections: list[str],
-               embedder: Any = None) -> list[FactItem]:
+               embedder: Any = None, tick: Tick | None = None, counts: dict[str, int] | None = None,
+               ) -> list[FactItem]:
     units = [u for day in sorted(inputs.days) for u in inputs.days[day]]
-    candidates = rule_facts(units)
+    if counts is None and session is not None:
+        counts = session.counts
+    candidates = rule_facts(units, rejections, counts)
     if session is not None and session.usable:
         seen = {content_hash(c.text) for c in candidates}
-        for f in model_facts(units, session, rejections):
+        for f in model_facts(units, session, rejections, tick):
             if content_hash(f.text) not in seen:
                 seen.add(content_hash(f.text))
                 candidates.append(f)
-    return decide(candidates, inputs.facts, embedder)
+    elif tick is not None:
+        tick(1, 1)
+    retracted = {r.fact_id for r in plan_retractions(inputs.facts)}
+    return decide(candidates, [f for f in inputs.facts if f.id not in retracted], embedder)

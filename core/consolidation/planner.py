@@ -29,6 +29,7 @@ class Unit:
     conversation_title: str
     day: str
     new: bool
+    own: bool = False  # the user's own words: their chat turns, notes written in Reverie or marked theirs
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class ExistingFact:
     subject: str | None
     value: str | None
     happened_at: float
+    origin: str | None = None  # "rule" | "model" for facts consolidation extracted
+    sources: int = 0  # how many memories it stands on
+    own_sources: int = 0  # how many of those are the user's own words
+    kept_by_user: bool = False  # pinned, edited or restored by the user
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,13 @@ class Merge:
     reason: str  # "exact" | "near 0.93"
 
 
+@dataclass(frozen=True)
+class Retraction:
+    fact_id: int
+    text: str
+    reason: str
+
+
 @dataclass
 class ConsolidationPlan:
     now: float
@@ -101,6 +113,7 @@ class ConsolidationPlan:
     profile: str | None = None  # the new profile text, or None to leave it
     profile_auto: str | None = None
     rejections: list[str] = field(default_factory=list)
+    retractions: list[Retraction] = field(default_factory=list)
 
 
 def day_of(ts: float, tz: tzinfo | None) -> str:
@@ -114,15 +127,50 @@ def day_bounds(day: str, tz: tzinfo | None) -> tuple[float, float]:
     return start.timestamp(), end.timestamp()
 
 
+OWN_NOTE_KEY = "own_words"  # notes.meta: true when an imported note was marked as the user's own writing
+
+
+def own_words_sql(m: str = "m") -> str:
+    """An SQL condition on memory ``m``: it holds the user's own words. A chat turn is theirs when
+    its message has role ``user`` (Reverie's replies never are; a ChatGPT export's user turns
+    are); a note passage is theirs when the note was written in Reverie (no ``origin``) or was
+    marked, at import, as their own writing."""
+    return (
+        f"(({m}.source_kind = 'message' AND EXISTS (SELECT 1 FROM messages ow_m WHERE ow_m.id = {m}.source_id "
+        "AND ow_m.role = 'user')) "
+        f"OR ({m}.source_kind = 'note' AND EXISTS (SELECT 1 FROM notes ow_n WHERE ow_n.id = {m}.source_id "
+        f"AND (ow_n.origin IS NULL OR CASE WHEN json_valid(ow_n.meta) THEN json_extract(ow_n.meta, '$.{OWN_NOTE_KEY}') "
+        "END = 1))))"
+    )
+
+
 _UNIT_SQL = (
     "SELECT m.id, m.kind, m.text, m.speaker, m.trust, m.happened_at, m.source_kind, m.source_id, "
     "msg.conversation_id, coalesce(c.title, ''), "
-    "EXISTS (SELECT 1 FROM consolidation_marks k WHERE k.memory_id = m.id) "
+    "EXISTS (SELECT 1 FROM consolidation_marks k WHERE k.memory_id = m.id), "
+    f"{own_words_sql('m')} "
     "FROM memories m LEFT JOIN messages msg ON m.source_kind = 'message' AND msg.id = m.source_id "
     "LEFT JOIN conversations c ON c.id = msg.conversation_id "
     "WHERE m.kind IN ('chat', 'note') AND m.archived = 0 "
 )
 
+_FACT_SQL = (
+    "SELECT m.id, m.text, m.meta, m.happened_at, "
+    "(SELECT count(*) FROM memory_sources s WHERE s.memory_id = m.id), "
+    "(SELECT count(*) FROM memory_sources s JOIN memories src ON src.id = s.source_memory_id "
+    f"WHERE s.memory_id = m.id AND {own_words_sql('src')}), "
+    "m.pinned OR EXISTS (SELECT 1 FROM history h WHERE h.entity = 'memory' AND h.entity_id = m.uid "
+    "AND h.actor = 'user') "
+    "FROM memories m WHERE m.kind = 'fact' AND m.archived = 0 "
+    "AND m.superseded_by IS NULL AND m.valid_to IS NULL ORDER BY m.id"
+)
+
+
+def count_waiting(conn: Any) -> int:
+    """How many chat and note units no consolidation has read yet."""
+    return int(conn.execute(
+        "SELECT count(*) FROM memories m WHERE m.kind IN ('chat', 'note') AND m.archived = 0 "
+        "AND NOT EXISTS (SELECT 1 FROM consolidation_marks k WHERE k.memory_id = m.id)").fetchone()[0])
 
 
 
@@ -142,8 +190,8 @@ def gather(conn: Any, now: float, tz: tzinfo | None, *, max_units: int = 5000) -
         start, end = day_bounds(day, tz)
         rows = conn.execute(_UNIT_SQL + "AND m.happened_at >= ? AND m.happened_at < ? "
                             "ORDER BY m.happened_at, m.id", (start, end)).fetchall()
-        days[day] = [Unit(int(r[0]), r[1], r[2], r[3], r[4], float(r[5]), r[6], r[7], r[8], r[9], day, not r[10])
-                     for r in rows]
+        days[day] = [Unit(int(r[0]), r[1], r[2], r[3], r[4], float(r[5]), r[6], r[7], r[8], r[9], day, not r[10],
+                          bool(r[11])) for r in rows]
     uids = [f"summary:day:{d}" for d in day_names]
     uids += sorted({f"summary:session:{u.conversation_id}:{d}" for d, us in days.items() for u in us
                     if u.conversation_id})
@@ -158,12 +206,10 @@ def gather(conn: Any, now: float, tz: tzinfo | None, *, max_units: int = 5000) -
                 "SELECT source_memory_id FROM memory_sources WHERE memory_id = ?", (mid,)))
             summaries[uid] = ExistingSummary(int(mid), text, srcs)
     facts = []
-    for mid, text, meta, happened in conn.execute(
-        "SELECT id, text, meta, happened_at FROM memories WHERE kind = 'fact' AND archived = 0 "
-        "AND superseded_by IS NULL AND valid_to IS NULL ORDER BY id"
-    ).fetchall():
+    for mid, text, meta, happened, n_src, n_own, kept in conn.execute(_FACT_SQL).fetchall():
         m = json.loads(meta or "{}")
-        facts.append(ExistingFact(int(mid), text, m.get("subject"), m.get("value"), float(happened)))
+        facts.append(ExistingFact(int(mid), text, m.get("subject"), m.get("value"), float(happened),
+                                  m.get("origin"), int(n_src), int(n_own), bool(kept)))
     groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for kind, trust, h, mid in conn.execute(
         "SELECT kind, trust, content_hash, id FROM memories WHERE archived = 0 AND superseded_by IS NULL "

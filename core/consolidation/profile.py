@@ -10,7 +10,7 @@ superseded, leaving the user's words alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from reverie.core import history
@@ -25,9 +25,12 @@ def _about_user(text: str) -> bool:
     return first in ("my", "i", "i'm", "our")
 
 
-def current_after(facts: Sequence[ExistingFact], plan: Sequence[FactItem]) -> tuple[list[str], list[str]]:
-    """(fact texts current after the plan, newest first; texts that stop being current)."""
+def current_after(facts: Sequence[ExistingFact], plan: Sequence[FactItem],
+                  retracted: Iterable[int] = ()) -> tuple[list[str], list[str]]:
+    """(fact texts current after the plan, newest first; texts that stop being current). Facts
+    with an id in ``retracted`` stop being current."""
     replaced = {f.target_id for f in plan if f.action in ("update", "supersede") and f.target_id is not None}
+    replaced |= set(retracted)
     replaced_idx = {f.target_index for f in plan if f.action in ("update", "supersede") and f.target_index is not None}
     gone = [f.text for f in facts if f.id in replaced]
     items = [(f.happened_at, f.text) for f in facts if f.id not in replaced]
@@ -41,11 +44,13 @@ def render(texts: Sequence[str]) -> str:
     return "\n".join([HEADER, *(f"- {t}" for t in ranked)]) if ranked else ""
 
 
-def plan_profile(inputs: Inputs, plan: Sequence[FactItem]) -> tuple[str | None, str | None]:
+def plan_profile(inputs: Inputs, plan: Sequence[FactItem],
+                 retracted: Iterable[int] = ()) -> tuple[str | None, str | None]:
     """(new profile or None if unchanged, new auto text or None)."""
-    if not any(f.action != "noop" for f in plan) and inputs.profile_auto:
+    retracted = set(retracted)
+    if not any(f.action != "noop" for f in plan) and not retracted and inputs.profile_auto:
         return None, None
-    current, gone = current_after(inputs.facts, plan)
+    current, gone = current_after(inputs.facts, plan, retracted)
     auto = render(current)
     if not inputs.profile.strip() or inputs.profile == inputs.profile_auto:
         return (auto if auto != inputs.profile else None), auto

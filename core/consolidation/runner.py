@@ -1,5 +1,10 @@
 """One consolidation run: read, plan (the model runs here, without the vault lock), apply in one
-transaction, then decay; recorded in ``job_runs`` with counts, rejections and errors."""
+transaction, then decay; recorded in ``job_runs`` with counts, rejections and errors.
+
+Progress is one fraction that moves with each unit of work: a batch's share of the run is its
+share of the units waiting when the run started, and inside a batch each step (facts, chunk by
+chunk; summaries, day by day; duplicates; writing) advances its part of that share. The model
+works on the user's own words first (facts), then on the day summaries."""
 
 from __future__ import annotations
 
@@ -12,9 +17,9 @@ from typing import Any
 from reverie.core import jobruns
 from reverie.core.consolidation.apply import apply_plan
 from reverie.core.consolidation.dedup import plan_merges
-from reverie.core.consolidation.facts import plan_facts
+from reverie.core.consolidation.facts import plan_facts, plan_retractions
 from reverie.core.consolidation.llm import CancelledError, ModelSession
-from reverie.core.consolidation.planner import ConsolidationPlan, Inputs, gather
+from reverie.core.consolidation.planner import ConsolidationPlan, Inputs, count_waiting, gather
 from reverie.core.consolidation.profile import plan_profile
 from reverie.core.consolidation.summaries import plan_summaries
 from reverie.core.decay import DecayParams, apply_decay, plan_decay
@@ -51,22 +56,57 @@ def _add(counts: dict[str, int], more: dict[str, int]) -> None:
         counts[k] = counts.get(k, 0) + v
 
 
+# Each step's share of a batch (they add up to 1; writing is the rest).
+STEP_SHARES = (("finding facts in your words", 0.6), ("summarising the days", 0.25), ("merging duplicates", 0.1))
+WRITING_SHARE = 0.05
+READ_START, READ_END = 0.02, 0.92  # the batches' part of the run; decay follows
+
+
+class Meter:
+    """The run's progress: one fraction that never goes back, reported with a plain stage name."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.last = 0.0
+
+    def report(self, stage: str, fraction: float) -> None:
+        self.last = max(self.last, min(1.0, fraction))
+        if self.progress is not None:
+            self.progress(stage, self.last)
+
+    def step(self, stage: str, start: float, end: float) -> Callable[[int, int], None]:
+        """A ``tick(done, total)`` that moves the fraction from ``start`` to ``end``."""
+        def tick(done: int, total: int) -> None:
+            share = min(1.0, done / total) if total > 0 else 1.0
+            self.report(stage, start + (end - start) * share)
+
+        self.report(stage, start)
+        return tick
+
+
 def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = None,
-               progress: Progress | None = None) -> ConsolidationPlan:
-    """The whole plan from what was read; pure apart from asking the model."""
+               progress: Progress | None = None, span: tuple[float, float] = (0.0, 1.0),
+               meter: Meter | None = None) -> ConsolidationPlan:
+    """The whole plan from what was read; pure apart from asking the model. Progress moves
+    through ``span`` as each step does its work."""
+    meter = meter or Meter(progress)
+    lo, hi = span
+    bounds, at = [], lo
+    for stage, share in STEP_SHARES:
+        bounds.append((stage, at, at + (hi - lo) * share))
+        at += (hi - lo) * share
     plan = ConsolidationPlan(now=inputs.now, mark_ids=list(inputs.new_ids))
-    if progress:
-        progress("summaries", 0.15)
-    plan.summaries = plan_summaries(inputs, session, plan.rejections)
-    if progress:
-        progress("facts", 0.35)
-    plan.facts = plan_facts(inputs, session, plan.rejections, embedder)
+    plan.retractions = plan_retractions(inputs.facts)
+    plan.facts = plan_facts(inputs, session, plan.rejections, embedder, tick=meter.step(*bounds[0]))
     if session is not None:
         session.check_cancel()
-    if progress:
-        progress("duplicates", 0.7)
+    plan.summaries = plan_summaries(inputs, session, plan.rejections, tick=meter.step(*bounds[1]))
+    if session is not None:
+        session.check_cancel()
+    meter.step(*bounds[2])
     plan.merges = plan_merges(inputs, embedder)
-    plan.profile, plan.profile_auto = plan_profile(inputs, plan.facts)
+    plan.profile, plan.profile_auto = plan_profile(inputs, plan.facts, [r.fact_id for r in plan.retractions])
+    meter.report("writing what was learned", at)
     return plan
 
 
@@ -105,36 +145,41 @@ def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, now: float
     counts: dict[str, int] = {}
     log: list[str] = [] if chat_model is not None else ["no chat model: deterministic digests, facts and dedup"]
     status, error = "ok", None
+    meter = Meter(progress)
     try:
+        meter.report("reading", 0.0)
+        with vault.read() as conn:
+            waiting = max(1, count_waiting(conn))
+        done = 0
         for batch in range(MAX_BATCHES):
-            if progress:
-                progress("reading", 0.0)
             with vault.read() as conn:
                 inputs = gather(conn, now, tz, max_units=BATCH_UNITS)
             if batch and not inputs.new_ids:
                 break
             _add(counts, {"units_read": len(inputs.new_ids), "days": len(inputs.days)})
-            plan = build_plan(inputs, session=session, embedder=embedder, progress=progress)
+            lo = READ_START + (READ_END - READ_START) * min(1.0, done / waiting)
+            done += len(inputs.new_ids)
+            hi = READ_START + (READ_END - READ_START) * min(1.0, done / waiting)
+            plan = build_plan(inputs, session=session, embedder=embedder, span=(lo, hi - (hi - lo) * WRITING_SHARE),
+                              meter=meter)
             session.check_cancel()
-            if progress:
-                progress("writing", 0.8)
             _add(counts, apply_plan(vault, plan, run_id, inputs.profile))
+            meter.report("writing what was learned", hi)
             _add(counts, {"rejected": len(plan.rejections)})
             log += plan.rejections
             log += [f"fact {f.action}: {f.text}" for f in plan.facts if f.action != "noop"]
+            log += [f"fact retracted ({r.reason}): {r.text}" for r in plan.retractions]
             if len(inputs.new_ids) < BATCH_UNITS:
                 break
         else:
             log.append("more units are waiting; the next run continues with them")
         session.check_cancel()
-        if progress:
-            progress("decay", 0.9)
+        meter.report("letting unused memories fade", READ_END)
         with vault.read() as conn:
             decay_plan = plan_decay(conn, now, params)
         counts["archived"] = apply_decay(vault, decay_plan)
         counts["active_memories"] = decay_plan.active
-        if progress:
-            progress("done", 1.0)
+        meter.report("done", 1.0)
     except CancelledError:
         status = "cancelled"
         log.append("cancelled by the user; the steps finished before it were kept, the rest was not written")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reverie.core.consolidation.llm import ModelSession
 from reverie.core.consolidation.planner import Inputs, SummaryItem, Unit
@@ -127,11 +127,16 @@ def _model_topics(session: ModelSession | None, units: Sequence[Unit], rejection
     return kept
 
 
-def plan_summaries(inputs: Inputs, session: ModelSession | None, rejections: list[str]) -> list[SummaryItem]:
+def plan_summaries(inputs: Inputs, session: ModelSession | None, rejections: list[str],
+                   tick: Callable[[int, int], None] | None = None) -> list[SummaryItem]:
     """A digest for each day that has new units, and a summary for each conversation of those
-    days long enough to need one. An unchanged source set means no change (NOOP)."""
+    days long enough to need one. An unchanged source set means no change (NOOP).
+    ``tick(done, total)`` after each day."""
     items: list[SummaryItem] = []
-    for day, units in sorted(inputs.days.items()):
+    days = sorted(inputs.days.items())
+    for n, (day, units) in enumerate(days):
+        if tick is not None and n:
+            tick(n, len(days))
         if not units:
             continue
         if session is not None:
@@ -168,4 +173,6 @@ def plan_summaries(inputs: Inputs, session: ModelSession | None, rejections: lis
             text = digest(sus, keywords([u.text for u in sus]), f"{title} ({day}), {len(sus)} messages.")
             items.append(SummaryItem(uid, "session", f"Conversation: {title}", text,
                                      min(u.happened_at for u in sus), sources, existing.id if existing else None))
+    if tick is not None:
+        tick(len(days), len(days))
     return items

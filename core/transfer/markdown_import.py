@@ -5,6 +5,12 @@ stored as written, links are listed in the note's meta (and resolved to note ids
 was imported too). File dates become the note's dates unless the front matter says otherwise.
 Every note records the file it came from (``origin = file:<path>``); a re-import skips files
 whose SHA-256 did not change and updates the note of a file that did.
+
+Imported files are documents, not the user's own words, unless the import says they are
+(``mine=True``: ``reverie import PATH --mine``, "These are my own notes" in the window). The mark
+is kept in the note's meta (``own_words``, see ``consolidation.planner.own_words_sql``); only
+notes so marked (and notes written in Reverie) are read for facts about the user. A later import
+with the mark adds it to notes already imported; one without it leaves an earlier mark alone.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core import history, ingest
+from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.records import MAX_TEXT_BYTES
 from reverie.core.textutil import clean_text, human_size
@@ -127,9 +134,10 @@ def _title(fm: dict[str, Any], body: str, stem: str) -> str:
 
 
 def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress | None = None,
-                           cancel: Any = None) -> BringInSummary:
+                           cancel: Any = None, *, mine: bool = False) -> BringInSummary:
     """Import every ``.md``/``.markdown``/``.txt`` file under ``folder`` (or one such file) as notes,
-    in one transaction. Files that cannot be read are left out, each with a sentence in ``problems``."""
+    in one transaction. Files that cannot be read are left out, each with a sentence in ``problems``.
+    ``mine``: the files are the user's own writing (facts about them may be drawn from them)."""
     root = Path(folder).expanduser()
     if root.is_file():
         if root.suffix.lower() not in SUFFIXES:
@@ -153,7 +161,7 @@ def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress 
                 raise TransferCancelledError("The import was cancelled; the vault was not changed.")
             if progress:
                 progress("importing files", i - 1, len(files))
-            result = _import_file(conn, now, root, path, flavour, summary)
+            result = _import_file(conn, now, root, path, flavour, summary, mine)
             if result:
                 note_id, title, links, meta = result
                 imported[path.stem.casefold()] = imported[title.casefold()] = note_id
@@ -167,8 +175,31 @@ def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress 
     return summary
 
 
+def _mark_own(conn: Any, now: float, note_id: str) -> bool:
+    """Mark an imported note as the user's own writing; False when it already was (or is gone)."""
+    row = conn.execute("SELECT meta FROM notes WHERE id = ?", (note_id,)).fetchone()
+    if row is None:
+        return False
+    meta = _meta(row[0])
+    if meta.get(OWN_NOTE_KEY) is True:
+        return False
+    meta[OWN_NOTE_KEY] = True
+    conn.execute("UPDATE notes SET meta = ? WHERE id = ?", (json.dumps(meta, ensure_ascii=False), note_id))
+    history.log(conn, now, "note", note_id, "update", actor="import", after={OWN_NOTE_KEY: True},
+                note="marked as your own writing")
+    return True
+
+
+def _meta(raw: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
-                 summary: BringInSummary) -> tuple[str, str, list[str], dict[str, Any]] | None:
+                 summary: BringInSummary, mine: bool = False) -> tuple[str, str, list[str], dict[str, Any]] | None:
     rel = str(path.relative_to(root))
     try:
         st = path.stat()
@@ -182,8 +213,12 @@ def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
     kind = SUFFIXES[path.suffix.lower()]
     abspath = str(path.resolve())
     sha = sha256_bytes(data)
+    note_id = stable_id("file", abspath)
     if ledger_hash(conn, kind, abspath) == sha:
-        summary.unchanged += 1
+        if mine and _mark_own(conn, now, note_id):
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
         return None
     try:
         text = clean_text(data.decode("utf-8-sig"))
@@ -203,10 +238,12 @@ def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
         meta["front_matter"] = {k: v for k, v in fm.items() if isinstance(v, str | list)}
     if links:
         meta["links"] = links
-    note_id = stable_id("file", abspath)
+    old = conn.execute("SELECT meta FROM notes WHERE id = ?", (note_id,)).fetchone()
+    if mine or (old is not None and _meta(old[0]).get(OWN_NOTE_KEY) is True):
+        meta[OWN_NOTE_KEY] = True
     vals = (title, body, json.dumps(tags, ensure_ascii=False), created, updated, happened, f"file:{abspath}",
             json.dumps(meta, ensure_ascii=False), note_id)
-    if conn.execute("SELECT 1 FROM notes WHERE id = ?", (note_id,)).fetchone():
+    if old is not None:
         conn.execute("UPDATE notes SET title=?, body=?, tags=?, created_at=?, updated_at=?, happened_at=?, origin=?, "
                      "meta=? WHERE id=?", vals)
         action = "update"

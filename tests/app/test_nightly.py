@@ -22,7 +22,7 @@ def test_scheduler_starts_with_the_window_and_consolidate_now_runs(qtbot, paths,
         assert window.tasks.current() is not None and window.tasks.current().name == "Consolidating memories"
     assert blocker.args[0].status == "ok"
     qtbot.waitUntil(lambda: window.tasks.current() is None, timeout=10_000)
-    assert window.statusBar().currentMessage().startswith("Consolidation finished")
+    assert window.statusBar().currentMessage().startswith("Consolidation: Learned 1 new fact about you")
     assert vault.query("SELECT status FROM job_runs WHERE job = 'consolidation'") == [("ok",)]
     window.close()
     assert window.nightly.scheduler is None and vault.closed

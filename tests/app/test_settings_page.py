@@ -40,7 +40,7 @@ def test_settings_load_edit_validate_and_save(qtbot, ui_session, vault):
     assert page.model_box.default.isChecked() and "Qwen2.5-7B-Instruct" in page.model_box.combo.itemText(0)
     assert "LM Studio" in page.model_box.combo.itemText(0)
     assert "all-MiniLM-L6-v2" in page.embedder.text()
-    assert "Nothing has run yet" in page.data.runs.text()
+    assert "Nothing has run yet" in page.data.last_run.text()
 
     page.model_box.gguf.setChecked(True)
     page.model_box.combo.clear()  # nothing chosen
@@ -97,9 +97,18 @@ def test_encryption_switches_between_keyring_and_passphrase(qtbot, ui_session, v
 def test_last_runs_are_listed(qtbot, ui_session, vault, clock):
     with vault.tx() as conn:
         conn.execute("INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
-                     "VALUES ('consolidation', ?, ?, 'ok', '{\"facts\": 2}')", (clock.now() - 60, clock.now()))
+                     "VALUES ('consolidation', ?, ?, 'ok', '{\"facts_added\": 2}')", (clock.now() - 120, clock.now() - 60))
+        conn.execute("INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
+                     "VALUES ('consolidation', ?, ?, 'ok', '{\"facts_added\": 4, \"lines_without_model\": 10803}')",
+                     (clock.now() - 60, clock.now()))
     page = _page(qtbot, ui_session)
-    assert "Consolidation finished in 60 s (facts: 2)" in page.data.runs.text()
+    qtbot.waitUntil(lambda: "Last run" in page.data.last_run.text())
+    assert page.data.last_run.text().endswith(", 60 s): Learned 4 new facts about you.")
+    assert "10803" not in page.data.last_run.text() and page.data.details.isHidden()
+    page.data.details_button.click()
+    assert not page.data.details.isHidden() and page.data.details_button.text() == "Hide details"
+    assert "Lines read without the chat model (budget used up): 10803" in page.data.counts.text()
+    assert "Consolidation finished in 60 s: Learned 2 new facts about you." in page.data.runs.text()
 
 
 def test_data_buttons_open_the_file_menus_actions(qtbot, paths, vault):

@@ -145,16 +145,17 @@ def _facts_answer(*items):
 def test_model_facts_are_validated_retried_and_grounded(vault, clock):
     chat(vault, "Tomorrow I start pottery classes with Maria.", "The studio is on Elm Street.")
     model = FakeModel([
-        json.dumps({"topics": ["pottery classes", "Elm Street"]}),
-        "{not json",  # facts, first try: invalid
+        "{not json",  # facts first (the user's own words get the model first), first try: invalid
         _facts_answer(("1. I start pottery classes with Maria.", 1), ("The studio is on Oak Street.", 2),
                       ("Maria is 34 years old.", 1), ("Do I start pottery classes?", 1)),
+        json.dumps({"topics": ["pottery classes", "Elm Street"]}),
     ])
     report = run_consolidation(vault, chat_model=model)
     assert report.status == "ok", report.error
-    assert model.calls[1][1]["properties"]["facts"]["maxItems"] == 4  # the schema reaches the model
-    strict = model.calls[2][0][0].content
-    assert "never invent" in strict and "never invent" not in model.calls[1][0][0].content
+    assert model.calls[0][1]["properties"]["facts"]["maxItems"] == 4  # the schema reaches the model
+    strict = model.calls[1][0][0].content
+    assert "never invent" in strict and "never invent" not in model.calls[0][0][0].content
+    assert "topics" in model.calls[2][0][0].content
     assert report.counts["model_retries"] == 1 and report.counts["model_invalid"] == 1
     assert report.counts["rejected_ungrounded"] == 2
     assert [f[1] for f in facts(vault)] == ["I start pottery classes with Maria."]

@@ -41,7 +41,8 @@ def test_real_model_output_is_grounded_and_every_rejection_counted(vault, clock,
             "SELECT m.text FROM memory_sources s JOIN memories m ON m.id = s.source_memory_id WHERE s.memory_id = ?",
             (mid,)))
         assert ungrounded_terms(text, src) == [], (text, src)
-    rejected = sum(report.counts.get(k, 0) for k in ("rejected_ungrounded", "rejected_topics", "rejected_questions"))
+    rejected = sum(report.counts.get(k, 0) for k in ("rejected_ungrounded", "rejected_topics", "rejected_questions",
+                                                     "rejected_not_statement"))
     assert report.counts["rejected"] == rejected + sum("deterministic extractor only" in ln for ln in report.log)
     assert sum(" rejected" in ln for ln in report.log) == rejected + report.counts.get("model_invalid", 0)
     assert vault.query("SELECT count(*) FROM memories WHERE uid LIKE 'summary:day:%'")[0][0] == 1

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui import fmt
 from reverie.app.ui.session import Session
+from reverie.core.consolidation.outcome import describe_run, details
 from reverie.core.jobruns import JobRun
 
 STATUS_TEXT = {"ok": "finished", "failed": "failed", "cancelled": "was cancelled", "skipped": "was skipped",
@@ -26,11 +28,17 @@ STATUS_TEXT = {"ok": "finished", "failed": "failed", "cancelled": "was cancelled
 
 
 def run_line(run: JobRun) -> str:
+    """One run as a line: when, what, how long, and what it did in a sentence."""
     job = run.job.replace("_", " ").capitalize()
     took = f" in {run.duration:.0f} s" if run.duration is not None else ""
-    counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in run.counts.items()) if run.counts else ""
-    tail = f": {run.error}" if run.error else (f" ({counts})" if counts else "")
-    return f"{fmt.when(run.started_at)}  {job} {STATUS_TEXT.get(run.status, run.status)}{took}{tail}"
+    return f"{fmt.when(run.started_at)}  {job} {STATUS_TEXT.get(run.status, run.status)}{took}: " + \
+        describe_run(run.status, run.counts, run.error)
+
+
+def details_text(run: JobRun) -> str:
+    """The counts behind a run's sentence, one labelled line each."""
+    lines = [f"{label}: {n}" for label, n in details(run.counts)]
+    return "\n".join(lines) if lines else "No counts for this run."
 
 
 class DataBox(QGroupBox):
@@ -87,10 +95,34 @@ class DataBox(QGroupBox):
         self.consolidate_button.clicked.connect(self.consolidate)
         runs_row.addWidget(self.consolidate_button)
         lay.addLayout(runs_row)
+        self.last_run = QLabel("")
+        self.last_run.setWordWrap(True)
+        lay.addWidget(self.last_run)
+        self.details_button = QPushButton("Show details")
+        self.details_button.setCheckable(True)
+        self.details_button.toggled.connect(self._toggle_details)
+        self.details_button.setVisible(False)
+        details_row = QHBoxLayout()
+        details_row.addWidget(self.details_button)
+        details_row.addStretch(1)
+        lay.addLayout(details_row)
+        self.details = QFrame()
+        dl = QVBoxLayout(self.details)
+        dl.setContentsMargins(12, 0, 0, 0)
+        self.counts = QLabel("")
+        self.counts.setWordWrap(True)
+        self.counts.setObjectName("muted")
+        self.counts.setTextInteractionFlags(self.counts.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
+        dl.addWidget(self.counts)
+        earlier = QLabel("Earlier runs")
+        earlier.setObjectName("sectionTitle")
+        dl.addWidget(earlier)
         self.runs = QLabel("")
         self.runs.setWordWrap(True)
         self.runs.setObjectName("muted")
-        lay.addWidget(self.runs)
+        dl.addWidget(self.runs)
+        self.details.setVisible(False)
+        lay.addWidget(self.details)
 
     def run(self, key: str) -> None:
         actions = self.actions()
@@ -104,7 +136,22 @@ class DataBox(QGroupBox):
         if nightly is None or not nightly.run_now():
             self.message.setText("Consolidation is already running, or the vault is not open yet.")
 
+    def _toggle_details(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setText("Hide details" if shown else "Show details")
+
     def show_runs(self, runs: list[JobRun]) -> None:
-        self.runs.setText("\n".join(run_line(r) for r in runs) if runs else
-                          "Nothing has run yet. Consolidation runs each night at the time set above "
-                          "(or when Reverie next starts, if the computer was off).")
+        """The last run as a sentence; its counts and the earlier runs behind "Show details"."""
+        self.details_button.setVisible(bool(runs))
+        if not runs:
+            self.last_run.setText("Nothing has run yet. Consolidation runs each night at the time set above "
+                                  "(or when Reverie next starts, if the computer was off).")
+            self.counts.setText("")
+            self.runs.setText("")
+            return
+        last = runs[0]
+        took = f", {last.duration:.0f} s" if last.duration is not None else ""
+        self.last_run.setText(f"Last run ({fmt.when(last.started_at)}{took}): "
+                              f"{describe_run(last.status, last.counts, last.error)}")
+        self.counts.setText(details_text(last))
+        self.runs.setText("\n".join(run_line(r) for r in runs[1:]) or "None.")

@@ -1,6 +1,9 @@
 """Import a vault file: a preview first (new / updated / unchanged / conflicting per table), a
 merge policy, then an all-or-nothing import with a progress bar and a Cancel button. The work
-runs on the database lane; progress comes back through a queued signal."""
+runs on the database lane; progress comes back through a queued signal.
+
+Also the small dialog before a Markdown or text folder import, where the user says whether the
+files are their own notes (Reverie learns facts about them only from their own words)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -151,3 +155,39 @@ class ImportDialog(QDialog):
             return
         self.reject()
 
+
+
+OWN_NOTES_LABEL = "These are my own notes"
+OWN_NOTES_HINT = ("Tick this if you wrote these files yourself (a journal, your own notes): Reverie will learn "
+                  "facts about you from them. Leave it off for documentation, articles, recipes or other people's "
+                  "writing: they are kept and searchable, but never taken as facts about you.")
+
+
+class NotesImportDialog(QDialog):
+    """Before a Markdown / Obsidian / text folder import: which folder, and whether it is the
+    user's own writing."""
+
+    def __init__(self, folder: str | Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder = Path(folder)
+        self.setWindowTitle(f"Import notes from {self.folder.name or self.folder}")
+        layout = QVBoxLayout(self)
+        where = QLabel(f"Import the Markdown and text files in {self.folder} as notes.")
+        where.setWordWrap(True)
+        layout.addWidget(where)
+        self.mine = QCheckBox(OWN_NOTES_LABEL)
+        self.mine.setChecked(False)
+        layout.addWidget(self.mine)
+        hint = QLabel(OWN_NOTES_HINT)
+        hint.setWordWrap(True)
+        hint.setObjectName("muted")
+        layout.addWidget(hint)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(520, 200)
+
+    def own_notes(self) -> bool:
+        return self.mine.isChecked()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app.ui.services import services_for
-from reverie.app.ui.transfer.import_dialog import ImportDialog, ProgressRelay
+from reverie.app.ui.transfer.import_dialog import ImportDialog, NotesImportDialog, ProgressRelay
 from reverie.core.keys import KeyMode
 from reverie.core.transfer import export_vault
 from reverie.core.transfer.chatgpt_import import import_chatgpt
@@ -123,14 +123,22 @@ class TransferActions:
         if self._ready():
             folder = QFileDialog.getExistingDirectory(self.window, "Import a Markdown or Obsidian folder")
             if folder:
-                self.do_import_markdown(folder)
+                self.notes_import_dialog(folder).open()
 
-    def do_import_markdown(self, folder: str | Path) -> None:
+    def notes_import_dialog(self, folder: str | Path) -> NotesImportDialog:
+        """The dialog that asks whether the folder holds the user's own notes, then imports it."""
+        dialog = NotesImportDialog(folder, self.window)
+        dialog.accepted.connect(lambda: self.do_import_markdown(folder, mine=dialog.own_notes()))
+        return dialog
+
+    def do_import_markdown(self, folder: str | Path, mine: bool = False) -> None:
         def done(s: Any) -> None:
             extra = f" {len(s.problems)} files were left out: {s.problems[0]}" if s.problems else ""
-            self._changed(f"Imported {s.added} notes, updated {s.updated}, {s.unchanged} unchanged.{extra}")
+            whose = (" Marked as your own notes." if mine else
+                     " Kept as documents (not a source of facts about you).")
+            self._changed(f"Imported {s.added} notes, updated {s.updated}, {s.unchanged} unchanged.{whose}{extra}")
 
-        self._run(import_markdown_folder, self.session.vault, folder, progress=self.relay, done=done)
+        self._run(import_markdown_folder, self.session.vault, folder, progress=self.relay, done=done, mine=mine)
 
     def ask_import_chatgpt(self) -> None:
         if self._ready():
