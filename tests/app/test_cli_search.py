@@ -62,3 +62,22 @@ def test_search_errors_are_one_sentence(capsys):
 def test_search_without_a_vault(capsys):
     code, _, err = run(capsys, "search", "anything")
     assert code == 2 and "There is no vault" in err
+
+
+def test_reverie_s_replies_only_with_the_reply_kind(capsys):
+    from reverie.app import context
+    from reverie.core import conversations
+
+    _seed(capsys)
+    vault = context.open_vault(context.resolve_paths())
+    try:
+        conv = conversations.create_conversation(vault, "Trains")
+        conversations.add_message(vault, conv.id, "assistant", "The night train to Lisbon leaves at nine.")
+    finally:
+        vault.close()
+    code, out, _ = run(capsys, "search", "lisbon", "--mode", "bm25")
+    assert code == 0 and "night train" not in out  # a reply is not a memory
+    code, out, _ = run(capsys, "search", "lisbon", "--kind", "reply")
+    assert code == 0 and "1. Trains · reply" in out and "night train" in out and "Trip plans" not in out
+    code, out, _ = run(capsys, "search", "lisbon", "--mode", "bm25", "--kind", "reply", "--kind", "note")
+    assert "Trip plans" in out and "night train" in out

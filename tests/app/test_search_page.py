@@ -141,3 +141,20 @@ def test_a_time_phrase_with_nothing_in_it_says_the_results_are_from_any_time(qtb
     page = _search(qtbot, window, "Caroline Sweden 4 years ago")
     assert page.model.rowCount() == 1
     assert "from any time: nothing matched “4 years ago”" in page.status.text()
+
+
+def test_reverie_s_replies_show_only_with_their_box(qtbot, paths, vault):
+    conv = conversations.create_conversation(vault, "Bikes")
+    conversations.add_message(vault, conv.id, "user", "My bike chain squeaks.")
+    reply = conversations.add_message(vault, conv.id, "assistant", "Noted: bike chain squeaks.")
+    window = open_window(qtbot, paths, vault)
+    page = _search(qtbot, window, "squeaks")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.model.hits[0].memory.kind == "chat"  # the user's words, not the reply
+    page.kind_boxes["reply"].setChecked(True)
+    page = _search(qtbot, window, "chain squeaks")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.model.hits[0].memory.source_id == reply.id and page.model.hits[0].memory.kind == "reply"
+    page.kind_boxes["chat"].setChecked(True)
+    page = _search(qtbot, window, "chain squeaks")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
