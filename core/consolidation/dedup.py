@@ -9,6 +9,7 @@ deleted), and the kept memory inherits its sources, recalls and strength.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reverie.core.consolidation.planner import Inputs, Merge
@@ -19,7 +20,8 @@ NEAR_COSINE = 0.95
 MIN_WORDS = 3  # shorter texts ("ok, thanks") are left alone by the near-duplicate pass
 
 
-def plan_merges(inputs: Inputs, embedder: Any = None) -> list[Merge]:
+def plan_merges(inputs: Inputs, embedder: Any = None, tick: Callable[[int, int], None] | None = None) -> list[Merge]:
+    """Exact groups first, then near duplicates day by day (``tick(done, total)`` after each day)."""
     merges: list[Merge] = []
     gone: set[int] = set()
     for group in inputs.exact_groups:
@@ -28,7 +30,9 @@ def plan_merges(inputs: Inputs, embedder: Any = None) -> list[Merge]:
             merges.append(Merge(keep, dup, "exact"))
             gone.add(dup)
     threshold = NEAR_COSINE if embedder is not None else NEAR_OVERLAP
-    for units in inputs.days.values():
+    for n, units in enumerate(inputs.days.values()):
+        if tick is not None and n:
+            tick(n, len(inputs.days))
         for kind, trust in sorted({(u.kind, u.trust) for u in units}):
             us = [u for u in units if (u.kind, u.trust) == (kind, trust) and u.id not in gone and len(content_tokens(u.text)) >= MIN_WORDS]
             if len(us) < 2 or not any(u.new for u in us):

@@ -103,8 +103,7 @@ def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = 
     plan.summaries = plan_summaries(inputs, session, plan.rejections, tick=meter.step(*bounds[1]))
     if session is not None:
         session.check_cancel()
-    meter.step(*bounds[2])
-    plan.merges = plan_merges(inputs, embedder)
+    plan.merges = plan_merges(inputs, embedder, tick=meter.step(*bounds[2]))
     plan.profile, plan.profile_auto = plan_profile(inputs, plan.facts, [r.fact_id for r in plan.retractions])
     meter.report("writing what was learned", at)
     return plan

@@ -254,7 +254,7 @@ def test_a_big_backlog_is_consolidated_batch_by_batch_in_one_run(vault, clock, m
 def test_a_failing_run_is_recorded_with_its_error(vault, clock, monkeypatch):
     from reverie.core.consolidation import runner as runner_mod
 
-    def broken(inputs, embedder=None):
+    def broken(inputs, embedder=None, tick=None):
         raise ValueError("boom")
 
     monkeypatch.setattr(runner_mod, "plan_merges", broken)
