@@ -71,6 +71,7 @@ def test_each_speaker_is_the_user_in_turn_and_facts_are_scored_against_their_ses
     assert (fig.facts, fig.supported, fig.observations) == (5, 5, 5)
     assert fig.matched == 4 and fig.precision == pytest.approx(0.8)  # the garden matches nothing
     assert fig.recalled == 4 and fig.recall == pytest.approx(0.8)  # nobody said anything about the violin
+    assert fig.matched_any == 4 and ann.facts[1].best_any >= ann.facts[1].best
     table = ef.format_table(runs, [0.5, 0.7], 0.5)
     assert "<- threshold" in table and "rule facts: 5" in table
     out = ef.to_json(runs, 0.5)
