@@ -38,6 +38,7 @@ _CODE = re.compile(
 _KEY_VALUE = re.compile(r"^\s*[a-z_][\w-]*\s*:\s*\S")  # front matter, config ("title: Notes")
 _LEAD_PHRASE = re.compile(r"^(?:by the way|you know|i mean|to be honest|in fact|of course|guess what)\b[,!.]?\s*",
                           re.IGNORECASE)
+_VOCATIVE = re.compile(r"^(?:(?i:oh|yeah|yes|yep|hey|hi|well|so|wow|aw+),?\s+)*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+")  # "Yeah Gina, ..."
 _IDENTITY = re.compile(r"(?:\b(?:am|is|are|was|were)|['\u2019]m|['\u2019]re)\s+(?:a|an)\s+\w", re.IGNORECASE)  # "I'm a nurse"
 _ENUM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?", re.UNICODE)
@@ -62,7 +63,8 @@ _FEELINGS = set("""happy glad thankful grateful excited lucky blessed proud sad 
     super totally absolutely crazy wild funny sweet cute beautiful gorgeous perfect interesting inspiring
     inspired touched moved stoked thrilled pumped nervous anxious worried scared afraid relieved surprised
     honored honoured hard tough rough special powerful meaningful enjoy enjoyed loved love loving feel feels
-    felt feeling appreciate appreciated wow yay hope hoping glad definitely really truly""".split())
+    felt feeling appreciate appreciated wow yay hope hoping glad definitely really truly agree agreed guess
+    suppose bet wonder thanks thank sorry""".split())
 # Common nouns that start general remarks ("Family is everything", "Time flies"): never a name.
 _GENERIC = set("""family time life love art music nature people everyone everybody friendship friends kids children
     work health happiness success change growth parenting painting writing running travel travelling traveling
@@ -77,6 +79,10 @@ _BASE_VERBS = set("""love like live work hate want need enjoy prefer play go com
     buy wait serve send expect build stay fall cut reach remain suggest raise pass sell require decide pull
     volunteer swim hike travel dance sing adopt drive ride plan hope try miss share care support attend join
     collect bake garden fish camp climb practise practice train coach mentor rent wear drink eat sleep""".split())
+# Past forms without -ed: "Gina lost her job", "Anna went to Lyon".
+_IRREGULAR_PAST = set("""went got lost made took came gave found told felt left met bought brought thought taught ran
+    wrote began became knew grew drove flew spent won sold built paid kept held sat stood heard said saw did had
+    fell broke chose forgot hid rode sang swam threw wore woke ate drank slept""".split())
 # Words that are never the verb right after a subject ("I table" is not a sentence).
 _NOT_VERBS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those",
               "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "from", "by", "about", "as", "into",
@@ -116,6 +122,30 @@ def _is_verb_like(w: str) -> bool:
     return low.isalpha() and w[:1].islower() and low not in _NOT_VERBS and len(low) > 1
 
 
+def _inflected_verb(low: str) -> bool:
+    """A past or third-person form ("lives", "painted", "went")."""
+    return low in _IRREGULAR_PAST or (len(low) > 3 and (low.endswith(("ed", "es")) or (
+        low.endswith("s") and not low.endswith(("ss", "us", "is")))))
+
+
+def _verb_after_name(ws: list[str]) -> bool:
+    """Whether a name ("Anna", "Dr Wu", "Anna and Tom") is followed by its verb: an auxiliary or
+    a past or third-person form ("Anna lives", "Gina lost"); a base form only after "and"
+    ("Anna and Tom love hiking"). "Sorry to hear that" and "Long time no see" have none."""
+    i, plural = 0, False
+    while i < len(ws) and i < 2 and ws[i][:1].isupper():
+        i += 1
+    if i + 1 < len(ws) and _norm(ws[i]) == "and":
+        i, plural = i + 2, True
+    while i < len(ws) and _norm(ws[i]) in _ADVERBS:
+        i += 1
+    if i >= len(ws):
+        return False
+    low = _norm(ws[i])
+    return bool(low in _AUX or _CONTRACTED.match(low) or (ws[i][:1].islower() and low.isalpha() and (
+        _inflected_verb(low) or (plural and low in _BASE_VERBS))))
+
+
 def _finite_verb_after_np(ws: list[str], noun_first: bool) -> bool:
     """Whether a noun phrase subject is followed by a verb within a few words: an auxiliary, a
     past or third-person form, a common verb, or an adverb then a verb. ``ws`` starts after the
@@ -129,8 +159,7 @@ def _finite_verb_after_np(ws: list[str], noun_first: bool) -> bool:
             continue
         if i > 0 and _norm(ws[i - 1]) in _NOT_VERBS and low not in _BASE_VERBS:
             continue  # "the moments", "my plans": a noun after a determiner or preposition
-        if low in _BASE_VERBS or (len(low) > 3 and (low.endswith(("ed", "es")) or (
-                low.endswith("s") and not low.endswith(("ss", "us", "is"))))):
+        if low in _BASE_VERBS or _inflected_verb(low):
             return True
         if i > 0 and _norm(ws[i - 1]) in _ADVERBS and low not in _ADVERBS:
             return True
@@ -138,6 +167,16 @@ def _finite_verb_after_np(ws: list[str], noun_first: bool) -> bool:
 
 
 _IS_AFTER = {"a", "an", "the", "so", "very", "really", "not", "always", "never", "still", "my", "our", "too", "been"}
+_TIME_WORDS = set("""yesterday today tomorrow tonight monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december weekend week month
+    year morning evening night""".split())
+_WISH = {"should", "could", "might", "shall", "ought", "gonna", "wanna", "gotta"}
+_TO_LISTENER = {"let's", "lets", "please", "thanks", "thank", "sorry", "congrats", "congratulations", "cheers",
+                "welcome", "bye", "goodbye", "imagine", "look", "see", "check", "remember", "keep"}
+# Words that say nothing on their own ("I'm gonna make it happen"), and intensifiers ("incredibly").
+_WEAK = set("""gonna wanna gotta kinda sorta stuff lot lots way happen happens happened happening going doing done
+    getting imagine pretty em ya""".split())
+_INTENSIFIER_ENDINGS = ("ally", "ibly", "ably", "tely", "ously", "ssly")
 _PREFERENCE = {"like", "likes", "liked", "want", "wants", "wanted", "need", "needs", "needed"}
 _DANGLING = {"and", "or", "but", "to", "the", "a", "an", "of", "with", "because", "so", "my", "our", "for", "that"}
 _PREPOSITIONS = {"in", "on", "at", "for", "with", "from", "by", "about", "after", "before", "during", "since",
@@ -187,7 +226,7 @@ def statement_problem(text: str) -> str | None:
         return "a question"
     if s.rstrip().endswith((":", ",", ";", "-", "\u2013", "\u2014", "(", "...", "\u2026")):
         return "an unfinished sentence"
-    s = _LEAD_PHRASE.sub("", s)
+    s = _LEAD_PHRASE.sub("", _VOCATIVE.sub("", s))
     ws = _words(_ENUM.sub("", s))
     if len(ws) < MIN_WORDS:
         return "a fragment"
@@ -200,7 +239,8 @@ def statement_problem(text: str) -> str | None:
     lows = [_norm(w) for w in ws]
     if any(w in _SECOND_PERSON for w in lows):
         return "addressed to the listener, not about someone"
-    content = {t for t in content_tokens(s) if t not in _FIRST_PERSON and not _CONTRACTED.match(t)}
+    content = {t for t in content_tokens(s) if t not in _FIRST_PERSON and t not in _WEAK and not _CONTRACTED.match(t)
+               and not t.endswith(_INTENSIFIER_ENDINGS)}
     content |= {w for w in lows if w in _PREFERENCE}  # "I like coffee" says something
     if len(content) < MIN_CONTENT_WORDS and not (content - _FEELINGS and _IDENTITY.search(s)):
         return "too little said to be a fact"
@@ -212,27 +252,34 @@ def statement_problem(text: str) -> str | None:
     if len(core) < 2:
         return "a fragment"
     first, low = core[0], _norm(core[0])
-    if low.endswith("'s") and low[:-2] in _LEAD_ADVERBS | {"yesterday", "today", "tomorrow", "tonight"}:
+    if low.removesuffix("'s") in _TIME_WORDS:
         return "about a day, not about someone"
     if low in _QUESTION_START:
         return "a question"
+    if low in _TO_LISTENER:
+        return "a remark to the listener, not a fact"
     if low in _UNCLEAR:
         return "its subject is unclear without the lines around it"
     if low in _PRONOUN_SUBJECT or (_CONTRACTED.match(low) and low.split("'")[0] in _PRONOUN_SUBJECT):
+        if len(core) > 1 and _norm(core[1]) in _WISH:
+            return "a wish or a suggestion, not a fact"
         if _CONTRACTED.match(low):
             return None
         rest = [w for w in core[1:] if _norm(w) not in _ADVERBS] or core[1:]
         return None if rest and _is_verb_like(rest[0]) else "has no verb (a fragment)"
     about_user = any(_norm(w) in _FIRST_PERSON for w in core)
-    if (low in _GENERIC or low.endswith("ing")) and not about_user:
+    if (low in _GENERIC or low in _DETERMINERS or low.endswith("ing")) and not about_user:
         return "a general remark, not about you or someone you know"
     if low.endswith("'s") and len(core) > 1 and _norm(core[1]) in _IS_AFTER:
         return None  # "Painting's a fun way ...", "Anna's not coming": 's is "is"
-    if low in _POSSESSIVE or low in _DETERMINERS or first[:1].isupper() or low.endswith("ing"):
-        noun_first = low in _POSSESSIVE or low in _DETERMINERS or low.endswith("'s")
-        if _finite_verb_after_np(core[1:], noun_first):
+    if low in _POSSESSIVE or low in _DETERMINERS or low.endswith("'s") or low in _GENERIC or low.endswith("ing"):
+        if _finite_verb_after_np(core[1:], low in _POSSESSIVE or low in _DETERMINERS or low.endswith("'s")):
             return None
-        return "has no verb (a fragment)" if noun_first else "no subject and verb (an instruction or a fragment)"
+        return "has no verb (a fragment)"
+    if low in _BASE_VERBS:
+        return "an instruction, not a fact"  # "Stay motivated", "Keep going": a name is never a verb
+    if first[:1].isupper():
+        return None if _verb_after_name(core) else "no subject and verb (an instruction or a fragment)"
     return "no subject (an instruction or a fragment)"
 
 

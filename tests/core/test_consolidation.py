@@ -157,14 +157,15 @@ def test_model_facts_are_validated_retried_and_grounded(vault, clock):
     assert "never invent" in strict and "never invent" not in model.calls[0][0][0].content
     assert "topics" in model.calls[2][0][0].content
     assert report.counts["model_retries"] == 1 and report.counts["model_invalid"] == 1
-    assert report.counts["rejected_ungrounded"] == 2
+    assert report.counts["rejected_ungrounded"] == 1  # Maria's age is nowhere
+    assert report.counts["rejected_not_statement"] == 1  # a remark about a place, not about someone
     assert [f[1] for f in facts(vault)] == ["I start pottery classes with Maria."]
     assert report.counts["rejected_questions"] == 1
     assert sum("rejected" in line for line in report.log) == 3 + 1  # three facts and the invalid answer
     day = vault.query("SELECT text FROM memories WHERE uid LIKE 'summary:day:%'")[0][0]
     assert "Topics: pottery classes, Elm Street." in day
     run = jobruns.recent_runs(vault, "consolidation")[0]
-    assert run.status == "ok" and run.counts["rejected_ungrounded"] == 2 and run.finished_at is not None
+    assert run.status == "ok" and run.counts["rejected_ungrounded"] == 1 and run.finished_at is not None
 
 
 def test_a_failing_model_falls_back_to_the_deterministic_path(vault, clock):

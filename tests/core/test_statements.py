@@ -34,6 +34,12 @@ NOT_STATEMENTS = [
     "I'm super thankful.", "Thanks, Mel!", "Tomorrow's opening will be so much fun.",
     # unfinished
     "My plans for the weekend are:", "I went to the market and",
+    # what the small model offered as facts from LoCoMo chats
+    "Sorry to hear that!", "Long time no see!", "Let's explore some new dance moves.", "Yeah, I totally agree.",
+    "The pattern and colors are awesome.", "Contemporary dance is so expressive and graceful.",
+    "Yeah, Gina, thanks for having my back.", "Family is everything.", "Taking care of ourselves is vital.",
+    "Next Friday works.", "Stay motivated and keep going.", "We should plan a dance session soon.",
+    "I'm gonna make it happen!", "I can imagine it's incredibly rewarding.",
 ]
 
 STATEMENTS = [
@@ -43,6 +49,8 @@ STATEMENTS = [
     "Yesterday I painted a lake sunrise.", "After work I go running by the river.",
     "Oh, by the way, my cat is called Felix.", "Melanie and I went camping last summer.",
     "I'm swamped with the kids and work.", "We adopted a grey kitten named Miso.",
+    "Gina lost her job at Door Dash.", "Anna and Tom love hiking.", "Marta is vegetarian and allergic to walnuts.",
+    "Yeah Maria, I'm really hoping to get into local politics!", "The support group has made me feel accepted.",
 ]
 
 
