@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 NO_MEMORY = "I have no memory of that: nothing in your notes or our conversations mentions it."
 VECTOR_MIN = 0.40
 SEARCH_K = 8
+COMPOSED_K = 12
 MAX_ANSWER_TOKENS = 160
 MAX_SENTENCE_TOKENS = 48  # the one sentence a model may add to an acknowledgement
 STATEMENT_CHARS = 2000  # what an acknowledgement reads of a statement (a pasted book is noted, not parsed)
@@ -121,6 +122,13 @@ def classify(text: str) -> Kind:
     return "statement"
 
 
+def states_something(text: str) -> bool:
+    """A turn with at least one statement ("We're thinking about camping. Have you been?" states
+    something; "Where is Maya?" or "thanks!" does not)."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+|\n+", text.strip()) if p.strip()]
+    return any(classify(p) == "statement" for p in parts) or classify(text) == "statement"
+
+
 def is_relevant(text: str, hit: Any) -> bool:
     breakdown = getattr(hit, "breakdown", None) or {}
     vec = breakdown.get("vector")
@@ -171,7 +179,10 @@ class Companion:
 
     # -- the parts --------------------------------------------------------------------
     def candidates(self, text: str, now: float, exclude_sources: set[str]) -> list[GivenMemory]:
-        result = self.memories.search(text, now=now, k=self.search_k)
+        # A composed reply has no context budget: it may name every relevant memory of a wider pool
+        # (up to ten sources), where a model's prompt takes the first ``search_k``.
+        k = COMPOSED_K if self.tier == "tiny" and self.gate else self.search_k
+        result = self.memories.search(text, now=now, k=k)
         hits: Sequence[Any] = getattr(result, "hits", result)
         out: list[GivenMemory] = []
         seen: set[int | str] = set()
@@ -182,7 +193,7 @@ class Companion:
                 continue
             if m.trust == "assistant" and not (self.cite_assistant or m.pinned):
                 continue  # Reverie cites what the user said or wrote, or a reply the user kept
-            if m.kind == "chat" and classify(m.text) != "statement":
+            if m.kind == "chat" and not states_something(m.text):
                 continue  # an earlier question or a greeting supports no answer
             if not is_relevant(text, h):
                 continue
@@ -213,13 +224,17 @@ class Companion:
         kind = classify(text if len(text) <= 2 * STATEMENT_CHARS else f"{text[:STATEMENT_CHARS]} {text[-STATEMENT_CHARS:]}")
         when = find_when(text[:STATEMENT_CHARS], now, self.tz) if kind == "statement" else None
         meta = {"when": when.as_meta(now, self.tz)} if when is not None else None
-        user = conversations.add_message(self.vault, conversation_id, "user", text, meta=meta)
+        # Recorded first, indexed after its search: a message that finds itself crowds out the words
+        # of every other match. ``index_unindexed`` makes the memory even if the search fails.
+        user = conversations.add_message(self.vault, conversation_id, "user", text, meta=meta, index=False)
         turn = _Turn(conversation_id, user, kind, [], history, on_token or (lambda _piece: None), cancel, t0, {},
                      when)
         try:
             turn.cands = [] if kind == "smalltalk" else self.candidates(user.content[:QUERY_CHARS], now, {user.id})
         except ReverieError as exc:
             log.warning("memory search failed: %s", exc)
+        finally:
+            conversations.index_unindexed(self.vault, conversation_id, actor="user")
         turn.timings["retrieval_s"] = time.perf_counter() - t0
         if kind == "statement":
             return self._statement(turn)
@@ -250,7 +265,8 @@ class Companion:
         started = time.perf_counter()
         streamed = stream_reply(self.model, prompt.messages, max_tokens=prompt.max_tokens,
                                 temperature=self.temperature, stop=STOP, emit=turn.emit, cancel=turn.cancel,
-                                sources=sources, instructions=self._instructions(), gated=self.gate)
+                                sources=sources, instructions=self._instructions(), gated=self.gate,
+                                earlier=self._earlier(turn))
         self._timings(turn, streamed, started)
         check = check_citations(streamed.shown if self.gate else streamed.raw, numbers)
         if check.dropped:
@@ -314,18 +330,19 @@ class Companion:
             streamed = stream_reply(self.model, prompt.messages, max_tokens=min(prompt.max_tokens, MAX_SENTENCE_TOKENS),
                                     temperature=self.temperature, stop=STOP, emit=lambda _p: None,
                                     cancel=turn.cancel, sources=sources, instructions=self._instructions(),
-                                    gated=self.gate, one_sentence=True)
+                                    gated=self.gate, one_sentence=True, earlier=self._earlier(turn))
             self._timings(turn, streamed, started, first=False)
             sentence = strip_markers(streamed.shown).strip()  # Reverie's [1] is the new message
             if streamed.status == "complete" and sentence:
                 verdict = check_sentence(sentence, sources=sources, instructions=self._instructions(),
                                          earlier=self._earlier(turn)) if self.gate else GateVerdict()
                 if verdict.ok:
-                    text = f"{ack.text}\n{sentence}"
-                    turn.emit(f"\n{sentence}")
+                    text = f"{ack.text}\n\n{sentence}"
+                    turn.emit(f"\n\n{sentence}")
             elif streamed.failed is not None:
                 verdict = streamed.failed
-        cites = [GivenMemory(1, own, "", 1.0)] if own is not None and ack.cited else []
+        title = " ".join(turn.user.content[:60].split()) or "Your message"
+        cites = [GivenMemory(1, own, title, 1.0)] if own is not None and ack.cited else []
         result = self._record(turn, "statement", text, cites, [1] if cites else [], inferred=[1] if cites else [],
                               verdict=verdict, composed=True)
         if prompt is not None and streamed is not None and streamed.status == "complete":

@@ -80,9 +80,10 @@ class _Either:
 def stream_reply(model: ChatModel, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float,
                  stop: Sequence[str], emit: Callable[[str], None], cancel: threading.Event | None,
                  sources: Sequence[str], instructions: Sequence[str], gated: bool = True,
-                 one_sentence: bool = False) -> Streamed:
+                 one_sentence: bool = False, earlier: Sequence[str] = ()) -> Streamed:
     """Run the model and show what passes (see the module doc). ``sources`` are the texts a claim
-    may come from (question, memories, conversation); ``one_sentence`` stops after the first."""
+    may come from (question, memories, conversation), ``earlier`` the replies given before (not to be
+    repeated); ``one_sentence`` stops after the first."""
     t0 = time.perf_counter()
     halt = threading.Event()
     either = _Either(cancel, halt)
@@ -103,7 +104,9 @@ def stream_reply(model: ChatModel, messages: Sequence[ChatMessage], *, max_token
             reasons.append("echo")
         if gate.is_looping(candidate):
             reasons.append("loop")
-        missing = gate.unsupported_claims(sentence, sources)
+        if gate.repeats_earlier(sentence, earlier, sources):
+            reasons.append("loop")
+        missing = gate.unsupported_claims(sentence, sources) + gate.misquotes(sentence, sources)
         if missing:
             reasons.append("unsupported")
         if reasons:

@@ -24,6 +24,7 @@ from reverie.core.whenparse import When
 QUOTE_CHARS = 320
 ALSO_CHARS = 110
 ALSO_MAX = 2
+MORE_MAX = 7  # further sources, by number (ten in all): the memories that share a word with the question
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _SENT = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+")
@@ -140,27 +141,43 @@ def best_order(question: str, given: Sequence[GivenMemory]) -> list[GivenMemory]
 
 
 def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: tzinfo | None = None) -> Composed:
-    """Quote the best memory with who said it and when, and name up to two more as "also"."""
+    """Quote the best memory with who said it and when, name up to two more as "also" (quotes of the
+    same speaker and day under one attribution), and list the other memories that share a word with
+    the question as further sources, by number."""
     if not given:
         raise ValueError("compose_answer needs at least one memory")
     order = best_order(question, given)
     first = order[0]
-    lines = [f"{attribution(first, now, tz)}: “{excerpt(first.memory.text, question, QUOTE_CHARS)}” [{first.n}]"]
+    first_who = attribution(first, now, tz)
+    lines = [f"{first_who}: “{excerpt(first.memory.text, question, QUOTE_CHARS)}” [{first.n}]"]
     cited = [first.n]
     seen = {(first.memory.source_kind, first.memory.source_id, first.memory.text)}
-    also: list[str] = []
+    groups: list[tuple[str, list[str]]] = []
     topical = any(on_topic(question, g) for g in order)
+    more: list[int] = []
     for g in order[1:]:
         key = (g.memory.source_kind, g.memory.source_id, g.memory.text)
-        if key in seen or len(also) >= ALSO_MAX or (topical and not on_topic(question, g)):
+        if key in seen or (topical and not on_topic(question, g)):
             continue
         seen.add(key)
+        if len(cited) > ALSO_MAX:
+            if topical and len(more) < MORE_MAX:
+                more.append(g.n)
+            continue
         who = attribution(g, now, tz)
-        also.append(f"{who[:1].lower() + who[1:] if who.startswith(('Your', 'You ', 'A ')) else who}: "
-                    f"“{excerpt(g.memory.text, question, ALSO_CHARS)}” [{g.n}]")
+        quoted = f"“{excerpt(g.memory.text, question, ALSO_CHARS)}” [{g.n}]"
+        if groups and groups[-1][0] == who:
+            groups[-1][1].append(quoted)
+        else:
+            groups.append((who, [quoted]))
         cited.append(g.n)
-    if also:
-        lines.append("Also " + "; ".join(also) + ".")
+    if groups:
+        parts = [(": " if who == first_who else f"{who[:1].lower() + who[1:] if who.startswith(('Your', 'You ', 'A ')) else who}: ")
+                 + " and ".join(quotes) for who, quotes in groups]
+        lines.append("Also" + ("" if parts[0].startswith(":") else " ") + "; ".join(parts) + ".")
+    if more:
+        lines.append("More on this: " + ", ".join(f"[{n}]" for n in more) + ".")
+        cited.extend(more)
     return Composed("\n\n".join(lines), cited)
 
 
@@ -183,26 +200,31 @@ _VERBISH = re.compile(
 
 
 def key_items(text: str, when: When | None = None) -> list[str]:
-    """The few words a statement is about: names and titles (capitalised runs, joined over "and the",
-    "of"…), a named relation ("sister Maya"), else its first nouns. The date phrase is left out."""
+    """The few words a statement is about, in the order said: names and titles (capitalised runs,
+    joined over "and the", "of"…; a possessive takes its noun: "Lena's dinner"), a named relation
+    ("sister Maya"), and its first run of nouns ("dentist", "piano tuner"). The date phrase is left out."""
     body = text
     for start, end in sorted(when.spans if when is not None else (), reverse=True):
         body = body[:start] + " , " + body[end:]
-    items: list[str] = []
+    found: list[tuple[int, str]] = []
     rel = {m.group("name"): f"{m.group('rel')} {m.group('name')}" for m in _RELATION.finditer(body)}
     tokens = re.findall(r"[\w'’-]+|[.!?,;:]", body)
     run: list[str] = []
+    run_at = 0
     pending: list[str] = []
     sentence_start = True
 
     def close() -> None:
         if run:
             phrase = " ".join(run)
-            items.append(rel.get(phrase, phrase))
+            found.append((run_at, rel.get(phrase, phrase)))
         run.clear()
         pending.clear()
 
-    for tok in tokens:
+    def nounish(tok: str) -> bool:
+        return tok.casefold() in content_words(tok) and not _VERBISH.match(tok) and not tok.isdigit()
+
+    for i, tok in enumerate(tokens):
         if tok in ".!?,;:":
             close()
             sentence_start = tok in ".!?"
@@ -211,22 +233,31 @@ def key_items(text: str, when: When | None = None) -> list[str]:
         if is_cap and not (sentence_start and _VERBISH.match(tok)):
             if run and pending:
                 run.extend(pending)
+            if not run:
+                run_at = i
             run.append(tok)
             pending.clear()
+        elif run and re.search(r"['’]s$", run[-1]) and not tok[:1].isupper() and nounish(tok):
+            run.append(tok)  # "Lena's dinner"
+            close()
         elif run and tok.casefold() in _SMALL and len(pending) < 2:
             pending.append(tok)
         else:
             close()
         sentence_start = False
     close()
-    if not items:  # no names: the first two runs of content words that are not verbs ("piano tuner")
-        runs: list[list[str]] = [[]]
-        for w in re.findall(r"[\w'’-]+|[.!?,;:]", body):
-            if w.casefold() in content_words(w) and not _VERBISH.match(w) and not w.isdigit():
-                runs[-1].append(w)
-            elif runs[-1]:
-                runs.append([])
-        items = [" ".join(r) for r in runs if r][:2]
+    nouns: list[str] = []  # the first run of lowercase nouns
+    for i, tok in enumerate(tokens):
+        if not tok[:1].isupper() and nounish(tok):
+            if not nouns:
+                run_at = i
+            nouns.append(tok)
+        elif nouns:
+            break
+    phrase = " ".join(nouns)
+    if phrase and not any(phrase in item for _, item in found):
+        found.append((run_at, phrase))
+    items = [item for _, item in sorted(found, key=lambda f: f[0])]
     return list(dict.fromkeys(items))[:4]
 
 

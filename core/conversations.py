@@ -177,6 +177,31 @@ def update_message(
                    old.happened_at, new_status, old.speaker, old.origin, new_meta)
 
 
+def index_unindexed(vault: Vault, conversation_id: str, *, actor: str = "user") -> int:
+    """Make memories of the user's messages in the conversation that have none (a message is
+    recorded first and indexed after the search it asks for, so it does not find itself; a crash in
+    between leaves it unindexed until the next turn). Forgotten and failed messages stay as they are."""
+    now = vault.now()
+    with vault.tx() as conn:
+        rows = conn.execute(
+            "SELECT m.id, m.content, m.role, m.happened_at, m.speaker, m.status, m.origin, m.meta, c.title "
+            "FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "WHERE m.conversation_id = ? AND m.role = 'user' AND NOT EXISTS ("
+            "SELECT 1 FROM memories u WHERE u.source_kind = 'message' AND u.source_id = m.id)",
+            (conversation_id,),
+        ).fetchall()
+        done = 0
+        for mid, content, role, happened, speaker, status, origin, meta, title in rows:
+            meta_d = json.loads(meta or "{}")
+            if meta_d.get("forgotten") or not content.strip() or not ingest.indexable_message(
+                    role, status, origin, meta_d):
+                continue
+            ingest.index_message(conn, now, mid, content, role, happened, speaker=speaker,
+                                 conversation_title=title or "", actor=actor)
+            done += 1
+    return done
+
+
 def get_message(vault: Vault, message_id: str) -> Message:
     with vault.read() as conn:
         row = conn.execute(f"SELECT {MESSAGE_COLS} FROM messages WHERE id = ?", (message_id,)).fetchone()  # noqa: S608

@@ -2,13 +2,15 @@
 
 A reply fails when it
 - is empty, only whitespace, or only citation markers (``empty``);
-- repeats itself: a sentence said twice, a phrase said three times, or text that compresses far
-  better than prose does (``loop``);
+- repeats itself: a sentence said twice, a phrase said three times, six words in a row of an
+  earlier reply (that are not the user's words), or text that compresses far better than prose
+  does (``loop``);
 - recites its instructions or the prompt's scaffolding (``echo``);
 - stops mid-sentence (``truncated``);
 - is model filler rather than an answer ("I'm sorry for any confusion", "as an AI…") (``filler``);
 - makes a specific claim (a name, a number, a date, a piece of code) found in neither the question
-  nor the memories it was given, nor the conversation (``unsupported``);
+  nor the memories it was given, nor the conversation, or puts in quotation marks words that no
+  source says word for word (``unsupported``);
 - cites a memory that does not support the sentence citing it (``miscited``);
 - answers a question from memories without using any of them (``uncited``), or stands only on
   memories that share nothing with the question while others do (``off_topic``); both decided by
@@ -115,16 +117,45 @@ def is_looping(text: str) -> bool:
     return bool(re.search(r"(\[\d+\]\s*){4,}", text))
 
 
-def repeats_earlier(text: str, earlier: Sequence[str]) -> bool:
-    """A sentence of four words or more that an earlier reply already said: a loop across turns."""
-    def said(t: str) -> set[str]:
-        keys = (" ".join(_WORD.findall(x.casefold())) for x in sentences(strip_markers(t)))
-        return {k for k in keys if len(k.split()) >= 4}
+def _grams(text: str, n: int = 6) -> set[tuple[str, ...]]:
+    words = [w.casefold() for w in _WORD.findall(strip_markers(text))]
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
-    before: set[str] = set()
+
+def repeats_earlier(text: str, earlier: Sequence[str], sources: Sequence[str] = ()) -> bool:
+    """Six words in a row that an earlier reply already said, and that are not the user's or a
+    memory's words (repeating a memory is fine; repeating itself is a loop across turns)."""
+    folded = text.casefold()
+    for said in ALLOWED:
+        folded = folded.replace(said, " ")
+    mine = _grams(folded)
+    if not mine:
+        return False
+    before: set[tuple[str, ...]] = set()
     for t in earlier:
-        before |= said(t)
-    return bool(said(text) & before)
+        before |= _grams(t)
+    repeated = mine & before
+    if not repeated:
+        return False
+    theirs: set[tuple[str, ...]] = set()
+    for t in sources:
+        theirs |= _grams(t)
+    return bool(repeated - theirs)
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"\n]{12,}?)[”\"]")
+
+
+def misquotes(text: str, sources: Sequence[str]) -> list[str]:
+    """Quotations in a reply ("“…”") that are not word for word in a source: a quote is exact or
+    it is not a quote (a small model writes invented words in quotation marks, attributed to a note)."""
+    plain = [" ".join(_WORD.findall(t.casefold())) for t in sources]
+    bad: list[str] = []
+    for m in _QUOTED.finditer(text):
+        quoted = " ".join(_WORD.findall(m.group(1).casefold().rstrip("…")))
+        if len(quoted.split()) >= 3 and not any(quoted in p for p in plain):
+            bad.append(m.group(1))
+    return bad
 
 
 def echoes(text: str, instructions: Sequence[str]) -> bool:
@@ -264,7 +295,8 @@ def check_reply(reply: str, *, question: str, memories: Mapping[int, str] | Sequ
     if is_empty(reply):
         return GateVerdict(("empty",))
     reasons: list[Reason] = []
-    if is_looping(reply) or repeats_earlier(reply, earlier):
+    all_sources = [question, *mem_map.values(), *context]
+    if is_looping(reply) or repeats_earlier(reply, earlier, all_sources):
         reasons.append("loop")
     if echoes(reply, instructions):
         reasons.append("echo")
@@ -272,7 +304,7 @@ def check_reply(reply: str, *, question: str, memories: Mapping[int, str] | Sequ
         reasons.append("truncated")
     if is_filler(reply):
         reasons.append("filler")
-    missing = unsupported_claims(reply, [question, *mem_map.values(), *context])
+    missing = unsupported_claims(reply, all_sources) + misquotes(reply, all_sources)
     if missing:
         reasons.append("unsupported")
     bad = miscited(reply, mem_map, question) if mem_map else []
@@ -295,5 +327,5 @@ def check_sentence(sentence: str, *, sources: Sequence[str], instructions: Seque
 
 
 __all__ = ["GateVerdict", "Reason", "check_reply", "check_sentence", "claims", "echoes", "is_empty",
-           "is_filler", "is_looping", "is_truncated", "miscited", "repeats_earlier", "sentences",
+           "is_filler", "is_looping", "is_truncated", "miscited", "misquotes", "repeats_earlier", "sentences",
            "unsupported_claims"]

@@ -76,12 +76,12 @@ def test_a_statement_is_acknowledged_with_one_checked_sentence_from_the_model(se
     res = companion(vault, clock, FakeChatModel("Nice! She must have loved it. Tell me more.")).answer(
         cid, "Anna loved the cake I baked.")
     assert res.mode == "statement" and res.composed
-    assert res.assistant_message.content == "Noted: Anna [1]\nNice!"
+    assert res.assistant_message.content == "Noted: Anna, cake [1]\n\nNice!"
     assert [(c.n, c.memory_uid) for c in res.citations] == [(1, vault.query(
         "SELECT uid FROM memories WHERE source_id = ?", (res.user_message.id,))[0][0])]
     # a sentence that names what nobody said is not shown
     res = companion(vault, clock, FakeChatModel("Anna will love Paris.")).answer(cid, "Anna loved the cake I baked.")
-    assert res.assistant_message.content == "Noted: Anna [1]"
+    assert res.assistant_message.content == "Noted: Anna, cake [1]"
     assert res.assistant_message.meta["gate"]["reasons"] == ["unsupported"]
 
 

@@ -59,7 +59,8 @@ def test_acknowledgements_name_the_key_items_and_the_time() -> None:
 
 def test_key_items_join_titles_and_skip_sentence_openers() -> None:
     assert key_items("Yesterday Tom and I watched The Lord of the Rings") == ["Tom", "Lord of the Rings"]
-    assert key_items("Booked a table at Chez Panisse") == ["Chez Panisse"]
+    assert key_items("Booked a table at Chez Panisse") == ["table", "Chez Panisse"]
+    assert key_items("Lena's dinner on the 14th") == ["Lena's dinner"]
 
 
 def mem(mid: int, text: str, *, kind: str = "chat", speaker: str | None = "User", happened: float = NOW - 86400,

@@ -121,3 +121,23 @@ def test_a_sentence_said_in_an_earlier_reply_is_a_loop() -> None:
     assert gate.repeats_earlier(again, earlier)
     assert "loop" in gate.check_sentence(again, sources=[DENTIST], earlier=earlier).reasons
     assert gate.check_sentence("Good luck at the dentist.", sources=[DENTIST], earlier=earlier).ok
+
+
+def test_the_default_models_copies_across_turns_and_invented_quotes_fail() -> None:
+    # Real replies of SmolLM2-135M used as a capable model, each after the one before.
+    earlier = ["Noted: dentist, Thu 3 Dec at 14:30 [1]\n\nThe dentist said they would be 2:30pm, and I was going "
+               "to be there."]
+    again = "The dentist said she was going to Lisbon in February, and I was going to be there."
+    assert gate.repeats_earlier(again, earlier, [MAYA])
+    assert not gate.repeats_earlier("Maya is moving to Lisbon in February.", earlier, [MAYA])
+    # repeating the user's own words that an earlier reply quoted is not a loop
+    quoted = ["You said today: “I booked the dentist for Dec 3 at 2:30” [1]"]
+    assert not gate.repeats_earlier("You booked the dentist for Dec 3 at 2:30 [1].", quoted, [DENTIST])
+    note = "Borrowed the long-handled pruning shears from Mr. Okafor next door; return them by Sunday."
+    invented = ("Your note “Garden plans” (today): “The pruning shears are from Mr. Okafor next door; return them "
+                "by Sunday; I am not sure who they are.” [2]")
+    verdict = gate.check_reply(invented, question="Whose pruning shears do I have?", memories={2: note},
+                               context=["Garden plans (today)"])
+    assert "unsupported" in verdict.reasons
+    exact = "Your note says: “return them by Sunday” [2]."
+    assert gate.misquotes(exact, [note]) == []

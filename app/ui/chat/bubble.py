@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from reverie.app.ui.chat.data import CiteRef, MessageItem
+from reverie.app.ui.flowlayout import FlowLayout
 from reverie.app.ui.uikit import when
 
 DISPLAY_MAX_CHARS = 20_000  # longer messages are kept whole in the vault; the bubble shows the start
@@ -91,24 +92,25 @@ class MessageWidget(QFrame):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.text.setOpenExternalLinks(False)
         self.text.linkActivated.connect(self._link)
-        self.chips_row = QHBoxLayout()
-        self.chips_row.setSpacing(4)
+        self.chips_row = FlowLayout(spacing=4)  # chips wrap: many sources never widen the bubble
         self.actions = QHBoxLayout()
         self.state = QLabel()
         self.state.setObjectName("muted")
+        self.state.setWordWrap(True)  # a long note wraps; it never widens the bubble
         self.remember = QToolButton(text="Remember this")
         self.forget = QToolButton(text="Forget this")
         self.sources = QToolButton(text="Sources")
         for b in (self.remember, self.forget, self.sources):
             b.setAutoRaise(True)
             b.setObjectName("messageAction")
-        self.actions.addWidget(self.state, 1)
+        self.actions.addStretch(1)
         self.actions.addWidget(self.sources)
         self.actions.addWidget(self.remember)
         self.actions.addWidget(self.forget)
         lay.addWidget(self.header)
         lay.addWidget(self.text)
         lay.addLayout(self.chips_row)
+        lay.addWidget(self.state)  # how the reply was written, or its state, on a line of its own
         lay.addLayout(self.actions)
         self.chips: list[CitationChip] = []
         self.remember.clicked.connect(lambda: self.item.id and self.remember_clicked.emit(self.item.id))
@@ -144,6 +146,7 @@ class MessageWidget(QFrame):
         elif item.note:
             state = item.note
         self.state.setText(state)
+        self.state.setVisible(bool(state))
         self.state.setObjectName("errorText" if item.error else "muted")
         self._repolish()
 
@@ -176,14 +179,11 @@ class MessageWidget(QFrame):
             self.chips_row.removeWidget(chip)
             chip.deleteLater()
         self.chips = []
-        stretch = self.chips_row.takeAt(self.chips_row.count() - 1) if self.chips_row.count() else None
-        del stretch
         for ref in refs:
             chip = CitationChip(ref, self)
             chip.clicked.connect(lambda _=False, c=chip: self.cite_clicked.emit(c, c.ref))
             self.chips_row.addWidget(chip)
             self.chips.append(chip)
-        self.chips_row.addStretch(1)
 
     def chip(self, n: int) -> CitationChip | None:
         return next((c for c in self.chips if c.ref.n == n), None)

@@ -51,7 +51,9 @@ def note_of(role: str, meta: dict[str, Any]) -> str | None:
     if role != "assistant":
         return None
     if meta.get("replaced"):
-        return "The model's answer did not pass Reverie's checks, so this reply quotes your memories."
+        if meta.get("mode") == "memory":
+            return "Quoted from your memories: the model's answer did not pass Reverie's checks."
+        return "Written by Reverie: the model's reply did not pass Reverie's checks."
     if meta.get("composed") and meta.get("mode") == "memory":
         return "Quoted from your memories."
     return None
