@@ -140,6 +140,12 @@ def best_order(question: str, given: Sequence[GivenMemory]) -> list[GivenMemory]
     return head + tail
 
 
+def _sentences_of(text: str) -> set[str]:
+    """The sentences of four words or more, as plain lower-case words (to spot a quote said twice)."""
+    out = {" ".join(_WORD.findall(p.casefold())) for p in _SENT.split(text)}
+    return {p for p in out if len(p.split()) >= 4}
+
+
 def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: tzinfo | None = None) -> Composed:
     """Quote the best memory with who said it and when, name up to two more as "also" (quotes of the
     same speaker and day under one attribution), and list the other memories that share a word with
@@ -153,6 +159,7 @@ def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: 
     cited = [first.n]
     seen = {(first.memory.source_kind, first.memory.source_id, first.memory.text)}
     groups: list[tuple[str, list[str]]] = []
+    said = _sentences_of(first.memory.text)
     topical = any(on_topic(question, g) for g in order)
     more: list[int] = []
     for g in order[1:]:
@@ -164,8 +171,14 @@ def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: 
             if topical and len(more) < MORE_MAX:
                 more.append(g.n)
             continue
+        words = excerpt(g.memory.text, question, ALSO_CHARS)
+        if _sentences_of(words) & said:  # nearly the words already quoted: a source, not another quote
+            if topical and len(more) < MORE_MAX:
+                more.append(g.n)
+            continue
+        said |= _sentences_of(words)
         who = attribution(g, now, tz)
-        quoted = f"“{excerpt(g.memory.text, question, ALSO_CHARS)}” [{g.n}]"
+        quoted = f"“{words}” [{g.n}]"
         if groups and groups[-1][0] == who:
             groups[-1][1].append(quoted)
         else:

@@ -108,3 +108,14 @@ def test_when_labels() -> None:
     assert when_label(NOW - 86400, NOW, UTC) == "yesterday"
     assert when_label(NOW - 3 * 86400, NOW, UTC) == "on Sunday"
     assert when_label(at(2025, 3, 1), NOW, UTC) == "on 1 Mar 2025"
+
+
+def test_two_memories_saying_the_same_words_are_quoted_once() -> None:
+    given = [GivenMemory(1, mem(1, "I got promoted at work today!", speaker="John"), "Chat"),
+             GivenMemory(2, mem(2, "Wow John! Congrats on the promotion at work! How did it feel?", speaker="Maria"),
+                         "Chat"),
+             GivenMemory(3, mem(3, "Wow, John! Congrats on the promotion at work! Tell me more.", speaker="Maria"),
+                         "Chat")]
+    out = compose_answer("What did John get promoted to at work?", given, NOW, UTC)
+    assert out.text.count("Congrats on the promotion") == 1 and out.cited == [1, 2, 3]
+    assert out.text.endswith("More on this: [3].")
