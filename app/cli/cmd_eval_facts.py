@@ -21,6 +21,9 @@ def register(esub: Any) -> None:
     f.add_argument("--model", choices=("none", "default"), default="none",
                    help="none: the deterministic extractor only; default: with the chat model the settings choose "
                         "(the default GGUF on a fresh install)")
+    f.add_argument("--tier", choices=("auto", "tiny", "capable"), default="auto",
+                   help="as the chat_tier setting: auto (default) uses the model's facts only when it is capable, "
+                        "as nightly consolidation does; capable uses them whatever the model")
     f.add_argument("--limit", type=int, help="only the first N conversations")
     f.add_argument("--sessions", type=int, help="only the first N sessions of each conversation (and their labels)")
     f.add_argument("--threshold", type=float,
@@ -74,13 +77,19 @@ def run_eval_facts(args: Any) -> int:
             raise
     chosen = args.threshold if args.threshold is not None else cal.threshold
     runs = facts.run_facts_benchmark(cases, embedder, model, max_calls=args.max_model_calls or 10**6,
-                                     progress=progress)
+                                     progress=progress, tier=args.tier)
     if args.json:
         json.dump(facts.to_json(runs, chosen), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
     n_obs = sum(len(r.observations) for r in runs)
     name = getattr(model, "name", None) or "none (deterministic extractor)"
+    if model is not None:
+        from reverie.core.consolidation.facts import model_may_extract
+
+        name += (f" (tier {getattr(model, 'tier', '?')}; its facts are used)" if model_may_extract(model, args.tier)
+                 else f" (tier {getattr(model, 'tier', '?')}: its facts are not used, as in the app; --tier capable "
+                      "to measure them)")
     turns = sum(len(s.turns) for fc in cases for s in fc.case.sessions)
     print(f"locomo facts: {len(cases)} conversations, {turns} turns, {len(runs)} speaker runs, "
           f"{n_obs} observations; chat model: {name}")

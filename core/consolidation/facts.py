@@ -24,6 +24,7 @@ from reverie.core.consolidation.planner import ExistingFact, FactItem, Inputs, R
 from reverie.core.consolidation.statements import prose_sentences, same_polarity, statement_problem
 from reverie.core.consolidation.text import content_tokens, key_terms, similarity_matrix, ungrounded_terms
 from reverie.core.textutil import content_hash
+from reverie.core.tiers import TIERS, resolve_tier
 
 Tick = Callable[[int, int], None]  # (done, total) within the facts step
 
@@ -295,14 +296,23 @@ def plan_retractions(facts: Sequence[ExistingFact]) -> list[Retraction]:
     return out
 
 
+def model_may_extract(model: Any, choice: str = "auto") -> bool:
+    """Whether the chat model's facts are used: only a *capable* model's (``core/tiers.py``; the
+    user's ``chat_tier`` choice, else what the model is). A tiny model's facts, checked and
+    grounded, measured no better than taking every statement the user made (docs/benchmarks.md,
+    ``reverie eval facts``), so facts then come from the deterministic extractor alone."""
+    detected = getattr(model, "tier", None)
+    return resolve_tier(choice, detected if detected in TIERS else "capable") == "capable"
+
+
 def plan_facts(inputs: Inputs, session: ModelSession | None, rejections: list[str],
                embedder: Any = None, tick: Tick | None = None, counts: dict[str, int] | None = None,
-               ) -> list[FactItem]:
+               use_model: bool = True) -> list[FactItem]:
     units = [u for day in sorted(inputs.days) for u in inputs.days[day]]
     if counts is None and session is not None:
         counts = session.counts
     candidates = rule_facts(units, rejections, counts)
-    if session is not None and session.usable:
+    if use_model and session is not None and session.usable:
         seen = {content_hash(c.text) for c in candidates}
         for f in model_facts(units, session, rejections, tick):
             if content_hash(f.text) not in seen:

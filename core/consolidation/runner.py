@@ -17,7 +17,7 @@ from typing import Any
 from reverie.core import jobruns
 from reverie.core.consolidation.apply import apply_plan
 from reverie.core.consolidation.dedup import plan_merges
-from reverie.core.consolidation.facts import plan_facts, plan_retractions
+from reverie.core.consolidation.facts import model_may_extract, plan_facts, plan_retractions
 from reverie.core.consolidation.llm import CancelledError, ModelSession
 from reverie.core.consolidation.planner import ConsolidationPlan, Inputs, count_waiting, gather
 from reverie.core.consolidation.profile import plan_profile
@@ -86,7 +86,7 @@ class Meter:
 
 def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = None,
                progress: Progress | None = None, span: tuple[float, float] = (0.0, 1.0),
-               meter: Meter | None = None) -> ConsolidationPlan:
+               meter: Meter | None = None, model_facts: bool = True) -> ConsolidationPlan:
     """The whole plan from what was read; pure apart from asking the model. Progress moves
     through ``span`` as each step does its work."""
     meter = meter or Meter(progress)
@@ -97,7 +97,8 @@ def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = 
         at += (hi - lo) * share
     plan = ConsolidationPlan(now=inputs.now, mark_ids=list(inputs.new_ids))
     plan.retractions = plan_retractions(inputs.facts)
-    plan.facts = plan_facts(inputs, session, plan.rejections, embedder, tick=meter.step(*bounds[0]))
+    plan.facts = plan_facts(inputs, session, plan.rejections, embedder, tick=meter.step(*bounds[0]),
+                            use_model=model_facts)
     if session is not None:
         session.check_cancel()
     plan.summaries = plan_summaries(inputs, session, plan.rejections, tick=meter.step(*bounds[1]))
@@ -143,6 +144,10 @@ def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, now: float
     session = ModelSession(chat_model, cancel, max_calls=max_model_calls)
     counts: dict[str, int] = {}
     log: list[str] = [] if chat_model is not None else ["no chat model: deterministic digests, facts and dedup"]
+    model_facts = chat_model is not None and model_may_extract(chat_model, getattr(settings, "chat_tier", "auto"))
+    if chat_model is not None and not model_facts:
+        log.append("the chat model is tiny: facts come from the deterministic extractor alone, the model names "
+                   "the day's topics")
     status, error = "ok", None
     meter = Meter(progress)
     try:
@@ -160,7 +165,7 @@ def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, now: float
             done += len(inputs.new_ids)
             hi = READ_START + (READ_END - READ_START) * min(1.0, done / waiting)
             plan = build_plan(inputs, session=session, embedder=embedder, span=(lo, hi - (hi - lo) * WRITING_SHARE),
-                              meter=meter)
+                              meter=meter, model_facts=model_facts)
             session.check_cancel()
             _add(counts, apply_plan(vault, plan, run_id, inputs.profile))
             meter.report("writing what was learned", hi)

@@ -38,7 +38,7 @@ import numpy as np
 
 from reverie.core import conversations
 from reverie.core.clock import FixedClock
-from reverie.core.consolidation.facts import check_fact, plan_facts
+from reverie.core.consolidation.facts import check_fact, model_may_extract, plan_facts
 from reverie.core.consolidation.llm import ModelSession
 from reverie.core.consolidation.planner import gather
 from reverie.core.consolidation.statements import prose_sentences
@@ -153,8 +153,10 @@ def supported_by(fact: str, turn: str) -> bool:
 
 
 def extract_for_speaker(fc: FactsCase, speaker: str, model: Any = None, *, max_calls: int = 10**6,
-                        folder: Path | None = None) -> SpeakerRun:
-    """Consolidation's fact step over one conversation, with ``speaker`` as the user."""
+                        folder: Path | None = None, tier: str = "auto") -> SpeakerRun:
+    """Consolidation's fact step over one conversation, with ``speaker`` as the user. ``tier``
+    as the ``chat_tier`` setting: ``auto`` uses the model's facts only when it is capable, as
+    nightly consolidation does; ``capable`` uses them whatever the model."""
     import time
 
     start = time.perf_counter()
@@ -179,7 +181,8 @@ def extract_for_speaker(fc: FactsCase, speaker: str, model: Any = None, *, max_c
                 source_msg = dict(conn.execute("SELECT id, source_id FROM memories WHERE source_kind = 'message'"))
             session_model = ModelSession(model, max_calls=max_calls)
             rejections: list[str] = []
-            items = plan_facts(inputs, session_model, rejections, embedder=None, counts=session_model.counts)
+            items = plan_facts(inputs, session_model, rejections, embedder=None, counts=session_model.counts,
+                               use_model=model is not None and model_may_extract(model, tier))
         finally:
             vault.close()
     facts = []
@@ -317,11 +320,12 @@ def calibrate(cases: Sequence[FactsCase], embedder: Any) -> Calibration:
 
 
 def run_facts_benchmark(cases: Sequence[FactsCase], embedder: Any, model: Any = None, *,
-                        max_calls: int = 10**6, progress: Callable[[str], None] | None = None) -> list[SpeakerRun]:
+                        max_calls: int = 10**6, progress: Callable[[str], None] | None = None,
+                        tier: str = "auto") -> list[SpeakerRun]:
     runs = []
     for fc in cases:
         for speaker in fc.speakers:
-            run = extract_for_speaker(fc, speaker, model, max_calls=max_calls)
+            run = extract_for_speaker(fc, speaker, model, max_calls=max_calls, tier=tier)
             score(run, embedder)
             runs.append(run)
             if progress:

@@ -201,3 +201,24 @@ def test_facts_an_earlier_version_took_from_documents_are_put_away(vault, clock,
     assert "obsdmd" not in profile_text(vault) and "- I live in Lyon." in profile_text(vault)
     assert vault.query("SELECT count(*) FROM history WHERE action = 'archive' AND note LIKE 'fact retracted%'")[0][0] == 3
     assert run_consolidation(vault).counts["facts_retracted"] == 0
+
+
+def test_a_tiny_models_facts_are_not_used_unless_the_user_says_it_is_capable(vault, clock):
+    from reverie.core.settings import Settings
+
+    chat(vault, "I started pottery classes with Maria in June.", "My dentist is Dr. Wu.")
+    answer = json.dumps({"facts": [{"fact": "I started pottery classes with Maria.", "line": 1}]})
+    tiny = FakeModel([answer, json.dumps({"topics": []})])
+    tiny.tier = "tiny"
+    report = run_consolidation(vault, chat_model=tiny)
+    assert not [1 for _, schema in tiny.calls if "facts" in schema["properties"]]  # topics only
+    assert [f[1] for f in facts(vault)] == ["My dentist is Dr. Wu."]
+    assert any("the chat model is tiny" in line for line in report.log)
+
+    clock.advance(days=1)
+    chat(vault, "I started pottery classes with Maria in June.")
+    trusted = FakeModel([answer, json.dumps({"topics": []})])
+    trusted.tier = "tiny"
+    run_consolidation(vault, chat_model=trusted, settings=Settings(chat_tier="capable"))
+    assert [1 for _, schema in trusted.calls if "facts" in schema["properties"]]
+    assert "I started pottery classes with Maria." in [f[1] for f in facts(vault)]

@@ -98,3 +98,15 @@ def test_the_threshold_is_read_off_the_labels(tmp_path):
     assert cal.unlabelled_median <= cal.threshold < cal.labelled_median  # 90th percentile of the unlabelled
     shares = {t: (a, b) for t, a, b in cal.rates}
     assert shares[0.5] == (1.0, 0.0)  # labelled statements match their label, the others do not
+
+
+def test_a_tiny_models_facts_are_measured_only_when_asked(tmp_path):
+    from core.test_consolidation import FakeModel
+
+    (fc,) = ef.load_locomo_facts(locomo_file(tmp_path))
+    model = FakeModel([json.dumps({"facts": [{"fact": "My garden is full of tomatoes.", "line": 1}]})])
+    model.tier = "tiny"
+    auto = ef.extract_for_speaker(fc, "Ann", model)
+    assert model.calls == [] and all(f.origin == "rule" for f in auto.facts)  # as nightly consolidation does
+    forced = ef.extract_for_speaker(fc, "Ann", model, tier="capable")
+    assert model.calls and forced.counts["model_calls"] >= 1
