@@ -32,6 +32,8 @@ def register(esub: Any) -> None:
     f.add_argument("--thresholds", default="0.5,0.6,0.7", help="also report these thresholds (comma-separated)")
     f.add_argument("--max-model-calls", type=int, default=0,
                    help="at most N model calls per speaker (default: no limit, every statement is read)")
+    f.add_argument("--baselines", action="store_true",
+                   help="also score extractors that do not choose: every statement, every sentence")
     f.add_argument("--json", action="store_true", help="print every fact with its score as JSON")
     f.set_defaults(func=run_eval_facts)
 
@@ -100,6 +102,11 @@ def run_eval_facts(args: Any) -> int:
               f"median {cal.unlabelled_median:.2f}; threshold {cal.threshold:.2f} = the 90th percentile of the "
               f"unlabelled (share at or above, labelled vs unlabelled: {shares})")
     print(facts.format_table(runs, thresholds, chosen))
+    if args.baselines:
+        for label, keep in facts.BASELINES.items():
+            b = facts.figures(facts.baseline_runs(cases, embedder, keep), chosen)
+            print(f"baseline, {label}: {b.facts} facts, precision {b.precision:.3f}, recall {b.recall:.3f} "
+                  f"at {chosen:.2f}")
     calls = sum(r.counts.get("model_calls", 0) for r in runs)
     if model is not None:
         print(f"model calls: {calls}, time {sum(r.seconds for r in runs):.0f} s")

@@ -41,7 +41,7 @@ from reverie.core.clock import FixedClock
 from reverie.core.consolidation.facts import check_fact, model_may_extract, plan_facts
 from reverie.core.consolidation.llm import ModelSession
 from reverie.core.consolidation.planner import gather
-from reverie.core.consolidation.statements import prose_sentences
+from reverie.core.consolidation.statements import prose_sentences, statement_problem
 from reverie.core.errors import InputError
 from reverie.core.evaluation.loaders import Case, _read_json, load_locomo, normalise_locomo_evidence
 from reverie.core.keys import KeyMode
@@ -332,6 +332,27 @@ def run_facts_benchmark(cases: Sequence[FactsCase], embedder: Any, model: Any = 
                 progress(f"{fc.case.case_id} {speaker}: {len(run.facts)} facts from "
                          f"{sum(1 for s in fc.case.sessions for t in s.turns if t.speaker == speaker)} turns "
                          f"in {run.seconds:.0f} s")
+    return runs
+
+
+BASELINES: dict[str, Callable[[str], bool]] = {
+    "every statement (Reverie's statement check)": lambda s: statement_problem(s) is None,
+    "every sentence of 4+ words, not a question": lambda s: _plain_sentence(s),
+}
+
+
+def baseline_runs(cases: Sequence[FactsCase], embedder: Any, keep: Callable[[str], bool]) -> list[SpeakerRun]:
+    """Every sentence of a speaker that ``keep`` accepts, taken as a fact: what an extractor that
+    does not choose would score (the labels cover the main points of a session, not all of them)."""
+    runs = []
+    for fc in cases:
+        for speaker in fc.speakers:
+            facts = [Extracted(speaker, s, "baseline", t.turn_id, t.text, True)
+                     for session in fc.case.sessions for t in session.turns if t.speaker == speaker
+                     for s in prose_sentences(t.text) if keep(s)]
+            run = SpeakerRun(fc.case.case_id, speaker, facts, [o for o in fc.observations if o.speaker == speaker])
+            score(run, embedder)
+            runs.append(run)
     return runs
 
 

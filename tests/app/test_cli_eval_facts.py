@@ -25,6 +25,10 @@ def test_prints_precision_and_recall_per_threshold(tmp_path, capsys, monkeypatch
     assert "1 conversations, 6 turns, 2 speaker runs, 5 observations; chat model: none" in out
     row = next(line for line in out.splitlines() if line.endswith("<- threshold")).split()
     assert row[:8] == ["0.50", "5", "5", "4", "0.800", "5", "4", "0.800"]
+    assert main(["eval", "facts", "locomo", str(path), "--threshold", "0.5", "--baselines"]) == 0
+    out = capsys.readouterr().out
+    assert "baseline, every statement (Reverie's statement check): 5 facts, precision 0.800" in out
+    assert "baseline, every sentence of 4+ words, not a question: 6 facts" in out
     assert main(["eval", "facts", "locomo", str(path), "--threshold", "0.5", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["runs"][1]["speaker"] == "Bob"
     assert main(["eval", "facts", "locomo", str(path), "--thresholds", "2"]) == 2
