@@ -94,6 +94,9 @@ _CONTRACTED = re.compile(r"^(?:i|we|they|you|he|she|it|that|there|who)['\u2019](
 _FIRST_PERSON = {"i", "we", "i'm", "i've", "i'll", "i'd", "we're", "we've", "we'll", "we'd", "my", "our", "me",
                  "myself", "mine"}
 _SECOND_PERSON = {"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd", "ya", "u"}
+# A fact is read alone, months later: "Our bond with him was special" says nothing without the line
+# that named him. ("her" is left out: it is as often "her garden" as "told her".)
+_DANGLING_OBJECT = {"him", "them", "it"}
 _UNCLEAR = {"it", "this", "that", "these", "those", "there", "here", "he", "she", "they", "his", "her", "their",
             "it's", "that's", "there's", "here's", "he's", "she's", "they're", "they've", "they'll", "he'll",
             "she'll", "it'll", "which", "what", "who", "whose", "where", "when", "why", "how", "one", "someone",
@@ -251,6 +254,9 @@ def statement_problem(text: str) -> str | None:
     core = _strip_lead(ws)
     if len(core) < 2:
         return "a fragment"
+    named = any(w[:1].isupper() and _norm(w) not in _FIRST_PERSON for w in ws[1:])
+    if not named and any(w in _DANGLING_OBJECT for w in lows[1:]):
+        return "it points at someone or something named only in the lines around it"
     first, low = core[0], _norm(core[0])
     if low.removesuffix("'s") in _TIME_WORDS:
         return "about a day, not about someone"

@@ -90,3 +90,16 @@ def test_a_fact_keeps_its_sources_negation():
     assert check_fact("I like tea.", "I like tea in the morning.") is None
     assert check_fact("My table.", "My table is old.").startswith("not a statement")
     assert check_fact("Anna lives in Paris.", "Anna lives in Lyon.").startswith("no source line says")
+
+
+@pytest.mark.parametrize("text", [
+    "Our bond with him was so special and something I cherish.",
+    "I finally gave it to my neighbour last week.",
+    "We told them about the new garden plans.",
+])
+def test_a_fact_that_points_at_someone_named_elsewhere_is_not_a_fact(text: str) -> None:
+    assert statement_problem(text) == "it points at someone or something named only in the lines around it"
+
+
+def test_a_pronoun_with_its_name_in_the_same_sentence_is_fine() -> None:
+    assert is_statement("My brother Tom visited and I showed him the new garden.")
