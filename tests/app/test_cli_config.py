@@ -7,24 +7,10 @@ import json
 import re
 
 import pytest
+from cli_settings import run, stored
 
 from reverie.app import context
-from reverie.app.cli.run import main
-from reverie.core.settings import Settings, load_settings
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def stored():
-    vault = context.open_vault(context.resolve_paths())
-    try:
-        return load_settings(vault).to_dict(), vault.query("SELECT count(*) FROM history WHERE entity = 'settings'")[0][0]
-    finally:
-        vault.close()
+from reverie.core.settings import Settings
 
 
 def test_get_without_a_vault_shows_the_defaults_and_creates_nothing(capsys):

@@ -8,27 +8,12 @@ import json
 import socket
 
 import pytest
+from cli_settings import run, stored
 from ggufmake import write_gguf, write_sparse_gguf
 from llama_server import llama_server  # noqa: F401 - the fixture
 
 from reverie.app import context
-from reverie.app.cli.run import main
-from reverie.core.settings import load_settings
 from reverie.core.tiers import TIER_ABOUT
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def stored():
-    vault = context.open_vault(context.resolve_paths())
-    try:
-        return load_settings(vault).to_dict(), vault.query("SELECT count(*) FROM history WHERE entity = 'settings'")[0][0]
-    finally:
-        vault.close()
 
 
 @pytest.fixture
