@@ -27,6 +27,7 @@ class Services:
         self._chat_model = chat_model
         self._injected_chat_model = chat_model  # a test's model survives a change of settings
         self._companions: dict[int, Companion] = {}
+        self._model_key: tuple[Any, ...] | None = None  # the settings the loaded model was built from
         self.batch_size = batch_size
         self._embedder = embedder
         self._use_embedder = use_embedder
@@ -92,7 +93,9 @@ class Services:
     # -- chat (model lane) -----------------------------------------------------------------------
     def chat_model(self, vault: Any) -> Any:
         if self._chat_model is None:
-            self._chat_model = context.build_chat_model(load_settings(vault))
+            settings = load_settings(vault)
+            self._chat_model = context.build_chat_model(settings)
+            self._model_key = model_key(settings)
         return self._chat_model
 
     def companion(self, vault: Any) -> Companion:
@@ -107,14 +110,27 @@ class Services:
         return found
 
     def chat_model_changed(self) -> None:
-        """The settings chose another chat model or tier: the next answer builds a new companion
-        (call it on the model lane, so no answer is running while it is dropped)."""
+        """Settings were saved: if they chose another chat model or tier, the next answer builds a new
+        companion (call it on the model lane, so no answer is running while it is dropped). Any other
+        setting (the theme, the night's hour) keeps the loaded model and what it has evaluated."""
+        with self._lock:
+            vaults = [c.vault for c in self._companions.values()]
+        if self._model_key is not None and vaults and all(
+                model_key(load_settings(v)) == self._model_key for v in vaults):
+            return
+        self._model_key = None
         with self._lock:
             self._companions.clear()
             model, self._chat_model = self._chat_model, (self._injected_chat_model or None)
         unload = getattr(model, "unload", None)
         if model is not None and model is not self._injected_chat_model and callable(unload):
             unload()
+
+
+def model_key(settings: Any) -> tuple[Any, ...]:
+    """The settings a chat model and its companion are built from."""
+    return (settings.chat_model_kind, settings.chat_model_path, settings.server_url, settings.server_model,
+            settings.context_size, settings.threads, settings.chat_tier)
 
 
 def services_for(session: Any) -> Services:
