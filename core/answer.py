@@ -230,7 +230,9 @@ class Companion:
         turn = _Turn(conversation_id, user, kind, [], history, on_token or (lambda _piece: None), cancel, t0, {},
                      when)
         try:
-            turn.cands = [] if kind == "smalltalk" else self.candidates(user.content[:QUERY_CHARS], now, {user.id})
+            # A statement to a tiny model is acknowledged by Reverie alone: nothing to search for.
+            needs = kind == "question" or (kind == "statement" and not (self.tier == "tiny" and self.gate))
+            turn.cands = self.candidates(user.content[:QUERY_CHARS], now, {user.id}) if needs else []
         except ReverieError as exc:
             log.warning("memory search failed: %s", exc)
         finally:
