@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from reverie.app import context
@@ -85,7 +84,8 @@ class EmptyState(QScrollArea):
             card.addWidget(w)
         self.found_title.hide()
         self.more.hide()
-        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignLeft)
+        outer.addWidget(self.card)  # no alignment: the card takes the width there is (up to 720), and its
+        # wrapped lines their height for that width (aligned, it kept its preferred width and was clipped)
         outer.addStretch(1)
         self.setWidget(body)
         session.vault_ready.connect(lambda _v: self.refresh())
