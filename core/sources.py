@@ -1,0 +1,88 @@
+"""Where a memory came from, in words: the one place that names sources and makes titles.
+
+Every screen and the CLI call these, so a deleted note reads the same everywhere and a title made
+from a first line is cut the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+from reverie.core.records import Memory
+
+TITLE_LIMIT: Final = 80
+"""The longest title made from text (a note's first line, a conversation's first question)."""
+
+UNTITLED: Final = {"note": "Untitled note", "message": "Conversation", "import": "Imported"}
+DELETED: Final = {"note": "A note that was deleted", "message": "A conversation that was deleted"}
+
+
+def first_line_title(text: str, fallback: str = "Untitled", limit: int = TITLE_LIMIT) -> str:
+    """The first line that holds words, without Markdown heading marks and with its spaces collapsed.
+
+    A line longer than ``limit`` is cut at the last word that fits and ends with "…"."""
+    for raw in text.splitlines():
+        line = " ".join(raw.strip().lstrip("#").split())
+        if line:
+            return clip(line, limit)
+    return fallback
+
+
+def clip(text: str, limit: int = TITLE_LIMIT) -> str:
+    """``text`` on one line, at most ``limit`` characters; a longer text is cut at a word and ends with "…"."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def title_or_fallback(source_kind: str, memory_kind: str, title: str | None) -> str:
+    """A source's title as stored, or the name for an untitled one of its kind."""
+    if title and title.strip():
+        return title
+    if source_kind == "consolidation":
+        return memory_kind.title()
+    return UNTITLED.get(source_kind, source_kind.title())
+
+
+def source_title(conn: sqlite3.Connection, memory: Memory) -> str:
+    """The short name of where ``memory`` came from: the note's title or the conversation's title.
+
+    A source that was deleted reads as such ("A note that was deleted")."""
+    if memory.source_kind == "note" and memory.source_id:
+        row = conn.execute("SELECT title FROM notes WHERE id = ?", (memory.source_id,)).fetchone()
+        return title_or_fallback("note", memory.kind, row[0]) if row else DELETED["note"]
+    if memory.source_kind == "message" and memory.source_id:
+        row = conn.execute(
+            "SELECT c.title FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?",
+            (memory.source_id,),
+        ).fetchone()
+        return title_or_fallback("message", memory.kind, row[0]) if row else DELETED["message"]
+    if memory.source_kind == "consolidation":
+        return "Nightly consolidation"
+    return title_or_fallback(memory.source_kind, memory.kind, None)
+
+
+def describe_source(conn: sqlite3.Connection, memory: Memory) -> str:
+    """A sentence-sized name for the source: 'Note “Trip”', 'Conversation “Plans” (you)'."""
+    if memory.source_kind == "note" and memory.source_id:
+        row = conn.execute("SELECT title FROM notes WHERE id = ?", (memory.source_id,)).fetchone()
+        return f"Note “{title_or_fallback('note', memory.kind, row[0])}”" if row else DELETED["note"]
+    if memory.source_kind == "message" and memory.source_id:
+        row = conn.execute(
+            "SELECT c.title, m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "WHERE m.id = ?",
+            (memory.source_id,),
+        ).fetchone()
+        if row is None:
+            return DELETED["message"]
+        who = "you" if row[1] == "user" else "Reverie"
+        return f"Conversation “{title_or_fallback('message', memory.kind, row[0])}” ({who})"
+    if memory.source_kind == "consolidation":
+        return "Nightly consolidation"
+    return "An import"
