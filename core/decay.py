@@ -163,7 +163,3 @@ def restore(vault: Vault, memory_ids: Iterable[int], now: float, *, actor: str =
             restored.append(mid)
         reinforce_in(conn, restored, now, reason="restored from the archive", actor=actor)
     return len(restored)
-
-
-def memory_retention(memory: Memory, now: float) -> float:
-    return retention_at(now, memory.recorded_at, memory.last_recalled_at, memory.strength, memory.pinned)

@@ -159,13 +159,6 @@ class NightlyScheduler:
         self._sched.add_job(self._safe_tick, self._trigger(hour, minute), id="nightly", replace_existing=True, **first)
         self._sched.start(paused=paused)
 
-    def reschedule(self) -> None:
-        """Apply a changed consolidation time."""
-        if self._sched is None:
-            return
-        hour, minute = parse_time(self.settings_loader().consolidation_time)
-        self._sched.reschedule_job("nightly", trigger=self._trigger(hour, minute))
-
     def _trigger(self, hour: int, minute: int) -> Any:
         from apscheduler.triggers.cron import CronTrigger
 

@@ -37,7 +37,3 @@ def index_text(text: str) -> str:
     text = _EMOJI_RE.sub(_emoji_token, text)
     text = _CJK_RE.sub(r" \1 ", text)
     return text
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK_RE.search(text))
