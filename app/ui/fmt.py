@@ -7,15 +7,21 @@ from datetime import datetime
 KIND_LABELS = {"chat": "Conversation", "note": "Note", "fact": "Fact", "summary": "Summary"}
 KIND_SHORT = {"chat": ("turn", "turns"), "note": ("note", "notes"), "fact": ("fact", "facts"),
               "summary": ("summary", "summaries")}
-SOURCE_LABELS = {"message": "a conversation", "note": "a note", "consolidation": "nightly consolidation",
-                 "import": "an import"}
 
 
 def when(ts: float | None, with_time: bool = True) -> str:
+    """``Mon 21 Nov 2026, 14:05`` (the detail panes); ``never`` when there is no time."""
     if ts is None:
         return "never"
     d = datetime.fromtimestamp(ts)
     return d.strftime("%a %d %b %Y, %H:%M") if with_time else d.strftime("%a %d %b %Y")
+
+
+def stamp(ts: float | None) -> str:
+    """``2026-11-21 14:05`` (list rows and chat bubbles); empty when there is no time."""
+    if not ts:
+        return ""
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
 
 def short_date(ts: float, now: float | None = None) -> str:

@@ -1,11 +1,14 @@
-"""Small helpers shared by the Chat, Notes and Search screens."""
+"""Small helpers every screen shares: the window's QSettings, remembered splitters, debounce
+timers, callbacks that outlive their widget, and text highlighting."""
 
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QSettings, QTimer
+import shiboken6
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QSplitter, QWidget
 
 SETTINGS_ORG = "Reverie"
@@ -14,18 +17,32 @@ PREVIEW_MAX_CHARS = 100_000  # Markdown beyond this is shown as plain text (rend
 
 
 def settings() -> QSettings:
+    """The per-user settings of the window (geometry, splitters); the vault's settings are elsewhere."""
     return QSettings(SETTINGS_ORG, SETTINGS_APP)
 
 
 def remember_splitter(splitter: QSplitter, key: str) -> None:
-    """Restore a splitter's sizes from QSettings and save them whenever the user moves it."""
+    """Restore a splitter's sizes saved under ``key`` and save them whenever the user moves it."""
     saved = settings().value(key)
     if saved is not None:
         splitter.restoreState(saved)
     splitter.splitterMoved.connect(lambda *_: settings().setValue(key, splitter.saveState()))
 
 
-def debouncer(parent: QWidget, ms: int, slot) -> QTimer:  # noqa: ANN001
+def alive(widget: QObject, fn: Callable[..., Any] | None) -> Callable[..., None] | None:
+    """``fn``, called only while ``widget`` still exists: a lane's answer may arrive after the
+    page was closed, and must then be dropped rather than touch a deleted widget."""
+    if fn is None:
+        return None
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(widget):
+            fn(*args)
+
+    return call
+
+
+def debouncer(parent: QWidget, ms: int, slot: Callable[[], None]) -> QTimer:
     timer = QTimer(parent)
     timer.setSingleShot(True)
     timer.setInterval(ms)
@@ -62,8 +79,3 @@ def highlighted_html(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[
     body = "".join(out).replace("\n", " ")
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
-
-def when(ts: float | None) -> str:
-    if not ts:
-        return ""
-    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")

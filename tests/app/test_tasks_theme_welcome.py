@@ -109,7 +109,7 @@ def test_splitter_positions_are_remembered(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel, QSplitter
 
-    from reverie.app.ui.state import remember_splitter
+    from reverie.app.ui.uikit import remember_splitter
 
     def make():
         s = QSplitter(Qt.Orientation.Horizontal)
@@ -132,7 +132,7 @@ def test_answers_for_a_closed_page_are_dropped(qtbot):
     import shiboken6
     from PySide6.QtWidgets import QLabel
 
-    from reverie.app.ui.state import alive
+    from reverie.app.ui.uikit import alive
 
     label = QLabel()
     seen = []

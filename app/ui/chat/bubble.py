@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolBut
 
 from reverie.app.ui.chat.data import CiteRef, MessageItem
 from reverie.app.ui.flowlayout import FlowLayout
-from reverie.app.ui.uikit import when
+from reverie.app.ui.fmt import stamp
 
 DISPLAY_MAX_CHARS = 20_000  # longer messages are kept whole in the vault; the bubble shows the start
 _MARK = re.compile(r"(?<![\\\]])\[(\d{1,3})\](?!\()")
@@ -126,7 +126,7 @@ class MessageWidget(QFrame):
         self.setProperty("highlighted", False)
         who = "You" if item.role == "user" else "Reverie" if item.role == "assistant" else "System"
         status = {"partial": " · stopped", "error": " · failed"}.get(item.status, "")
-        self.header.setText(f"<b>{who}</b> <span style='color:#888'>{when(item.created_at)}{status}</span>")
+        self.header.setText(f"<b>{who}</b> <span style='color:#888'>{stamp(item.created_at)}{status}</span>")
         if old is not item or not self.text.text():
             self._set_text(item)
         self._set_chips(item.citations)

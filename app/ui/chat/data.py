@@ -7,6 +7,7 @@ from typing import Any
 
 from reverie.core import conversations
 from reverie.core.records import MEMORY_COLS, Memory
+from reverie.core.sources import UNTITLED, first_line_title, source_title
 
 THREAD_LIMIT = 500  # the latest messages shown in a conversation
 
@@ -59,20 +60,6 @@ def note_of(role: str, meta: dict[str, Any]) -> str | None:
     return None
 
 
-def source_title(conn: Any, memory: Memory) -> str:
-    """The note's or conversation's title a cited memory came from."""
-    if memory.source_kind == "note" and memory.source_id:
-        row = conn.execute("SELECT title FROM notes WHERE id = ?", (memory.source_id,)).fetchone()
-        return row[0] if row else "(deleted note)"
-    if memory.source_kind == "message" and memory.source_id:
-        row = conn.execute(
-            "SELECT c.title FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?",
-            (memory.source_id,),
-        ).fetchone()
-        return (row[0] or "Conversation") if row else "(deleted message)"
-    return memory.kind.capitalize()
-
-
 def memory_by_uid(conn: Any, uid: str) -> Memory | None:
     row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE uid = ?", (uid,)).fetchone()  # noqa: S608
     return Memory.from_row(row) if row else None
@@ -115,13 +102,8 @@ def conversation_of(vault: Any, message_id: str) -> str:
     return conversations.get_message(vault, message_id).conversation_id
 
 
-def title_from(text: str) -> str:
-    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    return (first[:57] + "…") if len(first) > 60 else (first or "Conversation")
-
-
 def ensure_title(vault: Any, conversation_id: str, text: str) -> None:
     """Name an untitled conversation after its first question."""
     conv = conversations.get_conversation(vault, conversation_id)
     if not conv.title.strip():
-        conversations.rename_conversation(vault, conversation_id, title_from(text))
+        conversations.rename_conversation(vault, conversation_id, first_line_title(text, UNTITLED["message"]))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from reverie.app import context
 from reverie.app.ui.model_choice import GgufFinder, ModelRow, survey_models, use_model
-from reverie.app.ui.state import alive
+from reverie.app.ui.uikit import alive
 from reverie.core.settings import Settings
 from reverie.core.tiers import TIER_ABOUT
 from reverie.models.catalog import ModelEntry, Survey

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from reverie.app.ui.chat.data import MessageItem
+from reverie.app.ui.fmt import stamp
 from reverie.app.ui.richtext import HtmlRole
-from reverie.app.ui.uikit import when
 from reverie.core.records import Conversation
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -33,12 +33,12 @@ class ConversationItemModel(QAbstractListModel):
             return None
         c = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{c.title or 'New conversation'}\n{when(c.updated_at)} · {c.message_count} messages"
+            return f"{c.title or 'New conversation'}\n{stamp(c.updated_at)} · {c.message_count} messages"
         if role == HtmlRole:
             title = c.title or "New conversation"
             title = title if len(title) <= 40 else title[:39] + "…"
             return (f"<div style='white-space:pre'><b>{html.escape(title)}</b><br>"
-                    f"<span style='color:#888'>{when(c.updated_at)} · {c.message_count} messages</span></div>")
+                    f"<span style='color:#888'>{stamp(c.updated_at)} · {c.message_count} messages</span></div>")
         if role == Qt.ItemDataRole.EditRole:
             return c.title
         if role == IdRole:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from reverie.app.ui import fmt
 from reverie.app.ui.session import Session
-from reverie.app.ui.state import alive
 from reverie.app.ui.theme import current_theme, theme_signals
+from reverie.app.ui.uikit import alive
 from reverie.core import insights, memories
 from reverie.core.vault import Vault
 

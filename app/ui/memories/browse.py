@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from reverie.app.ui.memories.detail import MemoryDetail
 from reverie.app.ui.memories.model import DayItemModel, DayRole, IdRole, MemoryItemModel, SortRole, one_line
 from reverie.app.ui.session import Session
-from reverie.app.ui.state import alive, remember_splitter
+from reverie.app.ui.uikit import alive, remember_splitter
 from reverie.core import memories as core
 from reverie.core.vault import Vault
 
@@ -112,7 +112,7 @@ class BrowsePane(QWidget):
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([170, 640, 300])
-        remember_splitter(self.splitter, "memories")
+        remember_splitter(self.splitter, "splitters/memories")
         lay.addWidget(self.splitter, 1)
 
         self.view_group.idClicked.connect(lambda _: self.reload())

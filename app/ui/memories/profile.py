@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.memories.model import one_line
 from reverie.app.ui.session import Session
-from reverie.app.ui.state import alive, remember_splitter
+from reverie.app.ui.uikit import alive, remember_splitter
 from reverie.core import memories, profile
 from reverie.core.records import Memory
 from reverie.core.vault import Vault
@@ -137,7 +137,7 @@ class ProfilePane(QWidget):
         splitter.addWidget(bottom)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([260, 340])
-        remember_splitter(splitter, "profile")
+        remember_splitter(splitter, "splitters/profile")
         lay.addWidget(splitter, 1)
         self.editor.textChanged.connect(
             lambda: self.save.setEnabled(self.editor.toPlainText().strip() != self._saved_profile))

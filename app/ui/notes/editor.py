@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.uikit import PREVIEW_MAX_CHARS, utf16_offset
 from reverie.core.records import Note
+from reverie.core.sources import first_line_title
 
 
 class NoteEditor(QWidget):
@@ -71,8 +72,7 @@ class NoteEditor(QWidget):
         body = self.body.toPlainText()
         title = self.title.text().strip()
         if not title:
-            first = next((ln.strip().lstrip("#").strip() for ln in body.splitlines() if ln.strip()), "")
-            title = first[:80] or "Untitled"
+            title = first_line_title(body)
         return title, self.tags.text(), body
 
     def is_empty(self) -> bool:

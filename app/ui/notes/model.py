@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from reverie.app.ui.fmt import stamp
 from reverie.app.ui.richtext import HtmlRole
-from reverie.app.ui.uikit import when
 from reverie.core import notes
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -49,11 +49,11 @@ class NoteListItemModel(QAbstractListModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             tags = "  " + " ".join("#" + t for t in row.tags) if row.tags else ""
-            return f"{row.title}\n{when(row.updated_at)}{tags}"
+            return f"{row.title}\n{stamp(row.updated_at)}{tags}"
         if role == HtmlRole:
             tags = " ".join("#" + html.escape(t) for t in row.tags)
             return (f"<div style='white-space:pre'><b>{html.escape(row.title[:90])}</b><br>"
-                    f"<span style='color:#888'>{when(row.updated_at)}  {tags}</span></div>")
+                    f"<span style='color:#888'>{stamp(row.updated_at)}  {tags}</span></div>")
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.snippet
         if role == IdRole:

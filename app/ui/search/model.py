@@ -8,8 +8,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from reverie.app.ui.fmt import stamp
 from reverie.app.ui.richtext import HtmlDelegate, HtmlRole
-from reverie.app.ui.uikit import highlighted_html, when
+from reverie.app.ui.uikit import highlighted_html
 
 __all__ = ["HtmlDelegate", "HtmlRole", "HitRole", "MemoryRole", "SearchResultItemModel", "hit_html"]
 MemoryRole = Qt.ItemDataRole.UserRole + 2
@@ -22,7 +23,7 @@ def hit_html(hit: Any) -> str:
     title = html.escape(hit.source_title or KIND_LABEL.get(m.kind, m.kind))
     flags = " · archived" if getattr(m, "archived", False) else ""
     head = (f"<div><b>{title}</b> <span style='color:#888'>· {KIND_LABEL.get(m.kind, m.kind)} · "
-            f"{when(m.happened_at)}{flags}</span></div>")
+            f"{stamp(m.happened_at)}{flags}</span></div>")
     return head + f"<div>{highlighted_html(m.text, tuple(getattr(hit, 'highlights', ()) or ()))}</div>"
 
 

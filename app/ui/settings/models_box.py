@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app.ui.model_choice import ModelRow, use_model
-from reverie.app.ui.state import alive
+from reverie.app.ui.uikit import alive
 from reverie.core.settings import Settings, load_settings
 from reverie.core.textutil import human_size
 from reverie.core.tiers import TIER_ABOUT

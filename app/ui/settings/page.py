@@ -32,9 +32,9 @@ from reverie.app.ui.session import Session
 from reverie.app.ui.settings.data_box import DataBox
 from reverie.app.ui.settings.models_box import ChatModelBox
 from reverie.app.ui.settings.security import EncryptionBox
-from reverie.app.ui.state import alive
 from reverie.app.ui.tasks import TaskTracker
 from reverie.app.ui.theme import apply_theme
+from reverie.app.ui.uikit import alive
 from reverie.core import jobruns
 from reverie.core.errors import ReverieError
 from reverie.core.settings import Settings, load_settings, save_settings

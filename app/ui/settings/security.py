@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app.ui.session import Session
-from reverie.app.ui.state import alive
+from reverie.app.ui.uikit import alive
 from reverie.core.keys import KeyMode
 from reverie.core.transfer.rekey import change_lock
 from reverie.core.vault import Vault
