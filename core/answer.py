@@ -39,7 +39,7 @@ from datetime import tzinfo
 from typing import Any, Literal, Protocol
 
 from reverie.core import conversations, recall
-from reverie.core.answer_stream import Streamed, stream_reply, texts
+from reverie.core.answer_stream import Status, Streamed, stream_reply, texts
 from reverie.core.citations import append_markers, check_citations, content_words, infer_citations, strip_markers
 from reverie.core.clock import Clock
 from reverie.core.compose import Composed, acknowledge, compose_answer, smalltalk_reply, source_texts
@@ -65,7 +65,6 @@ QUERY_CHARS = 4000  # what a search reads of the message (a pasted log is kept w
 SOURCE_CHARS = 100_000  # what the gate reads of the message (the model never sees more)
 STOP = ("<memories>", "</memories>", "\nMessage:", "<|im_start|>", "<|im_end|>", "\nUser:", QUOTE_PREFIX.strip())
 Mode = Literal["memory", "no_memory", "smalltalk", "statement"]
-Status = Literal["complete", "partial", "error"]
 Kind = Literal["smalltalk", "question", "statement"]
 _QUESTION_START = re.compile(
     r"(?i)^\s*(who|whom|whose|what|when|where|which|why|how|do|does|did|is|are|was|were|can|could|will|"

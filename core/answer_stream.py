@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from reverie.core import gate
 from reverie.core.errors import ReverieError
@@ -25,12 +26,14 @@ log = logging.getLogger(__name__)
 LOOP_WINDOW = 40
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+|\n\s*")
 
+Status = Literal["complete", "partial", "error"]
+
 
 @dataclass
 class Streamed:
     raw: str  # everything the model wrote (the loop trimmed)
     shown: str  # what was shown while streaming
-    status: str = "complete"  # complete | partial | error
+    status: Status = "complete"
     error: str | None = None
     stopped_early: bool = False  # the token limit or the loop guard ended it
     failed: gate.GateVerdict | None = None  # the first sentence the gate refused

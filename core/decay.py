@@ -22,6 +22,7 @@ from reverie.core import history
 from reverie.core.recall import reinforce_in
 from reverie.core.records import MEMORY_COLS, Memory
 from reverie.core.retention import DAY, retention_at
+from reverie.core.settings import Settings
 from reverie.core.textindex import index_text
 from reverie.core.vault import Vault
 
@@ -32,7 +33,7 @@ class DecayParams:
     max_importance: float = 0.5  # memories more important than this are never archived
 
     @classmethod
-    def from_settings(cls, settings: Any) -> DecayParams:
+    def from_settings(cls, settings: Settings) -> DecayParams:
         return cls(float(settings.archive_threshold), float(settings.archive_max_importance))
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 
 from reverie.core import history, ingest
 from reverie.core.errors import InputError, NotFoundError
@@ -29,9 +30,11 @@ def _clean_tags(tags: object) -> tuple[str, ...]:
     if tags is None:
         return ()
     if isinstance(tags, str):
-        tags = [t for t in tags.replace(",", " ").split()]
+        tags = tags.replace(",", " ").split()
+    if not isinstance(tags, Iterable):
+        raise InputError("Tags must be words or a list of words.")
     out: list[str] = []
-    for t in tags:  # type: ignore[union-attr]
+    for t in tags:
         t = clean_text(str(t)).strip().lstrip("#")
         if t and t not in out:
             out.append(t[:64])

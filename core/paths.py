@@ -7,6 +7,7 @@ The data folder is the platform's user data dir (``platformdirs``), overridden b
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ APP_NAME = "Reverie"
 ENV_HOME = "REVERIE_HOME"
 
 
-def data_home(env: dict[str, str] | None = None) -> Path:
+def data_home(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     override = env.get(ENV_HOME)
     if override:

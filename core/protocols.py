@@ -6,7 +6,6 @@ composition root in ``reverie.app`` wires them together.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -35,6 +34,14 @@ class ChatMessage:
     content: str
 
 
+class Cancel(Protocol):
+    """What a model needs of a cancel signal (a ``threading.Event`` is one)."""
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 @runtime_checkable
 class ChatModel(Protocol):
     """A chat model that streams text pieces."""
@@ -54,7 +61,7 @@ class ChatModel(Protocol):
         max_tokens: int = 512,
         temperature: float = 0.2,
         stop: Sequence[str] = (),
-        cancel: threading.Event | None = None,
+        cancel: Cancel | None = None,
         json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         """Yield pieces of the answer as they are produced; stop early when ``cancel`` is set."""

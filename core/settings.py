@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from reverie.core.errors import InputError
+from reverie.core.tiers import TierChoice
 from reverie.core.vault import Vault
 
 SETTINGS_VERSION = 1
+ChatModelKind = Literal["default", "gguf", "server"]
+Theme = Literal["system", "light", "dark"]
 _KEY = "app"
 
 
@@ -18,14 +21,14 @@ _KEY = "app"
 class Settings:
     version: int = SETTINGS_VERSION
     # chat model: "default" (the bundled SmolLM2 GGUF), "gguf" (chat_model_path), "server"
-    chat_model_kind: str = "default"
+    chat_model_kind: ChatModelKind = "default"
     chat_model_path: str = ""
     server_url: str = ""
     server_model: str = ""
     model_folders: list[str] = field(default_factory=list)
     context_size: int = 4096
     threads: int = 0  # 0: let the model adapter choose
-    chat_tier: str = "auto"  # "auto" (from the model's size) | "tiny" | "capable" (core/tiers.py)
+    chat_tier: TierChoice = "auto"  # "auto": from the model's size (core/tiers.py)
     # nightly consolidation
     consolidation_time: str = "03:00"
     consolidation_enabled: bool = True
@@ -36,13 +39,13 @@ class Settings:
     archive_threshold: float = 0.05
     archive_max_importance: float = 0.5
     # look
-    theme: str = "system"  # "system" | "light" | "dark"
+    theme: Theme = "system"
 
     def validate(self) -> Settings:
         h, _, m = self.consolidation_time.partition(":")
         if not (h.isdigit() and m.isdigit() and 0 <= int(h) < 24 and 0 <= int(m) < 60):
             raise InputError("The consolidation time must look like 03:00 (hours:minutes, 24-hour clock).")
-        if self.chat_model_kind not in ("default", "gguf", "server"):
+        if self.chat_model_kind not in get_args(ChatModelKind):
             raise InputError("The chat model must be the default, a GGUF file, or a server.")
         if not 0 < self.archive_threshold < 1:
             raise InputError("The archive threshold must be between 0 and 1 (for example 0.05).")
@@ -50,9 +53,9 @@ class Settings:
             raise InputError("The base strength must be a positive number of days.")
         if self.recall_growth < 1:
             raise InputError("Recall growth must be at least 1 (a recall never weakens a memory).")
-        if self.chat_tier not in ("auto", "tiny", "capable"):
+        if self.chat_tier not in get_args(TierChoice):
             raise InputError("The chat tier must be auto, tiny or capable.")
-        if self.theme not in ("system", "light", "dark"):
+        if self.theme not in get_args(Theme):
             raise InputError("The theme must be system, light or dark.")
         if not 512 <= self.context_size <= 262144:
             raise InputError("The context size must be between 512 and 262144 tokens.")
@@ -63,13 +66,21 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        names = {f.name for f in dataclasses.fields(cls)}
-        known = {k: v for k, v in data.items() if k in names}
-        known["version"] = SETTINGS_VERSION
-        try:
-            return cls(**known)
-        except TypeError:
-            return cls()
+        """Settings from stored values; a value that is unknown, of the wrong type or invalid keeps its default
+        (one bad value never resets the others)."""
+        out = cls()
+        for f in dataclasses.fields(cls):
+            if f.name == "version" or f.name not in data:
+                continue
+            value, default = data[f.name], getattr(out, f.name)
+            if type(value) is not type(default) and not (isinstance(default, float) and type(value) is int):
+                continue
+            setattr(out, f.name, value)
+            try:
+                out.validate()
+            except (InputError, TypeError, ValueError):
+                setattr(out, f.name, default)
+        return out
 
 
 def load_settings(vault: Vault) -> Settings:

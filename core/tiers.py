@@ -39,8 +39,9 @@ def tier_for(parameters: int | None, size_bytes: int | None = None) -> Tier:
 
 def resolve_tier(choice: str, detected: Tier) -> Tier:
     """The tier in use: the user's override, or what was detected."""
-    if choice in TIERS:
-        return choice  # type: ignore[return-value]
+    for tier in TIERS:
+        if choice == tier:
+            return tier
     return detected
 
 

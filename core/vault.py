@@ -148,13 +148,15 @@ class Vault:
         else:
             key = VaultKey(KeyMode.NONE)
         header = VaultHeader(vault_id, mode, clock.now())
+        conn = None
         try:
             conn = _connect(paths.database, key, create=True)
             conn.execute("PRAGMA journal_mode = WAL")
             schema.migrate(conn, clock.now())
         except BaseException:
-            with contextlib.suppress(Exception):
-                conn.close()  # type: ignore[possibly-undefined]
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
             for p in (paths.database, Path(str(paths.database) + "-wal"), Path(str(paths.database) + "-shm")):
                 with contextlib.suppress(OSError):
                     p.unlink()

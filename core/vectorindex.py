@@ -71,10 +71,11 @@ class VectorIndex:
         if need <= cap:
             return
         new_cap = max(need, int(cap * 1.25) + 1024)
-        old = (self.ids, self.mat, self.kinds, self.happened, self.state)
+        old: tuple[np.ndarray, ...] = (self.ids, self.mat, self.kinds, self.happened, self.state)
         self._alloc(new_cap)
         n = self._n
-        for dst, src in zip((self.ids, self.mat, self.kinds, self.happened, self.state), old, strict=True):
+        new: tuple[np.ndarray, ...] = (self.ids, self.mat, self.kinds, self.happened, self.state)
+        for dst, src in zip(new, old, strict=True):
             dst[:n] = src[:n]
 
     def __len__(self) -> int:

@@ -209,6 +209,7 @@ def find_when(text: str, now: float, tz: tzinfo | None = None) -> When | None:
     if found is None and clock is None:
         return None
     spans: list[tuple[int, int]] = []
+    granularity: Granularity
     if found is None:
         base = dt_now.replace(hour=0, minute=0, second=0, microsecond=0)
         day, granularity, phrase = base, "day", ""

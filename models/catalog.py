@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core.errors import InputError, ModelError
-from reverie.core.settings import Settings
+from reverie.core.settings import ChatModelKind, Settings
 from reverie.core.tiers import Tier, resolve_tier, tier_for
 from reverie.models.defaults import DEFAULT_GGUF_NAME, default_gguf_location
 from reverie.models.gguf import GgufInfo, read_gguf_header
@@ -32,7 +32,7 @@ SOURCE_NAMES = {"default": "bundled", "lmstudio": "LM Studio", "ollama": "Ollama
 
 @dataclass(frozen=True)
 class ModelEntry:
-    kind: str  # "default" | "gguf" | "server" (as ``Settings.chat_model_kind``)
+    kind: ChatModelKind
     name: str
     tier: Tier
     source: str = "file"  # discovery's source, or "server"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core.errors import ModelError
-from reverie.core.protocols import ChatMessage
+from reverie.core.protocols import Cancel, ChatMessage
 from reverie.core.tiers import Tier, tier_for
 from reverie.models.gguf import GgufInfo, read_gguf_header
 
@@ -134,7 +134,7 @@ class LlamaChatModel:
         max_tokens: int = 512,
         temperature: float = 0.2,
         stop: Sequence[str] = (),
-        cancel: threading.Event | None = None,
+        cancel: Cancel | None = None,
         json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         llm = self.load()

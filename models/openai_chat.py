@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reverie.core.errors import ModelError
-from reverie.core.protocols import ChatMessage
+from reverie.core.protocols import Cancel, ChatMessage
 from reverie.core.tiers import Tier, tier_for
 from reverie.models.naming import parameters_from_name
 
@@ -173,7 +173,7 @@ class OpenAIChatModel:
         max_tokens: int = 512,
         temperature: float = 0.2,
         stop: Sequence[str] = (),
-        cancel: threading.Event | None = None,
+        cancel: Cancel | None = None,
         json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         body: dict[str, Any] = {
@@ -221,7 +221,7 @@ class OpenAIChatModel:
             if watcher is not None:
                 watcher.join(timeout=1.0)
 
-    def _events(self, resp: http.client.HTTPResponse, cancel: threading.Event | None) -> Iterator[str]:
+    def _events(self, resp: http.client.HTTPResponse, cancel: Cancel | None) -> Iterator[str]:
         try:
             while True:
                 if cancel is not None and cancel.is_set():
@@ -261,7 +261,7 @@ class OpenAIChatModel:
             raise ModelError(f"The connection to the model server at {self.base_url} broke: {_why(exc)}.") from exc
 
 
-def _watch_cancel(conn: http.client.HTTPConnection, cancel: threading.Event,
+def _watch_cancel(conn: http.client.HTTPConnection, cancel: Cancel,
                   done: threading.Event) -> threading.Thread:
     """Shut the socket down when ``cancel`` is set, so a blocked read returns at once."""
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from reverie.core.errors import ModelError
 from reverie.core.protocols import ChatModel
+from reverie.core.settings import Settings
 from reverie.models.defaults import default_gguf_location
 from reverie.models.gguf import GgufInfo, is_gguf, read_gguf_header
 from reverie.models.llama_chat import LlamaChatModel
@@ -38,24 +39,24 @@ def chat_model_kinds() -> list[str]:
     return sorted(_FACTORIES)
 
 
-def build_chat_model(settings: Any) -> ChatModel:
+def build_chat_model(settings: Settings) -> ChatModel:
     """The chat model the settings ask for (not loaded yet: adapters load on first use)."""
-    kind = getattr(settings, "chat_model_kind", "default") or "default"
+    kind = settings.chat_model_kind or "default"
     factory = _FACTORIES.get(kind)
     if factory is None:
         raise ModelError(f"Reverie does not know the chat model kind {kind!r}; choose default, gguf or server.")
     return factory(settings)
 
 
-def _default(settings: Any) -> ChatModel:
+def _default(settings: Settings) -> ChatModel:
     loc = default_gguf_location()
-    if not loc.found:
+    if not loc.found or loc.path is None:
         raise ModelError(f"The default chat model is not available: {loc.problem}.")
     return LlamaChatModel(loc.path, context_size=settings.context_size, threads=settings.threads,
                           name="SmolLM2-135M-Instruct")
 
 
-def _gguf(settings: Any) -> ChatModel:
+def _gguf(settings: Settings) -> ChatModel:
     path = (settings.chat_model_path or "").strip()
     if not path:
         raise ModelError("No GGUF file is chosen; pick one in Settings or use the default model.")
@@ -63,7 +64,7 @@ def _gguf(settings: Any) -> ChatModel:
     return LlamaChatModel(path, context_size=settings.context_size, threads=settings.threads)
 
 
-def _server(settings: Any) -> ChatModel:
+def _server(settings: Settings) -> ChatModel:
     if not (settings.server_url or "").strip():
         raise ModelError("No server address is set; enter one like http://127.0.0.1:8080 in Settings.")
     return OpenAIChatModel(settings.server_url, model=settings.server_model,
@@ -113,8 +114,8 @@ def find_ggufs(extra_folders: Iterable[str | Path] = (), *, home: Path | None = 
             add(path, source)
     for name, blob in ollama_models(home / ".ollama" / "models"):
         add(blob, "ollama", name)
-    for folder in extra_folders:
-        for path in _scan(Path(folder).expanduser()):
+    for extra in extra_folders:
+        for path in _scan(Path(extra).expanduser()):
             add(path, "folder")
     return sorted(found.values(), key=lambda g: (g.source != "default", g.name.casefold(), str(g.path)))
 

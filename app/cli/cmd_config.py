@@ -136,7 +136,7 @@ def run_set(args: Any) -> int:
     value = parse_value(key, args.value)
     with cli_vault(args) as vault:
         before = load_settings(vault)
-        changed = Settings.from_dict({**before.to_dict(), key: value})
+        changed = dataclasses.replace(before, **{key: value})
         changed.validate()  # its sentence, before anything is written
         save_settings(vault, changed)
     old, new = show(getattr(before, key)), show(value)

@@ -24,6 +24,8 @@ from reverie.core.consolidation.profile import plan_profile
 from reverie.core.consolidation.summaries import plan_summaries
 from reverie.core.decay import DecayParams, apply_decay, plan_decay
 from reverie.core.errors import ReverieError
+from reverie.core.protocols import ChatModel, Embedder
+from reverie.core.settings import Settings
 from reverie.core.vault import Vault
 
 JOB = "consolidation"
@@ -113,9 +115,9 @@ def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = 
 def run_consolidation(
     vault: Vault,
     *,
-    chat_model: Any = None,
-    embedder: Any = None,
-    settings: Any = None,
+    chat_model: ChatModel | None = None,
+    embedder: Embedder | None = None,
+    settings: Settings | None = None,
     now: float | None = None,
     tz: tzinfo | None = None,
     cancel: threading.Event | None = None,

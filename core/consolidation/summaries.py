@@ -98,7 +98,7 @@ def digest(units: Sequence[Unit], topics: Sequence[str], header: str) -> str:
     lines = [header]
     if topics:
         lines.append("Topics: " + ", ".join(topics) + ".")
-    by_text = {}
+    by_text: dict[str, str] = {}
     for u in units:
         for s in sentences(u.text):
             by_text.setdefault(s, _who(u))

@@ -141,7 +141,8 @@ def parse_conversation(raw: Any, index: int) -> _Conversation:
         name = msg["author"].get("name")
         speaker = clean_text(name) if isinstance(name, str) and name else ("ChatGPT" if role == "assistant" else None)
         turns.append(_Turn(str(node_id), role, text, _time(msg.get("create_time"), nwhere), speaker))
-    title = clean_text(raw.get("title") if isinstance(raw.get("title"), str) else "").strip()[:300]
+    raw_title = raw.get("title")
+    title = clean_text(raw_title if isinstance(raw_title, str) else "").strip()[:300]
     sha = sha256_bytes(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return _Conversation(cid, title or "ChatGPT conversation", created, updated, sha, turns)
 
