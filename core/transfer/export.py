@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlcipher3 import dbapi2 as sqlite
+
 from reverie import __version__
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.transfer.archive import ArchiveWriter, age_encrypt
 from reverie.core.transfer.format import TABLES, Manifest
+from reverie.core.transfer.sqlrows import reader
 from reverie.core.vault import Vault
 
 Progress = Callable[[str, int, int], None]
@@ -63,23 +66,14 @@ def _json_value(text: Any) -> Any:
         return text
 
 
-def table_rows(conn: Any, table: str) -> Iterator[dict[str, Any]]:
+def table_rows(conn: sqlite.Connection, table: str) -> Iterator[dict[str, Any]]:
     """The records of one table as the vault file holds them (dicts of JSON values)."""
-    cur = conn.execute(QUERIES[table])
-    cols = [d[0] for d in cur.description]
-    json_idx = [i for i, c in enumerate(cols) if c in _JSON_COLS]
-    vec_idx = cols.index("vec") if "vec" in cols else -1
-    while True:
-        batch = cur.fetchmany(2000)
-        if not batch:
-            return
-        for row in batch:
-            vals = list(row)
-            for i in json_idx:
-                vals[i] = _json_value(vals[i])
-            if vec_idx >= 0:
-                vals[vec_idx] = base64.b64encode(bytes(vals[vec_idx])).decode("ascii")
-            yield dict(zip(cols, vals, strict=True))
+    for rec in reader(conn).query(QUERIES[table]):
+        for col in _JSON_COLS.intersection(rec):
+            rec[col] = _json_value(rec[col])
+        if "vec" in rec:
+            rec["vec"] = base64.b64encode(bytes(rec["vec"])).decode("ascii")
+        yield rec
 
 
 def _lines(rows: Iterator[dict[str, Any]], table: str, total: int, progress: Progress | None,

@@ -19,6 +19,7 @@ from reverie.core import keys as keymod
 from reverie.core import schema
 from reverie.core.errors import TransferError, VaultError
 from reverie.core.keys import KeyMode, VaultKey
+from reverie.core.transfer.sqlrows import reader
 from reverie.core.vault import Vault, VaultHeader, _connect
 
 NEW_SUFFIX = ".rekey-new"
@@ -33,11 +34,10 @@ def _attach_key(key: VaultKey) -> str:
     return key.secret or ""
 
 
-def _counts(conn: object) -> dict[str, int]:
-    names = [r[0] for r in conn.execute(  # type: ignore[attr-defined]
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE 'memories_fts_%'")]
-    return {n: int(conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}  # type: ignore[attr-defined]
+def _counts(conn: sqlite.Connection) -> dict[str, int]:
+    """Rows per table, leaving out SQLite's own tables and the words index's shadow tables."""
+    db = reader(conn)
+    return {n: db[n].count for n in db.table_names() if not n.startswith(("sqlite_", "memories_fts_"))}
 
 
 def _write_header(vault: Vault, header: VaultHeader) -> None:
