@@ -14,6 +14,8 @@ from reverie.core.records import (
     MESSAGE_COLS,
     Conversation,
     Message,
+    MessageStatus,
+    Role,
 )
 from reverie.core.textutil import clean_text, human_size
 from reverie.core.vault import Vault
@@ -96,12 +98,12 @@ def delete_conversation(vault: Vault, conversation_id: str, *, actor: str = "use
 def add_message(
     vault: Vault,
     conversation_id: str,
-    role: str,
+    role: Role,
     content: str,
     *,
     happened_at: float | None = None,
     speaker: str | None = None,
-    status: str = "complete",
+    status: MessageStatus = "complete",
     origin: str | None = None,
     meta: dict | None = None,
     message_id: str | None = None,
@@ -145,7 +147,7 @@ def add_message(
 
 
 def update_message(
-    vault: Vault, message_id: str, content: str, *, status: str | None = None,
+    vault: Vault, message_id: str, content: str, *, status: MessageStatus | None = None,
     meta: dict | None = None, actor: str = "user",
 ) -> Message:
     """Replace a message's content (e.g. a streamed answer when it completes) and re-index it."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from reverie.core.vault import Vault
+
+RunStatus = Literal["running", "ok", "failed", "cancelled", "skipped"]
 
 MAX_LOG_LINES = 2000
 
@@ -19,7 +21,7 @@ class RunRecord:
     scheduled_for: float | None
     started_at: float
     finished_at: float | None
-    status: str
+    status: RunStatus
     counts: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     log: list[str] = field(default_factory=list)
@@ -49,7 +51,7 @@ def start_run(vault: Vault, job: str, now: float, scheduled_for: float | None = 
         return int(cur.lastrowid)
 
 
-def finish_run(vault: Vault, run_id: int, now: float, status: str, counts: dict[str, Any],
+def finish_run(vault: Vault, run_id: int, now: float, status: RunStatus, counts: dict[str, Any],
                log: list[str], error: str | None = None) -> None:
     if len(log) > MAX_LOG_LINES:
         log = [*log[: MAX_LOG_LINES - 1], f"... {len(log) - MAX_LOG_LINES + 1} more lines"]

@@ -12,6 +12,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from reverie.core.records import Role
+
 
 @runtime_checkable
 class Embedder(Protocol):
@@ -30,7 +32,7 @@ class Embedder(Protocol):
 
 @dataclass(frozen=True)
 class ChatMessage:
-    role: str  # "system" | "user" | "assistant"
+    role: Role
     content: str
 
 

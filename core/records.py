@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+# The values the schema's CHECK constraints allow (core/migrations/m0001_initial.py).
+Role = Literal["user", "assistant", "system"]
+MessageStatus = Literal["complete", "partial", "error"]
+MemoryKind = Literal["chat", "note", "fact", "summary", "reply"]  # reply: shown in search only, never stored
+SourceKind = Literal["message", "note", "consolidation", "import"]
+Trust = Literal["user", "assistant", "imported"]
 
 MAX_TEXT_BYTES = 16 * 1024 * 1024  # a note or a message larger than this is refused
 
@@ -31,11 +38,11 @@ class Message:
     id: str
     conversation_id: str
     seq: int
-    role: str
+    role: Role
     content: str
     created_at: float
     happened_at: float
-    status: str = "complete"
+    status: MessageStatus = "complete"
     speaker: str | None = None
     origin: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
@@ -89,8 +96,8 @@ NOTE_COLS = "id, title, body, tags, created_at, updated_at, happened_at, origin,
 class Memory:
     id: int
     uid: str
-    kind: str
-    source_kind: str
+    kind: MemoryKind
+    source_kind: SourceKind
     source_id: str | None
     span_start: int | None
     span_end: int | None
@@ -103,7 +110,7 @@ class Memory:
     valid_from: float | None
     valid_to: float | None
     content_hash: str
-    trust: str
+    trust: Trust
     importance: float
     strength: float
     last_recalled_at: float | None

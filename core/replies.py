@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from reverie.core import fts
 from reverie.core.citations import content_words
-from reverie.core.records import Memory
+from reverie.core.records import Memory, MemoryKind
 from reverie.core.searchtypes import Hit
 from reverie.core.vault import Vault
 
-KIND = "reply"
+KIND: MemoryKind = "reply"
 MAX_WORDS = 8
 
 

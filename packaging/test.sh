@@ -9,6 +9,13 @@ echo "== ruff"
 .venv/bin/ruff check .
 echo "== import contracts"
 (cd "$here" && .venv/bin/lint-imports --config .importlinter)
+echo "== mypy (core and models)"
+# the checkout is the package `reverie`: give mypy a folder in which it has that name
+types_root="$(mktemp -d)"
+ln -s "$here" "$types_root/reverie"
+(cd "$types_root" && "$here/.venv/bin/mypy" --config-file "$here/pyproject.toml" --cache-dir "$types_root/.cache" \
+  -p reverie.core -p reverie.models)
+rm -rf "$types_root"
 echo "== tests"
 # run from outside the source tree so the installed package is what is tested
 cd tests && ../.venv/bin/python -m pytest -c ../pyproject.toml --rootdir .. "$@"

@@ -24,6 +24,7 @@ from reverie.core.consolidation.profile import plan_profile
 from reverie.core.consolidation.summaries import plan_summaries
 from reverie.core.decay import DecayParams, apply_decay, plan_decay
 from reverie.core.errors import ReverieError
+from reverie.core.jobruns import RunStatus
 from reverie.core.protocols import ChatModel, Embedder
 from reverie.core.settings import Settings
 from reverie.core.vault import Vault
@@ -42,7 +43,7 @@ class JobBusyError(ReverieError):
 @dataclass
 class ConsolidationReport:
     run_id: int
-    status: str  # ok | failed | cancelled
+    status: RunStatus
     started_at: float
     finished_at: float
     counts: dict[str, int] = field(default_factory=dict)
@@ -150,7 +151,8 @@ def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, now: float
     if chat_model is not None and not model_facts:
         log.append("the chat model is tiny: facts come from the deterministic extractor alone, the model names "
                    "the day's topics")
-    status, error = "ok", None
+    status: RunStatus = "ok"
+    error: str | None = None
     meter = Meter(progress)
     try:
         meter.report("reading", 0.0)

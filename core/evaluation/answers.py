@@ -232,7 +232,8 @@ def score(line: str, q: Question, gold: str, benchmark: str, asked: Mapping[str,
     flags, missing = visible_flags(reply, q.text, given)
     gold_text = gold_for(gold, q.category)
     scores = score_reply(MARKER.sub(" ", reply), gold_text, q.category, benchmark)
-    verdict = meta.get("gate") if isinstance(meta.get("gate"), Mapping) else {}
+    gate_meta = meta.get("gate")
+    verdict: Mapping[str, Any] = gate_meta if isinstance(gate_meta, Mapping) else {}
     return AnswerRecord(
         line, q.qid, q.category, q.text, gold_text, reply, list(q.evidence),
         _turns([g.memory.id for g in given], given, vault, turn_of_source),

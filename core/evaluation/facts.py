@@ -46,6 +46,7 @@ from reverie.core.errors import InputError
 from reverie.core.evaluation.loaders import Case, _read_json, load_locomo, normalise_locomo_evidence
 from reverie.core.keys import KeyMode
 from reverie.core.paths import vault_paths
+from reverie.core.records import Role
 from reverie.core.vault import Vault
 
 THRESHOLDS = (0.5, 0.6, 0.7)
@@ -171,7 +172,7 @@ def extract_for_speaker(fc: FactsCase, speaker: str, model: Any = None, *, max_c
                 for i, turn in enumerate(session.turns):
                     if not turn.text.strip():
                         continue
-                    role = "user" if turn.speaker == speaker else "assistant"
+                    role: Role = "user" if turn.speaker == speaker else "assistant"
                     msg = conversations.add_message(vault, conv.id, role, turn.text,
                                                     happened_at=session.happened_at + i, speaker=turn.speaker)
                     turn_of[msg.id] = (turn.turn_id, turn.text)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core.errors import InputError
+from reverie.core.records import Role
 
 LOCOMO_CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 _LOCOMO_ID = re.compile(r"D\s*:?\s*(\d+)\s*:\s*(\d+)", re.IGNORECASE)
@@ -27,7 +28,7 @@ _SESSION_KEY = re.compile(r"session_(\d+)")
 @dataclass(frozen=True)
 class Turn:
     turn_id: str  # LoCoMo "D3:7"; LongMemEval "<session id>_<1-based index>"
-    role: str  # "user" | "assistant"
+    role: Role
     speaker: str | None
     text: str
 
@@ -175,7 +176,7 @@ def load_longmemeval(path: Path) -> list[Case]:
             turns = []
             for j, t in enumerate(sess):
                 tid = f"{sid}_{j + 1}"  # the official ids: 1-based over all turns of the session
-                role = "assistant" if t.get("role") == "assistant" else "user"
+                role: Role = "assistant" if t.get("role") == "assistant" else "user"
                 turns.append(Turn(tid, role, None, str(t.get("content", ""))))
                 # Official labels: user turns marked has_answer inside an answer session.
                 if "answer" in str(sid) and t.get("has_answer"):

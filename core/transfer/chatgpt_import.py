@@ -17,7 +17,7 @@ from typing import Any
 
 from reverie.core import history, ingest
 from reverie.core.errors import TransferCancelledError, TransferError
-from reverie.core.records import MAX_TEXT_BYTES
+from reverie.core.records import MAX_TEXT_BYTES, Role
 from reverie.core.textutil import clean_text
 from reverie.core.transfer.bringin import BringInSummary, ledger_hash, ledger_record, sha256_bytes, stable_id
 from reverie.core.vault import Vault
@@ -29,13 +29,13 @@ TEXT_TYPES = {"text", "multimodal_text", "code", "execution_output", "tether_quo
               "tether_browsing_display"}
 SILENT_TYPES = {"thoughts", "reasoning_recap", "user_editable_context", "model_editable_context",
                 "computer_output", "sonic_webpage", "app_pairing_content"}
-ROLES = {"user": "user", "assistant": "assistant", "system": "system", "tool": None}
+ROLES: dict[str, Role | None] = {"user": "user", "assistant": "assistant", "system": "system", "tool": None}
 
 
 @dataclass(frozen=True)
 class _Turn:
     node_id: str
-    role: str
+    role: Role
     text: str
     at: float | None
     speaker: str | None
