@@ -24,6 +24,7 @@ import numpy as np
 from reverie.core import turn_context
 from reverie.core.errors import ModelError
 from reverie.core.protocols import Embedder
+from reverie.core.vault import Vault
 from reverie.core.vectorindex import LOG_KEEP, prune_changes
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def vector_id(model_id: str, window: int = WINDOW) -> str:
     return f"{model_id}+turns{window}" if window > 0 else model_id
 
 
-def pending_count(vault: Any, model_id: str) -> int:
+def pending_count(vault: Vault, model_id: str) -> int:
     """How many memories have no vector tagged ``model_id`` (a ``vector_id``) yet (two index counts: a vector always
     belongs to a memory, so this is exact without visiting every memory)."""
     with vault.read() as conn:
@@ -66,7 +67,7 @@ def _check(vecs: Any, n: int, dim: int, model_id: str) -> np.ndarray:
 
 
 def embed_pending(
-    vault: Any,
+    vault: Vault,
     embedder: Embedder,
     *,
     batch_size: int = 64,
@@ -152,7 +153,7 @@ class EmbeddingWorker:
 
     def __init__(
         self,
-        vault: Any,
+        vault: Vault,
         embedder: Embedder,
         *,
         batch_size: int = 256,  # large windows let the model sort by length: ~raw throughput

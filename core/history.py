@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reverie.core.sqltypes import Connection
+
 
 def log(
-    conn: Any,
+    conn: Connection,
     now: float,
     entity: str,
     entity_id: str | int,
@@ -34,7 +36,7 @@ def log(
     )
 
 
-def entries(conn: Any, entity: str, entity_id: str | int, limit: int = 200) -> list[dict[str, Any]]:
+def entries(conn: Connection, entity: str, entity_id: str | int, limit: int = 200) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT id, at, action, actor, before, after, note FROM history "
         "WHERE entity = ? AND entity_id = ? ORDER BY at DESC, id DESC LIMIT ?",

@@ -16,6 +16,7 @@ from typing import Any
 from reverie.core import history, turn_context
 from reverie.core.records import embed_text
 from reverie.core.retention import initial_strength
+from reverie.core.sqltypes import Connection, inserted_id
 from reverie.core.textindex import index_text
 from reverie.core.textutil import content_hash
 
@@ -130,7 +131,7 @@ def split_turn(content: str) -> list[tuple[int, int]]:
 
 
 def insert_memory(
-    conn: Any,
+    conn: Connection,
     now: float,
     *,
     kind: str,
@@ -170,7 +171,7 @@ def insert_memory(
             content_hash(text), trust, importance, initial_strength(importance), meta,
         ),
     )
-    mid = int(cur.lastrowid)
+    mid = inserted_id(cur)
     conn.execute(
         "INSERT INTO memories_fts(rowid, body) VALUES (?, ?)",
         (mid, index_text(embed_text(context, text))),
@@ -181,7 +182,7 @@ def insert_memory(
     return mid
 
 
-def delete_memories(conn: Any, ids: list[int], now: float, *, actor: str = "user", reason: str = "") -> int:
+def delete_memories(conn: Connection, ids: list[int], now: float, *, actor: str = "user", reason: str = "") -> int:
     """Delete memory units (vectors cascade) and their index rows, logging each."""
     if not ids:
         return 0
@@ -200,7 +201,7 @@ def delete_memories(conn: Any, ids: list[int], now: float, *, actor: str = "user
     return len(ids)
 
 
-def forget_in_neighbours(conn: Any, ids: list[int]) -> None:
+def forget_in_neighbours(conn: Connection, ids: list[int]) -> None:
     """Drop the vectors of the turns embedded with any of ``ids`` as context (they are embedded
     again, without it): a deleted or edited turn leaves no trace in its neighbour's vector."""
     after = turn_context.following(conn, ids)
@@ -209,7 +210,7 @@ def forget_in_neighbours(conn: Any, ids: list[int]) -> None:
                      sorted(after))
 
 
-def set_memory_text(conn: Any, mid: int, text: str, context: str) -> None:
+def set_memory_text(conn: Connection, mid: int, text: str, context: str) -> None:
     """Replace a memory's text: the words index follows, the old vector is dropped."""
     conn.execute(
         "UPDATE memories SET text = ?, context = ?, content_hash = ? WHERE id = ?",
@@ -230,7 +231,7 @@ class ReindexResult:
 
 
 def index_note(
-    conn: Any, now: float, note_id: str, title: str, body: str, happened_at: float,
+    conn: Connection, now: float, note_id: str, title: str, body: str, happened_at: float,
     *, trust: str = "user", actor: str = "user",
 ) -> ReindexResult:
     """(Re-)index a note's passages, touching only passages whose text changed.
@@ -288,7 +289,7 @@ def indexable_message(role: str, status: str, origin: str | None, meta: dict | N
 
 
 def index_message(
-    conn: Any, now: float, message_id: str, content: str, role: str, happened_at: float,
+    conn: Connection, now: float, message_id: str, content: str, role: str, happened_at: float,
     *, speaker: str | None = None, conversation_title: str = "", trust: str | None = None,
     actor: str = "user",
 ) -> int:

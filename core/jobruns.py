@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from reverie.core.sqltypes import inserted_id
 from reverie.core.vault import Vault
 
 RunStatus = Literal["running", "ok", "failed", "cancelled", "skipped"]
@@ -48,7 +49,7 @@ def start_run(vault: Vault, job: str, now: float, scheduled_for: float | None = 
             "INSERT INTO job_runs(job, scheduled_for, started_at, status) VALUES (?, ?, ?, 'running')",
             (job, scheduled_for, now),
         )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
 
 def finish_run(vault: Vault, run_id: int, now: float, status: RunStatus, counts: dict[str, Any],

@@ -5,10 +5,10 @@ every change is logged in history (entity ``"profile"``)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from reverie.core import history
 from reverie.core.errors import InputError
+from reverie.core.sqltypes import Connection
 from reverie.core.textutil import clean_text
 from reverie.core.vault import Vault
 
@@ -16,7 +16,7 @@ KEY = "profile"
 MAX_PROFILE_CHARS = 20_000
 
 
-def text_setting(conn: Any, key: str) -> str:
+def text_setting(conn: Connection, key: str) -> str:
     """A settings value that holds a JSON string ("" when missing or not a string)."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     if row is None:

@@ -7,10 +7,10 @@ import pkgutil
 import re
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
 
 from reverie.core import migrations as _migrations_pkg
 from reverie.core.errors import VaultTooNewError
+from reverie.core.sqltypes import Connection
 
 _NAME = re.compile(r"^m(\d{4})_(\w+)$")
 
@@ -21,7 +21,7 @@ class Migration:
     name: str
     module: ModuleType
 
-    def apply(self, conn: Any, now: float) -> None:
+    def apply(self, conn: Connection, now: float) -> None:
         fn = getattr(self.module, "apply", None)
         if fn is not None:
             fn(conn, now)
@@ -67,11 +67,11 @@ def latest_version() -> int:
     return found[-1].version if found else 0
 
 
-def current_version(conn: Any) -> int:
+def current_version(conn: Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def check_not_newer(conn: Any) -> int:
+def check_not_newer(conn: Connection) -> int:
     """Refuse a vault written by a newer schema before anything is written to it."""
     version = current_version(conn)
     latest = latest_version()
@@ -83,7 +83,7 @@ def check_not_newer(conn: Any) -> int:
     return version
 
 
-def migrate(conn: Any, now: float) -> list[int]:
+def migrate(conn: Connection, now: float) -> list[int]:
     """Apply the missing migrations in order; return the versions applied."""
     version = check_not_newer(conn)
     applied: list[int] = []

@@ -6,10 +6,10 @@ from a first line is cut the same way everywhere.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Final
 
 from reverie.core.records import Memory
+from reverie.core.sqltypes import Connection
 
 TITLE_LIMIT: Final = 80
 """The longest title made from text (a note's first line, a conversation's first question)."""
@@ -50,7 +50,7 @@ def title_or_fallback(source_kind: str, memory_kind: str, title: str | None) -> 
     return UNTITLED.get(source_kind, source_kind.title())
 
 
-def source_title(conn: sqlite3.Connection, memory: Memory) -> str:
+def source_title(conn: Connection, memory: Memory) -> str:
     """The short name of where ``memory`` came from: the note's title or the conversation's title.
 
     A source that was deleted reads as such ("A note that was deleted")."""
@@ -68,7 +68,7 @@ def source_title(conn: sqlite3.Connection, memory: Memory) -> str:
     return title_or_fallback(memory.source_kind, memory.kind, None)
 
 
-def describe_source(conn: sqlite3.Connection, memory: Memory) -> str:
+def describe_source(conn: Connection, memory: Memory) -> str:
     """A sentence-sized name for the source: 'Note “Trip”', 'Conversation “Plans” (you)'."""
     if memory.source_kind == "note" and memory.source_id:
         row = conn.execute("SELECT title FROM notes WHERE id = ?", (memory.source_id,)).fetchone()

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from reverie.core.records import embed_text
+from reverie.core.sqltypes import Connection
 
 DEFAULT_WINDOW = 1
 PREVIOUS_MAX_CHARS = 300
@@ -71,7 +72,7 @@ def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
         yield ids[i : i + size]
 
 
-def _own_rows(conn: Any, ids: Iterable[int]) -> list[Any]:
+def _own_rows(conn: Connection, ids: Iterable[int]) -> list[Any]:
     out: list[Any] = []
     for chunk in _chunks(list(dict.fromkeys(int(i) for i in ids))):
         marks = ",".join("?" * len(chunk))
@@ -79,7 +80,7 @@ def _own_rows(conn: Any, ids: Iterable[int]) -> list[Any]:
     return out
 
 
-def inputs_for(conn: Any, ids: Iterable[int], window: int = DEFAULT_WINDOW) -> dict[int, str]:
+def inputs_for(conn: Connection, ids: Iterable[int], window: int = DEFAULT_WINDOW) -> dict[int, str]:
     """memory id -> its embedding input: its own text, then the ``window`` indexed turns before it
     in its conversation, most recent first, each cut to ``PREVIOUS_MAX_CHARS``."""
     out: dict[int, str] = {}
@@ -93,7 +94,7 @@ def inputs_for(conn: Any, ids: Iterable[int], window: int = DEFAULT_WINDOW) -> d
     return out
 
 
-def following(conn: Any, ids: Iterable[int], window: int = DEFAULT_WINDOW) -> set[int]:
+def following(conn: Connection, ids: Iterable[int], window: int = DEFAULT_WINDOW) -> set[int]:
     """The turn units (not among ``ids``) whose embedding input includes one of ``ids``."""
     if window <= 0:
         return set()

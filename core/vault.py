@@ -32,6 +32,7 @@ from reverie.core.errors import (
 )
 from reverie.core.keys import KeyMode, VaultKey
 from reverie.core.paths import VaultPaths, ensure_writable_folder
+from reverie.core.sqltypes import Connection
 
 HEADER_FORMAT = "reverie-vault"
 HEADER_VERSION = 1
@@ -116,7 +117,7 @@ def _connect(path: Path, key: VaultKey, *, create: bool) -> Any:
 class Vault:
     """An open vault. Use ``Vault.open`` or ``Vault.create``."""
 
-    def __init__(self, paths: VaultPaths, header: VaultHeader, conn: Any, clock: Clock) -> None:
+    def __init__(self, paths: VaultPaths, header: VaultHeader, conn: Connection, clock: Clock) -> None:
         self.paths = paths
         self.header = header
         self.clock = clock
@@ -227,7 +228,7 @@ class Vault:
 
     # -- use -----------------------------------------------------------------------------
     @contextlib.contextmanager
-    def tx(self) -> Iterator[Any]:
+    def tx(self) -> Iterator[Connection]:
         """A write transaction: all or nothing, one writer at a time."""
         with self._lock:
             self._check_open()
@@ -242,7 +243,7 @@ class Vault:
                 conn.execute("COMMIT")
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[Any]:
+    def read(self) -> Iterator[Connection]:
         """Read access to the connection (holding the lock, so reads see a consistent state)."""
         with self._lock:
             self._check_open()

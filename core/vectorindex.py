@@ -20,6 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from reverie.core.sqltypes import Connection
+from reverie.core.vault import Vault
+
 KINDS = ("chat", "note", "fact", "summary")
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 DEAD, ARCHIVED = 1, 2  # state bits
@@ -86,7 +89,7 @@ class VectorIndex:
         return sum(a.nbytes for a in (self.ids, self.mat, self.kinds, self.happened, self.state))
 
     # -- keeping up with the vault -----------------------------------------------------------
-    def refresh(self, vault: Any) -> int:
+    def refresh(self, vault: Vault) -> int:
         """Bring the index up to date with the vault; returns how many memories were (re)loaded."""
         with self._lock:
             with vault.read() as conn:
@@ -100,7 +103,7 @@ class VectorIndex:
                 return self._full_load(vault, hi)
             return self._apply_changes(vault, hi)
 
-    def _full_load(self, vault: Any, seq: int) -> int:
+    def _full_load(self, vault: Vault, seq: int) -> int:
         with vault.read() as conn:
             count = int(conn.execute("SELECT count(*) FROM vectors WHERE model_id = ?", (self.model_id,)).fetchone()[0])
         self._n = self._n_dead = 0
@@ -152,7 +155,7 @@ class VectorIndex:
             arr[:n] = arr[:n][order]
         self._sorted = True
 
-    def _apply_changes(self, vault: Any, hi: int) -> int:
+    def _apply_changes(self, vault: Vault, hi: int) -> int:
         assert self._last_seq is not None
         if hi - self._last_seq > max(50_000, self._n // 4):  # most rows changed: reload
             return self._full_load(vault, hi)
@@ -264,7 +267,7 @@ _INDEXES: weakref.WeakKeyDictionary[Any, dict[str, VectorIndex]] = weakref.WeakK
 _INDEXES_LOCK = threading.Lock()
 
 
-def index_for(vault: Any, model_id: str, dim: int) -> VectorIndex:
+def index_for(vault: Vault, model_id: str, dim: int) -> VectorIndex:
     with _INDEXES_LOCK:
         per_vault = _INDEXES.setdefault(vault, {})
         index = per_vault.get(model_id)
@@ -274,6 +277,6 @@ def index_for(vault: Any, model_id: str, dim: int) -> VectorIndex:
         return index
 
 
-def prune_changes(conn: Any, keep: int = LOG_KEEP) -> None:
+def prune_changes(conn: Connection, keep: int = LOG_KEEP) -> None:
     """Drop old change-log entries (an index that missed them reloads fully)."""
     conn.execute("DELETE FROM vector_changes WHERE seq <= (SELECT max(seq) FROM vector_changes) - ?", (keep,))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 
 from reverie.core import history
 from reverie.core.consolidation.planner import ConsolidationPlan, FactItem, SummaryItem
 from reverie.core.consolidation.profile import write_profile
 from reverie.core.ingest import insert_memory, set_memory_text
+from reverie.core.sqltypes import Connection
 from reverie.core.vault import Vault
 
 ACTOR = "consolidation"
 
 
-def link_sources(conn: Any, memory_id: int, sources: Iterable[int]) -> None:
+def link_sources(conn: Connection, memory_id: int, sources: Iterable[int]) -> None:
     """Link a consolidated memory to its sources (a source deleted meanwhile is skipped)."""
     conn.executemany(
         "INSERT OR IGNORE INTO memory_sources(memory_id, source_memory_id) SELECT ?, id FROM memories WHERE id = ?",
@@ -23,12 +23,12 @@ def link_sources(conn: Any, memory_id: int, sources: Iterable[int]) -> None:
     )
 
 
-def _uid_of(conn: Any, mid: int) -> str | None:
+def _uid_of(conn: Connection, mid: int) -> str | None:
     row = conn.execute("SELECT uid FROM memories WHERE id = ?", (mid,)).fetchone()
     return row[0] if row else None
 
 
-def _summary(conn: Any, now: float, s: SummaryItem, run_id: int | None) -> str:
+def _summary(conn: Connection, now: float, s: SummaryItem, run_id: int | None) -> str:
     if s.existing_id is not None and _uid_of(conn, s.existing_id) is not None:
         old = conn.execute("SELECT text FROM memories WHERE id = ?", (s.existing_id,)).fetchone()[0]
         set_memory_text(conn, s.existing_id, s.text, s.context)
@@ -44,7 +44,7 @@ def _summary(conn: Any, now: float, s: SummaryItem, run_id: int | None) -> str:
     return "added"
 
 
-def _fact(conn: Any, now: float, f: FactItem, target: int | None, run_id: int | None) -> int:
+def _fact(conn: Connection, now: float, f: FactItem, target: int | None, run_id: int | None) -> int:
     meta = json.dumps({"subject": f.subject, "value": f.value, "origin": f.origin}, ensure_ascii=False)
     if f.action == "noop" and target is not None:
         link_sources(conn, target, f.sources)
@@ -72,7 +72,7 @@ def _fact(conn: Any, now: float, f: FactItem, target: int | None, run_id: int | 
     return mid
 
 
-def _merge(conn: Any, now: float, keep: int, dup: int, reason: str) -> bool:
+def _merge(conn: Connection, now: float, keep: int, dup: int, reason: str) -> bool:
     row = conn.execute("SELECT uid, archived, pinned, recall_count, strength, importance FROM memories WHERE id = ?",
                        (dup,)).fetchone()
     keeper = _uid_of(conn, keep)
@@ -96,7 +96,7 @@ def _merge(conn: Any, now: float, keep: int, dup: int, reason: str) -> bool:
     return True
 
 
-def _retract(conn: Any, now: float, fact_id: int, reason: str) -> bool:
+def _retract(conn: Connection, now: float, fact_id: int, reason: str) -> bool:
     """Put away a fact consolidation wrote earlier (archived with the reason; restorable)."""
     row = conn.execute("SELECT uid, archived, pinned FROM memories WHERE id = ? AND kind = 'fact'",
                        (fact_id,)).fetchone()

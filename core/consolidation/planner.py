@@ -7,9 +7,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
 
 from reverie.core.profile import text_setting
+from reverie.core.sqltypes import Connection
 
 PROFILE_KEY = "profile"
 PROFILE_AUTO_KEY = "profile_auto"  # the profile text consolidation wrote last (to tell user edits apart)
@@ -166,7 +166,7 @@ _FACT_SQL = (
 )
 
 
-def count_waiting(conn: Any) -> int:
+def count_waiting(conn: Connection) -> int:
     """How many chat and note units no consolidation has read yet."""
     return int(conn.execute(
         "SELECT count(*) FROM memories m WHERE m.kind IN ('chat', 'note') AND m.archived = 0 "
@@ -174,7 +174,7 @@ def count_waiting(conn: Any) -> int:
 
 
 
-def gather(conn: Any, now: float, tz: tzinfo | None, *, max_units: int = 5000) -> Inputs:
+def gather(conn: Connection, now: float, tz: tzinfo | None, *, max_units: int = 5000) -> Inputs:
     """Read what consolidation needs: the units not consolidated yet and every unit of their
     days, the day and session summaries already written, the current facts, exact duplicates."""
     new_rows = conn.execute(

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from reverie.core import history
 from reverie.core.consolidation.planner import PROFILE_AUTO_KEY, PROFILE_KEY, ExistingFact, FactItem, Inputs
+from reverie.core.sqltypes import Connection
 
 MAX_LINES = 12
 HEADER = "What Reverie knows about you (from your own words; edit freely):"
@@ -63,7 +63,7 @@ def plan_profile(inputs: Inputs, plan: Sequence[FactItem],
     return (text if text != inputs.profile else None), None
 
 
-def write_profile(conn: Any, now: float, text: str, auto: str | None, old: str) -> None:
+def write_profile(conn: Connection, now: float, text: str, auto: str | None, old: str) -> None:
     conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                  (PROFILE_KEY, json.dumps(text, ensure_ascii=False)))
     if auto is not None:
