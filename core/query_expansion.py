@@ -1,20 +1,13 @@
-"""From a question to a words-index query.
+"""Other forms of a query's words, for the words index (its tokenizer does not stem).
 
-A question is mostly words that say nothing about what is asked ("what did ... do"): those are
-left out, so the index ranks on the words that carry the meaning. Each remaining word also
-matches its other forms through a prefix of its stem ("painted", "painting", "paints" all match
-``paint*``), which the words index cannot do by itself (its tokenizer does not stem).
-Possessives and contractions are reduced to the word ("Caroline's" -> "caroline").
+The Retriever searches each inflected word also through a prefix of its stem (``with_stems``:
+"painting" adds ``paint*``, which finds "painted" and "paints"), and a bare word's regular
+inflections as a list of their own (``other_forms``: "guitar" adds guitars, guitared, guitaring).
+``STOPWORDS`` and ``QUESTION_WORDS`` are the words that say nothing about what is asked ("what
+did ... do", "tell me"); ``core.fts`` leaves them out of a query.
 """
 
 from __future__ import annotations
-
-import re
-from dataclasses import dataclass
-
-from reverie.core.textindex import index_text
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 STOPWORDS = frozenset("""
 a about above after again against all am an and any are aren as at be because been before being below
@@ -49,29 +42,6 @@ def stem(word: str) -> str:
                 base = base[:-1]  # "running" -> "run"
             return base
     return w
-
-
-@dataclass(frozen=True)
-class ExpandedQuery:
-    terms: tuple[str, ...]  # content words, casefolded, in order
-    fts: str  # an FTS5 MATCH expression ('' when the query has no content word)
-
-
-def content_words(query: str) -> list[str]:
-    words = [w.casefold() for w in _WORD.findall(index_text(query.replace("'s ", " ").replace("’s ", " ")))]
-    out = [w for w in words if w not in STOPWORDS and w not in QUESTION_WORDS and not (len(w) == 1 and w.isalpha())]
-    return list(dict.fromkeys(out))
-
-
-def expand(query: str, *, stems: bool = True) -> ExpandedQuery:
-    terms = content_words(query)
-    if not terms:  # a question made only of small words: fall back to all of them
-        terms = list(dict.fromkeys(w.casefold() for w in _WORD.findall(index_text(query))))
-    parts: list[str] = []
-    for t in terms:
-        s = stem(t) if stems else ""
-        parts.append(f'"{t}" OR "{s}"*' if len(s) >= 4 and s.isalpha() else f'"{t}"')
-    return ExpandedQuery(tuple(terms), " OR ".join(parts))
 
 
 def with_stems(terms: list[str]) -> list[str]:

@@ -1,48 +1,22 @@
-"""Fusion and light re-ranking of retrieval candidates: pure functions over memory ids.
+"""Turn-aware adjustments of fused retrieval scores: pure functions over memory ids. (Fusion
+itself, score fusion and reciprocal rank fusion, is in ``core.ranking``.)
 
-- ``weighted_rrf``: reciprocal rank fusion with a weight per ranking (words, meaning, ...).
 - ``speaker_boost``: a memory said by a person the query names gets its score raised ("what
   did Anna say about ..." is first about what Anna said).
 - ``neighbour_smoothing``: a turn borrows part of the best score of the turns just before and
-  after it in the same conversation, since an answer often completes the turn that asked.
-- ``recency_boost``: among candidates, a small preference for what happened closer to ``now``.
+  after it in the same conversation, since an answer often completes the turn that asked (the
+  Retriever also uses it to let a turn borrow from the best-scored turn of its conversation).
 
 Every function takes and returns ``{memory_id: score}``; nothing here reads the clock or the
-vault, so the Retriever and the evaluation share them.
+vault (the Retriever reads the speakers and neighbours and hands them in).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from reverie.core.clock import DAY
-
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def weighted_rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float], c: float = 60.0) -> dict[int, float]:
-    """score(m) = sum_i weights[i] / (c + rank_i(m)), ranks from 1."""
-    out: dict[int, float] = {}
-    for ranking, w in zip(rankings, weights, strict=True):
-        for rank, mid in enumerate(ranking, start=1):
-            out[mid] = out.get(mid, 0.0) + w / (c + rank)
-    return out
-
-
-def score_fusion(score_lists: Sequence[Mapping[int, float]], weights: Sequence[float]) -> dict[int, float]:
-    """Each list's scores min-max normalised to [0, 1] over its candidates, then a weighted sum
-    (a memory missing from a list gets 0 from it)."""
-    out: dict[int, float] = {}
-    for scores, w in zip(score_lists, weights, strict=True):
-        if not scores:
-            continue
-        lo, hi = min(scores.values()), max(scores.values())
-        span = hi - lo
-        for m, s in scores.items():
-            out[m] = out.get(m, 0.0) + w * ((s - lo) / span if span > 0 else 1.0)
-    return out
 
 
 def named_speakers(query: str, speakers: Iterable[str]) -> set[str]:
@@ -78,20 +52,3 @@ def neighbour_smoothing(
         best = max((scores.get(n, 0.0) for n in neighbours.get(m, ())), default=0.0)
         out[m] = scores.get(m, 0.0) + alpha * best
     return out
-
-
-def recency_boost(
-    scores: Mapping[int, float], happened_at: Mapping[int, float], now: float,
-    weight: float = 0.1, half_life_days: float = 180.0,
-) -> dict[int, float]:
-    """score * (1 + weight * 2^(-age / half_life)); the future counts as now."""
-    out: dict[int, float] = {}
-    for m, s in scores.items():
-        age = max(0.0, now - happened_at.get(m, now)) / DAY
-        out[m] = s * (1.0 + weight * math.pow(2.0, -age / half_life_days))
-    return out
-
-
-def ranked(scores: Mapping[int, float]) -> list[int]:
-    """Ids by score, best first (ties by id, so the order is stable)."""
-    return sorted(scores, key=lambda m: (-scores[m], m))

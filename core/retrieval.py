@@ -1,19 +1,25 @@
 """Hybrid search: words (FTS5 BM25) and meaning (vector similarity), fused, then re-ranked.
 
-``Retriever.search(query, now=...)``:
+``Retriever.search(query, now=...)`` plans, then runs:
 
-1. A time phrase ("last Tuesday", "notes from March") becomes a date range and leaves the text
-   (``core.timeparse``); it narrows the filters.
-2. BM25 over the words index (``core.fts.build_match`` makes any text a safe MATCH expression)
+1. ``core.queryplan.parse_query`` makes a ``ParsedQuery``: the text without its time phrase
+   (the phrase becomes a date range that narrows the filters), its content terms, the mode,
+   and whether the query only names what to browse ("notes from March").
+2. ``Retriever.run`` searches by it. BM25 over the words index (``core.fts`` makes any text a
+   safe MATCH expression; other forms of the words and extra phrasings are lists of their own)
    and cosine similarity over the in-memory vector index (``core.vectorindex``) each give a
-   ranked candidate list, both under the same filters (kind, date range, archived).
-3. The lists (and any extra rankers of ``RetrievalConfig``) are fused by weighted reciprocal rank
-   fusion and re-ranked by retention and importance so that the best match is never buried
-   (``core.ranking`` documents the formula and its guarantee).
-4. Each hit carries its memory (with provenance), the title of its source, a score breakdown
-   and the character spans of the query's words in its text.
+   ``RankedList`` under the same filters (kind, date range, archived), as does any extra ranker
+   of ``RetrievalConfig``.
+3. The lists are fused by ``core.ranking.fuse``: score fusion (min-max normalised scores,
+   weighted) by default, weighted reciprocal rank fusion with ``fusion="rrf"``. Light
+   turn-aware adjustments follow (``core.rerank``: who said it, the turns around it, the best
+   turn of its conversation), then the re-rank by retention and importance, which never buries
+   the best match (``core.ranking`` documents the formulas and the guarantee).
+4. Each hit carries its memory (with provenance), the title of its source (``core.sources``), a
+   score breakdown and the character spans of the query's words in its text.
 
-Without an embedder (or before vectors land) search works by words alone.
+A query whose time phrase's range holds nothing is searched again without the range (the result
+says so). Without an embedder (or before vectors land) search works by words alone.
 """
 
 from __future__ import annotations
@@ -26,10 +32,12 @@ from typing import Any
 
 import numpy as np
 
-from reverie.core import fts, query_expansion, ranking, rerank
+from reverie.core import fts, query_expansion, ranking, rerank, sources
 from reverie.core.embedding import vector_id
 from reverie.core.errors import InputError
 from reverie.core.protocols import Embedder
+from reverie.core.queryplan import GENERIC, MAX_K, ParsedQuery, parse_query
+from reverie.core.ranking import FUSION_FLOOR, RankedList
 from reverie.core.records import MEMORY_COLS, Memory
 from reverie.core.searchtypes import (
     ARCHIVED,
@@ -41,24 +49,14 @@ from reverie.core.searchtypes import (
     SearchResult,
     filter_sql,
 )
-from reverie.core.timeparse import parse_time_phrase
 from reverie.core.vectorindex import index_for
 
 __all__ = [
-    "ARCHIVED", "MODES", "ExtraRanker", "Hit", "RetrievalConfig", "Retriever", "SearchFilters", "SearchResult",
+    "ARCHIVED", "FUSION_FLOOR", "GENERIC", "MAX_K", "MODES", "ExtraRanker", "Hit", "ParsedQuery", "RankedList",
+    "RetrievalConfig", "Retriever", "SearchFilters", "SearchResult",
 ]
 
 log = logging.getLogger(__name__)
-MAX_K = 1000
-# Words that name what to look through rather than what to look for ("notes from March").
-GENERIC = {
-    "note": ("note",), "notes": ("note",), "chat": ("chat",), "chats": ("chat",),
-    "conversation": ("chat",), "conversations": ("chat",), "message": ("chat",), "messages": ("chat",),
-    "fact": ("fact",), "facts": ("fact",), "summary": ("summary",), "summaries": ("summary",),
-    "memory": (), "memories": (), "thing": (), "things": (), "stuff": (), "everything": (),
-    "anything": (), "something": (), "wrote": (), "write": (), "written": (), "said": (), "say": (),
-    "talked": (), "talk": (), "discussed": (), "happened": (),
-}
 
 
 _POOL: ThreadPoolExecutor | None = None
@@ -73,12 +71,6 @@ def _pool() -> ThreadPoolExecutor:
         return _POOL
 
 
-_TITLE = (
-    "CASE m.source_kind WHEN 'note' THEN (SELECT title FROM notes WHERE id = m.source_id) "
-    "WHEN 'message' THEN (SELECT c.title FROM messages g JOIN conversations c ON c.id = g.conversation_id "
-    "WHERE g.id = m.source_id) END"
-)
-FUSION_FLOOR = 0.05
 # The indexed turns just before and after each candidate turn, in the same conversation (a turn
 # that is not indexed, such as a failed reply, is skipped).
 _NEAREST = (
@@ -91,7 +83,7 @@ _NEIGHBOURS = (
     "FROM memories m JOIN messages g ON m.source_kind = 'message' AND g.id = m.source_id "
     "WHERE m.id IN ({marks})"
 )
-_FALLBACK_TITLE = {"note": "Untitled note", "message": "Conversation", "import": "Imported"}
+_COLS = ", ".join(f"m.{c.strip()}" for c in MEMORY_COLS.split(","))
 
 
 def neighbours_of(conn: Any, ids: list[int]) -> dict[int, list[int]]:
@@ -107,12 +99,8 @@ def neighbours_of(conn: Any, ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
-def source_title(memory: Memory, title: str | None) -> str:
-    if title:
-        return title
-    if memory.source_kind == "consolidation":
-        return memory.kind.title()
-    return _FALLBACK_TITLE.get(memory.source_kind, memory.source_kind.title())
+def _result(plan: ParsedQuery, hits: list[Hit]) -> SearchResult:
+    return SearchResult(hits, plan.text, plan.since, plan.until, plan.time_phrase)
 
 
 class Retriever:
@@ -152,8 +140,8 @@ class Retriever:
             return keep, None
         return [min(terms, key=lambda t: df.get(t, 0))], max(0, n - cfg.common_window)
 
-    def bm25(self, match: str, f: SearchFilters, limit: int, *, min_id: int | None = None) -> tuple[list[int], list[float]]:
-        """Ids and BM25 scores (higher is better) of the best word matches under the filters."""
+    def bm25(self, match: str, f: SearchFilters, limit: int, *, min_id: int | None = None) -> RankedList:
+        """The best word matches under the filters, with their BM25 scores (higher is better)."""
         where, params = filter_sql(f)
         over = limit * 3 if where else limit
         window = f" AND rowid > {int(min_id):d}" if min_id else ""
@@ -183,23 +171,24 @@ class Retriever:
                     rows = kept
         except Exception as exc:  # noqa: BLE001 - a query never fails the search; logged
             log.warning("words search failed for %r: %s", match, exc)
-            return [], []
+            return RankedList("bm25", ())
         rows = rows[:limit]
-        return [int(r[0]) for r in rows], [float(r[1]) for r in rows]
+        return RankedList("bm25", tuple(int(r[0]) for r in rows), tuple(float(r[1]) for r in rows))
 
-    def vector(self, text: str, f: SearchFilters, limit: int) -> tuple[list[int], list[float]]:
-        """Ids and cosine similarities of the memories nearest in meaning, under the filters."""
+    def vector(self, text: str, f: SearchFilters, limit: int) -> RankedList:
+        """The memories nearest in meaning to ``text`` under the filters, with their cosine similarities."""
         if self.embedder is None or not text.strip():
-            return [], []
+            return RankedList("vector", ())
         return self.nearest(np.asarray(self.embedder.embed([text]), dtype=np.float32)[0], f, limit)
 
-    def nearest(self, q: np.ndarray, f: SearchFilters, limit: int) -> tuple[list[int], list[float]]:
+    def nearest(self, q: np.ndarray, f: SearchFilters, limit: int) -> RankedList:
+        """The memories nearest in meaning to the query vector ``q`` under the filters."""
         assert self.embedder is not None
         index = index_for(self.vault, vector_id(self.embedder.model_id, self.config.turn_window),
                           int(self.embedder.dim))
         index.refresh(self.vault)
         ids, sims = index.search(q, limit, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived)
-        return ids.tolist(), sims.tolist()
+        return RankedList("vector", tuple(int(i) for i in ids.tolist()), tuple(float(x) for x in sims.tolist()))
 
     def browse(self, f: SearchFilters, limit: int) -> list[int]:
         where, params = filter_sql(f)
@@ -218,119 +207,91 @@ class Retriever:
     ) -> SearchResult:
         """Search ``query`` (a time phrase in it becomes a date range). With ``as_you_type``, the last
         word, unless followed by a space, also matches the words it begins ("tomat" finds "tomatoes")."""
-        if mode not in MODES:
-            raise InputError(f"The search mode must be one of {', '.join(MODES)}.")
         if mode == "vector" and self.embedder is None:
             raise InputError("Search by meaning needs the embedder, which is not loaded; search by words instead.")
-        cfg = self.config
-        f = (filters or SearchFilters()).validate()
-        k = max(1, min(int(k), MAX_K))
-        query = query if isinstance(query, str) else str(query)
-        text, since, until, phrase = (query, None, None, None)
-        if cfg.parse_time:
-            text, since, until, phrase = parse_time_phrase(query, now, cfg.tz)
-        eff = replace(
-            f,
-            since=max(x for x in (f.since, since) if x is not None) if (f.since, since) != (None, None) else None,
-            until=min(x for x in (f.until, until) if x is not None) if (f.until, until) != (None, None) else None,
-        )
-        terms = fts.content_terms(fts.query_terms(text), cfg.drop_stopwords)
-        if as_you_type and text and not text[-1].isspace():
-            terms = fts.as_prefix(terms)
-        user_filtered = filters is not None and filters != SearchFilters()
-        restricted = phrase is not None or user_filtered
-        generic = restricted and bool(terms) and all(t in GENERIC for t in terms)
-        empty = eff.since is not None and eff.until is not None and eff.since >= eff.until
-        result = SearchResult([], text, since, until, phrase) if empty else self._search(
-            text, terms, eff, generic, restricted, since, until, phrase, now, k, mode)
-        if not result.hits and phrase is not None and terms and not generic:
+        plan = parse_query(query, self.config, now=now, k=k, filters=filters, mode=mode, as_you_type=as_you_type)
+        result = self.run(plan, now=now)
+        if not result.hits and plan.may_widen:
             # The phrase may date what was talked about rather than when it was said: look again
             # without its range (the result says so).
-            wide = self._search(text, terms, f, False, user_filtered, since, until, phrase, now, k, mode)
+            wide = self.run(plan.widened(), now=now)
             return replace(wide, widened=bool(wide.hits))
         return result
 
-    def _search(self, text: str, terms: list[str], eff: SearchFilters, generic: bool, restricted: bool,
-                since: float | None, until: float | None, phrase: str | None, now: float, k: int,
-                mode: str) -> SearchResult:
-        cfg = self.config
-        if generic and not eff.kinds:
-            hinted = tuple(dict.fromkeys(kind for t in terms for kind in GENERIC[t]))
-            eff = replace(eff, kinds=hinted)
-        scored: dict[str, tuple[list[int], list[float]]] = {}
-        lists: list[tuple[list[int], float]] = []
-        if not generic:
-            encoded: Future[np.ndarray] | None = None
-            if mode in ("hybrid", "vector") and self.embedder is not None and text.strip():
-                # The query is encoded on another thread while the words are searched here (torch
-                # and SQLite both let go of the GIL): the words cost almost nothing on top.
-                encoded = _pool().submit(self.embedder.embed, [text])
-            try:
-                if mode in ("hybrid", "bm25"):
-                    for name, ids, scores, weight in self._words(
-                        terms, text, eff, max(cfg.bm25_candidates, k), cfg.bm25_weight if mode == "hybrid" else 1.0
-                    ):
-                        if name:
-                            scored[name] = (ids, scores)
-                        lists.append((ids, weight, scores))
-            finally:
-                q = np.asarray(encoded.result(), dtype=np.float32)[0] if encoded is not None else None
-            if mode in ("hybrid", "vector"):
-                scored["vector"] = self.nearest(q, eff, max(cfg.vector_candidates, k)) if q is not None else ([], [])
-                lists.append((scored["vector"][0], cfg.vector_weight if mode == "hybrid" else 1.0, scored["vector"][1]))
-            if text.strip():
-                for extra in cfg.extra_rankers:
-                    with self.vault.read() as conn:
-                        ids = [int(i) for i in extra.rank(conn, text, eff, cfg.bm25_candidates)]
-                    scored[extra.name] = (ids, [0.0] * len(ids))
-                    lists.append((ids, extra.weight, []))
-        if not any(ids for ids, _, _ in lists):
-            if generic or (not terms and restricted):
-                return self._browse_result(eff, k, text, since, until, phrase, terms)
-            return SearchResult([], text, since, until, phrase)
-        return self._ranked_result(lists, scored, eff, now, k, text, since, until, phrase, terms)
+    def run(self, plan: ParsedQuery, *, now: float) -> SearchResult:
+        """Carry out a planned search (no second try without the time phrase: see ``search``)."""
+        if plan.empty_range:
+            return _result(plan, [])
+        lists = [] if plan.generic else self.ranked_lists(plan)
+        if not any(rl.ids for rl in lists):
+            if plan.generic or (not plan.terms and plan.restricted):
+                return self._browse_result(plan)
+            return _result(plan, [])
+        return self._ranked_result(plan, lists, now)
 
-    def _words(self, terms: list[str], text: str, eff: SearchFilters, limit: int,
-               weight: float) -> list[tuple[str | None, list[int], list[float], float]]:
-        """The BM25 list and the lists of the query's expansions: (name, ids, scores, weight)."""
-        cfg = self.config
-        word_terms, min_id = self.word_terms(terms)
+    def ranked_lists(self, plan: ParsedQuery) -> list[RankedList]:
+        """The candidate lists to fuse, under the plan's filters: words (and their forms and extra
+        phrasings), meaning, and the extra rankers, each with its weight in ``plan.mode``."""
+        cfg, eff, text, mode = self.config, plan.filters, plan.text, plan.mode
+        lists: list[RankedList] = []
+        encoded: Future[np.ndarray] | None = None
+        if mode in ("hybrid", "vector") and self.embedder is not None and text.strip():
+            # The query is encoded on another thread while the words are searched here (torch
+            # and SQLite both let go of the GIL): the words cost almost nothing on top.
+            encoded = _pool().submit(self.embedder.embed, [text])
+        try:
+            if mode in ("hybrid", "bm25"):
+                lists += self._words(plan, max(cfg.bm25_candidates, plan.k),
+                                     cfg.bm25_weight if mode == "hybrid" else 1.0)
+        finally:
+            q = np.asarray(encoded.result(), dtype=np.float32)[0] if encoded is not None else None
+        if mode in ("hybrid", "vector"):
+            found = self.nearest(q, eff, max(cfg.vector_candidates, plan.k)) if q is not None else RankedList("vector", ())
+            lists.append(replace(found, weight=cfg.vector_weight if mode == "hybrid" else 1.0))
+        if text.strip():
+            for extra in cfg.extra_rankers:
+                with self.vault.read() as conn:
+                    ids = tuple(int(i) for i in extra.rank(conn, text, eff, cfg.bm25_candidates))
+                lists.append(RankedList(extra.name, ids, weight=extra.weight))
+        return lists
+
+    def _words(self, plan: ParsedQuery, limit: int, weight: float) -> list[RankedList]:
+        """The BM25 list, the list of the words' other forms and a list for each extra phrasing."""
+        cfg, eff = self.config, plan.filters
+        word_terms, min_id = self.word_terms(list(plan.terms))
         if cfg.stem_prefixes:
             word_terms = query_expansion.with_stems(word_terms)
         match = fts.match_terms(word_terms)
         if not match:
             return []
-        ids, scores = self.bm25(match, eff, limit, min_id=min_id)
-        out: list[tuple[str | None, list[int], list[float], float]] = [("bm25", ids, scores, weight)]
+        out = [replace(self.bm25(match, eff, limit, min_id=min_id), weight=weight)]
         forms = query_expansion.other_forms(word_terms) if cfg.stem_prefixes and cfg.forms_weight > 0 else []
         if forms:
             forms, floor = self.word_terms(forms)  # common forms ("meeting") rank little and cost the most
-            if floor is None:
-                f_ids, f_scores = self.bm25(fts.match_terms(forms), eff, limit, min_id=min_id)
-                out.append(("forms", f_ids, f_scores, weight * cfg.forms_weight))
-        for alt in cfg.expansions(text) if cfg.expansions else ():
+            forms_match = fts.match_terms(forms)
+            if floor is None and forms_match:
+                found = self.bm25(forms_match, eff, limit, min_id=min_id)
+                out.append(replace(found, name="forms", weight=weight * cfg.forms_weight))
+        for alt in cfg.expansions(plan.text) if cfg.expansions else ():
             alt_match = fts.build_match(alt, drop_stopwords=cfg.drop_stopwords)
             if alt_match and alt_match != match:
-                out.append((None, self.bm25(alt_match, eff, cfg.bm25_candidates)[0], [], cfg.expansion_weight))
+                ids = self.bm25(alt_match, eff, cfg.bm25_candidates).ids
+                out.append(RankedList("expansion", ids, weight=cfg.expansion_weight, shown=False))
         return out
 
-    def _ranked_result(self, lists: list[tuple[list[int], float, list[float]]],
-                       scored: dict[str, tuple[list[int], list[float]]],
-                       eff: SearchFilters, now: float, k: int, text: str, since: float | None,
-                       until: float | None, phrase: str | None, terms: list[str]) -> SearchResult:
-        cfg = self.config
-        fused = self._fuse(lists, text)
-        by_fused = sorted(fused, key=lambda m: (-fused[m], m))
+    def _ranked_result(self, plan: ParsedQuery, lists: list[RankedList], now: float) -> SearchResult:
+        cfg, k = self.config, plan.k
+        fused = self._fuse(lists, plan.text)
+        by_fused = ranking.ranked(fused)
         best = fused[by_fused[0]]
         keep = ranking.shortlist(np.array([fused[i] for i in by_fused]), k, cfg.rerank_beta)
-        where, params = filter_sql(eff)
-        cols = ", ".join(f"m.{c.strip()}" for c in MEMORY_COLS.split(","))
+        where, params = filter_sql(plan.filters)
         rows: list[Any] = []
         todo = by_fused[:keep]
         while todo:
             with self.vault.read() as conn:
                 rows += conn.execute(
-                    f"SELECT {cols}, {_TITLE} FROM memories m WHERE m.id IN ({','.join('?' * len(todo))})"  # noqa: S608
+                    f"SELECT {_COLS} FROM memories m WHERE m.id IN ({','.join('?' * len(todo))})"  # noqa: S608
                     f"{' AND ' + where if where else ''}",
                     [*todo, *params],
                 ).fetchall()
@@ -338,10 +299,10 @@ class Retriever:
             todo = by_fused[keep:] if len(rows) < keep and keep < len(by_fused) else []
             keep = len(by_fused)
         if not rows:
-            return SearchResult([], text, since, until, phrase)
-        mems = {int(r[0]): (Memory.from_row(r[:-1]), r[-1]) for r in rows}
+            return _result(plan, [])
+        mems = {int(r[0]): Memory.from_row(r) for r in rows}
         cand = np.array(list(mems), dtype=np.int64)
-        ms = [m for m, _ in mems.values()]
+        ms = list(mems.values())
         f_scores = np.array([fused[int(i)] for i in cand])
         ret = ranking.retention_array(
             now, np.array([m.recorded_at for m in ms]),
@@ -354,8 +315,9 @@ class Retriever:
             importance_weight=cfg.importance_weight, best=best,
         )
         top = ranking.order(final, rel, cand)[:k]
-        lookup = {name: {mid: (rank, score) for rank, (mid, score) in enumerate(zip(*pair, strict=True), 1)}
-                  for name, pair in scored.items()}
+        lookup = {rl.name: {mid: (rank, rl.scores[rank - 1] if rl.scores else 0.0)
+                            for rank, mid in enumerate(rl.ids, 1)}
+                  for rl in lists if rl.shown}
         breakdowns: dict[int, dict[str, float]] = {}
         for j in top:
             mid = int(cand[j])
@@ -369,32 +331,22 @@ class Retriever:
                      retention=round(float(ret[j]), 6), importance=float(importance[j]),
                      standing=round(float(standing[j]), 6), final=round(float(final[j]), 6))
             breakdowns[mid] = b
-        hits = []
-        for j in top:
-            mem, title = mems[int(cand[j])]
-            hits.append(Hit(mem, float(final[j]), breakdowns[mem.id], source_title(mem, title),
-                            fts.highlight_spans(mem.text, terms)))
-        return SearchResult(hits, text, since, until, phrase)
+        shown = [mems[int(cand[j])] for j in top]
+        with self.vault.read() as conn:
+            titles = [sources.source_title(conn, mem) for mem in shown]
+        return _result(plan, [
+            Hit(mem, float(final[j]), breakdowns[mem.id], title, fts.highlight_spans(mem.text, list(plan.terms)))
+            for j, mem, title in zip(top, shown, titles, strict=True)
+        ])
 
-    def _fuse(self, lists: list[tuple[list[int], float, list[float]]], text: str) -> dict[int, float]:
-        """Fuse the ranked lists (weighted scores or weighted RRF, see ``RetrievalConfig.fusion``),
-        then the light turn-aware adjustments: who said it, and the turns around it."""
+    def _fuse(self, lists: list[RankedList], text: str) -> dict[int, float]:
+        """Fuse the ranked lists (``core.ranking.fuse``, by ``RetrievalConfig.fusion``), then the
+        light turn-aware adjustments: who said it, and the turns around it."""
         cfg = self.config
-        if cfg.fusion == "score":
-            # Min-max normalised per list, floored at FUSION_FLOOR so that being in a list always counts.
-            fused = rerank.score_fusion(
-                [dict(zip(ids, sc, strict=True)) if sc and any(sc) else {m: 1.0 / r for r, m in enumerate(ids, 1)}
-                 for ids, _, sc in lists],
-                [w * (1 - FUSION_FLOOR) for _, w, _ in lists],
-            )
-            for ids, w, _ in lists:
-                for m in ids:
-                    fused[m] = fused.get(m, 0.0) + w * FUSION_FLOOR
-        else:
-            fused = ranking.rrf([(ids, w) for ids, w, _ in lists], cfg.rrf_k)
+        fused = ranking.fuse(lists, cfg.fusion, rrf_k=cfg.rrf_k)
         if not fused or (cfg.speaker_boost == 1.0 and cfg.neighbour_alpha <= 0 and cfg.conversation_alpha <= 0):
             return fused
-        top = sorted(fused, key=lambda m: (-fused[m], m))[: max(cfg.bm25_candidates, cfg.vector_candidates)]
+        top = ranking.ranked(fused)[: max(cfg.bm25_candidates, cfg.vector_candidates)]
         fused = {m: fused[m] for m in top}
         marks = ",".join("?" * len(top))
         with self.vault.read() as conn:
@@ -416,28 +368,19 @@ class Retriever:
                     fused, {m: [x for x in members[c] if x != m] for m, c in conv_of.items()}, cfg.conversation_alpha)
         return fused
 
-    def _browse_result(self, eff: SearchFilters, k: int, text: str, since: float | None, until: float | None,
-                       phrase: str | None, terms: list[str]) -> SearchResult:
-        ids = self.browse(eff, k)
-        scores = {mid: 1.0 / (i + 1) for i, mid in enumerate(ids)}
-        breakdowns = {mid: {"recency_rank": float(i + 1), "final": scores[mid]} for i, mid in enumerate(ids)}
-        return SearchResult(self._hits(ids, scores, breakdowns, []), text, since, until, phrase)
-
-    def _hits(self, ids: list[int], scores: dict[int, float], breakdowns: dict[int, dict[str, float]],
-              terms: list[str]) -> list[Hit]:
+    def _browse_result(self, plan: ParsedQuery) -> SearchResult:
+        """The newest memories under the plan's filters, newest first."""
+        ids = self.browse(plan.filters, plan.k)
         if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        cols = ", ".join(f"m.{c.strip()}" for c in MEMORY_COLS.split(","))
+            return _result(plan, [])
         with self.vault.read() as conn:
-            rows = conn.execute(f"SELECT {cols}, {_TITLE} FROM memories m WHERE m.id IN ({marks})", ids).fetchall()  # noqa: S608
-        by_id = {int(r[0]): r for r in rows}
+            rows = conn.execute(
+                f"SELECT {_COLS} FROM memories m WHERE m.id IN ({','.join('?' * len(ids))})", ids).fetchall()  # noqa: S608
+            by_id = {int(r[0]): Memory.from_row(r) for r in rows}
+            titles = {mid: sources.source_title(conn, mem) for mid, mem in by_id.items()}
         hits: list[Hit] = []
-        for mid in ids:
-            r = by_id.get(mid)
-            if r is None:
-                continue
-            mem = Memory.from_row(r[:-1])
-            hits.append(Hit(mem, scores[mid], breakdowns[mid], source_title(mem, r[-1]),
-                            fts.highlight_spans(mem.text, terms)))
-        return hits
+        for rank, mid in enumerate(ids, 1):
+            mem = by_id.get(mid)
+            if mem is not None:
+                hits.append(Hit(mem, 1.0 / rank, {"recency_rank": float(rank), "final": 1.0 / rank}, titles[mid], ()))
+        return _result(plan, hits)

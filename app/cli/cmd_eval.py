@@ -1,5 +1,6 @@
 """``reverie eval locomo FILE`` and ``reverie eval longmemeval FILE``: retrieval figures on the
-public memory benchmarks, for Reverie beside plain BM25 and plain vector baselines."""
+public memory benchmarks, for Reverie (the app's Retriever, as the app calls it) beside plain BM25
+and plain vector baselines."""
 
 from __future__ import annotations
 
@@ -28,10 +29,8 @@ def register(sub: Any) -> None:
                        help="Reverie's mode(s) to measure (repeatable; default hybrid)")
         p.add_argument("--baselines", default="bm25,vector",
                        help="plain baseline lines, comma-separated from bm25,vector,fusion ('' for none)")
-        p.add_argument("--engine", choices=("auto", "retriever", "pipeline"), default="auto",
-                       help="Reverie's line: the app's Retriever (auto, retriever) or the evaluation pipeline")
         p.add_argument("--ablations", action="store_true",
-                       help="also print Reverie's line with each feature switched off (and, for the pipeline, optional re-rankers on)")
+                       help="also print Reverie's line (the app's Retriever) with each feature switched off")
         p.add_argument("--limit", type=int, help="only the first N conversations (LoCoMo) or questions (LongMemEval)")
         p.add_argument("--max-questions", type=int, help="at most N questions per case")
         p.add_argument("--json", action="store_true", help="print the figures per question as JSON")
@@ -62,17 +61,11 @@ def build_lines(args: Any, embedder: Any) -> list[runner.Line]:
         lines.append(runner.Line("plain-vector", lambda v: PlainVector(v, cache), "vector"))
     if "fusion" in wanted:
         lines.append(runner.Line("plain-fusion", lambda v: PlainFusion(v, cache), "hybrid"))
-    for mode in args.retriever or ["hybrid"]:
-        if args.engine in ("auto", "retriever"):
-            from reverie.core.evaluation.adapters import retriever_line
+    from reverie.core.evaluation.adapters import retriever_line
 
-            lines.append(retriever_line(embedder, mode))
-        else:
-            from reverie.core.evaluation.pipeline import ReverieSearcher
-
-            lines.append(runner.Line(f"reverie-{mode}", lambda v: ReverieSearcher(v, cache), mode))
+    lines += [retriever_line(embedder, mode) for mode in args.retriever or ["hybrid"]]
     if getattr(args, "ablations", False):
-        lines += ablation_lines(cache) if args.engine == "pipeline" else retriever_ablation_lines(embedder)
+        lines += retriever_ablation_lines(embedder)
     return lines
 
 
@@ -99,27 +92,6 @@ def retriever_ablation_lines(embedder: Any) -> list[runner.Line]:
     }
     out = [retriever_line(embedder, "bm25", base, "retriever-bm25only")]
     out += [retriever_line(embedder, "hybrid", cfg, f"retriever{name}") for name, cfg in variants.items()]
-    return out
-
-
-def ablation_lines(cache: Any) -> list[runner.Line]:
-    """Reverie's hybrid pipeline with one feature off (or one optional re-ranker on)."""
-    from dataclasses import replace
-
-    from reverie.core.evaluation.pipeline import PipelineConfig, ReverieSearcher
-
-    base = PipelineConfig()
-    variants = {
-        "-expansion": replace(base, expand_query=False),
-        "-window": replace(base, window=0),
-        "-scorefusion(rrf)": replace(base, fusion="rrf", vector_weight=1.0),
-        "-speaker": replace(base, speaker_factor=1.0),
-        "-neighbours": replace(base, neighbour_alpha=0.0),
-        "+recency": replace(base, recency_weight=0.1),
-    }
-    out = [runner.Line(f"pipeline{name}", (lambda c: lambda v: ReverieSearcher(v, cache, c))(cfg), "hybrid")
-           for name, cfg in variants.items()]
-    out.insert(0, runner.Line("pipeline-bm25only", lambda v: ReverieSearcher(v, cache, base), "bm25"))
     return out
 
 

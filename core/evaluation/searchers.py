@@ -2,7 +2,7 @@
 
 - ``PlainBM25``: the FTS5 words index, the query's words OR-ed, ranked by FTS5's bm25.
 - ``PlainVector``: cosine similarity of the query's vector with every unit's vector (NumPy).
-- ``PlainFusion``: the two fused with equal-weight reciprocal rank fusion.
+- ``PlainFusion``: the two fused with equal-weight reciprocal rank fusion (``core.ranking.rrf``).
 
 Each returns memory units (anything with ``id`` and ``source_id``), best first. Vectors are
 computed with the embedder handed in, through an ``EmbeddingCache`` keyed by the text's hash,
@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from reverie.core import ranking
 from reverie.core.protocols import Embedder
 from reverie.core.records import embed_text
 from reverie.core.textindex import index_text
@@ -118,14 +119,10 @@ class PlainVector:
 
 
 def rrf(rankings: Sequence[Sequence[Unit]], weights: Sequence[float], c: float = 60.0) -> list[Unit]:
-    """Weighted reciprocal rank fusion: score(u) = sum_i w_i / (c + rank_i(u))."""
-    score: dict[int, float] = {}
-    unit: dict[int, Unit] = {}
-    for ranking, w in zip(rankings, weights, strict=True):
-        for rank, u in enumerate(ranking, start=1):
-            score[u.id] = score.get(u.id, 0.0) + w / (c + rank)
-            unit.setdefault(u.id, u)
-    return [unit[i] for i in sorted(score, key=lambda i: (-score[i], i))]
+    """Weighted reciprocal rank fusion of units (``core.ranking.rrf``), best first."""
+    unit = {u.id: u for ranked_units in reversed(rankings) for u in reversed(ranked_units)}
+    score = ranking.rrf([([u.id for u in r], w) for r, w in zip(rankings, weights, strict=True)], c)
+    return [unit[i] for i in ranking.ranked(score)]
 
 
 class PlainFusion:

@@ -8,16 +8,6 @@ from core.test_eval_runner import BagOfWordsEmbedder, _case
 from reverie.app.cli import cmd_eval
 from reverie.app.cli.run import build_parser, main
 from reverie.core.evaluation import runner
-from reverie.core.evaluation.searchers import EmbeddingCache
-
-
-def test_ablation_lines_all_run(tmp_path):
-    cache = EmbeddingCache(BagOfWordsEmbedder())
-    lines = cmd_eval.ablation_lines(cache)
-    assert len({line.name for line in lines}) == len(lines) == 7
-    case = _case("I adopted a grey kitten named Miso.", "What did I name the kitten I adopted?")
-    got = runner.run_benchmark("locomo", [case], lines, (5,), workdir=tmp_path)
-    assert len(got.results) == 7 and all(r.scores["recall@5"] == 1.0 for r in got.results)
 
 
 def test_eval_parser_and_bad_options(tmp_path, capsys):
@@ -27,9 +17,9 @@ def test_eval_parser_and_bad_options(tmp_path, capsys):
         build_parser().parse_args(["eval", "locomo", "f.json", "--retriever", "magic"])
     f = tmp_path / "l.json"
     f.write_text("[]", encoding="utf-8")
-    assert main(["eval", "locomo", str(f), "--k", "0", "--baselines", "bm25", "--engine", "pipeline"]) == 2
+    assert main(["eval", "locomo", str(f), "--k", "0", "--baselines", "bm25"]) == 2
     assert "--k" in capsys.readouterr().err
-    assert main(["eval", "locomo", str(f), "--baselines", "nope", "--engine", "pipeline"]) == 2
+    assert main(["eval", "locomo", str(f), "--baselines", "nope"]) == 2
     assert "Unknown baseline" in capsys.readouterr().err
 
 

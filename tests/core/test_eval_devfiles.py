@@ -19,7 +19,7 @@ LONGMEMEVAL = DATA / "longmemeval_s_dev.json"
 
 
 def _run(capsys, *argv: str) -> dict:
-    assert main(["eval", *argv, "--baselines", "bm25", "--retriever", "bm25", "--engine", "pipeline", "--json"]) == 0
+    assert main(["eval", *argv, "--baselines", "bm25", "--retriever", "bm25", "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -51,5 +51,5 @@ def test_longmemeval_dev_file(capsys):
 def test_bad_file_is_one_sentence(tmp_path, capsys):
     bad = tmp_path / "x.json"
     bad.write_text("[1, 2]", encoding="utf-8")
-    assert main(["eval", "locomo", str(bad), "--baselines", "bm25", "--engine", "pipeline"]) == 2
+    assert main(["eval", "locomo", str(bad), "--baselines", "bm25"]) == 2
     assert "is not a LoCoMo file" in capsys.readouterr().err

@@ -9,8 +9,8 @@ import re
 import numpy as np
 
 from reverie.core.evaluation import loaders, report, runner
+from reverie.core.evaluation.adapters import retriever_line
 from reverie.core.evaluation.loaders import Case, Question, Session, Turn
-from reverie.core.evaluation.pipeline import PipelineConfig, ReverieSearcher
 from reverie.core.evaluation.searchers import EmbeddingCache, PlainBM25, PlainFusion, PlainVector
 
 DAY = 86400.0
@@ -85,7 +85,7 @@ def _lines(cache):
         runner.Line("plain-bm25", PlainBM25, "bm25"),
         runner.Line("plain-vector", lambda v: PlainVector(v, cache), "vector"),
         runner.Line("plain-fusion", lambda v: PlainFusion(v, cache)),
-        runner.Line("reverie-hybrid", lambda v: ReverieSearcher(v, cache, PipelineConfig())),
+        retriever_line(cache.embedder, "hybrid"),
     ]
 
 

@@ -1,38 +1,41 @@
-"""Query expansion, fusion and re-rank helpers, and the windowed embedding input of turns."""
+"""Other forms of query words, fusion and re-rank helpers, and the windowed embedding input of turns."""
 
 from __future__ import annotations
 
 import pytest
 
-from reverie.core import conversations, query_expansion, rerank, turn_context
+from reverie.core import conversations, query_expansion, ranking, rerank, turn_context
 
 
-def test_query_expansion_drops_small_words_and_adds_stem_prefixes():
-    q = query_expansion.expand("When did Caroline's painting classes start?")
-    assert q.terms == ("caroline", "painting", "classes", "start")
-    assert '"painting" OR "paint"*' in q.fts and '"classes" OR "class"*' in q.fts
+def test_stems_and_other_forms_of_query_words():
     assert query_expansion.stem("running") == "run" and query_expansion.stem("hobbies") == "hobby"
     assert query_expansion.stem("cat") == "cat"
-    # a question of only small words still searches for them
-    assert query_expansion.expand("Who was it?").fts == '"who" OR "was" OR "it"'
-    assert query_expansion.expand("?!").fts == ""
+    assert query_expansion.with_stems(["painting", "cat", "tomat*"]) == ["painting", "cat", "tomat*", "paint*"]
+    assert query_expansion.other_forms(["guitar", "painting"]) == ["guitars", "guitared", "guitaring"]
 
 
-def test_expanded_query_finds_other_word_forms(vault):
-    conv = conversations.create_conversation(vault, "t")
-    conversations.add_message(vault, conv.id, "user", "I painted the kitchen blue.")
-    conversations.add_message(vault, conv.id, "user", "The weather is fine.")
-    expr = query_expansion.expand("What did I paint?").fts
-    rows = vault.query("SELECT rowid FROM memories_fts WHERE memories_fts MATCH ?", (expr,))
-    assert len(rows) == 1
-
-
-def test_weighted_rrf_and_score_fusion():
-    assert rerank.weighted_rrf([[1, 2], [2, 3]], [1.0, 1.0], c=0) == {1: 1.0, 2: 1.5, 3: 0.5}
-    fused = rerank.score_fusion([{1: 10.0, 2: 5.0, 3: 0.0}, {2: 0.9, 3: 0.5}], [1.0, 0.5])
+def test_rrf_and_score_fusion():
+    assert ranking.rrf([([1, 2], 1.0), ([2, 3], 1.0)], k=0) == {1: 1.0, 2: 1.5, 3: 0.5}
+    fused = ranking.score_fusion([{1: 10.0, 2: 5.0, 3: 0.0}, {2: 0.9, 3: 0.5}], [1.0, 0.5])
     assert fused == pytest.approx({1: 1.0, 2: 0.5 + 0.5, 3: 0.0})
-    assert rerank.ranked({5: 1.0, 2: 1.0, 9: 2.0}) == [9, 2, 5]
-    assert rerank.score_fusion([{}, {7: 0.3}], [1.0, 1.0]) == {7: 1.0}
+    assert ranking.ranked({5: 1.0, 2: 1.0, 9: 2.0}) == [9, 2, 5]
+    assert ranking.score_fusion([{}, {7: 0.3}], [1.0, 1.0]) == {7: 1.0}
+
+
+def test_fuse_by_scores_floors_every_list_and_falls_back_to_ranks():
+    floor = ranking.FUSION_FLOOR
+    words = ranking.RankedList("bm25", (1, 2, 3), (10.0, 5.0, 0.0))
+    extra = ranking.RankedList("extra", (3, 9), weight=0.5)  # ranks only: scores 1/rank
+    fused = ranking.fuse([words, extra], "score")
+    assert fused == pytest.approx({
+        1: (1 - floor) * 1.0 + floor,
+        2: (1 - floor) * 0.5 + floor,
+        3: (1 - floor) * 0.0 + floor + 0.5 * (1 - floor) * 1.0 + 0.5 * floor,
+        9: 0.5 * (1 - floor) * 0.0 + 0.5 * floor,
+    })
+    assert ranking.fuse([words, extra], "rrf", rrf_k=60) == ranking.rrf([((1, 2, 3), 1.0), ((3, 9), 0.5)], 60)
+    with pytest.raises(ValueError, match="fusion"):
+        ranking.fuse([words], "sum")
 
 
 def test_speaker_boost_only_when_the_query_names_someone():
@@ -45,12 +48,9 @@ def test_speaker_boost_only_when_the_query_names_someone():
     assert rerank.speaker_boost(scores, who, {"caroline", "melanie"}, 1.5) == scores
 
 
-def test_neighbour_smoothing_and_recency():
+def test_neighbour_smoothing():
     out = rerank.neighbour_smoothing({1: 1.0, 3: 0.2}, {1: [2], 2: [1, 3], 3: [2]}, 0.5)
     assert out == {1: 1.0, 2: 0.5 + 0.0, 3: 0.2}
-    day = 86400.0
-    out = rerank.recency_boost({1: 1.0, 2: 1.0}, {1: 100 * day, 2: 100 * day - 180 * day}, 100 * day, 0.2, 180)
-    assert out == pytest.approx({1: 1.2, 2: 1.1})
 
 
 def test_turns_are_embedded_with_the_turn_before_them_own_text_first(vault):
