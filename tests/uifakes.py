@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from reverie.app.ui.services import Services, attach
+from reverie.app.ui.services import AppServices
 
 # "[1] text", "1. text", "Memory 1: text", "<memory n=1> text": how a prompt may number its memories
 _NUMBERED = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)]|memory\s*#?(\d+):?|<memory[^>]*?(\d+)[^>]*>)[ \t]*(.*)$",
@@ -71,9 +71,9 @@ class FakeChatModel:
             yield word if i == 0 else " " + word
 
 
-def fake_services(session: Any, model: Any = None, embedder: Any = None, batch_size: int = 256) -> Services:
-    return attach(session, Services(chat_model=model or FakeChatModel(), embedder=embedder,
-                                    use_embedder=embedder is not None, batch_size=batch_size))
+def fake_services(session: Any, model: Any = None, embedder: Any = None, batch_size: int = 256) -> AppServices:
+    return AppServices(session, chat_model=model or FakeChatModel(), embedder=embedder,
+                       use_embedder=embedder is not None, batch_size=batch_size)
 
 
 def open_window(qtbot: Any, paths: Any, vault: Any, model: Any = None, *, embedder: Any = None,
@@ -83,8 +83,7 @@ def open_window(qtbot: Any, paths: Any, vault: Any, model: Any = None, *, embedd
     from reverie.app.ui.session import Session
 
     session = Session(paths)
-    fake_services(session, model, embedder, batch_size)
-    window = MainWindow(session)
+    window = MainWindow(session, fake_services(session, model, embedder, batch_size))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

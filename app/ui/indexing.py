@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from reverie.app.ui.services import Services
+from reverie.app.ui.services import AppServices
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
 
 NAME = "Indexing memories by meaning"
@@ -19,7 +19,7 @@ class IndexingStatus(QObject):
     _progress = Signal(int, int)
     _idle = Signal(int)
 
-    def __init__(self, tracker: TaskTracker, services: Services, parent: QObject | None = None) -> None:
+    def __init__(self, tracker: TaskTracker, services: AppServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tracker = tracker
         self.services = services

@@ -1,39 +1,44 @@
-"""The main window: a shell that hosts feature pages. It owns no feature logic."""
+"""The main window: the composition root of the window and the ``Shell`` the features ask things of.
+It builds the ``AppServices`` once, installs the feature pages (``compose.install_features``) and
+owns no feature logic."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QWidget,
 )
 
+from reverie.app.ui.compose import install_features
 from reverie.app.ui.home import HomePage
+from reverie.app.ui.indexing import IndexingStatus
+from reverie.app.ui.nightly import Nightly
+from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
+from reverie.app.ui.shell import Action, Page, SourceOpener
 from reverie.app.ui.tasks import TaskBar, TaskTracker
-
-
-@dataclass
-class Page:
-    key: str
-    title: str
-    widget: QWidget
+from reverie.app.ui.uikit import settings
+from reverie.core.records import Memory
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    """Implements ``shell.Shell``."""
+
+    def __init__(self, session: Session, services: AppServices | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.services = services or AppServices(session)
         self.setWindowTitle("Reverie")
         self.resize(1100, 720)
         self.nav = QListWidget()
@@ -50,19 +55,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.pages: dict[str, Page] = {}
         self.tasks = TaskTracker(self)  # background work, shown in the status bar
-        self.openers: dict[str, Callable[[Any], None]] = {}  # source kind -> shows it in context
+        self.openers: dict[str, SourceOpener] = {}  # source kind -> shows it in context
+        self.actions_by_key: dict[str, Action] = {}  # commands one feature offers another
         self.home = HomePage()
         self.add_page(Page("home", "Home", self.home))
-        from reverie.app.ui.pages import install_pages
-
-        install_pages(self, session)
-        from reverie.app.ui.indexing import IndexingStatus
-        from reverie.app.ui.services import services_for
-
-        self.indexing = IndexingStatus(self.tasks, services_for(session), self)
-        from reverie.app.ui.nightly import Nightly
-
+        self.indexing = IndexingStatus(self.tasks, self.services, self)
         self.nightly = Nightly(session, self.tasks, self)
+        self.register_action("consolidate", self.nightly.run_now)
+        self.features = install_features(self, self.services)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
         self.status_label = QLabel("")
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         session.model.error.connect(self.show_message)
         self._restore_geometry()
 
+    # -- Shell -----------------------------------------------------------------------------
     def add_page(self, page: Page) -> None:
         self.pages[page.key] = page
         self.stack.addWidget(page.widget)
@@ -86,23 +87,35 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(list(self.pages).index(key))
         return page.widget
 
-    def register_opener(self, source_kind: str, opener: Callable[[Any], None]) -> None:
+    def register_opener(self, source_kind: str, opener: SourceOpener) -> None:
         self.openers[source_kind] = opener
 
-    def open_source(self, memory: Any) -> None:
+    def open_source(self, memory: Memory) -> None:
         """Show where a memory came from: the note at its paragraph, the message in its conversation."""
-        opener = self.openers.get(getattr(memory, "source_kind", ""))
+        opener = self.openers.get(memory.source_kind)
         if opener is None:
             self.show_message("This memory has no note or message to open.")
             return
         opener(memory)
+
+    def register_action(self, key: str, action: Action) -> None:
+        self.actions_by_key[key] = action
+
+    def action(self, key: str) -> Action | None:
+        return self.actions_by_key.get(key)
+
+    def add_menu(self, title: str) -> QMenu:
+        return self.menuBar().addMenu(title)
+
+    def add_shortcut(self, keys: str, slot: Callable[[], Any]) -> None:
+        QShortcut(QKeySequence(keys), self, slot)
 
     def show_message(self, message: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(message, timeout_ms)
 
     # -- window state ----------------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        s = QSettings("Reverie", "Reverie")
+        s = settings()
         geo = s.value("window/geometry")
         if geo is not None:
             self.restoreGeometry(geo)
@@ -111,7 +124,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(split)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
-        s = QSettings("Reverie", "Reverie")
+        s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
         self.session.close()

@@ -2,9 +2,9 @@
 
 ``survey_models`` reads the settings on the database lane, then looks for models (a disk scan, GGUF
 headers, a short request to a configured server) on the model lane, and hands a ``Survey`` back on
-the GUI thread. ``use_model`` saves settings that choose an entry, on the database lane, drops the
-session's chat model on the model lane (the next answer loads the new one) and tells the session
-(``data_changed("settings")``). ``ModelRow`` shows one model with its size, parameter
+the GUI thread. ``use_model`` saves settings that choose an entry, on the database lane, and
+publishes ``OpChanges(settings=True)``: the app's services then drop the chat model on the model
+lane (the next answer loads the new one). ``ModelRow`` shows one model with its size, parameter
 count and tier, and a button to use it.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from reverie.app.ui.changes import SETTINGS
 from reverie.core.settings import Settings, load_settings, save_settings
 from reverie.core.textutil import human_size
 from reverie.models.catalog import ModelEntry, Survey, survey, use
@@ -53,7 +54,7 @@ def survey_models(session: Any, finder: GgufFinder, on_done: Callable[[Survey, S
 
 def use_model(session: Any, entry: ModelEntry, on_done: Callable[[Settings], None] | None = None,
               on_error: Callable[[str], None] | None = None) -> None:
-    """Save settings that choose ``entry`` (db lane); the session hears ``data_changed("settings")``."""
+    """Save settings that choose ``entry`` (db lane); every page hears ``OpChanges(settings=True)``."""
     if session.vault is None:
         return
 
@@ -62,12 +63,7 @@ def use_model(session: Any, entry: ModelEntry, on_done: Callable[[Settings], Non
             read_gguf_header(entry.path)  # it may have gone since it was listed: its sentence, nothing saved
         return save_settings(vault, use(load_settings(vault), entry))
 
-    def done(saved: Settings) -> None:
-        if on_done is not None:
-            on_done(saved)
-        session.data_changed.emit("settings")  # the session's services drop the old model (services.attach)
-
-    session.db.submit(save, session.vault, on_done=done, on_error=on_error)
+    session.run_op(save, session.vault, changes=SETTINGS, on_done=on_done, on_error=on_error)
 
 
 class ModelRow(QWidget):

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from reverie.app import context
+from reverie.app.ui.changes import OpChanges
 from reverie.app.ui.session import Session
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
 from reverie.core.consolidation.outcome import describe_run
@@ -99,7 +100,7 @@ class Nightly(QObject):
             message = f"Consolidation: {sentence}"
             self.handle.finish(message)
             self.handle = None
-        self.session.data_changed.emit("memories")
+        self.session.publish(OpChanges(memories=True))  # facts, summaries, the profile, archived memories
         self.finished.emit(report)
 
     def stop(self) -> None:

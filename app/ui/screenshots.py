@@ -180,7 +180,7 @@ def _shoot(out: Path, tmp: Path, width: int, height: int) -> int:
     pump(session, 0.8)
     for text in ("I booked the dentist for Dec 3 at 2:30", "When is the race in Utrecht?"):
         chat.composer.setPlainText(text)
-        chat.flow.send()
+        chat.send()
         end = time.monotonic() + 120
         while (chat.flow.running or session.model.pending) and time.monotonic() < end:
             pump(session, 0.2)

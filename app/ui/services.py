@@ -1,29 +1,41 @@
-"""What the Chat, Notes and Search screens need beyond the vault: the retriever, the chat model,
-the companion that answers, and the background embedding worker. Built once per session from the
-composition root (``app/context.py``); tests inject a fake chat model and may turn the embedder off.
+"""``AppServices``: what the feature pages need beyond their widgets. The session (the open vault,
+its two lanes and the ``changed`` signal), the retriever, the chat model, the one companion of the
+open vault, and the background embedding worker. Built once by the composition root
+(``MainWindow``) and passed to every feature's ``install(shell, services)``; tests give it a fake
+chat model and may turn the embedder off. The pieces come from ``app/context.py``.
 
-Everything here is constructed and used on the lanes, never on the GUI thread: the retriever on the
-database lane, the chat model and the companion on the model lane.
+The retriever is built and used on the database lane, the chat model and the companion on the
+model lane, never on the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from reverie.app import context
+from reverie.app.ui.changes import OpChanges
+from reverie.app.ui.session import Session
 from reverie.core.answer import Companion
 from reverie.core.embedding import EmbeddingWorker
+from reverie.core.protocols import ChatModel, Embedder
 from reverie.core.retrieval import Retriever, SearchFilters
-from reverie.core.settings import load_settings
+from reverie.core.settings import Settings, load_settings
+from reverie.core.vault import Vault
 
 log = logging.getLogger(__name__)
 
 
-class Services:
-    def __init__(self, *, chat_model: Any = None, embedder: Any = None, use_embedder: bool = True,
-                 batch_size: int = 256) -> None:
+class AppServices:
+    """Built once per window. Indexing starts when the vault opens (on the database lane, so loading
+    the embedder never blocks the window) and stops when the session closes; an operation that
+    added memories wakes the indexer; saved settings that choose another model drop the companion."""
+
+    def __init__(self, session: Session, *, chat_model: ChatModel | None = None, embedder: Embedder | None = None,
+                 use_embedder: bool = True, batch_size: int = 256) -> None:
+        self.session = session
         self._chat_model = chat_model
         self._injected_chat_model = chat_model  # a test's model survives a change of settings
         self._companions: dict[int, Companion] = {}
@@ -34,11 +46,22 @@ class Services:
         self._searchers: dict[int, Retriever] = {}
         self._lock = threading.Lock()
         self.indexer: EmbeddingWorker | None = None
-        self.on_progress: Any = None  # called (from the worker thread) with the indexer's progress
-        self.on_idle: Any = None  # called (from the worker thread) when a run ends, with its count
+        self.on_progress: Callable[[int, int], None] | None = None  # (worker thread) the indexer's progress
+        self.on_idle: Callable[[int], None] | None = None  # (worker thread) a run ended, with its count
+        session.vault_ready.connect(lambda vault: session.db.submit(self.start_indexing, vault))
+        session.closing.connect(self.stop)
+        session.changed.connect(self._changed)
+
+    def _changed(self, changes: OpChanges) -> None:
+        if changes.new_memories:
+            self.notify_indexer()  # the new memories get their vectors
+        if changes.settings:
+            # They may choose another model or tier: the next answer builds its companion afresh
+            # (on the model lane, after any answer that is running).
+            self.session.model.submit(self.chat_model_changed)
 
     # -- search (database lane) -------------------------------------------------------------
-    def searcher(self, vault: Any) -> Retriever:
+    def searcher(self, vault: Vault) -> Retriever:
         with self._lock:
             found = self._searchers.get(id(vault))
             if found is None:
@@ -51,7 +74,7 @@ class Services:
                 archived: str = "exclude") -> SearchFilters:
         return SearchFilters(kinds=kinds, since=since, until=until, archived=archived)
 
-    def embedder(self) -> Any:
+    def embedder(self) -> Embedder | None:
         """The embedder, or None: then search works by words alone (tests, or a missing model)."""
         if self._embedder is None and self._use_embedder:
             try:
@@ -62,7 +85,7 @@ class Services:
         return self._embedder
 
     # -- background embedding -------------------------------------------------------------------
-    def start_indexing(self, vault: Any) -> None:
+    def start_indexing(self, vault: Vault) -> None:
         """Start the embedding worker (a plain thread) once the vault is open."""
         if self.indexer is not None:
             return
@@ -91,14 +114,14 @@ class Services:
             self.indexer = None
 
     # -- chat (model lane) -----------------------------------------------------------------------
-    def chat_model(self, vault: Any) -> Any:
+    def chat_model(self, vault: Vault) -> ChatModel:
         if self._chat_model is None:
             settings = load_settings(vault)
             self._chat_model = context.build_chat_model(settings)
             self._model_key = model_key(settings)
         return self._chat_model
 
-    def companion(self, vault: Any) -> Companion:
+    def companion(self, vault: Vault) -> Companion:
         """The one companion of the open vault: built on first use and kept, so the next turn of a
         conversation continues the prompt the model has already evaluated (prefix reuse)."""
         with self._lock:
@@ -127,28 +150,8 @@ class Services:
             unload()
 
 
-def model_key(settings: Any) -> tuple[Any, ...]:
+def model_key(settings: Settings) -> tuple[Any, ...]:
     """The settings a chat model and its companion are built from."""
     return (settings.chat_model_kind, settings.chat_model_path, settings.server_url, settings.server_model,
             settings.context_size, settings.threads, settings.chat_tier)
 
-
-def services_for(session: Any) -> Services:
-    """The session's services (created on first use)."""
-    found = getattr(session, "ui_services", None)
-    if found is None:
-        found = attach(session, Services())
-    return found
-
-
-def attach(session: Any, services: Services) -> Services:
-    """Give the session these services: indexing starts when the vault opens (on the database
-    lane, so loading the embedder never blocks the window) and stops when the session closes."""
-    session.ui_services = services
-    session.vault_ready.connect(lambda vault: session.db.submit(services.start_indexing, vault))
-    session.closing.connect(services.stop)
-    # Saved settings may choose another model or tier: the next answer builds its companion afresh
-    # (on the model lane, after any answer that is running).
-    session.data_changed.connect(
-        lambda what: session.model.submit(services.chat_model_changed) if what == "settings" else None)
-    return services

@@ -144,7 +144,7 @@ def test_five_megabytes_in_the_chat_box_is_kept_and_shown_in_part(qtbot, paths, 
     window, page = _chat(qtbot, paths, vault)
     big = "word " * 1_100_000
     page.composer.setPlainText(big)
-    page.flow.send()
+    page.send()
     qtbot.waitUntil(lambda: _answered(page), timeout=60_000)
     user = conversations.list_messages(vault, page.cid)[0]
     assert user.role == "user" and len(user.content) == len(big)
@@ -220,7 +220,7 @@ def test_without_a_chat_model_the_question_comes_back_to_the_box(qtbot, paths, v
             raise ModelError("The chat model file is missing; choose one in Settings.")
 
     window, page = _chat(qtbot, paths, vault)
-    services = window.session.ui_services
+    services = window.services
     services.chat_model = Broken().chat_model
     _ask(qtbot, page, "Is anyone there?")
     qtbot.waitUntil(lambda: not page.flow.running, timeout=10_000)

@@ -35,7 +35,7 @@ def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
     qtbot.waitUntil(lambda: search.model.rowCount() == 1, timeout=10_000)
     chat = window.show_page("chat")
     chat.composer.setPlainText("Where is my passport?")
-    chat.flow.send()
+    chat.send()
     qtbot.waitUntil(lambda: not chat.flow.running and bool(chat.thread.widgets)
                     and bool(chat.thread.widgets[-1].chips), timeout=15_000)
     qtbot.mouseClick(chat.thread.widgets[-1].chips[0], Qt.MouseButton.LeftButton)
@@ -49,4 +49,5 @@ def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
     vault.tx, vault.read = real_tx, real_read
     main = threading.main_thread().name
     assert seen and main not in seen
+    assert any(name.startswith("reverie-model") for name in seen)  # the answer was read and recorded there
     assert {name.split("_")[0] for name in seen} <= {"reverie-db", "reverie-model", "reverie-nightly"}

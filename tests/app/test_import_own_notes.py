@@ -63,7 +63,7 @@ def test_the_folder_import_dialog_asks_whether_the_notes_are_mine(qtbot, tmp_pat
     said: list[str] = []
     window.statusBar().messageChanged.connect(said.append)
     folder = _folder(tmp_path)
-    dialog = window.transfer_actions.notes_import_dialog(folder)
+    dialog = window.features["transfer"].notes_import_dialog(folder)
     qtbot.addWidget(dialog)
     assert dialog.mine.text() == OWN_NOTES_LABEL and not dialog.mine.isChecked()  # documents unless said
     from PySide6.QtWidgets import QLabel

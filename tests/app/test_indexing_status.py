@@ -46,5 +46,5 @@ def test_indexing_progress_and_cancel(qtbot, paths, vault):
     assert "Indexing paused" in window.statusBar().currentMessage()
     done = vault.query("SELECT count(*) FROM vectors")[0][0]
     assert 10 <= done < 30  # stopped after a batch; the rest stays pending
-    window.session.ui_services.notify_indexer()  # new memories: it carries on
+    window.services.notify_indexer()  # new memories: it carries on
     qtbot.waitUntil(lambda: vault.query("SELECT count(*) FROM vectors")[0][0] == 30, timeout=10_000)

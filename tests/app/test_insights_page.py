@@ -5,6 +5,7 @@ from __future__ import annotations
 import ui_fixtures
 from ui_fixtures import add_fact, settle
 
+from reverie.app.ui.changes import OpChanges
 from reverie.app.ui.insights import InsightsPage
 from reverie.core import memories, notes
 from reverie.core.retention import DAY
@@ -47,5 +48,5 @@ def test_curves_histogram_and_activity(qtbot, ui_session, vault, clock):
     assert hist.at(9) == 1 and sum(hist.at(i) for i in range(10)) == 3
     activity = page.activity_view.chart().series()[0].barSets()[0]
     assert activity.count() == 30 and sum(activity.at(i) for i in range(30)) == 2  # the note, 16 days ago
-    ui_session.data_changed.emit("memories")
+    ui_session.publish(OpChanges(memories=True))
     settle(qtbot, ui_session)

@@ -111,7 +111,7 @@ def test_chat_empty_state_shows_the_model_in_use_and_uses_another(qtbot, paths, 
     for i in range(3):  # five models besides the default: three are shown
         write_gguf(home / "models" / f"small-{i}.gguf", name=f"Small {i}")
     window = open_window(qtbot, paths, vault)
-    services = window.session.ui_services
+    services = window.services
     dropped: list[str] = []
     real_changed = services.chat_model_changed
 
@@ -141,7 +141,7 @@ def test_chat_empty_state_shows_the_model_in_use_and_uses_another(qtbot, paths, 
     qtbot.waitUntil(lambda: box.gguf.isChecked() and QWEN in box.in_use.text(), timeout=15_000)
 
     chat.composer.setPlainText("Hello there")
-    chat.flow.send()
+    chat.send()
     qtbot.waitUntil(lambda: not chat.flow.running and chat.messages.rowCount() >= 2, timeout=15_000)
     assert chat.thread.isVisibleTo(chat) and not state.isVisibleTo(chat)
     chat.new_conversation()

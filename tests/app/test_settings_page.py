@@ -118,7 +118,7 @@ def test_data_buttons_open_the_file_menus_actions(qtbot, paths, vault):
     page = window.show_page("settings")
     called = []
     for key in page.data.buttons:
-        setattr(window.transfer_actions, f"ask_{key}", lambda k=key: called.append(k))
+        setattr(window.features["transfer"], f"ask_{key}", lambda k=key: called.append(k))
     for button in page.data.buttons.values():
         button.click()
     assert called == ["export", "import", "export_markdown", "import_markdown", "import_chatgpt"]

@@ -90,8 +90,7 @@ def test_sample_vault_and_window_with_all_pages(qtbot, paths, clock):
     assert memories.count_memories(vault, archived="only") == 1
     assert len(memories.list_memories(vault, since=clock.now() - 36 * DAY)) >= 20
     session = Session(paths)
-    fake_services(session)  # no background indexing: this test watches the task bar itself
-    window = MainWindow(session)
+    window = MainWindow(session, fake_services(session))  # no background indexing: this test watches the task bar
     qtbot.addWidget(window)
     Startup(window, interactive=False)._opened(vault)
     assert {"home", "memories", "insights", "settings"} <= set(window.pages)

@@ -49,7 +49,7 @@ def test_file_menu_export_then_import_dialog_preview_and_import(qtbot, tmp_path,
     window, session = _window(qtbot, paths)
     titles = [a.text() for a in window.menuBar().actions()]
     assert "&File" in titles
-    dialog = window.transfer_actions.open_import_dialog(file)
+    dialog = window.features["transfer"].open_import_dialog(file)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: "passphrase" in dialog.message.text(), timeout=20_000)
     assert not dialog.import_button.isEnabled()
@@ -70,7 +70,7 @@ def test_bring_in_export_markdown_and_lock_from_the_menu(qtbot, tmp_path, paths)
     Vault.create(paths, KeyMode.KEYRING).close()
     window, session = _window(qtbot, paths)
     _record(window)
-    actions = window.transfer_actions
+    actions = window.features["transfer"]
     (tmp_path / "md").mkdir()
     (tmp_path / "md" / "a.md").write_text("# Alpha\n\nFirst note.\n")
     actions.do_import_markdown(tmp_path / "md")

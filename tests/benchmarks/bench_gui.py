@@ -30,7 +30,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from reverie.app.ui.main_window import MainWindow  # noqa: E402
-from reverie.app.ui.services import Services, attach  # noqa: E402
+from reverie.app.ui.services import AppServices  # noqa: E402
 from reverie.app.ui.session import Session  # noqa: E402
 from reverie.core import notes  # noqa: E402
 from reverie.core.keys import KeyMode  # noqa: E402
@@ -111,8 +111,7 @@ def run(args: argparse.Namespace) -> dict:
     mode = KeyMode.PASSPHRASE if args.encrypted else KeyMode.NONE
     vault = Vault.create(paths, mode, "bench passphrase" if args.encrypted else None)
     session = Session(paths)
-    attach(session, Services(chat_model=FastModel(args.tokens), use_embedder=args.embed))
-    window = MainWindow(session)
+    window = MainWindow(session, AppServices(session, chat_model=FastModel(args.tokens), use_embedder=args.embed))
     window.resize(1200, 760)
     window.show()
     session.set_vault(vault)
@@ -166,7 +165,7 @@ def run(args: argparse.Namespace) -> dict:
 
     # an answer streaming through the chat screen: as fast as possible, then at a model's pace
     chat = window.show_page("chat")
-    services = session.ui_services
+    services = window.services
     if args.history:  # answer at the end of a long conversation
         from reverie.core import conversations
 
@@ -185,7 +184,7 @@ def run(args: argparse.Namespace) -> dict:
         chat.composer.setPlainText("What did I write about the river and the garden?")
         probe.start()
         t0 = time.perf_counter()
-        chat.flow.send()
+        chat.send()
         spin_until(lambda: chat.flow.running)
         spin_until(lambda: not chat.flow.running)
         secs = time.perf_counter() - t0

@@ -2,7 +2,7 @@
 
     PYTHONPATH=... python tests/benchmarks/bench_turns.py [--reps 2] [--tier capable] [--threads 1]
 
-The window answers through ``app/ui/services.Services``: one ``Companion`` per open vault, asked
+The window answers through ``app/ui/services.AppServices``: one ``Companion`` per open vault, asked
 on the model lane (one worker thread). This runs that same object on a worker thread, with the
 real default model (SmolLM2-135M GGUF) and the real search (MiniLM + words), over a vault of
 notes, for a ten-turn conversation of statements and questions. ``--tier capable`` (the default
@@ -29,7 +29,8 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reverie.app.ui.services import Services  # noqa: E402
+from reverie.app.ui.services import AppServices  # noqa: E402
+from reverie.app.ui.session import Session  # noqa: E402
 from reverie.core import conversations, notes  # noqa: E402
 from reverie.core.keys import KeyMode  # noqa: E402
 from reverie.core.paths import vault_paths  # noqa: E402
@@ -73,7 +74,7 @@ def make_vault(folder: Path, tier: str) -> Vault:
     return vault
 
 
-def conversation(services: Services, vault: Vault, fresh_companion: bool) -> list[dict[str, float]]:
+def conversation(services: AppServices, vault: Vault, fresh_companion: bool) -> list[dict[str, float]]:
     """Ask the ten turns on one worker thread (the model lane); per turn, the timings."""
     out: list[dict[str, float]] = []
 
@@ -109,7 +110,7 @@ def main() -> int:
     rows: dict[str, list[list[dict[str, float]]]] = {"one": [], "fresh": []}
     with tempfile.TemporaryDirectory() as tmp:
         vault = make_vault(Path(tmp), args.tier)
-        services = Services()
+        services = AppServices(Session(vault.paths))
         services.searcher(vault).search("warm up", now=vault.now(), k=5)  # load the embedder and the index
         from reverie.core import embedding
 

@@ -1,0 +1,5 @@
+"""The Chat page."""
+
+from reverie.app.ui.chat.page import install
+
+__all__ = ["install"]

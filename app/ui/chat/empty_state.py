@@ -89,7 +89,7 @@ class EmptyState(QScrollArea):
         outer.addStretch(1)
         self.setWidget(body)
         session.vault_ready.connect(lambda _v: self.refresh())
-        session.data_changed.connect(lambda what: self.refresh() if what == "settings" else None)
+        session.changed.connect(lambda changes: self.refresh() if changes.settings else None)
         if session.vault is not None:
             self.refresh()
 

@@ -14,7 +14,6 @@ from reverie.app.ui.richtext import HtmlRole
 from reverie.core.records import Conversation
 
 IdRole = Qt.ItemDataRole.UserRole + 1
-ItemRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -81,11 +80,13 @@ class MessageItemModel(QAbstractListModel):
         item = self.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return item.content
-        if role == ItemRole:
-            return item
         if role == IdRole:
             return item.id
         return None
+
+    def item(self, row: int) -> MessageItem:
+        """The message shown at ``row`` (roles hand out plain values only)."""
+        return self.items[row]
 
     def set_items(self, items: list[MessageItem]) -> None:
         self.beginResetModel()
@@ -103,7 +104,7 @@ class MessageItemModel(QAbstractListModel):
         if 0 <= row < len(self.items):
             self.items[row] = item
             idx = self.index(row)
-            self.dataChanged.emit(idx, idx, [ItemRole])
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
 
     def row_of(self, message_id: str | None) -> int:
         return next((i for i, m in enumerate(self.items) if m.id == message_id and m.id), -1)
@@ -144,9 +145,11 @@ class SourceItemModel(QAbstractListModel):
             return f"<b>[{r.n}] {html.escape(r.title)}</b> · {mark}<br>{excerpt}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return r.text[:1000]
-        if role == ItemRole:
-            return r
         return None
+
+    def row_at(self, row: int) -> SourceRow | None:
+        """The source shown at ``row`` (roles hand out plain values only)."""
+        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def set_rows(self, rows: list[SourceRow]) -> None:
         self.beginResetModel()

@@ -1,13 +1,13 @@
 """The Chat screen: conversations (new, rename, delete), the thread, the composer with Send and
-Stop, and the Sources panel. Answers stream from the model lane; everything else runs on the
-database lane."""
+Stop, and the Sources panel. Answers come from ``AnswerFlow`` (the model lane) as signals;
+everything else runs on the database lane."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,15 +21,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.changes import CONVERSATION_DELETED, MEMORIES, OpChanges
 from reverie.app.ui.chat import data
 from reverie.app.ui.chat.answers import AnswerFlow
+from reverie.app.ui.chat.data import MessageItem
 from reverie.app.ui.chat.empty_state import EmptyState
-from reverie.app.ui.chat.model import ConversationItemModel, IdRole, ItemRole, MessageItemModel, SourceItemModel
+from reverie.app.ui.chat.model import (
+    ConversationItemModel,
+    IdRole,
+    MessageItemModel,
+    SourceItemModel,
+    SourceRow,
+)
 from reverie.app.ui.chat.thread import ThreadView
 from reverie.app.ui.richtext import HtmlDelegate
-from reverie.app.ui.services import services_for
+from reverie.app.ui.services import AppServices
+from reverie.app.ui.shell import Page, Shell, SourceOpener
 from reverie.app.ui.uikit import remember_splitter
 from reverie.core import conversations, message_memory
+from reverie.core.answer import AnswerResult
+from reverie.core.records import Memory, Message
+
+PAINT_MS = 80  # each repaint of the growing answer costs the GUI thread ~10-20 ms (layout + paint)
 
 
 def confirm(parent: QWidget, question: str) -> bool:
@@ -38,11 +51,15 @@ def confirm(parent: QWidget, question: str) -> bool:
 
 
 class ChatPage(QWidget):
-    def __init__(self, session: Any, open_source: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, open_source: SourceOpener, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
+        self.session = session = services.session
         self.open_source = open_source
         self.cid: str | None = None
+        self._row: int | None = None  # the streaming row in the thread model
+        self._text = ""  # the answer as streamed so far
+        self._question = ""
+        self._given: dict[str, list[SourceRow]] = {}  # answer id -> what it was given (this session)
         self._focus: str | None = None  # a message to reveal once its thread is loaded
         self._load_token = 0
         # conversations
@@ -129,17 +146,25 @@ class ChatPage(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
 
-        self.flow = AnswerFlow(self)
-        self.messages.modelReset.connect(self.flow.detach_stream)  # another thread shown: the stream has no row
+        self.flow = AnswerFlow(services, self)
+        self.flow.started.connect(self._started)
+        self.flow.token.connect(self._token)
+        self.flow.answered.connect(self._answered)
+        self.flow.failed.connect(self._answer_failed)
+        self._paint = QTimer(self)  # the bubble is redrawn at most every PAINT_MS, however fast tokens come
+        self._paint.setSingleShot(True)
+        self._paint.setInterval(PAINT_MS)
+        self._paint.timeout.connect(self._show_text)
+        self.messages.modelReset.connect(self._detach_stream)  # another thread shown: the stream has no row
         self.conv_list.selectionModel().currentChanged.connect(self._conv_changed)
         self.conversations.rename_requested.connect(self._rename)
         self.new_button.clicked.connect(self.new_conversation)
         self.rename_button.clicked.connect(self.rename_current)
         self.delete_button.clicked.connect(self.delete_current)
-        self.send_button.clicked.connect(self.flow.send)
+        self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.flow.stop)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.flow.send, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(QKeySequence(keys), self, self.send, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Esc"), self, self.flow.stop, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.thread.cite_clicked.connect(self.open_citation)
         self.thread.remember_clicked.connect(lambda mid: self._mark(message_memory.remember_message, mid))
@@ -148,8 +173,96 @@ class ChatPage(QWidget):
         self.sources_list.activated.connect(self._open_source_row)
         self.sources_list.clicked.connect(self._open_source_row)
         session.vault_ready.connect(lambda _v: self.refresh())
-        session.data_changed.connect(lambda what: self.refresh() if what == "conversations" else None)
+        session.changed.connect(self._data_changed)
         session.closing.connect(self.flow.stop)
+        self._sync()
+
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.conversations:
+            self.refresh()
+
+    # -- asking and answering ------------------------------------------------------------------
+    def send(self) -> None:
+        """Send what the composer holds (Send, Ctrl+Enter); the first question opens a conversation."""
+        text = self.composer.toPlainText()
+        if self.flow.running or self.session.vault is None or not text.strip():
+            return
+        self._question = text  # before asking: ``started`` may come at once
+        self.show_notice("")
+        if self.flow.ask(self.cid, text):
+            self._sync()
+
+    def _started(self, cid: str, new: bool) -> None:
+        """The question is on its way to the model: show it, and the answer's row, in the thread."""
+        vault = self.session.vault
+        if vault is None:
+            return
+        text = self._question
+        if new:
+            self.cid = cid
+            self.messages.set_items([])
+            self.show_sources(None)
+        self.composer.clear()
+        now = vault.now()
+        self.messages.append(MessageItem(None, "user", text, created_at=now))
+        self._row = self.messages.append(MessageItem(None, "assistant", "", created_at=now, streaming=True))
+        self._text = ""
+        # The list shows the new title; it keeps whichever conversation is open by then (the user may
+        # have switched away while the answer streams).
+        self.session.db.submit(data.ensure_title, vault, cid, text, on_done=lambda _r: self.refresh())
+        self._sync()
+
+    def _detach_stream(self) -> None:
+        """The thread was reloaded: the streamed text has no row to go to any more."""
+        self._row = None
+
+    def _token(self, piece: str) -> None:
+        if self._row is None:
+            return
+        self._text += piece
+        if not self._paint.isActive():
+            self._paint.start()
+
+    def _show_text(self) -> None:
+        if self._row is not None:
+            self.thread.streaming_text(self._row, self._text)
+
+    def _answered(self, result: AnswerResult) -> None:
+        self._paint.stop()
+        self._show_text()
+        assistant = result.assistant_message
+        cites = tuple(data.CiteRef(c.n, c.memory_uid, c.source_title, c.text[:300]) for c in result.citations)
+        cited = {c.n for c in cites}
+        self._given[assistant.id] = [SourceRow(g.n, g.source_title or g.memory.context or g.memory.kind,
+                                               g.memory.text, g.n in cited, g.memory.uid, g.memory)
+                                     for g in result.given]
+        row = self._row
+        if self.cid == assistant.conversation_id and row is not None and row < len(self.messages.items):
+            # The two rows shown while answering become the recorded messages, in place (no reload).
+            self.messages.replace(row - 1, self._item(result.user_message, ()))
+            self.messages.replace(row, self._item(assistant, cites))
+            self.show_sources(self.messages.items[row])
+        self._row = None
+        self._sync()
+
+    @staticmethod
+    def _item(message: Message, cites: tuple[data.CiteRef, ...]) -> MessageItem:
+        meta = message.meta or {}
+        return MessageItem(message.id, message.role, message.content, message.status, message.created_at, cites,
+                           bool(meta.get("remembered")), bool(meta.get("forgotten")),
+                           error=data.error_of(message.status, meta), note=data.note_of(message.role, meta))
+
+    def _answer_failed(self, message: str) -> None:
+        self._paint.stop()
+        if self._row is not None and self._row < len(self.messages.items):
+            item = self.messages.items[self._row]
+            self.messages.replace(self._row, item.with_(streaming=False, content=self._text, status="error",
+                                                        error=message))
+        else:
+            self.show_notice(message)
+        if self._question and not self.composer.toPlainText():
+            self.composer.setPlainText(self._question)  # the question was not answered: it is there to send again
+        self._row = None
         self._sync()
 
     # -- conversations -------------------------------------------------------------------------
@@ -159,7 +272,7 @@ class ChatPage(QWidget):
         self.session.db.submit(conversations.list_conversations, self.session.vault,
                                on_done=lambda rows: self._show_conversations(rows, select), on_error=self.show_notice)
 
-    def _show_conversations(self, rows: list, select: str | None) -> None:
+    def _show_conversations(self, rows: list[Any], select: str | None) -> None:
         self.conversations.set_rows(rows)
         target = select or self.cid
         if self._select_row(target) and target != self.cid:
@@ -192,7 +305,7 @@ class ChatPage(QWidget):
                                on_done=lambda items: self._loaded(token, items), on_error=self.show_notice)
         self._sync()
 
-    def _loaded(self, token: int, items: list) -> None:
+    def _loaded(self, token: int, items: list[MessageItem]) -> None:
         if token != self._load_token:
             return
         self.messages.set_items(items)
@@ -230,21 +343,20 @@ class ChatPage(QWidget):
             return
         if not confirm(self, "Delete this conversation and the memories made from it? This cannot be undone."):
             return
-        self.session.db.submit(conversations.delete_conversation, self.session.vault, cid,
-                               on_done=lambda _r: self._deleted(cid), on_error=self.show_notice)
+        self.session.run_op(conversations.delete_conversation, self.session.vault, cid,
+                            changes=CONVERSATION_DELETED, on_done=lambda _r: self._deleted(cid),
+                            on_error=self.show_notice)
 
     def _deleted(self, cid: str) -> None:
         if self.cid == cid:
             self.cid = None
             self.messages.set_items([])
             self.show_sources(None)
-        self.session.data_changed.emit("memories")
-        self.refresh()
 
     # -- messages ------------------------------------------------------------------------------
     def _mark(self, fn: Any, message_id: str) -> None:
-        self.session.db.submit(fn, self.session.vault, message_id,
-                               on_done=lambda _n: self._marked(fn, message_id), on_error=self.show_notice)
+        self.session.run_op(fn, self.session.vault, message_id, changes=MEMORIES,
+                            on_done=lambda _n: self._marked(fn, message_id), on_error=self.show_notice)
 
     def _marked(self, fn: Any, message_id: str) -> None:
         row = self.messages.row_of(message_id)
@@ -252,11 +364,10 @@ class ChatPage(QWidget):
             item = self.messages.items[row]
             remembered = fn is message_memory.remember_message
             self.messages.replace(row, item.with_(remembered=remembered, forgotten=not remembered))
-        self.session.data_changed.emit("memories")
 
     def open_citation(self, chip: Any, ref: data.CiteRef) -> None:
         """Open a cited memory in context; if its source was deleted, the chip says so."""
-        def resolved(memory: Any) -> None:
+        def resolved(memory: Memory | None) -> None:
             if memory is None:
                 if chip is not None and shiboken6.isValid(chip):  # the thread may have been redrawn meanwhile
                     chip.mark_gone()
@@ -267,7 +378,7 @@ class ChatPage(QWidget):
         self.session.db.submit(data.resolve_citation, self.session.vault, ref.uid,
                                on_done=resolved, on_error=self.show_notice)
 
-    def open_memory(self, memory: Any) -> None:
+    def open_memory(self, memory: Memory) -> None:
         """Show a message in its conversation, scrolled to and marked."""
         message_id = memory.source_id
 
@@ -282,8 +393,18 @@ class ChatPage(QWidget):
                                on_done=found, on_error=self.show_notice)
 
     # -- sources panel -------------------------------------------------------------------------
-    def show_sources(self, item: Any) -> None:
-        rows = self.flow.sources_for(item)
+    def sources_for(self, item: MessageItem | None) -> list[SourceRow]:
+        """What an answer was given, when it was written in this session; else the memories it cited."""
+        if item is None or item.id is None:
+            return []
+        given = self._given.get(item.id)
+        if given is not None:
+            return given
+        return [SourceRow(c.n, c.title if not c.gone else "source deleted", c.excerpt, True, c.uid)
+                for c in item.citations]
+
+    def show_sources(self, item: MessageItem | None) -> None:
+        rows = self.sources_for(item)
         self.sources.set_rows(rows)
         cited = sum(1 for r in rows if r.cited)
         if item is None:
@@ -291,12 +412,12 @@ class ChatPage(QWidget):
         elif not rows:
             self.sources_hint.setText("This answer cited no memory.")
         else:
-            retrieved = len(rows) if any(not r.cited for r in rows) or self.flow.knows(item) else None
+            retrieved = len(rows) if any(not r.cited for r in rows) or item.id in self._given else None
             head = f"{retrieved} retrieved, " if retrieved is not None else ""
             self.sources_hint.setText(f"{head}{cited} cited. Click one to open it where it came from.")
 
     def _open_source_row(self, index: Any) -> None:
-        row = index.data(ItemRole)
+        row = self.sources.row_at(index.row())
         if row is None:
             return
         if row.uid:
@@ -311,17 +432,15 @@ class ChatPage(QWidget):
 
     def _sync(self) -> None:
         has = self.cid is not None
+        busy = self.flow.running
         self.rename_button.setEnabled(has)
-        self.delete_button.setEnabled(has and not self.flow.running)
-        self.send_button.setEnabled(not self.flow.running)
-        self.stop_button.setEnabled(self.flow.running)
+        self.delete_button.setEnabled(has and not busy)
+        self.send_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
 
 
-def install(window: Any, session: Any) -> ChatPage:
-    from reverie.app.ui.main_window import Page
-
-    services_for(session)
-    page = ChatPage(session, window.open_source)
-    window.add_page(Page("chat", "Chat", page))
-    window.register_opener("message", lambda memory: (window.show_page("chat"), page.open_memory(memory)))
+def install(shell: Shell, services: AppServices) -> ChatPage:
+    page = ChatPage(services, shell.open_source)
+    shell.add_page(Page("chat", "Chat", page))
+    shell.register_opener("message", lambda memory: (shell.show_page("chat"), page.open_memory(memory)))
     return page

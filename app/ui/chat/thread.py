@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from reverie.app.ui.chat.bubble import MessageWidget
-from reverie.app.ui.chat.model import ItemRole, MessageItemModel
+from reverie.app.ui.chat.model import MessageItemModel
 
 WINDOW = 40
 _HEAD = 2  # the "earlier" button and the placeholder come before the messages in the column
@@ -53,7 +53,7 @@ class ThreadView(QScrollArea):
         model.dataChanged.connect(self._changed)
 
     def _make(self, row: int) -> MessageWidget:
-        w = MessageWidget(self.model.index(row).data(ItemRole), self.body)
+        w = MessageWidget(self.model.item(row), self.body)
         w.cite_clicked.connect(self.cite_clicked)
         w.remember_clicked.connect(self.remember_clicked)
         w.forget_clicked.connect(self.forget_clicked)
@@ -105,7 +105,7 @@ class ThreadView(QScrollArea):
         for row in range(top.row(), bottom.row() + 1):
             w = self.at(row)
             if w is not None:
-                w.set_item(self.model.index(row).data(ItemRole))
+                w.set_item(self.model.item(row))
 
     def at(self, row: int) -> MessageWidget | None:
         i = row - self.first

@@ -1,5 +1,5 @@
 """The Insights page."""
 
-from reverie.app.ui.insights.page import InsightsPage
+from reverie.app.ui.insights.page import InsightsPage, install
 
-__all__ = ["InsightsPage"]
+__all__ = ["InsightsPage", "install"]

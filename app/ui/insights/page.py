@@ -24,7 +24,10 @@ from PySide6.QtGui import QColor, QPainter, QPen, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from reverie.app.ui import fmt
+from reverie.app.ui.changes import OpChanges
+from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
+from reverie.app.ui.shell import Page, Shell
 from reverie.app.ui.theme import current_theme, theme_signals
 from reverie.app.ui.uikit import alive
 from reverie.core import insights, memories
@@ -112,7 +115,7 @@ class InsightsPage(QWidget):
         self.stack.addWidget(charts)
         lay.addWidget(self.stack, 1)
         session.vault_ready.connect(lambda _: self.reload())
-        session.data_changed.connect(self._data_changed)
+        session.changed.connect(self._data_changed)
         theme_signals().changed.connect(self._theme_changed)  # a method: disconnected when the page goes
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
@@ -123,8 +126,8 @@ class InsightsPage(QWidget):
     def _theme_changed(self, _name: str) -> None:
         self._draw()
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("memories", "notes", "conversations", "import", "settings"):
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.content or changes.settings:
             self.reload()
 
     def reload(self) -> None:
@@ -257,3 +260,9 @@ class InsightsPage(QWidget):
         """What each chart shows (for tests and screen readers)."""
         return {name: [s.name() for s in view.chart().series()]
                 for name, view in (("fade", self.fade_view), ("held", self.held_view), ("activity", self.activity_view))}
+
+
+def install(shell: Shell, services: AppServices) -> InsightsPage:
+    page = InsightsPage(services.session)
+    shell.add_page(Page("insights", "Insights", page))
+    return page

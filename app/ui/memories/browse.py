@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.changes import MEMORIES, OpChanges
 from reverie.app.ui.memories.detail import MemoryDetail
 from reverie.app.ui.memories.model import DayItemModel, DayRole, IdRole, MemoryItemModel, SortRole, one_line
 from reverie.app.ui.session import Session
@@ -129,7 +130,7 @@ class BrowsePane(QWidget):
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.activated.connect(self._delete_current)
         session.vault_ready.connect(lambda _: self.reload())
-        session.data_changed.connect(self._data_changed)
+        session.changed.connect(self._data_changed)
 
     # -- loading -------------------------------------------------------------------------------
     @property
@@ -284,9 +285,9 @@ class BrowsePane(QWidget):
 
     def _changed(self) -> None:
         self._own_change = True
-        self.session.data_changed.emit("memories")
+        self.session.publish(MEMORIES)
         self._own_change = False
 
-    def _data_changed(self, what: str) -> None:
-        if not self._own_change and what in ("memories", "notes", "conversations", "import"):
+    def _data_changed(self, changes: OpChanges) -> None:
+        if not self._own_change and changes.content:
             self.reload()

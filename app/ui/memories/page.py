@@ -7,7 +7,9 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from reverie.app.ui.memories.browse import BrowsePane
 from reverie.app.ui.memories.profile import ProfilePane
+from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
+from reverie.app.ui.shell import Page, Shell
 
 
 class MemoriesPage(QWidget):
@@ -28,3 +30,9 @@ class MemoriesPage(QWidget):
         if not event.spontaneous():
             self.browse.reload()
             self.about_me.reload()
+
+
+def install(shell: Shell, services: AppServices) -> MemoriesPage:
+    page = MemoriesPage(services.session)
+    shell.add_page(Page("memories", "Memories", page))
+    return page

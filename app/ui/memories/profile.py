@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.changes import MEMORIES, OpChanges
 from reverie.app.ui.memories.model import one_line
 from reverie.app.ui.session import Session
 from reverie.app.ui.uikit import alive, remember_splitter
@@ -145,10 +146,10 @@ class ProfilePane(QWidget):
         self.facts_model.edit_requested.connect(self._edit_fact)
         self.delete_fact.clicked.connect(self._delete_fact)
         session.vault_ready.connect(lambda _: self.reload())
-        session.data_changed.connect(self._data_changed)
+        session.changed.connect(self._data_changed)
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("memories", "profile", "import"):
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.memories:
             self.reload()
 
     def reload(self) -> None:
@@ -185,10 +186,9 @@ class ProfilePane(QWidget):
     def _edit_fact(self, memory_id: int, text: str) -> None:
         def done(_: Any) -> None:
             self.status.setText("Fact corrected.")
-            self.session.data_changed.emit("memories")
 
-        self.session.db.submit(memories.edit_text, self.session.vault, memory_id, text,
-                               on_done=alive(self, done), on_error=alive(self, self.status.setText))
+        self.session.run_op(memories.edit_text, self.session.vault, memory_id, text, changes=MEMORIES,
+                            on_done=alive(self, done), on_error=alive(self, self.status.setText))
 
     def _delete_fact(self) -> None:
         fact_id = self.facts.currentIndex().data(Qt.ItemDataRole.UserRole)
@@ -201,10 +201,9 @@ class ProfilePane(QWidget):
 
         def done(_: Any) -> None:
             self.status.setText("Fact deleted.")
-            self.session.data_changed.emit("memories")
 
-        self.session.db.submit(memories.delete_memory, self.session.vault, fact.id,
-                               on_done=alive(self, done), on_error=alive(self, self.status.setText))
+        self.session.run_op(memories.delete_memory, self.session.vault, fact.id, changes=MEMORIES,
+                            on_done=alive(self, done), on_error=alive(self, self.status.setText))
 
     def _confirm(self, text: str) -> bool:
         answer = QMessageBox.question(

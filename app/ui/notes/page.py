@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,20 +18,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.changes import NOTE_SAVED, NOTES_REMOVED_OR_BACK, OpChanges
 from reverie.app.ui.notes.editor import NoteEditor
 from reverie.app.ui.notes.model import IdRole, NoteListItemModel, load_rows
 from reverie.app.ui.richtext import HtmlDelegate
-from reverie.app.ui.services import services_for
+from reverie.app.ui.services import AppServices
+from reverie.app.ui.session import Session
+from reverie.app.ui.shell import Page, Shell
 from reverie.app.ui.uikit import debouncer, remember_splitter
 from reverie.core import notes
-from reverie.core.records import Note
+from reverie.core.records import Memory, Note
+from reverie.core.vault import Vault
 
 AUTOSAVE_MS = 700
 UNDO_MS = 30_000  # how long "Undo" stays offered after a delete
 
 
 class NotesPage(QWidget):
-    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.model = NoteListItemModel(self)
@@ -100,9 +103,13 @@ class NotesPage(QWidget):
         self.undo_button.clicked.connect(self.undo_delete)
         self.editor.edited.connect(self._edited)
         session.vault_ready.connect(lambda _v: self.refresh())
-        session.data_changed.connect(lambda what: self.refresh() if what == "notes" else None)
+        session.changed.connect(self._data_changed)
         session.at_close(self._last_save)
         self._sync_buttons()
+
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.notes:
+            self.refresh()
 
     # -- list ----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -140,7 +147,7 @@ class NotesPage(QWidget):
                                on_done=lambda n: self._loaded(token, n, start, end),
                                on_error=self._open_failed)
 
-    def open_memory(self, memory: Any) -> None:
+    def open_memory(self, memory: Memory) -> None:
         if self.filter.text():
             self.filter.clear()
         self.open_note(memory.source_id, memory.span_start, memory.span_end)
@@ -218,15 +225,14 @@ class NotesPage(QWidget):
             self.editor.note = note
             if not self._dirty:
                 self.editor.status.setText("Saved.")
-        services_for(self.session).notify_indexer()
-        self.session.data_changed.emit("notes")
+        self.session.publish(NOTE_SAVED)
 
     def _save_failed(self, message: str) -> None:
         self._creating = False
         self._dirty = True  # the text stays in the editor, nothing is lost
         self.editor.status.setText(message)
 
-    def _last_save(self, vault: Any) -> None:
+    def _last_save(self, vault: Vault) -> None:
         """At close, after the lanes stopped: write the edits the autosave had not written yet."""
         self._autosave.stop()
         note = self.editor.note
@@ -247,8 +253,8 @@ class NotesPage(QWidget):
             return
         self._autosave.stop()
         self._dirty = False
-        self.session.db.submit(notes.delete_note, self.session.vault, note.id,
-                               on_done=self._deleted_note, on_error=self.editor.status.setText)
+        self.session.run_op(notes.delete_note, self.session.vault, note.id, changes=NOTES_REMOVED_OR_BACK,
+                            on_done=self._deleted_note, on_error=self.editor.status.setText)
 
     def _deleted_note(self, note: Note) -> None:
         self._deleted = note
@@ -257,8 +263,6 @@ class NotesPage(QWidget):
         self._undo_timeout.start()
         self.editor.set_note(None)
         self.editor.status.setText("")
-        self.session.data_changed.emit("notes")
-        self.session.data_changed.emit("memories")
 
     def undo_delete(self) -> None:
         note = self._deleted
@@ -266,24 +270,19 @@ class NotesPage(QWidget):
             return
         self._deleted = None
         self.undo_bar.hide()
-        self.session.db.submit(notes.restore_note, self.session.vault, note,
-                               on_done=self._restored, on_error=self.editor.status.setText)
+        self.session.run_op(notes.restore_note, self.session.vault, note, changes=NOTES_REMOVED_OR_BACK,
+                            on_done=self._restored, on_error=self.editor.status.setText)
 
     def _restored(self, note: Note) -> None:
-        self.session.data_changed.emit("notes")
-        self.session.data_changed.emit("memories")
         self.open_note(note.id)
 
     def _sync_buttons(self) -> None:
         self.delete_button.setEnabled(self.editor.note is not None)
 
 
-def install(window: Any, session: Any) -> NotesPage:
-    from reverie.app.ui.main_window import Page
-
-    services_for(session)
-    page = NotesPage(session)
-    window.add_page(Page("notes", "Notes", page))
-    window.register_opener("note", lambda memory: (window.show_page("notes"), page.open_memory(memory)))
-    QShortcut(QKeySequence("Ctrl+N"), window, lambda: (window.show_page("notes"), page.new_note()))
+def install(shell: Shell, services: AppServices) -> NotesPage:
+    page = NotesPage(services.session)
+    shell.add_page(Page("notes", "Notes", page))
+    shell.register_opener("note", lambda memory: (shell.show_page("notes"), page.open_memory(memory)))
+    shell.add_shortcut("Ctrl+N", lambda: (shell.show_page("notes"), page.new_note()))
     return page

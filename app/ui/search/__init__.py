@@ -1,0 +1,5 @@
+"""The Search page."""
+
+from reverie.app.ui.search.page import install
+
+__all__ = ["install"]

@@ -11,10 +11,9 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from reverie.app.ui.fmt import stamp
 from reverie.app.ui.richtext import HtmlDelegate, HtmlRole
 from reverie.app.ui.uikit import highlighted_html
+from reverie.core.searchtypes import Hit
 
-__all__ = ["HtmlDelegate", "HtmlRole", "HitRole", "MemoryRole", "SearchResultItemModel", "hit_html"]
-MemoryRole = Qt.ItemDataRole.UserRole + 2
-HitRole = Qt.ItemDataRole.UserRole + 3
+__all__ = ["HtmlDelegate", "HtmlRole", "SearchResultItemModel", "hit_html"]
 KIND_LABEL = {"chat": "chat", "note": "note", "fact": "fact", "summary": "summary"}
 
 
@@ -30,7 +29,7 @@ def hit_html(hit: Any) -> str:
 class SearchResultItemModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.hits: list[Any] = []
+        self.hits: list[Hit] = []
         self._html: list[str] = []
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -44,16 +43,16 @@ class SearchResultItemModel(QAbstractListModel):
             return f"{hit.source_title}: {hit.memory.text[:200]}"
         if role == HtmlRole:
             return self._html[index.row()]
-        if role == MemoryRole:
-            return hit.memory
-        if role == HitRole:
-            return hit
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = ", ".join(f"{k} {v:.3g}" for k, v in (getattr(hit, "breakdown", {}) or {}).items())
             return f"score {hit.score:.3g}" + (f" ({parts})" if parts else "")
         return None
 
-    def set_hits(self, hits: list[Any]) -> None:
+    def hit(self, row: int) -> Hit:
+        """The hit shown at ``row`` (roles hand out plain values only)."""
+        return self.hits[row]
+
+    def set_hits(self, hits: list[Hit]) -> None:
         self.beginResetModel()
         self.hits = list(hits)
         self._html = [hit_html(h) for h in self.hits]

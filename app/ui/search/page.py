@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app.ui.richtext import HtmlDelegate
-from reverie.app.ui.search.model import MemoryRole, SearchResultItemModel
-from reverie.app.ui.services import services_for
+from reverie.app.ui.search.model import SearchResultItemModel
+from reverie.app.ui.services import AppServices
+from reverie.app.ui.shell import Page, Shell, SourceOpener
 from reverie.app.ui.uikit import debouncer
 from reverie.core import replies
 
@@ -62,9 +62,10 @@ class _ResultList(QListView):
 
 
 class SearchPage(QWidget):
-    def __init__(self, session: Any, open_source: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, open_source: SourceOpener, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
+        self.services = services
+        self.session = session = services.session
         self.open_source = open_source
         self.query = QLineEdit()
         self.query.setObjectName("searchBox")
@@ -126,7 +127,7 @@ class SearchPage(QWidget):
             d.dateChanged.connect(lambda _d: self._timer.start())
         self.archived.currentIndexChanged.connect(lambda _i: self._timer.start())
         self.results.doubleClicked.connect(lambda _i: self.open_current())
-        session.data_changed.connect(lambda what: self._timer.start() if self.query.text().strip() else None)
+        session.changed.connect(lambda _changes: self._timer.start() if self.query.text().strip() else None)
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt naming
         """Up and Down in the search box move through the results; Enter opens the selected one."""
@@ -169,7 +170,7 @@ class SearchPage(QWidget):
             self.status.setText("Type to search. No boxes ticked means every kind." if vault is not None
                                 else "The vault is not open yet.")
             return
-        services = services_for(self.session)
+        services = self.services
         ticked = tuple(k for k, box in self.kind_boxes.items() if box.isChecked())
         kinds = tuple(k for k in ticked if k != replies.KIND)
         with_replies = replies.KIND in ticked  # Reverie's own replies are not memories: only when asked
@@ -224,14 +225,11 @@ class SearchPage(QWidget):
         if not index.isValid() and self.model.rowCount():
             index = self.model.index(0)
         if index.isValid():
-            self.open_source(index.data(MemoryRole))
+            self.open_source(self.model.hit(index.row()).memory)
 
 
-def install(window: Any, session: Any) -> SearchPage:
-    from reverie.app.ui.main_window import Page
-
-    services_for(session)
-    page = SearchPage(session, window.open_source)
-    window.add_page(Page("search", "Search", page))
-    QShortcut(QKeySequence("Ctrl+K"), window, lambda: (window.show_page("search"), page.focus_search()))
+def install(shell: Shell, services: AppServices) -> SearchPage:
+    page = SearchPage(services, shell.open_source)
+    shell.add_page(Page("search", "Search", page))
+    shell.add_shortcut("Ctrl+K", lambda: (shell.show_page("search"), page.focus_search()))
     return page

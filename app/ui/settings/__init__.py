@@ -1,5 +1,5 @@
 """The Settings page."""
 
-from reverie.app.ui.settings.page import SettingsPage
+from reverie.app.ui.settings.page import SettingsPage, install
 
-__all__ = ["SettingsPage"]
+__all__ = ["SettingsPage", "install"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui import fmt
 from reverie.app.ui.session import Session
+from reverie.app.ui.shell import Action
 from reverie.core.consolidation.outcome import describe_run, details
 from reverie.core.jobruns import JobRun
 
@@ -44,11 +44,13 @@ def details_text(run: JobRun) -> str:
 class DataBox(QGroupBox):
     """Where the data lives, export and import (the File menu's actions), and the last background runs."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, actions: Callable[[str], Action | None] = lambda _key: None,
+                 parent: QWidget | None = None) -> None:
         super().__init__("Your data", parent)
         self.session = session
-        # The File menu's actions (reverie.app.ui.transfer.menu), looked up when a button is pressed.
-        self.actions: Callable[[], Any] = lambda: getattr(self.window(), "transfer_actions", None)
+        # The commands other features offer through the window (Shell.action): the File menu's
+        # export and import, and "consolidate"; looked up when a button is pressed.
+        self.actions = actions
         lay = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Data folder:"))
@@ -125,15 +127,15 @@ class DataBox(QGroupBox):
         lay.addWidget(self.details)
 
     def run(self, key: str) -> None:
-        actions = self.actions()
-        if actions is None:
+        action = self.actions(key)
+        if action is None:
             self.message.setText("Export and import are in the main window's File menu.")
             return
-        getattr(actions, f"ask_{key}")()
+        action()
 
     def consolidate(self) -> None:
-        nightly = getattr(self.window(), "nightly", None)
-        if nightly is None or not nightly.run_now():
+        action = self.actions("consolidate")
+        if action is None or not action():
             self.message.setText("Consolidation is already running, or the vault is not open yet.")
 
     def _toggle_details(self, shown: bool) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.changes import OpChanges
 from reverie.app.ui.model_choice import ModelRow, use_model
 from reverie.app.ui.uikit import alive
 from reverie.core.settings import Settings, load_settings
@@ -156,7 +157,7 @@ class ChatModelBox(QGroupBox):
         self.browse.clicked.connect(self._browse)
         self.rescan.clicked.connect(self.scan)
         if session is not None:
-            session.data_changed.connect(self._data_changed)
+            session.changed.connect(self._data_changed)
         self._sync()
 
     def _sync(self) -> None:
@@ -251,9 +252,9 @@ class ChatModelBox(QGroupBox):
         else:
             self.default.setChecked(True)
 
-    def _data_changed(self, what: str) -> None:
+    def _data_changed(self, changes: OpChanges) -> None:
         """Settings saved elsewhere (Chat's "Use"): show the model choice as saved."""
-        if what == "settings" and self.session is not None and self.session.vault is not None:
+        if changes.settings and self.session is not None and self.session.vault is not None:
             self.session.db.submit(load_settings, self.session.vault, on_done=alive(self, self._reloaded))
 
     def _reloaded(self, s: Settings) -> None:

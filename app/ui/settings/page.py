@@ -28,10 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app import context
+from reverie.app.ui.changes import SETTINGS, OpChanges
+from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.settings.data_box import DataBox
 from reverie.app.ui.settings.models_box import ChatModelBox
 from reverie.app.ui.settings.security import EncryptionBox
+from reverie.app.ui.shell import Action, Page, Shell
 from reverie.app.ui.tasks import TaskTracker
 from reverie.app.ui.theme import apply_theme
 from reverie.app.ui.uikit import alive
@@ -73,6 +76,7 @@ def embedder_line(counts: dict[str, int]) -> str:
 class SettingsPage(QWidget):
     def __init__(self, session: Session, tracker: TaskTracker,
                  finder: Callable[[Sequence[str]], list[Any]] = context.find_ggufs,
+                 actions: Callable[[str], Action | None] = lambda _key: None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -142,7 +146,7 @@ class SettingsPage(QWidget):
 
         self.encryption = EncryptionBox(session)
         lay.addWidget(self.encryption)
-        self.data = DataBox(session)
+        self.data = DataBox(session, actions)
         lay.addWidget(self.data)
         lay.addStretch(1)
         scroll.setWidget(body)
@@ -162,10 +166,10 @@ class SettingsPage(QWidget):
         self.save.clicked.connect(self.save_settings)
         self.revert.clicked.connect(self.reload)
         session.vault_ready.connect(lambda _: self.reload())
-        session.data_changed.connect(self._data_changed)
+        session.changed.connect(self._data_changed)
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("memories", "import", "notes", "conversations", "jobs"):
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.content:
             self._load_status()
 
     # -- load -----------------------------------------------------------------------------
@@ -235,9 +239,9 @@ class SettingsPage(QWidget):
             self.settings = saved
             self._apply_theme(saved.theme)
             self._say("Saved.")
-            self.session.data_changed.emit("settings")
 
-        self.session.db.submit(save_settings, self.session.vault, s, on_done=alive(self, done), on_error=alive(self, self._error))
+        self.session.run_op(save_settings, self.session.vault, s, changes=SETTINGS, on_done=alive(self, done),
+                            on_error=alive(self, self._error))
 
     def _apply_theme(self, theme: str) -> None:
         app = QApplication.instance()
@@ -252,3 +256,9 @@ class SettingsPage(QWidget):
 
     def _error(self, message: str) -> None:
         self._say(message, error=True)
+
+
+def install(shell: Shell, services: AppServices) -> SettingsPage:
+    page = SettingsPage(services.session, shell.tasks, actions=shell.action)
+    shell.add_page(Page("settings", "Settings", page))
+    return page

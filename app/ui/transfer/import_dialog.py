@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reverie.app.ui.services import services_for
+from reverie.app.ui.changes import IMPORTED
 from reverie.app.ui.session import Session
 from reverie.core.embedding import vector_id
 from reverie.core.transfer import ImportPreview, ImportSummary, import_preview, import_vault
@@ -138,9 +138,7 @@ class ImportDialog(QDialog):
             text += f" {summary.needs_embedding} memories will be embedded in the background."
         self.message.setText(text)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
-        for table in ("notes", "conversations", "memories"):
-            self.session.data_changed.emit(table)
-        services_for(self.session).notify_indexer()  # embed what came without usable vectors
+        self.session.publish(IMPORTED)  # every page reloads; what came without usable vectors is embedded
         self.finished_import.emit(summary)
 
     def _failed(self, message: str) -> None:

@@ -4,7 +4,7 @@ ChatGPT export) and Change lock. Every action runs on the database lane; the GUI
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reverie.app.ui.services import services_for
+from reverie.app.ui.changes import IMPORTED
+from reverie.app.ui.services import AppServices
+from reverie.app.ui.session import Session
+from reverie.app.ui.shell import Shell
 from reverie.app.ui.transfer.import_dialog import ImportDialog, NotesImportDialog, ProgressRelay
 from reverie.core.keys import KeyMode
 from reverie.core.transfer import export_vault
@@ -28,21 +31,19 @@ from reverie.core.transfer.chatgpt_import import import_chatgpt
 from reverie.core.transfer.markdown_export import export_markdown
 from reverie.core.transfer.markdown_import import import_markdown_folder
 from reverie.core.transfer.rekey import change_lock
-
-if TYPE_CHECKING:
-    from reverie.app.ui.main_window import MainWindow
-    from reverie.app.ui.session import Session
+from reverie.core.vault import Vault
 
 
 class TransferActions:
     """The File menu's actions; each ``do_*`` method takes its path, so it is testable without a file dialog."""
 
-    def __init__(self, window: MainWindow, session: Session) -> None:
-        self.window, self.session = window, session
+    def __init__(self, shell: Shell, session: Session) -> None:
+        self.shell, self.session = shell, session
+        self.window = window = shell.window()  # the parent of the dialogs and actions
         self.relay = ProgressRelay()
-        self.relay.progressed.connect(lambda stage, done, total: window.show_message(
+        self.relay.progressed.connect(lambda stage, done, total: shell.show_message(
             f"{stage}: {100 * done // max(total, 1)}%", 2000))
-        menu = window.menuBar().addMenu("&File")
+        menu = shell.add_menu("&File")
         self.actions: dict[str, QAction] = {}
         for key, label, slot, shortcut in (
             ("export", "&Export vault…", self.ask_export, "Ctrl+Shift+E"),
@@ -58,24 +59,24 @@ class TransferActions:
             action.triggered.connect(slot)
             menu.addAction(action)
             self.actions[key] = action
+            # Settings' "Your data" buttons run the same commands (looked up when pressed).
+            shell.register_action(key, lambda k=key: getattr(self, f"ask_{k}")())
             if key in ("export_markdown", "import_chatgpt"):
                 menu.addSeparator()
 
     # -- helpers ---------------------------------------------------------------------------
     def _ready(self) -> bool:
         if self.session.vault is None:
-            self.window.show_message("The vault is not open yet.")
+            self.shell.show_message("The vault is not open yet.")
             return False
         return True
 
     def _run(self, fn: Any, *args: Any, done: Any, **kwargs: Any) -> None:
-        self.session.db.submit(fn, *args, on_done=done, on_error=self.window.show_message, **kwargs)
+        self.session.db.submit(fn, *args, on_done=done, on_error=self.shell.show_message, **kwargs)
 
     def _changed(self, message: str) -> None:
-        for table in ("notes", "conversations", "memories"):
-            self.session.data_changed.emit(table)
-        services_for(self.session).notify_indexer()  # the new memories get their vectors
-        self.window.show_message(message)
+        self.session.publish(IMPORTED)  # every page reloads; the new memories get their vectors
+        self.shell.show_message(message)
 
     # -- export ----------------------------------------------------------------------------
     def ask_export(self) -> None:
@@ -92,7 +93,7 @@ class TransferActions:
 
     def do_export(self, path: str | Path, passphrase: str | None = None) -> None:
         self._run(export_vault, self.session.vault, path, passphrase=passphrase, progress=self.relay,
-                  done=lambda s: self.window.show_message(
+                  done=lambda s: self.shell.show_message(
                       f"Exported {s.counts.get('memories', 0)} memories to {s.path}"
                       f"{' (encrypted)' if s.encrypted else ''}."))
 
@@ -103,7 +104,7 @@ class TransferActions:
                 self.do_export_markdown(folder)
 
     def do_export_markdown(self, folder: str | Path) -> None:
-        self._run(export_markdown, self.session.vault, folder, done=lambda s: self.window.show_message(
+        self._run(export_markdown, self.session.vault, folder, done=lambda s: self.shell.show_message(
             f"Wrote {s.notes} notes and {s.conversations} conversations to {s.folder}."))
 
     # -- import ----------------------------------------------------------------------------
@@ -159,10 +160,10 @@ class TransferActions:
                 self.do_lock(dialog.mode(), dialog.secret())
 
     def do_lock(self, mode: KeyMode, passphrase: str | None = None) -> None:
-        def done(vault: Any) -> None:
+        def done(vault: Vault) -> None:
             if vault is not self.session.vault:
                 self.session.set_vault(vault)
-            self.window.show_message(f"The vault is now locked with: {vault.key_mode.value}.")
+            self.shell.show_message(f"The vault is now locked with: {vault.key_mode.value}.")
 
         self._run(change_lock, self.session.vault, mode, passphrase, done=done)
 
@@ -210,6 +211,6 @@ class LockDialog(QDialog):
         self.accept()
 
 
-def install_transfer_menu(window: MainWindow, session: Session) -> TransferActions:
-    window.transfer_actions = TransferActions(window, session)  # type: ignore[attr-defined]
-    return window.transfer_actions  # type: ignore[attr-defined]
+def install(shell: Shell, services: AppServices) -> TransferActions:
+    """The File menu; its commands are also offered by name (``shell.action("export")``)."""
+    return TransferActions(shell, services.session)
