@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlcipher3 import dbapi2 as sqlite
-
 from reverie import __version__
 from reverie.core.errors import TransferCancelledError, TransferError
+from reverie.core.sqltypes import Connection
 from reverie.core.transfer.archive import ArchiveWriter, age_encrypt
 from reverie.core.transfer.format import TABLES, Manifest
 from reverie.core.transfer.sqlrows import reader
@@ -66,7 +65,7 @@ def _json_value(text: Any) -> Any:
         return text
 
 
-def table_rows(conn: sqlite.Connection, table: str) -> Iterator[dict[str, Any]]:
+def table_rows(conn: Connection, table: str) -> Iterator[dict[str, Any]]:
     """The records of one table as the vault file holds them (dicts of JSON values)."""
     for rec in reader(conn).query(QUERIES[table]):
         for col in _JSON_COLS.intersection(rec):

@@ -19,6 +19,7 @@ from reverie.core import keys as keymod
 from reverie.core import schema
 from reverie.core.errors import TransferError, VaultError
 from reverie.core.keys import KeyMode, VaultKey
+from reverie.core.sqltypes import Connection
 from reverie.core.transfer.sqlrows import reader
 from reverie.core.vault import Vault, VaultHeader, _connect
 
@@ -34,7 +35,7 @@ def _attach_key(key: VaultKey) -> str:
     return key.secret or ""
 
 
-def _counts(conn: sqlite.Connection) -> dict[str, int]:
+def _counts(conn: Connection) -> dict[str, int]:
     """Rows per table, leaving out SQLite's own tables and the words index's shadow tables."""
     db = reader(conn)
     return {n: db[n].count for n in db.table_names() if not n.startswith(("sqlite_", "memories_fts_"))}

@@ -10,9 +10,10 @@ writes (an import above all) are all or nothing. See docs/decisions.md.
 from __future__ import annotations
 
 import sqlite_utils
-from sqlcipher3 import dbapi2 as sqlite
+
+from reverie.core.sqltypes import Connection
 
 
-def reader(conn: sqlite.Connection) -> sqlite_utils.Database:
+def reader(conn: Connection) -> sqlite_utils.Database:
     """A sqlite-utils view of ``conn`` that leaves the connection's settings as they were."""
     return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
