@@ -48,6 +48,7 @@ from reverie.core.gate import GateVerdict, Reason, check_reply, check_sentence
 from reverie.core.prompt import QUOTE_PREFIX, RULES, GivenMemory, Prompt, assemble, extend, past_answer, system_text
 from reverie.core.protocols import ChatModel
 from reverie.core.records import Memory, Message
+from reverie.core.sources import first_line_title
 from reverie.core.tiers import Tier
 from reverie.core.vault import Vault
 from reverie.core.whenparse import When, find_when
@@ -342,7 +343,7 @@ class Companion:
                     turn.emit(f"\n\n{sentence}")
             elif streamed.failed is not None:
                 verdict = streamed.failed
-        title = " ".join(turn.user.content[:60].split()) or "Your message"
+        title = first_line_title(turn.user.content, "Your message")
         cites = [GivenMemory(1, own, title, 1.0)] if own is not None and ack.cited else []
         result = self._record(turn, "statement", text, cites, [1] if cites else [], inferred=[1] if cites else [],
                               verdict=verdict, composed=True)

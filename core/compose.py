@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from reverie.core import sources
 from reverie.core.citations import content_words
 from reverie.core.prompt import GivenMemory
 from reverie.core.whenparse import When
@@ -62,7 +63,7 @@ def attribution(g: GivenMemory, now: float, tz: tzinfo | None = None) -> str:
     "Your note “Health” (on 12 Nov)"."""
     m = g.memory
     when = when_label(m.happened_at, now, tz)
-    title = " ".join((g.source_title or "").split())[:60]
+    title = sources.clip(g.source_title or "")
     if m.kind == "chat":
         who = (m.speaker or "").strip()
         if who.casefold() in _USER_SPEAKERS:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from reverie.core import history, ingest
+from reverie.core import history, ingest, sources
 from reverie.core.errors import InputError, NotFoundError
 from reverie.core.records import MAX_TEXT_BYTES, MEMORY_COLS, Memory
 from reverie.core.retention import retention_at
@@ -226,19 +226,6 @@ def memory_history(vault: Vault, memory_id: int | str, limit: int = 200) -> list
 
 
 def source_title(vault: Vault, memory: Memory) -> str:
-    """A readable name for where the memory came from: the note's or conversation's title."""
+    """A readable name for where the memory came from (``core.sources.describe_source``)."""
     with vault.read() as conn:
-        if memory.source_kind == "note":
-            row = conn.execute("SELECT title FROM notes WHERE id = ?", (memory.source_id,)).fetchone()
-            return f"Note “{row[0]}”" if row else "A note that was deleted"
-        if memory.source_kind == "message":
-            row = conn.execute(
-                "SELECT c.title, m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-                "WHERE m.id = ?", (memory.source_id,)).fetchone()
-            if row is None:
-                return "A conversation that was deleted"
-            who = "you" if row[1] == "user" else "Reverie"
-            return f"Conversation “{row[0] or 'Untitled'}” ({who})"
-    if memory.source_kind == "consolidation":
-        return "Nightly consolidation"
-    return "An import"
+        return sources.describe_source(conn, memory)

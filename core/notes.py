@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Iterable
 
-from reverie.core import history, ingest
+from reverie.core import history, ingest, sources
 from reverie.core.errors import InputError, NotFoundError
 from reverie.core.records import MAX_TEXT_BYTES, NOTE_COLS, Note
 from reverie.core.textutil import clean_text, human_size
@@ -43,14 +43,6 @@ def _clean_tags(tags: object) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _derive_title(body: str) -> str:
-    for line in body.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:80]
-    return "Untitled"
-
-
 def create_note(
     vault: Vault,
     body: str,
@@ -66,7 +58,7 @@ def create_note(
 ) -> Note:
     body = clean_text(body)
     _check_size(body, "note")
-    title = clean_text(title).strip()[:MAX_TITLE_CHARS] if title else _derive_title(body)
+    title = clean_text(title).strip()[:MAX_TITLE_CHARS] if title else sources.first_line_title(body)
     tag_tuple = _clean_tags(tags)
     now = vault.now()
     created = created_at if created_at is not None else now

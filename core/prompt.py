@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from reverie.core import sources
 from reverie.core.citations import strip_markers
 from reverie.core.clock import local_date
 from reverie.core.errors import ModelError
@@ -70,7 +71,7 @@ class GivenMemory:
             self.memory.kind, self.memory.kind)
         title = self.source_title.strip() or "untitled"
         who = f", {self.memory.speaker}" if self.memory.kind == "chat" and self.memory.speaker else ""
-        return f"[{self.n}] {local_date(self.memory.happened_at)} · {kind} “{_one_line(title)[:80]}”{who}"
+        return f"[{self.n}] {local_date(self.memory.happened_at)} · {kind} “{sources.clip(title)}”{who}"
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 
 from reverie.app import context
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
-from reverie.core import conversations
+from reverie.core import conversations, sources
 from reverie.core.answer import AnswerResult
 from reverie.core.clock import iso, local_date
 from reverie.core.errors import InputError, NotFoundError
@@ -28,8 +28,7 @@ def register(sub: Any) -> None:
 
 def _conversation_id(vault: Any, prefix: str | None, question: str) -> str:
     if not prefix:
-        title = " ".join(question.split())[:60]
-        return conversations.create_conversation(vault, title).id
+        return conversations.create_conversation(vault, sources.first_line_title(question)).id
     prefix = prefix.strip().lower()
     if len(prefix) < 4:
         raise InputError("Give at least the first 4 characters of the conversation's id.")

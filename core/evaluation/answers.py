@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reverie.core import conversations, embedding, gate, retrieval
+from reverie.core import conversations, embedding, gate, retrieval, sources
 from reverie.core.answer import Companion
 from reverie.core.citations import MARKER
 from reverie.core.clock import FixedClock, local_date
@@ -213,7 +213,7 @@ def ask_companion(vault: Vault, model: Any, retriever: Any, q: Question, *, line
     companion, _ = build_companion(vault, model, retriever, vault.clock,
                                          tier=tier if use_gate else "capable", use_gate=use_gate,
                                          companion_cls=companion_cls)
-    conv = conversations.create_conversation(vault, q.text[:60])
+    conv = conversations.create_conversation(vault, sources.first_line_title(q.text))
     result = companion.answer(conv.id, q.text)
     reply = result.assistant_message.content
     meta = dict(result.assistant_message.meta or {})

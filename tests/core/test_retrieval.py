@@ -8,7 +8,7 @@ from embedfakes import FakeEmbedder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reverie.core import conversations, embedding, ingest, notes, ranking
+from reverie.core import conversations, embedding, ingest, notes, ranking, sources
 from reverie.core.errors import InputError
 from reverie.core.retrieval import ExtraRanker, RetrievalConfig, Retriever, SearchFilters
 
@@ -30,6 +30,19 @@ def test_found_by_words_at_once_and_by_meaning_after_embedding(vault, emb):
     embedding.embed_pending(vault, emb)
     hit = r.search("goes by train decided", now=vault.now(), mode="vector").hits[0]
     assert hit.memory.text.startswith("We decided") and hit.breakdown["vector_rank"] == 1
+
+
+def test_hits_name_their_source_as_every_screen_does(vault, emb):
+    body = ("Lisbon in spring: the trams, the tiles, the custard tarts and the long walk up to the castle "
+            "before the evening light\nmore")
+    note = notes.create_note(vault, body)
+    assert note.title == sources.first_line_title(body) and note.title.endswith("…") and len(note.title) <= 80
+    conv = conversations.create_conversation(vault, "")
+    conversations.add_message(vault, conv.id, "user", "Lisbon again next year?")
+    hits = Retriever(vault, emb).search("Lisbon", now=vault.now()).hits
+    assert {h.source_title for h in hits} == {note.title, "Conversation"}
+    with vault.read() as conn:
+        assert all(h.source_title == sources.source_title(conn, h.memory) for h in hits)
 
 
 def test_hit_has_provenance_title_highlights_and_breakdown(vault, emb):
