@@ -43,7 +43,7 @@ class DecayParams:
 
 
 def should_archive(now: float, recorded_at: float, last_recalled_at: float | None, strength: float,
-                   importance: float, pinned: bool, params: DecayParams) -> bool:
+                   importance: float, *, pinned: bool, params: DecayParams) -> bool:
     """The rule, one memory at a time (the SQL in ``plan_decay`` computes the same thing)."""
     if pinned or importance > params.max_importance:
         return False

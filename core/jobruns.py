@@ -52,7 +52,7 @@ def start_run(vault: Vault, job: str, now: float, scheduled_for: float | None = 
         return inserted_id(cur)
 
 
-def finish_run(vault: Vault, run_id: int, now: float, status: RunStatus, counts: dict[str, Any],
+def finish_run(vault: Vault, run_id: int, now: float, status: RunStatus, *, counts: dict[str, Any],
                log: list[str], error: str | None = None) -> None:
     if len(log) > MAX_LOG_LINES:
         log = [*log[: MAX_LOG_LINES - 1], f"... {len(log) - MAX_LOG_LINES + 1} more lines"]

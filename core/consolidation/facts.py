@@ -306,7 +306,7 @@ def model_may_extract(model: Any, choice: str = "auto") -> bool:
 
 
 def plan_facts(inputs: Inputs, session: ModelSession | None, rejections: list[str],
-               embedder: Any = None, tick: Tick | None = None, counts: dict[str, int] | None = None,
+               embedder: Any = None, *, tick: Tick | None = None, counts: dict[str, int] | None = None,
                use_model: bool = True) -> list[FactItem]:
     units = [u for day in sorted(inputs.days) for u in inputs.days[day]]
     if counts is None and session is not None:

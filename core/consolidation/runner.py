@@ -132,13 +132,13 @@ def run_consolidation(
     if not _RUNNING.acquire(blocking=False):
         raise JobBusyError("Consolidation is already running; wait for it to finish or cancel it.")
     try:
-        return _run(vault, chat_model, embedder, settings, now, tz, cancel, progress, scheduled_for,
-                    max_model_calls)
+        return _run(vault, chat_model, embedder, settings, now=now, tz=tz, cancel=cancel, progress=progress,
+                    scheduled_for=scheduled_for, max_model_calls=max_model_calls)
     finally:
         _RUNNING.release()
 
 
-def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, now: float | None, tz: tzinfo | None,
+def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, *, now: float | None, tz: tzinfo | None,
          cancel: threading.Event | None, progress: Progress | None, scheduled_for: float | None,
          max_model_calls: int) -> ConsolidationReport:
     now = vault.now() if now is None else now
@@ -199,5 +199,5 @@ def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, now: float
         counts[k] = counts.get(k, 0) + v
     log = session.log + log
     finished = vault.now() if vault.now() >= now else now
-    jobruns.finish_run(vault, run_id, finished, status, counts, log, error)
+    jobruns.finish_run(vault, run_id, finished, status, counts=counts, log=log, error=error)
     return ConsolidationReport(run_id, status, now, finished, counts, log, error)

@@ -224,7 +224,7 @@ def ask_companion(vault: Vault, model: Any, retriever: Any, q: Question, *, line
             "status": result.status, "first_token_s": float(timings.get("first_token_s", total)), "total_s": total}
 
 
-def score(line: str, q: Question, gold: str, benchmark: str, asked: Mapping[str, Any], vault: Vault,
+def score(line: str, q: Question, gold: str, benchmark: str, asked: Mapping[str, Any], *, vault: Vault,
           turn_of_source: Mapping[str, str]) -> AnswerRecord:
     given: list[GivenMemory] = asked["given"]
     reply: str = asked["reply"]
@@ -312,7 +312,7 @@ def run_answers(
                         else:
                             got = ask_companion(vault, model, retriever, q, line=line, tier=tier,
                                                 companion_cls=companion_cls)
-                        rec = score(line, q, gold.get(q.qid, ""), benchmark, got, vault, ing.turn_of_source)
+                        rec = score(line, q, gold.get(q.qid, ""), benchmark, got, vault=vault, turn_of_source=ing.turn_of_source)
                     finally:
                         vault.close()
                     out.records.append(rec)

@@ -26,7 +26,7 @@ def ledger_hash(conn: Any, source: str, path: str) -> str | None:
     return row[0] if row else None
 
 
-def ledger_record(conn: Any, source: str, path: str, sha: str, kind: str, record_id: str, now: float) -> None:
+def ledger_record(conn: Any, source: str, path: str, sha: str, kind: str, record_id: str, *, now: float) -> None:
     conn.execute(
         "INSERT INTO import_files(source, path, sha256, record_kind, record_id, imported_at) VALUES (?,?,?,?,?,?) "
         "ON CONFLICT(source, path) DO UPDATE SET sha256 = excluded.sha256, record_kind = excluded.record_kind, "

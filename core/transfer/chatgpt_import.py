@@ -222,4 +222,4 @@ def _write(conn: Any, now: float, conv: _Conversation, summary: BringInSummary) 
             ingest.index_message(conn, now, mid, turn.text, turn.role, at, speaker=turn.speaker,
                                  trust="imported", actor="import")
         summary.messages += 1
-    ledger_record(conn, "chatgpt", conv.cid, conv.sha, "conversation", cid, now)
+    ledger_record(conn, "chatgpt", conv.cid, conv.sha, "conversation", cid, now=now)

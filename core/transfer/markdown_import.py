@@ -161,7 +161,7 @@ def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress 
                 raise TransferCancelledError("The import was cancelled; the vault was not changed.")
             if progress:
                 progress("importing files", i - 1, len(files))
-            result = _import_file(conn, now, root, path, flavour, summary, mine)
+            result = _import_file(conn, now, root, path, flavour, summary, mine=mine)
             if result:
                 note_id, title, links, meta = result
                 imported[path.stem.casefold()] = imported[title.casefold()] = note_id
@@ -199,7 +199,7 @@ def _meta(raw: str | None) -> dict[str, Any]:
 
 
 def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
-                 summary: BringInSummary, mine: bool = False) -> tuple[str, str, list[str], dict[str, Any]] | None:
+                 summary: BringInSummary, *, mine: bool = False) -> tuple[str, str, list[str], dict[str, Any]] | None:
     rel = str(path.relative_to(root))
     try:
         st = path.stat()
@@ -255,5 +255,5 @@ def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
         summary.added += 1
     ingest.index_note(conn, now, note_id, title, body, happened, actor="import")
     history.log(conn, now, "note", note_id, action, actor="import", after={"title": title, "file": abspath})
-    ledger_record(conn, kind, abspath, sha, "note", note_id, now)
+    ledger_record(conn, kind, abspath, sha, "note", note_id, now=now)
     return note_id, title, links, meta

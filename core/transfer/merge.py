@@ -234,7 +234,7 @@ def apply_citation(conn: Any, r: dict[str, Any], status: str) -> None:
                  (r["message_id"], r["n"], r["memory_uid"]))
 
 
-def history_key(at: float, entity: str, entity_id: str, action: str, actor: str, before: Any, after: Any,
+def history_key(at: float, entity: str, entity_id: str, action: str, actor: str, *, before: Any, after: Any,
                 note: Any) -> bytes:
     canon = json.dumps([at, entity, entity_id, action, actor, before, after, note], sort_keys=True,
                        ensure_ascii=False, separators=(",", ":"))
@@ -245,10 +245,10 @@ def classify_history(conn: Any, r: dict[str, Any], st: MergeState) -> str:
     if st.history_keys is None:
         st.history_keys = set()
         for row in conn.execute("SELECT at, entity, entity_id, action, actor, before, after, note FROM history"):
-            st.history_keys.add(history_key(row[0], row[1], row[2], row[3], row[4], _load(row[5]),
-                                            _load(row[6]), row[7]))
-    key = history_key(r["at"], r["entity"], r["entity_id"], r["action"], r["actor"], r["before"], r["after"],
-                      r["note"])
+            st.history_keys.add(history_key(row[0], row[1], row[2], row[3], row[4], before=_load(row[5]),
+                                            after=_load(row[6]), note=row[7]))
+    key = history_key(r["at"], r["entity"], r["entity_id"], r["action"], r["actor"], before=r["before"],
+                      after=r["after"], note=r["note"])
     return UNCHANGED if key in st.history_keys else NEW
 
 
@@ -259,8 +259,8 @@ def apply_history(conn: Any, r: dict[str, Any], st: MergeState) -> None:
          None if r["before"] is None else _dump(r["before"]), None if r["after"] is None else _dump(r["after"]),
          r["note"]))
     assert st.history_keys is not None
-    st.history_keys.add(history_key(r["at"], r["entity"], r["entity_id"], r["action"], r["actor"], r["before"],
-                                    r["after"], r["note"]))
+    st.history_keys.add(history_key(r["at"], r["entity"], r["entity_id"], r["action"], r["actor"],
+                                    before=r["before"], after=r["after"], note=r["note"]))
 
 
 def classify_vector(conn: Any, r: dict[str, Any], st: MergeState) -> tuple[str, int | None]:

@@ -98,7 +98,7 @@ def test_sql_plan_matches_the_pure_rule(vault, clock):
             )
         rows = conn.execute("SELECT id, recorded_at, last_recalled_at, strength, importance, pinned FROM memories").fetchall()
     params = DecayParams(threshold=0.1, max_importance=0.5)
-    expected = {r[0] for r in rows if should_archive(now, r[1], r[2], r[3], r[4], bool(r[5]), params)}
+    expected = {r[0] for r in rows if should_archive(now, r[1], r[2], r[3], r[4], pinned=bool(r[5]), params=params)}
     with vault.read() as conn:
         assert set(plan_decay(conn, now, params).ids) == expected
     assert 0 < len(expected) < 300

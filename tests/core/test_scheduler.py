@@ -34,7 +34,7 @@ class Recorder:
     def __call__(self, slot, cancel, progress):
         self.calls.append(slot)
         rid = jobruns.start_run(self.vault, "consolidation", self.clock.now(), slot)
-        jobruns.finish_run(self.vault, rid, self.clock.now(), "ok", {}, [])
+        jobruns.finish_run(self.vault, rid, self.clock.now(), "ok", counts={}, log=[])
 
 
 def _scheduler(vault, clock, job, settings=None, idle=None):
@@ -66,7 +66,7 @@ def test_a_failed_or_cancelled_night_is_retried_but_disabled_never_runs(vault, c
     def failing(slot, cancel, progress):
         calls.append(slot)
         rid = jobruns.start_run(vault, "consolidation", clock.now(), slot)
-        jobruns.finish_run(vault, rid, clock.now(), "cancelled", {}, [])
+        jobruns.finish_run(vault, rid, clock.now(), "cancelled", counts={}, log=[])
 
     sched = _scheduler(vault, clock, failing)
     assert sched.tick() == "ran" and sched.tick() == "ran"
