@@ -11,6 +11,7 @@ from datetime import tzinfo
 from typing import Any
 
 from reverie.core.errors import InputError
+from reverie.core.ranking import FUSIONS
 from reverie.core.records import Memory
 from reverie.core.turn_context import DEFAULT_WINDOW
 from reverie.core.vectorindex import KINDS
@@ -73,8 +74,9 @@ class RetrievalConfig:
     """Tunable knobs. BM25 weighs more than vectors by default: on conversational memory
     benchmarks (LoCoMo) equal-weight fusion loses to BM25 alone."""
 
-    # "score": each list's scores min-max normalised over its candidates, then a weighted sum;
-    # "rrf": weighted reciprocal rank fusion. Score fusion measured better on LoCoMo (README).
+    # How the ranked lists are fused (core.ranking.fuse). "score": each list's scores min-max
+    # normalised over its candidates, then a weighted sum; "rrf": weighted reciprocal rank fusion.
+    # Score fusion measured better on LoCoMo (docs/benchmarks.md).
     fusion: str = "score"
     rrf_k: float = 60.0
     bm25_weight: float = 1.0
@@ -112,8 +114,8 @@ class RetrievalConfig:
             raise InputError("rrf_k and the candidate counts must be positive.")
         if self.turn_window < 0:
             raise InputError("turn_window must be 0 or more.")
-        if self.fusion not in ("score", "rrf"):
-            raise InputError("fusion must be 'score' or 'rrf'.")
+        if self.fusion not in FUSIONS:
+            raise InputError(f"fusion must be one of {', '.join(FUSIONS)}.")
         if not 0 <= self.rerank_beta <= 1:
             raise InputError("rerank_beta must be between 0 and 1.")
         return self

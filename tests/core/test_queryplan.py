@@ -60,6 +60,8 @@ def test_k_is_clamped_and_bad_input_is_one_sentence() -> None:
         parse_query("x", CFG, now=NOW, mode="fuzzy")
     with pytest.raises(InputError, match="kind"):
         parse_query("x", CFG, now=NOW, filters=SearchFilters(kinds=("nope",)))
+    with pytest.raises(InputError, match="fusion must be one of score, rrf"):
+        RetrievalConfig(fusion="sum").validate()
     # Time phrases can be switched off: the text stays whole.
     plain = parse_query("trip last Tuesday", RetrievalConfig(tz=UTC, parse_time=False), now=NOW)
     assert plain.time_phrase is None and plain.text == "trip last Tuesday" and not plain.restricted
