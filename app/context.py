@@ -113,7 +113,7 @@ def build_retriever(vault: Vault, *, words_only: bool = False, config: Retrieval
 # -- nightly consolidation -------------------------------------------------------------------
 
 
-def consolidation_chat_model(settings: Any) -> Any:
+def consolidation_chat_model(settings: Settings) -> ChatModel | None:
     """The chat model consolidation uses (loaded on first use), or None for the deterministic path
     when no chat model can be built."""
     try:
@@ -122,7 +122,7 @@ def consolidation_chat_model(settings: Any) -> Any:
         return None
 
 
-def run_consolidation_now(vault: Vault, settings: Any, chat_model: Any = None, *, embedder: Any = None,
+def run_consolidation_now(vault: Vault, settings: Settings, chat_model: ChatModel | None = None, *, embedder: Any = None,
                           cancel: threading.Event | None = None, progress: Any = None,
                           scheduled_for: float | None = None) -> Any:
     from reverie.core.consolidation import run_consolidation

@@ -17,8 +17,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reverie.app.ui.changes import SETTINGS
+from reverie.app.ui.session import Session
 from reverie.core.settings import Settings, load_settings, save_settings
 from reverie.core.textutil import human_size
+from reverie.core.vault import Vault
 from reverie.models.catalog import ModelEntry, Survey, survey, use
 from reverie.models.gguf import read_gguf_header
 from reverie.models.naming import format_parameters
@@ -38,7 +40,7 @@ def entry_facts(e: ModelEntry) -> str:
     return " · ".join(bits)
 
 
-def survey_models(session: Any, finder: GgufFinder, on_done: Callable[[Survey, Settings], None],
+def survey_models(session: Session, finder: GgufFinder, on_done: Callable[[Survey, Settings], None],
                   on_error: Callable[[str], None], settings: Settings | None = None) -> None:
     """Settings (db lane), then the models found (model lane), then ``on_done(survey, settings)``."""
 
@@ -52,13 +54,13 @@ def survey_models(session: Any, finder: GgufFinder, on_done: Callable[[Survey, S
         session.db.submit(load_settings, session.vault, on_done=scan, on_error=on_error)
 
 
-def use_model(session: Any, entry: ModelEntry, on_done: Callable[[Settings], None] | None = None,
+def use_model(session: Session, entry: ModelEntry, on_done: Callable[[Settings], None] | None = None,
               on_error: Callable[[str], None] | None = None) -> None:
     """Save settings that choose ``entry`` (db lane); every page hears ``OpChanges(settings=True)``."""
     if session.vault is None:
         return
 
-    def save(vault: Any) -> Settings:
+    def save(vault: Vault) -> Settings:
         if entry.kind == "gguf" and entry.path is not None:
             read_gguf_header(entry.path)  # it may have gone since it was listed: its sentence, nothing saved
         return save_settings(vault, use(load_settings(vault), entry))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reverie.core import conversations
-from reverie.core.records import MEMORY_COLS, Memory
+from reverie.core.records import MEMORY_COLS, Memory, Message
 from reverie.core.sources import UNTITLED, first_line_title, source_title
 
 THREAD_LIMIT = 500  # the latest messages shown in a conversation
@@ -80,16 +80,18 @@ def _cite_refs(conn: Any, message_id: str, meta: dict[str, Any]) -> tuple[CiteRe
     return tuple(refs)
 
 
+def message_item(m: Message, cites: tuple[CiteRef, ...] = ()) -> MessageItem:
+    """A recorded message as the thread shows it."""
+    meta = m.meta or {}
+    return MessageItem(m.id, m.role, m.content, m.status, m.created_at, cites,
+                       bool(meta.get("remembered")), bool(meta.get("forgotten")),
+                       error=error_of(m.status, meta), note=note_of(m.role, meta))
+
+
 def load_thread(vault: Any, conversation_id: str) -> list[MessageItem]:
     msgs = conversations.list_messages(vault, conversation_id, limit=THREAD_LIMIT)
-    items = []
     with vault.read() as conn:
-        for m in msgs:
-            cites = _cite_refs(conn, m.id, m.meta) if m.role == "assistant" else ()
-            items.append(MessageItem(m.id, m.role, m.content, m.status, m.created_at, cites,
-                                     bool(m.meta.get("remembered")), bool(m.meta.get("forgotten")),
-                                     error=error_of(m.status, m.meta), note=note_of(m.role, m.meta)))
-    return items
+        return [message_item(m, _cite_refs(conn, m.id, m.meta) if m.role == "assistant" else ()) for m in msgs]
 
 
 def resolve_citation(vault: Any, uid: str) -> Memory | None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from reverie.app import context
 from reverie.app.ui.model_choice import GgufFinder, ModelRow, survey_models, use_model
+from reverie.app.ui.session import Session
 from reverie.app.ui.uikit import alive
 from reverie.core.settings import Settings
 from reverie.core.tiers import TIER_ABOUT
@@ -29,7 +30,7 @@ def worth_showing(sv: Survey, limit: int = MAX_SHOWN) -> list[ModelEntry]:
 
 
 class EmptyState(QScrollArea):
-    def __init__(self, session: Any, finder: GgufFinder = context.find_ggufs, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, finder: GgufFinder = context.find_ggufs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("thread")
         self.setWidgetResizable(True)

@@ -30,9 +30,9 @@ from reverie.app.ui.chat.model import (
     ConversationItemModel,
     IdRole,
     MessageItemModel,
-    SourceItemModel,
     SourceRow,
 )
+from reverie.app.ui.chat.sources import SourcesPanel
 from reverie.app.ui.chat.thread import ThreadView
 from reverie.app.ui.richtext import HtmlDelegate
 from reverie.app.ui.services import AppServices
@@ -40,7 +40,7 @@ from reverie.app.ui.shell import Page, Shell, SourceOpener
 from reverie.app.ui.uikit import remember_splitter
 from reverie.core import conversations, message_memory
 from reverie.core.answer import AnswerResult
-from reverie.core.records import Memory, Message
+from reverie.core.records import Memory
 
 PAINT_MS = 80  # each repaint of the growing answer costs the GUI thread ~10-20 ms (layout + paint)
 
@@ -59,7 +59,6 @@ class ChatPage(QWidget):
         self._row: int | None = None  # the streaming row in the thread model
         self._text = ""  # the answer as streamed so far
         self._question = ""
-        self._given: dict[str, list[SourceRow]] = {}  # answer id -> what it was given (this session)
         self._focus: str | None = None  # a message to reveal once its thread is loaded
         self._load_token = 0
         # conversations
@@ -116,26 +115,8 @@ class ChatPage(QWidget):
         buttons.addStretch(1)
         crow.addLayout(buttons)
         cl.addLayout(crow)
-        # sources
-        self.sources = SourceItemModel(self)
-        self.sources_title = QLabel("<b>Sources</b>")
-        self.sources_hint = QLabel("After an answer, what Reverie retrieved and what it cited appear here.")
-        self.sources_hint.setObjectName("muted")
-        self.sources_hint.setWordWrap(True)
-        self.sources_list = QListView()
-        self.sources_list.setObjectName("sourcesList")
-        self.sources_list.setModel(self.sources)
-        self.sources_list.setWordWrap(True)
-        self.sources_list.setItemDelegate(HtmlDelegate(self.sources_list))
-        self.sources_list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.sources_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.sources_list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 8, 8, 8)
-        rl.addWidget(self.sources_title)
-        rl.addWidget(self.sources_hint)
-        rl.addWidget(self.sources_list, 1)
+        self.sources_panel = right = SourcesPanel()
+        self.sources, self.sources_hint = right.model, right.hint
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (left, center, right):
             self.splitter.addWidget(w)
@@ -170,14 +151,13 @@ class ChatPage(QWidget):
         self.thread.remember_clicked.connect(lambda mid: self._mark(message_memory.remember_message, mid))
         self.thread.forget_clicked.connect(lambda mid: self._mark(message_memory.forget_message, mid))
         self.thread.sources_clicked.connect(self.show_sources)
-        self.sources_list.activated.connect(self._open_source_row)
-        self.sources_list.clicked.connect(self._open_source_row)
+        self.sources_panel.open_requested.connect(self._open_source_row)
         session.vault_ready.connect(lambda _v: self.refresh())
-        session.changed.connect(self._data_changed)
+        session.changed.connect(self._on_changes)
         session.closing.connect(self.flow.stop)
         self._sync()
 
-    def _data_changed(self, changes: OpChanges) -> None:
+    def _on_changes(self, changes: OpChanges) -> None:
         if changes.conversations:
             self.refresh()
 
@@ -232,25 +212,15 @@ class ChatPage(QWidget):
         self._show_text()
         assistant = result.assistant_message
         cites = tuple(data.CiteRef(c.n, c.memory_uid, c.source_title, c.text[:300]) for c in result.citations)
-        cited = {c.n for c in cites}
-        self._given[assistant.id] = [SourceRow(g.n, g.source_title or g.memory.context or g.memory.kind,
-                                               g.memory.text, g.n in cited, g.memory.uid, g.memory)
-                                     for g in result.given]
+        self.sources_panel.remember(result)
         row = self._row
         if self.cid == assistant.conversation_id and row is not None and row < len(self.messages.items):
             # The two rows shown while answering become the recorded messages, in place (no reload).
-            self.messages.replace(row - 1, self._item(result.user_message, ()))
-            self.messages.replace(row, self._item(assistant, cites))
+            self.messages.replace(row - 1, data.message_item(result.user_message))
+            self.messages.replace(row, data.message_item(assistant, cites))
             self.show_sources(self.messages.items[row])
         self._row = None
         self._sync()
-
-    @staticmethod
-    def _item(message: Message, cites: tuple[data.CiteRef, ...]) -> MessageItem:
-        meta = message.meta or {}
-        return MessageItem(message.id, message.role, message.content, message.status, message.created_at, cites,
-                           bool(meta.get("remembered")), bool(meta.get("forgotten")),
-                           error=data.error_of(message.status, meta), note=data.note_of(message.role, meta))
 
     def _answer_failed(self, message: str) -> None:
         self._paint.stop()
@@ -393,33 +363,10 @@ class ChatPage(QWidget):
                                on_done=found, on_error=self.show_notice)
 
     # -- sources panel -------------------------------------------------------------------------
-    def sources_for(self, item: MessageItem | None) -> list[SourceRow]:
-        """What an answer was given, when it was written in this session; else the memories it cited."""
-        if item is None or item.id is None:
-            return []
-        given = self._given.get(item.id)
-        if given is not None:
-            return given
-        return [SourceRow(c.n, c.title if not c.gone else "source deleted", c.excerpt, True, c.uid)
-                for c in item.citations]
-
     def show_sources(self, item: MessageItem | None) -> None:
-        rows = self.sources_for(item)
-        self.sources.set_rows(rows)
-        cited = sum(1 for r in rows if r.cited)
-        if item is None:
-            self.sources_hint.setText("After an answer, what Reverie retrieved and what it cited appear here.")
-        elif not rows:
-            self.sources_hint.setText("This answer cited no memory.")
-        else:
-            retrieved = len(rows) if any(not r.cited for r in rows) or item.id in self._given else None
-            head = f"{retrieved} retrieved, " if retrieved is not None else ""
-            self.sources_hint.setText(f"{head}{cited} cited. Click one to open it where it came from.")
+        self.sources_panel.show_for(item)
 
-    def _open_source_row(self, index: Any) -> None:
-        row = self.sources.row_at(index.row())
-        if row is None:
-            return
+    def _open_source_row(self, row: SourceRow) -> None:
         if row.uid:
             self.open_citation(None, data.CiteRef(row.n, row.uid, row.title))
         elif row.memory is not None:

@@ -115,7 +115,7 @@ class InsightsPage(QWidget):
         self.stack.addWidget(charts)
         lay.addWidget(self.stack, 1)
         session.vault_ready.connect(lambda _: self.reload())
-        session.changed.connect(self._data_changed)
+        session.changed.connect(self._on_changes)
         theme_signals().changed.connect(self._theme_changed)  # a method: disconnected when the page goes
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
@@ -126,7 +126,7 @@ class InsightsPage(QWidget):
     def _theme_changed(self, _name: str) -> None:
         self._draw()
 
-    def _data_changed(self, changes: OpChanges) -> None:
+    def _on_changes(self, changes: OpChanges) -> None:
         if changes.content or changes.settings:
             self.reload()
 

@@ -130,7 +130,7 @@ class BrowsePane(QWidget):
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.activated.connect(self._delete_current)
         session.vault_ready.connect(lambda _: self.reload())
-        session.changed.connect(self._data_changed)
+        session.changed.connect(self._on_changes)
 
     # -- loading -------------------------------------------------------------------------------
     @property
@@ -288,6 +288,6 @@ class BrowsePane(QWidget):
         self.session.publish(MEMORIES)
         self._own_change = False
 
-    def _data_changed(self, changes: OpChanges) -> None:
+    def _on_changes(self, changes: OpChanges) -> None:
         if not self._own_change and changes.content:
             self.reload()

@@ -146,9 +146,9 @@ class ProfilePane(QWidget):
         self.facts_model.edit_requested.connect(self._edit_fact)
         self.delete_fact.clicked.connect(self._delete_fact)
         session.vault_ready.connect(lambda _: self.reload())
-        session.changed.connect(self._data_changed)
+        session.changed.connect(self._on_changes)
 
-    def _data_changed(self, changes: OpChanges) -> None:
+    def _on_changes(self, changes: OpChanges) -> None:
         if changes.memories:
             self.reload()
 

@@ -103,11 +103,11 @@ class NotesPage(QWidget):
         self.undo_button.clicked.connect(self.undo_delete)
         self.editor.edited.connect(self._edited)
         session.vault_ready.connect(lambda _v: self.refresh())
-        session.changed.connect(self._data_changed)
+        session.changed.connect(self._on_changes)
         session.at_close(self._last_save)
         self._sync_buttons()
 
-    def _data_changed(self, changes: OpChanges) -> None:
+    def _on_changes(self, changes: OpChanges) -> None:
         if changes.notes:
             self.refresh()
 

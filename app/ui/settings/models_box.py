@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.changes import OpChanges
 from reverie.app.ui.model_choice import ModelRow, use_model
+from reverie.app.ui.session import Session
 from reverie.app.ui.uikit import alive
 from reverie.core.settings import Settings, load_settings
 from reverie.core.textutil import human_size
@@ -66,7 +67,7 @@ class ChatModelBox(QGroupBox):
     and the box follows settings changed elsewhere (Chat's empty state)."""
 
     def __init__(self, finder: GgufFinder, submit: Callable[..., Any], parent: QWidget | None = None,
-                 session: Any = None) -> None:
+                 session: Session | None = None) -> None:
         super().__init__("Chat model", parent)
         self.finder = finder
         self.submit = submit  # runs the search off the GUI thread (a worker lane's submit)
@@ -157,7 +158,7 @@ class ChatModelBox(QGroupBox):
         self.browse.clicked.connect(self._browse)
         self.rescan.clicked.connect(self.scan)
         if session is not None:
-            session.changed.connect(self._data_changed)
+            session.changed.connect(self._on_changes)
         self._sync()
 
     def _sync(self) -> None:
@@ -252,7 +253,7 @@ class ChatModelBox(QGroupBox):
         else:
             self.default.setChecked(True)
 
-    def _data_changed(self, changes: OpChanges) -> None:
+    def _on_changes(self, changes: OpChanges) -> None:
         """Settings saved elsewhere (Chat's "Use"): show the model choice as saved."""
         if changes.settings and self.session is not None and self.session.vault is not None:
             self.session.db.submit(load_settings, self.session.vault, on_done=alive(self, self._reloaded))

@@ -166,9 +166,9 @@ class SettingsPage(QWidget):
         self.save.clicked.connect(self.save_settings)
         self.revert.clicked.connect(self.reload)
         session.vault_ready.connect(lambda _: self.reload())
-        session.changed.connect(self._data_changed)
+        session.changed.connect(self._on_changes)
 
-    def _data_changed(self, changes: OpChanges) -> None:
+    def _on_changes(self, changes: OpChanges) -> None:
         if changes.content:
             self._load_status()
 
