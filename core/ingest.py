@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from reverie.core import history, turn_context
+from reverie.core.properties import properties_text
 from reverie.core.records import embed_text
 from reverie.core.retention import initial_strength
 from reverie.core.sqltypes import Connection, inserted_id
@@ -64,9 +66,11 @@ def _split_long(text: str, start: int, limit: int, target: int) -> list[tuple[in
     return spans
 
 
-def split_note(title: str, body: str) -> list[Passage]:
+def split_note(title: str, body: str, properties: Mapping[str, str | list[str]] | None = None) -> list[Passage]:
     """Split a note into passages, one per paragraph (long ones split at sentence ends), each
-    with its character span in ``body`` and its context (title and heading path)."""
+    with its character span in ``body`` and its context (title and heading path). A note with
+    properties (front matter such as ``author: Kevin Kelly``) gets one more passage, last, that
+    holds them as ``name: value`` lines (span 0-0: it is not part of the body)."""
     passages: list[Passage] = []
     headings: list[tuple[int, str]] = []
     para_start: int | None = None
@@ -116,6 +120,9 @@ def split_note(title: str, body: str) -> list[Passage]:
     if not passages and title.strip():
         # A note with only a title (or only headings) is still findable by its title.
         passages.append(Passage(0, 0, title.strip(), ""))
+    props = properties_text(properties or {})
+    if props:
+        passages.append(Passage(0, 0, props, title.strip()))
     return passages
 
 
@@ -232,14 +239,15 @@ class ReindexResult:
 
 def index_note(
     conn: Connection, now: float, note_id: str, title: str, body: str, happened_at: float,
-    *, trust: str = "user", actor: str = "user",
+    *, trust: str = "user", actor: str = "user", properties: Mapping[str, str | list[str]] | None = None,
 ) -> ReindexResult:
-    """(Re-)index a note's passages, touching only passages whose text changed.
+    """(Re-)index a note's passages (and its properties' passage), touching only passages whose
+    text changed.
 
     Unchanged passages keep their memory (and its strength, recalls, pin and vector); their
     span, order and context are updated if they moved. Changed passages are replaced.
     """
-    passages = split_note(title, body)
+    passages = split_note(title, body, properties)
     existing = conn.execute(
         "SELECT id, content_hash, span_start, span_end, seq, context FROM memories "
         "WHERE source_kind = 'note' AND source_id = ? AND +kind = 'note'",  # + keeps the source index

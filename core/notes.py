@@ -1,14 +1,23 @@
 """Notes: create, read, update, delete. Every change is logged and re-indexed in the same
-transaction."""
+transaction.
+
+A note's tags are the tags it is given plus the ``#tags`` written in its text
+(``core.mdsyntax.inline_tags``, the same reading as the Markdown import). Its properties (front
+matter fields such as ``author`` or ``url``, ``core.properties``) are read with ``Note.properties``
+and set with ``create_note(..., properties=)`` / ``update_note(..., properties=)``; they are searchable.
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from reverie.core import history, ingest, sources
 from reverie.core.errors import InputError, NotFoundError
+from reverie.core.mdsyntax import inline_tags
+from reverie.core.properties import check_properties
 from reverie.core.records import MAX_TEXT_BYTES, NOTE_COLS, Note
 from reverie.core.textutil import clean_text, human_size
 from reverie.core.vault import Vault
@@ -43,6 +52,23 @@ def _clean_tags(tags: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _with_inline(tags: tuple[str, ...], body: str, dropped: Iterable[str] = ()) -> tuple[str, ...]:
+    """``tags`` without ``dropped`` (tags the text no longer holds), then the text's ``#tags``."""
+    gone = set(dropped)
+    out = [t for t in tags if t not in gone]
+    out += [t for t in inline_tags(body) if t not in out]
+    if len(out) > MAX_TAGS:
+        raise InputError(f"A note can have at most {MAX_TAGS} tags; this one has {len(out)}. Nothing was saved.")
+    return tuple(out)
+
+
+def _meta_with(meta: Mapping[str, Any], props: dict[str, str | list[str]]) -> dict[str, Any]:
+    out = {k: v for k, v in meta.items() if k != "properties"}
+    if props:
+        out["properties"] = props
+    return out
+
+
 def create_note(
     vault: Vault,
     body: str,
@@ -55,11 +81,17 @@ def create_note(
     note_id: str | None = None,
     trust: str = "user",
     actor: str = "user",
+    properties: object = None,
+    meta: Mapping[str, Any] | None = None,
 ) -> Note:
+    """Write a new note. ``properties``: a mapping of names to a text or a list of texts (see
+    ``core.properties.check_properties``); ``meta``: further bookkeeping kept with the note."""
     body = clean_text(body)
     _check_size(body, "note")
     title = clean_text(title).strip()[:MAX_TITLE_CHARS] if title else sources.first_line_title(body)
-    tag_tuple = _clean_tags(tags)
+    tag_tuple = _with_inline(_clean_tags(tags), body)
+    props = check_properties(properties)
+    note_meta = _meta_with(meta or {}, props)
     now = vault.now()
     created = created_at if created_at is not None else now
     happened = happened_at if happened_at is not None else created
@@ -68,12 +100,12 @@ def create_note(
         conn.execute(
             f"INSERT INTO notes({NOTE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)",  # noqa: S608
             (nid, title, body, json.dumps(list(tag_tuple), ensure_ascii=False), created, now,
-             happened, origin, "{}"),
+             happened, origin, json.dumps(note_meta, ensure_ascii=False)),
         )
-        ingest.index_note(conn, now, nid, title, body, happened, trust=trust, actor=actor)
+        ingest.index_note(conn, now, nid, title, body, happened, trust=trust, actor=actor, properties=props)
         history.log(conn, now, "note", nid, "create", actor=actor,
-                    after={"title": title, "chars": len(body), "tags": list(tag_tuple)})
-    return Note(nid, title, body, tag_tuple, created, now, happened, origin)
+                    after={"title": title, "chars": len(body), "tags": list(tag_tuple), "properties": props})
+    return Note(nid, title, body, tag_tuple, created, now, happened, origin, note_meta)
 
 
 def get_note(vault: Vault, note_id: str) -> Note:
@@ -118,15 +150,20 @@ def update_note(
     body: str | None = None,
     title: str | None = None,
     tags: object = None,
+    properties: object = None,
     actor: str = "user",
 ) -> tuple[Note, ingest.ReindexResult]:
-    """Change a note; only passages whose text changed are re-indexed."""
+    """Change a note; only passages whose text changed are re-indexed. ``properties`` replaces
+    all the note's properties (``{}`` removes them; None leaves them). Bad input raises an
+    InputError and changes nothing. The tags are the ones given (or the note's, without the
+    ``#tags`` its old text held and its new text does not) plus the new text's ``#tags``."""
     if body is not None:
         body = clean_text(body)
         _check_size(body, "note")
     if title is not None:
         title = clean_text(title).strip()[:MAX_TITLE_CHARS] or "Untitled"
     tag_tuple = _clean_tags(tags) if tags is not None else None
+    props = check_properties(properties) if properties is not None else None
     now = vault.now()
     with vault.tx() as conn:
         row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()  # noqa: S608
@@ -135,22 +172,31 @@ def update_note(
         old = Note.from_row(row)
         new_title = old.title if title is None else title
         new_body = old.body if body is None else body
-        new_tags = old.tags if tag_tuple is None else tag_tuple
-        if (new_title, new_body, new_tags) == (old.title, old.body, old.tags):
+        if tag_tuple is not None:
+            new_tags = _with_inline(tag_tuple, new_body)
+        elif body is not None:
+            new_tags = _with_inline(old.tags, new_body, dropped=inline_tags(old.body))
+        else:
+            new_tags = old.tags
+        new_props = old.properties if props is None else props
+        if (new_title, new_body, new_tags, new_props) == (old.title, old.body, old.tags, old.properties):
             return old, ingest.ReindexResult(kept=0, added=0, removed=0)
+        new_meta = _meta_with(old.meta, new_props)
         conn.execute(
-            "UPDATE notes SET title = ?, body = ?, tags = ?, updated_at = ? WHERE id = ?",
-            (new_title, new_body, json.dumps(list(new_tags), ensure_ascii=False), now, note_id),
+            "UPDATE notes SET title = ?, body = ?, tags = ?, meta = ?, updated_at = ? WHERE id = ?",
+            (new_title, new_body, json.dumps(list(new_tags), ensure_ascii=False),
+             json.dumps(new_meta, ensure_ascii=False), now, note_id),
         )
-        result = ingest.index_note(conn, now, note_id, new_title, new_body, old.happened_at, actor=actor)
-        history.log(
-            conn, now, "note", note_id, "update", actor=actor,
-            before={"title": old.title, "chars": len(old.body), "tags": list(old.tags)},
-            after={"title": new_title, "chars": len(new_body), "tags": list(new_tags),
-                   "passages_added": result.added, "passages_removed": result.removed},
-        )
+        result = ingest.index_note(conn, now, note_id, new_title, new_body, old.happened_at, actor=actor,
+                                   properties=new_props)
+        before: dict[str, Any] = {"title": old.title, "chars": len(old.body), "tags": list(old.tags)}
+        after: dict[str, Any] = {"title": new_title, "chars": len(new_body), "tags": list(new_tags),
+                                 "passages_added": result.added, "passages_removed": result.removed}
+        if new_props != old.properties:
+            before["properties"], after["properties"] = old.properties, new_props
+        history.log(conn, now, "note", note_id, "update", actor=actor, before=before, after=after)
     return Note(note_id, new_title, new_body, new_tags, old.created_at, now, old.happened_at,
-                old.origin, old.meta), result
+                old.origin, new_meta), result
 
 
 def delete_note(vault: Vault, note_id: str, *, actor: str = "user") -> Note:
@@ -171,8 +217,9 @@ def delete_note(vault: Vault, note_id: str, *, actor: str = "user") -> Note:
 
 
 def restore_note(vault: Vault, note: Note) -> Note:
-    """Undo a delete: put the note back with its id, title, body, tags and dates."""
+    """Undo a delete: put the note back with its id, title, body, tags, properties and dates."""
     return create_note(
         vault, note.body, note.title, note.tags, happened_at=note.happened_at,
-        created_at=note.created_at, origin=note.origin, note_id=note.id,
+        created_at=note.created_at, origin=note.origin, note_id=note.id, properties=note.properties,
+        meta=note.meta,
     )

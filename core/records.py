@@ -76,6 +76,20 @@ class Note:
             json.loads(r[8] or "{}"),
         )
 
+    @property
+    def properties(self) -> dict[str, str | list[str]]:
+        """The note's properties (front matter fields other than title and tags), in their order:
+        each a text or a list of texts, as they came in (``core.properties``)."""
+        props = self.meta.get("properties")
+        return dict(props) if isinstance(props, dict) else {}
+
+    @property
+    def folder(self) -> str:
+        """The folder (``/``-separated, relative) of the file the note was imported from; "" for a
+        note written in Reverie or imported from the top of a folder."""
+        path = self.meta.get("path")
+        return path.rpartition("/")[0] if isinstance(path, str) else ""
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -86,6 +100,8 @@ class Note:
             "updated_at": self.updated_at,
             "happened_at": self.happened_at,
             "origin": self.origin,
+            "properties": self.properties,
+            "folder": self.folder,
         }
 
 

@@ -1,10 +1,16 @@
 """Bring in a folder of Markdown notes (an Obsidian vault too) or plain text files.
 
-Front matter (title, tags, dates), inline ``#tags`` and ``[[wikilinks]]`` are kept: the text is
-stored as written, links are listed in the note's meta (and resolved to note ids when the target
-was imported too). File dates become the note's dates unless the front matter says otherwise.
-Every note records the file it came from (``origin = file:<path>``); a re-import skips files
-whose SHA-256 did not change and updates the note of a file that did.
+Front matter, inline ``#tags`` and ``[[wikilinks]]`` are kept: the text is stored as written;
+``title`` and ``tags`` become the note's title and tags; ``created``, ``date`` and ``updated``
+(or ``modified``) become its dates (file dates only when the front matter has none); every other
+field is kept as one of the note's properties, as it came in (``core.properties``), and is
+searchable. Tags come only from tag syntax in prose (``core.mdsyntax.inline_tags``). Links are
+listed in the note's meta (and resolved to note ids when the target was imported too). Every note
+records the file it came from (``origin = file:<path>``) and its path in the folder (``meta["path"]``,
+``/``-separated), which the Markdown export writes it back to. A re-import skips files whose SHA-256
+did not change (and which this version of the reader has read) and updates the note of a file
+that did. ``preview_markdown_folder`` (core/transfer/markdown_preview.py) says all this beforehand
+without writing anything.
 
 Imported files are documents, not the user's own words, unless the import says they are
 (``mine=True``: ``reverie import PATH --mine``, "These are my own notes" in the window). The mark
@@ -18,91 +24,52 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from reverie.core import history, ingest
 from reverie.core.consolidation.planner import OWN_NOTE_KEY
-from reverie.core.errors import TransferCancelledError, TransferError
+from reverie.core.errors import InputError, TransferCancelledError, TransferError
+from reverie.core.mdsyntax import inline_tags
+from reverie.core.properties import OWN_FIELDS, Properties, PropertyValue, check_properties, field, parse_front_matter
 from reverie.core.records import MAX_TEXT_BYTES
 from reverie.core.textutil import clean_text, human_size
 from reverie.core.transfer.bringin import BringInSummary, ledger_hash, ledger_record, sha256_bytes, stable_id
 from reverie.core.vault import Vault
 
+__all__ = ["SUFFIXES", "import_markdown_folder", "inline_tags", "parse_front_matter", "wikilinks"]
+
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
+# Bumped when the reader learns something new: a file read by an older reader is read again once.
+READER_VERSION = "2"
 _WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#[^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]")
-_TAG = re.compile(r"(?<![\w&/#])#([^\s#.,;:!?()\[\]{}\"'`]+)")
-_KEY = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_ \-]*):(?:\s+(.*))?$")
+_DATE_KEYS = ("created", "date", "updated", "modified")
+_REVERIE_ID = re.compile(r"[0-9a-f]{32}")
 Progress = Callable[[str, int, int], None]
 
 
-def _scalar(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        value = value[1:-1]
-    return value
-
-
-def parse_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Split ``---`` front matter (the simple YAML subset notes use) from the body."""
-    if not text.startswith("---"):
-        return {}, text
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        return {}, text
-    end = next((j for j in range(1, min(len(lines), 400)) if lines[j].strip() in ("---", "...")), None)
-    if end is None:
-        return {}, text
-    out: dict[str, Any] = {}
-    key: str | None = None
-    for line in lines[1:end]:
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        m = _KEY.match(line)
-        if m:
-            key, val = m.group(1).strip().lower(), (m.group(2) or "").strip()
-            if not val:
-                out[key] = []
-            elif val.startswith("[") and val.endswith("]"):
-                out[key] = [_scalar(v) for v in val[1:-1].split(",") if v.strip()]
-            else:
-                out[key] = _scalar(val)
-        elif key is not None and line.lstrip().startswith("- "):
-            if not isinstance(out.get(key), list):
-                out[key] = []
-            out[key].append(_scalar(line.lstrip()[2:]))
-    return out, "\n".join(lines[end + 1 :]).lstrip("\n")
-
-
-def parse_date(value: Any) -> float | None:
+def parse_date(value: PropertyValue | None) -> float | None:
+    """A front matter date (``2023-05-04``, ``2023-05-04 10:30``, ISO with a zone, ``[[2023-05-04]]``)
+    as Unix seconds; None when it is no date."""
     if not isinstance(value, str) or not value.strip():
         return None
+    text = value.strip().removeprefix("[[").removesuffix("]]").strip().replace("Z", "+00:00")
+    if re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2}", text):
+        text = "-".join(f"{int(x):02d}" for x in text.split("/"))
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).timestamp()
-    except ValueError:
+        return datetime.fromisoformat(text).timestamp()
+    except (ValueError, OverflowError, OSError):
         return None
-
-
-def inline_tags(body: str) -> list[str]:
-    tags: list[str] = []
-    fenced = False
-    for line in body.splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced or line.startswith(("    ", "\t")):
-            continue
-        tags += [t for t in _TAG.findall(line) if not t.isdigit()]
-    return tags
 
 
 def wikilinks(body: str) -> list[str]:
     return list(dict.fromkeys(m.strip() for m in _WIKILINK.findall(body) if m.strip()))
 
 
-def _tags(fm: dict[str, Any], body: str) -> list[str]:
-    raw = fm.get("tags", fm.get("tag", []))
+def _tags(fm: Properties, body: str) -> list[str]:
+    raw = field(fm, "tags", "tag") or []
     if isinstance(raw, str):
         raw = raw.replace(",", " ").split()
     out: list[str] = []
@@ -111,6 +78,72 @@ def _tags(fm: dict[str, Any], body: str) -> list[str]:
         if t and t not in out:
             out.append(t)
     return out[:64]
+
+
+def _properties(fm: Properties) -> Properties:
+    """The front matter fields that are properties: not the title or tags, not a date Reverie
+    reads into the note's dates, not the id and origin a Reverie Markdown export writes."""
+    own = {k.casefold() for k in OWN_FIELDS}
+    reverie_export = isinstance(field(fm, "id"), str) and bool(_REVERIE_ID.fullmatch(str(field(fm, "id"))))
+    out: Properties = {}
+    for key, value in fm.items():
+        folded = key.casefold()
+        if folded in own or (folded in _DATE_KEYS and parse_date(value) is not None):
+            continue
+        if reverie_export and folded in ("id", "origin"):
+            continue
+        out[key] = value
+    return out
+
+
+@dataclass(frozen=True)
+class NoteFile:
+    """One file as a note, read and not yet written."""
+
+    rel: str  # its path in the folder, /-separated
+    title: str
+    body: str
+    tags: list[str]
+    links: list[str]
+    created: float
+    updated: float
+    happened: float
+    meta: dict[str, Any]
+    problem: str | None = None  # something left out of an otherwise imported file
+
+
+def ledger_value(sha: str) -> str:
+    return f"{sha}+r{READER_VERSION}"
+
+
+def parse_note_file(rel: str, text: str, kind: str, flavour: str, birth: float, mtime: float) -> NoteFile:
+    """A file's text (``kind``: "markdown" or "text") as a note: title, body, tags, links, dates,
+    properties; ``birth``/``mtime`` are the file's times, used when the front matter has no dates."""
+    text = text.replace("\r\n", "\n")
+    stem = Path(rel).stem
+    if kind != "markdown":
+        return NoteFile(rel, stem, text, [], [], birth, mtime, birth, {"source": "text", "path": rel})
+    fm, body = parse_front_matter(text)
+    fm_created, fm_date = parse_date(field(fm, "created")), parse_date(field(fm, "date"))
+    fm_updated = parse_date(field(fm, "updated", "modified"))
+    written = [t for t in (fm_created, fm_date) if t is not None]
+    created = written[0] if written else birth
+    happened = fm_date if fm_date is not None else created
+    updated = fm_updated if fm_updated is not None else max(written) if written else mtime
+    meta: dict[str, Any] = {"source": flavour, "path": rel}
+    problem = None
+    try:
+        props = check_properties(_properties(fm))
+    except InputError as exc:
+        props = {}
+        problem = f"{rel}: its front matter was left out ({str(exc).removesuffix(' nothing was saved.')})"
+    if props:
+        meta["properties"] = props
+    links = wikilinks(body)
+    if links:
+        meta["links"] = links
+    return NoteFile(rel, _title(fm, body, stem), body, _tags(fm, body), links, created, updated, happened,
+                    meta, problem)
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -122,22 +155,9 @@ def _files(root: Path) -> Iterator[Path]:
             yield p
 
 
-def _title(fm: dict[str, Any], body: str, stem: str) -> str:
-    if isinstance(fm.get("title"), str) and fm["title"].strip():
-        return clean_text(fm["title"]).strip()[:500]
-    for line in body.splitlines():
-        if line.startswith("# "):
-            return clean_text(line[2:]).strip()[:500] or stem
-        if line.strip():
-            break
-    return stem
-
-
-def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress | None = None,
-                           cancel: Any = None, *, mine: bool = False) -> BringInSummary:
-    """Import every ``.md``/``.markdown``/``.txt`` file under ``folder`` (or one such file) as notes,
-    in one transaction. Files that cannot be read are left out, each with a sentence in ``problems``.
-    ``mine``: the files are the user's own writing (facts about them may be drawn from them)."""
+def note_files(folder: str | Path) -> tuple[Path, list[Path], str]:
+    """(the root the paths are relative to, the note files, "obsidian" or "markdown") of a folder
+    or of one file; a TransferError when there is nothing to import."""
     root = Path(folder).expanduser()
     if root.is_file():
         if root.suffix.lower() not in SUFFIXES:
@@ -150,14 +170,38 @@ def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress 
         raise TransferError(f"There is no folder or file at {root}; nothing was imported.")
     if not files:
         raise TransferError(f"{root} holds no Markdown or text files (.md, .markdown, .txt); nothing was imported.")
-    flavour = "obsidian" if (root / ".obsidian").is_dir() else "markdown"
+    return root, files, "obsidian" if (root / ".obsidian").is_dir() else "markdown"
+
+
+def _title(fm: Properties, body: str, stem: str) -> str:
+    title = field(fm, "title")
+    if isinstance(title, str) and title.strip():
+        return clean_text(title).strip()[:500]
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return clean_text(line[2:]).strip()[:500] or stem
+        if line.strip():
+            break
+    return stem
+
+
+def _cancelled(cancel: Any) -> bool:
+    return cancel is not None and bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel())
+
+
+def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress | None = None,
+                           cancel: Any = None, *, mine: bool = False) -> BringInSummary:
+    """Import every ``.md``/``.markdown``/``.txt`` file under ``folder`` (or one such file) as notes,
+    in one transaction. Files that cannot be read are left out, each with a sentence in ``problems``.
+    ``mine``: the files are the user's own writing (facts about them may be drawn from them)."""
+    root, files, flavour = note_files(folder)
     summary = BringInSummary()
     now = vault.now()
     imported: dict[str, str] = {}  # stem / title (casefolded) -> note id, for resolving links
     linked: list[tuple[str, list[str], dict[str, Any]]] = []
     with vault.tx() as conn:
         for i, path in enumerate(files, 1):
-            if cancel is not None and bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel()):
+            if _cancelled(cancel):
                 raise TransferCancelledError("The import was cancelled; the vault was not changed.")
             if progress:
                 progress("importing files", i - 1, len(files))
@@ -173,6 +217,11 @@ def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress 
     if progress:
         progress("importing files", len(files), len(files))
     return summary
+
+
+def is_own(conn: Any, note_id: str) -> bool:
+    row = conn.execute("SELECT meta FROM notes WHERE id = ?", (note_id,)).fetchone()
+    return row is not None and _meta(row[0]).get(OWN_NOTE_KEY) is True
 
 
 def _mark_own(conn: Any, now: float, note_id: str) -> bool:
@@ -198,51 +247,66 @@ def _meta(raw: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
-                 summary: BringInSummary, *, mine: bool = False) -> tuple[str, str, list[str], dict[str, Any]] | None:
-    rel = str(path.relative_to(root))
+@dataclass(frozen=True)
+class RawFile:
+    rel: str
+    kind: str  # "markdown" | "text"
+    abspath: str
+    note_id: str
+    sha: str
+    data: bytes
+    birth: float
+    mtime: float
+
+
+def read_raw(root: Path, path: Path) -> RawFile | str:
+    """A file's bytes and where it is, or the sentence saying why it is left out."""
+    rel = path.relative_to(root).as_posix()
     try:
         st = path.stat()
         if st.st_size > MAX_TEXT_BYTES:
-            summary.problems.append(f"{rel} is {human_size(st.st_size)}, more than a note can hold; it was left out.")
-            return None
+            return f"{rel} is {human_size(st.st_size)}, more than a note can hold; it was left out."
         data = path.read_bytes()
     except OSError as exc:
-        summary.problems.append(f"{rel} could not be read ({exc.strerror or exc}); it was left out.")
-        return None
-    kind = SUFFIXES[path.suffix.lower()]
+        return f"{rel} could not be read ({exc.strerror or exc}); it was left out."
     abspath = str(path.resolve())
-    sha = sha256_bytes(data)
-    note_id = stable_id("file", abspath)
-    if ledger_hash(conn, kind, abspath) == sha:
+    return RawFile(rel, SUFFIXES[path.suffix.lower()], abspath, stable_id("file", abspath), sha256_bytes(data),
+                   data, float(getattr(st, "st_birthtime", None) or st.st_mtime), st.st_mtime)
+
+
+def decode(raw: RawFile, flavour: str) -> NoteFile | str:
+    try:
+        text = clean_text(raw.data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return f"{raw.rel} is not UTF-8 text; it was left out."
+    return parse_note_file(raw.rel, text, raw.kind, flavour, raw.birth, raw.mtime)
+
+
+def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
+                 summary: BringInSummary, *, mine: bool = False) -> tuple[str, str, list[str], dict[str, Any]] | None:
+    raw = read_raw(root, path)
+    if isinstance(raw, str):
+        summary.problems.append(raw)
+        return None
+    note_id = raw.note_id
+    if ledger_hash(conn, raw.kind, raw.abspath) == ledger_value(raw.sha):
         if mine and _mark_own(conn, now, note_id):
             summary.updated += 1
         else:
             summary.unchanged += 1
         return None
-    try:
-        text = clean_text(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        summary.problems.append(f"{rel} is not UTF-8 text; it was left out.")
+    nf = decode(raw, flavour)
+    if isinstance(nf, str):
+        summary.problems.append(nf)
         return None
-    text = text.replace("\r\n", "\n")
-    fm, body = parse_front_matter(text) if kind == "markdown" else ({}, text)
-    title = _title(fm, body, path.stem) if kind == "markdown" else path.stem
-    tags = _tags(fm, body) if kind == "markdown" else []
-    links = wikilinks(body) if kind == "markdown" else []
-    created = parse_date(fm.get("created")) or getattr(st, "st_birthtime", None) or st.st_mtime
-    updated = parse_date(fm.get("updated") or fm.get("modified")) or st.st_mtime
-    happened = parse_date(fm.get("date")) or created
-    meta: dict[str, Any] = {"source": flavour if kind == "markdown" else "text", "path": rel}
-    if fm:
-        meta["front_matter"] = {k: v for k, v in fm.items() if isinstance(v, str | list)}
-    if links:
-        meta["links"] = links
+    if nf.problem:
+        summary.problems.append(nf.problem)
+    meta = dict(nf.meta)
     old = conn.execute("SELECT meta FROM notes WHERE id = ?", (note_id,)).fetchone()
     if mine or (old is not None and _meta(old[0]).get(OWN_NOTE_KEY) is True):
         meta[OWN_NOTE_KEY] = True
-    vals = (title, body, json.dumps(tags, ensure_ascii=False), created, updated, happened, f"file:{abspath}",
-            json.dumps(meta, ensure_ascii=False), note_id)
+    vals = (nf.title, nf.body, json.dumps(nf.tags, ensure_ascii=False), nf.created, nf.updated, nf.happened,
+            f"file:{raw.abspath}", json.dumps(meta, ensure_ascii=False), note_id)
     if old is not None:
         conn.execute("UPDATE notes SET title=?, body=?, tags=?, created_at=?, updated_at=?, happened_at=?, origin=?, "
                      "meta=? WHERE id=?", vals)
@@ -253,7 +317,8 @@ def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
                      "VALUES (?,?,?,?,?,?,?,?,?)", vals)
         action = "create"
         summary.added += 1
-    ingest.index_note(conn, now, note_id, title, body, happened, actor="import")
-    history.log(conn, now, "note", note_id, action, actor="import", after={"title": title, "file": abspath})
-    ledger_record(conn, kind, abspath, sha, "note", note_id, now=now)
-    return note_id, title, links, meta
+    ingest.index_note(conn, now, note_id, nf.title, nf.body, nf.happened, actor="import",
+                      properties=meta.get("properties"))
+    history.log(conn, now, "note", note_id, action, actor="import", after={"title": nf.title, "file": raw.abspath})
+    ledger_record(conn, raw.kind, raw.abspath, ledger_value(raw.sha), "note", note_id, now=now)
+    return note_id, nf.title, nf.links, meta
