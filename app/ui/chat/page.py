@@ -389,5 +389,10 @@ class ChatPage(QWidget):
 def install(shell: Shell, services: AppServices) -> ChatPage:
     page = ChatPage(services, shell.open_source)
     shell.add_page(Page("chat", "Chat", page))
-    shell.register_opener("message", lambda memory: (shell.show_page("chat"), page.open_memory(memory)))
+
+    def open_message(memory: Memory) -> None:
+        shell.show_page("chat")
+        page.open_memory(memory)
+
+    shell.register_opener("message", open_message)
     return page

@@ -283,6 +283,15 @@ class NotesPage(QWidget):
 def install(shell: Shell, services: AppServices) -> NotesPage:
     page = NotesPage(services.session)
     shell.add_page(Page("notes", "Notes", page))
-    shell.register_opener("note", lambda memory: (shell.show_page("notes"), page.open_memory(memory)))
-    shell.add_shortcut("Ctrl+N", lambda: (shell.show_page("notes"), page.new_note()))
+
+    def open_note(memory: Memory) -> None:
+        shell.show_page("notes")
+        page.open_memory(memory)
+
+    def new_note() -> None:
+        shell.show_page("notes")
+        page.new_note()
+
+    shell.register_opener("note", open_note)
+    shell.add_shortcut("Ctrl+N", new_note)
     return page

@@ -231,5 +231,10 @@ class SearchPage(QWidget):
 def install(shell: Shell, services: AppServices) -> SearchPage:
     page = SearchPage(services, shell.open_source)
     shell.add_page(Page("search", "Search", page))
-    shell.add_shortcut("Ctrl+K", lambda: (shell.show_page("search"), page.focus_search()))
+
+    def find() -> None:
+        shell.show_page("search")
+        page.focus_search()
+
+    shell.add_shortcut("Ctrl+K", find)
     return page

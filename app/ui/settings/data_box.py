@@ -50,7 +50,7 @@ class DataBox(QGroupBox):
         self.session = session
         # The commands other features offer through the window (Shell.action): the File menu's
         # export and import, and "consolidate"; looked up when a button is pressed.
-        self.actions = actions
+        self.command_for = actions  # (not ``actions``: that is QWidget.actions)
         lay = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Data folder:"))
@@ -127,14 +127,14 @@ class DataBox(QGroupBox):
         lay.addWidget(self.details)
 
     def run(self, key: str) -> None:
-        action = self.actions(key)
+        action = self.command_for(key)
         if action is None:
             self.message.setText("Export and import are in the main window's File menu.")
             return
         action()
 
     def consolidate(self) -> None:
-        action = self.actions("consolidate")
+        action = self.command_for("consolidate")
         if action is None or not action():
             self.message.setText("Consolidation is already running, or the vault is not open yet.")
 

@@ -3,6 +3,7 @@ ChatGPT export) and Change lock. Every action runs on the database lane; the GUI
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +61,18 @@ class TransferActions:
             menu.addAction(action)
             self.actions[key] = action
             # Settings' "Your data" buttons run the same commands (looked up when pressed).
-            shell.register_action(key, lambda k=key: getattr(self, f"ask_{k}")())
+            shell.register_action(key, self._command(key))
             if key in ("export_markdown", "import_chatgpt"):
                 menu.addSeparator()
 
     # -- helpers ---------------------------------------------------------------------------
+    def _command(self, key: str) -> Callable[[], None]:
+        """``ask_<key>``, looked up when it runs."""
+        def run() -> None:
+            getattr(self, f"ask_{key}")()
+
+        return run
+
     def _ready(self) -> bool:
         if self.session.vault is None:
             self.shell.show_message("The vault is not open yet.")
