@@ -204,35 +204,41 @@ def properties_text(props: Mapping[str, PropertyValue]) -> str:
 # -- checking what a user (or a file) gives -------------------------------------------------
 
 
+class PropertyError(InputError):
+    """Properties that cannot be kept; ``reason`` says why, without "nothing was saved"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason}; nothing was saved.")
+        self.reason = reason
+
+
 def check_properties(props: object) -> Properties:
     """``props`` as clean properties, or an InputError saying in one sentence what is wrong."""
     if props is None:
         return {}
     if not isinstance(props, Mapping):
-        raise InputError("Properties must be a list of names with a text or a list of texts each; nothing was saved.")
+        raise PropertyError("Properties must be names, each with a text or a list of texts")
     if len(props) > MAX_PROPERTIES:
-        raise InputError(f"A note can have at most {MAX_PROPERTIES} properties; this one has {len(props)}. "
-                         "Nothing was saved.")
+        raise PropertyError(f"A note can have at most {MAX_PROPERTIES} properties and this one has {len(props)}")
     out: Properties = {}
     for raw_key, value in props.items():
         if not isinstance(raw_key, str) or not clean_text(raw_key).strip():
-            raise InputError("Every property needs a name; nothing was saved.")
+            raise PropertyError("Every property needs a name")
         key = clean_text(raw_key).strip()
         if len(key) > MAX_KEY_CHARS or "\n" in key or ":" in key:
-            raise InputError(f"The property name {key[:40]!r} is too long or holds a colon or a line break; "
-                             "nothing was saved.")
+            raise PropertyError(f"The property name {key[:40]!r} is too long or holds a colon or a line break")
         if key.casefold() in OWN_FIELDS:
-            raise InputError(f"{key!r} is the note's own field, not a property: set it as the note's "
-                             f"{'title' if key.casefold() == 'title' else 'tags'}; nothing was saved.")
+            raise PropertyError(f"{key!r} is the note's own field, not a property: set it as the note's "
+                                f"{'title' if key.casefold() == 'title' else 'tags'}")
         if key in out:
-            raise InputError(f"The property {key!r} is given twice; nothing was saved.")
+            raise PropertyError(f"The property {key!r} is given twice")
         out[key] = _check_value(key, value)
     return out
 
 
 def _check_value(key: str, value: object) -> PropertyValue:
-    bad = InputError(f"The property {key!r} must be a text or a list of texts (up to {MAX_ITEMS} of "
-                     f"{MAX_VALUE_CHARS:,} characters each); nothing was saved.")
+    bad = PropertyError(f"The property {key!r} must be a text or a list of texts (up to {MAX_ITEMS} of "
+                        f"{MAX_VALUE_CHARS:,} characters each)")
     if isinstance(value, str):
         if len(value) > MAX_VALUE_CHARS:
             raise bad

@@ -11,6 +11,7 @@ from datetime import tzinfo
 from typing import Any
 
 from reverie.core.errors import InputError
+from reverie.core.mdsyntax import plain_text
 from reverie.core.ranking import FUSIONS
 from reverie.core.records import Memory
 from reverie.core.turn_context import DEFAULT_WINDOW
@@ -45,6 +46,12 @@ class Hit:
     breakdown: dict[str, float]
     source_title: str
     highlights: tuple[tuple[int, int], ...]  # character spans in memory.text
+
+    def shown(self) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """The text a reader is shown (``memory.text`` without its Markdown marks: emphasis, callouts,
+        embeds, link syntax, heading marks; see ``core.mdsyntax.plain_text``) and the highlights as
+        spans in that text."""
+        return plain_text(self.memory.text, self.highlights)
 
 
 @dataclass(frozen=True)

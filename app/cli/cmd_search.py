@@ -151,5 +151,5 @@ def _print(args: Any, result: SearchResult) -> int:
         flag = " (archived)" if h.memory.archived else ""
         print(f"{i:2d}. {h.source_title} · {h.memory.kind} · {local_date(h.memory.happened_at)}{flag}"
               f"  score {h.score:.3f}")
-        print(f"    {_mark(h.memory.text, h.highlights, tty)}")
+        print(f"    {_mark(*h.shown(), tty)}")
     return 0

@@ -13,7 +13,7 @@ from reverie.app.cli.common import add_json_flag, cli_vault, print_json
 from reverie.core.embedding import vector_id
 from reverie.core.errors import InputError
 from reverie.core.keys import KeyMode
-from reverie.core.transfer import export_vault, import_preview, import_vault
+from reverie.core.transfer import FolderPreview, export_vault, import_preview, import_vault, preview_markdown_folder
 from reverie.core.transfer.chatgpt_import import import_chatgpt
 from reverie.core.transfer.markdown_export import export_markdown
 from reverie.core.transfer.markdown_import import SUFFIXES, import_markdown_folder
@@ -32,7 +32,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("import", help="import a .reverie file, a Markdown/Obsidian folder, text files or "
                                       "a ChatGPT conversations.json")
     p.add_argument("path")
-    p.add_argument("--dry-run", action="store_true", help="only say what would change (vault files)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="only say what would change (vault files and Markdown/text folders)")
     p.add_argument("--policy", choices=("newer", "mine", "theirs"), default="newer",
                    help="for records changed on both sides: keep the newer (default), mine, or theirs")
     p.add_argument("--passphrase-env", metavar="VAR", help="the passphrase of an encrypted vault file")
@@ -109,20 +110,42 @@ def _kind(path: Path) -> str:
     return "vault"
 
 
+def _folder_preview_text(fp: FolderPreview, shown: int = 20) -> str:
+    c = fp.counts
+    lines = [f"Dry run, nothing was changed. Importing {fp.folder} would add {c['new']} new notes, "
+             f"update {c['changed']}, leave {c['unchanged']} unchanged and skip {c['skipped']} files."]
+    for head, items in (("New", [(f, "") for f in fp.new]), ("Changed", list(fp.changed)),
+                        ("Skipped", list(fp.skipped))):
+        if items:
+            lines.append(f"{head}:")
+            lines += [f"  {f}" + (f" ({why})" if why and head == "Changed" else "") if head != "Skipped"
+                      else f"  {why}" for f, why in items[:shown]]
+            if len(items) > shown:
+                lines.append(f"  … and {len(items) - shown} more (--json lists them all)")
+    return "\n".join(lines)
+
+
 def run_import(args: Any) -> int:
     path = Path(args.path).expanduser()
     kind = _kind(path)
-    if args.dry_run and kind != "vault":
-        raise InputError("--dry-run works for .reverie vault files; Markdown and ChatGPT imports skip what "
-                         "they already hold, so run them directly.")
+    if args.dry_run and kind == "chatgpt":
+        raise InputError("--dry-run works for .reverie vault files and Markdown or text folders; a ChatGPT "
+                         "import skips what it already holds, so run it directly.")
     if args.mine and kind != "markdown":
         raise InputError("--mine is for Markdown or text notes: a ChatGPT export's own messages are yours already, "
                          "and a vault file keeps what each record was; nothing was imported.")
     passphrase = _from_env(args.passphrase_env)
     with cli_vault(args) as vault:
-        if kind == "markdown":
+        if kind == "markdown" and args.dry_run:
+            fp = preview_markdown_folder(vault, path, progress=_progress, mine=args.mine)
+            data: dict[str, Any] = {"kind": kind, "dry_run": True, "mine": args.mine, "folder": str(fp.folder), **fp.counts,
+                    "files": {"new": list(fp.new), "changed": [{"path": f, "why": w} for f, w in fp.changed],
+                              "unchanged": list(fp.unchanged),
+                              "skipped": [{"path": f, "why": w} for f, w in fp.skipped]}}
+            text = _folder_preview_text(fp)
+        elif kind == "markdown":
             s = import_markdown_folder(vault, path, progress=_progress, mine=args.mine)
-            data: dict[str, Any] = {"kind": kind, "mine": args.mine, **s.__dict__}
+            data = {"kind": kind, "mine": args.mine, **s.__dict__}
             text = f"Imported {s.added} new notes, updated {s.updated}, {s.unchanged} unchanged."
             text += (" Marked as your own writing: Reverie learns facts about you from them." if args.mine else
                      " Read as documents: searchable, but not a source of facts about you (add --mine if you "

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reverie.core.errors import TransferError
+from reverie.core.properties import PropertyError, check_properties
 from reverie.core.records import MAX_TEXT_BYTES
 from reverie.core.textutil import clean_text
 
@@ -223,6 +224,12 @@ def check_record(table: str, raw: Any, where: str) -> dict[str, Any]:
     if table == "vectors" and len(out["vec"]) != 2 * out["dim"]:
         raise TransferError(f"In {where}, the vector does not have {out['dim']} float16 values; "
                             "the vault was not changed.")
+    if table == "notes" and "properties" in out["meta"]:
+        try:
+            out["meta"]["properties"] = check_properties(out["meta"]["properties"])
+        except PropertyError as exc:
+            raise TransferError(f"In {where}, the note's properties are not valid ({exc.reason}); "
+                                "the vault was not changed.") from None
     if table == "memories" and out["source_kind"] in ("note", "message") and not out["source_id"]:
         raise TransferError(f"In {where}, a memory of a {out['source_kind']} has no source id; "
                             "the vault was not changed.")

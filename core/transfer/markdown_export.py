@@ -1,6 +1,9 @@
 """Export as Markdown: a readable folder, one file per note and per conversation.
 
-``notes/<title>.md`` holds a note with its front matter (title, id, tags, dates, origin);
+``notes/<title>.md`` holds a note with its front matter (title, id, tags, dates, origin, then its
+properties exactly as they came in); a note imported from a file goes back to that file's place:
+``Projects/Kyoto/plan.md`` is written as ``notes/Projects/Kyoto/plan.md``. Every folder and file
+name is made safe (no ``..``, no absolute paths, no characters or names Windows refuses).
 ``conversations/<date> <title>.md`` holds a conversation, one section per message. The folder is
 written under a temporary name and renamed when complete; an existing non-empty folder is refused.
 """
@@ -13,11 +16,12 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reverie.core.clock import iso
 from reverie.core.errors import TransferError
+from reverie.core.properties import render_properties
 from reverie.core.records import CONVERSATION_COLS, MESSAGE_COLS, NOTE_COLS, Message, Note
 from reverie.core.vault import Vault
 
@@ -31,17 +35,35 @@ class MarkdownExportSummary:
     conversations: int
 
 
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
 def safe_filename(title: str, fallback: str) -> str:
+    """A file or folder name any system accepts: no path separators or characters Windows refuses,
+    no leading or trailing dots or spaces (so never ``..``), not a name Windows reserves."""
     name = _UNSAFE.sub(" ", title).strip().strip(".")
-    name = re.sub(r"\s+", " ", name)[:80].strip()
+    name = re.sub(r"\s+", " ", name)[:80].strip().strip(".").strip()
+    if name.split(".")[0].strip().upper() in _RESERVED:
+        name += "_"
     return name or fallback
+
+
+def note_relpath(note: Note) -> tuple[tuple[str, ...], str]:
+    """(folders, file stem) a note is written to under ``notes/``: the place of the file it was
+    imported from (``meta["path"]``), each part made safe; else its title."""
+    path = note.meta.get("path")
+    if isinstance(path, str) and path.strip():
+        pure = PurePosixPath(path.replace("\\", "/"))
+        folders = tuple(p for p in (safe_filename(part, "") for part in pure.parent.parts) if p)
+        return folders, safe_filename(pure.stem, safe_filename(note.title, note.id[:8]))
+    return (), safe_filename(note.title, note.id[:8])
 
 
 def _unique(folder: Path, stem: str, used: set[str]) -> Path:
     candidate, n = stem, 2
-    while candidate.casefold() in used:
+    while str(folder / candidate).casefold() in used:
         candidate, n = f"{stem} ({n})", n + 1
-    used.add(candidate.casefold())
+    used.add(str(folder / candidate).casefold())
     return folder / f"{candidate}.md"
 
 
@@ -50,12 +72,17 @@ def _yaml_str(value: str) -> str:
 
 
 def note_markdown(note: Note) -> str:
-    lines = ["---", f"title: {_yaml_str(note.title)}", f"id: {note.id}"]
+    """A note as a Markdown file: front matter (Reverie's fields, then the note's properties as they
+    came in; a property wins over a Reverie field of the same name), a blank line, the text."""
+    props = note.properties
+    taken = {k.casefold() for k in props}
+    own = [("id", note.id), ("created", iso(note.created_at)), ("updated", iso(note.updated_at)),
+           ("date", iso(note.happened_at)), ("origin", _yaml_str(note.origin) if note.origin else None)]
+    lines = ["---", f"title: {_yaml_str(note.title)}"]
     if note.tags:
         lines.append("tags: [" + ", ".join(_yaml_str(t) for t in note.tags) + "]")
-    lines += [f"created: {iso(note.created_at)}", f"updated: {iso(note.updated_at)}", f"date: {iso(note.happened_at)}"]
-    if note.origin:
-        lines.append(f"origin: {_yaml_str(note.origin)}")
+    lines += [f"{key}: {value}" for key, value in own if value is not None and key not in taken]
+    lines += render_properties(props)
     lines += ["---", "", note.body.rstrip("\n"), ""]
     return "\n".join(lines)
 
@@ -106,7 +133,10 @@ def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
         try:
             for row in conn.execute(f"SELECT {NOTE_COLS} FROM notes ORDER BY created_at, id"):  # noqa: S608
                 note = Note.from_row(row)
-                path = _unique(out / "notes", safe_filename(note.title, note.id[:8]), used_notes)
+                folders, stem = note_relpath(note)
+                where = out.joinpath("notes", *folders)
+                where.mkdir(parents=True, exist_ok=True)
+                path = _unique(where, stem, used_notes)
                 path.write_text(note_markdown(note), encoding="utf-8")
                 n_notes += 1
             convs: list[Any] = conn.execute(

@@ -31,9 +31,17 @@ from typing import Any
 
 from reverie.core import history, ingest
 from reverie.core.consolidation.planner import OWN_NOTE_KEY
-from reverie.core.errors import InputError, TransferCancelledError, TransferError
+from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.mdsyntax import inline_tags
-from reverie.core.properties import OWN_FIELDS, Properties, PropertyValue, check_properties, field, parse_front_matter
+from reverie.core.properties import (
+    OWN_FIELDS,
+    Properties,
+    PropertyError,
+    PropertyValue,
+    check_properties,
+    field,
+    parse_front_matter,
+)
 from reverie.core.records import MAX_TEXT_BYTES
 from reverie.core.textutil import clean_text, human_size
 from reverie.core.transfer.bringin import BringInSummary, ledger_hash, ledger_record, sha256_bytes, stable_id
@@ -96,6 +104,21 @@ def _properties(fm: Properties) -> Properties:
     return out
 
 
+def legacy_properties(front_matter: dict[str, Any]) -> Properties:
+    """The properties in the ``front_matter`` an older import kept in a note's meta ({} when they
+    do not pass ``check_properties``)."""
+    fm: Properties = {}
+    for key, value in front_matter.items():
+        if isinstance(key, str) and isinstance(value, str):
+            fm[key] = value
+        elif isinstance(key, str) and isinstance(value, list):
+            fm[key] = [str(v) for v in value]
+    try:
+        return check_properties(_properties(fm))
+    except PropertyError:
+        return {}
+
+
 @dataclass(frozen=True)
 class NoteFile:
     """One file as a note, read and not yet written."""
@@ -134,9 +157,9 @@ def parse_note_file(rel: str, text: str, kind: str, flavour: str, birth: float, 
     problem = None
     try:
         props = check_properties(_properties(fm))
-    except InputError as exc:
+    except PropertyError as exc:
         props = {}
-        problem = f"{rel}: its front matter was left out ({str(exc).removesuffix(' nothing was saved.')})"
+        problem = f"{rel}: its properties were left out ({exc.reason}); the rest was imported."
     if props:
         meta["properties"] = props
     links = wikilinks(body)
@@ -185,7 +208,7 @@ def _title(fm: Properties, body: str, stem: str) -> str:
     return stem
 
 
-def _cancelled(cancel: Any) -> bool:
+def cancelled(cancel: Any) -> bool:
     return cancel is not None and bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel())
 
 
@@ -201,7 +224,7 @@ def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress 
     linked: list[tuple[str, list[str], dict[str, Any]]] = []
     with vault.tx() as conn:
         for i, path in enumerate(files, 1):
-            if _cancelled(cancel):
+            if cancelled(cancel):
                 raise TransferCancelledError("The import was cancelled; the vault was not changed.")
             if progress:
                 progress("importing files", i - 1, len(files))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reverie.core import ingest
+from reverie.core.transfer.markdown_import import legacy_properties
 
 NEW, UPDATED, UNCHANGED, CONFLICTING = "new", "updated", "unchanged", "conflicting"
 POLICIES = ("newer", "mine", "theirs")
@@ -140,15 +141,30 @@ def classify_note(conn: Any, r: dict[str, Any], st: MergeState) -> str:
 
 
 def apply_note(conn: Any, r: dict[str, Any], status: str, now: float) -> None:
+    meta = note_meta(r["meta"])
     vals = (r["title"], r["body"], _dump(r["tags"]), r["created_at"], r["updated_at"], r["happened_at"],
-            r["origin"], _dump(r["meta"]), r["id"])
+            r["origin"], _dump(meta), r["id"])
     if status == NEW:
         conn.execute("INSERT INTO notes(title, body, tags, created_at, updated_at, happened_at, origin, meta, id) "
                      "VALUES (?,?,?,?,?,?,?,?,?)", vals)
     else:
         conn.execute("UPDATE notes SET title=?, body=?, tags=?, created_at=?, updated_at=?, happened_at=?, "
                      "origin=?, meta=? WHERE id=?", vals)
-    ingest.index_note(conn, now, r["id"], r["title"], r["body"], r["happened_at"], actor="import")
+    ingest.index_note(conn, now, r["id"], r["title"], r["body"], r["happened_at"], actor="import",
+                      properties=meta.get("properties"))
+
+
+def note_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A note's meta as this Reverie keeps it: the front matter an older Markdown import kept
+    (``front_matter``, names lower-cased) becomes the note's properties."""
+    legacy = meta.get("front_matter")
+    if not isinstance(legacy, dict) or "properties" in meta:
+        return meta
+    out = {k: v for k, v in meta.items() if k != "front_matter"}
+    props = legacy_properties(legacy)
+    if props:
+        out["properties"] = props
+    return out
 
 
 # -- memories -------------------------------------------------------------------------------
