@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})")  # in a quote or callout too
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 # What tags cannot hide in: inline code, wikilinks and embeds (their targets and anchors), link
 # and image destinations, autolinks and bare URLs.
@@ -37,7 +37,7 @@ def inline_tags(body: str) -> list[str]:
             mark = m.group(1)
             if fence is None:
                 fence = mark
-            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark):].strip():
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line[m.end():].strip():
                 fence = None
             continue
         if fence is not None or (line.startswith(("    ", "\t")) and not _LIST_ITEM.match(line)):
