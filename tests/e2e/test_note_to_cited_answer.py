@@ -36,12 +36,12 @@ def test_write_find_ask_and_open_the_cited_paragraph(qtbot, paths, vault):
     chat.composer.setPlainText("What is Priya's dog called?")
     chat.composer.setFocus()
     streamed: list[str] = []
-    chat.flow.pump.ready.connect(lambda: streamed.append(chat.flow._text))
+    chat.flow.token.connect(streamed.append)
     qtbot.keyClick(chat.composer, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not chat.flow.running and bool(chat.thread.widgets)
                     and chat.messages.items[-1].id is not None and bool(chat.thread.widgets[-1].chips),
                     timeout=20_000)
-    assert len(streamed) >= 1  # the answer came in pieces, through the pump, before it was complete
+    assert len(streamed) >= 1  # the answer came in pieces (AnswerFlow.token) before it was complete
     answer = chat.messages.items[-1]
     assert "Biscuit" in answer.content
     chip = chat.thread.widgets[-1].chips[0]
