@@ -63,9 +63,7 @@ def source_title(conn: Connection, memory: Memory) -> str:
             (memory.source_id,),
         ).fetchone()
         return title_or_fallback("message", memory.kind, row[0]) if row else DELETED["message"]
-    if memory.source_kind == "consolidation":
-        return "Nightly consolidation"
-    return title_or_fallback(memory.source_kind, memory.kind, None)
+    return title_or_fallback(memory.source_kind, memory.kind, None)  # a fact or summary: "Fact", "Summary"
 
 
 def describe_source(conn: Connection, memory: Memory) -> str:
