@@ -87,6 +87,9 @@ def run_show(args: Any) -> int:
         print_json(note.as_dict())
     else:
         print(f"# {note.title}\n")
+        for name, value in note.properties.items():  # front matter fields (author, url, ...)
+            print(f"{name}: {value if isinstance(value, str) else ', '.join(value)}")
+        print("\n" if note.properties else "", end="")
         print(note.body)
     return 0
 

@@ -53,3 +53,12 @@ def test_search_shows_the_text_without_markdown_marks(capsys, tmp_path):
     code, out, _ = run(capsys, "--home", home, "search", "gates", "--mode", "bm25")
     assert code == 0
     assert "    Kyoto Fushimi Inari has  [gates]." in out.splitlines()
+
+
+def test_note_show_prints_the_properties(capsys, tmp_path):
+    home = str(tmp_path / "home")
+    (tmp_path / "wtw.md").write_text("---\nauthor: Kevin Kelly\ncategories: [Books, Tech]\n---\nBody text.\n")
+    assert run(capsys, "--home", home, "import", str(tmp_path / "wtw.md"))[0] == 0
+    (note,) = json.loads(run(capsys, "--home", home, "notes", "--json")[1])
+    code, out, _ = run(capsys, "--home", home, "note", "show", note["id"][:8])
+    assert code == 0 and out == "# wtw\n\nauthor: Kevin Kelly\ncategories: Books, Tech\n\nBody text.\n\n"
