@@ -30,7 +30,8 @@ MAX_KEY_CHARS = 100
 MAX_VALUE_CHARS = 20_000
 MAX_ITEMS = 500
 
-_KEY = re.compile(r"^(?P<key>[^\s:#\-\"'\[\]{},&*!|>%@`][^:\n]*?)[ \t]*:(?:[ \t]+(?P<val>.*?))?[ \t]*$")
+_KEY = re.compile(r"^(?:\"(?P<qkey>(?:[^\"\\]|\\.)*)\"|(?P<key>[^\s:#\-\"'\[\]{},&*!|>%@`?][^:\n]*?))"
+                  r"[ \t]*:(?:[ \t]+(?P<val>.*?))?[ \t]*$")
 _BLOCK = ("|", "|-", "|+", ">", ">-", ">+")
 _PLAIN_START = set("-?:,[]{}#&*!|>'\"%@` \t")
 
@@ -105,6 +106,16 @@ def _value(val: str, block: list[str]) -> PropertyValue:
     return "\n".join(lines)
 
 
+def _key(m: re.Match[str]) -> str:
+    if m.group("qkey") is None:
+        return m.group("key")
+    try:
+        key = json.loads(f'"{m.group("qkey")}"')
+    except ValueError:
+        return m.group("qkey")
+    return key if isinstance(key, str) else m.group("qkey")
+
+
 def parse_front_matter(text: str) -> tuple[Properties, str]:
     """Split ``---`` front matter from the body: (every field in order, the body). Text without
     front matter (or whose front matter is never closed) is all body."""
@@ -130,7 +141,7 @@ def parse_front_matter(text: str) -> tuple[Properties, str]:
             i += 1
         while block and not block[-1].strip():
             block.pop()
-        key = clean_text(m.group("key")).strip()
+        key = clean_text(_key(m)).strip()
         if key:
             out[key] = _value((m.group("val") or "").strip(), block)
     return out, "\n".join(lines[end + 1 :]).lstrip("\n")
@@ -149,7 +160,7 @@ def field(fm: Mapping[str, PropertyValue], *names: str) -> PropertyValue | None:
 
 
 def _plain_ok(value: str) -> bool:
-    return bool(value) and value[0] not in _PLAIN_START and value[-1] not in " \t:" \
+    return bool(value) and value == value.strip() and value[0] not in _PLAIN_START and value[-1] not in " \t:" \
         and ": " not in value and " #" not in value and "\n" not in value and "\t" not in value \
         and not (value.startswith("[") or value.startswith("{"))
 
@@ -166,7 +177,9 @@ def _render_scalar(value: str) -> str:
 
 
 def render_key(key: str) -> str:
-    return key if _KEY.match(key + ": x") and key == key.strip() else json.dumps(key, ensure_ascii=False)
+    m = _KEY.match(key + ": x")
+    plain = m is not None and m.group("key") == key and key == key.strip()
+    return key if plain else json.dumps(key, ensure_ascii=False)
 
 
 def render_properties(props: Mapping[str, PropertyValue]) -> list[str]:
