@@ -17,6 +17,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 # and image destinations, autolinks and bare URLs.
 _NOT_PROSE = re.compile(
     r"(`+)[^`]*?\1"  # inline code
+    r"|<!--.*?(?:-->|$)|%%.*?(?:%%|$)"  # HTML and Obsidian comments (on one line)
     r"|!?\[\[[^\]\n]*\]\]"  # [[Note#Heading|alias]] and ![[icon.svg#icon]]
     r"|\]\([^)\n]*\)"  # the (url#frag) of [text](url#frag) and ![alt](url)
     r"|<[a-zA-Z][\w+.-]*:[^>\s]*>"  # <https://…>

@@ -130,8 +130,9 @@ def list_notes(
     where: list[str] = []
     params: list[object] = []
     if text_filter:
-        where.append("(instr(lower(title), lower(?)) > 0 OR instr(lower(body), lower(?)) > 0)")
-        params += [text_filter, text_filter]
+        where.append("(instr(lower(title), lower(?)) > 0 OR instr(lower(body), lower(?)) > 0 "
+                     "OR instr(lower(coalesce(json_extract(meta, '$.properties'), '')), lower(?)) > 0)")
+        params += [text_filter, text_filter, text_filter]
     if tag:
         where.append("EXISTS (SELECT 1 FROM json_each(notes.tags) WHERE value = ?)")
         params.append(tag)

@@ -24,6 +24,7 @@ from reverie.core.transfer import markdown_import
         ("Nested #area/sub-area and (#paren) and #twice #twice", ["area/sub-area", "paren", "twice"]),
         ("    indented code #notatag\n\t- a nested list item #listed", ["listed"]),
         ("<https://example.org/#frag> a#b c", []),
+        ("<!-- #hidden --> %% #private %% #shown", ["shown"]),
         ("> [!Example] Styles\n> ```css\n> .icon { #height: 2em }\n> ```\n> #callout-tag", ["callout-tag"]),
         ("[p. 3](#page=3) and [[Paper.pdf#page=12]] and ![[Paper.pdf#page=4|x]]", []),
     ],

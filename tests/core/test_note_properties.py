@@ -36,6 +36,7 @@ def test_properties_are_read_and_replaced_through_notes(vault):
     emb = FakeEmbedder()
     note = notes.create_note(vault, "A book I liked.", "Out of Control", properties={"author": "Kevin Kelly"})
     assert notes.get_note(vault, note.id).properties == {"author": "Kevin Kelly"}
+    assert [n.id for n in notes.list_notes(vault, "kevin kelly")] == [note.id]  # the notes list's filter too
     assert Retriever(vault, emb).search("Kevin Kelly", now=vault.now()).hits[0].memory.source_id == note.id
     edited, result = notes.update_note(vault, note.id, properties={"author": "K. Kelly", "year": "1994",
                                                                    "topics": ["systems", "biology"]})
