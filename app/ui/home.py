@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from reverie.app.ui.shell import Shell
+
+LOCKED_HEADLINE = "The vault stays locked"
+LOCKED_BODY = "Nothing can be read or saved until you unlock it with your passphrase."
 
 
 class HomePage(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, shell: Shell | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.shell = shell
         lay = QVBoxLayout(self)
         lay.setContentsMargins(48, 48, 48, 48)
         lay.addStretch(1)
@@ -28,15 +34,34 @@ class HomePage(QWidget):
             w.setMaximumWidth(640)
             w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             lay.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.unlock_button = QPushButton("Unlock…")
+        self.unlock_button.setObjectName("primary")
+        self.unlock_button.clicked.connect(self._unlock)
+        self.unlock_button.setVisible(False)
+        lay.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.setSpacing(14)
         lay.addStretch(2)
+
+    def _unlock(self) -> None:
+        action = self.shell.action("unlock") if self.shell is not None else None
+        if action is not None:
+            action()
 
     def show_error(self, message: str) -> None:
         self.headline.setText("Reverie could not open your vault")
         self.body.setText(message)
         self.details.setText("")
+        self.unlock_button.setVisible(False)
+
+    def show_locked(self) -> None:
+        """A passphrase vault whose Unlock dialog was cancelled: say so, and offer Unlock again."""
+        self.headline.setText(LOCKED_HEADLINE)
+        self.body.setText(LOCKED_BODY)
+        self.details.setText("")
+        self.unlock_button.setVisible(True)
 
     def show_summary(self, counts: dict[str, int], folder: str, encryption: str, models: str) -> None:
+        self.unlock_button.setVisible(False)
         total = counts.get("notes", 0) + counts.get("messages", 0)
         if total == 0:
             self.headline.setText("Your memory is empty, for now")

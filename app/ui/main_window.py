@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskTracker(self)  # background work, shown in the status bar
         self.openers: dict[str, SourceOpener] = {}  # source kind -> shows it in context
         self.actions_by_key: dict[str, Action] = {}  # commands one feature offers another
-        self.home = HomePage()
+        self.home = HomePage(self)
         self.add_page(Page("home", "Home", self.home))
         self.indexing = IndexingStatus(self.tasks, self.services, self)
         self.nightly = Nightly(session, self.tasks, self)

@@ -36,6 +36,11 @@ class Session(QObject):
         self.vault: Vault | None = None
         self._at_close: list[Callable[[Vault], None]] = []
 
+    @property
+    def is_open(self) -> bool:
+        """True while a vault is open (False before it opens, while it stays locked, after close)."""
+        return self.vault is not None and not self.vault.closed
+
     def at_close(self, fn: Callable[[Vault], None]) -> None:
         """Run ``fn(vault)`` after the lanes have stopped and before the vault closes: the last
         writes of a closing window (an unsaved note), which queued lane work must not delay."""

@@ -30,6 +30,8 @@ class Startup(QObject):
         self.session = window.session
         self.paths = self.session.paths
         self.interactive = interactive
+        self._unlocking = False
+        window.register_action("unlock", self.unlock)
 
     def start(self) -> None:
         QTimer.singleShot(0, self._begin)
@@ -51,16 +53,34 @@ class Startup(QObject):
         self.session.db.submit(context.open_vault, self.paths, passphrase,
                                on_done=self._opened, on_error=self._open_failed)
 
+    def unlock(self) -> None:
+        """The shell's ``unlock`` action: ask for the passphrase again and open the vault (or, when no
+        vault was created yet, show the welcome again)."""
+        if self.session.is_open or self._unlocking:
+            return
+        if not self.paths.exists():
+            self._begin()
+            return
+        self._ask_passphrase("")
+
+    def _ask_passphrase(self, message: str) -> None:
+        dlg = UnlockDialog(str(self.paths.folder), self.window)
+        if "wrong" in message.lower() or "could not be unlocked" in message.lower():
+            dlg.message.setText(message)
+        self._unlocking = True
+        try:
+            accepted = dlg.exec() == QDialog.DialogCode.Accepted and bool(dlg.passphrase())
+        finally:
+            self._unlocking = False
+        if accepted:
+            self._open(dlg.passphrase())
+            return
+        self.window.home.show_locked()
+
     def _open_failed(self, message: str) -> None:
         locked = "passphrase" in message.lower()
         if locked and self.interactive:
-            dlg = UnlockDialog(str(self.paths.folder), self.window)
-            if "wrong" in message.lower() or "could not be unlocked" in message.lower():
-                dlg.message.setText(message)
-            if dlg.exec() == QDialog.DialogCode.Accepted and dlg.passphrase():
-                self._open(dlg.passphrase())
-                return
-            self.window.home.show_error("The vault stays locked. Restart Reverie to unlock it.")
+            self._ask_passphrase(message)
             return
         self._failed(message)
 

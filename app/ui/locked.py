@@ -1,0 +1,42 @@
+"""``LockedNotice``: one line above a place where the user types, while the vault is not open.
+
+A passphrase vault whose Unlock dialog was cancelled stays locked; anything typed then could not
+be saved. The notice says so and offers [Unlock], which runs the shell's ``unlock`` action (the
+Unlock dialog again, then the vault opens on the database lane). It hides when the vault opens.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from reverie.app.ui.session import Session
+from reverie.app.ui.shell import Shell
+
+LOCKED_TEXT = "The vault is locked — nothing typed here can be saved until you unlock it."
+
+
+class LockedNotice(QFrame):
+    """Visible while ``session.is_open`` is False; hidden on ``session.vault_ready``."""
+
+    def __init__(self, session: Session, shell: Shell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockedNotice")
+        self.session = session
+        self.shell = shell
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(12, 6, 8, 6)
+        lay.setSpacing(8)
+        self.label = QLabel(LOCKED_TEXT)
+        self.label.setWordWrap(True)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.button = QPushButton("Unlock")
+        self.button.clicked.connect(self.unlock)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(self.button)
+        session.vault_ready.connect(lambda _vault: self.setVisible(False))
+        self.setVisible(not session.is_open)
+
+    def unlock(self) -> None:
+        action = self.shell.action("unlock")
+        if action is not None:
+            action()
