@@ -158,3 +158,16 @@ def test_reverie_s_replies_show_only_with_their_box(qtbot, paths, vault):
     page.kind_boxes["chat"].setChecked(True)
     page = _search(qtbot, window, "chain squeaks")
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
+
+
+def test_snippets_show_the_text_a_reader_sees_not_its_markdown(qtbot, paths, vault):
+    notes.create_note(vault, "# Sailing\n\n> [!Example] A **windy** day\n> ![[icon.svg#icon]] We sailed to the "
+                             "*lighthouse* at dawn.")
+    window = open_window(qtbot, paths, vault)
+    page = _search(qtbot, window, "lighthouse")
+    assert page.model.rowCount() >= 1
+    html = page.model.index(0).data(HtmlRole)
+    body = html.split("</div>", 1)[1]
+    for mark in ("[!Example]", "**", "![[", "icon.svg", "&gt; "):
+        assert mark not in body, mark
+    assert "windy" in body and ">lighthouse</b>" in body  # the plain text, still highlighted

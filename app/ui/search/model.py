@@ -23,7 +23,9 @@ def hit_html(hit: Any) -> str:
     flags = " · archived" if getattr(m, "archived", False) else ""
     head = (f"<div><b>{title}</b> <span style='color:#888'>· {KIND_LABEL.get(m.kind, m.kind)} · "
             f"{stamp(m.happened_at)}{flags}</span></div>")
-    return head + f"<div>{highlighted_html(m.text, tuple(getattr(hit, 'highlights', ()) or ()))}</div>"
+    shown = getattr(hit, "shown", None)  # the plain text a reader sees, its highlights moved along
+    text, spans = shown() if callable(shown) else (m.text, tuple(getattr(hit, "highlights", ()) or ()))
+    return head + f"<div>{highlighted_html(text, spans)}</div>"
 
 
 class SearchResultItemModel(QAbstractListModel):
@@ -40,7 +42,7 @@ class SearchResultItemModel(QAbstractListModel):
             return None
         hit = self.hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.source_title}: {hit.memory.text[:200]}"
+            return f"{hit.source_title}: {hit.shown()[0][:200]}"
         if role == HtmlRole:
             return self._html[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
