@@ -4,6 +4,7 @@ owns no feature logic."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -26,10 +28,12 @@ from reverie.app.ui.indexing import IndexingStatus
 from reverie.app.ui.nightly import Nightly
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
-from reverie.app.ui.shell import Action, Page, SourceOpener
+from reverie.app.ui.shell import Action, Page, SourceOpener, UnsavedCheck
 from reverie.app.ui.tasks import TaskBar, TaskTracker
 from reverie.app.ui.uikit import settings
 from reverie.core.records import Memory
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -57,6 +61,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskTracker(self)  # background work, shown in the status bar
         self.openers: dict[str, SourceOpener] = {}  # source kind -> shows it in context
         self.actions_by_key: dict[str, Action] = {}  # commands one feature offers another
+        self.unsaved_checks: list[UnsavedCheck] = []  # asked before the window closes
         self.home = HomePage(self)
         self.add_page(Page("home", "Home", self.home))
         self.indexing = IndexingStatus(self.tasks, self.services, self)
@@ -104,6 +109,33 @@ class MainWindow(QMainWindow):
     def action(self, key: str) -> Action | None:
         return self.actions_by_key.get(key)
 
+    def register_unsaved(self, check: UnsavedCheck) -> None:
+        self.unsaved_checks.append(check)
+
+    def unsaved(self) -> list[str]:
+        """What typed text could not be saved, as the registered checks describe it."""
+        found = []
+        for check in self.unsaved_checks:
+            try:
+                what = check()
+            except Exception:  # noqa: BLE001 - a failing check must not keep the window open for ever
+                log.exception("an unsaved-text check failed")
+                continue
+            if what:
+                found.append(what)
+        return found
+
+    def confirm_close(self, unsaved: list[str]) -> bool:
+        """Ask whether to close although typed text could not be saved."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Close Reverie?",
+                          "Some text you typed could not be saved:", parent=self)
+        box.setInformativeText("\n".join(f"• {what}" for what in unsaved) +
+                               "\n\nIf you close now, it is lost. Copy it somewhere first, or unlock the vault.")
+        close = box.addButton("Close and lose it", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep Reverie open", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is close
+
     def add_menu(self, title: str) -> QMenu:
         return self.menuBar().addMenu(title)
 
@@ -124,6 +156,10 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(split)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        unsaved = self.unsaved()
+        if unsaved and not self.confirm_close(unsaved):
+            event.ignore()
+            return
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())

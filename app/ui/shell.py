@@ -18,6 +18,7 @@ from reverie.core.records import Memory
 
 SourceOpener = Callable[[Memory], None]
 Action = Callable[[], Any]
+UnsavedCheck = Callable[[], "str | None"]
 
 
 @dataclass
@@ -70,4 +71,9 @@ class Shell(Protocol):
 
     def add_shortcut(self, keys: str, slot: Callable[[], Any]) -> None:
         """A window-wide keyboard shortcut."""
+        ...
+
+    def register_unsaved(self, check: UnsavedCheck) -> None:
+        """``check()`` says what typed text could not be saved (one short phrase, e.g. "the note
+        'Groceries'"), or None. Closing the window asks every check and warns before anything is lost."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -84,3 +85,33 @@ def test_a_cancelled_unlock_leaves_home_with_an_unlock_button_that_opens_the_vau
     assert notice.isHidden()
     qtbot.waitUntil(lambda: not window.home.unlock_button.isVisible(), timeout=10_000)
     window.close()
+
+
+def test_closing_with_unsaved_text_warns_and_can_be_refused(qtbot, paths, monkeypatch):
+    Vault.create(paths, KeyMode.PASSPHRASE, PASSPHRASE).close()
+    session = Session(paths)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    typed = {"text": "the note “Groceries”"}
+    window.register_unsaved(lambda: typed["text"])
+    window.register_unsaved(lambda: None)
+    asked: list[list[str]] = []
+    answer = {"close": False}
+    monkeypatch.setattr(window, "confirm_close", lambda what: asked.append(what) or answer["close"])
+    assert not window.close()
+    assert asked == [["the note “Groceries”"]]
+    assert window.isVisible()
+    answer["close"] = True
+    assert window.close()
+    assert len(asked) == 2
+
+
+def test_closing_with_nothing_unsaved_does_not_ask(qtbot, paths, monkeypatch):
+    session = Session(paths)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.register_unsaved(lambda: None)
+    monkeypatch.setattr(window, "confirm_close", lambda what: pytest.fail("asked"))
+    assert window.close()
