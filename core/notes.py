@@ -21,6 +21,7 @@ from reverie.core.properties import check_properties
 from reverie.core.records import MAX_TEXT_BYTES, NOTE_COLS, Note
 from reverie.core.textutil import clean_text, human_size
 from reverie.core.vault import Vault
+from reverie.core.wikilinks import links_to, note_keys
 
 MAX_TITLE_CHARS = 500
 MAX_TAGS = 64
@@ -142,6 +143,49 @@ def list_notes(
     params += [limit, offset]
     with vault.read() as conn:
         return [Note.from_row(r) for r in conn.execute(sql, params).fetchall()]
+
+
+MAX_BACKLINKS = 500
+
+
+def link_index(vault: Vault) -> dict[str, str]:
+    """Which note a ``[[link]]`` names: each note's keys (title, imported file name; see
+    ``core.wikilinks.note_keys``) to its id. When two notes share a key, the one edited last wins."""
+    out: dict[str, str] = {}
+    with vault.read() as conn:
+        rows = conn.execute("SELECT id, title, json_extract(meta, '$.path') FROM notes "
+                            "ORDER BY updated_at, id").fetchall()
+    for nid, title, path in rows:
+        for key in note_keys(title or "", {"path": path}):
+            out[key] = nid
+    return out
+
+
+def backlinks(vault: Vault, note_id: str, limit: int = MAX_BACKLINKS) -> list[Note]:
+    """The other notes whose text links to (or embeds) this one by its title or file name, edited
+    last first."""
+    note = get_note(vault, note_id)
+    keys = note_keys(note.title, note.meta)
+    if not keys:
+        return []
+    # A cheap filter in SQL (ASCII case folding), then the real reading of each candidate's links.
+    ascii_keys = [k for k in keys if k.isascii()]
+    where = "instr(body, '[[') > 0"
+    params: list[object] = [note_id]
+    if len(ascii_keys) == len(keys):
+        where += " AND (" + " OR ".join("instr(lower(body), ?) > 0" for _ in ascii_keys) + ")"
+        params += ascii_keys
+    out: list[Note] = []
+    with vault.read() as conn:
+        cur = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id != ? AND {where} "  # noqa: S608
+                           "ORDER BY updated_at DESC, id", params)
+        for row in cur:
+            other = Note.from_row(row)
+            if links_to(other.body, keys):
+                out.append(other)
+                if len(out) >= limit:
+                    break
+    return out
 
 
 def update_note(
