@@ -1,0 +1,234 @@
+"""Automatic checks on a rendered window: text that does not fit its widget, and a horizontal
+scrollbar in Chat's message view.
+
+``check_widget(root)`` walks every visible widget under ``root`` (a window or a dialog) and returns
+an ``Offender`` for each:
+
+* a QLabel whose text needs more room than its contents rect: for a word-wrapped label, its widest
+  word against its width and ``heightForWidth(width)`` against its height; otherwise the whole text;
+* a QPushButton, QToolButton, QCheckBox or QRadioButton whose text (with its icon and the style's
+  padding) is wider than the button;
+* a tab whose title is cut (tabs that do not elide and do not fit the bar), a group box whose title
+  is wider than the box;
+* a visible horizontal scrollbar in a scroll area named in ``NO_HSCROLL`` (Chat's message view).
+
+Text that was shortened with "…" and fits is fine. A widget that paints its text elided itself
+says so with ``widget.setProperty("elides", True)``; it is then not measured. Measurements use the
+widget's own font metrics and the style in use, so a stylesheet's padding counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QCheckBox,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QStyle,
+    QStyleOptionButton,
+    QStyleOptionToolButton,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
+
+NO_HSCROLL = ("thread",)  # objectNames of scroll areas that must never scroll sideways: Chat's message view
+_SLACK = 1  # px: rounding in font metrics
+
+
+@dataclass(frozen=True)
+class Offender:
+    kind: str  # "clipped" | "hscroll"
+    widget: str  # objectName or class, with the path of named ancestors
+    text: str
+    needed: tuple[int, int]  # px (width, height) the text needs
+    available: tuple[int, int]  # px the widget gives it
+    screen: str = ""
+    size: str = ""
+    theme: str = ""
+
+    def where(self, screen: str, size: str, theme: str) -> Offender:
+        return Offender(self.kind, self.widget, self.text, self.needed, self.available, screen, size, theme)
+
+    def describe(self) -> str:
+        place = " ".join(p for p in (self.screen, self.size, self.theme) if p)
+        text = self.text if len(self.text) <= 70 else self.text[:69] + "…"
+        text = text.replace("\n", "⏎")
+        if self.kind == "hscroll":
+            what = f"horizontal scrollbar: content {self.needed[0]} px wide in {self.available[0]} px"
+        else:
+            what = f"needs {self.needed[0]}x{self.needed[1]} px, has {self.available[0]}x{self.available[1]}"
+        return f"{place}: {self.widget} {text!r}: {what}"
+
+
+def widget_name(w: QWidget) -> str:
+    """``ChatPage/thread/QLabel#messageText``: the class or objectName of the widget, after its
+    nearest named ancestors (so a page owner can find it)."""
+    def one(x: QWidget) -> str:
+        name = x.objectName()
+        cls = type(x).__name__
+        return f"{cls}#{name}" if name and not name.startswith("qt_") else cls
+
+    parts = [one(w)]
+    p = w.parentWidget()
+    named = 0
+    while p is not None and named < 2:
+        name = p.objectName()
+        cls = type(p).__name__
+        if (name and not name.startswith("qt_")) or not cls.startswith("Q"):
+            parts.append(one(p))
+            named += 1
+        p = p.parentWidget()
+    return "/".join(reversed(parts))
+
+
+def _elides(w: QWidget) -> bool:
+    return bool(w.property("elides"))
+
+
+def _fits(needed: QSize, available: QSize) -> bool:
+    return needed.width() <= available.width() + _SLACK and needed.height() <= available.height() + _SLACK
+
+
+def _size(s: QSize) -> tuple[int, int]:
+    return (s.width(), s.height())
+
+
+def label_needs(label: QLabel) -> QSize | None:
+    """The size ``label`` needs to show all its text at its current width, or None (no text)."""
+    if not label.text() or label.pixmap() is not None and not label.pixmap().isNull():
+        return None
+    if label.wordWrap():
+        widest = label.minimumSizeHint().width()  # a wrapped label's widest word (or unbreakable line)
+        height = label.heightForWidth(max(label.width(), widest))
+        return QSize(widest, height)
+    return label.sizeHint()  # one line (or the text's own lines), whole
+
+
+def _style_pad(w: QWidget, element: QStyle.ContentsType, opt: object, contents: QSize) -> QSize:
+    """What the style adds around ``contents`` (measured on a large size, above any minimum width)."""
+    big = QSize(contents.width() + 1000, contents.height() + 1000)
+    out = w.style().sizeFromContents(element, opt, big, w)  # type: ignore[arg-type]
+    return QSize(out.width() - 1000, out.height() - 1000)
+
+
+def button_needs(b: QAbstractButton) -> QSize | None:
+    """The width and height ``b`` needs to show its text with its icon and the style's padding."""
+    text = b.text()
+    if not text:
+        return None
+    fm = b.fontMetrics()
+    ts = fm.size(Qt.TextFlag.TextShowMnemonic, text)
+    w, h = ts.width(), ts.height()
+    if isinstance(b, QToolButton):
+        if b.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly:
+            return None
+        topt = QStyleOptionToolButton()
+        topt.initFrom(b)
+        topt.text, topt.icon, topt.iconSize = text, b.icon(), b.iconSize()
+        topt.toolButtonStyle = b.toolButtonStyle()
+        if not b.icon().isNull() and b.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonTextOnly:
+            if b.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextUnderIcon:
+                w, h = max(w, b.iconSize().width()), h + b.iconSize().height() + 4
+            else:
+                w, h = w + b.iconSize().width() + 4, max(h, b.iconSize().height())
+        if b.popupMode() == QToolButton.ToolButtonPopupMode.MenuButtonPopup:
+            w += b.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, topt, b)
+        return _style_pad(b, QStyle.ContentsType.CT_ToolButton, topt, QSize(w, h))
+    opt = QStyleOptionButton()
+    opt.initFrom(b)
+    opt.text, opt.icon, opt.iconSize = text, b.icon(), b.iconSize()
+    if not b.icon().isNull():
+        w, h = w + b.iconSize().width() + 4, max(h, b.iconSize().height())
+    if isinstance(b, QCheckBox):
+        element = QStyle.ContentsType.CT_CheckBox
+    elif isinstance(b, QRadioButton):
+        element = QStyle.ContentsType.CT_RadioButton
+    elif isinstance(b, QPushButton):
+        element = QStyle.ContentsType.CT_PushButton
+        if b.menu() is not None:
+            w += b.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, opt, b)
+    else:
+        return None
+    return _style_pad(b, element, opt, QSize(w, h))
+
+
+def _check_tabs(bar: QTabBar) -> list[Offender]:
+    out: list[Offender] = []
+    if bar.elideMode() != Qt.TextElideMode.ElideNone:
+        return out
+    fm = bar.fontMetrics()
+    hspace = bar.style().pixelMetric(QStyle.PixelMetric.PM_TabBarTabHSpace, None, bar)
+    visible = bar.rect()
+    for i in range(bar.count()):
+        if not bar.isTabVisible(i):
+            continue
+        text = bar.tabText(i)
+        rect = bar.tabRect(i)
+        icon = bar.iconSize().width() + 4 if not bar.tabIcon(i).isNull() else 0
+        need = fm.size(Qt.TextFlag.TextShowMnemonic, text).width() + hspace + icon
+        shown = rect.intersected(visible).width()
+        if need > shown + _SLACK:
+            out.append(Offender("clipped", widget_name(bar) + f"[tab {i}]", text, (need, rect.height()),
+                                (shown, rect.height())))
+    return out
+
+
+def _check_hscroll(area: QAbstractScrollArea) -> Offender | None:
+    bar = area.horizontalScrollBar()
+    if not bar.isVisible() or bar.maximum() <= 0:
+        return None
+    view = area.viewport().width()
+    return Offender("hscroll", widget_name(area), "", (view + bar.maximum(), 0), (view, 0))
+
+
+def _in_no_hscroll(w: QWidget) -> bool:
+    p: QWidget | None = w
+    while p is not None:
+        if p.objectName() in NO_HSCROLL:
+            return True
+        p = p.parentWidget()
+    return False
+
+
+def check_widget(root: QWidget) -> list[Offender]:
+    """Every offender among the visible widgets under ``root`` (``root`` included)."""
+    out: list[Offender] = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if not w.isVisible() or w.width() <= 0 or w.height() <= 0 or _elides(w):
+            continue
+        found: Offender | None = None
+        if isinstance(w, QLabel):
+            needed = label_needs(w)
+            if needed is not None and not _fits(needed, w.size()):
+                found = Offender("clipped", widget_name(w), w.text(), _size(needed), _size(w.size()))
+        elif isinstance(w, QAbstractButton):
+            needed = button_needs(w)
+            if needed is not None and not _fits(needed, w.size()):
+                found = Offender("clipped", widget_name(w), w.text(), _size(needed), _size(w.size()))
+        elif isinstance(w, QTabBar):
+            out.extend(_check_tabs(w))
+        elif isinstance(w, QGroupBox) and w.title():
+            need = w.fontMetrics().horizontalAdvance(w.title()) + 16
+            if w.isCheckable():
+                need += w.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, w) + 4
+            if need > w.width() + _SLACK:
+                found = Offender("clipped", widget_name(w), w.title(), (need, 0), (w.width(), 0))
+        if isinstance(w, QAbstractScrollArea) and _in_no_hscroll(w):
+            found = _check_hscroll(w)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def report(offenders: list[Offender]) -> str:
+    """One line per offender, then a count."""
+    lines = [o.describe() for o in offenders]
+    lines.append(f"{len(offenders)} offender(s).")
+    return "\n".join(lines)
