@@ -1,5 +1,6 @@
 """Small helpers every screen shares: the window's QSettings, remembered splitters, debounce
-timers, callbacks that outlive their widget, and text highlighting."""
+timers, callbacks that outlive their widget, text highlighting, counted nouns ("1 memory",
+"2 memories") and ``ElidedLabel`` (one line, cut with "…" to its width, the whole text in its tooltip)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QSettings, QTimer
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtCore import QObject, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QWidget
 
 SETTINGS_ORG = "Reverie"
 SETTINGS_APP = "Reverie"
@@ -79,3 +81,59 @@ def highlighted_html(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[
     body = "".join(out).replace("\n", " ")
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 memory", "2 memories", "0 notes": the number and its noun, singular only for one."""
+    if n == 1:
+        return f"{n} {noun}"
+    if plural is None:
+        if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u"):
+            plural = noun[:-1] + "ies"
+        elif noun.endswith(("s", "x", "ch", "sh")):
+            plural = noun + "es"
+        else:
+            plural = noun + "s"
+    return f"{n:,} {plural}"
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that cuts its text with "…" to the width it is given (at the end, or in the
+    middle for paths), and shows the whole text in its tooltip when it is cut. ``text()`` is the
+    whole text; ``shown()`` what is on screen. It can shrink to a few characters, so layouts never
+    clip it or grow a horizontal scrollbar."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._mode = mode
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        self._full = text or ""
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def shown(self) -> str:
+        return super().text()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 2, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(0, self.contentsRect().width())
+        shown = self.fontMetrics().elidedText(self._full, self._mode, width) if width else self._full
+        QLabel.setText(self, shown)
+        self.setToolTip(self._full if shown != self._full else "")
