@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from reverie.app.cli import common
 from reverie.core.errors import InputError
 from reverie.core.evaluation import loaders, report, runner
 from reverie.core.evaluation.searchers import EmbeddingCache, PlainBM25, PlainFusion, PlainVector
@@ -39,13 +40,6 @@ def register(sub: Any) -> None:
 
     cmd_eval_answers.register(esub)
     cmd_eval_facts.register(esub)
-
-
-def default_embedder() -> Any:
-    """The app's default embedder (all-MiniLM-L6-v2 from its PyPI package, offline, loaded on first use)."""
-    from reverie.models.embedder import default_embedder as build
-
-    return build()
 
 
 def build_lines(args: Any, embedder: Any) -> list[runner.Line]:
@@ -101,7 +95,7 @@ def run_eval(args: Any) -> int:
     ks = tuple(args.k or (5, 10))
     if any(k < 1 for k in ks):
         raise InputError("Each --k must be 1 or more.")
-    embedder = default_embedder()
+    embedder = common.default_embedder()
     lines = build_lines(args, embedder)
 
     def progress(msg: str) -> None:

@@ -88,12 +88,12 @@ def run_answers_eval(args: Any) -> int:
 
         model = build_chat_model(model_settings(args.model, args.server_model, args.context_size, args.threads))
         tier = resolve_tier(args.tier, detected_tier(model))  # type: ignore[arg-type]
-    from reverie.app.cli.cmd_eval import default_embedder
+    from reverie.app.cli import common
 
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    run = answers.run_answers(args.benchmark, cases, gold, model=model, embedder=default_embedder(),
+    run = answers.run_answers(args.benchmark, cases, gold, model=model, embedder=common.default_embedder(),
                               tier=tier, lines=lines, max_questions=args.max_questions, progress=progress)
     name = getattr(model, "name", "") if model is not None else "none"
     if args.save:

@@ -58,14 +58,14 @@ def _model(choice: str) -> Any:
 
 
 def run_eval_facts(args: Any) -> int:
-    from reverie.app.cli.cmd_eval import default_embedder
+    from reverie.app.cli import common
     from reverie.core.evaluation import facts
 
     thresholds = _thresholds(args.thresholds)
     if args.threshold is not None and not 0 < args.threshold < 1:
         raise InputError("--threshold must be between 0 and 1.")
     cases = facts.load_locomo_facts(args.file, limit=args.limit, sessions=args.sessions)
-    embedder = default_embedder()
+    embedder = common.default_embedder()
     model = _model(args.model)
 
     def progress(msg: str) -> None:

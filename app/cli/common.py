@@ -12,6 +12,7 @@ from typing import Any
 from reverie.app import context
 from reverie.core.errors import InputError, VaultLockedError
 from reverie.core.keys import KeyMode
+from reverie.core.protocols import Embedder
 from reverie.core.vault import Vault
 
 
@@ -68,3 +69,10 @@ def cli_vault(args: Any, *, create: bool = True) -> Iterator[Vault]:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def default_embedder() -> Embedder:
+    """The app's default embedder (all-MiniLM-L6-v2 from its PyPI package, offline, loaded on first use)."""
+    from reverie.models.embedder import default_embedder as build
+
+    return build()

@@ -65,8 +65,6 @@ def test_no_import_cycle_in_the_window(graph: grimp.ImportGraph) -> None:
     assert cycles(graph, "reverie.app.ui") == []
 
 
-@pytest.mark.xfail(strict=True, reason="app/cli: cmd_eval imports cmd_eval_answers and cmd_eval_facts, which "
-                   "import cmd_eval's default_embedder back (the CLI's to untangle; remove this mark then)")
 def test_no_import_cycle_in_the_app(graph: grimp.ImportGraph) -> None:
     assert cycles(graph, "reverie.app") == []
 

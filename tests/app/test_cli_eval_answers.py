@@ -12,7 +12,7 @@ from chatfakes import FakeChatModel
 from core.test_eval_answers import write_locomo
 
 from reverie.app import context
-from reverie.app.cli import cmd_eval, cmd_eval_answers
+from reverie.app.cli import cmd_eval_answers, common
 from reverie.app.cli.run import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def test_the_command_with_a_fake_model(tmp_path, capsys, monkeypatch):
         return FakeChatModel("Bo adopted a kitten named Miso.")
 
     monkeypatch.setattr(context, "build_chat_model", fake_model)
-    monkeypatch.setattr(cmd_eval, "default_embedder", lambda: None)  # words only
+    monkeypatch.setattr(common, "default_embedder", lambda: None)  # words only
     f = write_locomo(tmp_path)
     assert main(["eval", "answers", "locomo", str(f), "--max-questions", "2", "--tier", "capable", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

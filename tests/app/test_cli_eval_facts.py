@@ -7,7 +7,7 @@ import json
 from core.test_eval_facts import locomo_file
 from core.test_eval_runner import BagOfWordsEmbedder
 
-from reverie.app.cli import cmd_eval
+from reverie.app.cli import common
 from reverie.app.cli.run import build_parser, main
 
 
@@ -18,7 +18,7 @@ def test_parser_takes_model_limit_and_thresholds():
 
 
 def test_prints_precision_and_recall_per_threshold(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cmd_eval, "default_embedder", BagOfWordsEmbedder)
+    monkeypatch.setattr(common, "default_embedder", BagOfWordsEmbedder)
     path = locomo_file(tmp_path)
     assert main(["eval", "facts", "locomo", str(path), "--model", "none", "--threshold", "0.5"]) == 0
     out = capsys.readouterr().out
