@@ -46,13 +46,13 @@ from reverie.core.records import MAX_TEXT_BYTES
 from reverie.core.textutil import clean_text, human_size
 from reverie.core.transfer.bringin import BringInSummary, ledger_hash, ledger_record, sha256_bytes, stable_id
 from reverie.core.vault import Vault
+from reverie.core.wikilinks import find_links
 
 __all__ = ["SUFFIXES", "import_markdown_folder", "inline_tags", "parse_front_matter", "wikilinks"]
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 # Bumped when the reader learns something new: a file read by an older reader is read again once.
 READER_VERSION = "2"
-_WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(?:#[^\[\]|\n]*)?(?:\|[^\[\]\n]*)?\]\]")
 _DATE_KEYS = ("created", "date", "updated", "modified")
 _REVERIE_ID = re.compile(r"[0-9a-f]{32}")
 Progress = Callable[[str, int, int], None]
@@ -73,7 +73,8 @@ def parse_date(value: PropertyValue | None) -> float | None:
 
 
 def wikilinks(body: str) -> list[str]:
-    return list(dict.fromkeys(m.strip() for m in _WIKILINK.findall(body) if m.strip()))
+    """The notes and files ``body`` links to or embeds (outside code), in order, each once."""
+    return list(dict.fromkeys(link.target.strip() for link in find_links(body) if link.target.strip()))
 
 
 def _tags(fm: Properties, body: str) -> list[str]:

@@ -42,7 +42,8 @@ updated: 2022-07-08T10:30:00
 
 Twelve technological forces. #tech
 """
-PLAN = "---\ndate: 2023-05-04\n---\nVisit the shrine in Kyoto early.\n"
+PLAN = ("---\ndate: 2023-05-04\n---\nVisit the shrine in Kyoto early, see [[The Inevitable#Forces|the book]].\n"
+        "```\n[[Not a link]]\n```\n")
 
 
 @pytest.fixture
@@ -96,6 +97,7 @@ def test_dates_come_from_front_matter_so_the_list_and_search_agree(vault, vault_
     assert plan.created_at == plan.happened_at == plan.updated_at == datetime(2023, 5, 4).timestamp()
     assert loose.updated_at == T0  # no front matter: the file's time
     assert plan.properties == {} and plan.folder == "Projects/Kyoto"
+    assert plan.meta["links"] == ["The Inevitable"] and plan.meta["link_ids"] == {"The Inevitable": book.id}
     with vault.read() as conn:
         happened = conn.execute("SELECT happened_at FROM memories WHERE source_id = ?", (plan.id,)).fetchall()
     assert [r[0] for r in happened] == [plan.created_at]
