@@ -224,7 +224,8 @@ def update_note(
         else:
             new_tags = old.tags
         new_props = old.properties if props is None else props
-        if (new_title, new_body, new_tags, new_props) == (old.title, old.body, old.tags, old.properties):
+        same_props = list(new_props.items()) == list(old.properties.items())  # the order is kept too
+        if (new_title, new_body, new_tags) == (old.title, old.body, old.tags) and same_props:
             return old, ingest.ReindexResult(kept=0, added=0, removed=0)
         new_meta = _meta_with(old.meta, new_props)
         conn.execute(
@@ -237,7 +238,7 @@ def update_note(
         before: dict[str, Any] = {"title": old.title, "chars": len(old.body), "tags": list(old.tags)}
         after: dict[str, Any] = {"title": new_title, "chars": len(new_body), "tags": list(new_tags),
                                  "passages_added": result.added, "passages_removed": result.removed}
-        if new_props != old.properties:
+        if not same_props:
             before["properties"], after["properties"] = old.properties, new_props
         history.log(conn, now, "note", note_id, "update", actor=actor, before=before, after=after)
     return Note(note_id, new_title, new_body, new_tags, old.created_at, now, old.happened_at,

@@ -48,6 +48,9 @@ def test_properties_are_read_and_replaced_through_notes(vault):
     assert Retriever(vault, emb).search("Kevin", now=vault.now()).hits == []
     same, nothing = notes.update_note(vault, note.id, properties=edited.properties)
     assert (nothing.added, nothing.removed) == (0, 0) and same.updated_at == edited.updated_at
+    reordered, _ = notes.update_note(vault, note.id, properties=dict(reversed(edited.properties.items())))
+    assert list(notes.get_note(vault, note.id).properties) == ["topics", "year", "author"]
+    assert reordered.updated_at >= edited.updated_at
     cleared, _ = notes.update_note(vault, note.id, properties={})
     assert cleared.properties == {} and "properties" not in notes.get_note(vault, note.id).meta
     with vault.read() as conn:
