@@ -26,8 +26,8 @@ def _page(qtbot, session):
 
 
 def _select(qtbot, pane, text):
-    for row in range(pane.proxy.rowCount()):
-        idx = pane.proxy.index(row, 0)
+    for row in range(pane.model.rowCount()):
+        idx = pane.model.index(row, 0)
         m = pane.model.memory(idx.data(IdRole))
         if m.text == text:
             pane.table.setCurrentIndex(idx)
@@ -57,19 +57,19 @@ def test_browse_filter_pin_edit_archive_restore_delete(qtbot, ui_session, vault,
     m = _select(qtbot, b, "The spare key is under the blue pot.")
     assert b.detail.source.text().startswith("Note “Keys”")
     assert b.detail.retention.value() < 100  # a week has passed
-    assert b.detail.history.item(0).text().endswith("Remembered, from note “Keys”")
+    assert b.detail.history_lines()[0].endswith("Remembered, from note “Keys”")
 
     b.detail.pin.click()
     qtbot.waitUntil(lambda: b.detail.memory.pinned and b.detail.pin.text() == "Unpin")
-    assert b.detail.retention.value() == 100 and "Pinned" in b.detail.history.item(0).text()
-    assert b.proxy.index(0, 0).data().startswith("★")
+    assert b.detail.retention.value() == 100 and "Pinned" in b.detail.history_lines()[0]
+    assert b.model.index(0, 0).data().startswith("★")
 
     b.detail.text.setPlainText("The spare key is under the green pot.")
     assert b.detail.save.isEnabled()
     b.detail.save.click()
     qtbot.waitUntil(lambda: b.detail.memory.text.endswith("green pot."))
     assert memories.get_memory(vault, m.id).text.endswith("green pot.")
-    assert "Text edited" in b.detail.history.item(0).text()
+    assert "Text edited" in b.detail.history_lines()[0]
 
     b.detail.text.setPlainText("   ")
     b.detail.save.click()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListView,
     QMessageBox,
     QPushButton,
@@ -27,16 +28,18 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.changes import MEMORIES, OpChanges
 from reverie.app.ui.memories.detail import MemoryDetail
-from reverie.app.ui.memories.model import DayItemModel, DayRole, IdRole, MemoryItemModel, SortRole, one_line
+from reverie.app.ui.memories.model import DayItemModel, DayRole, IdRole, MemoryItemModel, one_line
 from reverie.app.ui.session import Session
-from reverie.app.ui.uikit import alive, remember_splitter
+from reverie.app.ui.uikit import alive, debouncer, remember_splitter
 from reverie.core import memories as core
+from reverie.core.memory_list import MemoryQuery
 from reverie.core.vault import Vault
 
 KIND_FILTERS = [("All kinds", ()), ("Conversations", ("chat",)), ("Notes", ("note",)),
                 ("Facts", ("fact",)), ("Summaries", ("summary",))]
-ARCHIVE_FILTERS = [("Active", "exclude"), ("Archived", "only"), ("Active and archived", "include")]
-LIST_LIMIT = 500
+STATE_FILTERS = [("Active", "active"), ("Archived", "archived"), ("Pinned", "pinned"),
+                 ("Active and archived", "all")]
+SEARCH_DELAY_MS = 250
 TIMELINE_DAYS = 60
 
 
@@ -44,8 +47,10 @@ class BrowsePane(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._generation = 0
         self._own_change = False
+        self._empty_days = False
+        self._keep: int | None = None
+        self._day: str | None = None
         self.confirm: Callable[[str], bool] = self._confirm
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -61,16 +66,25 @@ class BrowsePane(QWidget):
         self.kind = QComboBox()
         for label, _ in KIND_FILTERS:
             self.kind.addItem(label)
+        self.kind.setToolTip("Show memories of one kind")
         self.archived = QComboBox()
-        for label, _ in ARCHIVE_FILTERS:
+        for label, _ in STATE_FILTERS:
             self.archived.addItem(label)
-        bar.addSpacing(12)
+        self.archived.setToolTip("Active memories, archived ones, pinned ones, or all")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find words in memories…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(500)
+        self.search.setMinimumWidth(140)
+        bar.addSpacing(8)
+        bar.addWidget(self.search, 1)
         bar.addWidget(self.kind)
         bar.addWidget(self.archived)
+        lay.addLayout(bar)
         self.count = QLabel("")
         self.count.setObjectName("muted")
-        bar.addWidget(self.count, 1)
-        lay.addLayout(bar)
+        lay.addWidget(self.count)
+        self._search_timer = debouncer(self, SEARCH_DELAY_MS, self.reload)
 
         self.days_model = DayItemModel(self)
         self.days = QListView()
@@ -79,24 +93,30 @@ class BrowsePane(QWidget):
         self.days.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.days.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.days.setVisible(False)
-        self.model = MemoryItemModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SortRole)
+        self.model = MemoryItemModel(self, session)
+        self.model.first_page.connect(self._show)
+        self.model.failed.connect(self._failed)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 112), (2, 86), (3, 84), (4, 76)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)  # newest first; the vault sorts
+        header.sortIndicatorChanged.connect(lambda *_: self.reload())
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the text takes what is left
+        fm = self.table.fontMetrics()
+        for col, sample in ((1, "Conversation"), (2, "Yesterday"), (3, "Retention"), (4, "Strength")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, fm.horizontalAdvance(sample) + 28)
+        header.setMinimumSectionSize(40)
         self.empty = QLabel("")
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
@@ -117,6 +137,8 @@ class BrowsePane(QWidget):
         lay.addWidget(self.splitter, 1)
 
         self.view_group.idClicked.connect(lambda _: self.reload())
+        self.search.textChanged.connect(lambda _: self._search_timer.start())
+        self.search.returnPressed.connect(self.reload)
         self.kind.currentIndexChanged.connect(lambda _: self.reload())
         self.archived.currentIndexChanged.connect(lambda _: self.reload())
         self.days.selectionModel().currentChanged.connect(lambda *_: self._load_memories())
@@ -139,19 +161,31 @@ class BrowsePane(QWidget):
 
     def filters(self) -> dict[str, Any]:
         return {"kinds": KIND_FILTERS[self.kind.currentIndex()][1],
-                "archived": ARCHIVE_FILTERS[self.archived.currentIndex()][1]}
+                "state": STATE_FILTERS[self.archived.currentIndex()][1],
+                "words": self.search.text().strip()}
+
+    def query(self, day: str | None = None) -> MemoryQuery:
+        header = self.table.horizontalHeader()
+        ascending, descending = MemoryItemModel.ORDERS.get(header.sortIndicatorSection(), ("oldest", "recent"))
+        order = ascending if header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder else descending
+        since, until = core.day_bounds(day) if day else (None, None)
+        f = self.filters()
+        return MemoryQuery(words=f["words"], kinds=f["kinds"], state=f["state"], since=since, until=until,
+                           order=order)
 
     def reload(self) -> None:
         if self.session.vault is None:
             return
+        self._search_timer.stop()
         self.days.setVisible(self.by_day)
         self.table.setColumnHidden(2, self.by_day)  # the day list already says when
         if self.by_day:
             keep = self.days.currentIndex().data(DayRole)
             f = self.filters()
+            archived = {"active": "exclude", "archived": "only"}.get(f["state"], "include")
 
             def load(vault: Vault) -> list[tuple[str, dict[str, int]]]:
-                tl = core.timeline(vault, vault.now(), TIMELINE_DAYS, archived=f["archived"])
+                tl = core.timeline(vault, vault.now(), TIMELINE_DAYS, archived=archived)
                 return [(d, {k: n for k, n in c.items() if not f["kinds"] or k in f["kinds"]}) for d, c in tl]
 
             self.session.db.submit(load, self.session.vault, on_done=alive(self, lambda days: self._show_days(days, keep)))
@@ -162,61 +196,62 @@ class BrowsePane(QWidget):
         days = [(d, c) for d, c in days if c]  # a timeline of days with something in them
         self.days_model.set_days(days)
         if not days:
-            self._generation += 1
-            self.model.set_memories([], 0.0)
+            self.model.clear()
             self.count.setText(f"nothing in the last {TIMELINE_DAYS} days")
             self.empty.setText(f"Nothing of this kind was remembered in the last {TIMELINE_DAYS} days.")
             self.center.setCurrentWidget(self.empty)
             self.detail.show_memory(None)
+            self._empty_days = True
             return
+        self._empty_days = False
         row = next((i for i, (d, _) in enumerate(days) if d == keep), 0)
         self.days.setCurrentIndex(self.days_model.index(row, 0))
         self._load_memories()
 
     def _load_memories(self) -> None:
+        """Fetch the first page of what the filters ask for; the table fetches the rest as it scrolls."""
         if self.session.vault is None:
             return
-        self._generation += 1
-        gen = self._generation
-        f = self.filters()
+        self._empty_days = False
+        self._keep = self.detail.memory.id if self.detail.memory else None
         day = self.days.currentIndex().data(DayRole) if self.by_day else None
-        bounds = core.day_bounds(day) if day else (None, None)
+        self._day = day
+        self.model.load(self.query(day))
 
-        def load(vault: Vault) -> tuple[list[Any], int, float]:
-            found = core.list_memories(vault, since=bounds[0], until=bounds[1], limit=LIST_LIMIT, **f)
-            total = core.count_memories(vault, since=bounds[0], until=bounds[1], **f)
-            return found, total, vault.now()
-
-        self.session.db.submit(load, self.session.vault, on_done=alive(self, lambda r: self._show(gen, day, *r)))
-
-    def _show(self, gen: int, day: str | None, found: list[Any], total: int, now: float) -> None:
-        if gen != self._generation:
+    def _show(self, total: int) -> None:
+        if self._empty_days:
             return
-        keep = self.detail.memory.id if self.detail.memory else None
-        self.model.set_memories(found, now)
-        shown = f"showing the newest {len(found)} of {total}" if total > len(found) else f"{total}"
-        italics = " (archived ones in italics)" if self.filters()["archived"] == "include" and total else ""
-        self.count.setText(f"{shown} memor{'y' if total == 1 else 'ies'}{italics}")
-        self.detail.setVisible(bool(found) or total > 0)
+        f = self.filters()
+        found = self.model.rowCount()
+        noun = f"memor{'y' if total == 1 else 'ies'}"
+        what = f"{total:,} {noun}" + (f" with “{f['words']}”" if f["words"] else "")
+        italics = " (archived ones in italics)" if f["state"] in ("all", "pinned") and total else ""
+        self.count.setText(what + italics)
+        self.detail.setVisible(found > 0)
         if found:
             self.center.setCurrentWidget(self.table)
         else:
             self.center.setCurrentWidget(self.empty)
-            self.empty.setText(self._empty_text(day))
-        row = self.model.row_of(keep) if keep is not None else -1
+            self.empty.setText(self._empty_text(self._day))
+        row = self.model.row_of(self._keep) if self._keep is not None else -1
         if row >= 0:
-            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+            self.table.selectRow(row)
         else:
             self.detail.show_memory(None)
 
+    def _failed(self, message: str) -> None:
+        self.count.setText(message)
+
     def _empty_text(self, day: str | None) -> str:
-        if self.session.vault is not None and not any(self.filters()["kinds"]) and \
-                self.filters()["archived"] == "exclude" and not day:
+        f = self.filters()
+        if f["words"]:
+            return f"No memories with “{f['words']}”" + (" on this day." if day else " match these filters.")
+        if self.session.vault is not None and not any(f["kinds"]) and f["state"] == "active" and not day:
             return ("Reverie has no memories yet. Write a note or have a conversation, and what you say "
                     "becomes memories here; each night Reverie also distils facts and summaries.")
         if day:
             return "Nothing of this kind was remembered on this day."
-        if self.filters()["archived"] == "only":
+        if f["state"] == "archived":
             return ("No archived memories. Memories that fade below the archive threshold are archived "
                     "at night; you can restore them here.")
         return "No memories match these filters."
@@ -245,8 +280,9 @@ class BrowsePane(QWidget):
     def _act(self, fn: Callable[..., Any], memory_id: int, *args: Any) -> None:
         def done(memory: Any) -> None:
             self._changed()
-            filtered_out = (memory.archived and self.filters()["archived"] == "exclude") or \
-                (not memory.archived and self.filters()["archived"] == "only")
+            state = self.filters()["state"]
+            filtered_out = (memory.archived and state == "active") or \
+                (not memory.archived and state == "archived") or (not memory.pinned and state == "pinned")
             if filtered_out:
                 self.model.remove(memory.id)
                 self.detail.show_memory(None)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
-    QListWidget,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -113,10 +112,15 @@ class MemoryDetail(QWidget):
         hist = QLabel("History")
         hist.setObjectName("sectionTitle")
         lay.addWidget(hist)
-        self.history = QListWidget()
-        self.history.setMinimumHeight(90)
+        # One label, as tall as its lines: the pane scrolls to show the whole history.
+        self.history = QLabel()
         self.history.setWordWrap(True)
-        lay.addWidget(self.history, 1)
+        self.history.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.history.setTextFormat(Qt.TextFormat.PlainText)
+        self.history.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.history)
+        lay.addStretch(1)
+        self._history: list[str] = []
         self.show_memory(None)
 
     def show_memory(self, memory: Memory | None, now: float = 0.0, source: str = "",
@@ -145,11 +149,15 @@ class MemoryDetail(QWidget):
         self.strength.setText(f"{fmt.days(memory.strength)} (importance {memory.importance:.1f})")
         self.pin.setText("Unpin" if memory.pinned else "Pin")
         self.archive.setText("Restore" if memory.archived else "Archive")
-        self.history.clear()
-        for entry in history or []:
-            self.history.addItem(history_line(entry))
+        lines = [history_line(entry) for entry in history or []]
         if not any(e["action"] == "create" for e in history or []):
-            self.history.addItem(f"{fmt.when(memory.recorded_at)}: Remembered, from {source[:1].lower() + source[1:]}")
+            lines.append(f"{fmt.when(memory.recorded_at)}: Remembered, from {source[:1].lower() + source[1:]}")
+        self._history = lines
+        self.history.setText("\n".join(lines))
+
+    def history_lines(self) -> list[str]:
+        """The history as shown, newest first."""
+        return list(self._history)
 
     def show_error(self, message: str) -> None:
         self.message.setText(message)

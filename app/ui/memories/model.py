@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from reverie.app.ui import fmt
+from reverie.app.ui.session import Session
+from reverie.app.ui.uikit import alive
+from reverie.core import memory_list
 from reverie.core.memories import retention_now
 from reverie.core.records import Memory
+from reverie.core.vault import Vault
 
 Index = QModelIndex | QPersistentModelIndex
 # Roles hand out plain values (ids, dates), never Python objects wrapped in a QVariant.
 IdRole = Qt.ItemDataRole.UserRole
-SortRole = Qt.ItemDataRole.UserRole + 1
 DayRole = Qt.ItemDataRole.UserRole + 2
 
 
@@ -24,14 +27,96 @@ def one_line(text: str, limit: int = 140) -> str:
 
 
 class MemoryItemModel(QAbstractTableModel):
-    """Memories as rows: text, kind, when it happened, retention now, strength."""
+    """Memories as rows (text, kind, when it happened, retention now, strength), fetched from the
+    vault a page at a time on the database lane as the view scrolls (``canFetchMore``/``fetchMore``):
+    no cap, and the GUI thread never waits on SQL. ``load(query)`` starts over; ``first_page``
+    says how many match once the first page is in."""
 
     HEADERS = ("Memory", "Kind", "When", "Retention", "Strength")
+    PAGE = 200
+    # column -> (order ascending, order descending) in core.memory_list.ORDERS
+    ORDERS = {0: ("text", "text_desc"), 1: ("kind", "kind_desc"), 2: ("oldest", "recent"),
+              3: ("weakest", "strength"), 4: ("weakest", "strength")}
 
-    def __init__(self, parent: Any = None) -> None:
+    first_page = Signal(int)  # how many memories match the query
+    failed = Signal(str)
+
+    def __init__(self, parent: Any = None, session: Session | None = None) -> None:
         super().__init__(parent)
+        self.session = session
         self.memories: list[Memory] = []
         self.now = 0.0
+        self.total = 0
+        self.query = memory_list.MemoryQuery()
+        self._generation = 0
+        self._fetching = False
+
+    # -- paging --------------------------------------------------------------------------------
+    def load(self, query: memory_list.MemoryQuery) -> None:
+        """Forget the rows and fetch the first page of ``query`` (a newer load wins)."""
+        if self.session is None or self.session.vault is None:
+            return
+        self._generation += 1
+        gen = self._generation
+        self.query = query
+        self._fetching = True
+
+        def first(vault: Vault) -> tuple[list[Memory], int, float]:
+            return memory_list.page(vault, query, 0, self.PAGE), memory_list.count(vault, query), vault.now()
+
+        def done(result: tuple[list[Memory], int, float]) -> None:
+            if gen != self._generation:
+                return
+            found, total, now = result
+            self._fetching = False
+            self.total = max(total, len(found))
+            self.set_memories(found, now)
+            self.first_page.emit(self.total)
+
+        self.session.db.submit(first, self.session.vault, on_done=alive(self, done),
+                               on_error=alive(self, lambda msg: self._failed(gen, msg)))
+
+    def clear(self) -> None:
+        """No rows, and any page still on its way is dropped."""
+        self._generation += 1
+        self._fetching = False
+        self.total = 0
+        self.set_memories([], self.now)
+
+    def _failed(self, gen: int, message: str) -> None:
+        if gen == self._generation:
+            self._fetching = False
+            self.failed.emit(message)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and not self._fetching and len(self.memories) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if not self.canFetchMore(parent) or self.session is None or self.session.vault is None:
+            return
+        gen, query, offset = self._generation, self.query, len(self.memories)
+        self._fetching = True
+
+        def more(found: list[Memory]) -> None:
+            if gen != self._generation:
+                return
+            self._fetching = False
+            known = {m.id for m in self.memories[-self.PAGE:]}  # a row written meanwhile shifts pages
+            found = [m for m in found if m.id not in known]
+            if not found:
+                self.total = len(self.memories)  # the end came sooner than counted
+                return
+            first = len(self.memories)
+            self.beginInsertRows(QModelIndex(), first, first + len(found) - 1)
+            self.memories.extend(found)
+            self.endInsertRows()
+
+        self.session.db.submit(memory_list.page, self.session.vault, query, offset, self.PAGE,
+                               on_done=alive(self, more), on_error=alive(self, lambda msg: self._failed(gen, msg)))
+
+    @property
+    def fetching(self) -> bool:
+        return self._fetching
 
     def set_memories(self, memories: list[Memory], now: float) -> None:
         self.beginResetModel()
@@ -51,6 +136,7 @@ class MemoryItemModel(QAbstractTableModel):
             if m.id == memory_id:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self.memories[row]
+                self.total = max(0, self.total - 1)
                 self.endRemoveRows()
                 return
 
@@ -90,8 +176,6 @@ class MemoryItemModel(QAbstractTableModel):
                 return fmt.percent(retention_now(m, self.now))
             if col == 4:
                 return fmt.days(m.strength, short=True)
-        if role == SortRole:
-            return (m.text.casefold(), m.kind, m.happened_at, retention_now(m, self.now), m.strength)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 0:
                 return (m.context + "\n" if m.context else "") + one_line(m.text, 600)
