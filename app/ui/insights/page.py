@@ -6,6 +6,7 @@ this page only draws them.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -55,12 +56,26 @@ def load_insights(vault: Vault) -> InsightsData:
                         sum(1 for s in states if s.pinned))
 
 
+def nice_axis(peak: float, most: int = 5) -> tuple[int, int]:
+    """``(step, intervals)`` of a 0-based count axis that reaches ``peak``: the step is 1, 2 or 5
+    times a power of ten (ticks a reader takes in at a glance), with at most ``most`` intervals."""
+    peak = max(1.0, float(peak))
+    power = 1
+    while True:
+        for m in (1, 2, 5):
+            step = m * power
+            intervals = max(1, math.ceil(peak / step))
+            if intervals <= most:
+                return step, intervals
+        power *= 10
+
+
 def _count_axis(peak: float) -> QValueAxis:
-    """A 0..n axis with whole-number ticks, a little above ``peak``."""
-    step = max(1, -(-int(peak * 1.1 + 0.999) // 4))
+    """A 0..n axis with round whole-number ticks, reaching ``peak``."""
+    step, intervals = nice_axis(peak)
     axis = QValueAxis()
-    axis.setRange(0, 4 * step)
-    axis.setTickCount(5)
+    axis.setRange(0, step * intervals)
+    axis.setTickCount(intervals + 1)
     axis.setLabelFormat("%d")
     return axis
 
@@ -106,6 +121,7 @@ class InsightsPage(QWidget):
             v.setFrameShape(QChartView.Shape.NoFrame)
             v.setBackgroundBrush(Qt.GlobalColor.transparent)
             v.setMinimumHeight(240)
+        self.held_view.setToolTip("Each bar counts the memories held within 10 points: 0–9 %, 10–19 %, … 90–100 %.")
         grid.addWidget(self.fade_view, 0, 0)
         grid.addWidget(self.held_view, 0, 1)
         grid.addWidget(self.activity_view, 1, 0, 1, 2)
@@ -218,7 +234,7 @@ class InsightsPage(QWidget):
         chart.addSeries(series)
         cats = QBarCategoryAxis()
         cats.append([f"{10 * i}" for i in range(10)])
-        cats.setTitleText("retention now, % (each bar spans 10 points)")
+        cats.setTitleText("retention now, %")
         y = _count_axis(max(d.histogram))
         chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
