@@ -69,7 +69,8 @@ def test_the_folder_import_dialog_asks_whether_the_notes_are_mine(qtbot, tmp_pat
     from PySide6.QtWidgets import QLabel
 
     assert "never taken as facts about you" in " ".join(w.text() for w in dialog.findChildren(QLabel))
-    dialog.mine.setChecked(True)
+    dialog.mine.setChecked(True)  # the preview is read again; Import waits for it
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled() and dialog.preview.mine, timeout=10_000)
     dialog.import_button.click()
     qtbot.waitUntil(lambda: any("Marked as your own notes" in m for m in said), timeout=30_000)
     assert [json.loads(r[0]).get("own_words") for r in session.vault.query("SELECT meta FROM notes")] == [True]

@@ -135,9 +135,11 @@ class TransferActions:
                 self.notes_import_dialog(folder).open()
 
     def notes_import_dialog(self, folder: str | Path) -> NotesImportDialog:
-        """The dialog that asks whether the folder holds the user's own notes, then imports it."""
-        dialog = NotesImportDialog(folder, self.window)
+        """The dialog that previews the folder import and asks whether the folder holds the user's
+        own notes; only Import writes (Cancel writes nothing)."""
+        dialog = NotesImportDialog(folder, self.window, self.session)
         dialog.accepted.connect(lambda: self.do_import_markdown(folder, mine=dialog.own_notes()))
+        dialog.check()
         return dialog
 
     def do_import_markdown(self, folder: str | Path, mine: bool = False) -> None:
