@@ -6,6 +6,7 @@ from a first line is cut the same way everywhere.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final
 
 from reverie.core.records import Memory
@@ -14,6 +15,8 @@ from reverie.core.sqltypes import Connection
 TITLE_LIMIT: Final = 80
 """The longest title made from text (a note's first line, a conversation's first question)."""
 
+CITE_TITLE_LIMIT: Final = 32
+"""The longest conversation title a citation chip names after who spoke and when."""
 UNTITLED: Final = {"note": "Untitled note", "message": "Conversation", "import": "Imported"}
 DELETED: Final = {"note": "A note that was deleted", "message": "A conversation that was deleted"}
 
@@ -84,3 +87,40 @@ def describe_source(conn: Connection, memory: Memory) -> str:
     if memory.source_kind == "consolidation":
         return "Nightly consolidation"
     return "An import"
+
+
+def spoken_when(ts: float, now: float) -> str:
+    """When a message was said, as short as it can be read: ``Today 14:02``, ``Tue 14:02`` within
+    the last week, ``3 Dec`` this year, ``3 Dec 2025`` before (local time)."""
+    d, today = datetime.fromtimestamp(ts), datetime.fromtimestamp(now)
+    days_ago = (today.date() - d.date()).days
+    if days_ago == 0:
+        return f"Today {d:%H:%M}"
+    if 0 < days_ago < 7:
+        return f"{d:%a %H:%M}"
+    if d.year == today.year:
+        return f"{d.day} {d:%b}"
+    return f"{d.day} {d:%b %Y}"
+
+
+def cite_label(conn: Connection, memory: Memory, *, open_conversation: str | None, now: float) -> str:
+    """What a citation chip names: the exact source of ``memory``.
+
+    A message: who said it and when ("You · 3 Dec", "Maya · Tue 14:02"), and the conversation's
+    title when it is not ``open_conversation``; a note: its title; a fact or summary: its kind; a
+    source that was deleted says so."""
+    if memory.source_kind == "message" and memory.source_id:
+        row = conn.execute(
+            "SELECT m.role, m.speaker, m.happened_at, m.created_at, c.id, c.title FROM messages m "
+            "JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?",
+            (memory.source_id,),
+        ).fetchone()
+        if row is None:
+            return DELETED["message"]
+        role, speaker, happened, created, cid, title = row
+        who = speaker.strip() if speaker and speaker.strip() else "You" if role == "user" else "Reverie"
+        label = f"{who} · {spoken_when(float(happened or created), now)}"
+        if cid != open_conversation:
+            label += f" · {clip(title_or_fallback('message', memory.kind, title), CITE_TITLE_LIMIT)}"
+        return label
+    return source_title(conn, memory)

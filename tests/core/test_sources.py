@@ -73,3 +73,51 @@ def test_source_title_and_description_agree_on_deleted_sources(conn: sqlite3.Con
     for gone, said in ((gone_note, "A note that was deleted"), (gone_msg, "A conversation that was deleted")):
         assert sources.source_title(conn, gone) == said  # type: ignore[arg-type]
         assert sources.describe_source(conn, gone) == said  # type: ignore[arg-type]
+
+
+def _local(*args: int) -> float:
+    from datetime import datetime
+
+    return datetime(*args).timestamp()  # noqa: DTZ001 - labels read in local time
+
+
+def test_spoken_when_is_as_short_as_it_can_be_read() -> None:
+    now = _local(2026, 12, 10, 18, 0)  # a Thursday
+    assert sources.spoken_when(_local(2026, 12, 10, 9, 5), now) == "Today 09:05"
+    assert sources.spoken_when(_local(2026, 12, 8, 14, 2), now) == "Tue 14:02"
+    assert sources.spoken_when(_local(2026, 12, 3, 14, 2), now) == "3 Dec"
+    assert sources.spoken_when(_local(2025, 12, 3, 14, 2), now) == "3 Dec 2025"
+
+
+def test_cite_label_names_the_exact_source(vault) -> None:
+    from reverie.core import conversations, ingest, notes
+    from reverie.core.records import MEMORY_COLS, Memory
+
+    garage = conversations.create_conversation(vault, "Garage and the camper van in winter storage")
+    said = conversations.add_message(vault, garage.id, "user", "I parked the camper van in garage twelve.")
+    maya = conversations.add_message(vault, garage.id, "user", "Bring the keys.", speaker="Maya")
+    note = notes.create_note(vault, "# Family\n\nAnna's birthday is on March 3rd.")
+    with vault.tx() as conn:
+        ingest.insert_memory(conn, vault.now(), kind="fact", source_kind="consolidation", source_id="run",
+                             text="The user has a camper van.", actor="consolidation")
+
+    def memory(source_id: str) -> Memory:
+        with vault.read() as conn:
+            row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE source_id = ?",  # noqa: S608
+                               (source_id,)).fetchone()
+        return Memory.from_row(row)
+
+    now = vault.now()
+    with vault.read() as conn:
+        when = sources.spoken_when(said.happened_at, now)
+        here = sources.cite_label(conn, memory(said.id), open_conversation=garage.id, now=now)
+        assert here == f"You · {when}"
+        elsewhere = sources.cite_label(conn, memory(maya.id), open_conversation="another", now=now)
+        assert elsewhere.startswith(f"Maya · {when} · Garage and the camper")
+        assert elsewhere.endswith("…") and len(elsewhere.split(" · ")[-1]) <= sources.CITE_TITLE_LIMIT
+        assert sources.cite_label(conn, memory(note.id), open_conversation=None, now=now) == "Family"
+        assert sources.cite_label(conn, memory("run"), open_conversation=None, now=now) == "Fact"
+    gone = memory(said.id)
+    conversations.delete_conversation(vault, garage.id)
+    with vault.read() as conn:
+        assert sources.cite_label(conn, gone, open_conversation=None, now=now) == sources.DELETED["message"]

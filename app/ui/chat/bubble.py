@@ -1,4 +1,5 @@
-"""One message in the thread: Markdown text, citation chips, "Remember this" / "Forget this"."""
+"""One message in the thread: Markdown text (fenced code in boxes that scroll sideways), citation
+chips, "Remember this" / "Forget this"."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import re
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from reverie.app.ui.chat.codeblock import CodeBlock, split_code
 from reverie.app.ui.chat.data import CiteRef, MessageItem
 from reverie.app.ui.flowlayout import FlowLayout
 from reverie.app.ui.fmt import stamp
 
 DISPLAY_MAX_CHARS = 20_000  # longer messages are kept whole in the vault; the bubble shows the start
+CHIP_MAX_PX = 300  # a longer source name is elided with "…" (the tooltip has it whole)
 _MARK = re.compile(r"(?<![\\\]])\[(\d{1,3})\](?!\()")
 _FENCE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)
 
@@ -34,9 +37,10 @@ class CitationChip(QToolButton):
         if ref.gone:
             self.mark_gone()
         else:
-            title = ref.title if len(ref.title) <= 32 else ref.title[:31] + "…"
-            self.setText(f"[{ref.n}] {title}")
-            self.setToolTip(ref.excerpt or ref.title)
+            label = ref.label or ref.title
+            self.setText(self.fontMetrics().elidedText(f"[{ref.n}] {label}", Qt.TextElideMode.ElideRight,
+                                                        CHIP_MAX_PX))
+            self.setToolTip(f"{label}\n\n{ref.excerpt}" if ref.excerpt else label)
 
     def mark_gone(self) -> None:
         self.setText(f"[{self.ref.n}] source deleted")
@@ -58,6 +62,14 @@ class MessageText(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self._heights: dict[int, int] = {}
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.MarkdownText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.setOpenExternalLinks(False)
+        # The bubble's width, whatever the text: a long word is cut rather than widen the thread.
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
         self._heights.clear()
@@ -85,13 +97,11 @@ class MessageWidget(QFrame):
         lay.setSpacing(4)
         self.header = QLabel()
         self.header.setObjectName("messageHeader")
-        self.text = MessageText()
-        self.text.setObjectName("messageText")
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.MarkdownText)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.text.setOpenExternalLinks(False)
-        self.text.linkActivated.connect(self._link)
+        self.text = self._prose()  # the text up to the first code block; the rest in ``parts``
+        self.parts: list[MessageText | CodeBlock] = []
+        self.body = QVBoxLayout()
+        self.body.setSpacing(6)
+        self.body.addWidget(self.text)
         self.chips_row = FlowLayout(spacing=4)  # chips wrap: many sources never widen the bubble
         self.actions = QHBoxLayout()
         self.state = QLabel()
@@ -108,7 +118,7 @@ class MessageWidget(QFrame):
         self.actions.addWidget(self.remember)
         self.actions.addWidget(self.forget)
         lay.addWidget(self.header)
-        lay.addWidget(self.text)
+        lay.addLayout(self.body)
         lay.addLayout(self.chips_row)
         lay.addWidget(self.state)  # how the reply was written, or its state, on a line of its own
         lay.addLayout(self.actions)
@@ -158,14 +168,49 @@ class MessageWidget(QFrame):
                 w.style().unpolish(w)
                 w.style().polish(w)
 
+    def _prose(self) -> MessageText:
+        label = MessageText()
+        label.setObjectName("messageText")
+        label.linkActivated.connect(self._link)
+        return label
+
     def _set_text(self, item: MessageItem) -> None:
         content = item.content
+        pieces = split_code(content[:DISPLAY_MAX_CHARS])
         if len(content) > DISPLAY_MAX_CHARS:
-            content = content[:DISPLAY_MAX_CHARS] + (
-                f"\n\n*… {len(item.content) - DISPLAY_MAX_CHARS:,} more characters, all kept in the vault.*")
-        if item.streaming and not content:
-            content = "…"
-        self.text.setText(linked_markdown(content) if item.role == "assistant" else content)
+            more = f"*… {len(content) - DISPLAY_MAX_CHARS:,} more characters, all kept in the vault.*"
+            if pieces and pieces[-1][0] == "text":
+                pieces[-1] = ("text", f"{pieces[-1][1]}\n\n{more}")
+            else:
+                pieces.append(("text", more))
+        if item.streaming and not pieces:
+            pieces = [("text", "…")]
+        if not pieces or pieces[0][0] != "text":
+            pieces.insert(0, ("text", ""))
+        linked = item.role == "assistant"
+        self.text.setText(linked_markdown(pieces[0][1]) if linked else pieces[0][1])
+        self.text.setVisible(bool(pieces[0][1]))
+        for i, (kind, piece) in enumerate(pieces[1:]):
+            part = self.parts[i] if i < len(self.parts) else None
+            wanted = CodeBlock if kind == "code" else MessageText
+            if not isinstance(part, wanted):
+                new = CodeBlock() if kind == "code" else self._prose()
+                if part is None:
+                    self.parts.append(new)
+                    self.body.addWidget(new)
+                else:
+                    self.body.replaceWidget(part, new)
+                    part.deleteLater()
+                    self.parts[i] = new
+                part = new
+            if isinstance(part, CodeBlock):
+                part.set_code(piece)
+            else:
+                part.setText(linked_markdown(piece) if linked else piece)
+        for part in self.parts[len(pieces) - 1:]:
+            self.body.removeWidget(part)
+            part.deleteLater()
+        del self.parts[len(pieces) - 1:]
 
     def append_text(self, content: str) -> None:
         """Show the streamed answer so far."""

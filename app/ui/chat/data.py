@@ -7,7 +7,7 @@ from typing import Any
 
 from reverie.core import conversations
 from reverie.core.records import MEMORY_COLS, Memory, Message
-from reverie.core.sources import UNTITLED, first_line_title, source_title
+from reverie.core.sources import UNTITLED, cite_label, first_line_title
 
 THREAD_LIMIT = 500  # the latest messages shown in a conversation
 
@@ -19,6 +19,7 @@ class CiteRef:
     title: str = ""
     excerpt: str = ""
     gone: bool = False
+    label: str = ""  # the exact source, as its chip names it (core.sources.cite_label); else the title
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def memory_by_uid(conn: Any, uid: str) -> Memory | None:
     return Memory.from_row(row) if row else None
 
 
-def _cite_refs(conn: Any, message_id: str, meta: dict[str, Any]) -> tuple[CiteRef, ...]:
+def _cite_refs(conn: Any, message_id: str, meta: dict[str, Any], *, open_conversation: str | None,
+               now: float) -> tuple[CiteRef, ...]:
     pairs = [(int(r[0]), str(r[1])) for r in conn.execute(
         "SELECT n, memory_uid FROM citations WHERE message_id = ? ORDER BY n", (message_id,)).fetchall()]
     if not pairs:
@@ -76,8 +78,16 @@ def _cite_refs(conn: Any, message_id: str, meta: dict[str, Any]) -> tuple[CiteRe
         if mem is None:
             refs.append(CiteRef(n, uid, gone=True))
         else:
-            refs.append(CiteRef(n, uid, source_title(conn, mem), mem.text[:300]))
+            label = cite_label(conn, mem, open_conversation=open_conversation, now=now)
+            refs.append(CiteRef(n, uid, label, mem.text[:300], label=label))
     return tuple(refs)
+
+
+def source_labels(vault: Any, memories: list[Memory], open_conversation: str | None) -> dict[str, str]:
+    """The exact source of each memory (by uid), as chips and the Sources panel name it."""
+    now = vault.now()
+    with vault.read() as conn:
+        return {m.uid: cite_label(conn, m, open_conversation=open_conversation, now=now) for m in memories}
 
 
 def message_item(m: Message, cites: tuple[CiteRef, ...] = ()) -> MessageItem:
@@ -90,8 +100,10 @@ def message_item(m: Message, cites: tuple[CiteRef, ...] = ()) -> MessageItem:
 
 def load_thread(vault: Any, conversation_id: str) -> list[MessageItem]:
     msgs = conversations.list_messages(vault, conversation_id, limit=THREAD_LIMIT)
+    now = vault.now()
     with vault.read() as conn:
-        return [message_item(m, _cite_refs(conn, m.id, m.meta) if m.role == "assistant" else ()) for m in msgs]
+        return [message_item(m, _cite_refs(conn, m.id, m.meta, open_conversation=conversation_id, now=now)
+                             if m.role == "assistant" else ()) for m in msgs]
 
 
 def resolve_citation(vault: Any, uid: str) -> Memory | None:

@@ -47,7 +47,8 @@ class EmptyState(QScrollArea):
         self.title = QLabel("Ask Reverie about anything you have written or said.")
         self.title.setStyleSheet("font-weight: 600")
         self.title.setWordWrap(True)
-        self.hint = QLabel("Answers cite the memories they stand on. Ctrl+Enter sends, Esc stops.")
+        self.hint = QLabel("Answers cite the memories they stand on. Enter sends, Shift+Enter starts a new line, "
+                           "Esc stops.")
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
         outer.addWidget(self.title)

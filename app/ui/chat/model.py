@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from reverie.app.ui.chat.data import MessageItem
 from reverie.app.ui.fmt import stamp
 from reverie.app.ui.richtext import HtmlRole
+from reverie.app.ui.uikit import counted
 from reverie.core.records import Conversation
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -32,12 +33,13 @@ class ConversationItemModel(QAbstractListModel):
             return None
         c = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{c.title or 'New conversation'}\n{stamp(c.updated_at)} · {c.message_count} messages"
+            return f"{c.title or 'New conversation'}\n{stamp(c.updated_at)} · {counted(c.message_count, 'message')}"
         if role == HtmlRole:
             title = c.title or "New conversation"
             title = title if len(title) <= 40 else title[:39] + "…"
             return (f"<div style='white-space:pre'><b>{html.escape(title)}</b><br>"
-                    f"<span style='color:#888'>{stamp(c.updated_at)} · {c.message_count} messages</span></div>")
+                    f"<span style='color:#888'>{stamp(c.updated_at)} · {counted(c.message_count, 'message')}"
+                    "</span></div>")
         if role == Qt.ItemDataRole.EditRole:
             return c.title
         if role == IdRole:

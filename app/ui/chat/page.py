@@ -1,6 +1,8 @@
 """The Chat screen: conversations (new, rename, delete), the thread, the composer with Send and
-Stop, and the Sources panel. Answers come from ``AnswerFlow`` (the model lane) as signals;
-everything else runs on the database lane."""
+Stop, and the Sources panel, in panes that share the width by ``ChatPanes``. Answers come from
+``AnswerFlow`` (the model lane) as signals; everything else runs on the database lane.
+
+It offers ``shell.action("ask")(text)``: show Chat and send ``text`` (Home's ask box)."""
 
 from __future__ import annotations
 
@@ -8,22 +10,23 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from reverie.app.ui import icons
 from reverie.app.ui.changes import CONVERSATION_DELETED, MEMORIES, OpChanges
 from reverie.app.ui.chat import data
 from reverie.app.ui.chat.answers import AnswerFlow
+from reverie.app.ui.chat.composer import Composer
 from reverie.app.ui.chat.data import MessageItem
 from reverie.app.ui.chat.empty_state import EmptyState
 from reverie.app.ui.chat.model import (
@@ -32,17 +35,20 @@ from reverie.app.ui.chat.model import (
     MessageItemModel,
     SourceRow,
 )
+from reverie.app.ui.chat.panes import ChatPanes
 from reverie.app.ui.chat.sources import SourcesPanel
 from reverie.app.ui.chat.thread import ThreadView
+from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.richtext import HtmlDelegate
 from reverie.app.ui.services import AppServices
-from reverie.app.ui.shell import Page, Shell, SourceOpener
-from reverie.app.ui.uikit import remember_splitter
+from reverie.app.ui.shell import Page, Shell
+from reverie.app.ui.uikit import ElidedLabel
 from reverie.core import conversations, message_memory
 from reverie.core.answer import AnswerResult
 from reverie.core.records import Memory
 
 PAINT_MS = 80  # each repaint of the growing answer costs the GUI thread ~10-20 ms (layout + paint)
+LOCKED_SEND = "The vault is locked; unlock it to send."
 
 
 def confirm(parent: QWidget, question: str) -> bool:
@@ -51,10 +57,10 @@ def confirm(parent: QWidget, question: str) -> bool:
 
 
 class ChatPage(QWidget):
-    def __init__(self, services: AppServices, open_source: SourceOpener, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, shell: Shell, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session = services.session
-        self.open_source = open_source
+        self.open_source = shell.open_source
         self.cid: str | None = None
         self._row: int | None = None  # the streaming row in the thread model
         self._text = ""  # the answer as streamed so far
@@ -71,9 +77,11 @@ class ChatPage(QWidget):
         self.conv_list.setItemDelegate(HtmlDelegate(self.conv_list))
         self.conv_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.new_button = QPushButton("New")
+        self.new_button.setToolTip("Start a new conversation")
         self.rename_button = QPushButton("Rename")
         self.delete_button = QPushButton("Delete")
         left = QWidget()
+        left.setObjectName("conversationPane")
         ll = QVBoxLayout(left)
         ll.setContentsMargins(8, 8, 0, 8)
         ll.addWidget(QLabel("<b>Conversations</b>"))
@@ -82,30 +90,57 @@ class ChatPage(QWidget):
         for b in (self.new_button, self.rename_button, self.delete_button):
             row.addWidget(b)
         ll.addLayout(row)
+        # the bar over the thread: the panes' toggles and the open conversation's title
+        self.list_toggle = QToolButton()
+        self.list_toggle.setObjectName("paneToggle")
+        self.list_toggle.setIcon(icons.icon("chat"))
+        self.list_toggle.setToolTip("Show or hide the conversations")
+        self.list_toggle.setAccessibleName("Conversations")
+        self.title = ElidedLabel("New conversation")
+        self.title.setObjectName("chatTitle")
+        self.sources_toggle = QToolButton()
+        self.sources_toggle.setObjectName("paneToggle")
+        self.sources_toggle.setText("Sources")
+        self.sources_toggle.setToolTip("Show or hide what the answer was given and cited")
+        self.sources_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.sources_toggle.setIcon(icons.icon("note"))
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 6, 8, 0)
+        bar.addWidget(self.list_toggle)
+        bar.addWidget(self.title, 1)
+        bar.addWidget(self.sources_toggle)
         # thread and composer
         self.messages = MessageItemModel(self)
         self.thread = ThreadView(self.messages)
-        self.composer = QPlainTextEdit()
-        self.composer.setObjectName("composer")
-        self.composer.setPlaceholderText("Ask about your notes and past conversations… (Ctrl+Enter sends)")
+        self.composer = Composer()
         self.composer.setFixedHeight(84)
         self.send_button = QPushButton("Send")
         self.send_button.setObjectName("primary")
+        self.send_button.setIcon(icons.icon("send"))
         self.stop_button = QPushButton("Stop")
+        self.stop_button.setIcon(icons.icon("stop"))
         self.stop_button.setEnabled(False)
         self.notice = QLabel("")
         self.notice.setObjectName("errorText")
         self.notice.setWordWrap(True)
         self.notice.setContentsMargins(12, 0, 12, 0)
         self.notice.hide()
+        self.locked = LockedNotice(session, shell)  # over the box while the vault is locked
         center = QWidget()
+        center.setObjectName("conversationColumn")
+        self.center = center
         cl = QVBoxLayout(center)
         cl.setContentsMargins(0, 0, 0, 8)
+        cl.addLayout(bar)
         cl.addWidget(self.thread, 1)
         self.empty_state = EmptyState(session)  # instead of the thread while it has no message
-        cl.insertWidget(0, self.empty_state, 1)
+        cl.insertWidget(1, self.empty_state, 1)
         self.empty_state.follow(self.messages, self.thread)
         cl.addWidget(self.notice)
+        locked_row = QHBoxLayout()
+        locked_row.setContentsMargins(12, 0, 12, 0)
+        locked_row.addWidget(self.locked)
+        cl.addLayout(locked_row)
         crow = QHBoxLayout()
         crow.setContentsMargins(12, 0, 12, 0)
         crow.addWidget(self.composer, 1)
@@ -117,15 +152,17 @@ class ChatPage(QWidget):
         cl.addLayout(crow)
         self.sources_panel = right = SourcesPanel()
         self.sources, self.sources_hint = right.model, right.hint
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for w in (left, center, right):
-            self.splitter.addWidget(w)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([220, 600, 260])
-        remember_splitter(self.splitter, "chat/splitter")
+        self.splitter = ChatPanes(left, center, right, self.list_toggle, self.sources_toggle)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
+        for a, b in ((self.list_toggle, self.conv_list), (self.conv_list, self.new_button),
+                     (self.new_button, self.rename_button), (self.rename_button, self.delete_button),
+                     (self.delete_button, self.thread), (self.thread, self.composer),
+                     (self.composer, self.send_button), (self.send_button, self.stop_button),
+                     (self.stop_button, self.locked.button), (self.locked.button, self.sources_toggle),
+                     (self.sources_toggle, self.sources_panel.list)):
+            QWidget.setTabOrder(a, b)
 
         self.flow = AnswerFlow(services, self)
         self.flow.started.connect(self._started)
@@ -143,16 +180,17 @@ class ChatPage(QWidget):
         self.rename_button.clicked.connect(self.rename_current)
         self.delete_button.clicked.connect(self.delete_current)
         self.send_button.clicked.connect(self.send)
+        self.composer.submitted.connect(self.send)
         self.stop_button.clicked.connect(self.flow.stop)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # from anywhere on the page; in the box, Enter alone sends
             QShortcut(QKeySequence(keys), self, self.send, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Esc"), self, self.flow.stop, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.thread.cite_clicked.connect(self.open_citation)
         self.thread.remember_clicked.connect(lambda mid: self._mark(message_memory.remember_message, mid))
         self.thread.forget_clicked.connect(lambda mid: self._mark(message_memory.forget_message, mid))
-        self.thread.sources_clicked.connect(self.show_sources)
+        self.thread.sources_clicked.connect(self._sources_clicked)
         self.sources_panel.open_requested.connect(self._open_source_row)
-        session.vault_ready.connect(lambda _v: self.refresh())
+        session.vault_ready.connect(lambda _v: self._opened())
         session.changed.connect(self._on_changes)
         session.closing.connect(self.flow.stop)
         self._sync()
@@ -161,16 +199,49 @@ class ChatPage(QWidget):
         if changes.conversations:
             self.refresh()
 
+    def _opened(self) -> None:
+        if self.notice.text() == LOCKED_SEND:
+            self.show_notice("")
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        QTimer.singleShot(0, self.composer, self.composer.setFocus)  # Chat opens ready to type
+
     # -- asking and answering ------------------------------------------------------------------
     def send(self) -> None:
-        """Send what the composer holds (Send, Ctrl+Enter); the first question opens a conversation."""
+        """Send what the composer holds (Send, Enter); the first question opens a conversation.
+        The text stays in the box until the question is on its way."""
         text = self.composer.toPlainText()
-        if self.flow.running or self.session.vault is None or not text.strip():
+        if self.flow.running or not text.strip():
+            return
+        if self.session.vault is None:
+            self.locked.show()
+            self.show_notice(LOCKED_SEND)
             return
         self._question = text  # before asking: ``started`` may come at once
         self.show_notice("")
         if self.flow.ask(self.cid, text):
             self._sync()
+
+    def ask(self, text: str) -> None:
+        """Send ``text`` from elsewhere (Home's ask box): in the open conversation while it has no
+        message yet, else in a new one. While an answer is being written or the vault is locked,
+        the text waits in the box (after anything already typed there)."""
+        typed = self.composer.toPlainText()
+        if typed.strip() and typed.strip() != text.strip():
+            text = f"{typed.rstrip()}\n\n{text}"
+        self.composer.setPlainText(text)
+        self.composer.moveCursor(QTextCursor.MoveOperation.End)
+        if self.flow.running:
+            self.show_notice("Reverie is still answering; your question is in the box, send it when the answer is done.")
+            return
+        if self.messages.rowCount():
+            self.cid = None  # a new conversation
+            self.messages.set_items([])
+            self.show_sources(None)
+            self.conv_list.clearSelection()
+        self.send()
 
     def _started(self, cid: str, new: bool) -> None:
         """The question is on its way to the model: show it, and the answer's row, in the thread."""
@@ -184,6 +255,7 @@ class ChatPage(QWidget):
             self.show_sources(None)
         self.composer.clear()
         now = vault.now()
+        self.thread.follow_end()  # the question just sent, and its answer as it is written
         self.messages.append(MessageItem(None, "user", text, created_at=now))
         self._row = self.messages.append(MessageItem(None, "assistant", "", created_at=now, streaming=True))
         self._text = ""
@@ -208,18 +280,34 @@ class ChatPage(QWidget):
             self.thread.streaming_text(self._row, self._text)
 
     def _answered(self, result: AnswerResult) -> None:
+        """The answer is recorded: its chips name their exact sources (read on the database lane),
+        then the two rows shown while answering become the recorded messages, in place (no reload)."""
         self._paint.stop()
         self._show_text()
+        row, self._row = self._row, None
+        memories = [g.memory for g in result.given]
+        cid = self.cid
+
+        def labelled(labels: dict[str, str]) -> None:
+            self._show_answer(result, row, labels)
+
+        if self.session.vault is None:
+            labelled({})
+            return
+        self.session.db.submit(data.source_labels, self.session.vault, memories, cid,
+                               on_done=labelled, on_error=lambda _m: labelled({}))
+        self._sync()
+
+    def _show_answer(self, result: AnswerResult, row: int | None, labels: dict[str, str]) -> None:
         assistant = result.assistant_message
-        cites = tuple(data.CiteRef(c.n, c.memory_uid, c.source_title, c.text[:300]) for c in result.citations)
-        self.sources_panel.remember(result)
-        row = self._row
-        if self.cid == assistant.conversation_id and row is not None and row < len(self.messages.items):
-            # The two rows shown while answering become the recorded messages, in place (no reload).
+        cites = tuple(data.CiteRef(c.n, c.memory_uid, c.source_title, c.text[:300],
+                                   label=labels.get(c.memory_uid, "")) for c in result.citations)
+        self.sources_panel.remember(result, labels)
+        shown = row is not None and row < len(self.messages.items) and self.messages.items[row].streaming
+        if self.cid == assistant.conversation_id and shown and row is not None:
             self.messages.replace(row - 1, data.message_item(result.user_message))
             self.messages.replace(row, data.message_item(assistant, cites))
             self.show_sources(self.messages.items[row])
-        self._row = None
         self._sync()
 
     def _answer_failed(self, message: str) -> None:
@@ -366,6 +454,12 @@ class ChatPage(QWidget):
     def show_sources(self, item: MessageItem | None) -> None:
         self.sources_panel.show_for(item)
 
+    def _sources_clicked(self, item: MessageItem) -> None:
+        """A reply's Sources button: its sources, in the Sources pane (shown if it was hidden)."""
+        self.show_sources(item)
+        if not self.sources_panel.isVisibleTo(self):
+            self.splitter.choose(sources_shown=True)
+
     def _open_source_row(self, row: SourceRow) -> None:
         if row.uid:
             self.open_citation(None, data.CiteRef(row.n, row.uid, row.title))
@@ -380,6 +474,9 @@ class ChatPage(QWidget):
     def _sync(self) -> None:
         has = self.cid is not None
         busy = self.flow.running
+        row = self.conversations.row_of(self.cid) if has else -1
+        title = self.conversations.rows[row].title if row >= 0 else ""
+        self.title.setText(title or "New conversation")
         self.rename_button.setEnabled(has)
         self.delete_button.setEnabled(has and not busy)
         self.send_button.setEnabled(not busy)
@@ -387,12 +484,22 @@ class ChatPage(QWidget):
 
 
 def install(shell: Shell, services: AppServices) -> ChatPage:
-    page = ChatPage(services, shell.open_source)
+    page = ChatPage(services, shell)
     shell.add_page(Page("chat", "Chat", page))
 
     def open_message(memory: Memory) -> None:
         shell.show_page("chat")
         page.open_memory(memory)
 
+    def ask(text: str) -> None:
+        shell.show_page("chat")
+        page.ask(text)
+
+    def unsaved() -> str | None:
+        typed = page.composer.toPlainText().strip()
+        return "the question typed in Chat" if typed and services.session.vault is None else None
+
     shell.register_opener("message", open_message)
+    shell.register_action("ask", ask)
+    shell.register_unsaved(unsaved)
     return page

@@ -41,12 +41,14 @@ class SourcesPanel(QWidget):
         self.list.activated.connect(self._open_row)
         self.list.clicked.connect(self._open_row)
 
-    def remember(self, result: AnswerResult) -> None:
-        """Keep what this answer was given, to show with it while the window is open."""
+    def remember(self, result: AnswerResult, labels: dict[str, str] | None = None) -> None:
+        """Keep what this answer was given, to show with it while the window is open; ``labels``
+        name each memory's exact source by uid (``core.sources.cite_label``)."""
         cited = {c.n for c in result.citations}
+        labels = labels or {}
         self._given[result.assistant_message.id] = [
-            SourceRow(g.n, g.source_title or g.memory.context or g.memory.kind, g.memory.text, g.n in cited,
-                      g.memory.uid, g.memory)
+            SourceRow(g.n, labels.get(g.memory.uid) or g.source_title or g.memory.context or g.memory.kind,
+                      g.memory.text, g.n in cited, g.memory.uid, g.memory)
             for g in result.given]
 
     def rows_for(self, item: MessageItem | None) -> list[SourceRow]:
@@ -56,7 +58,7 @@ class SourcesPanel(QWidget):
         given = self._given.get(item.id)
         if given is not None:
             return given
-        return [SourceRow(c.n, c.title if not c.gone else "source deleted", c.excerpt, True, c.uid)
+        return [SourceRow(c.n, (c.label or c.title) if not c.gone else "source deleted", c.excerpt, True, c.uid)
                 for c in item.citations]
 
     def show_for(self, item: MessageItem | None) -> None:
