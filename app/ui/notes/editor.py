@@ -1,9 +1,10 @@
-"""The note editor: title, tags, Markdown text with a preview, and the highlight of a cited passage."""
+"""The note editor: title, tags, properties, Markdown text with a preview (wikilinks, callouts), the
+notes linking here, and the highlight of a cited passage."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -15,13 +16,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.notes.backlinks import BacklinksPanel
+from reverie.app.ui.notes.markdown import LINK_SCHEME, LinkTarget, heading_block_top, render
+from reverie.app.ui.notes.properties import PropertiesPanel
+from reverie.app.ui.theme import theme_signals
 from reverie.app.ui.uikit import PREVIEW_MAX_CHARS, utf16_offset
 from reverie.core.records import Note
 from reverie.core.sources import first_line_title
+from reverie.core.wikilinks import WikiLink, title_key
+
+WRITE, PREVIEW = 0, 1
+WEB_SCHEMES = ("http", "https", "mailto")
+
+
+class _LeaveOnEscape(QObject):
+    """Esc in the text moves the focus on (Tab there indents, as Markdown lists want)."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Escape and isinstance(obj, QWidget):
+            obj.focusNextChild()
+            return True
+        return False
 
 
 class NoteEditor(QWidget):
-    edited = Signal()  # the user changed the title, tags or text
+    edited = Signal()  # the user changed the title, tags, properties or text
+    link_clicked = Signal(object)  # a LinkTarget clicked in the preview
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,21 +56,37 @@ class NoteEditor(QWidget):
         self.tags.setPlaceholderText("Tags, separated by spaces or commas")
         self.body = QPlainTextEdit()
         self.body.setObjectName("noteBody")
-        self.body.setPlaceholderText("Write in Markdown. Reverie saves as you type.")
+        self.body.setPlaceholderText("Write in Markdown: [[Another note]] links to it, > [!note] makes a "
+                                     "callout. Reverie saves as you type.")
+        self.body.setToolTip("Tab indents; Esc moves on to the next control")
+        self._escape = _LeaveOnEscape(self)
+        self.body.installEventFilter(self._escape)
+        self.properties = PropertiesPanel()
         self.preview = QTextBrowser()
+        self.preview.setObjectName("notePreview")
+        self.preview.setOpenLinks(False)  # links are handled here; the browser must not navigate
         self.preview.setOpenExternalLinks(False)
+        self.preview.anchorClicked.connect(self._anchor_clicked)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.body, "Write")
         self.tabs.addTab(self.preview, "Preview")
+        self.backlinks = BacklinksPanel()
         self.status = QLabel("")
         self.status.setObjectName("muted")
         self.status.setWordWrap(True)
-        for w in (self.title, self.tags, self.tabs, self.status):
+        for w in (self.title, self.tags, self.properties):
             lay.addWidget(w)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.backlinks)
+        lay.addWidget(self.status)
+        self.link_index: dict[str, str] = {}  # a link's key -> the id of the note it names
+        self.links: list[LinkTarget] = []  # the preview's links, by their index
         self.title.textEdited.connect(lambda _t: self._user_edit())
         self.tags.textEdited.connect(lambda _t: self._user_edit())
+        self.properties.edited.connect(self._user_edit)
         self.body.textChanged.connect(self._body_changed)
-        self.tabs.currentChanged.connect(lambda i: self.render_preview() if i == 1 else None)
+        self.tabs.currentChanged.connect(lambda i: self.render_preview() if i == PREVIEW else None)
+        theme_signals().changed.connect(self._theme_changed)
         self._loading = False
 
     # -- content ---------------------------------------------------------------------------
@@ -62,10 +99,17 @@ class NoteEditor(QWidget):
             self.tags.setText(" ".join(note.tags) if note else "")
             self.body.setPlainText(note.body if note else "")
             self.body.setExtraSelections([])
+            self.properties.set_properties(note.properties if note else {})
         finally:
             self._loading = False
-        if self.tabs.currentIndex() == 1:
-            self.render_preview()
+        if note is None:
+            self.backlinks.set_notes(None, [])
+        self.refresh_preview(keep_scroll=False)
+
+    def write(self) -> None:
+        """Show the Write tab and put the cursor in the text, so typing lands there."""
+        self.tabs.setCurrentIndex(WRITE)
+        self.body.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def values(self) -> tuple[str, str, str]:
         """(title, tags, body) as typed; an empty title becomes the body's first line."""
@@ -88,13 +132,52 @@ class NoteEditor(QWidget):
         if not self._loading:
             self.edited.emit()
 
-    def render_preview(self) -> None:
+    def refresh_preview(self, keep_scroll: bool = True) -> None:
+        if self.tabs.currentIndex() == PREVIEW:
+            self.render_preview(keep_scroll)
+
+    def _theme_changed(self, _name: str) -> None:
+        self.refresh_preview()
+
+    def set_link_index(self, index: dict[str, str]) -> None:
+        """Which notes exist, to tell links to them from links to notes not written yet."""
+        if index != self.link_index:
+            self.link_index = index
+            self.refresh_preview()
+
+    def resolve(self, link: WikiLink) -> str | None:
+        if not link.target.strip():
+            return self.note.id if self.note else None
+        return self.link_index.get(title_key(link.target))
+
+    def render_preview(self, keep_scroll: bool = True) -> None:
         text = self.body.toPlainText()
+        scroll = self.preview.verticalScrollBar().value() if keep_scroll else 0
         if len(text) > PREVIEW_MAX_CHARS:
+            self.links = []
             self.preview.setPlainText(text[:PREVIEW_MAX_CHARS] + f"\n\n[The preview stops here; the note has "
                                       f"{len(text):,} characters, all saved.]")
         else:
-            self.preview.setMarkdown(text)
+            self.links = render(self.preview.document(), text, self.resolve, self.preview.palette())
+        self.preview.verticalScrollBar().setValue(scroll)
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == LINK_SCHEME:
+            try:
+                target = self.links[int(url.path())]
+            except (ValueError, IndexError):
+                return
+            self.link_clicked.emit(target)
+        elif url.scheme() in WEB_SCHEMES:
+            QDesktopServices.openUrl(url)
+
+    def show_heading(self, heading: str) -> None:
+        """Scroll the preview to a heading (or a ``^block``) of the open note, when it has one."""
+        if self.tabs.currentIndex() != PREVIEW:
+            return
+        top = heading_block_top(self.preview.document(), heading)
+        if top is not None:
+            self.preview.verticalScrollBar().setValue(int(top))
 
     # -- a cited passage ----------------------------------------------------------------------
     def highlight(self, start: int | None, end: int | None) -> None:
@@ -104,7 +187,7 @@ class NoteEditor(QWidget):
         text = self.body.toPlainText()
         end = start if end is None else end
         a, b = utf16_offset(text, start), utf16_offset(text, end)
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentIndex(WRITE)
         cursor = QTextCursor(self.body.document())
         cursor.setPosition(a)
         cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)

@@ -1,18 +1,23 @@
-"""The notes list as a Qt item model, and the plain query that fills it (run on the database lane)."""
+"""The notes list as a Qt item model, the plain query that fills it (run on the database lane), and
+the delegate that draws each row: the title on one line cut with "…", then the note's date (the
+date Search shows for it) and its tags, muted."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reverie.app.ui.fmt import stamp
-from reverie.app.ui.richtext import HtmlRole
 from reverie.core import notes
 
 IdRole = Qt.ItemDataRole.UserRole + 1
+TitleRole = Qt.ItemDataRole.UserRole + 2
+DetailRole = Qt.ItemDataRole.UserRole + 3
+PAD_X, PAD_Y, GAP = 10, 6, 2
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,21 @@ class NoteRow:
     tags: tuple[str, ...]
     updated_at: float
     snippet: str
+    happened_at: float = 0.0  # the note's date: front matter date/created when imported, else when written
+    created_at: float = 0.0
+
+    @property
+    def detail(self) -> str:
+        """The second line: the note's date, as Search shows it, then its tags."""
+        tags = "  " + " ".join("#" + t for t in self.tags) if self.tags else ""
+        return f"{stamp(self.happened_at or self.updated_at)}{tags}"
+
+    @property
+    def tooltip(self) -> str:
+        dates = f"Dated {stamp(self.happened_at or self.created_at)}"
+        if self.updated_at and stamp(self.updated_at) != stamp(self.happened_at):
+            dates += f" · edited {stamp(self.updated_at)}"
+        return "\n".join(x for x in (self.title, dates, self.snippet) if x)
 
 
 def load_rows(vault: Any, text_filter: str = "") -> list[NoteRow]:
@@ -31,8 +51,8 @@ def load_rows(vault: Any, text_filter: str = "") -> list[NoteRow]:
     if text_filter.startswith("#") and len(text_filter) > 1:
         tag, text_filter = text_filter[1:].split()[0], " ".join(text_filter.split()[1:])
     found = notes.list_notes(vault, text_filter=text_filter, tag=tag, limit=5000)
-    return [NoteRow(n.id, n.title or "Untitled", n.tags, n.updated_at, " ".join(n.body[:160].split()))
-            for n in found]
+    return [NoteRow(n.id, n.title or "Untitled", n.tags, n.updated_at, " ".join(n.body[:160].split()),
+                    n.happened_at, n.created_at) for n in found]
 
 
 class NoteListItemModel(QAbstractListModel):
@@ -48,14 +68,13 @@ class NoteListItemModel(QAbstractListModel):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            tags = "  " + " ".join("#" + t for t in row.tags) if row.tags else ""
-            return f"{row.title}\n{stamp(row.updated_at)}{tags}"
-        if role == HtmlRole:
-            tags = " ".join("#" + html.escape(t) for t in row.tags)
-            return (f"<div style='white-space:pre'><b>{html.escape(row.title[:90])}</b><br>"
-                    f"<span style='color:#888'>{stamp(row.updated_at)}  {tags}</span></div>")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.snippet
+            return f"{row.title}\n{row.detail}"
+        if role == TitleRole:
+            return row.title
+        if role == DetailRole:
+            return row.detail
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.tooltip
         if role == IdRole:
             return row.id
         return None
@@ -70,3 +89,57 @@ class NoteListItemModel(QAbstractListModel):
             if r.id == note_id:
                 return i
         return -1
+
+
+class NoteItemDelegate(QStyledItemDelegate):
+    """Two lines per note, each cut with "…" to the list's width (never clipped)."""
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        title = QFont(option.font)
+        title.setWeight(QFont.Weight.DemiBold)
+        detail = QFont(option.font)
+        detail.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
+        return title, detail
+
+    def lines(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
+              width: int) -> tuple[str, str]:
+        """The two lines as drawn in ``width`` pixels (what tests read)."""
+        title_font, detail_font = self._fonts(option)
+        title = QFontMetrics(title_font).elidedText(index.data(TitleRole) or "", Qt.TextElideMode.ElideRight, width)
+        detail = QFontMetrics(detail_font).elidedText(index.data(DetailRole) or "", Qt.TextElideMode.ElideRight,
+                                                      width)
+        return title, detail
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        text_color = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = pal.color(QPalette.ColorRole.HighlightedText) if selected else pal.color(
+            QPalette.ColorRole.PlaceholderText)
+        rect = option.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
+        title, detail = self.lines(option, index, rect.width())
+        title_font, detail_font = self._fonts(option)
+        painter.save()
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        th = painter.fontMetrics().height()
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), th),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
+        painter.setFont(detail_font)
+        painter.setPen(muted)
+        dh = painter.fontMetrics().height()
+        painter.drawText(QRect(rect.left(), rect.top() + th + GAP, rect.width(), dh),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), detail)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        title_font, detail_font = self._fonts(option)
+        h = QFontMetrics(title_font).height() + GAP + QFontMetrics(detail_font).height() + 2 * PAD_Y
+        return QSize(120, h)

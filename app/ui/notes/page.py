@@ -1,5 +1,7 @@
-"""The Notes screen: a filtered list, the editor with autosave, delete with undo, and opening a
-note at a cited passage. All reads and writes go to the database lane."""
+"""The Notes screen: a filtered list, the editor with autosave, delete with undo, opening a note at a
+cited passage, [[links]] between notes and the notes linking here. All reads and writes go to the
+database lane. While the vault is locked, what is typed stays in the editor (the window warns
+before closing) and is saved when the vault opens."""
 
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui import icons
 from reverie.app.ui.changes import NOTE_SAVED, NOTES_REMOVED_OR_BACK, OpChanges
+from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.notes.editor import NoteEditor
-from reverie.app.ui.notes.model import IdRole, NoteListItemModel, load_rows
-from reverie.app.ui.richtext import HtmlDelegate
+from reverie.app.ui.notes.markdown import LinkTarget
+from reverie.app.ui.notes.model import IdRole, NoteItemDelegate, NoteListItemModel, load_rows
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Page, Shell
@@ -35,9 +39,10 @@ UNDO_MS = 30_000  # how long "Undo" stays offered after a delete
 
 
 class NotesPage(QWidget):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, shell: Shell, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.shell = shell
         self.model = NoteListItemModel(self)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter notes (words, or #tag)")
@@ -47,14 +52,18 @@ class NotesPage(QWidget):
         self.list.setObjectName("noteList")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
-        self.list.setItemDelegate(HtmlDelegate(self.list))
+        self.list.setItemDelegate(NoteItemDelegate(self.list))
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.new_button = QPushButton("New note")
-        self.delete_button = QPushButton("Delete")
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.new_button = QPushButton(icons.icon("new_note"), "New")
+        self.new_button.setToolTip("Write a new note (Ctrl+N)")
+        self.delete_button = QPushButton(icons.icon("delete"), "Delete")
+        self.delete_button.setToolTip("Delete this note (you can undo it for a while)")
         self.empty = QLabel("No notes yet. Press Ctrl+N to write one.")
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
         left = QWidget()
+        left.setMinimumWidth(170)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(8, 8, 0, 8)
         ll.addWidget(self.filter)
@@ -65,6 +74,7 @@ class NotesPage(QWidget):
         buttons.addWidget(self.delete_button)
         ll.addLayout(buttons)
         self.editor = NoteEditor()
+        self.locked = LockedNotice(session, shell)
         self.undo_bar = QFrame()
         self.undo_bar.setObjectName("undoBar")
         ub = QHBoxLayout(self.undo_bar)
@@ -77,13 +87,16 @@ class NotesPage(QWidget):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.locked)
         rl.addWidget(self.undo_bar)
         rl.addWidget(self.editor, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([280, 720])
+        self.splitter.setChildrenCollapsible(False)
+        right.setMinimumWidth(300)
+        self.splitter.setSizes([260, 740])
         remember_splitter(self.splitter, "notes/splitter")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -102,14 +115,33 @@ class NotesPage(QWidget):
         self.delete_button.clicked.connect(self.delete_current)
         self.undo_button.clicked.connect(self.undo_delete)
         self.editor.edited.connect(self._edited)
-        session.vault_ready.connect(lambda _v: self.refresh())
+        self.editor.link_clicked.connect(self.follow_link)
+        self.editor.backlinks.open_note.connect(self.open_note)
+        session.vault_ready.connect(self._vault_opened)
         session.changed.connect(self._on_changes)
         session.at_close(self._last_save)
+        shell.register_unsaved(self.unsaved_text)
+        self._tab_order()
         self._sync_buttons()
+
+    def _tab_order(self) -> None:
+        e = self.editor
+        chain = [self.filter, self.list, self.new_button, self.delete_button, self.locked.button,
+                 self.undo_button, e.title, e.tags, e.properties.toggle, e.properties.add_button,
+                 e.properties.remove_button, e.properties.table, e.tabs.tabBar(), e.body, e.preview,
+                 e.backlinks.toggle, e.backlinks.list]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    def _vault_opened(self, _vault: Vault) -> None:
+        self.refresh()
+        if self._dirty:
+            self.save()  # what was typed while the vault was locked
 
     def _on_changes(self, changes: OpChanges) -> None:
         if changes.notes:
             self.refresh()
+            self._load_backlinks()
 
     # -- list ----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -118,6 +150,18 @@ class NotesPage(QWidget):
             return
         self.session.db.submit(load_rows, vault, self.filter.text(), on_done=self._show_rows,
                                on_error=self.editor.status.setText)
+        self.session.db.submit(notes.link_index, vault, on_done=self.editor.set_link_index)
+
+    def _load_backlinks(self) -> None:
+        note = self.editor.note
+        if note is None or self.session.vault is None:
+            return
+        self.session.db.submit(notes.backlinks, self.session.vault, note.id,
+                               on_done=lambda found: self._show_backlinks(note.id, found))
+
+    def _show_backlinks(self, note_id: str, found: list[Note]) -> None:
+        if self.editor.note is not None and self.editor.note.id == note_id:
+            self.editor.backlinks.set_notes(self.editor.note, found)
 
     def _show_rows(self, rows: list) -> None:
         current = self.editor.note.id if self.editor.note else None
@@ -138,13 +182,15 @@ class NotesPage(QWidget):
             self.open_note(note_id)
 
     # -- open / new ------------------------------------------------------------------------------
-    def open_note(self, note_id: str, start: int | None = None, end: int | None = None) -> None:
-        """Load a note into the editor; with a span, scroll to that passage and mark it."""
+    def open_note(self, note_id: str, start: int | None = None, end: int | None = None,
+                  heading: str = "") -> None:
+        """Load a note into the editor; with a span, scroll to that passage and mark it; with a
+        heading, scroll the preview to it."""
         self.save()
         self._load_token += 1
         token = self._load_token
         self.session.db.submit(notes.get_note, self.session.vault, note_id,
-                               on_done=lambda n: self._loaded(token, n, start, end),
+                               on_done=lambda n: self._loaded(token, n, start, end, heading),
                                on_error=self._open_failed)
 
     def open_memory(self, memory: Memory) -> None:
@@ -152,7 +198,7 @@ class NotesPage(QWidget):
             self.filter.clear()
         self.open_note(memory.source_id, memory.span_start, memory.span_end)
 
-    def _loaded(self, token: int, note: Note, start: int | None, end: int | None) -> None:
+    def _loaded(self, token: int, note: Note, start: int | None, end: int | None, heading: str = "") -> None:
         if token != self._load_token:
             return
         if self._dirty:
@@ -167,6 +213,9 @@ class NotesPage(QWidget):
             self.list.selectionModel().blockSignals(False)
         if start is not None:
             self.editor.highlight(start, end)
+        elif heading:
+            self.editor.show_heading(heading)
+        self._load_backlinks()
         self._sync_buttons()
 
     def _open_failed(self, message: str) -> None:
@@ -178,15 +227,42 @@ class NotesPage(QWidget):
         self._load_token += 1
         self.list.clearSelection()
         self.editor.set_note(None)
-        self.editor.status.setText("A new note; it is saved as soon as you write.")
-        self.editor.body.setFocus()
+        self.editor.status.setText("A new note; it is saved as soon as you write." if self.session.is_open else "")
+        self.editor.write()
         self._sync_buttons()
+
+    # -- links ---------------------------------------------------------------------------------
+    def follow_link(self, target: LinkTarget) -> None:
+        """A link clicked in the preview: open the note it names (at its heading), or offer to write it."""
+        link = target.link
+        if link.is_file:
+            self.editor.status.setText(target.tooltip)
+        elif target.note_id is not None:
+            if self.editor.note is not None and target.note_id == self.editor.note.id:
+                self.editor.show_heading(link.heading)
+            else:
+                self.open_note(target.note_id, heading=link.heading)
+        else:
+            self.new_note()
+            self.editor.title.setText(link.target.strip())
+            self.editor.status.setText(f"A new note “{link.target.strip()}”, which other notes link to; "
+                                       f"it is saved as soon as you write.")
 
     # -- autosave ------------------------------------------------------------------------------
     def _edited(self) -> None:
         self._dirty = True
+        if not self.session.is_open:
+            self.editor.status.setText("")  # the locked notice says why nothing is saved yet
+            return
         self.editor.status.setText("Editing…")
         self._autosave.start()
+
+    def unsaved_text(self) -> str | None:
+        """For the window's close check: the typed text that cannot be saved (the vault is locked)."""
+        if self.session.is_open or not self._dirty or (self.editor.note is None and self.editor.is_empty()):
+            return None
+        title = self.editor.values()[0]
+        return f"the note “{title}”" if title else "a new note"
 
     def save(self) -> None:
         """Write what is in the editor now (on the database lane)."""
@@ -202,15 +278,18 @@ class NotesPage(QWidget):
         if note is None and self.editor.is_empty():
             self._dirty = False
             return
+        props, problem = self.editor.properties.checked()
+        self.editor.properties.show_error(problem)  # the rest is saved; the table keeps what was typed
         self._dirty = False
         self.editor.status.setText("Saving…")
         if note is None:
             self._creating = True
-            self.session.db.submit(notes.create_note, vault, body, title, tags,
+            self.session.db.submit(notes.create_note, vault, body, title, tags, properties=props,
                                    on_done=self._created, on_error=self._save_failed)
         else:
             self.session.db.submit(notes.update_note, vault, note.id, body=body, title=title, tags=tags,
-                                   on_done=lambda r: self._saved(r[0]), on_error=self._save_failed)
+                                   properties=props, on_done=lambda r: self._saved(r[0]),
+                                   on_error=self._save_failed)
 
     def _created(self, note: Note) -> None:
         self._creating = False
@@ -239,10 +318,11 @@ class NotesPage(QWidget):
         if not self._dirty or (note is None and self.editor.is_empty()):
             return
         title, tags, body = self.editor.values()
+        props, _problem = self.editor.properties.checked()
         if note is None and not self._creating:
-            notes.create_note(vault, body, title, tags)
+            notes.create_note(vault, body, title, tags, properties=props)
         elif note is not None:
-            notes.update_note(vault, note.id, body=body, title=title, tags=tags)
+            notes.update_note(vault, note.id, body=body, title=title, tags=tags, properties=props)
         self._dirty = False
 
     # -- delete / undo -----------------------------------------------------------------------------
@@ -281,7 +361,7 @@ class NotesPage(QWidget):
 
 
 def install(shell: Shell, services: AppServices) -> NotesPage:
-    page = NotesPage(services.session)
+    page = NotesPage(services.session, shell)
     shell.add_page(Page("notes", "Notes", page))
 
     def open_note(memory: Memory) -> None:
