@@ -4,6 +4,7 @@ encryption, export through the transfer adapter, last runs."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import ui_fixtures
@@ -102,8 +103,9 @@ def test_last_runs_are_listed(qtbot, ui_session, vault, clock):
                      "VALUES ('consolidation', ?, ?, 'ok', '{\"facts_added\": 4, \"lines_without_model\": 10803}')",
                      (clock.now() - 60, clock.now()))
     page = _page(qtbot, ui_session)
-    qtbot.waitUntil(lambda: "Last run" in page.data.last_run.text())
-    assert page.data.last_run.text().endswith(", 60 s): Learned 4 new facts about you.")
+    qtbot.waitUntil(lambda: "facts learned" in page.data.last_run.text())
+    assert re.fullmatch(r"(Last night|This morning|Today|Yesterday|On .+) \(\d\d:\d\d, 1 min\): 4 facts learned\.",
+                        page.data.last_run.text()), page.data.last_run.text()
     assert "10803" not in page.data.last_run.text() and page.data.details.isHidden()
     page.data.details_button.click()
     assert not page.data.details.isHidden() and page.data.details_button.text() == "Hide details"
@@ -145,3 +147,28 @@ def test_an_unencrypted_vault_is_encrypted_from_settings(qtbot, tmp_path, memory
     for f in paths.folder.iterdir():
         assert b"PLAINTEXT-7731" not in f.read_bytes(), f
     Vault.open(paths).close()  # opens from the keyring
+
+
+def test_the_last_run_reads_as_a_user_says_it():
+    from datetime import datetime
+
+    from reverie.app.ui.settings.data_box import last_run_line, when_words
+    from reverie.core.jobruns import JobRun
+
+    def ts(day, hour, minute=0):
+        return datetime(2026, 11, day, hour, minute).timestamp()
+
+    counts = {"facts_added": 12, "summaries_added": 2, "summaries_updated": 1, "archived": 40, "days": 3,
+              "lines_without_model": 10803, "model_calls": 77, "units_read": 5000, "rejected_ungrounded": 9}
+    run = JobRun(1, "consolidation", None, ts(20, 3), ts(20, 3, 2), "ok", counts)
+    line = last_run_line(run, ts(20, 9, 30))
+    assert line == "Last night (03:00, 2 min): 12 facts learned, 3 summaries written, 40 memories archived."
+    assert when_words(ts(19, 23), ts(20, 8)) == "Last night"
+    assert when_words(ts(20, 10), ts(20, 11)) == "This morning"
+    assert when_words(ts(20, 14), ts(20, 19)) == "Today"
+    assert when_words(ts(19, 14), ts(20, 19)) == "Yesterday"
+    assert when_words(ts(16, 14), ts(20, 19)).startswith("On Mon 16 Nov")
+    quiet = JobRun(2, "consolidation", None, ts(20, 3), ts(20, 3, 0) + 40, "ok", {"units_read": 12})
+    assert last_run_line(quiet, ts(20, 9)) == "Last night (03:00, 40 s): nothing new to learn."
+    failed = JobRun(3, "consolidation", None, ts(20, 3), ts(20, 4), "failed", {}, "The model file is missing.")
+    assert last_run_line(failed, ts(20, 9)).endswith("(03:00, 1 h): Could not finish: The model file is missing.")

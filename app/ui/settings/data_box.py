@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -33,6 +34,66 @@ def run_line(run: JobRun) -> str:
     took = f" in {run.duration:.0f} s" if run.duration is not None else ""
     return f"{fmt.when(run.started_at)}  {job} {STATUS_TEXT.get(run.status, run.status)}{took}: " + \
         describe_run(run.status, run.counts, run.error)
+
+
+def when_words(started: float, now: float) -> str:
+    """"Last night", "This morning", "Today", "Yesterday", "On Mon 21 Nov": when a run started, as
+    one says it (local time; a run between 18:00 and 06:00 before this morning is last night's)."""
+    start, today = datetime.fromtimestamp(started), datetime.fromtimestamp(now)
+    days_ago = (today.date() - start.date()).days
+    night = start.hour >= 18 if days_ago == 1 else start.hour < 6
+    if days_ago == 0 and night and today.hour >= 6 or days_ago == 1 and night and today.hour < 18:
+        return "Last night"
+    if days_ago == 0:
+        return "This morning" if start.hour < 12 and today.hour < 18 else "Today"
+    if days_ago == 1:
+        return "Yesterday"
+    return "On " + start.strftime("%a %d %b" if start.year == today.year else "%a %d %b %Y")
+
+
+def took_words(seconds: float | None) -> str:
+    """"45 s", "2 min", "1 h 5 min"."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+
+
+def what_it_did(run: JobRun) -> str:
+    """What a finished run did that a user cares about, as short counts ("12 facts learned, 3 summaries
+    written, 40 memories archived"); a stopped or failed run says why in a sentence."""
+    if run.status != "ok":
+        return describe_run(run.status, run.counts, run.error)
+    c = run.counts or {}
+
+    def n(*keys: str) -> int:
+        total = 0
+        for key in keys:
+            try:
+                total += int(c.get(key, 0) or 0)
+            except (TypeError, ValueError):
+                continue
+        return total
+
+    parts = [f"{k} {one if k == 1 else many}" for k, one, many in (
+        (n("facts_added"), "fact learned", "facts learned"),
+        (n("facts_updated", "facts_superseded"), "fact updated", "facts updated"),
+        (n("summaries_added", "summaries_updated"), "summary written", "summaries written"),
+        (n("duplicates_merged"), "duplicate merged", "duplicates merged"),
+        (n("archived"), "memory archived", "memories archived"),
+    ) if k]
+    if n("profile_updated"):
+        parts.append("profile updated")
+    return (", ".join(parts) + ".") if parts else "nothing new to learn."
+
+
+def last_run_line(run: JobRun, now: float) -> str:
+    """"Last night (03:00, 2 min): 12 facts learned, 3 summaries written, 40 memories archived." """
+    start = datetime.fromtimestamp(run.started_at).strftime("%H:%M")
+    took = took_words(run.duration)
+    return f"{when_words(run.started_at, now)} ({start}{', ' + took if took else ''}): {what_it_did(run)}"
 
 
 def details_text(run: JobRun) -> str:
@@ -142,8 +203,8 @@ class DataBox(QGroupBox):
         self.details.setVisible(shown)
         self.details_button.setText("Hide details" if shown else "Show details")
 
-    def show_runs(self, runs: list[JobRun]) -> None:
-        """The last run as a sentence; its counts and the earlier runs behind "Show details"."""
+    def show_runs(self, runs: list[JobRun], now: float | None = None) -> None:
+        """The last run in words; its counts and the earlier runs behind "Show details"."""
         self.details_button.setVisible(bool(runs))
         if not runs:
             self.last_run.setText("Nothing has run yet. Consolidation runs each night at the time set above "
@@ -152,8 +213,6 @@ class DataBox(QGroupBox):
             self.runs.setText("")
             return
         last = runs[0]
-        took = f", {last.duration:.0f} s" if last.duration is not None else ""
-        self.last_run.setText(f"Last run ({fmt.when(last.started_at)}{took}): "
-                              f"{describe_run(last.status, last.counts, last.error)}")
-        self.counts.setText(details_text(last))
+        self.last_run.setText(last_run_line(last, last.started_at if now is None else now))
+        self.counts.setText(f"{run_line(last)}\n\n{details_text(last)}")
         self.runs.setText("\n".join(run_line(r) for r in runs[1:]) or "None.")

@@ -184,12 +184,12 @@ class SettingsPage(QWidget):
         if self.session.vault is None:
             return
 
-        def status(vault: Vault) -> tuple[str, list[jobruns.JobRun]]:
-            return embedder_line(vault.counts()), jobruns.list_job_runs(vault, 8)
+        def status(vault: Vault) -> tuple[str, list[jobruns.JobRun], float]:
+            return embedder_line(vault.counts()), jobruns.list_job_runs(vault, 8), vault.now()
 
-        def show(result: tuple[str, list[jobruns.JobRun]]) -> None:
+        def show(result: tuple[str, list[jobruns.JobRun], float]) -> None:
             self.embedder.setText(result[0])
-            self.data.show_runs(result[1])
+            self.data.show_runs(result[1], result[2])
 
         self.session.db.submit(status, self.session.vault, on_done=alive(self, show),
                                on_error=alive(self, self.embedder.setText))
