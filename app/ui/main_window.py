@@ -8,27 +8,27 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
 
+from reverie.app.ui import menus
 from reverie.app.ui.compose import install_features
 from reverie.app.ui.home import HomePage
 from reverie.app.ui.indexing import IndexingStatus
 from reverie.app.ui.nightly import Nightly
+from reverie.app.ui.palette import CommandPalette
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Action, Page, SourceOpener, UnsavedCheck
+from reverie.app.ui.sidebar import COMPACT_BELOW, Sidebar
 from reverie.app.ui.tasks import TaskBar, TaskTracker
 from reverie.app.ui.uikit import settings
 from reverie.core.records import Memory
@@ -45,24 +45,22 @@ class MainWindow(QMainWindow):
         self.services = services or AppServices(session)
         self.setWindowTitle("Reverie")
         self.resize(1100, 720)
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setMinimumWidth(150)
-        self.nav.setMaximumWidth(260)
+        self.nav = Sidebar()
         self.stack = QStackedWidget()
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.nav)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([180, 920])
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.pages: dict[str, Page] = {}
         self.tasks = TaskTracker(self)  # background work, shown in the status bar
         self.openers: dict[str, SourceOpener] = {}  # source kind -> shows it in context
         self.actions_by_key: dict[str, Action] = {}  # commands one feature offers another
         self.unsaved_checks: list[UnsavedCheck] = []  # asked before the window closes
-        self.home = HomePage(self)
+        self.shortcuts: list[tuple[str, str]] = []  # (keys, what they do), for Help → Keyboard shortcuts
+        self.home = HomePage(session, self)
         self.add_page(Page("home", "Home", self.home))
         self.indexing = IndexingStatus(self.tasks, self.services, self)
         self.nightly = Nightly(session, self.tasks, self)
@@ -70,6 +68,7 @@ class MainWindow(QMainWindow):
         self.features = install_features(self, self.services)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
+        menus.install_menus(self)
         self.status_label = QLabel("")
         self.statusBar().addWidget(self.status_label, 1)
         self.task_bar = TaskBar(self.tasks)
@@ -83,9 +82,7 @@ class MainWindow(QMainWindow):
     def add_page(self, page: Page) -> None:
         self.pages[page.key] = page
         self.stack.addWidget(page.widget)
-        item = QListWidgetItem(page.title)
-        item.setData(Qt.ItemDataRole.UserRole, page.key)
-        self.nav.addItem(item)
+        self.nav.add(page.key, page.title)
 
     def show_page(self, key: str) -> QWidget:
         page = self.pages[key]
@@ -137,23 +134,46 @@ class MainWindow(QMainWindow):
         return box.clickedButton() is close
 
     def add_menu(self, title: str) -> QMenu:
+        """The menu of that title (one per title: File is shared), created after the others."""
+        for action in self.menuBar().actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu) and action.text() == title:
+                return menu
         return self.menuBar().addMenu(title)
 
-    def add_shortcut(self, keys: str, slot: Callable[[], Any]) -> None:
+    def add_shortcut(self, keys: str, slot: Callable[[], Any], what: str | None = None) -> None:
         QShortcut(QKeySequence(keys), self, slot)
+        self.shortcuts.append((keys, what or menus.describe(slot)))
 
     def show_message(self, message: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(message, timeout_ms)
 
+    # -- the window's own commands ----------------------------------------------------------------
+    def open_palette(self) -> CommandPalette:
+        pages = [(key, page.title) for key, page in self.pages.items()]
+        palette = CommandPalette(self, self.services, pages, dict(self.actions_by_key), self)
+        geo = self.geometry()
+        palette.move(geo.x() + (geo.width() - palette.width()) // 2, geo.y() + 80)
+        palette.open()
+        palette.input.setFocus()
+        return palette
+
+    def show_shortcuts(self) -> None:
+        menus.shortcuts_dialog(self).exec()
+
+    def show_about(self) -> None:
+        menus.about_dialog(self).exec()
+
     # -- window state ----------------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        s = settings()
-        geo = s.value("window/geometry")
+        geo = settings().value("window/geometry")
         if geo is not None:
             self.restoreGeometry(geo)
-        split = s.value("window/splitter")
-        if split is not None:
-            self.splitter.restoreState(split)
+        self.nav.set_compact(self.width() < COMPACT_BELOW)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self.nav.set_compact(self.width() < COMPACT_BELOW)  # icons alone in a narrow window
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         unsaved = self.unsaved()
@@ -162,6 +182,5 @@ class MainWindow(QMainWindow):
             return
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
         self.session.close()
         super().closeEvent(event)

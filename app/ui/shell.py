@@ -69,8 +69,8 @@ class Shell(Protocol):
         """A menu in the window's menu bar."""
         ...
 
-    def add_shortcut(self, keys: str, slot: Callable[[], Any]) -> None:
-        """A window-wide keyboard shortcut."""
+    def add_shortcut(self, keys: str, slot: Callable[[], Any], what: str | None = None) -> None:
+        """A window-wide keyboard shortcut; ``what`` it does is listed in Help → Keyboard shortcuts."""
         ...
 
     def register_unsaved(self, check: UnsavedCheck) -> None:

@@ -6,19 +6,13 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog
 
 from reverie.app import context
+from reverie.app.ui.homedata import ENCRYPTION_TEXT
 from reverie.app.ui.main_window import MainWindow
 from reverie.app.ui.welcome import UnlockDialog, WelcomeDialog
 from reverie.core import keys
 from reverie.core.errors import VaultLockedError, WrongKeyError
-from reverie.core.keys import KeyMode
 from reverie.core.vault import Vault
 from reverie.models.defaults import default_embedder_location, default_gguf_location
-
-ENCRYPTION_TEXT = {
-    KeyMode.KEYRING: "Encrypted; the key is kept in the system keyring.",
-    KeyMode.PASSPHRASE: "Encrypted with your passphrase.",
-    KeyMode.NONE: "Not encrypted (your choice).",
-}
 
 
 class Startup(QObject):
@@ -89,20 +83,7 @@ class Startup(QObject):
         self.window.show_message(message)
 
     def _opened(self, vault: Vault) -> None:
-        self.session.set_vault(vault)
-
-        def summary() -> tuple[dict[str, int], str]:
-            emb, gguf = default_embedder_location(), default_gguf_location()
-            models = " · ".join(
-                f"{m.name}: {'ready' if m.found else 'missing (' + (m.problem or '') + ')'}" for m in (emb, gguf)
-            )
-            return vault.counts(), models
-
-        def show(result: tuple[dict[str, int], str]) -> None:
-            counts, models = result
-            self.window.home.show_summary(counts, str(self.paths.folder), ENCRYPTION_TEXT[vault.key_mode], models)
-
-        self.session.db.submit(summary, on_done=show)
+        self.session.set_vault(vault)  # Home reads what it shows on vault_ready
 
 
-__all__ = ["Startup", "VaultLockedError", "WrongKeyError"]
+__all__ = ["ENCRYPTION_TEXT", "Startup", "VaultLockedError", "WrongKeyError"]

@@ -3,15 +3,35 @@
 ``apply_theme(app, "system")`` picks light or dark from the system's colour scheme and keeps
 following it when the system switches; "light" or "dark" pin the choice. Widgets that draw
 their own colours (charts) listen to ``theme_signals().changed``.
+
+One type and spacing scale serves both themes: ``TYPE`` and ``SPACE`` below, written into the
+style sheets as ``@font-base``, ``@space-2`` and so on (``base.qss`` holds the sizes, ``light.qss``
+and ``dark.qss`` the colours). Layouts in Python use the same numbers: ``SPACE_1`` ... ``SPACE_6``.
 """
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+# The type scale (points) and the spacing scale (pixels), once for both themes.
+TYPE = {"font-small": 9.0, "font-base": 10.5, "font-title": 12.5, "font-heading": 16.0, "font-display": 20.0}
+SPACE_1, SPACE_2, SPACE_3, SPACE_4, SPACE_6 = 4, 8, 12, 16, 24
+SPACE = {"space-1": SPACE_1, "space-2": SPACE_2, "space-3": SPACE_3, "space-4": SPACE_4, "space-6": SPACE_6}
+_TOKEN = re.compile(r"@([a-z][a-z0-9-]*)")
+
+
+def style_sheet(name: str) -> str:
+    """The whole style sheet of a theme: the shared sizes (base.qss), then its colours, with the
+    scale's tokens written out. An unknown token is a mistake in a .qss file: KeyError."""
+    tokens = {**{k: f"{v:g}pt" for k, v in TYPE.items()}, **{k: f"{v}px" for k, v in SPACE.items()}}
+    folder = resources.files("reverie.resources").joinpath("themes")
+    text = "\n".join(folder.joinpath(f).read_text(encoding="utf-8") for f in ("base.qss", f"{name}.qss"))
+    return _TOKEN.sub(lambda m: tokens[m.group(1)], text)
 
 
 class ThemeSignals(QObject):
@@ -76,7 +96,7 @@ def current_theme() -> str:
 def apply_theme(app: QApplication, theme: str = "system") -> str:
     _state["choice"] = theme if theme in ("light", "dark") else "system"
     name = theme if theme in ("light", "dark") else ("dark" if system_is_dark() else "light")
-    qss = resources.files("reverie.resources").joinpath("themes", f"{name}.qss").read_text(encoding="utf-8")
+    qss = style_sheet(name)
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")  # honours the palette on every platform
     app.setPalette(palette(name))

@@ -19,11 +19,11 @@ def _search(qtbot, window, text):
     return page
 
 
-def test_ctrl_k_focuses_search_and_results_come_as_you_type(qtbot, paths, vault):
+def test_ctrl_shift_f_focuses_search_and_results_come_as_you_type(qtbot, paths, vault):
     notes.create_note(vault, "# Garden\n\nThe tomatoes need watering every morning.")
     notes.create_note(vault, "Shopping: milk and bread.")
     window = open_window(qtbot, paths, vault)
-    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     page = window.pages["search"].widget
     assert window.stack.currentWidget() is page
     assert page.query.hasFocus()

@@ -69,7 +69,7 @@ class SearchPage(QWidget):
         self.open_source = open_source
         self.query = QLineEdit()
         self.query.setObjectName("searchBox")
-        self.query.setPlaceholderText("Search your notes, conversations and memories (Ctrl+K)")
+        self.query.setPlaceholderText("Search your notes, conversations and memories (Ctrl+Shift+F)")
         self.query.setClearButtonEnabled(True)
         self.query.setMaxLength(MAX_QUERY_CHARS)  # a pasted book is not a query
         self.kind_boxes = {k: QCheckBox(label) for k, label in KINDS}
@@ -236,5 +236,5 @@ def install(shell: Shell, services: AppServices) -> SearchPage:
         shell.show_page("search")
         page.focus_search()
 
-    shell.add_shortcut("Ctrl+K", find)
+    shell.add_shortcut("Ctrl+Shift+F", find)
     return page
