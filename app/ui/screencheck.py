@@ -10,7 +10,8 @@ an ``Offender`` for each:
   padding) is wider than the button;
 * a tab whose title is cut (tabs that do not elide and do not fit the bar), a group box whose title
   is wider than the box;
-* a visible horizontal scrollbar in a scroll area named in ``NO_HSCROLL`` (Chat's message view).
+* a visible horizontal scrollbar on a scroll area named in ``NO_HSCROLL`` (Chat's message view; a
+  code block inside it may scroll sideways on its own).
 
 Text that was shortened with "…" and fits is fine. A widget that paints its text elided itself
 says so with ``widget.setProperty("elides", True)``; it is then not measured. Measurements use the
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 
 NO_HSCROLL = ("thread",)  # objectNames of scroll areas that must never scroll sideways: Chat's message view
 _SLACK = 1  # px: rounding in font metrics
+BUTTON_PAD = 8  # px of a push or tool button's padding its text needs kept free (4 each side)
 
 
 @dataclass(frozen=True)
@@ -111,11 +113,16 @@ def label_needs(label: QLabel) -> QSize | None:
     return label.sizeHint()  # one line (or the text's own lines), whole
 
 
-def _style_pad(w: QWidget, element: QStyle.ContentsType, opt: object, contents: QSize) -> QSize:
-    """What the style adds around ``contents`` (measured on a large size, above any minimum width)."""
+def _style_pad(w: QWidget, element: QStyle.ContentsType, opt: object, contents: QSize,
+               most: int | None = None) -> QSize:
+    """``contents`` with what the style adds around it (measured on a large size, above any
+    minimum width); at most ``most`` px of padding count on each axis (text may run into the rest)."""
     big = QSize(contents.width() + 1000, contents.height() + 1000)
     out = w.style().sizeFromContents(element, opt, big, w)  # type: ignore[arg-type]
-    return QSize(out.width() - 1000, out.height() - 1000)
+    pad_w, pad_h = out.width() - 1000 - contents.width(), out.height() - 1000 - contents.height()
+    if most is not None:
+        pad_w, pad_h = min(pad_w, most), min(pad_h, most)
+    return QSize(contents.width() + pad_w, contents.height() + pad_h)
 
 
 def button_needs(b: QAbstractButton) -> QSize | None:
@@ -140,7 +147,7 @@ def button_needs(b: QAbstractButton) -> QSize | None:
                 w, h = w + b.iconSize().width() + 4, max(h, b.iconSize().height())
         if b.popupMode() == QToolButton.ToolButtonPopupMode.MenuButtonPopup:
             w += b.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, topt, b)
-        return _style_pad(b, QStyle.ContentsType.CT_ToolButton, topt, QSize(w, h))
+        return _style_pad(b, QStyle.ContentsType.CT_ToolButton, topt, QSize(w, h), BUTTON_PAD)
     opt = QStyleOptionButton()
     opt.initFrom(b)
     opt.text, opt.icon, opt.iconSize = text, b.icon(), b.iconSize()
@@ -156,7 +163,7 @@ def button_needs(b: QAbstractButton) -> QSize | None:
             w += b.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, opt, b)
     else:
         return None
-    return _style_pad(b, element, opt, QSize(w, h))
+    return _style_pad(b, element, opt, QSize(w, h), BUTTON_PAD if isinstance(b, QPushButton) else None)
 
 
 def _check_tabs(bar: QTabBar) -> list[Offender]:
@@ -188,15 +195,6 @@ def _check_hscroll(area: QAbstractScrollArea) -> Offender | None:
     return Offender("hscroll", widget_name(area), "", (view + bar.maximum(), 0), (view, 0))
 
 
-def _in_no_hscroll(w: QWidget) -> bool:
-    p: QWidget | None = w
-    while p is not None:
-        if p.objectName() in NO_HSCROLL:
-            return True
-        p = p.parentWidget()
-    return False
-
-
 def check_widget(root: QWidget) -> list[Offender]:
     """Every offender among the visible widgets under ``root`` (``root`` included)."""
     out: list[Offender] = []
@@ -220,11 +218,19 @@ def check_widget(root: QWidget) -> list[Offender]:
                 need += w.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, w) + 4
             if need > w.width() + _SLACK:
                 found = Offender("clipped", widget_name(w), w.title(), (need, 0), (w.width(), 0))
-        if isinstance(w, QAbstractScrollArea) and _in_no_hscroll(w):
+        if isinstance(w, QAbstractScrollArea) and w.objectName() in NO_HSCROLL:
             found = _check_hscroll(w)
         if found is not None:
             out.append(found)
     return out
+
+
+def window_offender(window: QWidget, size: tuple[int, int]) -> Offender | None:
+    """The window is larger than ``size`` after ``resize(size)``: its minimum size is too big."""
+    if (window.width(), window.height()) == tuple(size):
+        return None
+    return Offender("too-small", type(window).__name__, "the window cannot shrink to this size",
+                    (window.width(), window.height()), (size[0], size[1]))
 
 
 def report(offenders: list[Offender]) -> str:
