@@ -1,8 +1,9 @@
 """Memories a page at a time, for a list that fetches more as it scrolls: filtered by kind, state
 (active, archived, pinned), a day range and words, in a stable order, counted once.
 
-A page is ``LIMIT/OFFSET`` over an order that ends in the memory id, so consecutive pages neither
-repeat nor skip a row while nothing changes."""
+Every order ends in the memory id, so it is total: a page that starts right after the last memory
+of the page before (keyset paging) neither repeats nor skips a row, and costs the same at the end
+of a long list as at its start."""
 
 from __future__ import annotations
 
@@ -16,16 +17,20 @@ from reverie.core.records import MEMORY_COLS, Memory
 from reverie.core.vault import Vault
 
 STATES = ("active", "archived", "all", "pinned")
-ORDERS = {
-    "recent": "m.happened_at DESC, m.id DESC",
-    "oldest": "m.happened_at ASC, m.id ASC",
-    "text": "m.text COLLATE NOCASE ASC, m.id ASC",
-    "text_desc": "m.text COLLATE NOCASE DESC, m.id DESC",
-    "kind": "m.kind ASC, m.happened_at DESC, m.id DESC",
-    "kind_desc": "m.kind DESC, m.happened_at DESC, m.id DESC",
-    "strength": "m.strength DESC, m.id DESC",
-    "weakest": "m.strength ASC, m.id ASC",
+# Each order is its sort keys: (SQL expression, direction, Memory attribute); the last is the id, so
+# an order is total and a page can start right after a given memory (keyset paging).
+_Key = tuple[str, str, str]
+KEYS: dict[str, tuple[_Key, ...]] = {
+    "recent": (("m.happened_at", "DESC", "happened_at"), ("m.id", "DESC", "id")),
+    "oldest": (("m.happened_at", "ASC", "happened_at"), ("m.id", "ASC", "id")),
+    "text": (("m.text COLLATE NOCASE", "ASC", "text"), ("m.id", "ASC", "id")),
+    "text_desc": (("m.text COLLATE NOCASE", "DESC", "text"), ("m.id", "DESC", "id")),
+    "kind": (("m.kind", "ASC", "kind"), ("m.happened_at", "DESC", "happened_at"), ("m.id", "DESC", "id")),
+    "kind_desc": (("m.kind", "DESC", "kind"), ("m.happened_at", "DESC", "happened_at"), ("m.id", "DESC", "id")),
+    "strength": (("m.strength", "DESC", "strength"), ("m.id", "DESC", "id")),
+    "weakest": (("m.strength", "ASC", "strength"), ("m.id", "ASC", "id")),
 }
+ORDERS = {name: ", ".join(f"{expr} {d}" for expr, d, _ in keys) for name, keys in KEYS.items()}
 _COLS = ", ".join(f"m.{c.strip()}" for c in MEMORY_COLS.split(","))
 
 
@@ -82,9 +87,28 @@ def _sql(q: MemoryQuery) -> tuple[str, list[Any]]:
     return f"FROM {source}" + (" WHERE " + " AND ".join(where) if where else ""), params
 
 
-def page(vault: Vault, query: MemoryQuery, offset: int, limit: int) -> list[Memory]:
-    """``limit`` memories matching ``query`` from position ``offset`` of its order."""
+def _after(order: str, last: Memory) -> tuple[str, list[Any]]:
+    """The rows that come after ``last`` in ``order``: (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …"""
+    keys = KEYS[order]
+    ors: list[str] = []
+    params: list[Any] = []
+    for i, (expr, direction, attr) in enumerate(keys):
+        ands = [f"{e} = ?" for e, _, _ in keys[:i]] + [f"{expr} {'<' if direction == 'DESC' else '>'} ?"]
+        params += [getattr(last, a) for _, _, a in keys[:i]] + [getattr(last, attr)]
+        ors.append("(" + " AND ".join(ands) + ")")
+    return "(" + " OR ".join(ors) + ")", params
+
+
+def page(vault: Vault, query: MemoryQuery, offset: int, limit: int, after: Memory | None = None) -> list[Memory]:
+    """``limit`` memories matching ``query`` from position ``offset`` of its order or, given
+    ``after`` (the last memory of the page before), right after it: the next page costs the same
+    however far down the list it is."""
     body, params = _sql(query)
+    if after is not None:
+        cond, more = _after(query.order, after)
+        body += (" AND " if " WHERE " in body else " WHERE ") + cond
+        params += more
+        offset = 0
     sql = f"SELECT {_COLS} {body} ORDER BY {ORDERS[query.order]} LIMIT ? OFFSET ?"  # noqa: S608
     with vault.read() as conn:
         rows = conn.execute(sql, [*params, max(0, int(limit)), max(0, int(offset))]).fetchall()

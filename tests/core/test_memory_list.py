@@ -48,3 +48,19 @@ def test_state_filters(vault, clock):
 def test_bad_filters_are_one_clear_error(vault, query):
     with pytest.raises(InputError):
         memory_list.count(vault, query)
+
+
+@pytest.mark.parametrize("order", sorted(memory_list.KEYS))
+def test_pages_after_the_last_memory_walk_every_order_once(vault, clock, order):
+    for i in range(23):  # ties in time, kind and strength: the id decides
+        notes.create_note(vault, f"{'Bb' if i % 3 else 'aa'} note {i % 4}", happened_at=clock.now() - (i % 5))
+    q = MemoryQuery(order=order)
+    whole = [m.id for m in memory_list.page(vault, q, 0, 100)]
+    walked, last = [], None
+    while True:
+        got = memory_list.page(vault, q, 0, 4, after=last)
+        if not got:
+            break
+        walked += [m.id for m in got]
+        last = got[-1]
+    assert walked == whole and len(whole) == 23

@@ -59,6 +59,7 @@ class MemoryDetail(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.body)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what it holds (and scrolls it into view)
         self.scroll = scroll
         outer.addWidget(scroll)
         lay = QVBoxLayout(self.body)
@@ -70,6 +71,7 @@ class MemoryDetail(QWidget):
         self.text = QPlainTextEdit()
         self.text.setMinimumHeight(90)
         self.text.setMaximumHeight(150)
+        self.text.setTabChangesFocus(True)  # Tab goes on to the buttons
         self.text.textChanged.connect(self._text_changed)
         lay.addWidget(self.text)
         form = QFormLayout()

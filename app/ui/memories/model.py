@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
 from reverie.app.ui import fmt
@@ -50,6 +58,7 @@ class MemoryItemModel(QAbstractTableModel):
         self.query = memory_list.MemoryQuery()
         self._generation = 0
         self._fetching = False
+        self._cache: dict[int, tuple[str, ...]] = {}
 
     # -- paging --------------------------------------------------------------------------------
     def load(self, query: memory_list.MemoryQuery) -> None:
@@ -95,13 +104,14 @@ class MemoryItemModel(QAbstractTableModel):
         if not self.canFetchMore(parent) or self.session is None or self.session.vault is None:
             return
         gen, query, offset = self._generation, self.query, len(self.memories)
+        last = self.memories[-1] if self.memories else None  # the next page starts right after it
         self._fetching = True
 
         def more(found: list[Memory]) -> None:
             if gen != self._generation:
                 return
             self._fetching = False
-            known = {m.id for m in self.memories[-self.PAGE:]}  # a row written meanwhile shifts pages
+            known = {m.id for m in self.memories[-self.PAGE:]}  # never a row twice
             found = [m for m in found if m.id not in known]
             if not found:
                 self.total = len(self.memories)  # the end came sooner than counted
@@ -111,7 +121,7 @@ class MemoryItemModel(QAbstractTableModel):
             self.memories.extend(found)
             self.endInsertRows()
 
-        self.session.db.submit(memory_list.page, self.session.vault, query, offset, self.PAGE,
+        self.session.db.submit(memory_list.page, self.session.vault, query, offset, self.PAGE, last,
                                on_done=alive(self, more), on_error=alive(self, lambda msg: self._failed(gen, msg)))
 
     @property
@@ -122,12 +132,14 @@ class MemoryItemModel(QAbstractTableModel):
         self.beginResetModel()
         self.memories = list(memories)
         self.now = now
+        self._cache.clear()
         self.endResetModel()
 
     def replace(self, memory: Memory) -> None:
         for row, m in enumerate(self.memories):
             if m.id == memory.id:
                 self.memories[row] = memory
+                self._cache.pop(memory.id, None)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
                 return
 
@@ -157,37 +169,60 @@ class MemoryItemModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
+    def _cells(self, m: Memory) -> tuple[str, ...]:
+        """A row's texts, made once: a view asks for them on every paint."""
+        cells = self._cache.get(m.id)
+        if cells is None:
+            cells = (("★ " if m.pinned else "") + one_line(m.text), fmt.KIND_LABELS.get(m.kind, m.kind),
+                     fmt.short_date(m.happened_at, self.now), fmt.percent(retention_now(m, self.now)),
+                     fmt.days(m.strength, short=True))
+            self._cache[m.id] = cells
+        return cells
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.memories):
-            return None
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self.memories):
+            return None  # most questions a view asks (colours, icons, sizes) have no answer here
         m = self.memories[index.row()]
         col = index.column()
+        if role == _DISPLAY:
+            return self._cells(m)[col]
         if role == IdRole:
             return m.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                mark = "★ " if m.pinned else ""
-                return mark + one_line(m.text)
-            if col == 1:
-                return fmt.KIND_LABELS.get(m.kind, m.kind)  # archived rows are in italics
-            if col == 2:
-                return fmt.short_date(m.happened_at, self.now)
-            if col == 3:
-                return fmt.percent(retention_now(m, self.now))
-            if col == 4:
-                return fmt.days(m.strength, short=True)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if col == 0:
                 return (m.context + "\n" if m.context else "") + one_line(m.text, 600)
             if m.archived:
                 return "Archived: found only when you ask for archived memories."
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and m.archived:
-            f = QFont()
-            f.setItalic(True)
-            return f
+        if role == _ALIGN and col >= 3:
+            return _RIGHT
+        if role == _FONT and m.archived:  # archived rows are in italics
+            return _italic()
         return None
+
+
+    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:  # noqa: N802 - Qt naming
+        """What a delegate asks to paint a cell (text, alignment, font, colours…) in one call rather
+        than one ``data()`` call per role: painting takes the interpreter once per cell, which keeps
+        scrolling smooth while the database lane works."""
+        for i in range(len(span)):
+            rd = span[i]
+            value = self.data(index, rd.role()) if rd.role() in _ROLES else None
+            if value is None:
+                rd.clearData()
+            else:
+                rd.setData(value)
+
+
+def _italic() -> QFont:
+    f = QFont()
+    f.setItalic(True)
+    return f
+
+
+_DISPLAY, _TOOLTIP, _ALIGN, _FONT = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                                      Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole))
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGN, _FONT, int(IdRole)))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class DayItemModel(QAbstractListModel):

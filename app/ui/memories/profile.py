@@ -96,6 +96,7 @@ class ProfilePane(QWidget):
         title.setObjectName("sectionTitle")
         tl.addWidget(title)
         self.editor = QPlainTextEdit()
+        self.editor.setTabChangesFocus(True)
         self.editor.setPlaceholderText(
             "Nothing yet. Write a few lines about yourself (name, where you live, what matters to you), "
             "or let nightly consolidation fill this in.")
