@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from reverie.app.ui import icons
 from reverie.app.ui.changes import NOTE_SAVED, OpChanges
 from reverie.app.ui.homedata import Item, Snapshot, greeting, snapshot, vault_line
-from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Shell
 from reverie.app.ui.theme import SPACE_2, SPACE_3, SPACE_4, SPACE_6
@@ -104,6 +103,8 @@ class RecentList(QFrame):
             row.setToolTip(f"{it.title}\n{it.when}")
             row.setData(Qt.ItemDataRole.UserRole, it)
             self.list.addItem(row)
+        rows = sum(self.list.sizeHintForRow(i) + 2 * self.list.spacing() for i in range(self.list.count()))
+        self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 2)  # every row shows; no scrolling
         self.setVisible(bool(items))
 
     def titles(self) -> list[str]:
@@ -143,12 +144,11 @@ class HomePage(QScrollArea):
         self.body.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.vault_line = ElidedLabel("")
         self.vault_line.setObjectName("muted")
+        self.vault_line.setVisible(False)  # until the vault is read
         self.unlock_button = QPushButton(icons.icon("unlock"), "Unlock…")
         self.unlock_button.setObjectName("primary")
         self.unlock_button.clicked.connect(self._unlock)
         self.unlock_button.setVisible(False)
-        self.locked = LockedNotice(session, shell)
-        self.locked.setVisible(False)  # shown only once the vault is known to stay locked
         self.ask_box = AskBox()
         self.ask_box.ask.connect(self.ask)
         self.ask_box.save.connect(self.save_note)
@@ -189,7 +189,6 @@ class HomePage(QScrollArea):
         column.addWidget(self.body)
         column.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addSpacing(SPACE_2)
-        column.addWidget(self.locked)
         column.addWidget(self.ask_box)
         column.addLayout(buttons)
         column.addSpacing(SPACE_4)
@@ -228,6 +227,7 @@ class HomePage(QScrollArea):
         self.body.setText(message)
         self.body.setVisible(True)
         self.unlock_button.setVisible(False)
+        self.vault_line.setVisible(False)
 
     def show_locked(self) -> None:
         """A passphrase vault whose Unlock dialog was cancelled: say so, and offer Unlock again."""
@@ -235,7 +235,7 @@ class HomePage(QScrollArea):
         self.body.setText(LOCKED_BODY)
         self.body.setVisible(True)
         self.unlock_button.setVisible(True)
-        self.locked.setVisible(not self.session.is_open)
+        self.vault_line.setVisible(False)
 
     def show_summary(self, *_args: object) -> None:
         """Show the open vault (everything is read again by ``refresh``)."""
@@ -267,7 +267,7 @@ class HomePage(QScrollArea):
         self._loading = False
         self.snapshot = snap
         self.unlock_button.setVisible(False)
-        self.locked.setVisible(False)
+        self.vault_line.setVisible(True)
         self._set_typing_enabled(True)
         self.vault_line.setText(vault_line(snap.counts, snap.last_consolidated, snap.now))
         self.details.setText(f"Vault: {self.session.paths.folder} · {snap.encryption}")

@@ -25,7 +25,10 @@ class Sidebar(QListWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setSpacing(0)
         self.compact = False
-        self.setFixedWidth(WIDE)
+        # Never wider than WIDE, and it may give way down to its icons: the window's minimum width
+        # counts the sidebar folded, so a narrow window is possible before it folds.
+        self.setMinimumWidth(COMPACT)
+        self.setMaximumWidth(WIDE)
 
     def add(self, key: str, title: str) -> QListWidgetItem:
         item = QListWidgetItem(title)
@@ -38,6 +41,9 @@ class Sidebar(QListWidget):
         self._show_item(item)
         return item
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(COMPACT if self.compact else WIDE, super().sizeHint().height())
+
     def key(self, row: int) -> str | None:
         item = self.item(row)
         return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
@@ -47,7 +53,7 @@ class Sidebar(QListWidget):
         if compact == self.compact:
             return
         self.compact = compact
-        self.setFixedWidth(COMPACT if compact else WIDE)
+        self.setMaximumWidth(COMPACT if compact else WIDE)
         for row in range(self.count()):
             self._show_item(self.item(row))
 

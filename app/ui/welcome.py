@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app.context import VaultChoice
+from reverie.app.ui.theme import SPACE_2, SPACE_4
+from reverie.app.ui.uikit import ElidedLabel
 from reverie.core.keys import KeyMode
 
 
@@ -129,13 +131,24 @@ class WelcomeDialog(QDialog):
 
 
 class UnlockDialog(QDialog):
+    """Asks for the passphrase; the vault's folder on one line, cut in the middle when it is long."""
+
+    MIN_WIDTH = 460
+
     def __init__(self, vault_folder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Unlock Reverie")
+        self.setMinimumWidth(self.MIN_WIDTH)
         lay = QVBoxLayout(self)
-        label = QLabel(f"Your vault in <code>{vault_folder}</code> is protected by a passphrase.")
+        lay.setContentsMargins(SPACE_4, SPACE_4, SPACE_4, SPACE_4)
+        lay.setSpacing(SPACE_2)
+        label = QLabel("Your vault is protected by a passphrase. Enter it to open your vault.")
         label.setWordWrap(True)
+        self.folder = ElidedLabel(vault_folder, mode=Qt.TextElideMode.ElideMiddle)
+        self.folder.setObjectName("muted")
+        self.folder.setToolTip(vault_folder)
         lay.addWidget(label)
+        lay.addWidget(self.folder)
         self.edit = QLineEdit()
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.edit.setPlaceholderText("Passphrase")

@@ -115,3 +115,16 @@ def test_closing_with_nothing_unsaved_does_not_ask(qtbot, paths, monkeypatch):
     window.register_unsaved(lambda: None)
     monkeypatch.setattr(window, "confirm_close", lambda what: pytest.fail("asked"))
     assert window.close()
+
+
+def test_the_unlock_dialog_is_wide_enough_and_shows_the_folder_on_one_line(qtbot):
+    folder = "/home/someone/with/a/rather/long/path/to/the/data/folder/of/reverie/vault"
+    dialog = UnlockDialog(folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() >= 420
+    assert dialog.folder.text() == folder
+    assert dialog.folder.height() < 2 * dialog.folder.fontMetrics().lineSpacing()  # one line
+    shown = dialog.folder.shown()
+    assert shown == folder or ("…" in shown and shown.startswith("/home") and shown.endswith("vault"))
