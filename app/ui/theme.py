@@ -93,8 +93,24 @@ def current_theme() -> str:
     return str(_state["name"])
 
 
+THEME_KEY = "window/theme"
+
+
+def remembered_theme() -> str:
+    """The theme chosen last time ("system", "light" or "dark"): the window applies it before it is
+    first shown, so a dark vault does not flash light while it opens."""
+    from reverie.app.ui.uikit import settings
+
+    value = settings().value(THEME_KEY)
+    return value if value in ("system", "light", "dark") else "system"
+
+
 def apply_theme(app: QApplication, theme: str = "system") -> str:
+    """Apply a theme ("system" follows the system) and remember the choice for the next start."""
+    from reverie.app.ui.uikit import settings
+
     _state["choice"] = theme if theme in ("light", "dark") else "system"
+    settings().setValue(THEME_KEY, _state["choice"])
     name = theme if theme in ("light", "dark") else ("dark" if system_is_dark() else "light")
     qss = style_sheet(name)
     if app.style().name().lower() != "fusion":

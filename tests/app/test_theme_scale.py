@@ -19,3 +19,20 @@ def test_both_themes_share_one_scale_with_every_token_written_out():
     base = theme.style_sheet("light").split("/* --- chat")[0]
     assert set(re.findall(r"font-size:\s*([\d.]+pt)", base)) <= allowed
     assert sizes[light] == sizes[dark]
+
+
+def test_the_theme_chosen_last_time_is_applied_before_the_window_shows(qapp):
+    from PySide6.QtGui import QPalette
+
+    from reverie.app.ui.gui import prepare_app
+
+    try:
+        theme.apply_theme(qapp, "dark")  # what Settings does when a dark vault opens
+        theme.apply_theme.__globals__["_state"]["name"] = "light"  # a new start: nothing applied yet
+        qapp.setPalette(theme.palette("light"))
+        assert theme.remembered_theme() == "dark"
+        prepare_app()
+        assert theme.current_theme() == "dark"
+        assert qapp.palette().color(QPalette.ColorRole.Window).name() == "#1f1f22"
+    finally:
+        theme.apply_theme(qapp, "light")
