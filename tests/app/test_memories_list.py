@@ -122,3 +122,17 @@ def test_the_detail_shows_the_whole_history(qtbot, ui_session, vault):
     b.detail.scroll.verticalScrollBar().setValue(b.detail.scroll.verticalScrollBar().maximum())
     bottom = hist.mapTo(b.detail.scroll.viewport(), hist.rect().bottomLeft()).y()
     assert bottom <= b.detail.scroll.viewport().height() + 1  # the last line can be scrolled to
+
+
+def test_a_narrow_window_keeps_room_for_the_text(qtbot, ui_session, vault):
+    _bulk(vault, 5)
+    page = _page(qtbot, ui_session, 620, 560)  # the page in an 800 × 600 window
+    b = page.browse
+    qtbot.waitUntil(lambda: b.model.rowCount() == 5)
+    header = b.table.horizontalHeader()
+    shown = [c for c in range(5) if not b.table.isColumnHidden(c)]
+    assert 0 in shown and 2 in shown
+    assert header.sectionSize(0) >= sum(header.sectionSize(c) for c in shown if c) * 0.9, \
+        [header.sectionSize(c) for c in shown]
+    page.resize(1300, 800)
+    qtbot.waitUntil(lambda: not b.table.isColumnHidden(4))  # room again: every column

@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QShowEvent
+from PySide6.QtGui import QColor, QPainter, QPen, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from reverie.app.ui import fmt
@@ -80,6 +80,18 @@ def _count_axis(peak: float) -> QValueAxis:
     return axis
 
 
+def sparse_labels(labels: list[str], step: int) -> list[str]:
+    """Every ``step``-th label (the first and every multiple of ``step`` after it), the others
+    blank; categories must stay unique, so blanks and repeats differ by zero-width spaces."""
+    out: list[str] = []
+    for i, label in enumerate(labels):
+        text = label if step == 1 or i % step == 0 else ""
+        while text in out:
+            text += "\u200b"
+        out.append(text)
+    return out
+
+
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
@@ -95,6 +107,7 @@ class InsightsPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.data: InsightsData | None = None
+        self._steps = (0, 0)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(24, 16, 24, 12)
         title = QLabel("Insights")
@@ -223,7 +236,7 @@ class InsightsPage(QWidget):
         return chart
 
     def _held_chart(self, d: InsightsData) -> QChart:
-        chart = _chart("How well each memory is held now")
+        chart = _chart("How well memories are held now")
         bars = QBarSet("memories")
         bars.setProperty("kind", "all")
         for n in d.histogram:
@@ -233,7 +246,7 @@ class InsightsPage(QWidget):
         series.setBarWidth(0.9)
         chart.addSeries(series)
         cats = QBarCategoryAxis()
-        cats.append([f"{10 * i}" for i in range(10)])
+        cats.append(sparse_labels([f"{10 * i}" for i in range(10)], self._label_step(self.held_view, 10)))
         cats.setTitleText("retention now, %")
         y = _count_axis(max(d.histogram))
         chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
@@ -256,13 +269,8 @@ class InsightsPage(QWidget):
         series.setBarWidth(0.8)
         chart.addSeries(series)
         cats = QBarCategoryAxis()
-        labels: list[str] = []
-        for day, _ in d.days:
-            label = str(datetime.strptime(day, "%Y-%m-%d").day)
-            while label in labels:  # categories must be unique
-                label += "\u200b"
-            labels.append(label)
-        cats.append(labels)
+        days = [str(datetime.strptime(day, "%Y-%m-%d").day) for day, _ in d.days]
+        cats.append(sparse_labels(days, self._label_step(self.activity_view, len(days))))
         first, last = d.days[0][0], d.days[-1][0]
         cats.setTitleText(f"{fmt.day_title(first)} – {fmt.day_title(last)}")
         y = _count_axis(max((sum(c.values()) for _, c in d.days), default=0))
@@ -271,6 +279,19 @@ class InsightsPage(QWidget):
         series.attachAxis(cats)
         series.attachAxis(y)
         return chart
+
+    def _label_step(self, view: QChartView, n: int) -> int:
+        """Label every category when each has room for two digits, else every 2nd or 5th."""
+        room = max(1, view.width() - 80) / max(1, n)  # less the value axis and the margins
+        need = view.fontMetrics().horizontalAdvance("30") + 10
+        return next((step for step in (1, 2, 5, 10) if room * step >= need), 10)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        steps = (self._label_step(self.held_view, 10), self._label_step(self.activity_view, ACTIVITY_DAYS))
+        if steps != self._steps:  # fewer or more labels fit now
+            self._steps = steps
+            self._draw()
 
     def chart_series_names(self) -> dict[str, list[Any]]:
         """What each chart shows (for tests and screen readers)."""

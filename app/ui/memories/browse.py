@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ KIND_FILTERS = [("All kinds", ()), ("Conversations", ("chat",)), ("Notes", ("not
 STATE_FILTERS = [("Active", "active"), ("Archived", "archived"), ("Pinned", "pinned"),
                  ("Active and archived", "all")]
 SEARCH_DELAY_MS = 250
+NARROW = {4: 640, 3: 520, 1: 420}  # below this table width (px), the column is hidden
 TIMELINE_DAYS = 60
 
 
@@ -118,6 +119,7 @@ class BrowsePane(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(col, fm.horizontalAdvance(sample) + 28)
         header.setMinimumSectionSize(40)
+        self.table.installEventFilter(self)
         self.empty = QLabel("")
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
@@ -126,7 +128,7 @@ class BrowsePane(QWidget):
         self.center.addWidget(self.table)
         self.center.addWidget(self.empty)
         self.detail = MemoryDetail()
-        self.detail.setMinimumWidth(280)
+        self.detail.setMinimumWidth(250)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (self.days, self.center, self.detail):
             self.splitter.addWidget(w)
@@ -155,6 +157,21 @@ class BrowsePane(QWidget):
         session.vault_ready.connect(lambda _: self.reload())
         session.changed.connect(self._on_changes)
 
+    # -- layout --------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """The text keeps most of a narrow table: Strength, then Retention, then Kind give way (the
+        detail pane shows them); When gives way to the day list."""
+        width = self.table.width()
+        self.table.setColumnHidden(2, self.by_day)  # the day list already says when
+        self.table.setColumnHidden(4, width < NARROW[4])
+        self.table.setColumnHidden(3, width < NARROW[3])
+        self.table.setColumnHidden(1, width < NARROW[1])  # the detail's title says the kind
+
     # -- loading -------------------------------------------------------------------------------
     @property
     def by_day(self) -> bool:
@@ -179,7 +196,7 @@ class BrowsePane(QWidget):
             return
         self._search_timer.stop()
         self.days.setVisible(self.by_day)
-        self.table.setColumnHidden(2, self.by_day)  # the day list already says when
+        self._fit_columns()
         if self.by_day:
             keep = self.days.currentIndex().data(DayRole)
             f = self.filters()
