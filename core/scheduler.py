@@ -159,6 +159,16 @@ class NightlyScheduler:
         self._sched.add_job(self._safe_tick, self._trigger(hour, minute), id="nightly", replace_existing=True, **first)
         self._sched.start(paused=paused)
 
+    def reschedule(self) -> bool:
+        """Apply the consolidation time saved in the settings now (the window calls it when settings
+        are saved), not at the next start. False when the scheduler is not running."""
+        hour, minute = parse_time(self.settings_loader().consolidation_time)
+        with self._guard:
+            if self._sched is None:
+                return False
+            self._sched.reschedule_job("nightly", trigger=self._trigger(hour, minute))
+        return True
+
     def _trigger(self, hour: int, minute: int) -> Any:
         from apscheduler.triggers.cron import CronTrigger
 

@@ -46,6 +46,7 @@ class Nightly(QObject):
         # Started a moment after the vault opens, so the first screens load first.
         session.vault_ready.connect(lambda vault: QTimer.singleShot(
             START_DELAY_MS, lambda: session.db.submit(self._start, vault)))
+        session.changed.connect(self._changed)  # a new consolidation time applies at once
         session.closing.connect(self.stop)  # cancels a running consolidation at once
         session.at_close(lambda _vault: self.stop())  # and once more after the lanes stopped
 
@@ -56,6 +57,14 @@ class Nightly(QObject):
 
     def idle_seconds(self, _now: float) -> float:
         return time.monotonic() - self._last_input
+
+    def _changed(self, changes: OpChanges) -> None:
+        if changes.settings and self.scheduler is not None:
+            self.session.db.submit(self._reschedule)
+
+    def _reschedule(self) -> None:  # database lane: reads the saved settings
+        if self.scheduler is not None and not self._closed:
+            self.scheduler.reschedule()
 
     def _start(self, vault: Any) -> None:  # database lane
         if self._closed:

@@ -26,3 +26,25 @@ def test_scheduler_starts_with_the_window_and_consolidate_now_runs(qtbot, paths,
     assert vault.query("SELECT status FROM job_runs WHERE job = 'consolidation'") == [("ok",)]
     window.close()
     assert window.nightly.scheduler is None and vault.closed
+
+
+def test_a_new_consolidation_time_saved_in_settings_applies_without_reopening(qtbot, paths, vault):
+    from dataclasses import replace
+
+    from ui_fixtures import settle
+
+    from reverie.app.ui.changes import SETTINGS
+    from reverie.core.settings import load_settings, save_settings
+
+    window = open_window(qtbot, paths, vault)
+    qtbot.waitUntil(lambda: window.nightly.scheduler is not None, timeout=10_000)
+
+    def trigger() -> str:
+        return str({j.id: j for j in window.nightly.scheduler.jobs()}["nightly"].trigger)
+
+    assert "hour='3'" in trigger()
+    window.session.run_op(lambda: save_settings(vault, replace(load_settings(vault), consolidation_time="05:20")),
+                          changes=SETTINGS)
+    qtbot.waitUntil(lambda: "hour='5'" in trigger() and "minute='20'" in trigger(), timeout=10_000)
+    settle(qtbot, window.session)
+    window.close()

@@ -121,3 +121,23 @@ def test_shutdown_while_a_deferred_catch_up_schedules_its_retry_never_hangs(vaul
         stopper.join(10)
         assert not stopper.is_alive(), "shutdown hung"
     assert ran == []  # never idle: deferred, never run
+
+
+def test_a_changed_consolidation_time_applies_at_once(vault, clock):
+    clock.set(ts("2026-11-20T09:00"))
+    settings = {"now": Settings(consolidation_time="03:00")}
+    job = Recorder(vault, clock)
+    sched = NightlyScheduler(vault, job, settings_loader=lambda: settings["now"], clock=clock,
+                             idle_seconds=lambda now: None, tz=UTC)
+    assert sched.reschedule() is False  # not started: nothing to move
+    jobruns.finish_run(vault, jobruns.start_run(vault, "consolidation", clock.now()), clock.now(), "ok",
+                       counts={}, log=[])  # last night is covered: no catch-up
+    sched.start(paused=True)
+    try:
+        settings["now"] = Settings(consolidation_time="04:45")
+        assert sched.reschedule() is True
+        (nightly,) = sched.jobs()
+        assert "hour='4'" in str(nightly.trigger) and "minute='45'" in str(nightly.trigger)
+    finally:
+        sched.shutdown()
+    assert sched.reschedule() is False
