@@ -126,3 +126,21 @@ def test_chips_name_who_said_the_cited_message_and_in_which_conversation(qtbot, 
     qtbot.waitUntil(lambda: bool(page.thread.widgets) and page.thread.widgets[-1].chips
                     and page.thread.widgets[-1].chips[0] is not chip, timeout=10_000)
     assert page.thread.widgets[-1].chips[0].text() == chip.text()
+
+
+def test_a_long_conversation_title_is_cut_with_an_ellipsis_in_the_list(qtbot, paths, vault):
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    long = "I booked the dentist for Thursday afternoon and then we will go to the market"
+    conversations.create_conversation(vault, long)
+    window = open_window(qtbot, paths, vault)
+    page = window.show_page("chat")
+    qtbot.waitUntil(lambda: page.conversations.rowCount() == 1, timeout=10_000)
+    option = QStyleOptionViewItem()
+    option.initFrom(page.conv_list)
+    option.rect = QRect(0, 0, 200, 50)
+    title, subtitle = page.conv_list.itemDelegate().shown(option, page.conversations.index(0))
+    assert title.endswith("…") and long.startswith(title[:-1])
+    assert subtitle.startswith("Today") or subtitle[0].isdigit() or subtitle[:3].isalpha()
+    assert page.conversations.index(0).data(Qt.ItemDataRole.ToolTipRole) == long

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QFontDatabase, QResizeEvent
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFontDatabase, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QSizePolicy, QWidget
 
 MAX_LINES = 24  # a longer block scrolls up and down inside itself too
@@ -42,6 +43,7 @@ class CodeBlock(QPlainTextEdit):
         # Any width the bubble has: the box never asks for the width of its longest line.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(80)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.set_code(code)
 
     def set_code(self, code: str) -> None:
@@ -50,12 +52,25 @@ class CodeBlock(QPlainTextEdit):
         self._fit_height()
 
     def _fit_height(self) -> None:
+        """As tall as its lines (up to MAX_LINES), plus the sideways scrollbar when a line is wider
+        than the box: measured with the font the theme gave it (fonts change when it is styled)."""
         lines = min(max(1, self.blockCount()), MAX_LINES)
+        line = self.blockBoundingRect(self.document().firstBlock()).height() or self.fontMetrics().lineSpacing()
         fm = self.fontMetrics()
-        margin = 2 * (self.frameWidth() + round(self.document().documentMargin()))
-        widest = max((fm.horizontalAdvance(line) for line in self.toPlainText().splitlines()), default=0)
+        widest = max((fm.horizontalAdvance(text) for text in self.toPlainText().splitlines()), default=0)
+        margins = self.contentsMargins()
+        chrome = margins.top() + margins.bottom() + 2 * round(self.document().documentMargin())
         bar = self.horizontalScrollBar().sizeHint().height() if widest > self.viewport().width() - 8 else 0
-        self.setFixedHeight(lines * fm.lineSpacing() + margin + bar + 2)
+        self.setFixedHeight(round(lines * line) + chrome + bar + 1)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_height()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self._fit_height()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)

@@ -13,6 +13,7 @@ from reverie.app.ui.fmt import stamp
 from reverie.app.ui.richtext import HtmlRole
 from reverie.app.ui.uikit import counted
 from reverie.core.records import Conversation
+from reverie.core.sources import spoken_when
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -24,6 +25,7 @@ class ConversationItemModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[Conversation] = []
+        self.now: float | None = None  # the vault's clock when the rows were read: "Today 14:02", "3 Dec"
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.rows)
@@ -32,14 +34,11 @@ class ConversationItemModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         c = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{c.title or 'New conversation'}\n{stamp(c.updated_at)} · {counted(c.message_count, 'message')}"
-        if role == HtmlRole:
-            title = c.title or "New conversation"
-            title = title if len(title) <= 40 else title[:39] + "…"
-            return (f"<div style='white-space:pre'><b>{html.escape(title)}</b><br>"
-                    f"<span style='color:#888'>{stamp(c.updated_at)} · {counted(c.message_count, 'message')}"
-                    "</span></div>")
+        if role == Qt.ItemDataRole.DisplayRole:  # two lines: ConversationDelegate elides each to the width
+            when = spoken_when(c.updated_at, self.now) if self.now is not None else stamp(c.updated_at)
+            return f"{c.title or 'New conversation'}\n{when} · {counted(c.message_count, 'message')}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return c.title or "New conversation"
         if role == Qt.ItemDataRole.EditRole:
             return c.title
         if role == IdRole:
@@ -57,9 +56,10 @@ class ConversationItemModel(QAbstractListModel):
             self.rename_requested.emit(self.rows[index.row()].id, title)
         return True
 
-    def set_rows(self, rows: list[Conversation]) -> None:
+    def set_rows(self, rows: list[Conversation], now: float | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.now = now
         self.endResetModel()
 
     def row_of(self, conversation_id: str | None) -> int:

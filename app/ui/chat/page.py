@@ -27,6 +27,7 @@ from reverie.app.ui.changes import CONVERSATION_DELETED, MEMORIES, OpChanges
 from reverie.app.ui.chat import data
 from reverie.app.ui.chat.answers import AnswerFlow
 from reverie.app.ui.chat.composer import Composer
+from reverie.app.ui.chat.convlist import ConversationDelegate
 from reverie.app.ui.chat.data import MessageItem
 from reverie.app.ui.chat.empty_state import EmptyState
 from reverie.app.ui.chat.model import (
@@ -39,7 +40,6 @@ from reverie.app.ui.chat.panes import ChatPanes
 from reverie.app.ui.chat.sources import SourcesPanel
 from reverie.app.ui.chat.thread import ThreadView
 from reverie.app.ui.locked import LockedNotice
-from reverie.app.ui.richtext import HtmlDelegate
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.shell import Page, Shell
 from reverie.app.ui.uikit import ElidedLabel
@@ -74,7 +74,8 @@ class ChatPage(QWidget):
         self.conv_list.setModel(self.conversations)
         self.conv_list.setEditTriggers(QListView.EditTrigger.EditKeyPressed)
         self.conv_list.setUniformItemSizes(True)
-        self.conv_list.setItemDelegate(HtmlDelegate(self.conv_list))
+        self.conv_list.setItemDelegate(ConversationDelegate(self.conv_list))
+        self.conv_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.conv_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.new_button = QPushButton("New")
         self.new_button.setToolTip("Start a new conversation")
@@ -331,7 +332,7 @@ class ChatPage(QWidget):
                                on_done=lambda rows: self._show_conversations(rows, select), on_error=self.show_notice)
 
     def _show_conversations(self, rows: list[Any], select: str | None) -> None:
-        self.conversations.set_rows(rows)
+        self.conversations.set_rows(rows, self.session.vault.now() if self.session.vault is not None else None)
         target = select or self.cid
         if self._select_row(target) and target != self.cid:
             self.load(target)

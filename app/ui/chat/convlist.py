@@ -1,0 +1,55 @@
+"""How a conversation reads in Chat's list: its title on one line, when and how many messages on a
+second, muted; each cut with "…" to the list's width (never clipped mid-letter)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+_Index = QModelIndex | QPersistentModelIndex
+PAD_X, PAD_Y, GAP = 10, 7, 2
+
+
+class ConversationDelegate(QStyledItemDelegate):
+    """Paints the DisplayRole's two lines ("title\\nsubtitle"), each elided to the row's width."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        title, subtitle = self.shown(option, index)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        fb, fm = QFontMetrics(bold), QFontMetrics(option.font)
+        r = option.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
+        pal = option.palette
+        text = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = text if selected else pal.color(QPalette.ColorRole.PlaceholderText)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.save()
+        painter.setFont(bold)
+        painter.setPen(text)
+        painter.drawText(QRect(r.left(), r.top(), r.width(), fb.height()), flags, title)
+        painter.setFont(option.font)
+        painter.setPen(muted)
+        painter.drawText(QRect(r.left(), r.top() + fb.height() + GAP, r.width(), fm.height()), flags, subtitle)
+        painter.restore()
+
+    def shown(self, option: QStyleOptionViewItem, index: _Index) -> tuple[str, str]:
+        """The two lines as painted in ``option.rect``: each cut with "…" when it does not fit."""
+        title, _, subtitle = str(index.data() or "").partition("\n")
+        bold = QFont(option.font)
+        bold.setBold(True)
+        width = option.rect.width() - 2 * PAD_X
+        return (QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, width),
+                QFontMetrics(option.font).elidedText(subtitle, Qt.TextElideMode.ElideRight, width))
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802 - Qt naming
+        bold = QFont(option.font)
+        bold.setBold(True)
+        return QSize(120, QFontMetrics(bold).height() + GAP + QFontMetrics(option.font).height() + 2 * PAD_Y)
