@@ -57,8 +57,17 @@ def _action(window: MainWindow, text: str, slot: Callable[[], Any], keys: str | 
     return action
 
 
+# Icons for the File menu's commands that the features installed (by the start of their text).
+_FILE_ICONS = (("&Export", "export"), ("Export", "export"), ("&Import", "import"), ("Import", "import"),
+               ("Change &lock", "locked"))
+
+
 def install_menus(window: MainWindow) -> None:
     file_menu = window.add_menu("&File")
+    for action in file_menu.actions():
+        found = next((name for start, name in _FILE_ICONS if action.text().startswith(start)), None)
+        if found is not None and action.icon().isNull():
+            action.setIcon(icons.icon(found))
     file_menu.addSeparator()
     file_menu.addAction(_action(window, "&Quit", window.close, QUIT_KEYS, "quit"))
     window.register_action("quit", window.close)

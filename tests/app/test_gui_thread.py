@@ -51,3 +51,37 @@ def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
     assert seen and main not in seen
     assert any(name.startswith("reverie-model") for name in seen)  # the answer was read and recorded there
     assert {name.split("_")[0] for name in seen} <= {"reverie-db", "reverie-model", "reverie-nightly"}
+
+
+def test_home_and_the_palette_read_and_write_on_the_database_lane(qtbot, paths, vault):
+    notes.create_note(vault, "# Travel\n\nThe passport is in the top drawer of the desk.")
+    seen: list[str] = []
+    real_tx, real_read = vault.tx, vault.read
+
+    def tx():
+        seen.append(threading.current_thread().name)
+        return real_tx()
+
+    def read():
+        seen.append(threading.current_thread().name)
+        return real_read()
+
+    vault.tx, vault.read = tx, read
+    window = open_window(qtbot, paths, vault)
+    home = window.home
+    qtbot.waitUntil(lambda: home.notes_card.list.count() == 1, timeout=10_000)
+    home.ask_box.setPlainText("Renew the passport in March.")
+    qtbot.keyClick(home.ask_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: home.notes_card.list.count() == 2, timeout=10_000)
+    opened = []
+    window.register_opener("note", opened.append)
+    palette = window.open_palette()
+    qtbot.keyClicks(palette.input, "passport")
+    qtbot.waitUntil(lambda: any(e.kind == "hit" for e in palette.entries()), timeout=10_000)
+    palette.list.setCurrentRow([e.kind for e in palette.entries()].index("hit"))
+    qtbot.keyClick(palette.input, Qt.Key.Key_Return)
+    assert opened
+    qtbot.waitUntil(lambda: window.session.db.pending == 0, timeout=10_000)
+    vault.tx, vault.read = real_tx, real_read
+    window.close()
+    assert seen and threading.main_thread().name not in seen

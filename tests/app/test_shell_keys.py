@@ -36,6 +36,7 @@ def test_file_quit_help_and_the_shortcut_list(qtbot, paths, vault):
     window = open_window(qtbot, paths, vault)
     quit_action = [a for a in menu(window, "File").actions() if a.text() == "&Quit"][0]
     assert quit_action.shortcut().toString() == "Ctrl+Q"
+    assert all(not a.icon().isNull() for a in menu(window, "File").actions() if not a.isSeparator())
     assert [a.text() for a in menu(window, "Help").actions()] == ["&Keyboard shortcuts", "&About Reverie"]
     rows = dict(menus.shortcut_rows(window))
     assert rows["Ctrl+Q"] == "Quit"
