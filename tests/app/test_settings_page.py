@@ -172,3 +172,13 @@ def test_the_last_run_reads_as_a_user_says_it():
     assert last_run_line(quiet, ts(20, 9)) == "Last night (03:00, 40 s): nothing new to learn."
     failed = JobRun(3, "consolidation", None, ts(20, 3), ts(20, 4), "failed", {}, "The model file is missing.")
     assert last_run_line(failed, ts(20, 9)).endswith("(03:00, 1 h): Could not finish: The model file is missing.")
+
+
+def test_a_long_model_label_ends_in_an_ellipsis_not_a_cut(qtbot, ui_session, vault):
+    page = _page(qtbot, ui_session)
+    combo = page.model_box.combo
+    page.resize(560, 600)  # the page of an 800 × 600 window
+    qtbot.waitUntil(lambda: combo.fontMetrics().horizontalAdvance(combo.currentText()) > combo.width() - 30)
+    assert combo.shown_text().endswith("…") and combo.shown_text() != combo.currentText()
+    assert combo.toolTip() == combo.currentText()  # the whole label on hover
+    assert page.encryption.message.isHidden()  # no empty line under the encryption buttons

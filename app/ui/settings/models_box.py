@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -24,6 +26,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
@@ -60,6 +65,30 @@ def gguf_label(info: Any) -> str:
         bits.append(f"{int(ctx):,} tokens context")
     return f"{name}  ({', '.join(b for b in bits if b)})"
 
+
+
+class ElidingComboBox(QComboBox):
+    """A combo box whose current text ends in "…" when it does not fit (a model file's long label),
+    the whole text in its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentTextChanged.connect(self.setToolTip)
+
+    def shown_text(self) -> str:
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        rect = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                           QStyle.SubControl.SC_ComboBoxEditField, self)
+        return self.fontMetrics().elidedText(self.currentText(), Qt.TextElideMode.ElideRight, rect.width())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        opt.currentText = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
 
 class ChatModelBox(QGroupBox):
     """The chat model choice. ``finder`` returns the GGUFs on disk (injected in tests); ``submit``
@@ -120,8 +149,8 @@ class ChatModelBox(QGroupBox):
         gl = QVBoxLayout(self.gguf_box)
         gl.setContentsMargins(24, 0, 0, 4)
         row = QHBoxLayout()
-        self.combo = QComboBox()
-        self.combo.setMinimumContentsLength(30)
+        self.combo = ElidingComboBox()
+        self.combo.setMinimumContentsLength(20)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.browse = QPushButton("Browse…")
         self.rescan = QPushButton("Search again")

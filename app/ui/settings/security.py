@@ -89,6 +89,7 @@ class EncryptionBox(QGroupBox):
         lay.addLayout(row)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.message.setVisible(False)  # no empty line under the buttons until there is something to say
         lay.addWidget(self.message)
         self.to_passphrase.clicked.connect(lambda: self._change(KeyMode.PASSPHRASE, "Protect the vault with a passphrase"))
         self.change_passphrase.clicked.connect(lambda: self._change(KeyMode.PASSPHRASE, "Change the passphrase"))
@@ -119,6 +120,7 @@ class EncryptionBox(QGroupBox):
                 return
         self.message.setObjectName("muted")
         self.message.setText("Re-encrypting the vault…")
+        self.message.setVisible(True)
         for b in (self.to_passphrase, self.change_passphrase, self.to_keyring):
             b.setEnabled(False)
 
