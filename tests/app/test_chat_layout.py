@@ -61,7 +61,9 @@ def test_a_long_code_line_scrolls_inside_its_bubble(qtbot, paths, vault):
     conversations.add_message(vault, conv.id, "user", "Show me the line.")
     line = "result = compute(" + ", ".join(f"argument_{i}" for i in range(40)) + ")"
     assert len(line) > 400
-    reply = conversations.add_message(vault, conv.id, "assistant", f"Here it is:\n\n```python\n{line}\n```\n\nDone.")
+    code_text = f"import pandas as pd\n\n{line}\nprint(result)"
+    reply = conversations.add_message(vault, conv.id, "assistant",
+                                      f"Here it is:\n\n```python\n{code_text}\n```\n\nDone.")
     window, page = _chat(qtbot, paths, vault, 1100)
     page.load(conv.id)
     qtbot.waitUntil(lambda: page.thread.widget_for(reply.id) is not None, timeout=10_000)
@@ -73,7 +75,8 @@ def test_a_long_code_line_scrolls_inside_its_bubble(qtbot, paths, vault):
     right = bubble.forget.mapTo(viewport, bubble.forget.rect().topRight()).x()
     assert 0 < right <= viewport.width()  # "Forget this" is on screen, not pushed off to the right
     code = next(p for p in bubble.parts if p.objectName() == "codeBlock")
-    assert code.toPlainText() == line
+    assert code.toPlainText() == code_text
+    qtbot.waitUntil(lambda: code.verticalScrollBar().maximum() == 0, timeout=5_000)  # as tall as its 4 lines
     assert code.width() <= bubble.width()
     assert code.horizontalScrollBar().maximum() > 0  # the line scrolls inside its box
     assert "Done." in bubble.parts[-1].text() and "Here it is" in bubble.text.text()
