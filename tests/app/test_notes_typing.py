@@ -74,14 +74,13 @@ def _locked_window(qtbot, paths, monkeypatch):
 def test_typing_while_locked_is_kept_warned_about_at_close_and_saved_on_unlock(qtbot, paths, monkeypatch):
     session, window = _locked_window(qtbot, paths, monkeypatch)
     page = window.show_page("notes")
-    assert page.locked.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     _type(qtbot, "Call the plumber")
     qtbot.keyClicks(page.editor.title, "Chores")
     status = page.editor.status.text()
     assert "Editing" not in status and "Saved" not in status
-    assert page.locked.isVisible()
     assert window.unsaved() == ["the note “Chores”"]
+    assert page.locked.isVisible()
     asked: list[list[str]] = []
     monkeypatch.setattr(window, "confirm_close", lambda what: asked.append(what) or False)
     assert not window.close()  # the user keeps the window open

@@ -36,10 +36,8 @@ class BacklinksPanel(QWidget):
         lay.setSpacing(2)
         self.toggle = QToolButton()
         self.toggle.setObjectName("backlinksToggle")
-        self.toggle.setCheckable(True)
         self.toggle.setAutoRaise(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setToolTip("Show or hide the notes that link to this one")
         self.list = QListWidget()
         self.list.setObjectName("backlinks")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -49,8 +47,8 @@ class BacklinksPanel(QWidget):
         lay.addWidget(self.list)
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
-        self.toggle.toggled.connect(self._toggled)
-        self.toggle.setChecked(settings().value("notes/backlinks_open", True, type=bool))
+        self.expanded = bool(settings().value("notes/backlinks_open", True, type=bool))
+        self.toggle.clicked.connect(lambda: self.set_expanded(not self.expanded))
         self.set_notes(None, [])
 
     def set_notes(self, note: Note | None, linking: list[Note]) -> None:
@@ -64,21 +62,27 @@ class BacklinksPanel(QWidget):
             item.setToolTip(f"{other.title}\n{stamp(other.happened_at)}\n\n{context_line(other.body, keys)}")
             self.list.addItem(item)
         n = len(linking)
-        self.toggle.setText(f"Linked from {n} note{'s' if n != 1 else ''}" if n else "No note links here yet")
+        self.toggle.setText(f"Linked from {n} note{'s' if n != 1 else ''}" if n else "No other note links here")
         self.toggle.setEnabled(bool(n))
-        self._toggled(self.toggle.isChecked())
+        self._sync()
 
     def titles(self) -> list[str]:
         return [self.list.item(i).text().split("  ·  ")[0] for i in range(self.list.count())]
 
-    def _toggled(self, on: bool) -> None:
+    def set_expanded(self, on: bool) -> None:
+        self.expanded = on
+        settings().setValue("notes/backlinks_open", on)
+        self._sync()
+
+    def _sync(self) -> None:
+        on = self.expanded
         n = self.list.count()
         self.list.setVisible(on and n > 0)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on and n else Qt.ArrowType.RightArrow)
+        self.toggle.setToolTip(("Hide" if on else "Show") + " the notes that link to this one" if n else
+                               "Notes that link here with [[this title]] are listed here")
         rows = min(max(n, 1), MAX_VISIBLE_ROWS)
         self.list.setFixedHeight(rows * max(self.list.sizeHintForRow(0), 20) + 2 * self.list.frameWidth() + 2)
-        if self.sender() is self.toggle:
-            settings().setValue("notes/backlinks_open", on)
 
     def _activated(self, item: QListWidgetItem) -> None:
         note_id = item.data(IdRole)

@@ -35,7 +35,13 @@ class _LeaveOnEscape(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
                 and event.key() == Qt.Key.Key_Escape and isinstance(obj, QWidget):
-            obj.focusNextChild()
+            nxt = obj.nextInFocusChain()
+            while nxt is not obj:
+                if nxt.isVisible() and nxt.isEnabled() and nxt.focusPolicy() & Qt.FocusPolicy.TabFocus \
+                        and not nxt.focusProxy():
+                    nxt.setFocus(Qt.FocusReason.TabFocusReason)
+                    break
+                nxt = nxt.nextInFocusChain()
             return True
         return False
 
@@ -96,6 +102,8 @@ class NoteEditor(QWidget):
         try:
             self.note = note
             self.title.setText(note.title if note else "")
+            self.title.setCursorPosition(0)  # a long title shows its start, not its end
+            self.title.setToolTip(note.title if note else "")
             self.tags.setText(" ".join(note.tags) if note else "")
             self.body.setPlainText(note.body if note else "")
             self.body.setExtraSelections([])

@@ -128,7 +128,7 @@ class NotesPage(QWidget):
         e = self.editor
         chain = [self.filter, self.list, self.new_button, self.delete_button, self.locked.button,
                  self.undo_button, e.title, e.tags, e.properties.toggle, e.properties.add_button,
-                 e.properties.remove_button, e.properties.table, e.tabs.tabBar(), e.body, e.preview,
+                 e.properties.remove_button, e.properties.table, e.tabs, e.body, e.preview,
                  e.backlinks.toggle, e.backlinks.list]
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)

@@ -30,7 +30,7 @@ from reverie.core.errors import InputError
 from reverie.core.properties import Properties, PropertyError, PropertyValue, check_properties
 
 OriginalRole = Qt.ItemDataRole.UserRole + 1  # the value as it came, on the value cell
-MAX_VISIBLE_ROWS = 6
+MAX_VISIBLE_ROWS = 5
 
 
 def shown(value: PropertyValue) -> str:
@@ -62,21 +62,20 @@ class PropertiesPanel(QWidget):
         head.setSpacing(4)
         self.toggle = QToolButton()
         self.toggle.setObjectName("propertiesToggle")
-        self.toggle.setCheckable(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setAutoRaise(True)
-        self.toggle.setToolTip("Show or hide the note's properties (its front matter fields)")
         self.add_button = QToolButton()
         self.add_button.setIcon(icons.icon("add"))
-        self.add_button.setText("Add property")
+        self.add_button.setText("Add")
         self.add_button.setToolTip("Add a property (a name and a value, such as author: Kevin Kelly)")
         self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.add_button.setAutoRaise(True)
         self.remove_button = QToolButton()
         self.remove_button.setIcon(icons.icon("delete"))
         self.remove_button.setText("Remove")
+        self.remove_button.setAccessibleName("Remove property")
         self.remove_button.setToolTip("Remove the selected property")
-        self.remove_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.remove_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.remove_button.setAutoRaise(True)
         head.addWidget(self.toggle)
         head.addStretch(1)
@@ -87,6 +86,8 @@ class PropertiesPanel(QWidget):
         self.table.setObjectName("noteProperties")
         self.table.setHorizontalHeaderLabels(["Property", "Value"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -110,9 +111,9 @@ class PropertiesPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._sync)
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self.remove_row)
-        self.toggle.toggled.connect(self._toggled)
-        self.toggle.setChecked(settings().value("notes/properties_open", True, type=bool))
-        self._toggled(self.toggle.isChecked())
+        self.expanded = bool(settings().value("notes/properties_open", True, type=bool))
+        self.toggle.clicked.connect(lambda: self.set_expanded(not self.expanded))
+        self._sync()
 
     # -- showing -----------------------------------------------------------------------------
     def set_properties(self, props: Properties) -> None:
@@ -143,22 +144,22 @@ class PropertiesPanel(QWidget):
         self.table.setItem(row, 1, cell)
         return row
 
-    def _toggled(self, on: bool) -> None:
-        self.table.setVisible(on)
-        self.add_button.setVisible(on)
-        self.remove_button.setVisible(on)
-        if not on:
-            self.error.hide()
-        elif self.error.text():
-            self.error.show()
+    def set_expanded(self, on: bool) -> None:
+        self.expanded = on
         settings().setValue("notes/properties_open", on)
         self._sync()
 
     def _sync(self) -> None:
         n = self.table.rowCount()
+        on = self.expanded
         self.toggle.setText("Properties" + (f" · {n}" if n else ""))
-        self.toggle.setArrowType(Qt.ArrowType.DownArrow if self.toggle.isChecked() else Qt.ArrowType.RightArrow)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.toggle.setToolTip(("Hide" if on else "Show") + " the note's properties (its front matter fields)")
+        self.table.setVisible(on and n > 0)
+        self.add_button.setVisible(on)
+        self.remove_button.setVisible(on and n > 0)
         self.remove_button.setEnabled(bool(self.table.selectedItems()))
+        self.error.setVisible(on and bool(self.error.text()))
         height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
         height += sum(self.table.rowHeight(r) for r in range(min(n, MAX_VISIBLE_ROWS)))
         if n == 0:
@@ -167,12 +168,12 @@ class PropertiesPanel(QWidget):
 
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")
-        self.error.setVisible(bool(message) and self.toggle.isChecked())
+        self.error.setVisible(bool(message) and self.expanded)
 
     # -- editing -----------------------------------------------------------------------------
     def add_row(self) -> None:
-        if not self.toggle.isChecked():
-            self.toggle.setChecked(True)
+        if not self.expanded:
+            self.set_expanded(True)
         self._loading = True
         try:
             row = self._append("", None)
