@@ -8,13 +8,17 @@ an ``Offender`` for each:
   word against its width and ``heightForWidth(width)`` against its height; otherwise the whole text;
 * a QPushButton, QToolButton, QCheckBox or QRadioButton whose text (with its icon and the style's
   padding) is wider than the button;
+* an item of a list, tree or table drawn by a custom delegate whose size hint is larger than its
+  rect (Qt's own delegate elides; a delegate that elides says so with ``setProperty("elides", True)``);
+* a combo box whose current text is wider than its text field;
 * a tab whose title is cut (tabs that do not elide and do not fit the bar), a group box whose title
   is wider than the box;
 * a visible horizontal scrollbar on a scroll area named in ``NO_HSCROLL`` (Chat's message view; a
   code block inside it may scroll sideways on its own).
 
 Text that was shortened with "…" and fits is fine. A widget that paints its text elided itself
-says so with ``widget.setProperty("elides", True)``; it is then not measured. Measurements use the
+says so with ``widget.setProperty("elides", True)`` (or has "Elid" in its class name, as
+``ElidingComboBox``); it is then not measured. Measurements use the
 widget's own font metrics and the style in use, so a stylesheet's padding counts.
 """
 
@@ -22,18 +26,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QObject, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
     QCheckBox,
+    QComboBox,
     QGroupBox,
+    QItemDelegate,
     QLabel,
     QPushButton,
     QRadioButton,
+    QStackedWidget,
     QStyle,
+    QStyledItemDelegate,
     QStyleOptionButton,
+    QStyleOptionComboBox,
     QStyleOptionToolButton,
+    QStyleOptionViewItem,
     QTabBar,
     QToolButton,
     QWidget,
@@ -60,7 +71,8 @@ class Offender:
 
     def describe(self) -> str:
         place = " ".join(p for p in (self.screen, self.size, self.theme) if p)
-        text = self.text if len(self.text) <= 70 else self.text[:69] + "…"
+        limit = 70 if self.kind == "clipped" else 200
+        text = self.text if len(self.text) <= limit else self.text[:limit - 1] + "…"
         text = text.replace("\n", "⏎")
         if self.kind == "hscroll":
             what = f"horizontal scrollbar: content {self.needed[0]} px wide in {self.available[0]} px"
@@ -90,8 +102,9 @@ def widget_name(w: QWidget) -> str:
     return "/".join(reversed(parts))
 
 
-def _elides(w: QWidget) -> bool:
-    return bool(w.property("elides"))
+def _elides(w: QObject) -> bool:
+    """It draws its text elided itself: it says so (``elides``), or its class is an Eliding… one."""
+    return bool(w.property("elides")) or "elid" in type(w).__name__.lower()
 
 
 def _fits(needed: QSize, available: QSize) -> bool:
@@ -166,6 +179,58 @@ def button_needs(b: QAbstractButton) -> QSize | None:
     return _style_pad(b, element, opt, QSize(w, h), BUTTON_PAD if isinstance(b, QPushButton) else None)
 
 
+def combo_needs(cb: QComboBox) -> tuple[int, int] | None:
+    """(needed, available) px for a non-editable combo box's current text in its text field."""
+    text = cb.currentText()
+    if not text or cb.isEditable():
+        return None
+    opt = QStyleOptionComboBox()
+    opt.initFrom(cb)
+    opt.currentText, opt.frame, opt.editable = text, cb.hasFrame(), False
+    field = cb.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                      QStyle.SubControl.SC_ComboBoxEditField, cb)
+    icon = cb.iconSize().width() + 4 if not cb.itemIcon(cb.currentIndex()).isNull() else 0
+    return cb.fontMetrics().horizontalAdvance(text) + icon, field.width()
+
+
+def _check_items(view: QAbstractItemView, limit: int = 60) -> list[Offender]:
+    """Rows a custom delegate draws (Qt's own delegate elides): each visible item's size hint at
+    its column's width against the rect it gets."""
+    delegate = view.itemDelegate()
+    model = view.model()
+    if model is None or delegate is None or _elides(delegate):
+        return []
+    plain = type(delegate) in (QStyledItemDelegate, QItemDelegate)
+    if plain and view.textElideMode() != Qt.TextElideMode.ElideNone:
+        return []
+    out: list[Offender] = []
+    area = view.viewport().rect()
+    cols = 1 if isinstance(model, QAbstractListModel) else model.columnCount()
+    for row in range(min(model.rowCount(), 2000)):
+        for col in range(cols):
+            index = model.index(row, col)
+            rect = view.visualRect(index)
+            if rect.top() > area.bottom():
+                return out  # rows below the view
+            if not rect.isValid() or not rect.intersects(area) or rect.width() <= 0:
+                continue
+            opt = QStyleOptionViewItem()
+            opt.initFrom(view.viewport())
+            opt.rect, opt.font, opt.widget = rect, view.font(), view
+            hint = delegate.sizeHint(opt, index)
+            width = rect.width()
+            if not view.horizontalScrollBar().isVisible():  # what the viewport cuts off cannot be scrolled to
+                width = min(width, area.right() - rect.left() + 1)
+            rect.setWidth(width)
+            if hint.width() > width + _SLACK or hint.height() > rect.height() + _SLACK:
+                text = str(index.data() or index.data(Qt.ItemDataRole.ToolTipRole) or "")
+                out.append(Offender("clipped", widget_name(view) + f"[row {row}, col {col}]", text,
+                                    _size(hint), _size(rect.size())))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
 def _check_tabs(bar: QTabBar) -> list[Offender]:
     out: list[Offender] = []
     if bar.elideMode() != Qt.TextElideMode.ElideNone:
@@ -210,6 +275,11 @@ def check_widget(root: QWidget) -> list[Offender]:
             needed = button_needs(w)
             if needed is not None and not _fits(needed, w.size()):
                 found = Offender("clipped", widget_name(w), w.text(), _size(needed), _size(w.size()))
+        elif isinstance(w, QComboBox):
+            sizes = combo_needs(w)
+            if sizes is not None and sizes[0] > sizes[1] + _SLACK:
+                found = Offender("clipped", widget_name(w), w.currentText(), (sizes[0], w.height()),
+                                 (sizes[1], w.height()))
         elif isinstance(w, QTabBar):
             out.extend(_check_tabs(w))
         elif isinstance(w, QGroupBox) and w.title():
@@ -218,6 +288,8 @@ def check_widget(root: QWidget) -> list[Offender]:
                 need += w.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, w) + 4
             if need > w.width() + _SLACK:
                 found = Offender("clipped", widget_name(w), w.title(), (need, 0), (w.width(), 0))
+        if isinstance(w, QAbstractItemView):
+            out.extend(_check_items(w))
         if isinstance(w, QAbstractScrollArea) and w.objectName() in NO_HSCROLL:
             found = _check_hscroll(w)
         if found is not None:
@@ -229,7 +301,17 @@ def window_offender(window: QWidget, size: tuple[int, int]) -> Offender | None:
     """The window is larger than ``size`` after ``resize(size)``: its minimum size is too big."""
     if (window.width(), window.height()) == tuple(size):
         return None
-    return Offender("too-small", type(window).__name__, "the window cannot shrink to this size",
+    text = "the window cannot shrink to this size"
+    stacks = window.findChildren(QStackedWidget)
+    main = max(stacks, key=lambda s: s.width() * s.height(), default=None)  # the pages
+    pages = [main.widget(i) for i in range(main.count())] if main is not None else []
+    if pages:
+        widest = max(pages, key=lambda p: p.minimumSizeHint().width())
+        tallest = max(pages, key=lambda p: p.minimumSizeHint().height())
+        hint = widest.minimumSizeHint()
+        text += f"; widest page {type(widest).__name__} needs {hint.width()} px"
+        text += f", tallest {type(tallest).__name__} {tallest.minimumSizeHint().height()} px"
+    return Offender("too-small", type(window).__name__, text,
                     (window.width(), window.height()), (size[0], size[1]))
 
 

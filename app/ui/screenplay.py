@@ -51,9 +51,16 @@ def _conversation(key: str) -> ScreenFn:
 
 
 def chat_new(stage: Stage) -> QWidget:
+    """A new conversation: made once, then shown again (each size and theme adds no other)."""
     chat = stage.page("chat")
-    chat.new_conversation()
+    if stage.ids.get("new"):
+        chat.load(stage.ids["new"])
+    else:
+        chat.new_conversation()
     stage.settle()
+    stage.settle()
+    if chat.cid:
+        stage.ids["new"] = chat.cid
     return stage.window
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGroupBox,
     QLabel,
+    QListWidget,
     QPushButton,
     QScrollArea,
+    QStyledItemDelegate,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -95,7 +98,7 @@ def test_buttons_check_boxes_and_group_titles_too_narrow_fail(qtbot):
     box = QCheckBox("These are my own notes, written by me")
     group = QGroupBox("Where your memories are kept on this computer")
     ok = QPushButton("OK")
-    host = _host(qtbot, button, box, group, ok)
+    host = _host(qtbot, button, box, group, ok, width=700)
     button.setGeometry(0, 0, 90, 30)
     box.setGeometry(0, 40, 90, 30)
     group.setGeometry(0, 80, 90, 60)
@@ -104,8 +107,19 @@ def test_buttons_check_boxes_and_group_titles_too_narrow_fail(qtbot):
     assert found == {button.text(), box.text(), group.title()}
     button.setGeometry(0, 0, button.sizeHint().width(), 30)
     box.setGeometry(0, 40, box.sizeHint().width(), 30)
-    group.setGeometry(0, 80, 380, 60)
+    group.setGeometry(0, 80, 680, 60)
     assert check_widget(host) == []
+
+
+def test_a_combo_box_whose_choice_is_cut_fails(qtbot):
+    combo = QComboBox()
+    combo.addItems(["Any time", LONG])
+    host = _host(qtbot, combo)
+    combo.setGeometry(0, 0, 200, 30)
+    assert check_widget(host) == []
+    combo.setCurrentIndex(1)
+    found = check_widget(host)
+    assert [o.text for o in found] == [LONG] and found[0].needed[0] > found[0].available[0]
 
 
 def test_a_tab_title_cut_without_eliding_fails(qtbot):
@@ -147,3 +161,24 @@ def test_a_horizontal_scrollbar_in_chats_message_view_fails_elsewhere_not(qtbot)
     thread.widget().findChild(QLabel).setText("word " * 80)
     qtbot.waitUntil(lambda: not thread.horizontalScrollBar().isVisible())
     assert [o for o in check_widget(host) if o.kind == "hscroll"] == []
+
+
+class _WideDelegate(QStyledItemDelegate):
+    """Draws its text on one line without eliding, as a custom delegate may."""
+
+    def sizeHint(self, option, index):  # noqa: N802 - Qt naming
+        return QSize(option.fontMetrics.horizontalAdvance(index.data()) + 16, 24)
+
+
+def test_a_list_row_a_custom_delegate_cannot_fit_fails_qts_own_delegate_elides(qtbot):
+    view = QListWidget()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # what is cut cannot be scrolled to
+    view.addItems(["Short", LONG])
+    host = _host(qtbot, view)
+    view.setGeometry(0, 0, 200, 200)
+    assert check_widget(host) == []  # Qt's delegate draws LONG with "…"
+    view.setItemDelegate(_WideDelegate(view))
+    found = check_widget(host)
+    assert [o.text for o in found] == [LONG] and "[row 1, col 0]" in found[0].widget
+    view.itemDelegate().setProperty("elides", True)  # a delegate that elides says so
+    assert check_widget(host) == []

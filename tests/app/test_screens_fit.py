@@ -21,12 +21,15 @@ THEMES = ("light", "dark")
 SCREENS = [name for name in PAGES if name != "chat-answers"]  # real model answers: the screenshot tool's part
 
 # (screen, "WxH" or "*", theme or "*") -> the offender it shows now
-KNOWN: dict[tuple[str, str, str], str] = {}
+KNOWN: dict[tuple[str, str, str], str] = {
+    ("*", "800x600", "*"): "the window cannot shrink to 800x600: it stays at least 931x620 (SearchPage needs "
+                           "735 px wide, InsightsPage 568 px tall)",
+}
 
 
 def _marks(screen: str, size: str, theme: str) -> list[pytest.MarkDecorator]:
     for (s, z, t), reason in KNOWN.items():
-        if s == screen and z in (size, "*") and t in (theme, "*"):
+        if s in (screen, "*") and z in (size, "*") and t in (theme, "*"):
             return [pytest.mark.xfail(strict=True, reason=reason)]
     return []
 
