@@ -316,7 +316,16 @@ def window_offender(window: QWidget, size: tuple[int, int]) -> Offender | None:
 
 
 def report(offenders: list[Offender]) -> str:
-    """One line per offender, then a count."""
-    lines = [o.describe() for o in offenders]
+    """One line per distinct offender (widget, text, sizes), then every screen it was found on
+    (screen, size, theme), then a count."""
+    groups: dict[Offender, list[Offender]] = {}
+    for o in offenders:
+        groups.setdefault(o.where("", "", ""), []).append(o)
+    lines = []
+    for key, found in groups.items():
+        lines.append(key.describe().lstrip(": "))
+        places = [" ".join(p for p in (o.screen, o.size, o.theme) if p) for o in found]
+        if any(places):
+            lines.append(f"    on {len(places)} screen(s): " + "; ".join(places))
     lines.append(f"{len(offenders)} offender(s).")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ active modal dialog), then cancelled, so nothing they offer is done."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -114,7 +115,9 @@ def _status_task(sh: Shooter, stage: Stage) -> None:
 
 
 def _import(sh: Shooter, stage: Stage) -> None:
-    dlg = stage.window.features["transfer"].open_import_dialog(sh.export_file())
+    copy = sh.tmp / f"import-{sh.size[0]}x{sh.size[1]}-{sh.theme}.reverie"
+    shutil.copyfile(sh.export_file(), copy)
+    dlg = stage.window.features["transfer"].open_import_dialog(copy)
     dlg.show()
     stage.settle()
     sh.snap(dlg, "import-preview")
@@ -126,8 +129,9 @@ def _import(sh: Shooter, stage: Stage) -> None:
         dlg.relay("Importing memories", 96, 240)
         sh.pump(0.2)
         sh.snap(dlg, "import-progress")
-        dlg._cancel_or_close()  # Cancel, as the user would: the import stops before it changes anything
+        dlg._cancel_or_close()  # Cancel, as the user would
     finally:
+        copy.unlink()  # a small import may finish before it looks at Cancel: this one finds no file
         gate.set()
     stage.settle()
     dlg.reject()
