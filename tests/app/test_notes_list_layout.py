@@ -43,8 +43,12 @@ def test_the_page_fits_beside_the_sidebar_of_a_720_px_window_without_clipped_but
     qtbot.addWidget(page)
     width = 720 - 200  # the sidebar keeps about 200 px
     assert page.minimumSizeHint().width() <= width
-    page.resize(width, 560)
+    page.resize(1000, 560)
     page.show()
+    wide_list = page.list.width()
+    page.resize(width, 560)
+    qtbot.waitUntil(lambda: page.width() == width, timeout=5_000)
+    assert page.list.width() < wide_list  # the list narrows with the window
     page.refresh()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
     page.list.setCurrentIndex(page.model.index(0))

@@ -63,7 +63,6 @@ class NotesPage(QWidget):
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
         left = QWidget()
-        left.setMinimumWidth(170)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(8, 8, 0, 8)
         ll.addWidget(self.filter)
@@ -93,7 +92,8 @@ class NotesPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 1)  # a narrower window narrows the list too
+        self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
         right.setMinimumWidth(300)
         self.splitter.setSizes([260, 740])
