@@ -144,3 +144,16 @@ def test_a_long_conversation_title_is_cut_with_an_ellipsis_in_the_list(qtbot, pa
     assert title.endswith("…") and long.startswith(title[:-1])
     assert subtitle.startswith("Today") or subtitle[0].isdigit() or subtitle[:3].isalpha()
     assert page.conversations.index(0).data(Qt.ItemDataRole.ToolTipRole) == long
+
+
+def test_a_locked_vault_says_why_the_model_in_use_is_not_shown(qtbot, paths):
+    from reverie.app.ui.chat.empty_state import LOCKED_MODEL
+
+    session = Session(paths)
+    window = MainWindow(session, fake_services(session))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("chat")
+    assert page.empty_state.model_line.text() == LOCKED_MODEL  # not "Looking…" for ever
+    assert not page.empty_state.about.isVisible()
+    window.close()

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-PLACEHOLDER = "Ask about your notes and past conversations… (Enter sends, Shift+Enter for a new line)"
+PLACEHOLDER = "Ask about your notes and past conversations…"
 
 
 class Composer(QPlainTextEdit):
@@ -17,6 +17,7 @@ class Composer(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("composer")
         self.setPlaceholderText(PLACEHOLDER)
+        self.setToolTip("Enter sends, Shift+Enter starts a new line, Esc stops an answer.")
         self.setTabChangesFocus(True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming

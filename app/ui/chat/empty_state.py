@@ -18,6 +18,7 @@ from reverie.core.tiers import TIER_ABOUT
 from reverie.models.catalog import ModelEntry, Survey
 
 MAX_SHOWN = 3
+LOCKED_MODEL = "The model in use shows here once the vault is unlocked."
 GET_BIGGER = ("For answers in its own words, use a model of 1B parameters or more: download one with LM Studio "
               "or Ollama (Reverie finds it here), or point Reverie at an OpenAI-compatible server in Settings.")
 
@@ -92,8 +93,11 @@ class EmptyState(QScrollArea):
         self.setWidget(body)
         session.vault_ready.connect(lambda _v: self.refresh())
         session.changed.connect(lambda changes: self.refresh() if changes.settings else None)
+        self.about.hide()  # until there is something to say
         if session.vault is not None:
             self.refresh()
+        else:  # a locked vault: its settings (the model in use) cannot be read yet
+            self.model_line.setText(LOCKED_MODEL)
 
     # -- showing it only when the thread is empty ---------------------------------------------
     def follow(self, messages: Any, thread: QWidget) -> None:
@@ -109,6 +113,7 @@ class EmptyState(QScrollArea):
 
     # -- the models --------------------------------------------------------------------------------
     def refresh(self) -> None:
+        self.model_line.setText("Looking at the model in use…")
         survey_models(self.session, self.finder, on_done=alive(self, self._show), on_error=alive(self, self._failed))
 
     def _failed(self, message: str) -> None:
@@ -123,6 +128,7 @@ class EmptyState(QScrollArea):
         else:
             self.model_line.setText(f"Model in use: <b>{current.name}</b> · {tier}")
             self.about.setText(TIER_ABOUT[tier])
+        self.about.setVisible(bool(self.about.text()))
         for row in self.rows:
             self.rows_layout.removeWidget(row)
             row.deleteLater()
