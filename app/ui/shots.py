@@ -68,7 +68,17 @@ def _passphrase(sh: Shooter, stage: Stage) -> None:
 
 
 def _notes_import(sh: Shooter, stage: Stage) -> None:
-    dlg = stage.window.features["transfer"].notes_import_dialog(sh.tmp / "Obsidian vault")
+    folder = sh.tmp / "Obsidian vault"
+    if not folder.exists():  # a small Obsidian-like folder, so the dialog previews real files
+        (folder / "Journal").mkdir(parents=True)
+        (folder / ".obsidian").mkdir()
+        for name, text in (("Journal/2026-11-02.md", "---\ntags: [journal]\n---\nLong run, 14 km. #running"),
+                           ("Journal/2026-11-03.md", "Dentist booked for Dec 3. See [[Health]]."),
+                           ("Health.md", "# Health\n\n- dentist every 6 months"),
+                           ("Recipes/Walnut-free pesto.md", "Basil, pine nuts, parmesan, olive oil.")):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+    dlg = stage.window.features["transfer"].notes_import_dialog(folder)
     dlg.show()
     sh.snap(dlg, "notes-import")
     dlg.reject()
