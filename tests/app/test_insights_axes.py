@@ -74,3 +74,9 @@ def test_axis_ticks_are_round_and_titles_fit(qtbot, ui_session, vault, theme, si
         title_width = QFontMetricsF(chart.titleFont()).horizontalAdvance(chart.title())
         assert title_width <= view.width() - 8, chart.title()
     apply_theme(QApplication.instance(), "light")
+
+
+def test_the_page_fits_a_small_window(qtbot, ui_session):
+    page = InsightsPage(ui_session)
+    qtbot.addWidget(page)
+    assert page.minimumSizeHint().height() <= 540  # the page of an 800 × 600 window, less the menu bar

@@ -171,3 +171,14 @@ def test_snippets_show_the_text_a_reader_sees_not_its_markdown(qtbot, paths, vau
     for mark in ("[!Example]", "**", "![[", "icon.svg", "&gt; "):
         assert mark not in body, mark
     assert "windy" in body and ">lighthouse</b>" in body  # the plain text, still highlighted
+
+
+def test_the_filters_wrap_in_a_narrow_window(qtbot, paths, vault):
+    window = open_window(qtbot, paths, vault)
+    page = window.show_page("search")
+    assert page.minimumSizeHint().width() <= 560  # the page of an 800 × 600 window
+    page.resize(560, 500)
+    qtbot.waitUntil(lambda: page.filters.height() > page.archived.height() * 1.5)  # two lines
+    for w in (*page.kind_boxes.values(), page.range, page.archived):
+        right = w.mapTo(page, w.rect().topRight()).x()
+        assert right <= page.width(), w

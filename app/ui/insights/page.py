@@ -133,7 +133,7 @@ class InsightsPage(QWidget):
             v.setRenderHint(QPainter.RenderHint.Antialiasing)
             v.setFrameShape(QChartView.Shape.NoFrame)
             v.setBackgroundBrush(Qt.GlobalColor.transparent)
-            v.setMinimumHeight(240)
+            v.setMinimumHeight(170)  # two rows of charts fit a 600 px high window
         self.held_view.setToolTip("Each bar counts the memories held within 10 points: 0–9 %, 10–19 %, … 90–100 %.")
         grid.addWidget(self.fade_view, 0, 0)
         grid.addWidget(self.held_view, 0, 1)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.flowlayout import FlowLayout
 from reverie.app.ui.richtext import HtmlDelegate
 from reverie.app.ui.search.model import SearchResultItemModel
 from reverie.app.ui.services import AppServices
@@ -85,16 +85,16 @@ class SearchPage(QWidget):
         self.archived = QComboBox()
         for key, label in ARCHIVED:
             self.archived.addItem(label, key)
-        filters = QHBoxLayout()
+        # The filters wrap onto a second line in a narrow window rather than widen it.
+        self.filters = QWidget()
+        filters = FlowLayout(self.filters, spacing=8)
         filters.addWidget(QLabel("Show:"))
         for box in self.kind_boxes.values():
             filters.addWidget(box)
-        filters.addSpacing(12)
         filters.addWidget(self.range)
         filters.addWidget(self.since)
         filters.addWidget(self.until)
         filters.addWidget(self.archived)
-        filters.addStretch(1)
         self.model = SearchResultItemModel(self)
         self.results = _ResultList(self.open_current)
         self.results.setObjectName("searchResults")
@@ -110,7 +110,7 @@ class SearchPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 8)
         lay.addWidget(self.query)
-        lay.addLayout(filters)
+        lay.addWidget(self.filters)
         lay.addWidget(self.status)
         lay.addWidget(self.results, 1)
 

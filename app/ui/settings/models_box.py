@@ -73,6 +73,7 @@ class ElidingComboBox(QComboBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setProperty("elides", True)  # for the screen check: it draws its text elided itself
         self.currentTextChanged.connect(self.setToolTip)
 
     def shown_text(self) -> str:
