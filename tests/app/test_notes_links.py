@@ -147,3 +147,16 @@ def test_properties_are_shown_edited_and_a_bad_one_loses_nothing(qtbot, paths, v
     table.item(row, 0).setText("topics")
     qtbot.waitUntil(lambda: notes.get_note(vault, note.id).properties.get("topics") == ["a", "b"], timeout=10_000)
     assert not error.isVisibleTo(page)
+
+
+def test_a_note_of_many_quotes_styles_the_first_ones_and_keeps_every_word():
+    from reverie.app.ui.notes.markdown import MAX_STYLED_QUOTES
+
+    text = "".join(f"Paragraph {i} links [[Note {i}]].\n\n> [!note] Callout {i}\n> Inside {i}.\n\n"
+                   for i in range(3 * MAX_STYLED_QUOTES))
+    doc = QTextDocument()
+    render(doc, text, lambda link: None, palette("light"))
+    assert len(_tables(doc)) == MAX_STYLED_QUOTES  # each bar is a table, and tables get slow in bulk
+    plain = doc.toPlainText()
+    last = 3 * MAX_STYLED_QUOTES - 1
+    assert f"Paragraph {last} links Note {last}." in plain and f"Inside {last}." in plain

@@ -38,6 +38,7 @@ from reverie.core.wikilinks import WikiLink, find_links
 
 LINK_SCHEME = "reverie-link"
 MAX_DEPTH = 6  # quotes nested deeper are left to Qt's own (indented) quotes
+MAX_STYLED_QUOTES = 60  # each bar is a table, and Qt inserts tables in time growing with the document
 
 # Obsidian's callout types and colours; aliases map to the type whose colour they share.
 CALLOUT_COLORS = {
@@ -108,6 +109,7 @@ class _Quote:
     lines: list[str]  # without their ``>`` marks
     kind: str | None  # the callout's type; None for a plain quote
     title: str
+    raw: str  # the quote as written, with its ``>`` marks
 
 
 def _blocks(lines: list[str]) -> list[str | _Quote]:
@@ -138,14 +140,16 @@ def _blocks(lines: list[str]) -> list[str | _Quote]:
             out.append("\n".join(buf))
             buf = []
         inner: list[str] = []
+        first = i
         while i < len(lines) and _QUOTE.match(lines[i]):
             inner.append(_QUOTE_MARK.sub("", lines[i], count=1))
             i += 1
+        raw = "\n".join(lines[first:i])
         c = _CALLOUT.match(inner[0].strip())
         if c:
-            out.append(_Quote(inner[1:], c.group("kind"), c.group("title").strip()))
+            out.append(_Quote(inner[1:], c.group("kind"), c.group("title").strip(), raw))
         else:
-            out.append(_Quote(inner, None, ""))
+            out.append(_Quote(inner, None, "", raw))
     if buf:
         out.append("\n".join(buf))
     return out
@@ -181,6 +185,7 @@ class _Builder:
         base = palette.color(QPalette.ColorRole.Base)
         self.dark = base.lightness() < 128
         self.base = base
+        self.quotes = 0
 
     def tint(self, color: QColor, amount: float) -> QColor:
         b = self.base
@@ -190,19 +195,30 @@ class _Builder:
 
     def fill(self, cursor: QTextCursor, markdown: str, depth: int) -> None:
         first = True
-        for block in _blocks(markdown.split("\n")) if depth < MAX_DEPTH else [markdown]:
-            if isinstance(block, str):
-                text = block.strip("\n")
-                if not text.strip():
-                    continue
-                if not first:
-                    cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-                _insert_markdown(cursor, text)
-            else:
-                self.quote(cursor, block, depth)
+        pending: list[str] = []  # Markdown between styled quotes, inserted in one go
+
+        def flush() -> None:
+            nonlocal first
+            text = "\n".join(pending).strip("\n")
+            pending.clear()
+            if not text.strip():
+                return
+            if not first:
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            _insert_markdown(cursor, text)
             first = False
 
+        for block in _blocks(markdown.split("\n")) if depth < MAX_DEPTH else [markdown]:
+            if isinstance(block, _Quote) and self.quotes < MAX_STYLED_QUOTES:
+                flush()
+                self.quote(cursor, block, depth)
+                first = False
+            else:
+                pending.append(block.raw if isinstance(block, _Quote) else block)
+        flush()
+
     def quote(self, cursor: QTextCursor, quote: _Quote, depth: int) -> None:
+        self.quotes += 1
         if quote.kind is None:
             bar, background = self.palette.color(QPalette.ColorRole.Mid), None
         else:
@@ -303,6 +319,7 @@ def render(doc: QTextDocument, text: str, resolve: Callable[[WikiLink], str | No
            palette: QPalette) -> list[LinkTarget]:
     """Fill ``doc`` with ``text`` as the Preview shows it; the links, by their ``reverie-link:N`` index."""
     doc.clear()
+    doc.setUndoRedoEnabled(False)
     markdown, targets = _with_links(text, resolve)
     builder = _Builder(palette)
     builder.fill(QTextCursor(doc), markdown, 0)
