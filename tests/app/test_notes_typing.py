@@ -80,7 +80,8 @@ def test_typing_while_locked_is_kept_warned_about_at_close_and_saved_on_unlock(q
     status = page.editor.status.text()
     assert "Editing" not in status and "Saved" not in status
     assert window.unsaved() == ["the note “Chores”"]
-    assert page.locked.isVisible()
+    assert page.locked.isVisible() and page.editor.isAncestorOf(page.locked)
+    assert "No notes yet" not in page.empty.text()  # the notes are there, behind the lock
     asked: list[list[str]] = []
     monkeypatch.setattr(window, "confirm_close", lambda what: asked.append(what) or False)
     assert not window.close()  # the user keeps the window open

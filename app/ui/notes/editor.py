@@ -54,6 +54,7 @@ class NoteEditor(QWidget):
         super().__init__(parent)
         self.note: Note | None = None
         lay = QVBoxLayout(self)
+        self._layout = lay
         lay.setContentsMargins(12, 8, 12, 8)
         self.title = QLineEdit()
         self.title.setObjectName("noteTitle")
@@ -94,6 +95,10 @@ class NoteEditor(QWidget):
         self.tabs.currentChanged.connect(lambda i: self.render_preview() if i == PREVIEW else None)
         theme_signals().changed.connect(self._theme_changed)
         self._loading = False
+
+    def add_notice(self, notice: QWidget) -> None:
+        """A notice above the title (the locked vault's), within the editor's margins."""
+        self._layout.insertWidget(0, notice)
 
     # -- content ---------------------------------------------------------------------------
     def set_note(self, note: Note | None) -> None:
