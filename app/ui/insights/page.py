@@ -11,9 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QLineSeries,
@@ -70,9 +72,9 @@ def nice_axis(peak: float, most: int = 5) -> tuple[int, int]:
         power *= 10
 
 
-def _count_axis(peak: float) -> QValueAxis:
-    """A 0..n axis with round whole-number ticks, reaching ``peak``."""
-    step, intervals = nice_axis(peak)
+def _count_axis(peak: float, most: int = 5) -> QValueAxis:
+    """A 0..n axis with round whole-number ticks, reaching ``peak``, at most ``most`` intervals."""
+    step, intervals = nice_axis(peak, most)
     axis = QValueAxis()
     axis.setRange(0, step * intervals)
     axis.setTickCount(intervals + 1)
@@ -92,6 +94,26 @@ def sparse_labels(labels: list[str], step: int) -> list[str]:
     return out
 
 
+def _label_bars(chart: QChart, series: QAbstractBarSeries, cats: QBarCategoryAxis, labels: list[str], step: int,
+                title: str) -> None:
+    """Label every ``step``-th bar under its bar, the label free to use the room of the bars it
+    skips (a bar category axis cuts each label to one bar's width, "1…" for 15). The category axis
+    keeps placing the bars; its own labels are hidden."""
+    cats.setLabelsVisible(False)
+    cats.setGridLineVisible(False)
+    axis = QCategoryAxis()
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setRange(-0.5, len(labels) - 0.5)
+    axis.setStartValue(-0.5)
+    for i in range(0, len(labels), max(1, step)):
+        axis.append(labels[i], i)
+    axis.setGridLineVisible(False)
+    axis.setTitleText(title)
+    axis.setProperty("step", step)
+    chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(axis)
+
+
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
@@ -107,7 +129,7 @@ class InsightsPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.data: InsightsData | None = None
-        self._steps = (0, 0)
+        self._steps: tuple[int, ...] = ()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(24, 16, 24, 12)
         title = QLabel("Insights")
@@ -216,9 +238,10 @@ class InsightsPage(QWidget):
         x.setTitleText("days from today")
         x.setTickCount(7)
         y = QValueAxis()
-        y.setRange(0, 100)
+        step, intervals = nice_axis(100, self._most(self.fade_view))
+        y.setRange(0, step * intervals)
         y.setLabelFormat("%d %%")
-        y.setTickCount(6)
+        y.setTickCount(intervals + 1)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         for kind in ("all", "chat", "note", "fact", "summary"):
@@ -246,13 +269,14 @@ class InsightsPage(QWidget):
         series.setBarWidth(0.9)
         chart.addSeries(series)
         cats = QBarCategoryAxis()
-        cats.append(sparse_labels([f"{10 * i}" for i in range(10)], self._label_step(self.held_view, 10)))
-        cats.setTitleText("retention now, %")
-        y = _count_axis(max(d.histogram))
+        cats.append([f"{10 * i}" for i in range(10)])
+        y = _count_axis(max(d.histogram), self._most(self.held_view))
         chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
         series.attachAxis(y)
+        _label_bars(chart, series, cats, [f"{10 * i}" for i in range(10)], self._label_step(self.held_view, 10),
+                    "retention now, %")
         chart.legend().setVisible(False)
         return chart
 
@@ -270,14 +294,15 @@ class InsightsPage(QWidget):
         chart.addSeries(series)
         cats = QBarCategoryAxis()
         days = [str(datetime.strptime(day, "%Y-%m-%d").day) for day, _ in d.days]
-        cats.append(sparse_labels(days, self._label_step(self.activity_view, len(days))))
+        cats.append(sparse_labels(days, 1))
         first, last = d.days[0][0], d.days[-1][0]
-        cats.setTitleText(f"{fmt.day_title(first)} – {fmt.day_title(last)}")
-        y = _count_axis(max((sum(c.values()) for _, c in d.days), default=0))
+        y = _count_axis(max((sum(c.values()) for _, c in d.days), default=0), self._most(self.activity_view))
         chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
         series.attachAxis(y)
+        _label_bars(chart, series, cats, days, self._label_step(self.activity_view, len(days)),
+                    f"{fmt.day_title(first)} – {fmt.day_title(last)}")
         return chart
 
     def _label_step(self, view: QChartView, n: int) -> int:
@@ -286,9 +311,15 @@ class InsightsPage(QWidget):
         need = view.fontMetrics().horizontalAdvance("30") + 10
         return next((step for step in (1, 2, 5, 10) if room * step >= need), 10)
 
+    def _most(self, view: QChartView) -> int:
+        """How many intervals a value axis of ``view`` has room for (a label every ~28 px)."""
+        plot = view.height() - (90 if view is self.held_view else 120)  # less title, axis title, legend
+        return max(2, min(5, plot // 28))
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)
-        steps = (self._label_step(self.held_view, 10), self._label_step(self.activity_view, ACTIVITY_DAYS))
+        steps = (self._label_step(self.held_view, 10), self._label_step(self.activity_view, ACTIVITY_DAYS),
+                 *(self._most(v) for v in (self.fade_view, self.held_view, self.activity_view)))
         if steps != self._steps:  # fewer or more labels fit now
             self._steps = steps
             self._draw()
