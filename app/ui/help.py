@@ -42,6 +42,7 @@ class ShortcutsDialog(QDialog):
             self.table.setItem(i, 0, QTableWidgetItem(keys))
             self.table.setItem(i, 1, QTableWidgetItem(what))
         self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(0, self.table.columnWidth(0) + 24)  # room between the keys and the words
         self.table.setMinimumHeight(min(520, 32 + 30 * len(rows)))
         lay.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -8,8 +8,8 @@ again whenever an operation changed notes, conversations or memories (``session.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -103,9 +103,23 @@ class RecentList(QFrame):
             row.setToolTip(f"{it.title}\n{it.when}")
             row.setData(Qt.ItemDataRole.UserRole, it)
             self.list.addItem(row)
-        rows = sum(self.list.sizeHintForRow(i) + 2 * self.list.spacing() for i in range(self.list.count()))
-        self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 2)  # every row shows; no scrolling
+        self._fit()
         self.setVisible(bool(items))
+
+    def _fit(self) -> None:
+        """As tall as its rows: every row shows, none is cut at the card's edge."""
+        self.list.ensurePolished()  # the style sheet's row padding counts
+        rows = sum(self.list.sizeHintForRow(i) + 2 * self.list.spacing() for i in range(self.list.count()))
+        self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 2)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._fit()  # a theme switch may change the rows' padding
 
     def titles(self) -> list[str]:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole).title for i in range(self.list.count())]
@@ -208,8 +222,10 @@ class HomePage(QScrollArea):
         self._columns = columns
         for card in (self.notes_card, self.conversations_card, self.facts_card):
             self.cards.removeWidget(card)
-        for i, card in enumerate((self.notes_card, self.conversations_card, self.facts_card)):
+        for i, card in enumerate((self.notes_card, self.conversations_card)):
             self.cards.addWidget(card, i // columns, i % columns, Qt.AlignmentFlag.AlignTop)
+        # what was learned reads as sentences: the whole width, below the lists
+        self.cards.addWidget(self.facts_card, 2, 0, 1, columns, Qt.AlignmentFlag.AlignTop)
         for c in range(2):
             self.cards.setColumnStretch(c, 1 if c < columns else 0)
 

@@ -37,6 +37,10 @@ QUIT_KEYS = "Ctrl+Q"
 SHORTCUTS_KEYS = "F1"
 MAX_PAGE_KEYS = 9
 
+# Keys that act where the cursor is, not window-wide.
+IN_PLACE = (("Enter", "Home's box: ask Reverie in Chat"), ("Ctrl+Enter", "Home's box: save the text as a note"),
+            ("Shift+Enter", "Home's box: a new line"))
+
 # What the features' shortcuts do, for Help → Keyboard shortcuts (by the slot's name when not given).
 _SLOT_WORDS = {"new_note": "New note", "find": "Search your notes and memories"}
 
@@ -100,7 +104,7 @@ def shortcut_rows(window: MainWindow) -> list[tuple[str, str]]:
                 what = action.text().replace("&", "").rstrip("…")
                 rows.append((keys, f"Go to {what}" if top.text() == "&Go" and "palette" not in what else what))
     rows += [(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText), what) for k, what in window.shortcuts]
-    return rows
+    return rows + list(IN_PLACE)
 
 
 def shortcuts_dialog(window: MainWindow) -> ShortcutsDialog:

@@ -12,6 +12,7 @@ from uifakes import open_window
 from reverie.app.ui.changes import IMPORTED
 from reverie.app.ui.home import EMPTY_HEADLINE
 from reverie.app.ui.homedata import greeting, vault_line
+from reverie.app.ui.theme import apply_theme
 from reverie.core import conversations, jobruns, notes
 from reverie.core.scheduler import JOB
 
@@ -25,7 +26,8 @@ def test_the_vault_line_counts_with_the_right_nouns():
         "1 memory · 1 note · 1 conversation · not consolidated yet"
 
 
-def test_home_is_fresh_after_an_import_and_lists_recent_notes(qtbot, paths, vault):
+def test_home_is_fresh_after_an_import_and_lists_recent_notes(qtbot, qapp, paths, vault):
+    apply_theme(qapp, "light")  # the style sheet's row padding is part of what must fit
     window = open_window(qtbot, paths, vault)
     home = window.home
     qtbot.waitUntil(lambda: home.headline.text() == EMPTY_HEADLINE, timeout=10_000)
@@ -41,6 +43,9 @@ def test_home_is_fresh_after_an_import_and_lists_recent_notes(qtbot, paths, vaul
     assert home.vault_line.text() == f"{kept} memories · 3 notes · 0 conversations · not consolidated yet"
     assert set(home.notes_card.titles()) == {"Imported note 0", "Imported note 1", "Imported note 2"}
     assert not home.notes_card.isHidden() and home.conversations_card.isHidden()
+    shown = home.notes_card.list
+    last = shown.visualItemRect(shown.item(shown.count() - 1))
+    assert last.bottom() <= shown.viewport().height()  # every row shows, none cut at the card's edge
     window.close()
 
 
