@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from reverie.app.ui import icons
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Shell
+from reverie.app.ui.theme import theme_signals
 
 LOCKED_TEXT = "The vault is locked — nothing typed here can be saved until you unlock it."
 
@@ -26,15 +28,22 @@ class LockedNotice(QFrame):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 6, 8, 6)
         lay.setSpacing(8)
+        self.icon = QLabel()
+        self._paint_icon()
+        theme_signals().changed.connect(lambda _name: self._paint_icon())
+        lay.addWidget(self.icon)
         self.label = QLabel(LOCKED_TEXT)
         self.label.setWordWrap(True)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.button = QPushButton("Unlock")
+        self.button = QPushButton(icons.icon("unlock"), "Unlock")
         self.button.clicked.connect(self.unlock)
         lay.addWidget(self.label, 1)
         lay.addWidget(self.button)
         session.vault_ready.connect(lambda _vault: self.setVisible(False))
         self.setVisible(not session.is_open)
+
+    def _paint_icon(self) -> None:
+        self.icon.setPixmap(icons.icon("locked").pixmap(18, 18))  # a pixmap: drawn again for each theme
 
     def unlock(self) -> None:
         action = self.shell.action("unlock")
