@@ -302,15 +302,24 @@ def window_offender(window: QWidget, size: tuple[int, int]) -> Offender | None:
     if (window.width(), window.height()) == tuple(size):
         return None
     text = "the window cannot shrink to this size"
-    stacks = window.findChildren(QStackedWidget)
+    def outermost(stack: QWidget) -> bool:
+        p = stack.parentWidget()
+        while p is not None and p is not window:
+            if isinstance(p, QStackedWidget):
+                return False
+            p = p.parentWidget()
+        return True
+
+    stacks = [s for s in window.findChildren(QStackedWidget) if outermost(s)]
     main = max(stacks, key=lambda s: s.width() * s.height(), default=None)  # the pages
     pages = [main.widget(i) for i in range(main.count())] if main is not None else []
     if pages:
         widest = max(pages, key=lambda p: p.minimumSizeHint().width())
         tallest = max(pages, key=lambda p: p.minimumSizeHint().height())
-        hint = widest.minimumSizeHint()
-        text += f"; widest page {type(widest).__name__} needs {hint.width()} px"
-        text += f", tallest {type(tallest).__name__} {tallest.minimumSizeHint().height()} px"
+        if window.width() > size[0]:
+            text += f"; widest page {type(widest).__name__} needs {widest.minimumSizeHint().width()} px"
+        if window.height() > size[1]:
+            text += f"; tallest page {type(tallest).__name__} needs {tallest.minimumSizeHint().height()} px"
     return Offender("too-small", type(window).__name__, text,
                     (window.width(), window.height()), (size[0], size[1]))
 

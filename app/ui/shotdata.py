@@ -23,6 +23,9 @@ def _window(sh: Shooter, paths: Any, *, services: Any = None) -> tuple[Any, Stag
 
     session = Session(paths)
     window = MainWindow(session, services(session) if services else None)
+    nightly = getattr(window, "nightly", None)
+    if nightly is not None:  # the person at this window is never idle: no consolidation changes a screen mid-run
+        nightly.idle_seconds = lambda _now: 0.0
     window.resize(*sh.size)
     window.show()
     return window, Stage(window, sh.settler(session))
