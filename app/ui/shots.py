@@ -122,6 +122,7 @@ def _status_task(sh: Shooter, stage: Stage) -> None:
     sh.snap(stage.window, "status-bar-task")
     handle.finish("Re-embedding memories: done.")
     stage.settle()
+    stage.window.statusBar().clearMessage()  # the next screens start with a quiet status bar
 
 
 def _import(sh: Shooter, stage: Stage) -> None:
