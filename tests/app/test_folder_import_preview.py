@@ -74,3 +74,21 @@ def test_settings_data_button_opens_the_same_preview(qtbot, paths, vault, tmp_pa
     assert opened[0].preview.new == ("garden.md", "kitchen.md")
     assert notes.list_notes(vault) == []  # nothing written while the preview is open
     opened[0].reject()
+
+
+def test_a_long_folder_path_is_cut_in_the_middle_not_widening_the_dialog(qtbot, paths, vault, tmp_path):
+    from reverie.app.ui.session import Session
+    from reverie.app.ui.transfer.import_dialog import NotesImportDialog
+
+    folder = tmp_path.joinpath(*["a-very-long-folder-name-without-any-spaces"] * 6)
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text("# A\n\ntext", encoding="utf-8")
+    session = Session(paths)
+    session.set_vault(vault)
+    dialog = NotesImportDialog(folder, None, session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.minimumSizeHint().width() < 700
+    qtbot.waitUntil(lambda: "…" in dialog.where.shown())
+    assert dialog.where.text() == str(folder) and dialog.where.shown().endswith(folder.name[-8:])
+    session.close()

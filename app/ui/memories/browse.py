@@ -30,7 +30,7 @@ from reverie.app.ui.changes import MEMORIES, OpChanges
 from reverie.app.ui.memories.detail import MemoryDetail
 from reverie.app.ui.memories.model import DayItemModel, DayRole, IdRole, MemoryItemModel, one_line
 from reverie.app.ui.session import Session
-from reverie.app.ui.uikit import alive, debouncer, remember_splitter
+from reverie.app.ui.uikit import ElidedLabel, alive, debouncer, remember_splitter
 from reverie.core import memories as core
 from reverie.core.memory_list import MemoryQuery
 from reverie.core.vault import Vault
@@ -82,7 +82,7 @@ class BrowsePane(QWidget):
         bar.addWidget(self.kind)
         bar.addWidget(self.archived)
         lay.addLayout(bar)
-        self.count = QLabel("")
+        self.count = ElidedLabel("")  # "12 memories with “…the words typed…”" never widens the page
         self.count.setObjectName("muted")
         lay.addWidget(self.count)
         self._search_timer = debouncer(self, SEARCH_DELAY_MS, self.reload)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reverie.app.ui import fmt
+from reverie.app.ui import fmt, icons
 from reverie.core.memories import retention_now
 from reverie.core.records import Memory
 
@@ -100,7 +100,9 @@ class MemoryDetail(QWidget):
         self.archive = QPushButton("Archive")
         self.delete = QPushButton("Delete…")
         self.delete.setObjectName("danger")
-        for i, b in enumerate((self.save, self.pin, self.archive, self.delete)):
+        for i, (b, name) in enumerate(((self.save, "save"), (self.pin, "pin"), (self.archive, "archive"),
+                                       (self.delete, "delete"))):
+            b.setIcon(icons.icon(name))
             buttons.addWidget(b, i // 2, i % 2)
         lay.addLayout(buttons)
         self.save.clicked.connect(self._save)
@@ -150,6 +152,7 @@ class MemoryDetail(QWidget):
                                   "How well Reverie holds this memory now; recalling it makes it stronger.")
         self.strength.setText(f"{fmt.days(memory.strength)} (importance {memory.importance:.1f})")
         self.pin.setText("Unpin" if memory.pinned else "Pin")
+        self.pin.setIcon(icons.icon("unpin" if memory.pinned else "pin"))
         self.archive.setText("Restore" if memory.archived else "Archive")
         lines = [history_line(entry) for entry in history or []]
         if not any(e["action"] == "create" for e in history or []):

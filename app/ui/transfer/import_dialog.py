@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.changes import IMPORTED
 from reverie.app.ui.session import Session
-from reverie.app.ui.uikit import alive
+from reverie.app.ui.uikit import ElidedLabel, alive
 from reverie.core.embedding import vector_id
 from reverie.core.transfer import ImportPreview, ImportSummary, import_preview, import_vault
 from reverie.core.transfer.markdown_preview import FolderPreview, preview_markdown_folder
@@ -183,9 +183,9 @@ class NotesImportDialog(QDialog):
         self._generation = 0
         self.setWindowTitle(f"Import notes from {self.folder.name or self.folder}")
         layout = QVBoxLayout(self)
-        where = QLabel(f"Import the Markdown and text files in {self.folder} as notes.")
-        where.setWordWrap(True)
-        layout.addWidget(where)
+        layout.addWidget(QLabel("Import the Markdown and text files in this folder as notes:"))
+        self.where = ElidedLabel(str(self.folder), mode=Qt.TextElideMode.ElideMiddle)  # a long path: …/middle/…
+        layout.addWidget(self.where)
         self.message = QLabel("Reading the folder…")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
