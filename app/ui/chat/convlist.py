@@ -1,11 +1,24 @@
-"""How a conversation reads in Chat's list: its title on one line, when and how many messages on a
-second, muted; each cut with "…" to the list's width (never clipped mid-letter)."""
+"""Chat's conversation pane: the list and New / Rename / Delete. A conversation reads as its title
+on one line, when and how many messages on a second, muted; each cut with "…" to the list's width
+(never clipped mid-letter)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reverie.app.ui.chat.model import ConversationItemModel
 
 _Index = QModelIndex | QPersistentModelIndex
 PAD_X, PAD_Y, GAP = 10, 7, 2
@@ -53,3 +66,32 @@ class ConversationDelegate(QStyledItemDelegate):
         bold = QFont(option.font)
         bold.setBold(True)
         return QSize(120, QFontMetrics(bold).height() + GAP + QFontMetrics(option.font).height() + 2 * PAD_Y)
+
+
+class ConversationPane(QWidget):
+    """The conversations, newest first, with New, Rename and Delete under them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conversationPane")
+        self.model = ConversationItemModel(self)
+        self.list = QListView()
+        self.list.setObjectName("conversationList")
+        self.list.setModel(self.model)
+        self.list.setEditTriggers(QListView.EditTrigger.EditKeyPressed)
+        self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(ConversationDelegate(self.list))
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.new_button = QPushButton("New")
+        self.new_button.setToolTip("Start a new conversation")
+        self.rename_button = QPushButton("Rename")
+        self.delete_button = QPushButton("Delete")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 8, 0, 8)
+        lay.addWidget(QLabel("<b>Conversations</b>"))
+        lay.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        for b in (self.new_button, self.rename_button, self.delete_button):
+            row.addWidget(b)
+        lay.addLayout(row)

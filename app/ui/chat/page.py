@@ -12,37 +12,28 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QListView,
     QMessageBox,
-    QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from reverie.app.ui import icons
 from reverie.app.ui.changes import CONVERSATION_DELETED, MEMORIES, OpChanges
 from reverie.app.ui.chat import data
 from reverie.app.ui.chat.answers import AnswerFlow
-from reverie.app.ui.chat.composer import Composer
-from reverie.app.ui.chat.convlist import ConversationDelegate
+from reverie.app.ui.chat.composer import InputBox
+from reverie.app.ui.chat.convlist import ConversationPane
 from reverie.app.ui.chat.data import MessageItem
 from reverie.app.ui.chat.empty_state import EmptyState
 from reverie.app.ui.chat.model import (
-    ConversationItemModel,
     IdRole,
     MessageItemModel,
     SourceRow,
 )
-from reverie.app.ui.chat.panes import ChatPanes
+from reverie.app.ui.chat.panes import ChatPanes, PaneBar
 from reverie.app.ui.chat.sources import SourcesPanel
 from reverie.app.ui.chat.thread import ThreadView
-from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.shell import Page, Shell
-from reverie.app.ui.uikit import ElidedLabel
 from reverie.core import conversations, message_memory
 from reverie.core.answer import AnswerResult
 from reverie.core.records import Memory
@@ -67,90 +58,28 @@ class ChatPage(QWidget):
         self._question = ""
         self._focus: str | None = None  # a message to reveal once its thread is loaded
         self._load_token = 0
-        # conversations
-        self.conversations = ConversationItemModel(self)
-        self.conv_list = QListView()
-        self.conv_list.setObjectName("conversationList")
-        self.conv_list.setModel(self.conversations)
-        self.conv_list.setEditTriggers(QListView.EditTrigger.EditKeyPressed)
-        self.conv_list.setUniformItemSizes(True)
-        self.conv_list.setItemDelegate(ConversationDelegate(self.conv_list))
-        self.conv_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.conv_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.new_button = QPushButton("New")
-        self.new_button.setToolTip("Start a new conversation")
-        self.rename_button = QPushButton("Rename")
-        self.delete_button = QPushButton("Delete")
-        left = QWidget()
-        left.setObjectName("conversationPane")
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(8, 8, 0, 8)
-        ll.addWidget(QLabel("<b>Conversations</b>"))
-        ll.addWidget(self.conv_list, 1)
-        row = QHBoxLayout()
-        for b in (self.new_button, self.rename_button, self.delete_button):
-            row.addWidget(b)
-        ll.addLayout(row)
-        # the bar over the thread: the panes' toggles and the open conversation's title
-        self.list_toggle = QToolButton()
-        self.list_toggle.setObjectName("paneToggle")
-        self.list_toggle.setIcon(icons.icon("chat"))
-        self.list_toggle.setToolTip("Show or hide the conversations")
-        self.list_toggle.setAccessibleName("Conversations")
-        self.title = ElidedLabel("New conversation")
-        self.title.setObjectName("chatTitle")
-        self.sources_toggle = QToolButton()
-        self.sources_toggle.setObjectName("paneToggle")
-        self.sources_toggle.setText("Sources")
-        self.sources_toggle.setToolTip("Show or hide what the answer was given and cited")
-        self.sources_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.sources_toggle.setIcon(icons.icon("note"))
-        bar = QHBoxLayout()
-        bar.setContentsMargins(8, 6, 8, 0)
-        bar.addWidget(self.list_toggle)
-        bar.addWidget(self.title, 1)
-        bar.addWidget(self.sources_toggle)
+        left = ConversationPane()
+        self.conversations, self.conv_list = left.model, left.list
+        self.new_button, self.rename_button, self.delete_button = left.new_button, left.rename_button, left.delete_button
+        bar = PaneBar()  # the panes' toggles and the open conversation's title
+        self.list_toggle, self.title, self.sources_toggle = bar.list_toggle, bar.title, bar.sources_toggle
         # thread and composer
         self.messages = MessageItemModel(self)
         self.thread = ThreadView(self.messages)
-        self.composer = Composer()
-        self.composer.setFixedHeight(84)
-        self.send_button = QPushButton("Send")
-        self.send_button.setObjectName("primary")
-        self.send_button.setIcon(icons.icon("send"))
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setIcon(icons.icon("stop"))
-        self.stop_button.setEnabled(False)
-        self.notice = QLabel("")
-        self.notice.setObjectName("errorText")
-        self.notice.setWordWrap(True)
-        self.notice.setContentsMargins(12, 0, 12, 0)
-        self.notice.hide()
-        self.locked = LockedNotice(session, shell)  # over the box while the vault is locked
+        box = InputBox(session, shell)
+        self.composer, self.send_button, self.stop_button = box.composer, box.send_button, box.stop_button
+        self.notice, self.locked = box.notice, box.locked
         center = QWidget()
         center.setObjectName("conversationColumn")
         self.center = center
         cl = QVBoxLayout(center)
         cl.setContentsMargins(0, 0, 0, 8)
-        cl.addLayout(bar)
+        cl.addWidget(bar)
         cl.addWidget(self.thread, 1)
         self.empty_state = EmptyState(session)  # instead of the thread while it has no message
         cl.insertWidget(1, self.empty_state, 1)
         self.empty_state.follow(self.messages, self.thread)
-        cl.addWidget(self.notice)
-        locked_row = QHBoxLayout()
-        locked_row.setContentsMargins(12, 0, 12, 0)
-        locked_row.addWidget(self.locked)
-        cl.addLayout(locked_row)
-        crow = QHBoxLayout()
-        crow.setContentsMargins(12, 0, 12, 0)
-        crow.addWidget(self.composer, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addStretch(1)
-        crow.addLayout(buttons)
-        cl.addLayout(crow)
+        cl.addWidget(box)
         self.sources_panel = right = SourcesPanel()
         self.sources, self.sources_hint = right.model, right.hint
         self.splitter = ChatPanes(left, center, right, self.list_toggle, self.sources_toggle)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QSplitter, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QWidget
 
-from reverie.app.ui.uikit import settings
+from reverie.app.ui import icons
+from reverie.app.ui.uikit import ElidedLabel, settings
 
 LIST_WIDTH = 230  # the conversation list, as first shown
 LIST_MIN = 170
@@ -22,6 +23,31 @@ CENTER_MIN = 300  # never narrower (a side pane gives way first)
 READABLE = 420  # the conversation list shows by itself while the conversation keeps this much
 ROOMY = 580  # ... and Sources while the conversation keeps this much
 SETTINGS_KEY = "chat/panes"  # the side panes' widths, as the user dragged them
+
+
+class PaneBar(QWidget):
+    """The bar over the conversation: the list's toggle, the open conversation's title, Sources' toggle."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list_toggle = QToolButton()
+        self.list_toggle.setObjectName("paneToggle")
+        self.list_toggle.setIcon(icons.icon("chat"))
+        self.list_toggle.setToolTip("Show or hide the conversations")
+        self.list_toggle.setAccessibleName("Conversations")
+        self.title = ElidedLabel("New conversation")
+        self.title.setObjectName("chatTitle")
+        self.sources_toggle = QToolButton()
+        self.sources_toggle.setObjectName("paneToggle")
+        self.sources_toggle.setText("Sources")
+        self.sources_toggle.setToolTip("Show or hide what the answer was given and cited")
+        self.sources_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.sources_toggle.setIcon(icons.icon("note"))
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 0)
+        lay.addWidget(self.list_toggle)
+        lay.addWidget(self.title, 1)
+        lay.addWidget(self.sources_toggle)
 
 
 class ChatPanes(QSplitter):
