@@ -46,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
         description="Save PNGs of every screen and dialog on sample data (temporary vaults), at several "
                     "window sizes and in both themes. Run it under Xvfb on a server: xvfb-run -a -s "
                     "'-screen 0 1600x1000x24' python -m reverie.app.screenshots OUTDIR")
-    p.add_argument("outdir", type=Path, help="folder for the PNGs (SCREEN-WIDTHxHEIGHT-THEME.png)")
+    p.add_argument("outdir", type=Path, nargs="?", help="folder for the PNGs (SCREEN-WIDTHxHEIGHT-THEME.png)")
     p.add_argument("--size", type=_size, action="append", metavar="WxH",
                    help="window size; repeat for several (default: 1440x900, 1100x720 and 800x600)")
     p.add_argument("--theme", choices=THEMES, action="append",
@@ -67,6 +67,8 @@ def run(argv: list[str]) -> int:
     if args.list:
         print("\n".join(SCREEN_NAMES))
         return 0
+    if args.outdir is None:
+        parser().error("the folder for the PNGs (OUTDIR) is missing")
     patterns = [p.strip() for item in (args.only or ["*"]) for p in item.split(",") if p.strip()]
     chosen = [n for n in SCREEN_NAMES if any(fnmatch.fnmatchcase(n, p) for p in patterns)]
     if not chosen:
