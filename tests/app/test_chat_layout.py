@@ -130,3 +130,16 @@ def test_scrolled_up_the_view_stays_and_offers_the_new_reply(qtbot, paths, vault
     qtbot.mouseClick(page.thread.jump, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _at_end(bar), timeout=5_000)
     assert not page.thread.jump.isVisible()
+
+
+def test_a_replys_sources_button_shows_the_hidden_sources_pane(qtbot, paths, vault):
+    conv = conversations.create_conversation(vault, "Plain")
+    conversations.add_message(vault, conv.id, "user", "Hello?")
+    reply = conversations.add_message(vault, conv.id, "assistant", "Hello.")
+    window, page = _chat(qtbot, paths, vault, 1100)
+    page.load(conv.id)
+    qtbot.waitUntil(lambda: page.thread.widget_for(reply.id) is not None, timeout=10_000)
+    assert not page.sources_panel.isVisible()
+    qtbot.mouseClick(page.thread.widget_for(reply.id).sources, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.sources_panel.isVisible, timeout=5_000)
+    assert page.sources_toggle.isChecked() and "cited no memory" in page.sources_hint.text()
