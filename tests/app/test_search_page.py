@@ -182,3 +182,14 @@ def test_the_filters_wrap_in_a_narrow_window(qtbot, paths, vault):
     for w in (*page.kind_boxes.values(), page.range, page.archived):
         right = w.mapTo(page, w.rect().topRight()).x()
         assert right <= page.width(), w
+
+
+def test_a_fact_s_title_line_does_not_say_its_kind_twice(qtbot, paths, vault):
+    from ui_fixtures import add_fact
+
+    add_fact(vault, "The user's sister Anna lives in Porto.")
+    window = open_window(qtbot, paths, vault)
+    page = _search(qtbot, window, "Porto")
+    assert page.model.rowCount() == 1
+    head = page.model.index(0).data(HtmlRole).split("</div>", 1)[0]
+    assert "<b>Fact</b>" in head and "· fact ·" not in head

@@ -19,9 +19,11 @@ KIND_LABEL = {"chat": "chat", "note": "note", "fact": "fact", "summary": "summar
 
 def hit_html(hit: Any) -> str:
     m = hit.memory
-    title = html.escape(hit.source_title or KIND_LABEL.get(m.kind, m.kind))
+    kind = KIND_LABEL.get(m.kind, m.kind)
+    title = hit.source_title or kind
     flags = " · archived" if getattr(m, "archived", False) else ""
-    head = (f"<div><b>{title}</b> <span style='color:#888'>· {KIND_LABEL.get(m.kind, m.kind)} · "
+    said = "" if title.casefold() == kind.casefold() else f"{kind} · "  # not "Fact · fact"
+    head = (f"<div><b>{html.escape(title)}</b> <span style='color:#888'>· {said}"
             f"{stamp(m.happened_at)}{flags}</span></div>")
     shown = getattr(hit, "shown", None)  # the plain text a reader sees, its highlights moved along
     text, spans = shown() if callable(shown) else (m.text, tuple(getattr(hit, "highlights", ()) or ()))
