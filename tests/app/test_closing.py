@@ -3,7 +3,6 @@ dropped, the last edits of the open note are saved, and nothing is half-written.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray
 from uifakes import open_window
 
 from reverie.app.ui.uikit import settings
@@ -36,15 +35,20 @@ def test_closing_during_indexing_leaves_whole_notes_only(qtbot, paths, vault):
 
 def test_window_size_and_splitters_are_remembered(qtbot, paths, vault):
     window = open_window(qtbot, paths, vault)
+    window.resize(1440, 900)
+    window.show_page("chat")
     chat = window.pages["chat"].widget
-    chat.splitter.setSizes([300, 500, 200])
+    qtbot.waitUntil(lambda: chat.splitter.left.isVisible())
+    center = chat.splitter.sizes()[1]
+    chat.splitter.setSizes([300, center - 50, chat.splitter.sizes()[2]])
     chat.splitter.splitterMoved.emit(300, 1)  # what a drag of the handle emits
+    assert chat.splitter.list_width == 300
     window.resize(720, 540)
     size = (window.width(), window.height())  # at least the window's minimum size
     window.close()
-    assert isinstance(settings().value("chat/splitter"), QByteArray)
+    assert settings().value("chat/panes") is not None
     again = Vault.open(paths)
     second = open_window(qtbot, paths, again)
     assert (second.width(), second.height()) == size
-    assert second.pages["chat"].widget.splitter.sizes()[0] == chat.splitter.sizes()[0]
+    assert second.pages["chat"].widget.splitter.list_width == 300
     second.close()
