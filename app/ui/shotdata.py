@@ -6,12 +6,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from reverie.app.ui.screenplay import Stage
 
-if TYPE_CHECKING:
-    from reverie.app.ui.shots import Shooter
+PASSPHRASE = "correct horse battery staple"
+
+
+class Shooter(Protocol):
+    """What the builders need of the screenshot run (``shots.Shooter``)."""
+
+    tmp: Path
+    now: float
+    size: tuple[int, int]
+    screens: set[str]
+
+    def settler(self, session: Any) -> Callable[[], None]: ...
+    def pump(self, seconds: float = 0.15) -> None: ...
+    def modal(self, trigger: Callable[[], Any], handlers: list[Callable[[Any], Any]], *,
+              required: bool = True, timeout: float = 20) -> None: ...
 
 QUESTIONS = ("I booked the dentist for Dec 3 at 2:30", "When is the race in Utrecht?")
 BIG_VAULT_MEMORIES = 5000
@@ -92,7 +106,6 @@ def build_empty(sh: Shooter) -> Stage:
 
 def build_locked(sh: Shooter) -> Stage:
     """A passphrase vault: Reverie asks for the passphrase at start, and the user cancels."""
-    from reverie.app.ui.shots import PASSPHRASE
     from reverie.app.ui.startup import Startup
     from reverie.core.keys import KeyMode
     from reverie.core.paths import vault_paths

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QPu
 from reverie.app.ui.screencheck import Offender, check_widget, window_offender
 from reverie.app.ui.screenplay import BIG_PAGES, EMPTY_PAGES, LOCKED_PAGES, PAGES, Stage
 
-PASSPHRASE = "correct horse battery staple"
 Job = Callable[["Shooter", Any], None]  # (shooter, stage or None)
 
 
@@ -80,6 +79,8 @@ def _notes_import(sh: Shooter, stage: Stage) -> None:
             (folder / name).write_text(text, encoding="utf-8")
     dlg = stage.window.features["transfer"].notes_import_dialog(folder)
     dlg.show()
+    stage.settle()  # the folder's preview
+    stage.settle()
     sh.snap(dlg, "notes-import")
     dlg.reject()
 
