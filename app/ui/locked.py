@@ -30,7 +30,8 @@ class LockedNotice(QFrame):
         lay.setSpacing(8)
         self.icon = QLabel()
         self._paint_icon()
-        theme_signals().changed.connect(lambda _name: self._paint_icon())
+        # methods, not lambdas: Qt drops a method's connection when its widget is deleted
+        theme_signals().changed.connect(self._theme_changed)
         lay.addWidget(self.icon)
         self.label = QLabel(LOCKED_TEXT)
         self.label.setWordWrap(True)
@@ -39,8 +40,14 @@ class LockedNotice(QFrame):
         self.button.clicked.connect(self.unlock)
         lay.addWidget(self.label, 1)
         lay.addWidget(self.button)
-        session.vault_ready.connect(lambda _vault: self.setVisible(False))
+        session.vault_ready.connect(self._opened)
         self.setVisible(not session.is_open)
+
+    def _theme_changed(self, _name: str) -> None:
+        self._paint_icon()
+
+    def _opened(self, _vault: object) -> None:
+        self.setVisible(False)
 
     def _paint_icon(self) -> None:
         self.icon.setPixmap(icons.icon("locked").pixmap(18, 18))  # a pixmap: drawn again for each theme

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from reverie.app import context
+from reverie.app.ui.changes import OpChanges
 from reverie.app.ui.model_choice import GgufFinder, ModelRow, survey_models, use_model
 from reverie.app.ui.session import Session
 from reverie.app.ui.uikit import alive
@@ -91,8 +92,8 @@ class EmptyState(QScrollArea):
         # wrapped lines their height for that width (aligned, it kept its preferred width and was clipped)
         outer.addStretch(1)
         self.setWidget(body)
-        session.vault_ready.connect(lambda _v: self.refresh())
-        session.changed.connect(lambda changes: self.refresh() if changes.settings else None)
+        session.vault_ready.connect(self._opened)  # methods: disconnected when the card goes
+        session.changed.connect(self._data_changed)
         self.about.hide()  # until there is something to say
         if session.vault is not None:
             self.refresh()
@@ -112,6 +113,13 @@ class EmptyState(QScrollArea):
         sync()
 
     # -- the models --------------------------------------------------------------------------------
+    def _opened(self, _vault: object) -> None:
+        self.refresh()
+
+    def _data_changed(self, changes: OpChanges) -> None:
+        if changes.settings:
+            self.refresh()
+
     def refresh(self) -> None:
         self.model_line.setText("Looking at the model in use…")
         survey_models(self.session, self.finder, on_done=alive(self, self._show), on_error=alive(self, self._failed))

@@ -127,7 +127,11 @@ class SearchPage(QWidget):
             d.dateChanged.connect(lambda _d: self._timer.start())
         self.archived.currentIndexChanged.connect(lambda _i: self._timer.start())
         self.results.doubleClicked.connect(lambda _i: self.open_current())
-        session.changed.connect(lambda _changes: self._timer.start() if self.query.text().strip() else None)
+        session.changed.connect(self._data_changed)  # a method: disconnected when the page goes
+
+    def _data_changed(self, _changes: object) -> None:
+        if self.query.text().strip():
+            self._timer.start()
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt naming
         """Up and Down in the search box move through the results; Enter opens the selected one."""
