@@ -77,8 +77,14 @@ def build_chat_model(settings: Settings) -> ChatModel:
     return _build_chat_model(settings)
 
 
-def build_companion(vault: Vault, settings: Settings | None = None, *, model: ChatModel | None = None,
-                    memories: MemorySource | None = None, profile_provider=None) -> Companion:
+def build_companion(
+    vault: Vault,
+    settings: Settings | None = None,
+    *,
+    model: ChatModel | None = None,
+    memories: MemorySource | None = None,
+    profile_provider=None,
+) -> Companion:
     """The companion that answers with cited memories, wired from the settings."""
     settings = settings or load_settings(vault)
     if profile_provider is None:
@@ -88,8 +94,9 @@ def build_companion(vault: Vault, settings: Settings | None = None, *, model: Ch
             return get_profile(vault)
 
     model = model or build_chat_model(settings)
-    return Companion(vault, model, memories or build_retriever(vault), vault.clock, profile_provider,
-                     tier=chat_tier(settings, model))
+    return Companion(
+        vault, model, memories or build_retriever(vault), vault.clock, profile_provider, tier=chat_tier(settings, model)
+    )
 
 
 def chat_tier(settings: Settings, model: ChatModel) -> Tier:
@@ -97,6 +104,8 @@ def chat_tier(settings: Settings, model: ChatModel) -> Tier:
     read from its GGUF header or its server's metadata; see ``core/tiers.py``)."""
     detected = getattr(model, "tier", None)
     return resolve_tier(settings.chat_tier, detected if detected in TIERS else "capable")
+
+
 @functools.lru_cache(maxsize=2)
 def build_embedder(threads: int = 0) -> SentenceTransformerEmbedder:
     """The default embedder, one per process (it loads lazily, on first use)."""
@@ -110,6 +119,8 @@ def build_retriever(vault: Vault, *, words_only: bool = False, config: Retrieval
     from reverie.core.retrieval import Retriever
 
     return Retriever(vault, None if words_only else build_embedder(), config)
+
+
 # -- nightly consolidation -------------------------------------------------------------------
 
 
@@ -122,17 +133,32 @@ def consolidation_chat_model(settings: Settings) -> ChatModel | None:
         return None
 
 
-def run_consolidation_now(vault: Vault, settings: Settings, chat_model: ChatModel | None = None, *, embedder: Any = None,
-                          cancel: threading.Event | None = None, progress: Any = None,
-                          scheduled_for: float | None = None) -> Any:
+def run_consolidation_now(
+    vault: Vault,
+    settings: Settings,
+    chat_model: ChatModel | None = None,
+    *,
+    embedder: Any = None,
+    cancel: threading.Event | None = None,
+    progress: Any = None,
+    scheduled_for: float | None = None,
+) -> Any:
     from reverie.core.consolidation import run_consolidation
 
-    return run_consolidation(vault, chat_model=chat_model, embedder=embedder, settings=settings, cancel=cancel,
-                             progress=progress, scheduled_for=scheduled_for)
+    return run_consolidation(
+        vault,
+        chat_model=chat_model,
+        embedder=embedder,
+        settings=settings,
+        cancel=cancel,
+        progress=progress,
+        scheduled_for=scheduled_for,
+    )
 
 
-def build_scheduler(vault: Vault, *, chat_model_factory: Any = None, embedder: Any = None,
-                    idle_seconds: Any = None) -> Any:
+def build_scheduler(
+    vault: Vault, *, chat_model_factory: Any = None, embedder: Any = None, idle_seconds: Any = None
+) -> Any:
     """The nightly scheduler (not started): consolidation and decay at the chosen time, when idle,
     with a missed night caught up on ``start()``. ``chat_model_factory(settings)`` gives the model
     for a run (default: ``consolidation_chat_model``); give the window its own instance, not the
@@ -144,8 +170,15 @@ def build_scheduler(vault: Vault, *, chat_model_factory: Any = None, embedder: A
 
     def job(scheduled_for: float | None, cancel: threading.Event, progress: Any) -> Any:
         settings = load_settings(vault)
-        return run_consolidation_now(vault, settings, factory(settings), embedder=embedder, cancel=cancel,
-                                     progress=progress, scheduled_for=scheduled_for)
+        return run_consolidation_now(
+            vault,
+            settings,
+            factory(settings),
+            embedder=embedder,
+            cancel=cancel,
+            progress=progress,
+            scheduled_for=scheduled_for,
+        )
 
     return NightlyScheduler(vault, job, settings_loader=lambda: load_settings(vault), idle_seconds=idle_seconds)
 

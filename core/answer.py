@@ -69,7 +69,8 @@ Mode = Literal["memory", "no_memory", "smalltalk", "statement"]
 Kind = Literal["smalltalk", "question", "statement"]
 _QUESTION_START = re.compile(
     r"(?i)^\s*(who|whom|whose|what|when|where|which|why|how|do|does|did|is|are|was|were|can|could|will|"
-    r"would|should|have|has|had|tell|remind|list|show|find|search|give)\b")
+    r"would|should|have|has|had|tell|remind|list|show|find|search|give)\b"
+)
 
 
 class MemoryHit(Protocol):
@@ -157,10 +158,22 @@ class _Turn:
 
 
 class Companion:
-    def __init__(self, vault: Vault, model: ChatModel, memories: MemorySource, clock: Clock,
-                 profile_provider: Callable[[], str] | None = None, *, tier: Tier = "capable", gate: bool = True,
-                 max_answer_tokens: int = MAX_ANSWER_TOKENS, search_k: int = SEARCH_K,
-                 cite_assistant: bool = False, temperature: float = 0.2, tz: tzinfo | None = None) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        model: ChatModel,
+        memories: MemorySource,
+        clock: Clock,
+        profile_provider: Callable[[], str] | None = None,
+        *,
+        tier: Tier = "capable",
+        gate: bool = True,
+        max_answer_tokens: int = MAX_ANSWER_TOKENS,
+        search_k: int = SEARCH_K,
+        cite_assistant: bool = False,
+        temperature: float = 0.2,
+        tz: tzinfo | None = None,
+    ) -> None:
         self.vault = vault
         self.model = model
         self.memories = memories
@@ -188,8 +201,11 @@ class Companion:
         seen: set[int | str] = set()
         for h in hits:
             m = h.memory
-            if m.id in seen or m.content_hash in seen or (
-                    m.source_kind == "message" and m.source_id in exclude_sources):
+            if (
+                m.id in seen
+                or m.content_hash in seen
+                or (m.source_kind == "message" and m.source_id in exclude_sources)
+            ):
                 continue
             if m.trust == "assistant" and not (self.cite_assistant or m.pinned):
                 continue  # Reverie cites what the user said or wrote, or a reply the user kept
@@ -211,8 +227,14 @@ class Companion:
             return ""
 
     # -- the answer -------------------------------------------------------------------
-    def answer(self, conversation_id: str, text: str, *, on_token: Callable[[str], None] | None = None,
-               cancel: threading.Event | None = None) -> AnswerResult:
+    def answer(
+        self,
+        conversation_id: str,
+        text: str,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> AnswerResult:
         """Reply to ``text`` in the conversation. ``on_token`` gets the reply's pieces as they are
         shown; when the gate replaces a reply, ``assistant_message.content`` (always authoritative)
         differs from what was streamed. Set ``cancel`` to stop."""
@@ -221,14 +243,15 @@ class Companion:
         t0 = time.perf_counter()
         history = conversations.list_messages(self.vault, conversation_id, limit=12)
         now = self.clock.now()
-        kind = classify(text if len(text) <= 2 * STATEMENT_CHARS else f"{text[:STATEMENT_CHARS]} {text[-STATEMENT_CHARS:]}")
+        kind = classify(
+            text if len(text) <= 2 * STATEMENT_CHARS else f"{text[:STATEMENT_CHARS]} {text[-STATEMENT_CHARS:]}"
+        )
         when = find_when(text[:STATEMENT_CHARS], now, self.tz) if kind == "statement" else None
         meta = {"when": when.as_meta(now, self.tz)} if when is not None else None
         # Recorded first, indexed after its search: a message that finds itself crowds out the words
         # of every other match. ``index_unindexed`` makes the memory even if the search fails.
         user = conversations.add_message(self.vault, conversation_id, "user", text, meta=meta, index=False)
-        turn = _Turn(conversation_id, user, kind, [], history, on_token or (lambda _piece: None), cancel, t0, {},
-                     when)
+        turn = _Turn(conversation_id, user, kind, [], history, on_token or (lambda _piece: None), cancel, t0, {}, when)
         try:
             # A statement to a tiny model is acknowledged by Reverie alone: nothing to search for.
             needs = kind == "question" or (kind == "statement" and not (self.tier == "tiny" and self.gate))
@@ -257,39 +280,73 @@ class Companion:
         except ReverieError as exc:
             return self._record(turn, mode, "", [], [], status="error", error=str(exc))
         if prompt.memories_dropped or prompt.cut:
-            log.info("context budget: %d memories dropped, %d turns dropped, cut %s",
-                     prompt.memories_dropped, prompt.history_dropped, prompt.cut)
+            log.info(
+                "context budget: %d memories dropped, %d turns dropped, cut %s",
+                prompt.memories_dropped,
+                prompt.history_dropped,
+                prompt.cut,
+            )
         turn.timings["assembly_s"] = time.perf_counter() - turn.t0
         self._prompt_timings(turn, prompt)
         given = prompt.given
         numbers = {g.n: g for g in given}
         sources = self._sources(turn, given)
         started = time.perf_counter()
-        streamed = stream_reply(self.model, prompt.messages, max_tokens=prompt.max_tokens,
-                                temperature=self.temperature, stop=STOP, emit=turn.emit, cancel=turn.cancel,
-                                sources=sources, instructions=self._instructions(), gated=self.gate,
-                                earlier=self._earlier(turn))
+        streamed = stream_reply(
+            self.model,
+            prompt.messages,
+            max_tokens=prompt.max_tokens,
+            temperature=self.temperature,
+            stop=STOP,
+            emit=turn.emit,
+            cancel=turn.cancel,
+            sources=sources,
+            instructions=self._instructions(),
+            gated=self.gate,
+            earlier=self._earlier(turn),
+        )
         self._timings(turn, streamed, started)
         check = check_citations(streamed.shown if self.gate else streamed.raw, numbers)
         if check.dropped:
             log.warning("dropped %d citation(s) of memories not given: %s", len(check.dropped), check.dropped)
         if streamed.status != "complete":
-            return self._record(turn, mode, check.text, given, check.cited, status=streamed.status,
-                                error=streamed.error, dropped=check.dropped)
+            return self._record(
+                turn,
+                mode,
+                check.text,
+                given,
+                check.cited,
+                status=streamed.status,
+                error=streamed.error,
+                dropped=check.dropped,
+            )
         current = [numbers[n] for n in prompt.current]
         if not self.gate:
-            return self._continue(prompt, turn, self._record(turn, mode, check.text, given, check.cited,
-                                                             dropped=check.dropped), streamed.raw)
+            return self._continue(
+                prompt,
+                turn,
+                self._record(turn, mode, check.text, given, check.cited, dropped=check.dropped),
+                streamed.raw,
+            )
         verdict = streamed.failed or check_reply(
-            streamed.raw, question=turn.user.content, memories={g.n: g.memory.text for g in given},
-            context=sources, instructions=self._instructions(), earlier=self._earlier(turn),
-            stopped_early=streamed.stopped_early)
+            streamed.raw,
+            question=turn.user.content,
+            memories={g.n: g.memory.text for g in given},
+            context=sources,
+            instructions=self._instructions(),
+            earlier=self._earlier(turn),
+            stopped_early=streamed.stopped_early,
+        )
         if not verdict.ok:
             log.info("reply replaced by the gate: %s %s", verdict.reasons, verdict.unsupported)
-            fallback = (compose_answer(turn.user.content, current, self.clock.now(), self.tz) if current
-                        else Composed(smalltalk_reply(turn.user.content) if mode == "smalltalk" else NO_MEMORY, []))
-            return self._continue(prompt, turn, self._record_composed(turn, mode, fallback, given, verdict=verdict,
-                                                                       replaced=True))
+            fallback = (
+                compose_answer(turn.user.content, current, self.clock.now(), self.tz)
+                if current
+                else Composed(smalltalk_reply(turn.user.content) if mode == "smalltalk" else NO_MEMORY, [])
+            )
+            return self._continue(
+                prompt, turn, self._record_composed(turn, mode, fallback, given, verdict=verdict, replaced=True)
+            )
         text, cited, inferred = check.text, list(check.cited), []
         if not cited and current:
             inferred = infer_citations(text, turn.user.content, [(g.n, g.memory.text) for g in current])
@@ -297,23 +354,25 @@ class Companion:
         problem = self._citation_problem(turn.user.content, mode, cited, current, numbers)
         if problem is not None:  # an answer that uses none of its memories, or ones beside the question
             fallback = compose_answer(turn.user.content, current, self.clock.now(), self.tz)
-            return self._continue(prompt, turn, self._record_composed(turn, mode, fallback, given,
-                                                                       verdict=GateVerdict((problem,)),
-                                                                       replaced=True))
+            return self._continue(
+                prompt,
+                turn,
+                self._record_composed(turn, mode, fallback, given, verdict=GateVerdict((problem,)), replaced=True),
+            )
         if inferred:
             before = text.rstrip()
             text = append_markers(text, inferred)
-            turn.emit(text[len(before):])
-        result = self._record(turn, mode, text, given, cited, inferred=inferred, verdict=verdict,
-                              dropped=check.dropped)
+            turn.emit(text[len(before) :])
+        result = self._record(turn, mode, text, given, cited, inferred=inferred, verdict=verdict, dropped=check.dropped)
         return self._continue(prompt, turn, result, streamed.raw)
 
     # -- a statement: acknowledged by Reverie, one gated sentence from the model ----------------
     def _statement(self, turn: _Turn) -> AnswerResult:
         now = self.clock.now()
         own = self._own_memory(turn.user)
-        ack = acknowledge(turn.user.content[:STATEMENT_CHARS], turn.when, now, self.tz,
-                          n=1 if own is not None else None)
+        ack = acknowledge(
+            turn.user.content[:STATEMENT_CHARS], turn.when, now, self.tz, n=1 if own is not None else None
+        )
         turn.emit(ack.text)
         turn.timings["first_token_s"] = time.perf_counter() - turn.t0
         text, verdict = ack.text, None
@@ -321,23 +380,43 @@ class Companion:
         streamed: Streamed | None = None
         if self.tier == "capable" or not self.gate:  # a tiny model's free sentence is not worth the risk
             try:
-                prompt = self._prompt(turn.conversation_id, turn.user.content, turn.cands, turn.history,
-                                      max_answer_tokens=MAX_SENTENCE_TOKENS)
+                prompt = self._prompt(
+                    turn.conversation_id,
+                    turn.user.content,
+                    turn.cands,
+                    turn.history,
+                    max_answer_tokens=MAX_SENTENCE_TOKENS,
+                )
             except ReverieError as exc:
                 log.info("no room for the model's sentence: %s", exc)
         if prompt is not None:
             self._prompt_timings(turn, prompt)
             sources = self._sources(turn, prompt.given)
             started = time.perf_counter()
-            streamed = stream_reply(self.model, prompt.messages, max_tokens=min(prompt.max_tokens, MAX_SENTENCE_TOKENS),
-                                    temperature=self.temperature, stop=STOP, emit=lambda _p: None,
-                                    cancel=turn.cancel, sources=sources, instructions=self._instructions(),
-                                    gated=self.gate, one_sentence=True, earlier=self._earlier(turn))
+            streamed = stream_reply(
+                self.model,
+                prompt.messages,
+                max_tokens=min(prompt.max_tokens, MAX_SENTENCE_TOKENS),
+                temperature=self.temperature,
+                stop=STOP,
+                emit=lambda _p: None,
+                cancel=turn.cancel,
+                sources=sources,
+                instructions=self._instructions(),
+                gated=self.gate,
+                one_sentence=True,
+                earlier=self._earlier(turn),
+            )
             self._timings(turn, streamed, started, first=False)
             sentence = strip_markers(streamed.shown).strip()  # Reverie's [1] is the new message
             if streamed.status == "complete" and sentence:
-                verdict = check_sentence(sentence, sources=sources, instructions=self._instructions(),
-                                         earlier=self._earlier(turn)) if self.gate else GateVerdict()
+                verdict = (
+                    check_sentence(
+                        sentence, sources=sources, instructions=self._instructions(), earlier=self._earlier(turn)
+                    )
+                    if self.gate
+                    else GateVerdict()
+                )
                 if verdict.ok:
                     text = f"{ack.text}\n\n{sentence}"
                     turn.emit(f"\n\n{sentence}")
@@ -345,15 +424,24 @@ class Companion:
                 verdict = streamed.failed
         title = first_line_title(turn.user.content, "Your message")
         cites = [GivenMemory(1, own, title, 1.0)] if own is not None and ack.cited else []
-        result = self._record(turn, "statement", text, cites, [1] if cites else [], inferred=[1] if cites else [],
-                              verdict=verdict, composed=True)
+        result = self._record(
+            turn,
+            "statement",
+            text,
+            cites,
+            [1] if cites else [],
+            inferred=[1] if cites else [],
+            verdict=verdict,
+            composed=True,
+        )
         if prompt is not None and streamed is not None and streamed.status == "complete":
             self._continue(prompt, turn, result, streamed.raw if verdict is not None and verdict.ok else "")
         return result
 
     @staticmethod
-    def _citation_problem(question: str, mode: Mode, cited: Sequence[int], current: Sequence[GivenMemory],
-                          numbers: dict[int, GivenMemory]) -> Reason | None:
+    def _citation_problem(
+        question: str, mode: Mode, cited: Sequence[int], current: Sequence[GivenMemory], numbers: dict[int, GivenMemory]
+    ) -> Reason | None:
         """Whether a question's answer stands on the memories that answer it: it cites one (or
         repeats its words), and when some memory shares words with the question, a cited one does
         (a small model copies whichever memory it saw last)."""
@@ -363,8 +451,11 @@ class Companion:
             return "uncited"
         asked = content_words(question)
         on_topic = {g.n for g in current if asked & content_words(f"{g.memory.context}\n{g.memory.text}")}
-        if on_topic and not on_topic & set(cited) and not any(
-                asked & content_words(numbers[n].memory.text) for n in cited if n in numbers):
+        if (
+            on_topic
+            and not on_topic & set(cited)
+            and not any(asked & content_words(numbers[n].memory.text) for n in cited if n in numbers)
+        ):
             return "off_topic"
         return None
 
@@ -377,8 +468,10 @@ class Companion:
 
     def _own_memory(self, user: Message) -> Memory | None:
         with self.vault.read() as conn:
-            row = conn.execute("SELECT * FROM memories WHERE source_kind = 'message' AND source_id = ? "
-                               "ORDER BY seq LIMIT 1", (user.id,)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM memories WHERE source_kind = 'message' AND source_id = ? ORDER BY seq LIMIT 1",
+                (user.id,),
+            ).fetchone()
         return Memory.from_row(row) if row is not None else None
 
     # -- helpers --------------------------------------------------------------------------------
@@ -397,8 +490,12 @@ class Companion:
     def _sources(self, turn: _Turn, given: Sequence[GivenMemory]) -> list[str]:
         """What a reply may repeat: the message, the memories given (in number order), then the
         conversation and the profile."""
-        return [turn.user.content[:SOURCE_CHARS], *source_texts(given, self.clock.now(), self.tz),
-                *texts(m.content for m in turn.history), self._profile()]
+        return [
+            turn.user.content[:SOURCE_CHARS],
+            *source_texts(given, self.clock.now(), self.tz),
+            *texts(m.content for m in turn.history),
+            self._profile(),
+        ]
 
     def _timings(self, turn: _Turn, streamed: Streamed, started: float, *, first: bool = True) -> None:
         """``model_first_token_s``: from the message to the model's first token (what prefix reuse
@@ -410,34 +507,88 @@ class Companion:
         turn.timings["tokens"] = float(streamed.pieces)
         turn.timings["generate_s"] = streamed.timings.get("generate_s", 0.0)
 
-    def _prompt(self, conversation_id: str, text: str, cands: list[GivenMemory], history: list[Message], *,
-                max_answer_tokens: int | None = None) -> Prompt:
+    def _prompt(
+        self,
+        conversation_id: str,
+        text: str,
+        cands: list[GivenMemory],
+        history: list[Message],
+        *,
+        max_answer_tokens: int | None = None,
+    ) -> Prompt:
         profile = self._profile()
         budget = max_answer_tokens or self.max_answer_tokens
         thread, self._thread = self._thread, None
-        if (thread is not None and thread[0] == conversation_id and history and history[-1].id == thread[3]
-                and thread[1].messages[0].content == system_text(profile)):
-            prompt = extend(thread[1], thread[2], question=text, candidates=cands,
-                            context_size=self.model.context_size, count_tokens=self.model.count_tokens,
-                            max_answer_tokens=budget)
+        if (
+            thread is not None
+            and thread[0] == conversation_id
+            and history
+            and history[-1].id == thread[3]
+            and thread[1].messages[0].content == system_text(profile)
+        ):
+            prompt = extend(
+                thread[1],
+                thread[2],
+                question=text,
+                candidates=cands,
+                context_size=self.model.context_size,
+                count_tokens=self.model.count_tokens,
+                max_answer_tokens=budget,
+            )
             if prompt is not None:
                 return prompt
-        return assemble(question=text, candidates=cands, history=history, profile=profile,
-                        context_size=self.model.context_size, count_tokens=self.model.count_tokens,
-                        max_answer_tokens=budget, with_memories=bool(cands))
+        return assemble(
+            question=text,
+            candidates=cands,
+            history=history,
+            profile=profile,
+            context_size=self.model.context_size,
+            count_tokens=self.model.count_tokens,
+            max_answer_tokens=budget,
+            with_memories=bool(cands),
+        )
 
-    def _record_composed(self, turn: _Turn, mode: Mode, reply: Composed, given: Sequence[GivenMemory], *,
-                         verdict: GateVerdict | None = None, replaced: bool = False) -> AnswerResult:
+    def _record_composed(
+        self,
+        turn: _Turn,
+        mode: Mode,
+        reply: Composed,
+        given: Sequence[GivenMemory],
+        *,
+        verdict: GateVerdict | None = None,
+        replaced: bool = False,
+    ) -> AnswerResult:
         if not replaced:
             turn.emit(reply.text)
             turn.timings.setdefault("first_token_s", time.perf_counter() - turn.t0)
-        return self._record(turn, mode, reply.text, given, reply.cited, inferred=list(reply.cited), verdict=verdict,
-                            replaced=replaced, composed=True)
+        return self._record(
+            turn,
+            mode,
+            reply.text,
+            given,
+            reply.cited,
+            inferred=list(reply.cited),
+            verdict=verdict,
+            replaced=replaced,
+            composed=True,
+        )
 
-    def _record(self, turn: _Turn, mode: Mode, text: str, given: Sequence[GivenMemory], cited: Sequence[int], *,
-                status: Status = "complete", error: str | None = None, inferred: Sequence[int] = (),
-                verdict: GateVerdict | None = None, replaced: bool = False,
-                composed: bool = False, dropped: Sequence[int] = ()) -> AnswerResult:
+    def _record(
+        self,
+        turn: _Turn,
+        mode: Mode,
+        text: str,
+        given: Sequence[GivenMemory],
+        cited: Sequence[int],
+        *,
+        status: Status = "complete",
+        error: str | None = None,
+        inferred: Sequence[int] = (),
+        verdict: GateVerdict | None = None,
+        replaced: bool = False,
+        composed: bool = False,
+        dropped: Sequence[int] = (),
+    ) -> AnswerResult:
         numbers = {g.n: g for g in given}
         meta: dict[str, Any] = {"mode": mode, "model": self.model.name, "tier": self.tier}
         if dropped:
@@ -453,21 +604,47 @@ class Companion:
         if error:
             meta["error"] = error
         # Reverie's own words stay in the conversation; they are not memories ("Remember this" makes one).
-        msg = conversations.add_message(self.vault, turn.conversation_id, "assistant", text, status=status,
-                                        meta=meta, index=False, actor="reverie")
-        citations = [Citation(n, numbers[n].memory.id, numbers[n].memory.uid, numbers[n].source_title,
-                              numbers[n].memory.text, n in inferred) for n in cited if n in numbers]
+        msg = conversations.add_message(
+            self.vault, turn.conversation_id, "assistant", text, status=status, meta=meta, index=False, actor="reverie"
+        )
+        citations = [
+            Citation(
+                n,
+                numbers[n].memory.id,
+                numbers[n].memory.uid,
+                numbers[n].source_title,
+                numbers[n].memory.text,
+                n in inferred,
+            )
+            for n in cited
+            if n in numbers
+        ]
         if citations:
             self._record_citations(msg, citations)
         turn.timings["total_s"] = time.perf_counter() - turn.t0
-        return AnswerResult(turn.user, msg, citations, list(given), len(dropped), status, error, mode, turn.timings,
-                            verdict, replaced, composed, turn.when)
+        return AnswerResult(
+            turn.user,
+            msg,
+            citations,
+            list(given),
+            len(dropped),
+            status,
+            error,
+            mode,
+            turn.timings,
+            verdict,
+            replaced,
+            composed,
+            turn.when,
+        )
 
     def _record_citations(self, msg: Message, citations: list[Citation]) -> None:
         now = self.clock.now()
         with self.vault.tx() as conn:
-            conn.executemany("INSERT OR IGNORE INTO citations(message_id, n, memory_uid) VALUES (?,?,?)",
-                             [(msg.id, c.n, c.memory_uid) for c in citations])
-            recall.reinforce_in(conn, [c.memory_id for c in citations], now,
-                                reason=f"cited in answer {msg.id}", actor="reverie")
-
+            conn.executemany(
+                "INSERT OR IGNORE INTO citations(message_id, n, memory_uid) VALUES (?,?,?)",
+                [(msg.id, c.n, c.memory_uid) for c in citations],
+            )
+            recall.reinforce_in(
+                conn, [c.memory_id for c in citations], now, reason=f"cited in answer {msg.id}", actor="reverie"
+            )

@@ -80,10 +80,21 @@ class _Either:
         return True
 
 
-def stream_reply(model: ChatModel, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float,
-                 stop: Sequence[str], emit: Callable[[str], None], cancel: threading.Event | None,
-                 sources: Sequence[str], instructions: Sequence[str], gated: bool = True,
-                 one_sentence: bool = False, earlier: Sequence[str] = ()) -> Streamed:
+def stream_reply(
+    model: ChatModel,
+    messages: Sequence[ChatMessage],
+    *,
+    max_tokens: int,
+    temperature: float,
+    stop: Sequence[str],
+    emit: Callable[[str], None],
+    cancel: threading.Event | None,
+    sources: Sequence[str],
+    instructions: Sequence[str],
+    gated: bool = True,
+    one_sentence: bool = False,
+    earlier: Sequence[str] = (),
+) -> Streamed:
     """Run the model and show what passes (see the module doc). ``sources`` are the texts a claim
     may come from (question, memories, conversation), ``earlier`` the replies given before (not to be
     repeated); ``one_sentence`` stops after the first."""
@@ -122,8 +133,7 @@ def stream_reply(model: ChatModel, messages: Sequence[ChatMessage], *, max_token
         return True
 
     try:
-        for piece in model.stream(messages, max_tokens=max_tokens, temperature=temperature, stop=stop,
-                                  cancel=either):
+        for piece in model.stream(messages, max_tokens=max_tokens, temperature=temperature, stop=stop, cancel=either):
             if not pieces:
                 out.first_token_s = time.perf_counter() - t0
             pieces.append(piece)
@@ -135,7 +145,7 @@ def stream_reply(model: ChatModel, messages: Sequence[ChatMessage], *, max_token
                     m = _BOUNDARY.search(pending)
                     if m is None or m.end() == 0:
                         break
-                    sentence, pending = pending[: m.end()], pending[m.end():]
+                    sentence, pending = pending[: m.end()], pending[m.end() :]
                     if sentence.strip() and not release(sentence):
                         break
                     if one_sentence and shown:
@@ -150,7 +160,7 @@ def stream_reply(model: ChatModel, messages: Sequence[ChatMessage], *, max_token
             out.status = "partial"
     except ReverieError as exc:
         out.status, out.error = "error", str(exc)
-    except Exception as exc:  # noqa: BLE001 - an adapter's surprise must not lose the turn
+    except Exception as exc:
         log.exception("chat model failed")
         out.status, out.error = "error", f"The chat model failed while answering ({type(exc).__name__}: {exc})."
     out.pieces = len(pieces)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*\]")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a about above after again against all am an and any are as at be because been before being below between
 both but by can could did do does doing down during each few for from further had has have having he her
 here hers herself him himself his how i if in into is it its itself just me more most my myself no nor
@@ -26,7 +27,8 @@ that the their theirs them themselves then there these they this those through t
 was we were what when where which while who whom why will with would you your yours yourself yourselves
 tell remind know remember recall please hey hi hello thanks thank ok okay yes yeah sure also still
 s t d ll m re ve don didn doesn isn wasn aren weren won wouldn shouldn couldn ever one
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,7 @@ def _salient(word: str) -> bool:
     return any(c.isdigit() for c in word)
 
 
-def infer_citations(answer: str, question: str, memories: Sequence[tuple[int, str]], *,
-                    limit: int = 2) -> list[int]:
+def infer_citations(answer: str, question: str, memories: Sequence[tuple[int, str]], *, limit: int = 2) -> list[int]:
     """Numbers of given memories whose specific words the answer repeats (see module doc)."""
     said = content_words(strip_markers(answer)) - content_words(question)
     if not said:

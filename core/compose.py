@@ -31,7 +31,8 @@ _SENT = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+")
 _HAS_TIME = re.compile(
     r"(?i)\b(?:\d{1,2}[:.]\d\d|\d{1,2}\s?(?:am|pm)|(?:19|20)\d\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|week|month|year|ago)\w*")
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|week|month|year|ago)\w*"
+)
 _NUMBER = re.compile(r"\d")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 _USER_SPEAKERS = {"user", "you", "me", ""}
@@ -45,7 +46,7 @@ class Composed:
 
 # -- when and who ------------------------------------------------------------------------------------
 def when_label(ts: float, now: float, tz: tzinfo | None = None) -> str:
-    """"today", "yesterday", "on Tuesday", "on 3 Nov", "on 3 Nov 2025"."""
+    """ "today", "yesterday", "on Tuesday", "on 3 Nov", "on 3 Nov 2025"."""
     dt, today = datetime.fromtimestamp(ts, tz), datetime.fromtimestamp(now, tz)
     days = (today.date() - dt.date()).days
     if days == 0:
@@ -186,8 +187,15 @@ def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: 
             groups.append((who, [quoted]))
         cited.append(g.n)
     if groups:
-        parts = [(": " if who == first_who else f"{who[:1].lower() + who[1:] if who.startswith(('Your', 'You ', 'A ')) else who}: ")
-                 + " and ".join(quotes) for who, quotes in groups]
+        parts = [
+            (
+                ": "
+                if who == first_who
+                else f"{who[:1].lower() + who[1:] if who.startswith(('Your', 'You ', 'A ')) else who}: "
+            )
+            + " and ".join(quotes)
+            for who, quotes in groups
+        ]
         lines.append("Also" + ("" if parts[0].startswith(":") else " ") + "; ".join(parts) + ".")
     if more:
         lines.append("More on this: " + ", ".join(f"[{n}]" for n in more) + ".")
@@ -197,20 +205,68 @@ def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: 
 
 # -- acknowledgements ------------------------------------------------------------------------------
 _SMALL = {"and", "the", "of", "in", "a", "an", "de", "la", "von", "van", "du", "le", "on", "for", "to"}
-_PRONOUNS = {"i", "i'm", "i've", "i'd", "i'll", "my", "we", "our", "me", "it", "this", "that", "the", "a", "an",
-             "he", "she", "they", "his", "her", "their", "there", "so", "just", "also", "today", "tomorrow",
-             "yesterday", "but", "and", "oh", "ok", "okay", "yes", "no", "well", "hey", "hi", "btw", "then", "next",
-             "last", "on", "at", "in", "by", "before", "after"}
+_PRONOUNS = {
+    "i",
+    "i'm",
+    "i've",
+    "i'd",
+    "i'll",
+    "my",
+    "we",
+    "our",
+    "me",
+    "it",
+    "this",
+    "that",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "they",
+    "his",
+    "her",
+    "their",
+    "there",
+    "so",
+    "just",
+    "also",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "but",
+    "and",
+    "oh",
+    "ok",
+    "okay",
+    "yes",
+    "no",
+    "well",
+    "hey",
+    "hi",
+    "btw",
+    "then",
+    "next",
+    "last",
+    "on",
+    "at",
+    "in",
+    "by",
+    "before",
+    "after",
+}
 _RELATION = re.compile(
     r"\bmy\s+(?P<rel>sister|brother|mother|mum|mom|father|dad|wife|husband|partner|son|daughter|friend|boss|"
     r"colleague|cousin|aunt|uncle|grandmother|grandma|grandfather|grandpa|niece|nephew|neighbou?r|doctor|dentist|"
-    r"girlfriend|boyfriend|fiancée?|teacher|coach|therapist|landlord|manager)\s+(?P<name>[A-Z][\w'’-]+)")
+    r"girlfriend|boyfriend|fiancée?|teacher|coach|therapist|landlord|manager)\s+(?P<name>[A-Z][\w'’-]+)"
+)
 _VERBISH = re.compile(
     r"(?i)^(?:\w+(?:ed|ing)|am|is|are|was|were|be|been|has|had|does|did|went|got|made|took|saw|felt|told|said|met|"
     r"bought|left|will|would|can|could|should|must|just|really|very|still|also|gonna|about|finally|"
     r"(?:have|do|get|go|need|want|think|feel|like|love|hate|make|take|see|come|call|meet|start|pick|book|buy|"
     r"remember|remind|arrive|leave|visit|work|live|move|say|tell|know|try|plan|hope|wish|use|read|watch|"
-    r"play|cook|finish|begin|send|bring|keep|give|find|look|seem|miss|forget)(?:s|es)?)$")
+    r"play|cook|finish|begin|send|bring|keep|give|find|look|seem|miss|forget)(?:s|es)?)$"
+)
 
 
 def key_items(text: str, when: When | None = None) -> list[str]:
@@ -276,7 +332,7 @@ def key_items(text: str, when: When | None = None) -> list[str]:
 
 
 def acknowledge(text: str, when: When | None, now: float, tz: tzinfo | None = None, *, n: int | None = 1) -> Composed:
-    """"Noted: dentist, Thu 3 Dec at 14:30 [1]": what Reverie took in, citing the new message as
+    """ "Noted: dentist, Thu 3 Dec at 14:30 [1]": what Reverie took in, citing the new message as
     ``[n]`` (no marker when ``n`` is None: the message has no memory to cite)."""
     parts = key_items(text, when)
     if when is not None:
@@ -297,5 +353,4 @@ def smalltalk_reply(text: str) -> str:
         return "You're welcome."
     if _BYE.search(text):
         return "Goodbye. Everything you told me is kept."
-    return ("Hello. Tell me anything you want me to remember, or ask me about something you told me or wrote "
-            "down.")
+    return "Hello. Tell me anything you want me to remember, or ask me about something you told me or wrote down."

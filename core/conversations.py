@@ -25,8 +25,13 @@ _GONE = "That conversation no longer exists (it may have been deleted)."
 
 
 def create_conversation(
-    vault: Vault, title: str = "", *, created_at: float | None = None, origin: str | None = None,
-    conversation_id: str | None = None, actor: str = "user",
+    vault: Vault,
+    title: str = "",
+    *,
+    created_at: float | None = None,
+    origin: str | None = None,
+    conversation_id: str | None = None,
+    actor: str = "user",
 ) -> Conversation:
     now = vault.now()
     created = created_at if created_at is not None else now
@@ -34,7 +39,7 @@ def create_conversation(
     cid = conversation_id or uuid.uuid4().hex
     with vault.tx() as conn:
         conn.execute(
-            f"INSERT INTO conversations({CONVERSATION_COLS}) VALUES (?,?,?,?,?)",  # noqa: S608
+            f"INSERT INTO conversations({CONVERSATION_COLS}) VALUES (?,?,?,?,?)",
             (cid, title, created, created, origin),
         )
         history.log(conn, now, "conversation", cid, "create", actor=actor, after={"title": title})
@@ -44,7 +49,7 @@ def create_conversation(
 def get_conversation(vault: Vault, conversation_id: str) -> Conversation:
     with vault.read() as conn:
         row = conn.execute(
-            f"SELECT {CONVERSATION_COLS}, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) "  # noqa: S608
+            f"SELECT {CONVERSATION_COLS}, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) "
             "FROM conversations c WHERE id = ?",
             (conversation_id,),
         ).fetchone()
@@ -56,7 +61,7 @@ def get_conversation(vault: Vault, conversation_id: str) -> Conversation:
 def list_conversations(vault: Vault, limit: int = 1000) -> list[Conversation]:
     with vault.read() as conn:
         rows = conn.execute(
-            f"SELECT {CONVERSATION_COLS}, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) "  # noqa: S608
+            f"SELECT {CONVERSATION_COLS}, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) "
             "FROM conversations c ORDER BY updated_at DESC, id LIMIT ?",
             (limit,),
         ).fetchall()
@@ -71,8 +76,9 @@ def rename_conversation(vault: Vault, conversation_id: str, title: str) -> Conve
         if row is None:
             raise NotFoundError(_GONE)
         conn.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
-        history.log(conn, now, "conversation", conversation_id, "rename",
-                    before={"title": row[0]}, after={"title": title})
+        history.log(
+            conn, now, "conversation", conversation_id, "rename", before={"title": row[0]}, after={"title": title}
+        )
     return get_conversation(vault, conversation_id)
 
 
@@ -82,17 +88,28 @@ def delete_conversation(vault: Vault, conversation_id: str, *, actor: str = "use
         row = conn.execute("SELECT title FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
         if row is None:
             raise NotFoundError(_GONE)
-        mids = [r[0] for r in conn.execute(
-            "SELECT m.id FROM memories m JOIN messages g ON m.source_kind = 'message' AND m.source_id = g.id "
-            "WHERE g.conversation_id = ?",
-            (conversation_id,),
-        ).fetchall()]
+        mids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT m.id FROM memories m JOIN messages g ON m.source_kind = 'message' AND m.source_id = g.id "
+                "WHERE g.conversation_id = ?",
+                (conversation_id,),
+            ).fetchall()
+        ]
         ingest.delete_memories(conn, mids, now, actor=actor, reason="conversation deleted")
-        count = conn.execute("SELECT count(*) FROM messages WHERE conversation_id = ?",
-                             (conversation_id,)).fetchone()[0]
+        count = conn.execute("SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchone()[
+            0
+        ]
         conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
-        history.log(conn, now, "conversation", conversation_id, "delete", actor=actor,
-                    before={"title": row[0], "messages": count})
+        history.log(
+            conn,
+            now,
+            "conversation",
+            conversation_id,
+            "delete",
+            actor=actor,
+            before={"title": row[0], "messages": count},
+        )
 
 
 def add_message(
@@ -130,31 +147,52 @@ def add_message(
             "SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?", (conversation_id,)
         ).fetchone()[0]
         conn.execute(
-            f"INSERT INTO messages({MESSAGE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",  # noqa: S608
-            (mid, conversation_id, seq, role, content, now, happened, status, speaker, origin,
-             json.dumps(meta or {}, ensure_ascii=False)),
+            f"INSERT INTO messages({MESSAGE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                mid,
+                conversation_id,
+                seq,
+                role,
+                content,
+                now,
+                happened,
+                status,
+                speaker,
+                origin,
+                json.dumps(meta or {}, ensure_ascii=False),
+            ),
         )
-        conn.execute(
-            "UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id = ?", (now, conversation_id)
-        )
+        conn.execute("UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id = ?", (now, conversation_id))
         if index and ingest.indexable_message(role, status, origin, meta):
-            ingest.index_message(conn, now, mid, content, role, happened, speaker=speaker,
-                                 conversation_title=crow[0], actor=actor)
-        history.log(conn, now, "message", mid, "create", actor=actor,
-                    after={"conversation": conversation_id, "role": role, "chars": len(content)})
-    return Message(mid, conversation_id, seq, role, content, now, happened, status, speaker, origin,
-                   meta or {})
+            ingest.index_message(
+                conn, now, mid, content, role, happened, speaker=speaker, conversation_title=crow[0], actor=actor
+            )
+        history.log(
+            conn,
+            now,
+            "message",
+            mid,
+            "create",
+            actor=actor,
+            after={"conversation": conversation_id, "role": role, "chars": len(content)},
+        )
+    return Message(mid, conversation_id, seq, role, content, now, happened, status, speaker, origin, meta or {})
 
 
 def update_message(
-    vault: Vault, message_id: str, content: str, *, status: MessageStatus | None = None,
-    meta: dict | None = None, actor: str = "user",
+    vault: Vault,
+    message_id: str,
+    content: str,
+    *,
+    status: MessageStatus | None = None,
+    meta: dict | None = None,
+    actor: str = "user",
 ) -> Message:
     """Replace a message's content (e.g. a streamed answer when it completes) and re-index it."""
     content = clean_text(content)
     now = vault.now()
     with vault.tx() as conn:
-        row = conn.execute(f"SELECT {MESSAGE_COLS} FROM messages WHERE id = ?", (message_id,)).fetchone()  # noqa: S608
+        row = conn.execute(f"SELECT {MESSAGE_COLS} FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise NotFoundError("That message no longer exists.")
         old = Message.from_row(row)
@@ -165,18 +203,40 @@ def update_message(
             (content, new_status, json.dumps(new_meta, ensure_ascii=False), message_id),
         )
         if ingest.indexable_message(old.role, new_status, old.origin, new_meta):
-            ingest.index_message(conn, now, message_id, content, old.role, old.happened_at,
-                                 speaker=old.speaker, actor=actor)
+            ingest.index_message(
+                conn, now, message_id, content, old.role, old.happened_at, speaker=old.speaker, actor=actor
+            )
         else:
-            ids = [r[0] for r in conn.execute(
-                "SELECT id FROM memories WHERE source_kind='message' AND source_id=?", (message_id,)
-            ).fetchall()]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM memories WHERE source_kind='message' AND source_id=?", (message_id,)
+                ).fetchall()
+            ]
             ingest.delete_memories(conn, ids, now, actor=actor, reason="message not kept as a memory")
-        history.log(conn, now, "message", message_id, "update", actor=actor,
-                    before={"chars": len(old.content), "status": old.status},
-                    after={"chars": len(content), "status": new_status})
-    return Message(old.id, old.conversation_id, old.seq, old.role, content, old.created_at,
-                   old.happened_at, new_status, old.speaker, old.origin, new_meta)
+        history.log(
+            conn,
+            now,
+            "message",
+            message_id,
+            "update",
+            actor=actor,
+            before={"chars": len(old.content), "status": old.status},
+            after={"chars": len(content), "status": new_status},
+        )
+    return Message(
+        old.id,
+        old.conversation_id,
+        old.seq,
+        old.role,
+        content,
+        old.created_at,
+        old.happened_at,
+        new_status,
+        old.speaker,
+        old.origin,
+        new_meta,
+    )
 
 
 def index_unindexed(vault: Vault, conversation_id: str, *, actor: str = "user") -> int:
@@ -195,18 +255,22 @@ def index_unindexed(vault: Vault, conversation_id: str, *, actor: str = "user") 
         done = 0
         for mid, content, role, happened, speaker, status, origin, meta, title in rows:
             meta_d = json.loads(meta or "{}")
-            if meta_d.get("forgotten") or not content.strip() or not ingest.indexable_message(
-                    role, status, origin, meta_d):
+            if (
+                meta_d.get("forgotten")
+                or not content.strip()
+                or not ingest.indexable_message(role, status, origin, meta_d)
+            ):
                 continue
-            ingest.index_message(conn, now, mid, content, role, happened, speaker=speaker,
-                                 conversation_title=title or "", actor=actor)
+            ingest.index_message(
+                conn, now, mid, content, role, happened, speaker=speaker, conversation_title=title or "", actor=actor
+            )
             done += 1
     return done
 
 
 def get_message(vault: Vault, message_id: str) -> Message:
     with vault.read() as conn:
-        row = conn.execute(f"SELECT {MESSAGE_COLS} FROM messages WHERE id = ?", (message_id,)).fetchone()  # noqa: S608
+        row = conn.execute(f"SELECT {MESSAGE_COLS} FROM messages WHERE id = ?", (message_id,)).fetchone()
     if row is None:
         raise NotFoundError("That message no longer exists (it may have been deleted).")
     return Message.from_row(row)
@@ -217,12 +281,12 @@ def list_messages(vault: Vault, conversation_id: str, limit: int | None = None) 
     with vault.read() as conn:
         if limit is None:
             rows = conn.execute(
-                f"SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = ? ORDER BY seq",  # noqa: S608
+                f"SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = ? ORDER BY seq",
                 (conversation_id,),
             ).fetchall()
         else:
             rows = conn.execute(
-                f"SELECT * FROM (SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = ? "  # noqa: S608
+                f"SELECT * FROM (SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = ? "
                 "ORDER BY seq DESC LIMIT ?) ORDER BY seq",
                 (conversation_id, limit),
             ).fetchall()
@@ -232,14 +296,23 @@ def list_messages(vault: Vault, conversation_id: str, limit: int | None = None) 
 def delete_message(vault: Vault, message_id: str, *, actor: str = "user") -> None:
     now = vault.now()
     with vault.tx() as conn:
-        row = conn.execute("SELECT conversation_id, role, content FROM messages WHERE id = ?",
-                           (message_id,)).fetchone()
+        row = conn.execute("SELECT conversation_id, role, content FROM messages WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise NotFoundError("That message no longer exists.")
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM memories WHERE source_kind = 'message' AND source_id = ?", (message_id,)
-        ).fetchall()]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM memories WHERE source_kind = 'message' AND source_id = ?", (message_id,)
+            ).fetchall()
+        ]
         ingest.delete_memories(conn, ids, now, actor=actor, reason="message deleted")
         conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
-        history.log(conn, now, "message", message_id, "delete", actor=actor,
-                    before={"conversation": row[0], "role": row[1], "content": row[2][:2000]})
+        history.log(
+            conn,
+            now,
+            "message",
+            message_id,
+            "delete",
+            actor=actor,
+            before={"conversation": row[0], "role": row[1], "content": row[2][:2000]},
+        )

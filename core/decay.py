@@ -42,8 +42,16 @@ class DecayParams:
         return -math.log(self.threshold)
 
 
-def should_archive(now: float, recorded_at: float, last_recalled_at: float | None, strength: float,
-                   importance: float, *, pinned: bool, params: DecayParams) -> bool:
+def should_archive(
+    now: float,
+    recorded_at: float,
+    last_recalled_at: float | None,
+    strength: float,
+    importance: float,
+    *,
+    pinned: bool,
+    params: DecayParams,
+) -> bool:
     """The rule, one memory at a time (the SQL in ``plan_decay`` computes the same thing)."""
     if pinned or importance > params.max_importance:
         return False
@@ -81,7 +89,7 @@ def _bind(now: float, params: DecayParams) -> dict[str, float]:
 
 def plan_decay(conn: Any, now: float, params: DecayParams) -> DecayPlan:
     """Which memories fade below the threshold at ``now``. Reads only."""
-    rows = conn.execute(f"SELECT id FROM memories WHERE {_FADED}", _bind(now, params)).fetchall()  # noqa: S608
+    rows = conn.execute(f"SELECT id FROM memories WHERE {_FADED}", _bind(now, params)).fetchall()
     active = conn.execute("SELECT count(*) FROM memories WHERE archived = 0").fetchone()[0]
     return DecayPlan(now, params, tuple(r[0] for r in rows), int(active))
 
@@ -102,11 +110,11 @@ def apply_decay(vault: Vault, plan: DecayPlan, *, actor: str = "decay") -> int:
             "json_object('archived', 1, 'archived_at', :now), "
             "printf('faded: %.1f days since last recall, strength %.1f days, threshold %g', "
             "(:now - coalesce(last_recalled_at, recorded_at)) / 86400.0, strength, :threshold) "
-            f"FROM memories WHERE id IN (SELECT id FROM decay_ids) AND {_FADED}",  # noqa: S608
+            f"FROM memories WHERE id IN (SELECT id FROM decay_ids) AND {_FADED}",
             {**bind, "actor": actor, "threshold": plan.params.threshold},
         )
         cur = conn.execute(
-            f"UPDATE memories SET archived = 1, archived_at = :now WHERE id IN (SELECT id FROM decay_ids) AND {_FADED}",  # noqa: S608
+            f"UPDATE memories SET archived = 1, archived_at = :now WHERE id IN (SELECT id FROM decay_ids) AND {_FADED}",
             bind,
         )
         conn.execute("DELETE FROM decay_ids")
@@ -134,14 +142,13 @@ def list_archived(vault: Vault, text: str = "", limit: int = 100) -> list[Memory
     with vault.read() as conn:
         if query:
             rows = conn.execute(
-                f"SELECT {cols} FROM memories_fts f JOIN memories m ON m.id = f.rowid "  # noqa: S608
+                f"SELECT {cols} FROM memories_fts f JOIN memories m ON m.id = f.rowid "
                 "WHERE memories_fts MATCH ? AND m.archived = 1 ORDER BY m.archived_at DESC, m.id LIMIT ?",
                 (query, limit),
             ).fetchall()
         else:
             rows = conn.execute(
-                f"SELECT {cols} FROM memories m WHERE m.archived = 1 "  # noqa: S608
-                "ORDER BY m.archived_at DESC, m.id LIMIT ?",
+                f"SELECT {cols} FROM memories m WHERE m.archived = 1 ORDER BY m.archived_at DESC, m.id LIMIT ?",
                 (limit,),
             ).fetchall()
     return [Memory.from_row(r) for r in rows]
@@ -154,13 +161,20 @@ def restore(vault: Vault, memory_ids: Iterable[int], now: float, *, actor: str =
     restored: list[int] = []
     with vault.tx() as conn:
         for mid in ids:
-            row = conn.execute("SELECT uid, archived_at FROM memories WHERE id = ? AND archived = 1",
-                               (mid,)).fetchone()
+            row = conn.execute("SELECT uid, archived_at FROM memories WHERE id = ? AND archived = 1", (mid,)).fetchone()
             if row is None:
                 continue
             conn.execute("UPDATE memories SET archived = 0, archived_at = NULL WHERE id = ?", (mid,))
-            history.log(conn, now, "memory", row[0], "restore", actor=actor,
-                        before={"archived": 1, "archived_at": row[1]}, after={"archived": 0})
+            history.log(
+                conn,
+                now,
+                "memory",
+                row[0],
+                "restore",
+                actor=actor,
+                before={"archived": 1, "archived_at": row[1]},
+                after={"archived": 0},
+            )
             restored.append(mid)
         reinforce_in(conn, restored, now, reason="restored from the archive", actor=actor)
     return len(restored)

@@ -30,10 +30,7 @@ from reverie.core.vectorindex import LOG_KEEP, prune_changes
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
-_PENDING = (
-    "FROM memories m WHERE NOT EXISTS "
-    "(SELECT 1 FROM vectors v WHERE v.memory_id = m.id AND v.model_id = ?)"
-)
+_PENDING = "FROM memories m WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_id = m.id AND v.model_id = ?)"
 
 
 WINDOW = turn_context.DEFAULT_WINDOW
@@ -49,10 +46,12 @@ def pending_count(vault: Vault, model_id: str) -> int:
     """How many memories have no vector tagged ``model_id`` (a ``vector_id``) yet (two index counts: a vector always
     belongs to a memory, so this is exact without visiting every memory)."""
     with vault.read() as conn:
-        return int(conn.execute(
-            "SELECT (SELECT count(*) FROM memories) - (SELECT count(*) FROM vectors WHERE model_id = ?)",
-            (model_id,),
-        ).fetchone()[0])
+        return int(
+            conn.execute(
+                "SELECT (SELECT count(*) FROM memories) - (SELECT count(*) FROM vectors WHERE model_id = ?)",
+                (model_id,),
+            ).fetchone()[0]
+        )
 
 
 def _check(vecs: Any, n: int, dim: int, model_id: str) -> np.ndarray:
@@ -88,8 +87,11 @@ def embed_pending(
     with vault.read() as conn:
         # New memories come after the newest embedded one: look there first, then (for edited or
         # re-embedded ones) from the start.
-        hint = int(conn.execute("SELECT coalesce(max(memory_id), 0) FROM vectors WHERE model_id = ?",
-                                (model_id,)).fetchone()[0])
+        hint = int(
+            conn.execute("SELECT coalesce(max(memory_id), 0) FROM vectors WHERE model_id = ?", (model_id,)).fetchone()[
+                0
+            ]
+        )
     last_id = hint
     if progress:
         progress(0, total)
@@ -97,7 +99,7 @@ def embed_pending(
         take = min(batch_size, total - done)
         with vault.read() as conn:
             rows = conn.execute(
-                f"SELECT m.id {_PENDING} AND m.id > ? ORDER BY m.id LIMIT ?",  # noqa: S608
+                f"SELECT m.id {_PENDING} AND m.id > ? ORDER BY m.id LIMIT ?",
                 (model_id, last_id, take),
             ).fetchall()
             inputs = turn_context.inputs_for(conn, [r[0] for r in rows], window)
@@ -215,8 +217,13 @@ class EmbeddingWorker:
             self._wake.clear()
             self._pause.clear()
             try:
-                n = embed_pending(self.vault, self.embedder, batch_size=self.batch_size,
-                                  progress=self.progress, cancel=_Either(self._stop, self._pause))
+                n = embed_pending(
+                    self.vault,
+                    self.embedder,
+                    batch_size=self.batch_size,
+                    progress=self.progress,
+                    cancel=_Either(self._stop, self._pause),
+                )
                 self.embedded += n
                 self.error = None
             except Exception as exc:  # noqa: BLE001 - reported through on_error, the thread lives on

@@ -83,8 +83,12 @@ def as_prefix(terms: list[str]) -> list[str]:
     if not terms:
         return terms
     last = terms[-1]
-    if len(last) >= PREFIX_MIN and re.fullmatch(r"[^\W_]+", last) and not re.match(f"[{_CJK}]", last) \
-            and not last.startswith("emoji"):
+    if (
+        len(last) >= PREFIX_MIN
+        and re.fullmatch(r"[^\W_]+", last)
+        and not re.match(f"[{_CJK}]", last)
+        and not last.startswith("emoji")
+    ):
         return [*terms[:-1], last + "*"]
     return terms
 

@@ -42,27 +42,57 @@ _LIST_NUMBER = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 
 # Scaffolding of the prompt a model must never repeat, whatever the rules' wording.
-SCAFFOLD = ("<memories>", "</memories>", "<|im_start|>", "<|im_end|>", "quoted data", "numbered memories",
-            "not instructions", "memory companion", "square brackets", "about the user (their profile")
+SCAFFOLD = (
+    "<memories>",
+    "</memories>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "quoted data",
+    "numbered memories",
+    "not instructions",
+    "memory companion",
+    "square brackets",
+    "about the user (their profile",
+)
 ALLOWED = ("i have no memory of that",)
 FILLER = re.compile(
     r"(?i)\b(?:i'?m sorry for (?:any|the) confusion|as an? (?:ai|language model|memory companion|assistant)|"
     r"i(?:'m| am) (?:not capable|unable|just an ai|an ai)|i (?:cannot|can't|can not) (?:help|assist|provide|access)|"
     r"i don'?t have (?:access|the ability|personal)|language model|i apologi[sz]e|my (?:training|knowledge) (?:data|cutoff)|"
-    r"how (?:can|may) i (?:help|assist) you today)")
+    r"how (?:can|may) i (?:help|assist) you today)"
+)
 MONTHS = {
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
-    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
-    "dec": "december", "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
-    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
+    "jan": "january",
+    "feb": "february",
+    "mar": "march",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+    "mon": "monday",
+    "tue": "tuesday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "thu": "thursday",
+    "thur": "thursday",
+    "thurs": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
     "sun": "sunday",
 }
 # Capitalised words that name nothing: they start replies, not claims.
-COMMON_CAPS = frozenset("""
+COMMON_CAPS = frozenset(
+    """
 reverie you your yes no sure okay ok great sounds noted hello hi hey thanks thank sorry also and but so
 that this these those there here it its they we he she his her their our my i'm i've i'd i'll
 from according based in on at for to of the a an as if when where what which who how why
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +137,7 @@ def is_looping(text: str) -> bool:
     words = [w.casefold() for w in _WORD.findall(plain)]
     grams: dict[tuple[str, ...], int] = {}
     for i in range(len(words) - 4):
-        g = tuple(words[i:i + 5])
+        g = tuple(words[i : i + 5])
         grams[g] = grams.get(g, 0) + 1
         if grams[g] >= 3:
             return True
@@ -119,7 +149,7 @@ def is_looping(text: str) -> bool:
 
 def _grams(text: str, n: int = 6) -> set[tuple[str, ...]]:
     words = [w.casefold() for w in _WORD.findall(strip_markers(text))]
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def repeats_earlier(text: str, earlier: Sequence[str], sources: Sequence[str] = ()) -> bool:
@@ -168,10 +198,10 @@ def echoes(text: str, instructions: Sequence[str]) -> bool:
     words = [w.casefold() for w in _WORD.findall(folded)]
     if len(words) < 6:
         return False
-    reply_grams = {tuple(words[i:i + 6]) for i in range(len(words) - 5)}
+    reply_grams = {tuple(words[i : i + 6]) for i in range(len(words) - 5)}
     for block in instructions:
         iw = [w.casefold() for w in _WORD.findall(block)]
-        if any(tuple(iw[i:i + 6]) in reply_grams for i in range(len(iw) - 5)):
+        if any(tuple(iw[i : i + 6]) in reply_grams for i in range(len(iw) - 5)):
             return True
     return False
 
@@ -284,9 +314,16 @@ def miscited(text: str, memories: Mapping[int, str], question: str = "") -> list
 
 
 # -- the gate ------------------------------------------------------------------------------------
-def check_reply(reply: str, *, question: str, memories: Mapping[int, str] | Sequence[str] = (),
-                context: Sequence[str] = (), instructions: Sequence[str] = (),
-                earlier: Sequence[str] = (), stopped_early: bool = False) -> GateVerdict:
+def check_reply(
+    reply: str,
+    *,
+    question: str,
+    memories: Mapping[int, str] | Sequence[str] = (),
+    context: Sequence[str] = (),
+    instructions: Sequence[str] = (),
+    earlier: Sequence[str] = (),
+    stopped_early: bool = False,
+) -> GateVerdict:
     """Check a model's reply. ``memories`` are the texts it was given (by number, for the citation
     check), ``context`` other text it may repeat (earlier turns, the profile), ``instructions`` what
     it must not recite, ``earlier`` the replies it gave before in the conversation (not to be
@@ -313,8 +350,14 @@ def check_reply(reply: str, *, question: str, memories: Mapping[int, str] | Sequ
     return GateVerdict(tuple(reasons), tuple(missing), tuple(bad))
 
 
-def check_sentence(sentence: str, *, sources: Sequence[str], instructions: Sequence[str] = (),
-                   earlier: Sequence[str] = (), max_words: int = 25) -> GateVerdict:
+def check_sentence(
+    sentence: str,
+    *,
+    sources: Sequence[str],
+    instructions: Sequence[str] = (),
+    earlier: Sequence[str] = (),
+    max_words: int = 25,
+) -> GateVerdict:
     """The stricter check for the one short sentence a model may add to Reverie's own reply:
     one complete sentence, at most ``max_words`` words, no claim beyond ``sources``."""
     words = _WORD.findall(sentence)
@@ -322,10 +365,29 @@ def check_sentence(sentence: str, *, sources: Sequence[str], instructions: Seque
         return GateVerdict(("empty",))
     if len(sentences(sentence)) > 1 or len(words) > max_words or MARKER.search(sentence):
         return GateVerdict(("truncated",), detail={"why": "not one short sentence"})
-    return check_reply(sentence, question=sources[0] if sources else "", memories=list(sources[1:]),
-                       instructions=instructions, earlier=earlier)
+    return check_reply(
+        sentence,
+        question=sources[0] if sources else "",
+        memories=list(sources[1:]),
+        instructions=instructions,
+        earlier=earlier,
+    )
 
 
-__all__ = ["GateVerdict", "Reason", "check_reply", "check_sentence", "claims", "echoes", "is_empty",
-           "is_filler", "is_looping", "is_truncated", "miscited", "misquotes", "repeats_earlier", "sentences",
-           "unsupported_claims"]
+__all__ = [
+    "GateVerdict",
+    "Reason",
+    "check_reply",
+    "check_sentence",
+    "claims",
+    "echoes",
+    "is_empty",
+    "is_filler",
+    "is_looping",
+    "is_truncated",
+    "miscited",
+    "misquotes",
+    "repeats_earlier",
+    "sentences",
+    "unsupported_claims",
+]

@@ -171,11 +171,25 @@ def insert_memory(
         "context, speaker, recorded_at, happened_at, valid_from, valid_to, content_hash, trust, "
         "importance, strength, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
-            uid, kind, source_kind, source_id,
-            span[0] if span else None, span[1] if span else None, seq,
-            text, context, speaker, recorded, happened,
-            happened if valid_from is None else valid_from, valid_to,
-            content_hash(text), trust, importance, initial_strength(importance), meta,
+            uid,
+            kind,
+            source_kind,
+            source_id,
+            span[0] if span else None,
+            span[1] if span else None,
+            seq,
+            text,
+            context,
+            speaker,
+            recorded,
+            happened,
+            happened if valid_from is None else valid_from,
+            valid_to,
+            content_hash(text),
+            trust,
+            importance,
+            initial_strength(importance),
+            meta,
         ),
     )
     mid = inserted_id(cur)
@@ -184,8 +198,15 @@ def insert_memory(
         (mid, index_text(embed_text(context, text))),
     )
     if log_history:
-        history.log(conn, now, "memory", uid, "create", actor=actor,
-                    after={"kind": kind, "source": f"{source_kind}:{source_id}", "text": text[:500]})
+        history.log(
+            conn,
+            now,
+            "memory",
+            uid,
+            "create",
+            actor=actor,
+            after={"kind": kind, "source": f"{source_kind}:{source_id}", "text": text[:500]},
+        )
     return mid
 
 
@@ -196,15 +217,21 @@ def delete_memories(conn: Connection, ids: list[int], now: float, *, actor: str 
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            f"SELECT id, uid, kind, text FROM memories WHERE id IN ({marks})", chunk  # noqa: S608
-        ).fetchall()
+        rows = conn.execute(f"SELECT id, uid, kind, text FROM memories WHERE id IN ({marks})", chunk).fetchall()
         for r in rows:
-            history.log(conn, now, "memory", r[1], "delete", actor=actor,
-                        before={"kind": r[2], "text": r[3][:500]}, note=reason or None)
+            history.log(
+                conn,
+                now,
+                "memory",
+                r[1],
+                "delete",
+                actor=actor,
+                before={"kind": r[2], "text": r[3][:500]},
+                note=reason or None,
+            )
         forget_in_neighbours(conn, chunk)
-        conn.execute(f"DELETE FROM memories_fts WHERE rowid IN ({marks})", chunk)  # noqa: S608
-        conn.execute(f"DELETE FROM memories WHERE id IN ({marks})", chunk)  # noqa: S608
+        conn.execute(f"DELETE FROM memories_fts WHERE rowid IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM memories WHERE id IN ({marks})", chunk)
     return len(ids)
 
 
@@ -213,8 +240,7 @@ def forget_in_neighbours(conn: Connection, ids: list[int]) -> None:
     again, without it): a deleted or edited turn leaves no trace in its neighbour's vector."""
     after = turn_context.following(conn, ids)
     if after:
-        conn.execute(f"DELETE FROM vectors WHERE memory_id IN ({','.join('?' * len(after))})",  # noqa: S608
-                     sorted(after))
+        conn.execute(f"DELETE FROM vectors WHERE memory_id IN ({','.join('?' * len(after))})", sorted(after))
 
 
 def set_memory_text(conn: Connection, mid: int, text: str, context: str) -> None:
@@ -224,8 +250,7 @@ def set_memory_text(conn: Connection, mid: int, text: str, context: str) -> None
         (text, context, content_hash(text), mid),
     )
     conn.execute("DELETE FROM memories_fts WHERE rowid = ?", (mid,))
-    conn.execute("INSERT INTO memories_fts(rowid, body) VALUES (?, ?)",
-                 (mid, index_text(embed_text(context, text))))
+    conn.execute("INSERT INTO memories_fts(rowid, body) VALUES (?, ?)", (mid, index_text(embed_text(context, text))))
     conn.execute("DELETE FROM vectors WHERE memory_id = ?", (mid,))
     forget_in_neighbours(conn, [mid])
 
@@ -238,8 +263,16 @@ class ReindexResult:
 
 
 def index_note(
-    conn: Connection, now: float, note_id: str, title: str, body: str, happened_at: float,
-    *, trust: str = "user", actor: str = "user", properties: Mapping[str, str | list[str]] | None = None,
+    conn: Connection,
+    now: float,
+    note_id: str,
+    title: str,
+    body: str,
+    happened_at: float,
+    *,
+    trust: str = "user",
+    actor: str = "user",
+    properties: Mapping[str, str | list[str]] | None = None,
 ) -> ReindexResult:
     """(Re-)index a note's passages (and its properties' passage), touching only passages whose
     text changed.
@@ -275,9 +308,19 @@ def index_note(
                 set_memory_text(conn, row[0], mem_text, p.context)
             continue
         insert_memory(
-            conn, now, kind="note", source_kind="note", source_id=note_id, text=p.text,
-            context=p.context, span=(p.start, p.end), seq=seq, happened_at=happened_at,
-            trust=trust, actor=actor, log_history=False,
+            conn,
+            now,
+            kind="note",
+            source_kind="note",
+            source_id=note_id,
+            text=p.text,
+            context=p.context,
+            span=(p.start, p.end),
+            seq=seq,
+            happened_at=happened_at,
+            trust=trust,
+            actor=actor,
+            log_history=False,
         )
         added += 1
     stale = [row[0] for row in existing if row[0] not in kept_ids]
@@ -297,14 +340,25 @@ def indexable_message(role: str, status: str, origin: str | None, meta: dict | N
 
 
 def index_message(
-    conn: Connection, now: float, message_id: str, content: str, role: str, happened_at: float,
-    *, speaker: str | None = None, conversation_title: str = "", trust: str | None = None,
+    conn: Connection,
+    now: float,
+    message_id: str,
+    content: str,
+    role: str,
+    happened_at: float,
+    *,
+    speaker: str | None = None,
+    conversation_title: str = "",
+    trust: str | None = None,
     actor: str = "user",
 ) -> int:
     """(Re-)index one message as turn units; returns how many units it has now."""
-    old = [r[0] for r in conn.execute(
-        "SELECT id FROM memories WHERE source_kind = 'message' AND source_id = ?", (message_id,)
-    ).fetchall()]
+    old = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM memories WHERE source_kind = 'message' AND source_id = ?", (message_id,)
+        ).fetchall()
+    ]
     if old:
         delete_memories(conn, old, now, actor=actor, reason="message edited")
     who = speaker or ("User" if role == "user" else "Reverie" if role == "assistant" else "System")
@@ -314,9 +368,21 @@ def index_message(
     n = 0
     for seq, (s, e) in enumerate(split_turn(content)):
         insert_memory(
-            conn, now, kind="chat", source_kind="message", source_id=message_id, text=content[s:e],
-            context=context, span=(s, e), seq=seq, speaker=who, happened_at=happened_at,
-            trust=trust, importance=importance, actor=actor, log_history=False,
+            conn,
+            now,
+            kind="chat",
+            source_kind="message",
+            source_id=message_id,
+            text=content[s:e],
+            context=context,
+            span=(s, e),
+            seq=seq,
+            speaker=who,
+            happened_at=happened_at,
+            trust=trust,
+            importance=importance,
+            actor=actor,
+            log_history=False,
         )
         n += 1
     return n

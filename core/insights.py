@@ -27,8 +27,9 @@ def fade_states(vault: Vault, *, include_archived: bool = False) -> list[FadeSta
     return [FadeState(r[0], r[1], r[2], r[3], bool(r[4])) for r in vault.query(sql)]
 
 
-def retention_curves(states: Sequence[FadeState], now: float, days: int = 60, step: int = 1
-                     ) -> dict[str, list[tuple[int, float]]]:
+def retention_curves(
+    states: Sequence[FadeState], now: float, days: int = 60, step: int = 1
+) -> dict[str, list[tuple[int, float]]]:
     """Average retention (0..1) per kind, and for ``"all"``, from today to ``days`` days ahead
     if nothing is recalled meanwhile: ``{kind: [(day, retention), ...]}``. Kinds without
     memories are left out; with no memories at all the result is empty."""
@@ -42,8 +43,9 @@ def retention_curves(states: Sequence[FadeState], now: float, days: int = 60, st
         points = []
         for d in range(0, days + 1, max(1, step)):
             t = now + d * DAY
-            avg = sum(retention_at(t, m.recorded_at, m.last_recalled_at, m.strength, m.pinned)
-                      for m in members) / len(members)
+            avg = sum(retention_at(t, m.recorded_at, m.last_recalled_at, m.strength, m.pinned) for m in members) / len(
+                members
+            )
             points.append((d, avg))
         out[kind] = points
     return out

@@ -39,8 +39,7 @@ _COLS = "id, job, scheduled_for, started_at, finished_at, status, counts, error,
 
 
 def _record(r: Any) -> RunRecord:
-    return RunRecord(int(r[0]), r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}"), r[7],
-                     json.loads(r[8] or "[]"))
+    return RunRecord(int(r[0]), r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}"), r[7], json.loads(r[8] or "[]"))
 
 
 def start_run(vault: Vault, job: str, now: float, scheduled_for: float | None = None) -> int:
@@ -52,8 +51,16 @@ def start_run(vault: Vault, job: str, now: float, scheduled_for: float | None = 
         return inserted_id(cur)
 
 
-def finish_run(vault: Vault, run_id: int, now: float, status: RunStatus, *, counts: dict[str, Any],
-               log: list[str], error: str | None = None) -> None:
+def finish_run(
+    vault: Vault,
+    run_id: int,
+    now: float,
+    status: RunStatus,
+    *,
+    counts: dict[str, Any],
+    log: list[str],
+    error: str | None = None,
+) -> None:
     if len(log) > MAX_LOG_LINES:
         log = [*log[: MAX_LOG_LINES - 1], f"... {len(log) - MAX_LOG_LINES + 1} more lines"]
     with vault.tx() as conn:
@@ -67,7 +74,7 @@ def recent_runs(vault: Vault, job: str | None = None, limit: int = 20) -> list[R
     where, params = ("WHERE job = ?", [job]) if job else ("", [])
     with vault.read() as conn:
         rows = conn.execute(
-            f"SELECT {_COLS} FROM job_runs {where} ORDER BY started_at DESC, id DESC LIMIT ?",  # noqa: S608
+            f"SELECT {_COLS} FROM job_runs {where} ORDER BY started_at DESC, id DESC LIMIT ?",
             (*params, limit),
         ).fetchall()
     return [_record(r) for r in rows]

@@ -38,7 +38,7 @@ def inline_tags(body: str) -> list[str]:
             mark = m.group(1)
             if fence is None:
                 fence = mark
-            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line[m.end():].strip():
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line[m.end() :].strip():
                 fence = None
             continue
         if fence is not None or (line.startswith(("    ", "\t")) and not _LIST_ITEM.match(line)):

@@ -31,8 +31,9 @@ ORDERS = {
 _GONE = "That memory no longer exists (it may have been deleted)."
 
 
-def _where(kinds: Iterable[str], archived: str, since: float | None, until: float | None,
-           source: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
+def _where(
+    kinds: Iterable[str], archived: str, since: float | None, until: float | None, source: tuple[str, str] | None = None
+) -> tuple[str, list[Any]]:
     kinds = tuple(kinds)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -62,7 +63,7 @@ def _where(kinds: Iterable[str], archived: str, since: float | None, until: floa
 
 def get_memory(vault: Vault, memory_id: int) -> Memory:
     with vault.read() as conn:
-        row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE id = ?", (int(memory_id),)).fetchone()  # noqa: S608
+        row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE id = ?", (int(memory_id),)).fetchone()
     if row is None:
         raise NotFoundError(_GONE)
     return Memory.from_row(row)
@@ -84,17 +85,23 @@ def list_memories(
     if order not in ORDERS:
         raise InputError(f"Unknown order {order!r}; use one of {', '.join(ORDERS)}.")
     where, params = _where(kinds, archived, since, until, source)
-    sql = f"SELECT {MEMORY_COLS} FROM memories{where} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?"  # noqa: S608
+    sql = f"SELECT {MEMORY_COLS} FROM memories{where} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?"
     with vault.read() as conn:
         rows = conn.execute(sql, [*params, int(limit), int(offset)]).fetchall()
     return [Memory.from_row(r) for r in rows]
 
 
-def count_memories(vault: Vault, *, kinds: Iterable[str] = (), archived: str = "exclude",
-                   since: float | None = None, until: float | None = None) -> int:
+def count_memories(
+    vault: Vault,
+    *,
+    kinds: Iterable[str] = (),
+    archived: str = "exclude",
+    since: float | None = None,
+    until: float | None = None,
+) -> int:
     where, params = _where(kinds, archived, since, until)
     with vault.read() as conn:
-        return int(conn.execute(f"SELECT count(*) FROM memories{where}", params).fetchone()[0])  # noqa: S608
+        return int(conn.execute(f"SELECT count(*) FROM memories{where}", params).fetchone()[0])
 
 
 def day_bounds(day: str) -> tuple[float, float]:
@@ -106,8 +113,9 @@ def day_bounds(day: str) -> tuple[float, float]:
     return start.timestamp(), (start + timedelta(days=1)).timestamp()
 
 
-def timeline(vault: Vault, now: float, days: int = 30, *, archived: str = "include"
-             ) -> list[tuple[str, dict[str, int]]]:
+def timeline(
+    vault: Vault, now: float, days: int = 30, *, archived: str = "include"
+) -> list[tuple[str, dict[str, int]]]:
     """One entry per local day, newest first, for the ``days`` days ending on ``now``'s day:
     ``(YYYY-MM-DD, {kind: count})`` of the memories that happened that day. Days without
     memories are included (with an empty dict) so a chart has no holes."""
@@ -119,10 +127,8 @@ def timeline(vault: Vault, now: float, days: int = 30, *, archived: str = "inclu
     until = datetime(today.year, today.month, today.day).timestamp() + 86400.0 * 1.5  # DST-safe
     where, params = _where((), archived, since, until)
     with vault.read() as conn:
-        rows = conn.execute(f"SELECT happened_at, kind FROM memories{where}", params).fetchall()  # noqa: S608
-    out: dict[str, dict[str, int]] = {
-        (today - timedelta(days=i)).isoformat(): {} for i in range(days)
-    }
+        rows = conn.execute(f"SELECT happened_at, kind FROM memories{where}", params).fetchall()
+    out: dict[str, dict[str, int]] = {(today - timedelta(days=i)).isoformat(): {} for i in range(days)}
     for happened, kind in rows:
         day = datetime.fromtimestamp(happened).date().isoformat()
         if day in out:
@@ -139,7 +145,7 @@ def retention_now(memory: Memory, now: float) -> float:
 
 
 def _row(conn: Any, memory_id: int) -> Memory:
-    row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE id = ?", (int(memory_id),)).fetchone()  # noqa: S608
+    row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE id = ?", (int(memory_id),)).fetchone()
     if row is None:
         raise NotFoundError(_GONE)
     return Memory.from_row(row)
@@ -152,8 +158,16 @@ def pin(vault: Vault, memory_id: int, pinned: bool, *, actor: str = "user") -> M
         m = _row(conn, memory_id)
         if m.pinned != bool(pinned):
             conn.execute("UPDATE memories SET pinned = ? WHERE id = ?", (int(bool(pinned)), m.id))
-            history.log(conn, now, "memory", m.uid, "pin" if pinned else "unpin", actor=actor,
-                        before={"pinned": m.pinned}, after={"pinned": bool(pinned)})
+            history.log(
+                conn,
+                now,
+                "memory",
+                m.uid,
+                "pin" if pinned else "unpin",
+                actor=actor,
+                before={"pinned": m.pinned},
+                after={"pinned": bool(pinned)},
+            )
         return _row(conn, memory_id)
 
 
@@ -164,8 +178,17 @@ def archive(vault: Vault, memory_id: int, *, actor: str = "user", note: str | No
         m = _row(conn, memory_id)
         if not m.archived:
             conn.execute("UPDATE memories SET archived = 1, archived_at = ? WHERE id = ?", (now, m.id))
-            history.log(conn, now, "memory", m.uid, "archive", actor=actor, note=note,
-                        before={"archived": False}, after={"archived": True, "archived_at": now})
+            history.log(
+                conn,
+                now,
+                "memory",
+                m.uid,
+                "archive",
+                actor=actor,
+                note=note,
+                before={"archived": False},
+                after={"archived": True, "archived_at": now},
+            )
         return _row(conn, memory_id)
 
 
@@ -179,10 +202,16 @@ def restore(vault: Vault, memory_id: int, *, actor: str = "user") -> Memory:
                 "UPDATE memories SET archived = 0, archived_at = NULL, last_recalled_at = ? WHERE id = ?",
                 (now, m.id),
             )
-            history.log(conn, now, "memory", m.uid, "restore", actor=actor,
-                        before={"archived": True, "archived_at": m.archived_at,
-                                "last_recalled_at": m.last_recalled_at},
-                        after={"archived": False, "last_recalled_at": now})
+            history.log(
+                conn,
+                now,
+                "memory",
+                m.uid,
+                "restore",
+                actor=actor,
+                before={"archived": True, "archived_at": m.archived_at, "last_recalled_at": m.last_recalled_at},
+                after={"archived": False, "last_recalled_at": now},
+            )
         return _row(conn, memory_id)
 
 
@@ -198,8 +227,7 @@ def edit_text(vault: Vault, memory_id: int, text: str, *, actor: str = "user") -
         m = _row(conn, memory_id)
         if m.text != text:
             ingest.set_memory_text(conn, m.id, text, m.context)
-            history.log(conn, now, "memory", m.uid, "edit", actor=actor,
-                        before={"text": m.text}, after={"text": text})
+            history.log(conn, now, "memory", m.uid, "edit", actor=actor, before={"text": m.text}, after={"text": text})
         return _row(conn, memory_id)
 
 

@@ -109,7 +109,7 @@ def page(vault: Vault, query: MemoryQuery, offset: int, limit: int, after: Memor
         body += (" AND " if " WHERE " in body else " WHERE ") + cond
         params += more
         offset = 0
-    sql = f"SELECT {_COLS} {body} ORDER BY {ORDERS[query.order]} LIMIT ? OFFSET ?"  # noqa: S608
+    sql = f"SELECT {_COLS} {body} ORDER BY {ORDERS[query.order]} LIMIT ? OFFSET ?"
     with vault.read() as conn:
         rows = conn.execute(sql, [*params, max(0, int(limit)), max(0, int(offset))]).fetchall()
     return [Memory.from_row(r) for r in rows]
@@ -118,4 +118,4 @@ def page(vault: Vault, query: MemoryQuery, offset: int, limit: int, after: Memor
 def count(vault: Vault, query: MemoryQuery) -> int:
     body, params = _sql(query)
     with vault.read() as conn:
-        return int(conn.execute(f"SELECT count(*) {body}", params).fetchone()[0])  # noqa: S608
+        return int(conn.execute(f"SELECT count(*) {body}", params).fetchone()[0])

@@ -38,16 +38,25 @@ def remember_message(vault: Vault, message_id: str, *, actor: str = "user") -> i
         meta = _message_meta(conn, message_id)
         rows = _units(conn, message_id)
         if not rows:  # Reverie's own reply: kept, it becomes a memory now
-            msg = conn.execute("SELECT content, role, happened_at, speaker FROM messages WHERE id = ?",
-                               (message_id,)).fetchone()
+            msg = conn.execute(
+                "SELECT content, role, happened_at, speaker FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
             ingest.index_message(conn, now, message_id, msg[0], msg[1], msg[2], speaker=msg[3], actor=actor)
             rows = _units(conn, message_id)
         for mid, uid, importance, pinned in rows:
             new_importance = max(float(importance), REMEMBERED_IMPORTANCE)
             conn.execute("UPDATE memories SET pinned = 1, importance = ? WHERE id = ?", (new_importance, mid))
-            history.log(conn, now, "memory", uid, "pin", actor=actor, note="remember this message",
-                        before={"pinned": bool(pinned), "importance": importance},
-                        after={"pinned": True, "importance": new_importance})
+            history.log(
+                conn,
+                now,
+                "memory",
+                uid,
+                "pin",
+                actor=actor,
+                note="remember this message",
+                before={"pinned": bool(pinned), "importance": importance},
+                after={"pinned": True, "importance": new_importance},
+            )
         meta.pop("forgotten", None)
         meta["remembered"] = True
         conn.execute("UPDATE messages SET meta = ? WHERE id = ?", (json.dumps(meta, ensure_ascii=False), message_id))
@@ -60,9 +69,12 @@ def forget_message(vault: Vault, message_id: str, *, actor: str = "user") -> int
     now = vault.now()
     with vault.tx() as conn:
         meta = _message_meta(conn, message_id)
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM memories WHERE source_kind = 'message' AND source_id = ?", (message_id,)
-        ).fetchall()]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM memories WHERE source_kind = 'message' AND source_id = ?", (message_id,)
+            ).fetchall()
+        ]
         ingest.delete_memories(conn, ids, now, actor=actor, reason="forget this message")
         meta.pop("remembered", None)
         meta["forgotten"] = True

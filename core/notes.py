@@ -99,19 +99,35 @@ def create_note(
     nid = note_id or uuid.uuid4().hex
     with vault.tx() as conn:
         conn.execute(
-            f"INSERT INTO notes({NOTE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)",  # noqa: S608
-            (nid, title, body, json.dumps(list(tag_tuple), ensure_ascii=False), created, now,
-             happened, origin, json.dumps(note_meta, ensure_ascii=False)),
+            f"INSERT INTO notes({NOTE_COLS}) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                nid,
+                title,
+                body,
+                json.dumps(list(tag_tuple), ensure_ascii=False),
+                created,
+                now,
+                happened,
+                origin,
+                json.dumps(note_meta, ensure_ascii=False),
+            ),
         )
         ingest.index_note(conn, now, nid, title, body, happened, trust=trust, actor=actor, properties=props)
-        history.log(conn, now, "note", nid, "create", actor=actor,
-                    after={"title": title, "chars": len(body), "tags": list(tag_tuple), "properties": props})
+        history.log(
+            conn,
+            now,
+            "note",
+            nid,
+            "create",
+            actor=actor,
+            after={"title": title, "chars": len(body), "tags": list(tag_tuple), "properties": props},
+        )
     return Note(nid, title, body, tag_tuple, created, now, happened, origin, note_meta)
 
 
 def get_note(vault: Vault, note_id: str) -> Note:
     with vault.read() as conn:
-        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()  # noqa: S608
+        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()
     if row is None:
         raise NotFoundError("That note no longer exists (it may have been deleted).")
     return Note.from_row(row)
@@ -127,12 +143,14 @@ def find_note(vault: Vault, note_id: str) -> Note | None:
 def list_notes(
     vault: Vault, text_filter: str = "", tag: str | None = None, limit: int = 1000, offset: int = 0
 ) -> list[Note]:
-    sql = f"SELECT {NOTE_COLS} FROM notes"  # noqa: S608
+    sql = f"SELECT {NOTE_COLS} FROM notes"
     where: list[str] = []
     params: list[object] = []
     if text_filter:
-        where.append("(instr(lower(title), lower(?)) > 0 OR instr(lower(body), lower(?)) > 0 "
-                     "OR instr(lower(coalesce(json_extract(meta, '$.properties'), '')), lower(?)) > 0)")
+        where.append(
+            "(instr(lower(title), lower(?)) > 0 OR instr(lower(body), lower(?)) > 0 "
+            "OR instr(lower(coalesce(json_extract(meta, '$.properties'), '')), lower(?)) > 0)"
+        )
         params += [text_filter, text_filter, text_filter]
     if tag:
         where.append("EXISTS (SELECT 1 FROM json_each(notes.tags) WHERE value = ?)")
@@ -153,8 +171,9 @@ def link_index(vault: Vault) -> dict[str, str]:
     ``core.wikilinks.note_keys``) to its id. When two notes share a key, the one edited last wins."""
     out: dict[str, str] = {}
     with vault.read() as conn:
-        rows = conn.execute("SELECT id, title, json_extract(meta, '$.path') FROM notes "
-                            "ORDER BY updated_at, id").fetchall()
+        rows = conn.execute(
+            "SELECT id, title, json_extract(meta, '$.path') FROM notes ORDER BY updated_at, id"
+        ).fetchall()
     for nid, title, path in rows:
         for key in note_keys(title or "", {"path": path}):
             out[key] = nid
@@ -177,8 +196,9 @@ def backlinks(vault: Vault, note_id: str, limit: int = MAX_BACKLINKS) -> list[No
         params += ascii_keys
     out: list[Note] = []
     with vault.read() as conn:
-        cur = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id != ? AND {where} "  # noqa: S608
-                           "ORDER BY updated_at DESC, id", params)
+        cur = conn.execute(
+            f"SELECT {NOTE_COLS} FROM notes WHERE id != ? AND {where} ORDER BY updated_at DESC, id", params
+        )
         for row in cur:
             other = Note.from_row(row)
             if links_to(other.body, keys):
@@ -211,7 +231,7 @@ def update_note(
     props = check_properties(properties) if properties is not None else None
     now = vault.now()
     with vault.tx() as conn:
-        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()  # noqa: S608
+        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()
         if row is None:
             raise NotFoundError("That note no longer exists (it may have been deleted).")
         old = Note.from_row(row)
@@ -230,32 +250,48 @@ def update_note(
         new_meta = _meta_with(old.meta, new_props)
         conn.execute(
             "UPDATE notes SET title = ?, body = ?, tags = ?, meta = ?, updated_at = ? WHERE id = ?",
-            (new_title, new_body, json.dumps(list(new_tags), ensure_ascii=False),
-             json.dumps(new_meta, ensure_ascii=False), now, note_id),
+            (
+                new_title,
+                new_body,
+                json.dumps(list(new_tags), ensure_ascii=False),
+                json.dumps(new_meta, ensure_ascii=False),
+                now,
+                note_id,
+            ),
         )
-        result = ingest.index_note(conn, now, note_id, new_title, new_body, old.happened_at, actor=actor,
-                                   properties=new_props)
+        result = ingest.index_note(
+            conn, now, note_id, new_title, new_body, old.happened_at, actor=actor, properties=new_props
+        )
         before: dict[str, Any] = {"title": old.title, "chars": len(old.body), "tags": list(old.tags)}
-        after: dict[str, Any] = {"title": new_title, "chars": len(new_body), "tags": list(new_tags),
-                                 "passages_added": result.added, "passages_removed": result.removed}
+        after: dict[str, Any] = {
+            "title": new_title,
+            "chars": len(new_body),
+            "tags": list(new_tags),
+            "passages_added": result.added,
+            "passages_removed": result.removed,
+        }
         if not same_props:
             before["properties"], after["properties"] = old.properties, new_props
         history.log(conn, now, "note", note_id, "update", actor=actor, before=before, after=after)
-    return Note(note_id, new_title, new_body, new_tags, old.created_at, now, old.happened_at,
-                old.origin, new_meta), result
+    return Note(
+        note_id, new_title, new_body, new_tags, old.created_at, now, old.happened_at, old.origin, new_meta
+    ), result
 
 
 def delete_note(vault: Vault, note_id: str, *, actor: str = "user") -> Note:
     """Delete a note and its passages; returns the deleted note (to offer undo)."""
     now = vault.now()
     with vault.tx() as conn:
-        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()  # noqa: S608
+        row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()
         if row is None:
             raise NotFoundError("That note no longer exists (it may have been deleted).")
         note = Note.from_row(row)
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM memories WHERE source_kind = 'note' AND source_id = ?", (note_id,)
-        ).fetchall()]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM memories WHERE source_kind = 'note' AND source_id = ?", (note_id,)
+            ).fetchall()
+        ]
         ingest.delete_memories(conn, ids, now, actor=actor, reason="note deleted")
         conn.execute("DELETE FROM notes WHERE id = ?", (note_id,))
         history.log(conn, now, "note", note_id, "delete", actor=actor, before=note.as_dict())
@@ -265,7 +301,14 @@ def delete_note(vault: Vault, note_id: str, *, actor: str = "user") -> Note:
 def restore_note(vault: Vault, note: Note) -> Note:
     """Undo a delete: put the note back with its id, title, body, tags, properties and dates."""
     return create_note(
-        vault, note.body, note.title, note.tags, happened_at=note.happened_at,
-        created_at=note.created_at, origin=note.origin, note_id=note.id, properties=note.properties,
+        vault,
+        note.body,
+        note.title,
+        note.tags,
+        happened_at=note.happened_at,
+        created_at=note.created_at,
+        origin=note.origin,
+        note_id=note.id,
+        properties=note.properties,
         meta=note.meta,
     )

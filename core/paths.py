@@ -52,13 +52,10 @@ def ensure_writable_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataFolderError(
-            f"Reverie cannot create its data folder {folder}: {exc.strerror or exc}."
-        ) from exc
+        raise DataFolderError(f"Reverie cannot create its data folder {folder}: {exc.strerror or exc}.") from exc
     if not folder.is_dir():
         raise DataFolderError(f"Reverie's data folder {folder} is a file, not a folder.")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise DataFolderError(
-            f"Reverie's data folder {folder} is read-only; choose another with REVERIE_HOME "
-            "or make it writable."
+            f"Reverie's data folder {folder} is read-only; choose another with REVERIE_HOME or make it writable."
         )

@@ -30,8 +30,10 @@ MAX_KEY_CHARS = 100
 MAX_VALUE_CHARS = 20_000
 MAX_ITEMS = 500
 
-_KEY = re.compile(r"^(?:\"(?P<qkey>(?:[^\"\\]|\\.)*)\"|(?P<key>[^\s:#\-\"'\[\]{},&*!|>%@`?][^:\n]*?))"
-                  r"[ \t]*:(?:[ \t]+(?P<val>.*?))?[ \t]*$")
+_KEY = re.compile(
+    r"^(?:\"(?P<qkey>(?:[^\"\\]|\\.)*)\"|(?P<key>[^\s:#\-\"'\[\]{},&*!|>%@`?][^:\n]*?))"
+    r"[ \t]*:(?:[ \t]+(?P<val>.*?))?[ \t]*$"
+)
 _BLOCK = ("|", "|-", "|+", ">", ">-", ">+")
 _PLAIN_START = set("-?:,[]{}#&*!|>'\"%@` \t")
 
@@ -135,8 +137,12 @@ def parse_front_matter(text: str) -> tuple[Properties, str]:
         if not m:
             continue
         block: list[str] = []
-        while i < len(inner) and (not inner[i].strip() or inner[i][0] in " \t"
-                                  or inner[i].startswith("-") and (len(inner[i]) == 1 or inner[i][1] in " \t")):
+        while i < len(inner) and (
+            not inner[i].strip()
+            or inner[i][0] in " \t"
+            or inner[i].startswith("-")
+            and (len(inner[i]) == 1 or inner[i][1] in " \t")
+        ):
             block.append(inner[i])
             i += 1
         while block and not block[-1].strip():
@@ -160,16 +166,28 @@ def field(fm: Mapping[str, PropertyValue], *names: str) -> PropertyValue | None:
 
 
 def _plain_ok(value: str) -> bool:
-    return bool(value) and value == value.strip() and value[0] not in _PLAIN_START and value[-1] not in " \t:" \
-        and ": " not in value and " #" not in value and "\n" not in value and "\t" not in value \
+    return (
+        bool(value)
+        and value == value.strip()
+        and value[0] not in _PLAIN_START
+        and value[-1] not in " \t:"
+        and ": " not in value
+        and " #" not in value
+        and "\n" not in value
+        and "\t" not in value
         and not (value.startswith("[") or value.startswith("{"))
+    )
 
 
 def _block_ok(value: str) -> bool:
     """Whether a text of several lines reads back the same from a ``|-`` block."""
     lines = value.split("\n")
-    return len(lines) > 1 and value == value.rstrip("\n \t") and not any(x.isspace() for x in lines) \
+    return (
+        len(lines) > 1
+        and value == value.rstrip("\n \t")
+        and not any(x.isspace() for x in lines)
         and any(x and not x[0].isspace() for x in lines)
+    )
 
 
 def _render_scalar(value: str) -> str:
@@ -241,8 +259,10 @@ def check_properties(props: object) -> Properties:
         if len(key) > MAX_KEY_CHARS or "\n" in key or ":" in key:
             raise PropertyError(f"The property name {key[:40]!r} is too long or holds a colon or a line break")
         if key.casefold() in OWN_FIELDS:
-            raise PropertyError(f"{key!r} is the note's own field, not a property: set it as the note's "
-                                f"{'title' if key.casefold() == 'title' else 'tags'}")
+            raise PropertyError(
+                f"{key!r} is the note's own field, not a property: set it as the note's "
+                f"{'title' if key.casefold() == 'title' else 'tags'}"
+            )
         if key in out:
             raise PropertyError(f"The property {key!r} is given twice")
         out[key] = _check_value(key, value)
@@ -250,8 +270,10 @@ def check_properties(props: object) -> Properties:
 
 
 def _check_value(key: str, value: object) -> PropertyValue:
-    bad = PropertyError(f"The property {key!r} must be a text or a list of texts (up to {MAX_ITEMS} of "
-                        f"{MAX_VALUE_CHARS:,} characters each)")
+    bad = PropertyError(
+        f"The property {key!r} must be a text or a list of texts (up to {MAX_ITEMS} of "
+        f"{MAX_VALUE_CHARS:,} characters each)"
+    )
     if isinstance(value, str):
         if len(value) > MAX_VALUE_CHARS:
             raise bad

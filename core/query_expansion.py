@@ -9,7 +9,8 @@ did ... do", "tell me"); ``core.fts`` leaves them out of a query.
 
 from __future__ import annotations
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all am an and any are aren as at be because been before being below
 between both but by can cannot could couldn did didn do does doesn doing don down during each few for
 from further had hadn has hasn have haven having he her here hers herself him himself his how i if in
@@ -18,12 +19,15 @@ only or other ought our ours ourselves out over own re s same shan she should sh
 than that the their theirs them themselves then there these they this those through to too under until
 up ve very was wasn we were weren what when where which while who whom why will with won would wouldn
 you your yours yourself yourselves d m o y also ever yet still really
-""".split())
+""".split()
+)
 
 # Question words that never name what is asked for.
-QUESTION_WORDS = frozenset("""
+QUESTION_WORDS = frozenset(
+    """
 tell remind remember mentioned mention said say says told know recall many much kind sort type
-""".split())
+""".split()
+)
 
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
 

@@ -27,12 +27,35 @@ from reverie.core.timeparse import parse_time_phrase
 MAX_K = 1000
 # Words that name what to look through rather than what to look for ("notes from March").
 GENERIC = {
-    "note": ("note",), "notes": ("note",), "chat": ("chat",), "chats": ("chat",),
-    "conversation": ("chat",), "conversations": ("chat",), "message": ("chat",), "messages": ("chat",),
-    "fact": ("fact",), "facts": ("fact",), "summary": ("summary",), "summaries": ("summary",),
-    "memory": (), "memories": (), "thing": (), "things": (), "stuff": (), "everything": (),
-    "anything": (), "something": (), "wrote": (), "write": (), "written": (), "said": (), "say": (),
-    "talked": (), "talk": (), "discussed": (), "happened": (),
+    "note": ("note",),
+    "notes": ("note",),
+    "chat": ("chat",),
+    "chats": ("chat",),
+    "conversation": ("chat",),
+    "conversations": ("chat",),
+    "message": ("chat",),
+    "messages": ("chat",),
+    "fact": ("fact",),
+    "facts": ("fact",),
+    "summary": ("summary",),
+    "summaries": ("summary",),
+    "memory": (),
+    "memories": (),
+    "thing": (),
+    "things": (),
+    "stuff": (),
+    "everything": (),
+    "anything": (),
+    "something": (),
+    "wrote": (),
+    "write": (),
+    "written": (),
+    "said": (),
+    "say": (),
+    "talked": (),
+    "talk": (),
+    "discussed": (),
+    "happened": (),
 }
 
 
@@ -60,8 +83,13 @@ class ParsedQuery:
 
     def widened(self) -> ParsedQuery:
         """The same search under the user's filters alone (the result still reports the phrase)."""
-        return replace(self, filters=self.user_filters, generic=False,
-                       restricted=self.user_filters != SearchFilters(), empty_range=False)
+        return replace(
+            self,
+            filters=self.user_filters,
+            generic=False,
+            restricted=self.user_filters != SearchFilters(),
+            empty_range=False,
+        )
 
 
 def _later(a: float | None, b: float | None) -> float | None:
@@ -73,8 +101,14 @@ def _earlier(a: float | None, b: float | None) -> float | None:
 
 
 def parse_query(
-    query: str, config: RetrievalConfig, *, now: float, k: int = 10, filters: SearchFilters | None = None,
-    mode: str = "hybrid", as_you_type: bool = False,
+    query: str,
+    config: RetrievalConfig,
+    *,
+    now: float,
+    k: int = 10,
+    filters: SearchFilters | None = None,
+    mode: str = "hybrid",
+    as_you_type: bool = False,
 ) -> ParsedQuery:
     """Plan the search of ``query`` (see the module docstring). Raises ``InputError`` for an
     unknown mode or invalid filters."""
@@ -95,6 +129,17 @@ def parse_query(
     empty = eff.since is not None and eff.until is not None and eff.since >= eff.until
     if generic and not eff.kinds:
         eff = replace(eff, kinds=tuple(dict.fromkeys(kind for t in terms for kind in GENERIC[t])))
-    return ParsedQuery(text=text, terms=tuple(terms), filters=eff, user_filters=user, since=since, until=until,
-                       time_phrase=phrase, mode=mode, k=k, generic=generic, restricted=restricted,
-                       empty_range=empty)
+    return ParsedQuery(
+        text=text,
+        terms=tuple(terms),
+        filters=eff,
+        user_filters=user,
+        since=since,
+        until=until,
+        time_phrase=phrase,
+        mode=mode,
+        k=k,
+        generic=generic,
+        restricted=restricted,
+        empty_range=empty,
+    )

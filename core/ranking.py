@@ -62,8 +62,12 @@ def fuse(lists: Sequence[RankedList], method: str = "score", *, rrf_k: float = 6
     if method != "score":
         raise ValueError(f"unknown fusion {method!r}")
     fused = score_fusion(
-        [dict(zip(rl.ids, rl.scores, strict=True)) if rl.scores and any(rl.scores)
-         else {m: 1.0 / r for r, m in enumerate(rl.ids, 1)} for rl in lists],
+        [
+            dict(zip(rl.ids, rl.scores, strict=True))
+            if rl.scores and any(rl.scores)
+            else {m: 1.0 / r for r, m in enumerate(rl.ids, 1)}
+            for rl in lists
+        ],
         [rl.weight * (1 - FUSION_FLOOR) for rl in lists],
     )
     for rl in lists:
@@ -104,7 +108,10 @@ def ranked(scores: Mapping[int, float]) -> list[int]:
 
 
 def retention_array(
-    now: float, recorded_at: np.ndarray, last_recalled_at: np.ndarray, strength_days: np.ndarray,
+    now: float,
+    recorded_at: np.ndarray,
+    last_recalled_at: np.ndarray,
+    strength_days: np.ndarray,
     pinned: np.ndarray,
 ) -> np.ndarray:
     """Ebbinghaus retention ``exp(-t / S)`` for many memories (``last_recalled_at`` NaN when never
@@ -116,8 +123,14 @@ def retention_array(
 
 
 def rerank(
-    fused: np.ndarray, retention: np.ndarray, importance: np.ndarray, *, beta: float,
-    retention_weight: float, importance_weight: float, best: float | None = None,
+    fused: np.ndarray,
+    retention: np.ndarray,
+    importance: np.ndarray,
+    *,
+    beta: float,
+    retention_weight: float,
+    importance_weight: float,
+    best: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(final, rel, standing) for each candidate; see the module docstring. ``best`` is the top
     fused score among all candidates (default: among these)."""

@@ -13,8 +13,9 @@ from reverie.core import history
 from reverie.core.retention import RECALL_GROWTH, reinforced_strength
 
 
-def reinforce_in(conn: Any, memory_ids: Iterable[int], now: float, *, reason: str,
-                 growth: float = RECALL_GROWTH, actor: str = "user") -> int:
+def reinforce_in(
+    conn: Any, memory_ids: Iterable[int], now: float, *, reason: str, growth: float = RECALL_GROWTH, actor: str = "user"
+) -> int:
     """Reinforce inside an open transaction; returns how many memories were reinforced."""
     n = 0
     for mid in dict.fromkeys(int(i) for i in memory_ids):
@@ -29,14 +30,29 @@ def reinforce_in(conn: Any, memory_ids: Iterable[int], now: float, *, reason: st
             "UPDATE memories SET strength = ?, last_recalled_at = ?, recall_count = recall_count + 1 WHERE id = ?",
             (new_strength, now, mid),
         )
-        history.log(conn, now, "memory", uid, "recall", actor=actor, note=reason,
-                    before={"strength": strength, "recall_count": count, "last_recalled_at": last},
-                    after={"strength": new_strength, "recall_count": count + 1, "last_recalled_at": now})
+        history.log(
+            conn,
+            now,
+            "memory",
+            uid,
+            "recall",
+            actor=actor,
+            note=reason,
+            before={"strength": strength, "recall_count": count, "last_recalled_at": last},
+            after={"strength": new_strength, "recall_count": count + 1, "last_recalled_at": now},
+        )
         n += 1
     return n
 
 
-def reinforce(vault: Any, memory_ids: Iterable[int], now: float, *, reason: str,
-              growth: float = RECALL_GROWTH, actor: str = "user") -> int:
+def reinforce(
+    vault: Any,
+    memory_ids: Iterable[int],
+    now: float,
+    *,
+    reason: str,
+    growth: float = RECALL_GROWTH,
+    actor: str = "user",
+) -> int:
     with vault.tx() as conn:
         return reinforce_in(conn, memory_ids, now, reason=reason, growth=growth, actor=actor)

@@ -52,9 +52,7 @@ class Message:
         return cls(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], json.loads(r[10] or "{}"))
 
 
-MESSAGE_COLS = (
-    "id, conversation_id, seq, role, content, created_at, happened_at, status, speaker, origin, meta"
-)
+MESSAGE_COLS = "id, conversation_id, seq, role, content, created_at, happened_at, status, speaker, origin, meta"
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,14 @@ class Note:
     @classmethod
     def from_row(cls, r: Any) -> Note:
         return cls(
-            r[0], r[1], r[2], tuple(json.loads(r[3] or "[]")), r[4], r[5], r[6], r[7],
+            r[0],
+            r[1],
+            r[2],
+            tuple(json.loads(r[3] or "[]")),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
             json.loads(r[8] or "{}"),
         )
 

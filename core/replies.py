@@ -22,8 +22,9 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def search_replies(vault: Vault, query: str, *, limit: int = 50, since: float | None = None,
-                   until: float | None = None) -> list[Hit]:
+def search_replies(
+    vault: Vault, query: str, *, limit: int = 50, since: float | None = None, until: float | None = None
+) -> list[Hit]:
     """Replies Reverie wrote that hold every content word of ``query`` (newest first)."""
     words = sorted(content_words(query), key=len, reverse=True)[:MAX_WORDS]
     if not words:
@@ -44,12 +45,38 @@ def search_replies(vault: Vault, query: str, *, limit: int = 50, since: float | 
         rows = conn.execute(
             "SELECT m.id, m.content, m.created_at, m.happened_at, c.title FROM messages m "
             "JOIN conversations c ON c.id = m.conversation_id "
-            f"WHERE {' AND '.join(where)} ORDER BY m.created_at DESC LIMIT ?",  # noqa: S608
+            f"WHERE {' AND '.join(where)} ORDER BY m.created_at DESC LIMIT ?",
             args,
         ).fetchall()
     hits: list[Hit] = []
     for mid, content, created, happened, title in rows:
-        memory = Memory(0, "", KIND, "message", mid, 0, len(content), 0, content, "Reverie:", "Reverie", created,
-                        happened, None, None, "", "assistant", 0.0, 0.0, None, 0, False, False, None, None, {})
+        memory = Memory(
+            0,
+            "",
+            KIND,
+            "message",
+            mid,
+            0,
+            len(content),
+            0,
+            content,
+            "Reverie:",
+            "Reverie",
+            created,
+            happened,
+            None,
+            None,
+            "",
+            "assistant",
+            0.0,
+            0.0,
+            None,
+            0,
+            False,
+            False,
+            None,
+            None,
+            {},
+        )
         hits.append(Hit(memory, 1.0, {"reply": 1.0}, title or "Conversation", fts.highlight_spans(content, words)))
     return hits

@@ -31,7 +31,10 @@ def named_speakers(query: str, speakers: Iterable[str]) -> set[str]:
 
 
 def speaker_boost(
-    scores: Mapping[int, float], speaker_of: Mapping[int, str | None], named: set[str], factor: float = 1.3,
+    scores: Mapping[int, float],
+    speaker_of: Mapping[int, str | None],
+    named: set[str],
+    factor: float = 1.3,
 ) -> dict[int, float]:
     """Multiply the score of memories said by a named speaker by ``factor`` (only when the query
     names some, but not all, of the speakers among the candidates)."""
@@ -42,7 +45,9 @@ def speaker_boost(
 
 
 def neighbour_smoothing(
-    scores: Mapping[int, float], neighbours: Mapping[int, Sequence[int]], alpha: float = 0.3,
+    scores: Mapping[int, float],
+    neighbours: Mapping[int, Sequence[int]],
+    alpha: float = 0.3,
 ) -> dict[int, float]:
     """score'(m) = score(m) + alpha * max(score(n) for n in neighbours(m)); neighbours that were
     not candidates enter with their borrowed score alone."""

@@ -38,9 +38,7 @@ def retention_at(
     return retention((now - since) / DAY, strength_days, pinned)
 
 
-def reinforced_strength(
-    strength_days: float, importance: float, growth: float = RECALL_GROWTH
-) -> float:
+def reinforced_strength(strength_days: float, importance: float, growth: float = RECALL_GROWTH) -> float:
     """Strength after one recall: it grows by ``growth``, more for important memories."""
     factor = growth * (0.75 + 0.5 * min(1.0, max(0.0, importance)))
     return min(MAX_STRENGTH_DAYS, strength_days * max(factor, 1.0))

@@ -52,8 +52,19 @@ from reverie.core.searchtypes import (
 from reverie.core.vectorindex import index_for
 
 __all__ = [
-    "ARCHIVED", "FUSION_FLOOR", "GENERIC", "MAX_K", "MODES", "ExtraRanker", "Hit", "ParsedQuery", "RankedList",
-    "RetrievalConfig", "Retriever", "SearchFilters", "SearchResult",
+    "ARCHIVED",
+    "FUSION_FLOOR",
+    "GENERIC",
+    "MAX_K",
+    "MODES",
+    "ExtraRanker",
+    "Hit",
+    "ParsedQuery",
+    "RankedList",
+    "RetrievalConfig",
+    "Retriever",
+    "SearchFilters",
+    "SearchResult",
 ]
 
 log = logging.getLogger(__name__)
@@ -128,10 +139,12 @@ class Retriever:
             if stale:
                 if len(self._df) > 100_000:
                     self._df.clear()
-                found = dict(conn.execute(
-                    f"SELECT term, doc FROM memories_fts_vocab WHERE term IN ({','.join('?' * len(stale))})",  # noqa: S608
-                    stale,
-                ).fetchall())
+                found = dict(
+                    conn.execute(
+                        f"SELECT term, doc FROM memories_fts_vocab WHERE term IN ({','.join('?' * len(stale))})",
+                        stale,
+                    ).fetchall()
+                )
                 self._df.update({t: (int(found.get(t, 0)), n) for t in stale})
         df = {t: self._df[t][0] for t in words}
         most = max(cfg.common_min_docs, cfg.common_fraction * n)
@@ -150,20 +163,23 @@ class Retriever:
         try:
             with self.vault.read() as conn:
                 rows = conn.execute(
-                    f"SELECT rowid, -rank FROM memories_fts WHERE memories_fts MATCH ?{window} ORDER BY rank LIMIT ?",  # noqa: S608
+                    f"SELECT rowid, -rank FROM memories_fts WHERE memories_fts MATCH ?{window} ORDER BY rank LIMIT ?",
                     (match, over),
                 ).fetchall()
                 if where and rows:
                     marks = ",".join("?" * len(rows))
-                    ok = {r[0] for r in conn.execute(
-                        f"SELECT m.id FROM memories m WHERE m.id IN ({marks}) AND {where}",  # noqa: S608
-                        [r[0] for r in rows] + params,
-                    ).fetchall()}
+                    ok = {
+                        r[0]
+                        for r in conn.execute(
+                            f"SELECT m.id FROM memories m WHERE m.id IN ({marks}) AND {where}",
+                            [r[0] for r in rows] + params,
+                        ).fetchall()
+                    }
                     kept = [r for r in rows if r[0] in ok]
                     if len(kept) < limit and len(rows) == over:
                         # Selective filters: let SQLite filter while ranking.
                         kept = conn.execute(
-                            "SELECT memories_fts.rowid, -bm25(memories_fts) AS s FROM memories_fts "  # noqa: S608
+                            "SELECT memories_fts.rowid, -bm25(memories_fts) AS s FROM memories_fts "
                             f"JOIN memories m ON m.id = memories_fts.rowid WHERE memories_fts MATCH ? AND {where} "
                             "ORDER BY s DESC LIMIT ?",
                             [match, *params, limit],
@@ -184,8 +200,9 @@ class Retriever:
     def nearest(self, q: np.ndarray, f: SearchFilters, limit: int) -> RankedList:
         """The memories nearest in meaning to the query vector ``q`` under the filters."""
         assert self.embedder is not None
-        index = index_for(self.vault, vector_id(self.embedder.model_id, self.config.turn_window),
-                          int(self.embedder.dim))
+        index = index_for(
+            self.vault, vector_id(self.embedder.model_id, self.config.turn_window), int(self.embedder.dim)
+        )
         index.refresh(self.vault)
         ids, sims = index.search(q, limit, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived)
         return RankedList("vector", tuple(int(i) for i in ids.tolist()), tuple(float(x) for x in sims.tolist()))
@@ -194,7 +211,7 @@ class Retriever:
         where, params = filter_sql(f)
         with self.vault.read() as conn:
             rows = conn.execute(
-                f"SELECT m.id FROM memories m {'WHERE ' + where if where else ''} "  # noqa: S608
+                f"SELECT m.id FROM memories m {'WHERE ' + where if where else ''} "
                 "ORDER BY m.happened_at DESC, m.id DESC LIMIT ?",
                 [*params, limit],
             ).fetchall()
@@ -202,7 +219,13 @@ class Retriever:
 
     # -- search ----------------------------------------------------------------------------
     def search(
-        self, query: str, *, now: float, k: int = 10, filters: SearchFilters | None = None, mode: str = "hybrid",
+        self,
+        query: str,
+        *,
+        now: float,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: str = "hybrid",
         as_you_type: bool = False,
     ) -> SearchResult:
         """Search ``query`` (a time phrase in it becomes a date range). With ``as_you_type``, the last
@@ -241,12 +264,15 @@ class Retriever:
             encoded = _pool().submit(self.embedder.embed, [text])
         try:
             if mode in ("hybrid", "bm25"):
-                lists += self._words(plan, max(cfg.bm25_candidates, plan.k),
-                                     cfg.bm25_weight if mode == "hybrid" else 1.0)
+                lists += self._words(
+                    plan, max(cfg.bm25_candidates, plan.k), cfg.bm25_weight if mode == "hybrid" else 1.0
+                )
         finally:
             q = np.asarray(encoded.result(), dtype=np.float32)[0] if encoded is not None else None
         if mode in ("hybrid", "vector"):
-            found = self.nearest(q, eff, max(cfg.vector_candidates, plan.k)) if q is not None else RankedList("vector", ())
+            found = (
+                self.nearest(q, eff, max(cfg.vector_candidates, plan.k)) if q is not None else RankedList("vector", ())
+            )
             lists.append(replace(found, weight=cfg.vector_weight if mode == "hybrid" else 1.0))
         if text.strip():
             for extra in cfg.extra_rankers:
@@ -291,7 +317,7 @@ class Retriever:
         while todo:
             with self.vault.read() as conn:
                 rows += conn.execute(
-                    f"SELECT {_COLS} FROM memories m WHERE m.id IN ({','.join('?' * len(todo))})"  # noqa: S608
+                    f"SELECT {_COLS} FROM memories m WHERE m.id IN ({','.join('?' * len(todo))})"
                     f"{' AND ' + where if where else ''}",
                     [*todo, *params],
                 ).fetchall()
@@ -305,19 +331,28 @@ class Retriever:
         ms = list(mems.values())
         f_scores = np.array([fused[int(i)] for i in cand])
         ret = ranking.retention_array(
-            now, np.array([m.recorded_at for m in ms]),
+            now,
+            np.array([m.recorded_at for m in ms]),
             np.array([np.nan if m.last_recalled_at is None else m.last_recalled_at for m in ms]),
-            np.array([m.strength for m in ms]), np.array([m.pinned for m in ms]),
+            np.array([m.strength for m in ms]),
+            np.array([m.pinned for m in ms]),
         )
         importance = np.array([m.importance for m in ms])
         final, rel, standing = ranking.rerank(
-            f_scores, ret, importance, beta=cfg.rerank_beta, retention_weight=cfg.retention_weight,
-            importance_weight=cfg.importance_weight, best=best,
+            f_scores,
+            ret,
+            importance,
+            beta=cfg.rerank_beta,
+            retention_weight=cfg.retention_weight,
+            importance_weight=cfg.importance_weight,
+            best=best,
         )
         top = ranking.order(final, rel, cand)[:k]
-        lookup = {rl.name: {mid: (rank, rl.scores[rank - 1] if rl.scores else 0.0)
-                            for rank, mid in enumerate(rl.ids, 1)}
-                  for rl in lists if rl.shown}
+        lookup = {
+            rl.name: {mid: (rank, rl.scores[rank - 1] if rl.scores else 0.0) for rank, mid in enumerate(rl.ids, 1)}
+            for rl in lists
+            if rl.shown
+        }
         breakdowns: dict[int, dict[str, float]] = {}
         for j in top:
             mid = int(cand[j])
@@ -327,17 +362,25 @@ class Retriever:
                     b[f"{name}_rank"] = float(table[mid][0])
                     if name in ("bm25", "vector"):
                         b[name] = round(table[mid][1], 6)
-            b.update(rrf=round(float(f_scores[j]), 6), relevance=round(float(rel[j]), 6),
-                     retention=round(float(ret[j]), 6), importance=float(importance[j]),
-                     standing=round(float(standing[j]), 6), final=round(float(final[j]), 6))
+            b.update(
+                rrf=round(float(f_scores[j]), 6),
+                relevance=round(float(rel[j]), 6),
+                retention=round(float(ret[j]), 6),
+                importance=float(importance[j]),
+                standing=round(float(standing[j]), 6),
+                final=round(float(final[j]), 6),
+            )
             breakdowns[mid] = b
         shown = [mems[int(cand[j])] for j in top]
         with self.vault.read() as conn:
             titles = [sources.source_title(conn, mem) for mem in shown]
-        return _result(plan, [
-            Hit(mem, float(final[j]), breakdowns[mem.id], title, fts.highlight_spans(mem.text, list(plan.terms)))
-            for j, mem, title in zip(top, shown, titles, strict=True)
-        ])
+        return _result(
+            plan,
+            [
+                Hit(mem, float(final[j]), breakdowns[mem.id], title, fts.highlight_spans(mem.text, list(plan.terms)))
+                for j, mem, title in zip(top, shown, titles, strict=True)
+            ],
+        )
 
     def _fuse(self, lists: list[RankedList], text: str) -> dict[int, float]:
         """Fuse the ranked lists (``core.ranking.fuse``, by ``RetrievalConfig.fusion``), then the
@@ -351,21 +394,27 @@ class Retriever:
         marks = ",".join("?" * len(top))
         with self.vault.read() as conn:
             if cfg.speaker_boost != 1.0:
-                speaker_of = dict(conn.execute(
-                    f"SELECT id, speaker FROM memories WHERE id IN ({marks})", top).fetchall())  # noqa: S608
+                speaker_of = dict(
+                    conn.execute(f"SELECT id, speaker FROM memories WHERE id IN ({marks})", top).fetchall()
+                )
                 named = rerank.named_speakers(text, {v for v in speaker_of.values() if v})
                 fused = rerank.speaker_boost(fused, speaker_of, named, cfg.speaker_boost)
             if cfg.neighbour_alpha > 0:
                 fused = rerank.neighbour_smoothing(fused, neighbours_of(conn, top), cfg.neighbour_alpha)
             if cfg.conversation_alpha > 0:
-                conv_of = dict(conn.execute(
-                    "SELECT m.id, g.conversation_id FROM memories m JOIN messages g "
-                    f"ON m.source_kind = 'message' AND g.id = m.source_id WHERE m.id IN ({marks})", top).fetchall())  # noqa: S608
+                conv_of = dict(
+                    conn.execute(
+                        "SELECT m.id, g.conversation_id FROM memories m JOIN messages g "
+                        f"ON m.source_kind = 'message' AND g.id = m.source_id WHERE m.id IN ({marks})",
+                        top,
+                    ).fetchall()
+                )
                 members: dict[str, list[int]] = {}
                 for mid, cid in conv_of.items():
                     members.setdefault(cid, []).append(int(mid))
                 fused = rerank.neighbour_smoothing(
-                    fused, {m: [x for x in members[c] if x != m] for m, c in conv_of.items()}, cfg.conversation_alpha)
+                    fused, {m: [x for x in members[c] if x != m] for m, c in conv_of.items()}, cfg.conversation_alpha
+                )
         return fused
 
     def _browse_result(self, plan: ParsedQuery) -> SearchResult:
@@ -375,7 +424,8 @@ class Retriever:
             return _result(plan, [])
         with self.vault.read() as conn:
             rows = conn.execute(
-                f"SELECT {_COLS} FROM memories m WHERE m.id IN ({','.join('?' * len(ids))})", ids).fetchall()  # noqa: S608
+                f"SELECT {_COLS} FROM memories m WHERE m.id IN ({','.join('?' * len(ids))})", ids
+            ).fetchall()
             by_id = {int(r[0]): Memory.from_row(r) for r in rows}
             titles = {mid: sources.source_title(conn, mem) for mid, mem in by_id.items()}
         hits: list[Hit] = []

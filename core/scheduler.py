@@ -80,9 +80,17 @@ Job = Callable[[float | None, threading.Event, Progress | None], Any]
 class NightlyScheduler:
     """Runs ``job(scheduled_for, cancel, progress)`` every night; see the module docstring."""
 
-    def __init__(self, vault: Any, job: Job, *, settings_loader: Callable[[], Any], clock: Clock | None = None,
-                 idle_seconds: Callable[[float], float | None] | None = None, tz: tzinfo | None = None,
-                 retry_minutes: float = RETRY_MINUTES) -> None:
+    def __init__(
+        self,
+        vault: Any,
+        job: Job,
+        *,
+        settings_loader: Callable[[], Any],
+        clock: Clock | None = None,
+        idle_seconds: Callable[[float], float | None] | None = None,
+        tz: tzinfo | None = None,
+        retry_minutes: float = RETRY_MINUTES,
+    ) -> None:
         self.vault = vault
         self.job = job
         self.settings_loader = settings_loader
@@ -147,8 +155,13 @@ class NightlyScheduler:
         hour, minute = parse_time(s.consolidation_time)
         options: dict[str, Any] = {
             "job_defaults": {"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-            "executors": {"default": {"type": "threadpool", "max_workers": 1,
-                                      "pool_kwargs": {"thread_name_prefix": "reverie-nightly"}}},
+            "executors": {
+                "default": {
+                    "type": "threadpool",
+                    "max_workers": 1,
+                    "pool_kwargs": {"thread_name_prefix": "reverie-nightly"},
+                }
+            },
         }
         if self.tz is not None:
             options["timezone"] = self.tz

@@ -105,6 +105,13 @@ def save_settings(vault: Vault, settings: Settings) -> Settings:
             "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (_KEY, value),
         )
-        history.log(conn, vault.now(), "settings", _KEY, "update",
-                    before=json.loads(old[0]) if old else None, after=settings.to_dict())
+        history.log(
+            conn,
+            vault.now(),
+            "settings",
+            _KEY,
+            "update",
+            before=json.loads(old[0]) if old else None,
+            after=settings.to_dict(),
+        )
     return settings

@@ -76,8 +76,7 @@ def describe_source(conn: Connection, memory: Memory) -> str:
         return f"Note “{title_or_fallback('note', memory.kind, row[0])}”" if row else DELETED["note"]
     if memory.source_kind == "message" and memory.source_id:
         row = conn.execute(
-            "SELECT c.title, m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-            "WHERE m.id = ?",
+            "SELECT c.title, m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?",
             (memory.source_id,),
         ).fetchone()
         if row is None:

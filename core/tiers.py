@@ -46,8 +46,12 @@ def resolve_tier(choice: str, detected: Tier) -> Tier:
 
 
 TIER_ABOUT: dict[Tier, str] = {
-    "tiny": ("A small model that runs anywhere. Reverie uses it only where its output can be checked: "
-             "answers to questions are quoted from your memories, with who said it and when."),
-    "capable": ("A capable model writes its own short answers from your memories, with citations; "
-                "every answer is still checked before you see it."),
+    "tiny": (
+        "A small model that runs anywhere. Reverie uses it only where its output can be checked: "
+        "answers to questions are quoted from your memories, with who said it and when."
+    ),
+    "capable": (
+        "A capable model writes its own short answers from your memories, with citations; "
+        "every answer is still checked before you see it."
+    ),
 }

@@ -27,19 +27,38 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
 NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3,
-    "couple of": 2, "few": 3,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "a few": 3,
+    "couple of": 2,
+    "few": 3,
 }
 MONTHS = {
-    m: i + 1 for i, m in enumerate(
-        "january february march april may june july august september october november december".split())
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
 }
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 
-_NUM = r"(?P<n>\d{1,3}|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUM = (
+    r"(?P<n>\d{1,3}|a couple of|couple of|a few|few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
@@ -170,7 +189,11 @@ def _calendar(m: re.Match[str], c: _Ctx) -> tuple[datetime, datetime] | None:
         return None  # "march" and "may" are also ordinary words
     if year is None:
         year = c.now.year
-        if (mon, day or 1) > (c.now.month, c.now.day) or (g.get("which") or "").lower() == "last" and mon == c.now.month:
+        if (
+            (mon, day or 1) > (c.now.month, c.now.day)
+            or (g.get("which") or "").lower() == "last"
+            and mon == c.now.month
+        ):
             year -= 1
     if day is not None:
         try:
@@ -184,13 +207,47 @@ _B = r"(?<![\w-])"
 _E = r"(?![\w-]|['’]\w)"
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str], _Ctx], tuple[datetime, datetime] | None]]] = [
     (re.compile(_B + _PREP + _NUM + r"\s+" + _UNIT + r"\s+ago" + _E, re.I), _ago),
-    (re.compile(_B + _PREP + r"(?:the\s+)?(?:last|past|previous)\s+(?:" + _NUM + r"\s+)?" + r"(?P<unit>days|weeks|months|years)" + _E, re.I), _past),
-    (re.compile(_B + _PREP + r"(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning|this\s+evening)" + _E, re.I), _relative_day),
+    (
+        re.compile(
+            _B
+            + _PREP
+            + r"(?:the\s+)?(?:last|past|previous)\s+(?:"
+            + _NUM
+            + r"\s+)?"
+            + r"(?P<unit>days|weeks|months|years)"
+            + _E,
+            re.I,
+        ),
+        _past,
+    ),
+    (
+        re.compile(
+            _B
+            + _PREP
+            + r"(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning|this\s+evening)"
+            + _E,
+            re.I,
+        ),
+        _relative_day,
+    ),
     (re.compile(_B + _PREP + r"(?:(?P<which>last|this|past)\s+)?" + _WD + _E, re.I), _weekday),
-    (re.compile(_B + _PREP + r"(?P<which>last|this|past|previous)\s+(?P<period>week|weekend|month|year)" + _E, re.I), _period),
+    (
+        re.compile(_B + _PREP + r"(?P<which>last|this|past|previous)\s+(?P<period>week|weekend|month|year)" + _E, re.I),
+        _period,
+    ),
     (re.compile(_B + _PREP + r"(?P<iso>\d{4}-\d{2}-\d{2})" + _E, re.I), _calendar),
-    (re.compile(_B + _PREP + r"(?:(?P<which>last)\s+)?" + _MON + r"(?:\s+" + _DAY + r")?(?:,?\s+" + _YEAR + r")?" + _E, re.I), _calendar),
-    (re.compile(_B + _PREP + r"(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?" + _E, re.I), _calendar),
+    (
+        re.compile(
+            _B + _PREP + r"(?:(?P<which>last)\s+)?" + _MON + r"(?:\s+" + _DAY + r")?(?:,?\s+" + _YEAR + r")?" + _E, re.I
+        ),
+        _calendar,
+    ),
+    (
+        re.compile(
+            _B + _PREP + r"(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MON + r"(?:,?\s+" + _YEAR + r")?" + _E, re.I
+        ),
+        _calendar,
+    ),
     (re.compile(_B + r"(?P<prep>in|from|during|since|after|before|of)\s+" + _YEAR + _E, re.I), _calendar),
 ]
 
@@ -226,6 +283,6 @@ def parse_time_phrase(
         since, until = end.timestamp(), None
     elif prep == "before":
         since, until = None, start.timestamp()
-    remaining = (query[: m.start()] + " " + query[m.end():]).strip()
+    remaining = (query[: m.start()] + " " + query[m.end() :]).strip()
     remaining = re.sub(r"\s+([?.!,;:])", r"\1", " ".join(remaining.split()))
     return remaining, since, until, " ".join(m.group(0).split())

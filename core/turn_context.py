@@ -76,7 +76,7 @@ def _own_rows(conn: Connection, ids: Iterable[int]) -> list[Any]:
     out: list[Any] = []
     for chunk in _chunks(list(dict.fromkeys(int(i) for i in ids))):
         marks = ",".join("?" * len(chunk))
-        out += conn.execute(_ROWS + f"WHERE m.id IN ({marks})", chunk).fetchall()  # noqa: S608
+        out += conn.execute(_ROWS + f"WHERE m.id IN ({marks})", chunk).fetchall()
     return out
 
 
@@ -88,8 +88,10 @@ def inputs_for(conn: Connection, ids: Iterable[int], window: int = DEFAULT_WINDO
         text = embed_text(r[1], r[2])
         chain: list[str] = []
         if window > 0 and r[3] is not None:
-            chain = [_cut(embed_text(p[1], p[2]), PREVIOUS_MAX_CHARS)
-                     for p in conn.execute(_BEFORE, (r[3], r[4], r[4], r[5], window)).fetchall()]
+            chain = [
+                _cut(embed_text(p[1], p[2]), PREVIOUS_MAX_CHARS)
+                for p in conn.execute(_BEFORE, (r[3], r[4], r[4], r[5], window)).fetchall()
+            ]
         out[int(r[0])] = "\n".join([text, *chain])
     return out
 

@@ -67,9 +67,7 @@ class VaultHeader:
             if data.get("format") != HEADER_FORMAT:
                 raise ValueError("format")
             if int(data.get("version", 0)) > HEADER_VERSION:
-                raise VaultError(
-                    "This vault was made by a newer version of Reverie; update Reverie to open it."
-                )
+                raise VaultError("This vault was made by a newer version of Reverie; update Reverie to open it.")
             return cls(str(data["vault_id"]), KeyMode(data["key_mode"]), float(data["created_at"]))
         except VaultError:
             raise
@@ -101,8 +99,7 @@ def _connect(path: Path, key: VaultKey, *, create: bool) -> Any:
         conn.close()
         if key.mode is KeyMode.NONE:
             raise NotAVaultError(
-                f"{path.name} is not a Reverie vault (the file is damaged or not a database); "
-                "it was left as it was."
+                f"{path.name} is not a Reverie vault (the file is damaged or not a database); it was left as it was."
             ) from exc
         raise WrongKeyError(
             "The vault could not be unlocked: the passphrase or key is wrong, or the file is "
@@ -188,9 +185,7 @@ class Vault:
             )
         header = VaultHeader.read(paths.header)
         if not paths.database.exists():
-            raise NotAVaultError(
-                f"The vault database {paths.database} is missing; restore it from a backup or export."
-            )
+            raise NotAVaultError(f"The vault database {paths.database} is missing; restore it from a backup or export.")
         if header.key_mode is KeyMode.KEYRING:
             key = VaultKey(KeyMode.KEYRING, keymod.load_key(header.vault_id))
         elif header.key_mode is KeyMode.PASSPHRASE:
@@ -271,10 +266,8 @@ class Vault:
     def counts(self) -> dict[str, int]:
         tables = ("conversations", "messages", "notes", "memories", "vectors")
         with self.read() as conn:
-            out = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}  # noqa: S608
-            out["archived"] = int(
-                conn.execute("SELECT count(*) FROM memories WHERE archived = 1").fetchone()[0]
-            )
+            out = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+            out["archived"] = int(conn.execute("SELECT count(*) FROM memories WHERE archived = 1").fetchone()[0])
         return out
 
     def change_key(self, mode: KeyMode, passphrase: str | None = None) -> None:

@@ -111,8 +111,9 @@ class VectorIndex:
         last = -1
         while True:
             with vault.read() as conn:  # the lock is let go between chunks
-                rows = conn.execute(_SELECT + "AND v.memory_id > ? ORDER BY v.memory_id LIMIT ?",
-                                    (self.model_id, last, LOAD_CHUNK)).fetchall()
+                rows = conn.execute(
+                    _SELECT + "AND v.memory_id > ? ORDER BY v.memory_id LIMIT ?", (self.model_id, last, LOAD_CHUNK)
+                ).fetchall()
             if not rows:
                 break
             last = int(rows[-1][0])
@@ -122,8 +123,9 @@ class VectorIndex:
         # Changes made while loading are applied (idempotently) by the next refresh.
         return self._n
 
-    def _append(self, ids: np.ndarray, vecs: np.ndarray, kinds: np.ndarray, happened: np.ndarray,
-                state: np.ndarray) -> None:
+    def _append(
+        self, ids: np.ndarray, vecs: np.ndarray, kinds: np.ndarray, happened: np.ndarray, state: np.ndarray
+    ) -> None:
         m = len(ids)
         if not m:
             return
@@ -131,11 +133,11 @@ class VectorIndex:
         n = self._n
         if n and ids[0] <= self.ids[n - 1] or not bool(np.all(ids[1:] > ids[:-1])):
             self._sorted = False
-        self.ids[n:n + m] = ids
-        self.mat[n:n + m] = vecs  # float16 -> float32
-        self.kinds[n:n + m] = kinds
-        self.happened[n:n + m] = happened
-        self.state[n:n + m] = state
+        self.ids[n : n + m] = ids
+        self.mat[n : n + m] = vecs  # float16 -> float32
+        self.kinds[n : n + m] = kinds
+        self.happened[n : n + m] = happened
+        self.state[n : n + m] = state
         self._n += m
 
     def _positions(self, ids: np.ndarray) -> np.ndarray:
@@ -160,13 +162,16 @@ class VectorIndex:
         if hi - self._last_seq > max(50_000, self._n // 4):  # most rows changed: reload
             return self._full_load(vault, hi)
         with vault.read() as conn:
-            changed = [r[0] for r in conn.execute(
-                "SELECT DISTINCT memory_id FROM vector_changes WHERE seq > ? AND seq <= ?", (self._last_seq, hi)
-            ).fetchall()]
+            changed = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT memory_id FROM vector_changes WHERE seq > ? AND seq <= ?", (self._last_seq, hi)
+                ).fetchall()
+            ]
         rows: list[Any] = []
         with vault.read() as conn:
             for i in range(0, len(changed), 500):
-                chunk = changed[i:i + 500]
+                chunk = changed[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 rows += conn.execute(_SELECT + f"AND v.memory_id IN ({marks})", (self.model_id, *chunk)).fetchall()
         ids, vecs, kinds, happened, state = _rows_to_arrays(rows, self.dim)
@@ -198,16 +203,22 @@ class VectorIndex:
         return len(changed)
 
     def _compact(self) -> None:
-        keep = np.flatnonzero((self.state[:self._n] & DEAD) == 0)
+        keep = np.flatnonzero((self.state[: self._n] & DEAD) == 0)
         for arr in (self.ids, self.mat, self.kinds, self.happened, self.state):
-            arr[:len(keep)] = arr[keep]
+            arr[: len(keep)] = arr[keep]
         self._n = len(keep)
         self._n_dead = 0
 
     # -- search --------------------------------------------------------------------------
     def search(
-        self, query: np.ndarray, k: int, *, kinds: tuple[str, ...] = (), since: float | None = None,
-        until: float | None = None, archived: str = "exclude",
+        self,
+        query: np.ndarray,
+        k: int,
+        *,
+        kinds: tuple[str, ...] = (),
+        since: float | None = None,
+        until: float | None = None,
+        archived: str = "exclude",
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` most similar memories (ids, cosine similarities), best first, among those that
         pass the filters. ``query`` must be a unit vector of this index's dimension."""
@@ -239,8 +250,9 @@ class VectorIndex:
             idx = top if rows is None else rows[top]
             return self.ids[idx].copy(), scores[top].astype(np.float32)
 
-    def _mask(self, n: int, kinds: tuple[str, ...], since: float | None, until: float | None,
-              archived: str) -> np.ndarray | None:
+    def _mask(
+        self, n: int, kinds: tuple[str, ...], since: float | None, until: float | None, archived: str
+    ) -> np.ndarray | None:
         state = self.state[:n]
         ok: np.ndarray | None = None
         if archived == "only":

@@ -28,25 +28,47 @@ _MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
-_TIME = (r"(?:(?P<tword>at|before|by|until|from|around|after)\s+)?"
-         r"(?:(?P<noon>noon|midday|midnight)|(?P<h>[012]?\d)(?:[:.h](?P<m>[0-5]\d))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?)")
+_TIME = (
+    r"(?:(?P<tword>at|before|by|until|from|around|after)\s+)?"
+    r"(?:(?P<noon>noon|midday|midnight)|(?P<h>[012]?\d)(?:[:.h](?P<m>[0-5]\d))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?)"
+)
 _SHORT_WD = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
 _DATE_PATTERNS = (
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("month_day", re.compile(r"\b(?:on\s+)?" + _MON + r"\s+" + _DAY + r"\b" + _YEAR, re.IGNORECASE)),
-    ("day_month", re.compile(r"\b(?:on\s+)?(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MON + r"\b" + _YEAR, re.IGNORECASE)),
+    (
+        "day_month",
+        re.compile(r"\b(?:on\s+)?(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MON + r"\b" + _YEAR, re.IGNORECASE),
+    ),
     ("the_day", re.compile(r"\b(?:on\s+)?the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b", re.IGNORECASE)),
-    ("relative", re.compile(r"\b(?P<rel>the day after tomorrow|tomorrow|tonight|today|this (?:evening|afternoon|morning)|"
-                            r"next week|next month|this weekend|next weekend|yesterday)\b", re.IGNORECASE)),
-    ("in_n", re.compile(r"\bin\s+(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|ten)\s+(?P<unit>day|week|month)s?\b",
-                        re.IGNORECASE)),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<rel>the day after tomorrow|tomorrow|tonight|today|this (?:evening|afternoon|morning)|"
+            r"next week|next month|this weekend|next weekend|yesterday)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "in_n",
+        re.compile(
+            r"\bin\s+(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|ten)\s+(?P<unit>day|week|month)s?\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("weekday", re.compile(r"\b(?:(?P<which>next|this|last|on)\s+)?" + _WD + r"\b", re.IGNORECASE)),
-    ("month", re.compile(r"\b(?P<prep>in|by|until|from|since|during|next|this|last)\s+" + _MON + r"\b" + _YEAR,
-                         re.IGNORECASE)),
+    (
+        "month",
+        re.compile(
+            r"\b(?P<prep>in|by|until|from|since|during|next|this|last)\s+" + _MON + r"\b" + _YEAR, re.IGNORECASE
+        ),
+    ),
 )
 _TIME_RE = re.compile(r"\b" + _TIME + r"\b", re.IGNORECASE)
-_PAST = re.compile(r"(?i)\b(?:was|were|went|did|had|met|saw|got|came|left|ago|last|yesterday|used to|'ve been|"
-                   r"have been)\b")
+_PAST = re.compile(
+    r"(?i)\b(?:was|were|went|did|had|met|saw|got|came|left|ago|last|yesterday|used to|'ve been|"
+    r"have been)\b"
+)
 _EVENING = re.compile(r"(?i)\b(?:dinner|evening|tonight|night|party|drinks|concert|movie|show)\b")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 _MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -64,7 +86,7 @@ class When:
     spans: tuple[tuple[int, int], ...] = ()  # where the date and the time were said
 
     def label(self, now: float, tz: tzinfo | None = None) -> str:
-        """"Thu 3 Dec at 14:30", "Mon 7 Dec before 18:00", "Feb 2027" (the year when not this year)."""
+        """ "Thu 3 Dec at 14:30", "Mon 7 Dec before 18:00", "Feb 2027" (the year when not this year)."""
         dt = datetime.fromtimestamp(self.at, tz)
         this_year = datetime.fromtimestamp(now, tz).year
         if self.granularity == "month":
@@ -77,8 +99,14 @@ class When:
         return day
 
     def as_meta(self, now: float, tz: tzinfo | None = None) -> dict[str, object]:
-        return {"at": self.at, "phrase": self.phrase, "granularity": self.granularity, "future": self.future,
-                "deadline": self.deadline, "label": self.label(now, tz)}
+        return {
+            "at": self.at,
+            "phrase": self.phrase,
+            "granularity": self.granularity,
+            "future": self.future,
+            "deadline": self.deadline,
+            "label": self.label(now, tz),
+        }
 
 
 def _nearest(now: datetime, month: int, day: int) -> datetime | None:
@@ -227,6 +255,7 @@ def find_when(text: str, now: float, tz: tzinfo | None = None) -> When | None:
         spans.append(span)
     else:
         at = day
-    future = at >= dt_now.replace(hour=0, minute=0, second=0, microsecond=0) and not (past and found is not None
-                                                                                       and at < dt_now)
+    future = at >= dt_now.replace(hour=0, minute=0, second=0, microsecond=0) and not (
+        past and found is not None and at < dt_now
+    )
     return When(at.timestamp(), phrase, granularity, future, deadline, tuple(sorted(spans)))

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-_LINK = re.compile(r"(?P<embed>!?)\[\[(?P<target>[^\]\[|#\n]*)(?:#(?P<heading>[^\]\[|\n]*))?"
-                   r"(?:\|(?P<alias>[^\]\[\n]*))?\]\]")
+_LINK = re.compile(
+    r"(?P<embed>!?)\[\[(?P<target>[^\]\[|#\n]*)(?:#(?P<heading>[^\]\[|\n]*))?"
+    r"(?:\|(?P<alias>[^\]\[\n]*))?\]\]"
+)
 _INLINE_CODE = re.compile(r"(`+)[^`\n]*?\1")
 _FENCE = re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
@@ -82,7 +84,7 @@ def find_links(text: str) -> list[WikiLink]:
             mark = m.group(1)
             if fence is None:
                 fence = mark
-            elif mark[0] == fence[0] and len(mark) >= len(fence) and not bare[m.end():].strip():
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not bare[m.end() :].strip():
                 fence = None
             continue
         if fence is not None or (bare.startswith(("    ", "\t")) and not _LIST_ITEM.match(bare)):
@@ -95,8 +97,16 @@ def find_links(text: str) -> list[WikiLink]:
                 continue
             if not (w.group("target") or "").strip() and not (w.group("heading") or "").strip():
                 continue
-            out.append(WikiLink(start + w.start(), start + w.end(), w.group("target") or "",
-                                w.group("heading") or "", w.group("alias") or "", bool(w.group("embed"))))
+            out.append(
+                WikiLink(
+                    start + w.start(),
+                    start + w.end(),
+                    w.group("target") or "",
+                    w.group("heading") or "",
+                    w.group("alias") or "",
+                    bool(w.group("embed")),
+                )
+            )
     return out
 
 

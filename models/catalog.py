@@ -26,8 +26,14 @@ from reverie.models.naming import parameters_from_name
 from reverie.models.openai_chat import OpenAIChatModel
 
 DEFAULT_NAME = "SmolLM2-135M-Instruct"
-SOURCE_NAMES = {"default": "bundled", "lmstudio": "LM Studio", "ollama": "Ollama", "folder": "folder",
-                "file": "file", "server": "server"}
+SOURCE_NAMES = {
+    "default": "bundled",
+    "lmstudio": "LM Studio",
+    "ollama": "Ollama",
+    "folder": "folder",
+    "file": "file",
+    "server": "server",
+}
 
 
 @dataclass(frozen=True)
@@ -55,11 +61,21 @@ class ModelEntry:
         return self.url if self.kind == "server" else str(self.path or "")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "name": self.name, "tier": self.tier, "source": self.source,
-                "parameters": self.parameters, "size_bytes": self.size_bytes,
-                "path": str(self.path) if self.path else None, "quantization": self.quantization,
-                "context_length": self.context_length or None, "url": self.url or None, "server_model": self.server_model or None,
-                "problem": self.problem or None, "in_use": self.in_use}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "tier": self.tier,
+            "source": self.source,
+            "parameters": self.parameters,
+            "size_bytes": self.size_bytes,
+            "path": str(self.path) if self.path else None,
+            "quantization": self.quantization,
+            "context_length": self.context_length or None,
+            "url": self.url or None,
+            "server_model": self.server_model or None,
+            "problem": self.problem or None,
+            "in_use": self.in_use,
+        }
 
 
 @dataclass(frozen=True)
@@ -79,10 +95,17 @@ class Survey:
 
 def from_gguf(info: GgufInfo) -> ModelEntry:
     default = info.source == "default"
-    return ModelEntry(kind="default" if default else "gguf", name=DEFAULT_NAME if default else info.name,
-                      tier=info.tier, source=info.source, parameters=info.parameters, size_bytes=info.size_bytes,
-                      path=info.path, quantization=info.quantization,
-                      context_length=info.context_length)
+    return ModelEntry(
+        kind="default" if default else "gguf",
+        name=DEFAULT_NAME if default else info.name,
+        tier=info.tier,
+        source=info.source,
+        parameters=info.parameters,
+        size_bytes=info.size_bytes,
+        path=info.path,
+        quantization=info.quantization,
+        context_length=info.context_length,
+    )
 
 
 def _same_file(a: Path | None, b: str | Path) -> bool:
@@ -107,8 +130,9 @@ def server_entry(url: str, model: str = "", *, probe: bool = True, api_key: str 
     try:
         server = OpenAIChatModel(url, model=model, api_key=api_key)
     except ModelError as exc:
-        return ModelEntry("server", model or url, tier_for(None), "server", url=url, server_model=model,
-                          problem=str(exc))
+        return ModelEntry(
+            "server", model or url, tier_for(None), "server", url=url, server_model=model, problem=str(exc)
+        )
     problem, params = "", parameters_from_name(model)
     if probe:
         try:
@@ -116,12 +140,19 @@ def server_entry(url: str, model: str = "", *, probe: bool = True, api_key: str 
             params = server.parameters
         except ModelError as exc:
             problem = str(exc)
-    return ModelEntry("server", server_model_name(model), tier_for(params), "server", parameters=params,
-                      url=server.base_url, server_model=model, problem=problem)
+    return ModelEntry(
+        "server",
+        server_model_name(model),
+        tier_for(params),
+        "server",
+        parameters=params,
+        url=server.base_url,
+        server_model=model,
+        problem=problem,
+    )
 
 
-def survey(settings: Settings, found: list[GgufInfo], *, probe: bool = True,
-           api_key: str | None = None) -> Survey:
+def survey(settings: Settings, found: list[GgufInfo], *, probe: bool = True, api_key: str | None = None) -> Survey:
     """Every chat model to choose from, the one ``settings`` uses marked. ``found`` is what
     ``find_ggufs`` returned; ``probe`` asks a configured server for its models and size."""
     entries = [from_gguf(g) for g in found]
@@ -140,8 +171,9 @@ def survey(settings: Settings, found: list[GgufInfo], *, probe: bool = True,
             entries.append(from_gguf(read_gguf_header(settings.chat_model_path, source="file")))
         except ModelError as exc:
             path = Path(settings.chat_model_path).expanduser()
-            entries.append(ModelEntry("gguf", path.name or "no file chosen", tier_for(None), "file", path=path,
-                                      problem=str(exc)))
+            entries.append(
+                ModelEntry("gguf", path.name or "no file chosen", tier_for(None), "file", path=path, problem=str(exc))
+            )
     if (settings.server_url or "").strip():
         entries.append(server_entry(settings.server_url, settings.server_model, probe=probe, api_key=api_key))
     marked = False
@@ -150,15 +182,22 @@ def survey(settings: Settings, found: list[GgufInfo], *, probe: bool = True,
         mine = not marked and (
             (kind == "default" and e.kind == "default")
             or (kind == "gguf" and e.kind in ("default", "gguf") and _same_file(e.path, settings.chat_model_path))
-            or (kind == "server" and e.kind == "server"))
+            or (kind == "server" and e.kind == "server")
+        )
         marked = marked or mine
         out.append(_with(e, in_use=mine))
     return Survey(out, settings.chat_tier)
 
 
 def _missing_default(problem: str) -> ModelEntry:
-    return ModelEntry("default", DEFAULT_NAME, tier_for(parameters_from_name(DEFAULT_GGUF_NAME)), "default",
-                      parameters=parameters_from_name(DEFAULT_GGUF_NAME), problem=problem)
+    return ModelEntry(
+        "default",
+        DEFAULT_NAME,
+        tier_for(parameters_from_name(DEFAULT_GGUF_NAME)),
+        "default",
+        parameters=parameters_from_name(DEFAULT_GGUF_NAME),
+        problem=problem,
+    )
 
 
 def _with(e: ModelEntry, **changes: Any) -> ModelEntry:
@@ -166,20 +205,30 @@ def _with(e: ModelEntry, **changes: Any) -> ModelEntry:
 
 
 # -- choosing ---------------------------------------------------------------------------------
-def choose(target: str, entries: list[ModelEntry], *, server_model: str | None = None,
-           api_key: str | None = None, timeout: float = 3.0) -> ModelEntry:
+def choose(
+    target: str,
+    entries: list[ModelEntry],
+    *,
+    server_model: str | None = None,
+    api_key: str | None = None,
+    timeout: float = 3.0,
+) -> ModelEntry:
     """The entry ``target`` names (see the module docstring), checked; one sentence if it cannot be used."""
     target = (target or "").strip()
     if not target:
-        raise InputError("Say which model to use: default, a number or name from 'reverie models', "
-                         "a path to a .gguf file, or a server address like http://127.0.0.1:8080.")
+        raise InputError(
+            "Say which model to use: default, a number or name from 'reverie models', "
+            "a path to a .gguf file, or a server address like http://127.0.0.1:8080."
+        )
     if target.lower().startswith(("http://", "https://")):
         return _choose_server(target, server_model, api_key, timeout)
     if server_model:
         raise InputError("--server-model goes with a server address (http://…), not with a model file.")
     if target.lower() in ("default", DEFAULT_NAME.lower(), DEFAULT_GGUF_NAME.lower()):
-        return _usable(next((e for e in entries if e.kind == "default"), None) or _missing_default(
-            "The default chat model is not available."))
+        return _usable(
+            next((e for e in entries if e.kind == "default"), None)
+            or _missing_default("The default chat model is not available.")
+        )
     if target.isdigit():
         n = int(target)
         if not 1 <= n <= len(entries):
@@ -190,16 +239,19 @@ def choose(target: str, entries: list[ModelEntry], *, server_model: str | None =
     matches = [] if has_dir else [e for e in entries if key in {e.name.casefold(), *(_file_names(e.path))}]
     if len(matches) > 1:
         numbers = ", ".join(str(entries.index(e) + 1) for e in matches)
-        raise InputError(f"Several models are named {target!r} (numbers {numbers} in 'reverie models'); "
-                         "use its number or its path.")
+        raise InputError(
+            f"Several models are named {target!r} (numbers {numbers} in 'reverie models'); use its number or its path."
+        )
     if matches:
         return _usable(matches[0])
     if has_dir or target.lower().endswith(".gguf") or Path(target).is_file():
         info = read_gguf_header(target)  # a missing, foreign or truncated file: its sentence
         listed = next((e for e in entries if e.kind in ("default", "gguf") and _same_file(e.path, info.path)), None)
         return listed or from_gguf(dataclasses.replace(info, path=info.path.resolve()))
-    raise InputError(f"No model named {target!r} was found; run 'reverie models' to see the list, or give "
-                     "a path to a .gguf file or a server address.")
+    raise InputError(
+        f"No model named {target!r} was found; run 'reverie models' to see the list, or give "
+        "a path to a .gguf file or a server address."
+    )
 
 
 def _file_names(path: Path | None) -> set[str]:
@@ -217,17 +269,25 @@ def _choose_server(url: str, model: str | None, api_key: str | None, timeout: fl
     listed = [m["id"] for m in server.available_models(timeout=timeout)]  # or its one sentence
     if model:
         if listed and model not in listed:
-            raise InputError(f"The server at {server.base_url} has no model {model!r}; it offers: "
-                             f"{_names(listed)}.")
+            raise InputError(f"The server at {server.base_url} has no model {model!r}; it offers: {_names(listed)}.")
     elif len(listed) == 1:
         model = listed[0]
     elif listed:
-        raise InputError(f"The server at {server.base_url} offers several models ({_names(listed)}); "
-                         "choose one with --server-model NAME.")
+        raise InputError(
+            f"The server at {server.base_url} offers several models ({_names(listed)}); "
+            "choose one with --server-model NAME."
+        )
     server.model = model or ""
     params = server.parameters
-    return ModelEntry("server", server_model_name(server.model), tier_for(params), "server",
-                      parameters=params, url=server.base_url, server_model=server.model)
+    return ModelEntry(
+        "server",
+        server_model_name(server.model),
+        tier_for(params),
+        "server",
+        parameters=params,
+        url=server.base_url,
+        server_model=server.model,
+    )
 
 
 def _names(ids: list[str]) -> str:

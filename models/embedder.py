@@ -106,7 +106,7 @@ class SentenceTransformerEmbedder:
                     hf_logging.disable_progress_bar()
                 _limit_blas_threads(self.threads)
                 model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
-            except Exception as exc:  # noqa: BLE001 - one sentence for the user
+            except Exception as exc:
                 raise ModelError(f"The embedder at {path} could not be loaded ({exc}).") from exc
             if self.max_seq_length:
                 model.max_seq_length = self.max_seq_length

@@ -28,23 +28,77 @@ _STRING, _ARRAY = 8, 9
 
 # llama.cpp's LLAMA_FTYPE (general.file_type) -> quantisation label
 FILE_TYPES = {
-    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K", 11: "Q3_K_S",
-    12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K",
-    19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S", 22: "IQ3_XS", 23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL",
-    26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S", 29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16",
-    36: "TQ1_0", 37: "TQ2_0", 38: "MXFP4",
+    0: "F32",
+    1: "F16",
+    2: "Q4_0",
+    3: "Q4_1",
+    7: "Q8_0",
+    8: "Q5_0",
+    9: "Q5_1",
+    10: "Q2_K",
+    11: "Q3_K_S",
+    12: "Q3_K_M",
+    13: "Q3_K_L",
+    14: "Q4_K_S",
+    15: "Q4_K_M",
+    16: "Q5_K_S",
+    17: "Q5_K_M",
+    18: "Q6_K",
+    19: "IQ2_XXS",
+    20: "IQ2_XS",
+    21: "Q2_K_S",
+    22: "IQ3_XS",
+    23: "IQ3_XXS",
+    24: "IQ1_S",
+    25: "IQ4_NL",
+    26: "IQ3_S",
+    27: "IQ3_M",
+    28: "IQ2_S",
+    29: "IQ2_M",
+    30: "IQ4_XS",
+    31: "IQ1_M",
+    32: "BF16",
+    36: "TQ1_0",
+    37: "TQ2_0",
+    38: "MXFP4",
 }
 # ggml tensor type -> (bytes per block, elements per block), to check the file holds every tensor
 TENSOR_TYPES = {
-    0: (4, 1), 1: (2, 1), 2: (18, 32), 3: (20, 32), 6: (22, 32), 7: (24, 32), 8: (34, 32), 9: (36, 32),
-    10: (84, 256), 11: (110, 256), 12: (144, 256), 13: (176, 256), 14: (210, 256), 15: (292, 256),
-    16: (66, 256), 17: (74, 256), 18: (98, 256), 19: (50, 256), 20: (18, 32), 21: (110, 256),
-    22: (82, 256), 23: (136, 256), 24: (1, 1), 25: (2, 1), 26: (4, 1), 27: (8, 1), 28: (8, 1),
-    29: (56, 256), 30: (2, 1), 34: (54, 256), 35: (66, 256), 39: (17, 32),
+    0: (4, 1),
+    1: (2, 1),
+    2: (18, 32),
+    3: (20, 32),
+    6: (22, 32),
+    7: (24, 32),
+    8: (34, 32),
+    9: (36, 32),
+    10: (84, 256),
+    11: (110, 256),
+    12: (144, 256),
+    13: (176, 256),
+    14: (210, 256),
+    15: (292, 256),
+    16: (66, 256),
+    17: (74, 256),
+    18: (98, 256),
+    19: (50, 256),
+    20: (18, 32),
+    21: (110, 256),
+    22: (82, 256),
+    23: (136, 256),
+    24: (1, 1),
+    25: (2, 1),
+    26: (4, 1),
+    27: (8, 1),
+    28: (8, 1),
+    29: (56, 256),
+    30: (2, 1),
+    34: (54, 256),
+    35: (66, 256),
+    39: (17, 32),
 }
 _QUANT_IN_NAME = re.compile(r"(?i)(?:^|[-_.])((?:IQ|Q)\d(?:_[A-Z0-9]+)*|BF16|F16|F32)(?=[-_.]|$)")
-WANTED = ("general.architecture", "general.name", "general.file_type", "general.alignment",
-          "tokenizer.chat_template")
+WANTED = ("general.architecture", "general.name", "general.file_type", "general.alignment", "tokenizer.chat_template")
 
 
 @dataclass(frozen=True)
@@ -65,11 +119,18 @@ class GgufInfo:
         return tier_for(self.parameters, self.size_bytes)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "path": str(self.path), "size_bytes": self.size_bytes,
-                "quantization": self.quantization, "context_length": self.context_length,
-                "architecture": self.architecture, "source": self.source,
-                "has_chat_template": self.has_chat_template, "parameters": self.parameters,
-                "tier": self.tier}
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "size_bytes": self.size_bytes,
+            "quantization": self.quantization,
+            "context_length": self.context_length,
+            "architecture": self.architecture,
+            "source": self.source,
+            "has_chat_template": self.has_chat_template,
+            "parameters": self.parameters,
+            "tier": self.tier,
+        }
 
 
 class _TruncatedError(Exception):
@@ -206,8 +267,13 @@ def _parse(fh: BinaryIO, path: Path, size: int, source: str, name: str | None) -
     quant = FILE_TYPES.get(int(ftype), f"type {ftype}") if ftype is not None else _quant_from_name(path.name)
     return GgufInfo(
         name=name or str(meta.get("general.name") or path.stem),
-        path=path, size_bytes=size, quantization=quant, context_length=ctx, architecture=arch,
-        source=source, has_chat_template=bool(meta.get("tokenizer.chat_template")),
+        path=path,
+        size_bytes=size,
+        quantization=quant,
+        context_length=ctx,
+        architecture=arch,
+        source=source,
+        has_chat_template=bool(meta.get("tokenizer.chat_template")),
         parameters=parameters or None,
     )
 

@@ -37,8 +37,16 @@ def default_threads() -> int:
 class LlamaChatModel:
     """A GGUF chat model. ``context_size`` is capped by the context the model was trained for."""
 
-    def __init__(self, path: str | Path, *, context_size: int = 4096, threads: int = 0,
-                 name: str | None = None, seed: int = 7, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        context_size: int = 4096,
+        threads: int = 0,
+        name: str | None = None,
+        seed: int = 7,
+        verbose: bool = False,
+    ) -> None:
         self.path = Path(path).expanduser()
         self._requested_ctx = int(context_size)
         self._threads = int(threads) or default_threads()
@@ -103,16 +111,25 @@ class LlamaChatModel:
                 raise ModelError("llama-cpp-python is not installed, so GGUF models cannot run.") from exc
             try:
                 self._llm = Llama(
-                    model_path=str(self.path), n_ctx=n_ctx, n_threads=self._threads,
-                    n_threads_batch=self._threads, seed=self._seed, verbose=self._verbose,
+                    model_path=str(self.path),
+                    n_ctx=n_ctx,
+                    n_threads=self._threads,
+                    n_threads_batch=self._threads,
+                    seed=self._seed,
+                    verbose=self._verbose,
                 )
             except (ValueError, RuntimeError, OSError) as exc:
                 raise ModelError(
                     f"llama.cpp could not load {self.path.name} (the file may be damaged, or its "
                     f"architecture too new for this llama.cpp): {exc}."
                 ) from exc
-            log.info("loaded %s (n_ctx=%d, threads=%d, template=%s)", self.path.name, n_ctx,
-                     self._threads, self._llm.chat_format)
+            log.info(
+                "loaded %s (n_ctx=%d, threads=%d, template=%s)",
+                self.path.name,
+                n_ctx,
+                self._threads,
+                self._llm.chat_format,
+            )
             return self._llm
 
     def unload(self) -> None:
@@ -147,8 +164,11 @@ class LlamaChatModel:
             try:
                 chunks = llm.create_chat_completion(
                     messages=[{"role": m.role, "content": m.content} for m in messages],
-                    stream=True, max_tokens=max_tokens, temperature=temperature,
-                    stop=list(stop) or None, **kwargs,
+                    stream=True,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    stop=list(stop) or None,
+                    **kwargs,
                 )
                 try:
                     for chunk in chunks:
@@ -177,5 +197,5 @@ def _grammar(schema: dict[str, Any]) -> Any:
 
     try:
         return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
-    except Exception as exc:  # noqa: BLE001 - any failure to build the grammar is the caller's schema
+    except Exception as exc:
         raise ModelError(f"The output schema could not be turned into a grammar: {exc}.") from exc

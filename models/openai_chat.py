@@ -40,8 +40,16 @@ _UNKNOWN = object()
 
 
 class OpenAIChatModel:
-    def __init__(self, base_url: str, *, model: str = "", api_key: str | None = None,
-                 context_size: int = 4096, timeout: float = 60.0, connect_timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        model: str = "",
+        api_key: str | None = None,
+        context_size: int = 4096,
+        timeout: float = 60.0,
+        connect_timeout: float = 5.0,
+    ) -> None:
         url = (base_url or "").strip().rstrip("/")
         parts = urlsplit(url if "://" in url else f"http://{url}")
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -75,8 +83,7 @@ class OpenAIChatModel:
         return cls(self._host, self._port, timeout=self.connect_timeout if timeout is None else timeout)
 
     # -- what the server offers (short requests, nothing loaded) ----------------------------------
-    def _json(self, method: str, path: str, body: dict[str, Any] | None = None,
-              timeout: float = PROBE_TIMEOUT) -> Any:
+    def _json(self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = PROBE_TIMEOUT) -> Any:
         """One short JSON request; ``ModelError`` (one sentence) when the server does not answer well."""
         headers = {"Accept": "application/json"}
         if body is not None:
@@ -85,21 +92,27 @@ class OpenAIChatModel:
             headers["Authorization"] = f"Bearer {self._api_key}"
         conn = self._connection(timeout)
         try:
-            conn.request(method, self._root + path, body=json.dumps(body).encode("utf-8") if body else None,
-                         headers=headers)
+            conn.request(
+                method, self._root + path, body=json.dumps(body).encode("utf-8") if body else None, headers=headers
+            )
             resp = conn.getresponse()
             if resp.status != 200:
-                raise ModelError(f"The model server at {self.base_url} answered {path} with HTTP {resp.status} "
-                                 f"({_server_message(resp)}).")
+                raise ModelError(
+                    f"The model server at {self.base_url} answered {path} with HTTP {resp.status} "
+                    f"({_server_message(resp)})."
+                )
             return json.loads(resp.read(4 * 1024 * 1024).decode("utf-8", errors="replace"))
         except TimeoutError as exc:
             raise ModelError(f"The model server at {self.base_url} did not answer within {timeout:g} seconds.") from exc
         except (OSError, http.client.HTTPException) as exc:
-            raise ModelError(f"Reverie cannot reach the model server at {self.base_url} ({_why(exc)}); "
-                             "is it running?") from exc
+            raise ModelError(
+                f"Reverie cannot reach the model server at {self.base_url} ({_why(exc)}); is it running?"
+            ) from exc
         except ValueError as exc:
-            raise ModelError(f"The model server at {self.base_url} did not answer {path} with JSON; "
-                             "is it an OpenAI-compatible server?") from exc
+            raise ModelError(
+                f"The model server at {self.base_url} did not answer {path} with JSON; "
+                "is it an OpenAI-compatible server?"
+            ) from exc
         finally:
             with contextlib.suppress(Exception):
                 conn.close()
@@ -110,8 +123,10 @@ class OpenAIChatModel:
         data = self._json("GET", "/v1/models", timeout=timeout)
         items = data.get("data") if isinstance(data, dict) else None
         if not isinstance(items, list):
-            raise ModelError(f"The model server at {self.base_url} did not list its models at /v1/models; "
-                             "is it an OpenAI-compatible server?")
+            raise ModelError(
+                f"The model server at {self.base_url} did not list its models at /v1/models; "
+                "is it an OpenAI-compatible server?"
+            )
         return [m for m in items if isinstance(m, dict) and isinstance(m.get("id"), str)]
 
     @property
@@ -179,13 +194,17 @@ class OpenAIChatModel:
         body: dict[str, Any] = {
             "model": self.model or "default",
             "messages": [{"role": m.role, "content": m.content} for m in messages],
-            "stream": True, "max_tokens": max_tokens, "temperature": temperature,
+            "stream": True,
+            "max_tokens": max_tokens,
+            "temperature": temperature,
         }
         if stop:
             body["stop"] = list(stop)[:4]  # the OpenAI API takes at most four
         if json_schema is not None:
-            body["response_format"] = {"type": "json_schema",
-                                       "json_schema": {"name": "output", "schema": json_schema, "strict": True}}
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "output", "schema": json_schema, "strict": True},
+            }
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
@@ -201,18 +220,22 @@ class OpenAIChatModel:
                     conn.sock.settimeout(self.timeout)
                 resp = conn.getresponse()
             except (ConnectionRefusedError, socket.gaierror) as exc:
-                raise ModelError(f"Reverie cannot reach the model server at {self.base_url} ({_why(exc)}); "
-                                 "is it running?") from exc
+                raise ModelError(
+                    f"Reverie cannot reach the model server at {self.base_url} ({_why(exc)}); is it running?"
+                ) from exc
             except TimeoutError as exc:
-                raise ModelError(f"The model server at {self.base_url} did not answer within "
-                                 f"{self.timeout:g} seconds.") from exc
+                raise ModelError(
+                    f"The model server at {self.base_url} did not answer within {self.timeout:g} seconds."
+                ) from exc
             except OSError as exc:
                 if cancel is not None and cancel.is_set():
                     return
                 raise ModelError(f"The connection to the model server at {self.base_url} failed: {_why(exc)}.") from exc
             if resp.status != 200:
-                raise ModelError(f"The model server at {self.base_url} refused the request "
-                                 f"(HTTP {resp.status}: {_server_message(resp)}).")
+                raise ModelError(
+                    f"The model server at {self.base_url} refused the request "
+                    f"(HTTP {resp.status}: {_server_message(resp)})."
+                )
             yield from self._events(resp, cancel)
         finally:
             done.set()
@@ -230,9 +253,11 @@ class OpenAIChatModel:
                 if not raw:  # closed without "data: [DONE]": the server gave up mid-answer
                     if cancel is not None and cancel.is_set():
                         return
-                    raise ModelError(f"The model server at {self.base_url} closed the stream before the answer "
-                                     "was finished; its log may say why (for example, a prompt longer than its "
-                                     "context).")
+                    raise ModelError(
+                        f"The model server at {self.base_url} closed the stream before the answer "
+                        "was finished; its log may say why (for example, a prompt longer than its "
+                        "context)."
+                    )
                 line = raw.decode("utf-8", errors="replace").strip()
                 if not line.startswith("data:"):
                     continue
@@ -253,16 +278,16 @@ class OpenAIChatModel:
                 if piece:
                     yield piece
         except TimeoutError as exc:
-            raise ModelError(f"The model server at {self.base_url} stopped answering for "
-                             f"{self.timeout:g} seconds.") from exc
+            raise ModelError(
+                f"The model server at {self.base_url} stopped answering for {self.timeout:g} seconds."
+            ) from exc
         except (OSError, http.client.HTTPException) as exc:
             if cancel is not None and cancel.is_set():
                 return
             raise ModelError(f"The connection to the model server at {self.base_url} broke: {_why(exc)}.") from exc
 
 
-def _watch_cancel(conn: http.client.HTTPConnection, cancel: Cancel,
-                  done: threading.Event) -> threading.Thread:
+def _watch_cancel(conn: http.client.HTTPConnection, cancel: Cancel, done: threading.Event) -> threading.Thread:
     """Shut the socket down when ``cancel`` is set, so a blocked read returns at once."""
 
     def run() -> None:

@@ -52,8 +52,9 @@ def _default(settings: Settings) -> ChatModel:
     loc = default_gguf_location()
     if not loc.found or loc.path is None:
         raise ModelError(f"The default chat model is not available: {loc.problem}.")
-    return LlamaChatModel(loc.path, context_size=settings.context_size, threads=settings.threads,
-                          name="SmolLM2-135M-Instruct")
+    return LlamaChatModel(
+        loc.path, context_size=settings.context_size, threads=settings.threads, name="SmolLM2-135M-Instruct"
+    )
 
 
 def _gguf(settings: Settings) -> ChatModel:
@@ -67,9 +68,12 @@ def _gguf(settings: Settings) -> ChatModel:
 def _server(settings: Settings) -> ChatModel:
     if not (settings.server_url or "").strip():
         raise ModelError("No server address is set; enter one like http://127.0.0.1:8080 in Settings.")
-    return OpenAIChatModel(settings.server_url, model=settings.server_model,
-                           context_size=settings.context_size,
-                           api_key=os.environ.get("REVERIE_SERVER_API_KEY") or None)
+    return OpenAIChatModel(
+        settings.server_url,
+        model=settings.server_model,
+        context_size=settings.context_size,
+        api_key=os.environ.get("REVERIE_SERVER_API_KEY") or None,
+    )
 
 
 register_chat_model("default", _default)
@@ -87,8 +91,9 @@ def default_model_folders(home: Path | None = None) -> list[tuple[str, Path]]:
     ]
 
 
-def find_ggufs(extra_folders: Iterable[str | Path] = (), *, home: Path | None = None,
-               include_default: bool = True) -> list[GgufInfo]:
+def find_ggufs(
+    extra_folders: Iterable[str | Path] = (), *, home: Path | None = None, include_default: bool = True
+) -> list[GgufInfo]:
     """Every readable GGUF found; unreadable or damaged files are logged and skipped."""
     home = home or Path.home()
     found: dict[Path, GgufInfo] = {}
@@ -153,9 +158,14 @@ def ollama_models(store: Path) -> list[tuple[str, Path]]:
         except (OSError, ValueError):
             continue
         layers = data.get("layers") if isinstance(data, dict) else None
-        digest = next((layer.get("digest") for layer in layers or []
-                       if isinstance(layer, dict) and layer.get("mediaType") == "application/vnd.ollama.image.model"),
-                      None)
+        digest = next(
+            (
+                layer.get("digest")
+                for layer in layers or []
+                if isinstance(layer, dict) and layer.get("mediaType") == "application/vnd.ollama.image.model"
+            ),
+            None,
+        )
         if not isinstance(digest, str):
             continue
         blob = store / "blobs" / digest.replace(":", "-")

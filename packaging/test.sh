@@ -7,6 +7,7 @@ bash packaging/install.sh --test
 export HF_HUB_OFFLINE=1 QT_QPA_PLATFORM=offscreen
 echo "== ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "== import contracts"
 (cd "$here" && .venv/bin/lint-imports --config .importlinter)
 echo "== mypy (core and models)"

@@ -17,9 +17,14 @@ from reverie.core.textindex import index_text
 class FakeChatModel:
     """Streams a scripted reply word by word; ``reply`` may be a function of the messages."""
 
-    def __init__(self, reply: str | Callable[[Sequence[ChatMessage]], str] = "Hello.", *,
-                 context_size: int = 2048, fail_after: int | None = None,
-                 on_piece: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        reply: str | Callable[[Sequence[ChatMessage]], str] = "Hello.",
+        *,
+        context_size: int = 2048,
+        fail_after: int | None = None,
+        on_piece: Callable[[int], None] | None = None,
+    ) -> None:
         self.reply = reply
         self._ctx = context_size
         self.fail_after = fail_after
@@ -37,9 +42,16 @@ class FakeChatModel:
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + text.count("\n")
 
-    def stream(self, messages: Sequence[ChatMessage], *, max_tokens: int = 512, temperature: float = 0.2,
-               stop: Sequence[str] = (), cancel: threading.Event | None = None,
-               json_schema: dict[str, Any] | None = None) -> Iterator[str]:
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int = 512,
+        temperature: float = 0.2,
+        stop: Sequence[str] = (),
+        cancel: threading.Event | None = None,
+        json_schema: dict[str, Any] | None = None,
+    ) -> Iterator[str]:
         self.calls.append({"messages": list(messages), "max_tokens": max_tokens, "stop": list(stop)})
         text = self.reply(messages) if callable(self.reply) else self.reply
         words = text.split(" ")
@@ -90,5 +102,6 @@ class WordsMemories:
                 "WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts) LIMIT ?",
                 (match, k),
             ).fetchall()
-        return FakeResult([FakeHit(Memory.from_row(r[:-2]), -float(r[-2]), r[-1], {"bm25": -float(r[-2])})
-                           for r in rows])
+        return FakeResult(
+            [FakeHit(Memory.from_row(r[:-2]), -float(r[-2]), r[-1], {"bm25": -float(r[-2])}) for r in rows]
+        )

@@ -19,6 +19,8 @@ def stored() -> tuple[dict[str, Any], int]:
     """The saved settings, and how many settings changes history holds."""
     vault = context.open_vault(context.resolve_paths())
     try:
-        return load_settings(vault).to_dict(), vault.query("SELECT count(*) FROM history WHERE entity = 'settings'")[0][0]
+        return load_settings(vault).to_dict(), vault.query("SELECT count(*) FROM history WHERE entity = 'settings'")[0][
+            0
+        ]
     finally:
         vault.close()

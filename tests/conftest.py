@@ -8,17 +8,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import keyring  # noqa: E402
-import pytest  # noqa: E402
-from helpers import MemoryKeyring  # noqa: E402
-from keyring.backends import fail  # noqa: E402
+import keyring
+import pytest
+from helpers import MemoryKeyring
+from keyring.backends import fail
 
-from reverie.core.clock import FixedClock  # noqa: E402
-from reverie.core.keys import KeyMode  # noqa: E402
-from reverie.core.paths import VaultPaths, vault_paths  # noqa: E402
-from reverie.core.vault import Vault  # noqa: E402
+from reverie.core.clock import FixedClock
+from reverie.core.keys import KeyMode
+from reverie.core.paths import VaultPaths, vault_paths
+from reverie.core.vault import Vault
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,9 @@ import numpy as np
 class FakeEmbedder:
     """Bag of words hashed into ``dim`` buckets, normalised: texts sharing words are similar."""
 
-    def __init__(self, model_id: str = "fake/bow-64", dim: int = 64,
-                 hook: Callable[[Sequence[str]], None] | None = None) -> None:
+    def __init__(
+        self, model_id: str = "fake/bow-64", dim: int = 64, hook: Callable[[Sequence[str]], None] | None = None
+    ) -> None:
         self._model_id = model_id
         self._dim = dim
         self.calls = 0
@@ -35,7 +36,7 @@ class FakeEmbedder:
             for w in t.lower().split():
                 w = w.strip(".,!?:;\"'")
                 if w:
-                    out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % self._dim] += 1.0  # noqa: S324
+                    out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % self._dim] += 1.0
             n = np.linalg.norm(out[i])
             out[i] = out[i] / n if n else np.eye(self._dim, dtype=np.float32)[0]
         return out

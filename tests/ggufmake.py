@@ -11,8 +11,9 @@ def _s(text: str) -> bytes:
     return struct.pack("<Q", len(b)) + b
 
 
-def gguf_bytes(*, name: str = "Tiny Test", arch: str = "llama", ctx: int = 4096, file_type: int | None = 15,
-               n_floats: int = 64) -> bytes:
+def gguf_bytes(
+    *, name: str = "Tiny Test", arch: str = "llama", ctx: int = 4096, file_type: int | None = 15, n_floats: int = 64
+) -> bytes:
     kv = [
         _s("general.architecture") + struct.pack("<I", 8) + _s(arch),
         _s("general.name") + struct.pack("<I", 8) + _s(name),
@@ -40,7 +41,7 @@ def write_sparse_gguf(path: Path, n_floats: int, **kw) -> Path:
     sparse file: the header of a big model, at no cost on disk."""
     head = bytearray(gguf_bytes(n_floats=0, **kw))
     dims_at = bytes(head).rindex(_s("w") + struct.pack("<I", 1)) + len(_s("w")) + 4
-    head[dims_at:dims_at + 8] = struct.pack("<Q", n_floats)
+    head[dims_at : dims_at + 8] = struct.pack("<Q", n_floats)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         fh.write(head)

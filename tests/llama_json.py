@@ -21,8 +21,12 @@ class LlamaJson:
     def stream(self, messages, *, max_tokens=512, temperature=0.2, stop=(), cancel=None, json_schema=None):
         fmt = {"type": "json_object", "schema": json_schema} if json_schema else None
         chunks = self.llm.create_chat_completion(
-            messages=[{"role": m.role, "content": m.content} for m in messages], max_tokens=max_tokens,
-            temperature=temperature, stop=list(stop) or None, response_format=fmt, stream=True,
+            messages=[{"role": m.role, "content": m.content} for m in messages],
+            max_tokens=max_tokens,
+            temperature=temperature,
+            stop=list(stop) or None,
+            response_format=fmt,
+            stream=True,
         )
         for chunk in chunks:
             if cancel is not None and cancel.is_set():

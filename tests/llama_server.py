@@ -40,7 +40,7 @@ def free_port() -> int:
 
 def answers(url: str, timeout: float = 1.0) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/v1/models", timeout=timeout) as resp:  # noqa: S310 - loopback
+        with urllib.request.urlopen(f"{url}/v1/models", timeout=timeout) as resp:
             return resp.status == 200 and isinstance(json.loads(resp.read()).get("data"), list)
     except (OSError, ValueError):
         return False
@@ -72,8 +72,23 @@ class LlamaServer:
         assert loc.found, loc.problem
         port = free_port()
         self.url = f"http://{HOST}:{port}"
-        cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(loc.path), "--host", HOST,
-               "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--seed", "7"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(loc.path),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            "--n_threads",
+            "2",
+            "--seed",
+            "7",
+        ]
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT

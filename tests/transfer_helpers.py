@@ -20,8 +20,11 @@ DIM = 8
 def populate(vault: Any, clock: Any, sentinel: str = "Lisbon") -> None:
     """Notes, a conversation, a cited answer, a fact with a validity interval that supersedes another,
     pinned, archived and recalled memories, vectors and history."""
-    notes.create_note(vault, f"# Trip\n\nWe went to {sentinel} in May.\n\n## Food\n\nPasteis de nata, "
-                             "every day. 🍮 中文 too.", tags=["travel", "food"])
+    notes.create_note(
+        vault,
+        f"# Trip\n\nWe went to {sentinel} in May.\n\n## Food\n\nPasteis de nata, every day. 🍮 中文 too.",
+        tags=["travel", "food"],
+    )
     notes.create_note(vault, "Anna's birthday is March 3.", "Anna", ["people"])
     conv = conversations.create_conversation(vault, "First chat")
     q = conversations.add_message(vault, conv.id, "user", "When is Anna's birthday?")
@@ -31,10 +34,24 @@ def populate(vault: Any, clock: Any, sentinel: str = "Lisbon") -> None:
     conversations.add_message(vault, conv.id, "system", "system line, not indexed")
     now = clock.advance(3600)
     with vault.tx() as conn:
-        old = ingest.insert_memory(conn, now, kind="fact", source_kind="consolidation", source_id=None,
-                                   text="Anna's birthday is in spring.", valid_from=now - 9000)
-        new = ingest.insert_memory(conn, now, kind="fact", source_kind="consolidation", source_id=None,
-                                   text="Anna's birthday is March 3.", importance=0.9)
+        old = ingest.insert_memory(
+            conn,
+            now,
+            kind="fact",
+            source_kind="consolidation",
+            source_id=None,
+            text="Anna's birthday is in spring.",
+            valid_from=now - 9000,
+        )
+        new = ingest.insert_memory(
+            conn,
+            now,
+            kind="fact",
+            source_kind="consolidation",
+            source_id=None,
+            text="Anna's birthday is March 3.",
+            importance=0.9,
+        )
         conn.execute("UPDATE memories SET valid_to = ?, superseded_by = ? WHERE id = ?", (now, new, old))
         uid = conn.execute("SELECT uid FROM memories WHERE id = ?", (new,)).fetchone()[0]
         conn.execute("INSERT INTO citations(message_id, n, memory_uid) VALUES (?, 1, ?)", (a.id, uid))
@@ -44,14 +61,25 @@ def populate(vault: Any, clock: Any, sentinel: str = "Lisbon") -> None:
         rng = np.random.default_rng(7)
         for mid in ids[:-1]:  # the last one is left for the embedding worker
             vec = rng.standard_normal(DIM).astype(np.float16).tobytes()
-            conn.execute("INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?, ?, ?, ?)",
-                         (mid, FAKE_MODEL, DIM, vec))
+            conn.execute(
+                "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?, ?, ?, ?)", (mid, FAKE_MODEL, DIM, vec)
+            )
     recall.reinforce(vault, [ids[2], ids[3]], clock.advance(86400), reason="cited")
     assert q.id
 
 
-TABLES = ("conversations", "messages", "notes", "memories", "vectors", "memories_fts", "citations", "history",
-          "settings", "job_runs")
+TABLES = (
+    "conversations",
+    "messages",
+    "notes",
+    "memories",
+    "vectors",
+    "memories_fts",
+    "citations",
+    "history",
+    "settings",
+    "job_runs",
+)
 
 
 def dump(vault: Any) -> dict[str, list[tuple]]:
@@ -65,8 +93,15 @@ def members(path: Path) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
-def rebuild(src: Path, dst: Path, *, edit: dict[str, bytes | None] | None = None, fix_manifest: bool = True,
-            manifest_edit: Any = None, extra: list[tuple[str, bytes]] | None = None) -> Path:
+def rebuild(
+    src: Path,
+    dst: Path,
+    *,
+    edit: dict[str, bytes | None] | None = None,
+    fix_manifest: bool = True,
+    manifest_edit: Any = None,
+    extra: list[tuple[str, bytes]] | None = None,
+) -> Path:
     """Write a copy of a vault file with members replaced (None removes one); the manifest's checksums
     and counts are recomputed unless ``fix_manifest`` is False."""
     import hashlib

@@ -18,8 +18,16 @@ def ui_session(qtbot, paths, vault):
 
 def add_fact(vault, text: str, happened_at: float | None = None) -> int:
     with vault.tx() as conn:
-        return ingest.insert_memory(conn, vault.now(), kind="fact", source_kind="consolidation", source_id="run",
-                                    text=text, happened_at=happened_at, actor="consolidation")
+        return ingest.insert_memory(
+            conn,
+            vault.now(),
+            kind="fact",
+            source_kind="consolidation",
+            source_id="run",
+            text=text,
+            happened_at=happened_at,
+            actor="consolidation",
+        )
 
 
 def settle(qtbot, session, timeout: int = 10_000) -> None:

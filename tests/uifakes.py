@@ -10,8 +10,9 @@ from typing import Any
 from reverie.app.ui.services import AppServices
 
 # "[1] text", "1. text", "Memory 1: text", "<memory n=1> text": how a prompt may number its memories
-_NUMBERED = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)]|memory\s*#?(\d+):?|<memory[^>]*?(\d+)[^>]*>)[ \t]*(.*)$",
-                       re.M | re.I)
+_NUMBERED = re.compile(
+    r"^\s*(?:\[(\d+)\]|(\d+)[.)]|memory\s*#?(\d+):?|<memory[^>]*?(\d+)[^>]*>)[ \t]*(.*)$", re.M | re.I
+)
 _ANYWHERE = re.compile(r"\[(\d+)\][ \t:]*([^\n]*)")  # a number in brackets anywhere, then its line
 _WORD = re.compile(r"\w{3,}")
 
@@ -49,9 +50,16 @@ class FakeChatModel:
                 return best
         return best
 
-    def stream(self, messages: Sequence[Any], *, max_tokens: int = 512, temperature: float = 0.2,
-               stop: Sequence[str] = (), cancel: threading.Event | None = None,
-               json_schema: dict[str, Any] | None = None) -> Iterator[str]:
+    def stream(
+        self,
+        messages: Sequence[Any],
+        *,
+        max_tokens: int = 512,
+        temperature: float = 0.2,
+        stop: Sequence[str] = (),
+        cancel: threading.Event | None = None,
+        json_schema: dict[str, Any] | None = None,
+    ) -> Iterator[str]:
         self.calls.append(messages)
         if self.fail:
             raise RuntimeError(self.fail)
@@ -72,12 +80,18 @@ class FakeChatModel:
 
 
 def fake_services(session: Any, model: Any = None, embedder: Any = None, batch_size: int = 256) -> AppServices:
-    return AppServices(session, chat_model=model or FakeChatModel(), embedder=embedder,
-                       use_embedder=embedder is not None, batch_size=batch_size)
+    return AppServices(
+        session,
+        chat_model=model or FakeChatModel(),
+        embedder=embedder,
+        use_embedder=embedder is not None,
+        batch_size=batch_size,
+    )
 
 
-def open_window(qtbot: Any, paths: Any, vault: Any, model: Any = None, *, embedder: Any = None,
-                batch_size: int = 256) -> Any:
+def open_window(
+    qtbot: Any, paths: Any, vault: Any, model: Any = None, *, embedder: Any = None, batch_size: int = 256
+) -> Any:
     """The real main window on an open vault, with the fake chat model (and, given one, an embedder)."""
     from reverie.app.ui.main_window import MainWindow
     from reverie.app.ui.session import Session

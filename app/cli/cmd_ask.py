@@ -52,8 +52,11 @@ def run_ask(args: Any) -> int:
         print_json(as_dict(result))
     else:
         if result.replaced:  # what streamed was cut short by the checks: the reply is Reverie's own
-            print(f"\n\n(The model's answer did not pass Reverie's checks; from your memories instead:)\n"
-                  f"{result.assistant_message.content}", end="")
+            print(
+                f"\n\n(The model's answer did not pass Reverie's checks; from your memories instead:)\n"
+                f"{result.assistant_message.content}",
+                end="",
+            )
         _print_sources(result)
     if result.status == "error":
         print(f"reverie: {result.error}", file=sys.stderr)
@@ -98,8 +101,10 @@ def _print_sources(result: AnswerResult) -> None:
         for c in result.citations:
             g = next(g for g in result.given if g.n == c.n)
             text = " ".join(c.text.split())
-            print(f"  [{c.n}] {local_date(g.memory.happened_at)}  {g.memory.kind} “{c.source_title}”: "
-                  f"{text[:100]}{'…' if len(text) > 100 else ''}")
+            print(
+                f"  [{c.n}] {local_date(g.memory.happened_at)}  {g.memory.kind} “{c.source_title}”: "
+                f"{text[:100]}{'…' if len(text) > 100 else ''}"
+            )
     if result.dropped_citations:
         print(f"({result.dropped_citations} citation(s) of memories it was not given were removed.)")
     print(f"\nconversation {result.user_message.conversation_id[:8]}")
@@ -114,10 +119,27 @@ def as_dict(result: AnswerResult) -> dict[str, Any]:
         "status": result.status,
         "error": result.error,
         "mode": result.mode,
-        "citations": [{"n": c.n, "memory_uid": c.memory_uid, "source_title": c.source_title, "text": c.text,
-                       "inferred": c.inferred} for c in result.citations],
-        "given": [{"n": g.n, "memory_uid": g.memory.uid, "kind": g.memory.kind, "source_title": g.source_title,
-                   "happened_at": iso(g.memory.happened_at), "score": g.score} for g in result.given],
+        "citations": [
+            {
+                "n": c.n,
+                "memory_uid": c.memory_uid,
+                "source_title": c.source_title,
+                "text": c.text,
+                "inferred": c.inferred,
+            }
+            for c in result.citations
+        ],
+        "given": [
+            {
+                "n": g.n,
+                "memory_uid": g.memory.uid,
+                "kind": g.memory.kind,
+                "source_title": g.source_title,
+                "happened_at": iso(g.memory.happened_at),
+                "score": g.score,
+            }
+            for g in result.given
+        ],
         "dropped_citations": result.dropped_citations,
         "tier": result.assistant_message.meta.get("tier"),
         "composed": result.composed,

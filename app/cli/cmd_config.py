@@ -63,9 +63,13 @@ def _kind(tp: Any) -> str:
     return "str"
 
 
-FORMS = {"bool": "yes or no (also true/false, on/off, 1/0)", "int": "a whole number, for example 4096",
-         "float": "a number, for example 0.05", "list": "a comma-separated list, for example a,b (empty for none)",
-         "str": "text"}
+FORMS = {
+    "bool": "yes or no (also true/false, on/off, 1/0)",
+    "int": "a whole number, for example 4096",
+    "float": "a number, for example 0.05",
+    "list": "a comma-separated list, for example a,b (empty for none)",
+    "str": "text",
+}
 
 
 def parse_value(key: str, raw: str) -> Any:

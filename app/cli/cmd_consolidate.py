@@ -12,8 +12,19 @@ from reverie.core import jobruns
 from reverie.core.clock import iso
 from reverie.core.settings import load_settings
 
-SHOWN = ("summaries_added", "summaries_updated", "facts_added", "facts_updated", "facts_superseded",
-         "facts_noop", "duplicates_merged", "archived", "rejected", "model_failures", "profile_updated")
+SHOWN = (
+    "summaries_added",
+    "summaries_updated",
+    "facts_added",
+    "facts_updated",
+    "facts_superseded",
+    "facts_noop",
+    "duplicates_merged",
+    "archived",
+    "rejected",
+    "model_failures",
+    "profile_updated",
+)
 
 
 def register(sub: Any) -> None:
@@ -45,8 +56,9 @@ def run_consolidate(args: Any) -> int:
 
         def work() -> None:
             try:
-                result["report"] = context.run_consolidation_now(vault, settings, model, cancel=cancel,
-                                                                 progress=progress)
+                result["report"] = context.run_consolidation_now(
+                    vault, settings, model, cancel=cancel, progress=progress
+                )
             except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
                 result["error"] = exc
 

@@ -21,17 +21,29 @@ BASELINES = ("bm25", "vector", "fusion")
 def register(sub: Any) -> None:
     ev = sub.add_parser("eval", help="measure retrieval on a public memory benchmark (LoCoMo, LongMemEval)")
     esub = ev.add_subparsers(dest="eval_command", metavar="BENCHMARK", required=True)
-    for name, about in (("locomo", "LoCoMo conversations (turn-level recall, categories 1-4)"),
-                        ("longmemeval", "LongMemEval-S questions (session- and turn-level recall, NDCG)")):
+    for name, about in (
+        ("locomo", "LoCoMo conversations (turn-level recall, categories 1-4)"),
+        ("longmemeval", "LongMemEval-S questions (session- and turn-level recall, NDCG)"),
+    ):
         p = esub.add_parser(name, help=about)
         p.add_argument("file", type=Path)
         p.add_argument("--k", type=int, action="append", help="a cut-off (repeatable; default 5 and 10)")
-        p.add_argument("--retriever", action="append", choices=MODES,
-                       help="Reverie's mode(s) to measure (repeatable; default hybrid)")
-        p.add_argument("--baselines", default="bm25,vector",
-                       help="plain baseline lines, comma-separated from bm25,vector,fusion ('' for none)")
-        p.add_argument("--ablations", action="store_true",
-                       help="also print Reverie's line (the app's Retriever) with each feature switched off")
+        p.add_argument(
+            "--retriever",
+            action="append",
+            choices=MODES,
+            help="Reverie's mode(s) to measure (repeatable; default hybrid)",
+        )
+        p.add_argument(
+            "--baselines",
+            default="bm25,vector",
+            help="plain baseline lines, comma-separated from bm25,vector,fusion ('' for none)",
+        )
+        p.add_argument(
+            "--ablations",
+            action="store_true",
+            help="also print Reverie's line (the app's Retriever) with each feature switched off",
+        )
         p.add_argument("--limit", type=int, help="only the first N conversations (LoCoMo) or questions (LongMemEval)")
         p.add_argument("--max-questions", type=int, help="at most N questions per case")
         p.add_argument("--json", action="store_true", help="print the figures per question as JSON")
@@ -101,8 +113,7 @@ def run_eval(args: Any) -> int:
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    result = runner.run_benchmark(args.benchmark, cases, lines, ks, max_questions=args.max_questions,
-                                  progress=progress)
+    result = runner.run_benchmark(args.benchmark, cases, lines, ks, max_questions=args.max_questions, progress=progress)
     if args.json:
         json.dump(runner.to_json(result), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

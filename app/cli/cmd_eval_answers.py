@@ -20,13 +20,16 @@ def register(esub: Any) -> None:
     p = esub.add_parser("answers", help="ask each question through the companion and score what is shown")
     p.add_argument("benchmark", choices=("locomo", "longmemeval"))
     p.add_argument("file", type=Path)
-    p.add_argument("--model", default="default",
-                   help="'default' (the bundled model), a .gguf file, or the http URL of an OpenAI-compatible server")
+    p.add_argument(
+        "--model",
+        default="default",
+        help="'default' (the bundled model), a .gguf file, or the http URL of an OpenAI-compatible server",
+    )
     p.add_argument("--server-model", default="", help="the model name to ask a server for")
-    p.add_argument("--tier", choices=TIER_CHOICES, default="auto",
-                   help="the tier of the reverie line (default: the model's own)")
-    p.add_argument("--lines", default="reverie,quote,raw",
-                   help="lines to run, comma-separated from reverie,quote,raw")
+    p.add_argument(
+        "--tier", choices=TIER_CHOICES, default="auto", help="the tier of the reverie line (default: the model's own)"
+    )
+    p.add_argument("--lines", default="reverie,quote,raw", help="lines to run, comma-separated from reverie,quote,raw")
     p.add_argument("--limit", type=int, help="only the first N conversations (LoCoMo) or questions (LongMemEval)")
     p.add_argument("--max-questions", type=int, help="at most N questions per case, sampled evenly")
     p.add_argument("--context-size", type=int, default=4096, help="the chat model's context size in tokens")
@@ -93,13 +96,23 @@ def run_answers_eval(args: Any) -> int:
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    run = answers.run_answers(args.benchmark, cases, gold, model=model, embedder=common.default_embedder(),
-                              tier=tier, lines=lines, max_questions=args.max_questions, progress=progress)
+    run = answers.run_answers(
+        args.benchmark,
+        cases,
+        gold,
+        model=model,
+        embedder=common.default_embedder(),
+        tier=tier,
+        lines=lines,
+        max_questions=args.max_questions,
+        progress=progress,
+    )
     name = getattr(model, "name", "") if model is not None else "none"
     if args.save:
         try:
-            args.save.write_text(json.dumps(answers_report.to_json(run, name), ensure_ascii=False, indent=1) + "\n",
-                                 encoding="utf-8")
+            args.save.write_text(
+                json.dumps(answers_report.to_json(run, name), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
         except OSError as exc:
             raise InputError(f"Reverie cannot write {args.save}: {exc.strerror or exc}.") from exc
     if args.json:

@@ -19,8 +19,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("init", help="create the vault (choose how it is encrypted)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--keyring", action="store_true", help="random key kept in the OS keyring (default)")
-    group.add_argument("--passphrase-env", action="store_true",
-                       help="encrypt with the passphrase in REVERIE_PASSPHRASE")
+    group.add_argument(
+        "--passphrase-env", action="store_true", help="encrypt with the passphrase in REVERIE_PASSPHRASE"
+    )
     group.add_argument("--unencrypted", action="store_true", help="no encryption (explicit choice)")
     p.set_defaults(func=run_init)
 
@@ -70,10 +71,18 @@ def run_info(args: Any) -> int:
             "schema_version": vault.schema_version(),
             "counts": vault.counts(),
             "models": {
-                "embedder": {"name": emb.name, "path": str(emb.path) if emb.path else None,
-                             "found": emb.found, "problem": emb.problem},
-                "chat": {"name": gguf.name, "path": str(gguf.path) if gguf.path else None,
-                         "found": gguf.found, "problem": gguf.problem},
+                "embedder": {
+                    "name": emb.name,
+                    "path": str(emb.path) if emb.path else None,
+                    "found": emb.found,
+                    "problem": emb.problem,
+                },
+                "chat": {
+                    "name": gguf.name,
+                    "path": str(gguf.path) if gguf.path else None,
+                    "found": gguf.found,
+                    "problem": gguf.problem,
+                },
             },
         }
     if args.json:
@@ -83,8 +92,10 @@ def run_info(args: Any) -> int:
     print(f"Vault:       {data['vault']}")
     print(f"Encryption:  {_describe(vault.key_mode)}")
     print(f"Schema:      version {data['schema_version']}")
-    print(f"Contents:    {c['notes']} notes, {c['conversations']} conversations, {c['messages']} messages, "
-          f"{c['memories']} memories ({c['vectors']} embedded, {c['archived']} archived)")
+    print(
+        f"Contents:    {c['notes']} notes, {c['conversations']} conversations, {c['messages']} messages, "
+        f"{c['memories']} memories ({c['vectors']} embedded, {c['archived']} archived)"
+    )
     for label, m in (("Embedder", emb), ("Chat model", gguf)):
         state = f"found at {m.path}" if m.found else f"NOT FOUND: {m.problem}"
         print(f"{label + ':':<12} {m.name}, {state}")

@@ -20,8 +20,11 @@ from reverie.models.naming import format_parameters
 def register(sub: Any) -> None:
     p = sub.add_parser("models", help="list the chat models found, with size and tier; --use chooses one")
     p.add_argument("--folder", action="append", default=[], help="also look in this folder (repeatable)")
-    p.add_argument("--use", metavar="MODEL",
-                   help="use this model: default, a number or name from the list, a .gguf path, or a server URL")
+    p.add_argument(
+        "--use",
+        metavar="MODEL",
+        help="use this model: default, a number or name from the list, a .gguf path, or a server URL",
+    )
     p.add_argument("--server-model", metavar="NAME", help="with a server URL: the model name the server expects")
     add_json_flag(p)
     p.set_defaults(func=run_models)
@@ -65,14 +68,18 @@ def _print_table(found: Survey) -> None:
         where = e.where if e.kind != "server" else f"server {e.url}"
         if e.kind == "gguf" and e.path is not None:
             where = f"{where}  {e.path}"
-        print(f"  {mark}{i:>2}  {e.name[:32]:32}  {(e.quantization or '-')[:8]:8}  {size:>9}  "
-              f"{format_parameters(e.parameters):>7}  {ctx:>11}  {e.tier:7}  {where}")
+        print(
+            f"  {mark}{i:>2}  {e.name[:32]:32}  {(e.quantization or '-')[:8]:8}  {size:>9}  "
+            f"{format_parameters(e.parameters):>7}  {ctx:>11}  {e.tier:7}  {where}"
+        )
         if e.problem:
             print(f"        {e.problem}")
     if not any(e.kind == "gguf" for e in found.entries):
-        print("\nNo other GGUF models were found (LM Studio, Ollama, ~/models). A model of 1B parameters or more "
-              "answers in its own words; get one with LM Studio or Ollama, or run "
-              "'reverie models --use http://HOST:PORT' for an OpenAI-compatible server.")
+        print(
+            "\nNo other GGUF models were found (LM Studio, Ollama, ~/models). A model of 1B parameters or more "
+            "answers in its own words; get one with LM Studio or Ollama, or run "
+            "'reverie models --use http://HOST:PORT' for an OpenAI-compatible server."
+        )
     _say_in_use(found.in_use, found.chat_tier)
     print("Choose another with: reverie models --use NUMBER|NAME|PATH|URL")
 

@@ -108,7 +108,7 @@ def run_list(args: Any) -> int:
         print_json([{**n.as_dict(), "updated": iso(n.updated_at)} for n in items])
         return 0
     if not items:
-        print("No notes yet. Add one with: reverie note add \"...\"")
+        print('No notes yet. Add one with: reverie note add "..."')
         return 0
     for n in items:
         tags = (" #" + " #".join(n.tags)) if n.tags else ""

@@ -22,15 +22,24 @@ SNIPPET = 240
 def register(sub: Any) -> None:
     p = sub.add_parser("search", help="find memories by words and meaning ('last Tuesday' style dates work too)")
     p.add_argument("query", help="what to look for; a time phrase in it becomes a date range")
-    p.add_argument("--kind", action="append", default=[], choices=(*KINDS, replies.KIND),
-                   help="only this kind (repeatable); 'reply' finds Reverie's own replies, which are not memories")
+    p.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        choices=(*KINDS, replies.KIND),
+        help="only this kind (repeatable); 'reply' finds Reverie's own replies, which are not memories",
+    )
     p.add_argument("--since", help="from this date: 2026-03-01, or a phrase such as 'last week'")
     p.add_argument("--until", help="before this date (same forms as --since)")
     p.add_argument("--archived", choices=ARCHIVED, default="exclude", help="archived memories (default: exclude)")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="hybrid (default), bm25 (words) or vector")
     p.add_argument("-k", "--limit", type=int, default=10, help="how many hits (default 10)")
-    p.add_argument("--embed-limit", type=int, default=2000,
-                   help="embed at most this many new memories before searching (default 2000)")
+    p.add_argument(
+        "--embed-limit",
+        type=int,
+        default=2000,
+        help="embed at most this many new memories before searching (default 2000)",
+    )
     add_json_flag(p)
     p.set_defaults(func=run_search)
 
@@ -107,8 +116,9 @@ def run_search(args: Any) -> int:
         kinds = tuple(k for k in dict.fromkeys(args.kind) if k != replies.KIND)
         filters = SearchFilters(kinds, since[0] if since else None, until[0] if until else None, args.archived)
         if replies.KIND in args.kind:
-            found = replies.search_replies(vault, args.query, limit=args.limit, since=filters.since,
-                                           until=filters.until)
+            found = replies.search_replies(
+                vault, args.query, limit=args.limit, since=filters.since, until=filters.until
+            )
             if not kinds:
                 result = SearchResult(found, args.query, filters.since, filters.until, None)
                 return _print(args, result)
@@ -138,8 +148,10 @@ def _print(args: Any, result: SearchResult) -> int:
         print_json(_as_json(args.query, result))
         return 0
     if result.time_phrase:
-        span = f"{local_date(result.since) if result.since else '…'} to " \
-               f"{local_date(result.until - 1) if result.until else 'now'}"
+        span = (
+            f"{local_date(result.since) if result.since else '…'} to "
+            f"{local_date(result.until - 1) if result.until else 'now'}"
+        )
         print(f"Searching for {result.query_text or 'anything'!r}, {result.time_phrase} ({span})")
         if result.widened:
             print("Nothing matched in that time; these matches are from any time.")
@@ -149,7 +161,9 @@ def _print(args: Any, result: SearchResult) -> int:
     tty = sys.stdout.isatty()
     for i, h in enumerate(result.hits, start=1):
         flag = " (archived)" if h.memory.archived else ""
-        print(f"{i:2d}. {h.source_title} · {h.memory.kind} · {local_date(h.memory.happened_at)}{flag}"
-              f"  score {h.score:.3f}")
+        print(
+            f"{i:2d}. {h.source_title} · {h.memory.kind} · {local_date(h.memory.happened_at)}{flag}"
+            f"  score {h.score:.3f}"
+        )
         print(f"    {_mark(*h.shown(), tty)}")
     return 0

@@ -29,17 +29,26 @@ def register(sub: Any) -> None:
     p.add_argument("--markdown", action="store_true", help="write a readable folder of Markdown files instead")
     add_json_flag(p)
     p.set_defaults(func=run_export)
-    p = sub.add_parser("import", help="import a .reverie file, a Markdown/Obsidian folder, text files or "
-                                      "a ChatGPT conversations.json")
+    p = sub.add_parser(
+        "import", help="import a .reverie file, a Markdown/Obsidian folder, text files or a ChatGPT conversations.json"
+    )
     p.add_argument("path")
-    p.add_argument("--dry-run", action="store_true",
-                   help="only say what would change (vault files and Markdown/text folders)")
-    p.add_argument("--policy", choices=("newer", "mine", "theirs"), default="newer",
-                   help="for records changed on both sides: keep the newer (default), mine, or theirs")
+    p.add_argument(
+        "--dry-run", action="store_true", help="only say what would change (vault files and Markdown/text folders)"
+    )
+    p.add_argument(
+        "--policy",
+        choices=("newer", "mine", "theirs"),
+        default="newer",
+        help="for records changed on both sides: keep the newer (default), mine, or theirs",
+    )
     p.add_argument("--passphrase-env", metavar="VAR", help="the passphrase of an encrypted vault file")
-    p.add_argument("--mine", action="store_true",
-                   help="Markdown/text: these are my own notes, so Reverie may learn facts about me from them "
-                        "(without it, imported files are read as documents: searchable, never a source of facts)")
+    p.add_argument(
+        "--mine",
+        action="store_true",
+        help="Markdown/text: these are my own notes, so Reverie may learn facts about me from them "
+        "(without it, imported files are read as documents: searchable, never a source of facts)",
+    )
     add_json_flag(p)
     p.set_defaults(func=run_import)
     p = sub.add_parser("lock", help="change how the vault is locked: keyring, passphrase or none")
@@ -92,12 +101,15 @@ def run_export(args: Any) -> int:
             data: dict[str, Any] = {"path": str(md.folder), "notes": md.notes, "conversations": md.conversations}
             text = f"Wrote {md.notes} notes and {md.conversations} conversations as Markdown to {md.folder}."
         else:
-            s = export_vault(vault, args.path, passphrase=passphrase, include_vectors=not args.no_vectors,
-                             progress=_progress)
+            s = export_vault(
+                vault, args.path, passphrase=passphrase, include_vectors=not args.no_vectors, progress=_progress
+            )
             data = {"path": str(s.path), "counts": s.counts, "encrypted": s.encrypted, "bytes": s.size_bytes}
             c = s.counts
-            text = (f"Exported {c['notes']} notes, {c['conversations']} conversations, {c['memories']} memories to "
-                    f"{s.path}{' (encrypted)' if s.encrypted else ''}.")
+            text = (
+                f"Exported {c['notes']} notes, {c['conversations']} conversations, {c['memories']} memories to "
+                f"{s.path}{' (encrypted)' if s.encrypted else ''}."
+            )
     print_json(data) if args.json else print(text)
     return 0
 
@@ -112,14 +124,21 @@ def _kind(path: Path) -> str:
 
 def _folder_preview_text(fp: FolderPreview, shown: int = 20) -> str:
     c = fp.counts
-    lines = [f"Dry run, nothing was changed. Importing {fp.folder} would add {c['new']} new notes, "
-             f"update {c['changed']}, leave {c['unchanged']} unchanged and skip {c['skipped']} files."]
-    for head, items in (("New", [(f, "") for f in fp.new]), ("Changed", list(fp.changed)),
-                        ("Skipped", list(fp.skipped))):
+    lines = [
+        f"Dry run, nothing was changed. Importing {fp.folder} would add {c['new']} new notes, "
+        f"update {c['changed']}, leave {c['unchanged']} unchanged and skip {c['skipped']} files."
+    ]
+    for head, items in (
+        ("New", [(f, "") for f in fp.new]),
+        ("Changed", list(fp.changed)),
+        ("Skipped", list(fp.skipped)),
+    ):
         if items:
             lines.append(f"{head}:")
-            lines += [f"  {f}" + (f" ({why})" if why and head == "Changed" else "") if head != "Skipped"
-                      else f"  {why}" for f, why in items[:shown]]
+            lines += [
+                f"  {f}" + (f" ({why})" if why and head == "Changed" else "") if head != "Skipped" else f"  {why}"
+                for f, why in items[:shown]
+            ]
             if len(items) > shown:
                 lines.append(f"  … and {len(items) - shown} more (--json lists them all)")
     return "\n".join(lines)
@@ -129,48 +148,83 @@ def run_import(args: Any) -> int:
     path = Path(args.path).expanduser()
     kind = _kind(path)
     if args.dry_run and kind == "chatgpt":
-        raise InputError("--dry-run works for .reverie vault files and Markdown or text folders; a ChatGPT "
-                         "import skips what it already holds, so run it directly.")
+        raise InputError(
+            "--dry-run works for .reverie vault files and Markdown or text folders; a ChatGPT "
+            "import skips what it already holds, so run it directly."
+        )
     if args.mine and kind != "markdown":
-        raise InputError("--mine is for Markdown or text notes: a ChatGPT export's own messages are yours already, "
-                         "and a vault file keeps what each record was; nothing was imported.")
+        raise InputError(
+            "--mine is for Markdown or text notes: a ChatGPT export's own messages are yours already, "
+            "and a vault file keeps what each record was; nothing was imported."
+        )
     passphrase = _from_env(args.passphrase_env)
     with cli_vault(args) as vault:
         if kind == "markdown" and args.dry_run:
             fp = preview_markdown_folder(vault, path, progress=_progress, mine=args.mine)
-            data: dict[str, Any] = {"kind": kind, "dry_run": True, "mine": args.mine, "folder": str(fp.folder), **fp.counts,
-                    "files": {"new": list(fp.new), "changed": [{"path": f, "why": w} for f, w in fp.changed],
-                              "unchanged": list(fp.unchanged),
-                              "skipped": [{"path": f, "why": w} for f, w in fp.skipped]}}
+            data: dict[str, Any] = {
+                "kind": kind,
+                "dry_run": True,
+                "mine": args.mine,
+                "folder": str(fp.folder),
+                **fp.counts,
+                "files": {
+                    "new": list(fp.new),
+                    "changed": [{"path": f, "why": w} for f, w in fp.changed],
+                    "unchanged": list(fp.unchanged),
+                    "skipped": [{"path": f, "why": w} for f, w in fp.skipped],
+                },
+            }
             text = _folder_preview_text(fp)
         elif kind == "markdown":
             s = import_markdown_folder(vault, path, progress=_progress, mine=args.mine)
             data = {"kind": kind, "mine": args.mine, **s.__dict__}
             text = f"Imported {s.added} new notes, updated {s.updated}, {s.unchanged} unchanged."
-            text += (" Marked as your own writing: Reverie learns facts about you from them." if args.mine else
-                     " Read as documents: searchable, but not a source of facts about you (add --mine if you "
-                     "wrote them).")
+            text += (
+                " Marked as your own writing: Reverie learns facts about you from them."
+                if args.mine
+                else " Read as documents: searchable, but not a source of facts about you (add --mine if you "
+                "wrote them)."
+            )
             text += "".join(f"\n  {p}" for p in s.problems)
         elif kind == "chatgpt":
             s2 = import_chatgpt(vault, path, progress=_progress)
             data = {"kind": kind, **s2.__dict__}
-            text = (f"Imported {s2.added} new conversations ({s2.messages} messages), updated {s2.updated}, "
-                    f"{s2.unchanged} unchanged.")
+            text = (
+                f"Imported {s2.added} new conversations ({s2.messages} messages), updated {s2.updated}, "
+                f"{s2.unchanged} unchanged."
+            )
         elif args.dry_run:
-            p = import_preview(vault, path, passphrase=passphrase, progress=_progress,
-                               embedder_id=vector_id(DEFAULT_EMBEDDER_ID))
-            data = {"kind": kind, "dry_run": True, "tables": {t: c.__dict__ for t, c in p.tables.items()},
-                    "embedder_id": p.embedder_id, "vectors_usable": p.vectors_usable}
-            lines = [f"{t:<14} {c.new:>7} new {c.updated:>7} updated {c.unchanged:>7} unchanged "
-                     f"{c.conflicting:>7} conflicting" for t, c in p.tables.items()]
+            p = import_preview(
+                vault, path, passphrase=passphrase, progress=_progress, embedder_id=vector_id(DEFAULT_EMBEDDER_ID)
+            )
+            data = {
+                "kind": kind,
+                "dry_run": True,
+                "tables": {t: c.__dict__ for t, c in p.tables.items()},
+                "embedder_id": p.embedder_id,
+                "vectors_usable": p.vectors_usable,
+            }
+            lines = [
+                f"{t:<14} {c.new:>7} new {c.updated:>7} updated {c.unchanged:>7} unchanged "
+                f"{c.conflicting:>7} conflicting"
+                for t, c in p.tables.items()
+            ]
             text = "Dry run, nothing was changed:\n" + "\n".join(lines)
         else:
-            r = import_vault(vault, path, policy=args.policy, passphrase=passphrase, progress=_progress,
-                             embedder_id=vector_id(DEFAULT_EMBEDDER_ID))
+            r = import_vault(
+                vault,
+                path,
+                policy=args.policy,
+                passphrase=passphrase,
+                progress=_progress,
+                embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+            )
             data = {"kind": kind, **r.__dict__}
-            text = (f"Imported: {sum(r.added.values())} records added, {sum(r.replaced.values())} replaced, "
-                    f"{sum(r.unchanged.values())} unchanged, {sum(r.kept_mine.values())} kept as they were "
-                    f"(policy {r.policy}).")
+            text = (
+                f"Imported: {sum(r.added.values())} records added, {sum(r.replaced.values())} replaced, "
+                f"{sum(r.unchanged.values())} unchanged, {sum(r.kept_mine.values())} kept as they were "
+                f"(policy {r.policy})."
+            )
             if r.needs_embedding:
                 text += f" {r.needs_embedding} memories will be embedded in the background."
     print_json(data) if args.json else print(text)
@@ -188,7 +242,10 @@ def run_lock(args: Any) -> int:
             return 0
         vault = change_lock(vault, mode, passphrase)
         vault.close()
-    words = {KeyMode.KEYRING: "its key is now in the system keyring", KeyMode.PASSPHRASE: "it now opens with the "
-             "new passphrase", KeyMode.NONE: "it is no longer encrypted"}
+    words = {
+        KeyMode.KEYRING: "its key is now in the system keyring",
+        KeyMode.PASSPHRASE: "it now opens with the new passphrase",
+        KeyMode.NONE: "it is no longer encrypted",
+    }
     print(f"Changed how the vault is locked: {words[mode]}.")
     return 0

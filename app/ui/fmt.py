@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 KIND_LABELS = {"chat": "Conversation", "note": "Note", "fact": "Fact", "summary": "Summary"}
-KIND_SHORT = {"chat": ("turn", "turns"), "note": ("note", "notes"), "fact": ("fact", "facts"),
-              "summary": ("summary", "summaries")}
+KIND_SHORT = {
+    "chat": ("turn", "turns"),
+    "note": ("note", "notes"),
+    "fact": ("fact", "facts"),
+    "summary": ("summary", "summaries"),
+}
 
 
 def when(ts: float | None, with_time: bool = True) -> str:

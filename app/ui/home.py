@@ -39,8 +39,10 @@ from reverie.core.sources import clip
 LOCKED_HEADLINE = "The vault stays locked"
 LOCKED_BODY = "Nothing can be read or saved until you unlock it with your passphrase."
 EMPTY_HEADLINE = "Your memory is empty, for now"
-EMPTY_BODY = ("Write a note (<b>Ctrl+N</b>) or start a conversation, and Reverie will remember it: "
-              "you can search it by words or by meaning, and ask about it later.")
+EMPTY_BODY = (
+    "Write a note (<b>Ctrl+N</b>) or start a conversation, and Reverie will remember it: "
+    "you can search it by words or by meaning, and ask about it later."
+)
 MAX_WIDTH = 880  # Home's column, centred in a wide window
 TWO_COLUMNS = 640  # the recent cards sit side by side from this width
 ASK_HINT = "Ask Reverie, or jot something down…   Enter asks · Ctrl+Enter saves it as a note"
@@ -272,8 +274,7 @@ class HomePage(QScrollArea):
             self._again = True
             return
         self._loading = True
-        self.session.db.submit(snapshot, vault, on_done=alive(self, self._show),
-                               on_error=alive(self, self._failed))
+        self.session.db.submit(snapshot, vault, on_done=alive(self, self._show), on_error=alive(self, self._failed))
 
     def _failed(self, message: str) -> None:
         self._loading = False
@@ -349,8 +350,9 @@ class HomePage(QScrollArea):
             self.save_button.setEnabled(True)
             self.status.setText(message)
 
-        self.session.run_op(notes.create_note, vault, text, changes=NOTE_SAVED,
-                            on_done=alive(self, saved), on_error=alive(self, failed))
+        self.session.run_op(
+            notes.create_note, vault, text, changes=NOTE_SAVED, on_done=alive(self, saved), on_error=alive(self, failed)
+        )
 
     def unsaved(self) -> str | None:
         """Text typed in Home's box that was neither asked nor saved."""

@@ -12,8 +12,8 @@ import os
 
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome (through qtpy) must bind to PySide6
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap  # noqa: E402
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 
 # What each thing in the window is drawn with (mdi6 names: https://pictogrammers.com/library/mdi/).
 NAMES: dict[str, str] = {
@@ -76,8 +76,7 @@ def _drawn(spec: str, color: str) -> QIcon:
     key = (spec, color)
     found = _cache.get(key)
     if found is None:
-        found = qtawesome.icon(spec, color=color, color_disabled=color, color_active=color,
-                               color_selected=color)
+        found = qtawesome.icon(spec, color=color, color_disabled=color, color_active=color, color_selected=color)
         _cache[key] = found
     return found
 
@@ -95,8 +94,9 @@ class _ThemedEngine(QIconEngine):
         self.spec = spec
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        _drawn(self.spec, text_color(mode).name()).paint(painter, rect, Qt.AlignmentFlag.AlignCenter,
-                                                         QIcon.Mode.Normal, state)
+        _drawn(self.spec, text_color(mode).name()).paint(
+            painter, rect, Qt.AlignmentFlag.AlignCenter, QIcon.Mode.Normal, state
+        )
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         pm = QPixmap(size)

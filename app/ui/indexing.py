@@ -45,6 +45,9 @@ class IndexingStatus(QObject):
     def _on_idle(self, count: int) -> None:
         if self.handle is None:
             return
-        self.handle.finish("Indexing paused; search works by words meanwhile." if self._cancelled
-                           else f"{count} memories indexed by meaning.")
+        self.handle.finish(
+            "Indexing paused; search works by words meanwhile."
+            if self._cancelled
+            else f"{count} memories indexed by meaning."
+        )
         self.handle = None

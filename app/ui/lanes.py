@@ -44,8 +44,9 @@ class Lane(QObject):
         self._pending = 0
         self._closed = False
 
-    def submit(self, fn: Callable[..., Any], *args: Any, on_done: OnDone = None,
-               on_error: OnError = None, **kwargs: Any) -> Future[Any] | None:
+    def submit(
+        self, fn: Callable[..., Any], *args: Any, on_done: OnDone = None, on_error: OnError = None, **kwargs: Any
+    ) -> Future[Any] | None:
         if self._closed:
             return None
         self._pending += 1
@@ -71,8 +72,11 @@ class Lane(QObject):
         if isinstance(exc, ReverieError):
             message = str(exc)
         else:
-            log.error("%s lane task failed:\n%s", self.name,
-                      "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+            log.error(
+                "%s lane task failed:\n%s",
+                self.name,
+                "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            )
             message = f"Something went wrong ({type(exc).__name__}: {exc}); your data is unchanged."
         if on_error is not None:
             on_error(message)

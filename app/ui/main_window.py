@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         for check in self.unsaved_checks:
             try:
                 what = check()
-            except Exception:  # noqa: BLE001 - a failing check must not keep the window open for ever
+            except Exception:
                 log.exception("an unsaved-text check failed")
                 continue
             if what:
@@ -124,10 +124,13 @@ class MainWindow(QMainWindow):
 
     def confirm_close(self, unsaved: list[str]) -> bool:
         """Ask whether to close although typed text could not be saved."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Close Reverie?",
-                          "Some text you typed could not be saved:", parent=self)
-        box.setInformativeText("\n".join(f"• {what}" for what in unsaved) +
-                               "\n\nIf you close now, it is lost. Copy it somewhere first, or unlock the vault.")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Close Reverie?", "Some text you typed could not be saved:", parent=self
+        )
+        box.setInformativeText(
+            "\n".join(f"• {what}" for what in unsaved)
+            + "\n\nIf you close now, it is lost. Copy it somewhere first, or unlock the vault."
+        )
         close = box.addButton("Close and lose it", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("Keep Reverie open", QMessageBox.ButtonRole.RejectRole)
         box.exec()

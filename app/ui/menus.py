@@ -32,14 +32,18 @@ class MainWindow(Protocol):
     def close(self) -> bool: ...
     def menuBar(self) -> Any: ...  # noqa: N802 - Qt naming
 
+
 PALETTE_KEYS = "Ctrl+K"
 QUIT_KEYS = "Ctrl+Q"
 SHORTCUTS_KEYS = "F1"
 MAX_PAGE_KEYS = 9
 
 # Keys that act where the cursor is, not window-wide.
-IN_PLACE = (("Enter", "Home's box: ask Reverie in Chat"), ("Ctrl+Enter", "Home's box: save the text as a note"),
-            ("Shift+Enter", "Home's box: a new line"))
+IN_PLACE = (
+    ("Enter", "Home's box: ask Reverie in Chat"),
+    ("Ctrl+Enter", "Home's box: save the text as a note"),
+    ("Shift+Enter", "Home's box: a new line"),
+)
 
 # What the features' shortcuts do, for Help → Keyboard shortcuts (by the slot's name when not given).
 _SLOT_WORDS = {"new_note": "New note", "find": "Search your notes and memories"}
@@ -50,8 +54,9 @@ def describe(slot: Callable[..., Any]) -> str:
     return _SLOT_WORDS.get(name) or name.replace("_", " ").strip().capitalize() or "A command"
 
 
-def _action(window: MainWindow, text: str, slot: Callable[[], Any], keys: str | None = None,
-            icon: str | None = None) -> QAction:
+def _action(
+    window: MainWindow, text: str, slot: Callable[[], Any], keys: str | None = None, icon: str | None = None
+) -> QAction:
     action = QAction(text, window)
     if keys:
         action.setShortcut(QKeySequence(keys))
@@ -62,8 +67,13 @@ def _action(window: MainWindow, text: str, slot: Callable[[], Any], keys: str | 
 
 
 # Icons for the File menu's commands that the features installed (by the start of their text).
-_FILE_ICONS = (("&Export", "export"), ("Export", "export"), ("&Import", "import"), ("Import", "import"),
-               ("Change &lock", "locked"))
+_FILE_ICONS = (
+    ("&Export", "export"),
+    ("Export", "export"),
+    ("&Import", "import"),
+    ("Import", "import"),
+    ("Change &lock", "locked"),
+)
 
 
 def install_menus(window: MainWindow) -> None:
@@ -85,7 +95,9 @@ def install_menus(window: MainWindow) -> None:
     go.addAction(_action(window, "Command &palette…", lambda: window.open_palette(), PALETTE_KEYS, "palette"))
 
     help_menu = window.add_menu("&Help")
-    help_menu.addAction(_action(window, "&Keyboard shortcuts", lambda: window.show_shortcuts(), SHORTCUTS_KEYS, "shortcuts"))
+    help_menu.addAction(
+        _action(window, "&Keyboard shortcuts", lambda: window.show_shortcuts(), SHORTCUTS_KEYS, "shortcuts")
+    )
     help_menu.addAction(_action(window, "&About Reverie", window.show_about, None, "about"))
     window.register_action("shortcuts", window.show_shortcuts)
     window.register_action("about", window.show_about)

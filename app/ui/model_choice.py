@@ -40,13 +40,21 @@ def entry_facts(e: ModelEntry) -> str:
     return " · ".join(bits)
 
 
-def survey_models(session: Session, finder: GgufFinder, on_done: Callable[[Survey, Settings], None],
-                  on_error: Callable[[str], None], settings: Settings | None = None) -> None:
+def survey_models(
+    session: Session,
+    finder: GgufFinder,
+    on_done: Callable[[Survey, Settings], None],
+    on_error: Callable[[str], None],
+    settings: Settings | None = None,
+) -> None:
     """Settings (db lane), then the models found (model lane), then ``on_done(survey, settings)``."""
 
     def scan(s: Settings) -> None:
-        session.model.submit(lambda: (survey(s, list(finder(list(s.model_folders)))), s),
-                             on_done=lambda result: on_done(*result), on_error=on_error)
+        session.model.submit(
+            lambda: (survey(s, list(finder(list(s.model_folders)))), s),
+            on_done=lambda result: on_done(*result),
+            on_error=on_error,
+        )
 
     if settings is not None:
         scan(settings)
@@ -54,8 +62,12 @@ def survey_models(session: Session, finder: GgufFinder, on_done: Callable[[Surve
         session.db.submit(load_settings, session.vault, on_done=scan, on_error=on_error)
 
 
-def use_model(session: Session, entry: ModelEntry, on_done: Callable[[Settings], None] | None = None,
-              on_error: Callable[[str], None] | None = None) -> None:
+def use_model(
+    session: Session,
+    entry: ModelEntry,
+    on_done: Callable[[Settings], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> None:
     """Save settings that choose ``entry`` (db lane); every page hears ``OpChanges(settings=True)``."""
     if session.vault is None:
         return

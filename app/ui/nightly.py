@@ -44,8 +44,9 @@ class Nightly(QObject):
             app.installEventFilter(self)
         self._closed = False
         # Started a moment after the vault opens, so the first screens load first.
-        session.vault_ready.connect(lambda vault: QTimer.singleShot(
-            START_DELAY_MS, lambda: session.db.submit(self._start, vault)))
+        session.vault_ready.connect(
+            lambda vault: QTimer.singleShot(START_DELAY_MS, lambda: session.db.submit(self._start, vault))
+        )
         session.changed.connect(self._changed)  # a new consolidation time applies at once
         session.closing.connect(self.stop)  # cancels a running consolidation at once
         session.at_close(lambda _vault: self.stop())  # and once more after the lanes stopped
@@ -93,7 +94,7 @@ class Nightly(QObject):
         def work() -> None:
             try:
                 report = scheduler.run_now(progress)
-            except Exception as exc:  # noqa: BLE001 - shown as a sentence, the run is logged in the vault
+            except Exception as exc:
                 log.exception("consolidation failed")
                 report = exc
             self._done.emit(report)
@@ -104,8 +105,11 @@ class Nightly(QObject):
     def _finished(self, report: Any) -> None:
         if self.handle is not None:
             status = getattr(report, "status", "failed")
-            sentence = describe_run(status, getattr(report, "counts", {}) or {}, getattr(report, "error", None)
-                                    or (None if status in ("ok", "cancelled") else str(report)))
+            sentence = describe_run(
+                status,
+                getattr(report, "counts", {}) or {},
+                getattr(report, "error", None) or (None if status in ("ok", "cancelled") else str(report)),
+            )
             message = f"Consolidation: {sentence}"
             self.handle.finish(message)
             self.handle = None

@@ -66,8 +66,7 @@ def takes_no_arguments(fn: Any) -> bool:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
         return True
-    return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-               for p in sig.parameters.values())
+    return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
 
 
 def matches(query: str, label: str) -> bool:
@@ -77,8 +76,14 @@ def matches(query: str, label: str) -> bool:
 
 
 class CommandPalette(QDialog):
-    def __init__(self, shell: Shell, services: AppServices, pages: list[tuple[str, str]],
-                 actions: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        shell: Shell,
+        services: AppServices,
+        pages: list[tuple[str, str]],
+        actions: dict[str, Any],
+        parent: QWidget | None = None,
+    ) -> None:
         """``pages``: (key, title) in the sidebar's order; ``actions``: the shell's registered commands."""
         super().__init__(parent)
         self.setWindowTitle("Go to or do")
@@ -108,8 +113,9 @@ class CommandPalette(QDialog):
         lay.addWidget(self.input)
         lay.addWidget(self.list)
         self.commands = [Entry("page", f"Go to {title}", key) for key, title in pages]
-        self.commands += [Entry("action", action_label(key), key) for key, fn in sorted(actions.items())
-                          if takes_no_arguments(fn)]
+        self.commands += [
+            Entry("action", action_label(key), key) for key, fn in sorted(actions.items()) if takes_no_arguments(fn)
+        ]
         self.hits: list[Entry] = []
         self.searching = False
         self._token = 0
@@ -141,14 +147,17 @@ class CommandPalette(QDialog):
         services = self.services
 
         def search() -> list[Entry]:  # database lane
-            result = services.searcher(vault).search(text, now=vault.now(), k=MAX_HITS, filters=services.filters(),
-                                                     as_you_type=True)
-            return [Entry("hit", clip(h.shown()[0], 90), memory=h.memory, detail=h.source_title)
-                    for h in result.hits]
+            result = services.searcher(vault).search(
+                text, now=vault.now(), k=MAX_HITS, filters=services.filters(), as_you_type=True
+            )
+            return [Entry("hit", clip(h.shown()[0], 90), memory=h.memory, detail=h.source_title) for h in result.hits]
 
         self.searching = True
-        self.session.db.submit(search, on_done=alive(self, lambda found: self._found(token, found)),
-                               on_error=alive(self, lambda msg: self._found(token, [])))
+        self.session.db.submit(
+            search,
+            on_done=alive(self, lambda found: self._found(token, found)),
+            on_error=alive(self, lambda msg: self._found(token, [])),
+        )
 
     def _found(self, token: int, found: list[Entry]) -> None:
         if token != self._token:
@@ -162,8 +171,11 @@ class CommandPalette(QDialog):
         self.list.clear()
         for entry in self.entries():
             item = QListWidgetItem(entry.label if not entry.detail else f"{entry.label}  —  {entry.detail}")
-            name = entry.key if entry.kind == "page" else (
-                SOURCE_ICONS.get(entry.memory.source_kind, "note") if entry.memory is not None else entry.key)
+            name = (
+                entry.key
+                if entry.kind == "page"
+                else (SOURCE_ICONS.get(entry.memory.source_kind, "note") if entry.memory is not None else entry.key)
+            )
             if name in icons.NAMES:
                 item.setIcon(icons.icon(name))
             elif entry.kind == "action":

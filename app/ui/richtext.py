@@ -13,13 +13,16 @@ HtmlRole = Qt.ItemDataRole.UserRole + 20
 class HtmlDelegate(QStyledItemDelegate):
     """Draws an item's HtmlRole as rich text, wrapped to the view's width."""
 
-    def _doc(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
-             selected: bool = False) -> QTextDocument:
+    def _doc(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex, selected: bool = False
+    ) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         text = index.data(HtmlRole) or ""
         if selected:  # muted grey is unreadable on the selection colour: use the selected text colour
-            text = text.replace("color:#888", "color:" + option.palette.color(QPalette.ColorRole.HighlightedText).name())
+            text = text.replace(
+                "color:#888", "color:" + option.palette.color(QPalette.ColorRole.HighlightedText).name()
+            )
         doc.setHtml(text)
         width = option.rect.width()
         if width <= 0 and option.widget is not None:
@@ -27,7 +30,9 @@ class HtmlDelegate(QStyledItemDelegate):
         doc.setTextWidth(max(120, width - 16))
         return doc
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""

@@ -72,7 +72,7 @@ class Offender:
     def describe(self) -> str:
         place = " ".join(p for p in (self.screen, self.size, self.theme) if p)
         limit = 70 if self.kind == "clipped" else 200
-        text = self.text if len(self.text) <= limit else self.text[:limit - 1] + "…"
+        text = self.text if len(self.text) <= limit else self.text[: limit - 1] + "…"
         text = text.replace("\n", "⏎")
         if self.kind == "hscroll":
             what = f"horizontal scrollbar: content {self.needed[0]} px wide in {self.available[0]} px"
@@ -84,6 +84,7 @@ class Offender:
 def widget_name(w: QWidget) -> str:
     """``ChatPage/thread/QLabel#messageText``: the class or objectName of the widget, after its
     nearest named ancestors (so a page owner can find it)."""
+
     def one(x: QWidget) -> str:
         name = x.objectName()
         cls = type(x).__name__
@@ -126,8 +127,9 @@ def label_needs(label: QLabel) -> QSize | None:
     return label.sizeHint()  # one line (or the text's own lines), whole
 
 
-def _style_pad(w: QWidget, element: QStyle.ContentsType, opt: object, contents: QSize,
-               most: int | None = None) -> QSize:
+def _style_pad(
+    w: QWidget, element: QStyle.ContentsType, opt: object, contents: QSize, most: int | None = None
+) -> QSize:
     """``contents`` with what the style adds around it (measured on a large size, above any
     minimum width); at most ``most`` px of padding count on each axis (text may run into the rest)."""
     big = QSize(contents.width() + 1000, contents.height() + 1000)
@@ -187,8 +189,9 @@ def combo_needs(cb: QComboBox) -> tuple[int, int] | None:
     opt = QStyleOptionComboBox()
     opt.initFrom(cb)
     opt.currentText, opt.frame, opt.editable = text, cb.hasFrame(), False
-    field = cb.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
-                                      QStyle.SubControl.SC_ComboBoxEditField, cb)
+    field = cb.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxEditField, cb
+    )
     icon = cb.iconSize().width() + 4 if not cb.itemIcon(cb.currentIndex()).isNull() else 0
     return cb.fontMetrics().horizontalAdvance(text) + icon, field.width()
 
@@ -224,8 +227,11 @@ def _check_items(view: QAbstractItemView, limit: int = 60) -> list[Offender]:
             rect.setWidth(width)
             if hint.width() > width + _SLACK or hint.height() > rect.height() + _SLACK:
                 text = str(index.data() or index.data(Qt.ItemDataRole.ToolTipRole) or "")
-                out.append(Offender("clipped", widget_name(view) + f"[row {row}, col {col}]", text,
-                                    _size(hint), _size(rect.size())))
+                out.append(
+                    Offender(
+                        "clipped", widget_name(view) + f"[row {row}, col {col}]", text, _size(hint), _size(rect.size())
+                    )
+                )
                 if len(out) >= limit:
                     return out
     return out
@@ -247,8 +253,11 @@ def _check_tabs(bar: QTabBar) -> list[Offender]:
         need = fm.size(Qt.TextFlag.TextShowMnemonic, text).width() + hspace + icon
         shown = rect.intersected(visible).width()
         if need > shown + _SLACK:
-            out.append(Offender("clipped", widget_name(bar) + f"[tab {i}]", text, (need, rect.height()),
-                                (shown, rect.height())))
+            out.append(
+                Offender(
+                    "clipped", widget_name(bar) + f"[tab {i}]", text, (need, rect.height()), (shown, rect.height())
+                )
+            )
     return out
 
 
@@ -278,8 +287,9 @@ def check_widget(root: QWidget) -> list[Offender]:
         elif isinstance(w, QComboBox):
             sizes = combo_needs(w)
             if sizes is not None and sizes[0] > sizes[1] + _SLACK:
-                found = Offender("clipped", widget_name(w), w.currentText(), (sizes[0], w.height()),
-                                 (sizes[1], w.height()))
+                found = Offender(
+                    "clipped", widget_name(w), w.currentText(), (sizes[0], w.height()), (sizes[1], w.height())
+                )
         elif isinstance(w, QTabBar):
             out.extend(_check_tabs(w))
         elif isinstance(w, QGroupBox) and w.title():
@@ -302,6 +312,7 @@ def window_offender(window: QWidget, size: tuple[int, int]) -> Offender | None:
     if (window.width(), window.height()) == tuple(size):
         return None
     text = "the window cannot shrink to this size"
+
     def outermost(stack: QWidget) -> bool:
         p = stack.parentWidget()
         while p is not None and p is not window:
@@ -320,8 +331,7 @@ def window_offender(window: QWidget, size: tuple[int, int]) -> Offender | None:
             text += f"; widest page {type(widest).__name__} needs {widest.minimumSizeHint().width()} px"
         if window.height() > size[1]:
             text += f"; tallest page {type(tallest).__name__} needs {tallest.minimumSizeHint().height()} px"
-    return Offender("too-small", type(window).__name__, text,
-                    (window.width(), window.height()), (size[0], size[1]))
+    return Offender("too-small", type(window).__name__, text, (window.width(), window.height()), (size[0], size[1]))
 
 
 def report(offenders: list[Offender]) -> str:

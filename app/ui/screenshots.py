@@ -44,19 +44,31 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m reverie.app.screenshots",
         description="Save PNGs of every screen and dialog on sample data (temporary vaults), at several "
-                    "window sizes and in both themes. Run it under Xvfb on a server: xvfb-run -a -s "
-                    "'-screen 0 1600x1000x24' python -m reverie.app.screenshots OUTDIR")
+        "window sizes and in both themes. Run it under Xvfb on a server: xvfb-run -a -s "
+        "'-screen 0 1600x1000x24' python -m reverie.app.screenshots OUTDIR",
+    )
     p.add_argument("outdir", type=Path, nargs="?", help="folder for the PNGs (SCREEN-WIDTHxHEIGHT-THEME.png)")
-    p.add_argument("--size", type=_size, action="append", metavar="WxH",
-                   help="window size; repeat for several (default: 1440x900, 1100x720 and 800x600)")
-    p.add_argument("--theme", choices=THEMES, action="append",
-                   help="light or dark; repeat for both (default: both)")
-    p.add_argument("--only", action="append", metavar="PATTERN",
-                   help="only the screens whose name matches (shell pattern, comma-separated or repeated), "
-                        "e.g. --only 'chat*,empty-*'; see --list")
+    p.add_argument(
+        "--size",
+        type=_size,
+        action="append",
+        metavar="WxH",
+        help="window size; repeat for several (default: 1440x900, 1100x720 and 800x600)",
+    )
+    p.add_argument("--theme", choices=THEMES, action="append", help="light or dark; repeat for both (default: both)")
+    p.add_argument(
+        "--only",
+        action="append",
+        metavar="PATTERN",
+        help="only the screens whose name matches (shell pattern, comma-separated or repeated), "
+        "e.g. --only 'chat*,empty-*'; see --list",
+    )
     p.add_argument("--list", action="store_true", help="print the screen names and exit")
-    p.add_argument("--check", action="store_true",
-                   help="exit with status 1 when a screen has clipped text or Chat scrolls sideways")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="exit with status 1 when a screen has clipped text or Chat scrolls sideways",
+    )
     return p
 
 
@@ -81,8 +93,7 @@ def run(argv: list[str]) -> int:
         _isolate(tmp)
         from reverie.app.ui.shots import Shooter
 
-        shooter = Shooter(out, tmp, sizes=args.size or list(SIZES), themes=args.theme or list(THEMES),
-                          screens=chosen)
+        shooter = Shooter(out, tmp, sizes=args.size or list(SIZES), themes=args.theme or list(THEMES), screens=chosen)
         started = time.monotonic()
         try:
             shooter.shoot_all()

@@ -33,8 +33,15 @@ class AppServices:
     the embedder never blocks the window) and stops when the session closes; an operation that
     added memories wakes the indexer; saved settings that choose another model drop the companion."""
 
-    def __init__(self, session: Session, *, chat_model: ChatModel | None = None, embedder: Embedder | None = None,
-                 use_embedder: bool = True, batch_size: int = 256) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        chat_model: ChatModel | None = None,
+        embedder: Embedder | None = None,
+        use_embedder: bool = True,
+        batch_size: int = 256,
+    ) -> None:
         self.session = session
         self._chat_model = chat_model
         self._injected_chat_model = chat_model  # a test's model survives a change of settings
@@ -70,8 +77,9 @@ class AppServices:
             return found
 
     @staticmethod
-    def filters(kinds: tuple[str, ...] = (), since: float | None = None, until: float | None = None,
-                archived: str = "exclude") -> SearchFilters:
+    def filters(
+        kinds: tuple[str, ...] = (), since: float | None = None, until: float | None = None, archived: str = "exclude"
+    ) -> SearchFilters:
         return SearchFilters(kinds=kinds, since=since, until=until, archived=archived)
 
     def embedder(self) -> Embedder | None:
@@ -92,9 +100,14 @@ class AppServices:
         embedder = self.embedder()
         if embedder is None:
             return
-        indexer = EmbeddingWorker(vault, embedder, batch_size=self.batch_size, progress=self.on_progress,
-                                  on_idle=self.on_idle,
-                                  on_error=lambda exc: log.warning("embedding stopped: %s", exc))
+        indexer = EmbeddingWorker(
+            vault,
+            embedder,
+            batch_size=self.batch_size,
+            progress=self.on_progress,
+            on_idle=self.on_idle,
+            on_error=lambda exc: log.warning("embedding stopped: %s", exc),
+        )
         indexer.start()
         self.indexer = indexer
 
@@ -138,8 +151,11 @@ class AppServices:
         setting (the theme, the night's hour) keeps the loaded model and what it has evaluated."""
         with self._lock:
             vaults = [c.vault for c in self._companions.values()]
-        if self._model_key is not None and vaults and all(
-                model_key(load_settings(v)) == self._model_key for v in vaults):
+        if (
+            self._model_key is not None
+            and vaults
+            and all(model_key(load_settings(v)) == self._model_key for v in vaults)
+        ):
             return
         self._model_key = None
         with self._lock:
@@ -152,6 +168,12 @@ class AppServices:
 
 def model_key(settings: Settings) -> tuple[Any, ...]:
     """The settings a chat model and its companion are built from."""
-    return (settings.chat_model_kind, settings.chat_model_path, settings.server_url, settings.server_model,
-            settings.context_size, settings.threads, settings.chat_tier)
-
+    return (
+        settings.chat_model_kind,
+        settings.chat_model_path,
+        settings.server_url,
+        settings.server_model,
+        settings.context_size,
+        settings.threads,
+        settings.chat_tier,
+    )

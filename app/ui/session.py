@@ -50,9 +50,17 @@ class Session(QObject):
         """Tell every page what an operation changed."""
         self.changed.emit(changes)
 
-    def run_op(self, fn: Callable[..., Any], *args: Any, changes: OpChanges, on_done: OnDone = None,
-               on_error: OnError = None, **kwargs: Any) -> Future[Any] | None:
+    def run_op(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        changes: OpChanges,
+        on_done: OnDone = None,
+        on_error: OnError = None,
+        **kwargs: Any,
+    ) -> Future[Any] | None:
         """Run a write on the database lane; when it succeeds, ``on_done(result)``, then publish ``changes``."""
+
         def done(result: Any) -> None:
             if on_done is not None:
                 on_done(result)
@@ -73,6 +81,6 @@ class Session(QObject):
             for fn in self._at_close:
                 try:
                     fn(self.vault)
-                except Exception:  # noqa: BLE001 - one failing writer must not keep the vault open
+                except Exception:
                     log.exception("a last write at close failed")
             self.vault.close()

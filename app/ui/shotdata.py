@@ -24,8 +24,15 @@ class Shooter(Protocol):
 
     def settler(self, session: Any) -> Callable[[], None]: ...
     def pump(self, seconds: float = 0.15) -> None: ...
-    def modal(self, trigger: Callable[[], Any], handlers: list[Callable[[Any], Any]], *,
-              required: bool = True, timeout: float = 20) -> None: ...
+    def modal(
+        self,
+        trigger: Callable[[], Any],
+        handlers: list[Callable[[Any], Any]],
+        *,
+        required: bool = True,
+        timeout: float = 20,
+    ) -> None: ...
+
 
 QUESTIONS = ("I booked the dentist for Dec 3 at 2:30", "When is the race in Utrecht?")
 BIG_VAULT_MEMORIES = 5000
@@ -131,8 +138,7 @@ def build_big(sh: Shooter) -> Stage:
     vault = build_sample_vault(vault_paths(sh.tmp / "big"), sh.now)
     ids = sample_ids(vault)
     add_bulk_memories(vault, BIG_VAULT_MEMORIES, sh.now)
-    window, stage = _window(sh, vault.paths,
-                            services=lambda session: AppServices(session, use_embedder=False))
+    window, stage = _window(sh, vault.paths, services=lambda session: AppServices(session, use_embedder=False))
     stage.ids.update(ids)
     Startup(window, interactive=False)._opened(vault)
     stage.settle()
@@ -144,5 +150,9 @@ def build_none(_sh: Shooter) -> None:
 
 
 BUILDERS: dict[str, Callable[[Shooter], Any]] = {
-    "welcome": build_none, "sample": build_sample, "empty": build_empty, "locked": build_locked, "big": build_big,
+    "welcome": build_none,
+    "sample": build_sample,
+    "empty": build_empty,
+    "locked": build_locked,
+    "big": build_big,
 }

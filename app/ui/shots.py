@@ -34,8 +34,11 @@ def _page_job(name: str) -> Job:
 def _welcome(sh: Shooter, _stage: None) -> None:
     from reverie.app.ui.welcome import WelcomeDialog
 
-    dlg = WelcomeDialog(str(sh.tmp / "home" / "vault"), True, models=[
-        ("SmolLM2-135M-Instruct.Q4_1.gguf", True, ""), ("all-MiniLM-L6-v2", True, "")])
+    dlg = WelcomeDialog(
+        str(sh.tmp / "home" / "vault"),
+        True,
+        models=[("SmolLM2-135M-Instruct.Q4_1.gguf", True, ""), ("all-MiniLM-L6-v2", True, "")],
+    )
     dlg.show()
     sh.snap(dlg, "welcome")
     dlg.passphrase.setChecked(True)
@@ -71,10 +74,12 @@ def _notes_import(sh: Shooter, stage: Stage) -> None:
     if not folder.exists():  # a small Obsidian-like folder, so the dialog previews real files
         (folder / "Journal").mkdir(parents=True)
         (folder / ".obsidian").mkdir()
-        for name, text in (("Journal/2026-11-02.md", "---\ntags: [journal]\n---\nLong run, 14 km. #running"),
-                           ("Journal/2026-11-03.md", "Dentist booked for Dec 3. See [[Health]]."),
-                           ("Health.md", "# Health\n\n- dentist every 6 months"),
-                           ("Recipes/Walnut-free pesto.md", "Basil, pine nuts, parmesan, olive oil.")):
+        for name, text in (
+            ("Journal/2026-11-02.md", "---\ntags: [journal]\n---\nLong run, 14 km. #running"),
+            ("Journal/2026-11-03.md", "Dentist booked for Dec 3. See [[Health]]."),
+            ("Health.md", "# Health\n\n- dentist every 6 months"),
+            ("Recipes/Walnut-free pesto.md", "Basil, pine nuts, parmesan, olive oil."),
+        ):
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")
     dlg = stage.window.features["transfer"].notes_import_dialog(folder)
@@ -88,6 +93,7 @@ def _notes_import(sh: Shooter, stage: Stage) -> None:
 def _optional(key: str, method: str = "", typed: str = "") -> Job:
     """A dialog or window a shell action (or a window method) opens: about, keyboard shortcuts, the
     command palette (with ``typed`` in its first line edit), if the window has one."""
+
     def show(sh: Shooter, dlg: QWidget) -> None:
         if typed:
             field = dlg.findChild(QLineEdit)
@@ -177,8 +183,9 @@ SCREEN_NAMES = [n for names, _, _ in JOBS for n in names]
 
 
 class Shooter:
-    def __init__(self, out: Path, tmp: Path, *, sizes: list[tuple[int, int]], themes: list[str],
-                 screens: list[str]) -> None:
+    def __init__(
+        self, out: Path, tmp: Path, *, sizes: list[tuple[int, int]], themes: list[str], screens: list[str]
+    ) -> None:
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)  # dialogs we can capture
         self.app = QApplication.instance() or QApplication(["reverie-screenshots"])
         self.app.setApplicationName("Reverie")
@@ -265,8 +272,14 @@ class Shooter:
             raise LookupError(f"the window offers no '{key}' action")
         return action
 
-    def modal(self, trigger: Callable[[], Any], handlers: list[Callable[[QWidget], Any]], *,
-              required: bool = True, timeout: float = 20) -> None:
+    def modal(
+        self,
+        trigger: Callable[[], Any],
+        handlers: list[Callable[[QWidget], Any]],
+        *,
+        required: bool = True,
+        timeout: float = 20,
+    ) -> None:
         """Run ``trigger``; each modal dialog that opens goes to the next handler, and is then
         cancelled unless the handler closed it."""
         queue, seen = list(handlers), set()

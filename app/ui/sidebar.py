@@ -63,8 +63,6 @@ class Sidebar(QListWidget):
         hint = f" (Ctrl+{row + 1})" if 0 <= row < 9 else ""
         item.setText("" if self.compact else title)
         item.setToolTip(title + hint)
-        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter if self.compact
-                              else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-
-
-
+        item.setTextAlignment(
+            Qt.AlignmentFlag.AlignCenter if self.compact else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )

@@ -32,20 +32,24 @@ class Startup(QObject):
 
     def _begin(self) -> None:
         if not self.paths.exists():
-            models = [(m.name.split("/")[-1], m.found, m.problem or "")
-                      for m in (default_gguf_location(), default_embedder_location())]
+            models = [
+                (m.name.split("/")[-1], m.found, m.problem or "")
+                for m in (default_gguf_location(), default_embedder_location())
+            ]
             dlg = WelcomeDialog(str(self.paths.folder), keys.keyring_available(), self.window, models=models)
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 self.window.home.show_error("No vault was created. Restart Reverie to set one up.")
                 return
-            self.session.db.submit(context.create_vault, self.paths, dlg.choice(),
-                                   on_done=self._opened, on_error=self._failed)
+            self.session.db.submit(
+                context.create_vault, self.paths, dlg.choice(), on_done=self._opened, on_error=self._failed
+            )
             return
         self._open(None)
 
     def _open(self, passphrase: str | None) -> None:
-        self.session.db.submit(context.open_vault, self.paths, passphrase,
-                               on_done=self._opened, on_error=self._open_failed)
+        self.session.db.submit(
+            context.open_vault, self.paths, passphrase, on_done=self._opened, on_error=self._open_failed
+        )
 
     def unlock(self) -> None:
         """The shell's ``unlock`` action: ask for the passphrase again and open the vault (or, when no

@@ -61,8 +61,7 @@ def utf16_offset(text: str, index: int) -> int:
     return len(prefix.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def highlighted_html(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]],
-                     limit: int = 400) -> str:
+def highlighted_html(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]], limit: int = 400) -> str:
     """An excerpt of ``text`` around its first highlight, with the spans in bold on a yellow mark."""
     spans = sorted((max(0, s), min(len(text), e)) for s, e in spans if e > s)
     start = 0
@@ -75,7 +74,7 @@ def highlighted_html(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[
             continue
         s = max(s, pos)
         out.append(html.escape(text[pos:s]))
-        out.append(f"<b style='background-color:#ffe28a;color:#111'>{html.escape(text[s:min(e, end)])}</b>")
+        out.append(f"<b style='background-color:#ffe28a;color:#111'>{html.escape(text[s : min(e, end)])}</b>")
         pos = min(e, end)
     out.append(html.escape(text[pos:end]))
     body = "".join(out).replace("\n", " ")
@@ -83,7 +82,7 @@ def highlighted_html(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """"1 memory", "2 memories", "0 notes": the number and its noun, singular only for one."""
+    """ "1 memory", "2 memories", "0 notes": the number and its noun, singular only for one."""
     if n == 1:
         return f"{n} {noun}"
     if plural is None:
@@ -102,8 +101,9 @@ class ElidedLabel(QLabel):
     whole text; ``shown()`` what is on screen. It can shrink to a few characters, so layouts never
     clip it or grow a horizontal scrollbar."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None,
-                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
+    def __init__(
+        self, text: str = "", parent: QWidget | None = None, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight
+    ) -> None:
         super().__init__(parent)
         self._full = ""
         self._mode = mode

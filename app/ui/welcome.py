@@ -27,18 +27,28 @@ def _models_text(models: list[tuple[str, bool, str]] | None) -> str:
     if not models:
         return ""
     if all(ok for _, ok, _ in models):
-        return ("The default models are installed and ready: " + " and ".join(n for n, _, _ in models) +
-                ". You can choose a bigger model later in Settings.")
+        return (
+            "The default models are installed and ready: "
+            + " and ".join(n for n, _, _ in models)
+            + ". You can choose a bigger model later in Settings."
+        )
     missing = "; ".join(f"{n}: {p}" for n, ok, p in models if not ok)
-    return f"Some default models are missing ({missing}). Reverie still stores and finds by words; fix the " \
-           "installation to chat and search by meaning."
+    return (
+        f"Some default models are missing ({missing}). Reverie still stores and finds by words; fix the "
+        "installation to chat and search by meaning."
+    )
 
 
 class WelcomeDialog(QDialog):
     """Explains what Reverie stores and where, and asks how to protect the vault."""
 
-    def __init__(self, vault_folder: str, keyring_ok: bool, parent: QWidget | None = None,
-                 models: list[tuple[str, bool, str]] | None = None) -> None:
+    def __init__(
+        self,
+        vault_folder: str,
+        keyring_ok: bool,
+        parent: QWidget | None = None,
+        models: list[tuple[str, bool, str]] | None = None,
+    ) -> None:
         """``models``: (name, ready, problem) of the default models, shown so the user knows
         Reverie can answer from the first minute."""
         super().__init__(parent)
@@ -79,8 +89,9 @@ class WelcomeDialog(QDialog):
             lay.addWidget(b)
         if not keyring_ok:
             self.keyring.setEnabled(False)
-            self.keyring.setText(self.keyring.text().replace(" (recommended)", "") +
-                                 " - no keyring is available on this system")
+            self.keyring.setText(
+                self.keyring.text().replace(" (recommended)", "") + " - no keyring is available on this system"
+            )
             self.passphrase.setChecked(True)
         else:
             self.keyring.setChecked(True)

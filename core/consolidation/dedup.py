@@ -34,7 +34,11 @@ def plan_merges(inputs: Inputs, embedder: Any = None, tick: Callable[[int, int],
         if tick is not None and n:
             tick(n, len(inputs.days))
         for kind, trust in sorted({(u.kind, u.trust) for u in units}):
-            us = [u for u in units if (u.kind, u.trust) == (kind, trust) and u.id not in gone and len(content_tokens(u.text)) >= MIN_WORDS]
+            us = [
+                u
+                for u in units
+                if (u.kind, u.trust) == (kind, trust) and u.id not in gone and len(content_tokens(u.text)) >= MIN_WORDS
+            ]
             if len(us) < 2 or not any(u.new for u in us):
                 continue
             sims = similarity_matrix([u.text for u in us], [u.text for u in us], embedder)

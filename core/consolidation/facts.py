@@ -68,7 +68,7 @@ FACTS_SCHEMA_BASE: dict[str, Any] = {
 FACTS_PROMPT = (
     "You extract lasting facts about the user and the people in their life (names, birthdays, "
     "places, jobs, preferences) from numbered lines the user wrote. Return JSON "
-    "{\"facts\": [{\"fact\": \"...\", \"line\": n}]}: one short sentence per fact, in the user's words, "
+    '{"facts": [{"fact": "...", "line": n}]}: one short sentence per fact, in the user\'s words, '
     "with the number of the line it comes from. Skip greetings, questions and passing remarks."
 )
 
@@ -144,8 +144,9 @@ def _count(counts: dict[str, int] | None, key: str) -> None:
         counts[key] = counts.get(key, 0) + 1
 
 
-def rule_facts(units: Sequence[Unit], rejections: list[str] | None = None,
-               counts: dict[str, int] | None = None) -> list[FactItem]:
+def rule_facts(
+    units: Sequence[Unit], rejections: list[str] | None = None, counts: dict[str, int] | None = None
+) -> list[FactItem]:
     out = []
     for u in _fact_sources(units):
         for s in prose_sentences(u.text):
@@ -174,8 +175,9 @@ def model_lines(units: Sequence[Unit]) -> list[tuple[str, Unit]]:
     return out
 
 
-def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[str],
-                tick: Tick | None = None) -> list[FactItem]:
+def model_facts(
+    units: Sequence[Unit], session: ModelSession, rejections: list[str], tick: Tick | None = None
+) -> list[FactItem]:
     """Ask the model, chunk by chunk; keep only facts that pass ``check_fact`` against a line of
     the chunk (each rejection counted and logged). ``tick(done, total)`` after each chunk."""
     lines = model_lines(units)
@@ -207,12 +209,17 @@ def model_facts(units: Sequence[Unit], session: ModelSession, rejections: list[s
                 rejections.append(f"fact {fact!r} rejected: {why}")
                 continue
             subject, value = subject_of(fact)
-            out.append(FactItem(fact if fact.endswith(".") else fact + ".", (unit.id,), unit.happened_at,
-                                subject, value, "model"))
+            out.append(
+                FactItem(
+                    fact if fact.endswith(".") else fact + ".", (unit.id,), unit.happened_at, subject, value, "model"
+                )
+            )
     if start < len(lines) and session.model is not None:
         skipped = len(lines) - start
         session.counts["lines_without_model"] = session.counts.get("lines_without_model", 0) + skipped
-        rejections.append(f"{skipped} lines were read by the deterministic extractor only (model unavailable or over budget)")
+        rejections.append(
+            f"{skipped} lines were read by the deterministic extractor only (model unavailable or over budget)"
+        )
     if tick is not None:
         tick(len(lines), len(lines))
     return out
@@ -305,9 +312,16 @@ def model_may_extract(model: Any, choice: str = "auto") -> bool:
     return resolve_tier(choice, detected if detected in TIERS else "capable") == "capable"
 
 
-def plan_facts(inputs: Inputs, session: ModelSession | None, rejections: list[str],
-               embedder: Any = None, *, tick: Tick | None = None, counts: dict[str, int] | None = None,
-               use_model: bool = True) -> list[FactItem]:
+def plan_facts(
+    inputs: Inputs,
+    session: ModelSession | None,
+    rejections: list[str],
+    embedder: Any = None,
+    *,
+    tick: Tick | None = None,
+    counts: dict[str, int] | None = None,
+    use_model: bool = True,
+) -> list[FactItem]:
     units = [u for day in sorted(inputs.days) for u in inputs.days[day]]
     if counts is None and session is not None:
         counts = session.counts

@@ -27,7 +27,9 @@ def validate(value: Any, schema: dict[str, Any], path: str = "$") -> list[str]:
     checks = {"object": dict, "array": list, "string": str, "boolean": bool}
     if t in checks and not isinstance(value, checks[t]):
         return [f"{path} is not {t}"]
-    if t in ("integer", "number") and (isinstance(value, bool) or not isinstance(value, int if t == "integer" else (int, float))):
+    if t in ("integer", "number") and (
+        isinstance(value, bool) or not isinstance(value, int if t == "integer" else (int, float))
+    ):
         return [f"{path} is not {t}"]
     errs: list[str] = []
     if "enum" in schema and value not in schema["enum"]:
@@ -84,8 +86,9 @@ class ModelSession:
         if self.cancel is not None and self.cancel.is_set():
             raise CancelledError()
 
-    def ask(self, system: str, user: str, schema: dict[str, Any], *, max_tokens: int = 256,
-            what: str = "answer") -> dict[str, Any] | None:
+    def ask(
+        self, system: str, user: str, schema: dict[str, Any], *, max_tokens: int = 256, what: str = "answer"
+    ) -> dict[str, Any] | None:
         """The model's validated JSON object, or None (counted and logged) after one retry."""
         if not self.usable:
             if self.model is not None and not self.broken:
@@ -97,17 +100,20 @@ class ModelSession:
             self._count("model_calls")
             prompt = system + (STRICT if attempt else "")
             try:
-                text = "".join(self.model.stream(
-                    [ChatMessage("system", prompt), ChatMessage("user", user)],
-                    max_tokens=max_tokens, temperature=0.0 if attempt else 0.2,
-                    cancel=self.cancel, json_schema=schema,
-                ))
+                text = "".join(
+                    self.model.stream(
+                        [ChatMessage("system", prompt), ChatMessage("user", user)],
+                        max_tokens=max_tokens,
+                        temperature=0.0 if attempt else 0.2,
+                        cancel=self.cancel,
+                        json_schema=schema,
+                    )
+                )
             except Exception as exc:  # noqa: BLE001 - any model failure falls back, logged
                 self.check_cancel()
                 self.broken = True
                 self._count("model_failures")
-                self.log.append(f"model failed ({type(exc).__name__}: {str(exc)[:200]}); "
-                                "continuing without it")
+                self.log.append(f"model failed ({type(exc).__name__}: {str(exc)[:200]}); continuing without it")
                 return None
             self.check_cancel()
             try:
@@ -118,8 +124,9 @@ class ModelSession:
             if not problems:
                 return value
             self._count("model_invalid")
-            self.log.append(f"model {what} rejected (attempt {attempt + 1}): {'; '.join(problems[:3])}"
-                            f" | {text[:120]!r}")
+            self.log.append(
+                f"model {what} rejected (attempt {attempt + 1}): {'; '.join(problems[:3])} | {text[:120]!r}"
+            )
             if attempt == 0:
                 self._count("model_retries")
         return None

@@ -56,7 +56,7 @@ def _join(parts: list[str]) -> str:
 
 
 def facts_clause(counts: Mapping[str, Any]) -> str:
-    """"Learned 4 new facts about you, updated 1 and set aside 9 unclear ones", or ""."""
+    """ "Learned 4 new facts about you, updated 1 and set aside 9 unclear ones", or ""."""
     added = _n(counts, "facts_added")
     updated = _n(counts, "facts_updated") + _n(counts, "facts_superseded")
     aside = sum(_n(counts, k) for k in SET_ASIDE)
@@ -67,21 +67,28 @@ def facts_clause(counts: Mapping[str, Any]) -> str:
     if updated:
         parts.append(f"updated {updated}" if added else f"updated {_plural(updated, 'fact')} about you")
     if aside:
-        parts.append(f"set aside {aside} unclear {'one' if aside == 1 else 'ones'}" if added or updated
-                     else f"set aside {_plural(aside, 'unclear fact')}")
+        parts.append(
+            f"set aside {aside} unclear {'one' if aside == 1 else 'ones'}"
+            if added or updated
+            else f"set aside {_plural(aside, 'unclear fact')}"
+        )
     if retracted:
-        parts.append(f"put away {retracted} earlier {'fact' if retracted == 1 else 'facts'} "
-                     "that did not come from your own words")
+        parts.append(
+            f"put away {retracted} earlier {'fact' if retracted == 1 else 'facts'} "
+            "that did not come from your own words"
+        )
     return _join(parts)
 
 
 def other_clause(counts: Mapping[str, Any]) -> str:
-    """"summarised 2 days, merged 3 duplicates and let 5 faded memories rest in the archive", or ""."""
+    """ "summarised 2 days, merged 3 duplicates and let 5 faded memories rest in the archive", or ""."""
     parts = []
     summaries = _n(counts, "summaries_added") + _n(counts, "summaries_updated")
     if summaries:
         days = _n(counts, "days")
-        parts.append(f"summarised {_plural(days, 'day')}" if days else f"wrote {_plural(summaries, 'summary', 'summaries')}")
+        parts.append(
+            f"summarised {_plural(days, 'day')}" if days else f"wrote {_plural(summaries, 'summary', 'summaries')}"
+        )
     merged = _n(counts, "duplicates_merged")
     if merged:
         parts.append(f"merged {_plural(merged, 'duplicate')}")
@@ -110,8 +117,11 @@ def describe_run(status: str, counts: Mapping[str, Any] | None, error: str | Non
     else:
         sentence = "Nothing new to learn since the last run."
     if status == "cancelled":
-        return (f"Cancelled before the end; what was finished was kept: {sentence}" if facts or other
-                else "Cancelled before anything was written.")
+        return (
+            f"Cancelled before the end; what was finished was kept: {sentence}"
+            if facts or other
+            else "Cancelled before anything was written."
+        )
     return sentence
 
 
@@ -120,6 +130,9 @@ def details(counts: Mapping[str, Any] | None) -> list[tuple[str, int]]:
     counts = counts or {}
     known = dict(LABELS)
     out = [(label, _n(counts, key)) for key, label in LABELS if _n(counts, key)]
-    out += [(key.replace("_", " ").capitalize(), _n(counts, key)) for key in sorted(counts)
-            if key not in known and _n(counts, key)]
+    out += [
+        (key.replace("_", " ").capitalize(), _n(counts, key))
+        for key in sorted(counts)
+        if key not in known and _n(counts, key)
+    ]
     return out

@@ -168,10 +168,12 @@ _FACT_SQL = (
 
 def count_waiting(conn: Connection) -> int:
     """How many chat and note units no consolidation has read yet."""
-    return int(conn.execute(
-        "SELECT count(*) FROM memories m WHERE m.kind IN ('chat', 'note') AND m.archived = 0 "
-        "AND NOT EXISTS (SELECT 1 FROM consolidation_marks k WHERE k.memory_id = m.id)").fetchone()[0])
-
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM memories m WHERE m.kind IN ('chat', 'note') AND m.archived = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM consolidation_marks k WHERE k.memory_id = m.id)"
+        ).fetchone()[0]
+    )
 
 
 def gather(conn: Connection, now: float, tz: tzinfo | None, *, max_units: int = 5000) -> Inputs:
@@ -188,28 +190,44 @@ def gather(conn: Connection, now: float, tz: tzinfo | None, *, max_units: int = 
     days: dict[str, list[Unit]] = {}
     for day in day_names:
         start, end = day_bounds(day, tz)
-        rows = conn.execute(_UNIT_SQL + "AND m.happened_at >= ? AND m.happened_at < ? "
-                            "ORDER BY m.happened_at, m.id", (start, end)).fetchall()
-        days[day] = [Unit(int(r[0]), r[1], r[2], r[3], r[4], float(r[5]), r[6], r[7], r[8], r[9], day, not r[10],
-                          bool(r[11])) for r in rows]
+        rows = conn.execute(
+            _UNIT_SQL + "AND m.happened_at >= ? AND m.happened_at < ? ORDER BY m.happened_at, m.id", (start, end)
+        ).fetchall()
+        days[day] = [
+            Unit(int(r[0]), r[1], r[2], r[3], r[4], float(r[5]), r[6], r[7], r[8], r[9], day, not r[10], bool(r[11]))
+            for r in rows
+        ]
     uids = [f"summary:day:{d}" for d in day_names]
-    uids += sorted({f"summary:session:{u.conversation_id}:{d}" for d, us in days.items() for u in us
-                    if u.conversation_id})
+    uids += sorted(
+        {f"summary:session:{u.conversation_id}:{d}" for d, us in days.items() for u in us if u.conversation_id}
+    )
     summaries: dict[str, ExistingSummary] = {}
     for i in range(0, len(uids), 400):
         chunk = uids[i : i + 400]
         marks = ",".join("?" * len(chunk))
         for mid, uid, text in conn.execute(
-            f"SELECT id, uid, text FROM memories WHERE uid IN ({marks})", chunk  # noqa: S608
+            f"SELECT id, uid, text FROM memories WHERE uid IN ({marks})", chunk
         ).fetchall():
-            srcs = frozenset(r[0] for r in conn.execute(
-                "SELECT source_memory_id FROM memory_sources WHERE memory_id = ?", (mid,)))
+            srcs = frozenset(
+                r[0] for r in conn.execute("SELECT source_memory_id FROM memory_sources WHERE memory_id = ?", (mid,))
+            )
             summaries[uid] = ExistingSummary(int(mid), text, srcs)
     facts = []
     for mid, text, meta, happened, n_src, n_own, kept in conn.execute(_FACT_SQL).fetchall():
         m = json.loads(meta or "{}")
-        facts.append(ExistingFact(int(mid), text, m.get("subject"), m.get("value"), float(happened),
-                                  m.get("origin"), int(n_src), int(n_own), bool(kept)))
+        facts.append(
+            ExistingFact(
+                int(mid),
+                text,
+                m.get("subject"),
+                m.get("value"),
+                float(happened),
+                m.get("origin"),
+                int(n_src),
+                int(n_own),
+                bool(kept),
+            )
+        )
     groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for kind, trust, h, mid in conn.execute(
         "SELECT kind, trust, content_hash, id FROM memories WHERE archived = 0 AND superseded_by IS NULL "
@@ -218,5 +236,13 @@ def gather(conn: Connection, now: float, tz: tzinfo | None, *, max_units: int = 
         "ORDER BY kind, trust, content_hash, pinned DESC, recall_count DESC, id"
     ).fetchall():
         groups[(kind, trust, h)].append(int(mid))
-    return Inputs(now, new_ids, days, summaries, facts, list(groups.values()),
-                  text_setting(conn, PROFILE_KEY), text_setting(conn, PROFILE_AUTO_KEY))
+    return Inputs(
+        now,
+        new_ids,
+        days,
+        summaries,
+        facts,
+        list(groups.values()),
+        text_setting(conn, PROFILE_KEY),
+        text_setting(conn, PROFILE_AUTO_KEY),
+    )

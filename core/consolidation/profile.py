@@ -25,8 +25,9 @@ def _about_user(text: str) -> bool:
     return first in ("my", "i", "i'm", "our")
 
 
-def current_after(facts: Sequence[ExistingFact], plan: Sequence[FactItem],
-                  retracted: Iterable[int] = ()) -> tuple[list[str], list[str]]:
+def current_after(
+    facts: Sequence[ExistingFact], plan: Sequence[FactItem], retracted: Iterable[int] = ()
+) -> tuple[list[str], list[str]]:
     """(fact texts current after the plan, newest first; texts that stop being current). Facts
     with an id in ``retracted`` stop being current."""
     replaced = {f.target_id for f in plan if f.action in ("update", "supersede") and f.target_id is not None}
@@ -44,8 +45,9 @@ def render(texts: Sequence[str]) -> str:
     return "\n".join([HEADER, *(f"- {t}" for t in ranked)]) if ranked else ""
 
 
-def plan_profile(inputs: Inputs, plan: Sequence[FactItem],
-                 retracted: Iterable[int] = ()) -> tuple[str | None, str | None]:
+def plan_profile(
+    inputs: Inputs, plan: Sequence[FactItem], retracted: Iterable[int] = ()
+) -> tuple[str | None, str | None]:
     """(new profile or None if unchanged, new auto text or None)."""
     retracted = set(retracted)
     if not any(f.action != "noop" for f in plan) and not retracted and inputs.profile_auto:
@@ -64,9 +66,13 @@ def plan_profile(inputs: Inputs, plan: Sequence[FactItem],
 
 
 def write_profile(conn: Connection, now: float, text: str, auto: str | None, old: str) -> None:
-    conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                 (PROFILE_KEY, json.dumps(text, ensure_ascii=False)))
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (PROFILE_KEY, json.dumps(text, ensure_ascii=False)),
+    )
     if auto is not None:
-        conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                     (PROFILE_AUTO_KEY, json.dumps(auto, ensure_ascii=False)))
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (PROFILE_AUTO_KEY, json.dumps(auto, ensure_ascii=False)),
+        )
     history.log(conn, now, "profile", PROFILE_KEY, "update", actor="consolidation", before=old, after=text)

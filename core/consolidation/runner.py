@@ -79,6 +79,7 @@ class Meter:
 
     def step(self, stage: str, start: float, end: float) -> Callable[[int, int], None]:
         """A ``tick(done, total)`` that moves the fraction from ``start`` to ``end``."""
+
         def tick(done: int, total: int) -> None:
             share = min(1.0, done / total) if total > 0 else 1.0
             self.report(stage, start + (end - start) * share)
@@ -87,9 +88,16 @@ class Meter:
         return tick
 
 
-def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = None,
-               progress: Progress | None = None, span: tuple[float, float] = (0.0, 1.0),
-               meter: Meter | None = None, model_facts: bool = True) -> ConsolidationPlan:
+def build_plan(
+    inputs: Inputs,
+    *,
+    session: ModelSession | None,
+    embedder: Any = None,
+    progress: Progress | None = None,
+    span: tuple[float, float] = (0.0, 1.0),
+    meter: Meter | None = None,
+    model_facts: bool = True,
+) -> ConsolidationPlan:
     """The whole plan from what was read; pure apart from asking the model. Progress moves
     through ``span`` as each step does its work."""
     meter = meter or Meter(progress)
@@ -100,8 +108,9 @@ def build_plan(inputs: Inputs, *, session: ModelSession | None, embedder: Any = 
         at += (hi - lo) * share
     plan = ConsolidationPlan(now=inputs.now, mark_ids=list(inputs.new_ids))
     plan.retractions = plan_retractions(inputs.facts)
-    plan.facts = plan_facts(inputs, session, plan.rejections, embedder, tick=meter.step(*bounds[0]),
-                            use_model=model_facts)
+    plan.facts = plan_facts(
+        inputs, session, plan.rejections, embedder, tick=meter.step(*bounds[0]), use_model=model_facts
+    )
     if session is not None:
         session.check_cancel()
     plan.summaries = plan_summaries(inputs, session, plan.rejections, tick=meter.step(*bounds[1]))
@@ -132,15 +141,35 @@ def run_consolidation(
     if not _RUNNING.acquire(blocking=False):
         raise JobBusyError("Consolidation is already running; wait for it to finish or cancel it.")
     try:
-        return _run(vault, chat_model, embedder, settings, now=now, tz=tz, cancel=cancel, progress=progress,
-                    scheduled_for=scheduled_for, max_model_calls=max_model_calls)
+        return _run(
+            vault,
+            chat_model,
+            embedder,
+            settings,
+            now=now,
+            tz=tz,
+            cancel=cancel,
+            progress=progress,
+            scheduled_for=scheduled_for,
+            max_model_calls=max_model_calls,
+        )
     finally:
         _RUNNING.release()
 
 
-def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, *, now: float | None, tz: tzinfo | None,
-         cancel: threading.Event | None, progress: Progress | None, scheduled_for: float | None,
-         max_model_calls: int) -> ConsolidationReport:
+def _run(
+    vault: Vault,
+    chat_model: Any,
+    embedder: Any,
+    settings: Any,
+    *,
+    now: float | None,
+    tz: tzinfo | None,
+    cancel: threading.Event | None,
+    progress: Progress | None,
+    scheduled_for: float | None,
+    max_model_calls: int,
+) -> ConsolidationReport:
     now = vault.now() if now is None else now
     params = DecayParams.from_settings(settings) if settings is not None else DecayParams()
     run_id = jobruns.start_run(vault, JOB, now, scheduled_for)
@@ -149,8 +178,10 @@ def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, *, now: fl
     log: list[str] = [] if chat_model is not None else ["no chat model: deterministic digests, facts and dedup"]
     model_facts = chat_model is not None and model_may_extract(chat_model, getattr(settings, "chat_tier", "auto"))
     if chat_model is not None and not model_facts:
-        log.append("the chat model is tiny: facts come from the deterministic extractor alone, the model names "
-                   "the day's topics")
+        log.append(
+            "the chat model is tiny: facts come from the deterministic extractor alone, the model names "
+            "the day's topics"
+        )
     status: RunStatus = "ok"
     error: str | None = None
     meter = Meter(progress)
@@ -168,8 +199,14 @@ def _run(vault: Vault, chat_model: Any, embedder: Any, settings: Any, *, now: fl
             lo = READ_START + (READ_END - READ_START) * min(1.0, done / waiting)
             done += len(inputs.new_ids)
             hi = READ_START + (READ_END - READ_START) * min(1.0, done / waiting)
-            plan = build_plan(inputs, session=session, embedder=embedder, span=(lo, hi - (hi - lo) * WRITING_SHARE),
-                              meter=meter, model_facts=model_facts)
+            plan = build_plan(
+                inputs,
+                session=session,
+                embedder=embedder,
+                span=(lo, hi - (hi - lo) * WRITING_SHARE),
+                meter=meter,
+                model_facts=model_facts,
+            )
             session.check_cancel()
             _add(counts, apply_plan(vault, plan, run_id, inputs.profile))
             meter.report("writing what was learned", hi)

@@ -36,74 +36,378 @@ _CODE = re.compile(
     r"(?=.*[:(=])"
 )
 _KEY_VALUE = re.compile(r"^\s*[a-z_][\w-]*\s*:\s*\S")  # front matter, config ("title: Notes")
-_LEAD_PHRASE = re.compile(r"^(?:by the way|you know|i mean|to be honest|in fact|of course|guess what)\b[,!.]?\s*",
-                          re.IGNORECASE)
-_VOCATIVE = re.compile(r"^(?:(?i:oh|yeah|yes|yep|hey|hi|well|so|wow|aw+),?\s+)*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+")  # "Yeah Gina, ..."
-_IDENTITY = re.compile(r"(?:\b(?:am|is|are|was|were)|['\u2019]m|['\u2019]re)\s+(?:a|an)\s+\w", re.IGNORECASE)  # "I'm a nurse"
+_LEAD_PHRASE = re.compile(
+    r"^(?:by the way|you know|i mean|to be honest|in fact|of course|guess what)\b[,!.]?\s*", re.IGNORECASE
+)
+_VOCATIVE = re.compile(
+    r"^(?:(?i:oh|yeah|yes|yep|hey|hi|well|so|wow|aw+),?\s+)*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+"
+)  # "Yeah Gina, ..."
+_IDENTITY = re.compile(
+    r"(?:\b(?:am|is|are|was|were)|['\u2019]m|['\u2019]re)\s+(?:a|an)\s+\w", re.IGNORECASE
+)  # "I'm a nurse"
 _ENUM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?", re.UNICODE)
-_FILLER = {"oh", "so", "well", "and", "but", "also", "actually", "honestly", "anyway", "btw", "yes", "yeah", "no",
-           "ok", "okay", "hey", "hi", "wow", "haha", "lol", "plus", "then", "now", "basically", "though"}
-_LEAD_ADVERBS = {"yesterday", "today", "tonight", "tomorrow", "recently", "lately", "finally", "last", "next",
-                 "this", "every", "once", "sometimes", "usually", "now", "then", "later", "earlier", "still"}
-_ADVERBS = {"really", "also", "just", "still", "never", "always", "usually", "often", "recently", "finally",
-            "actually", "already", "sometimes", "even", "totally", "absolutely", "definitely", "mostly", "only",
-            "rarely", "generally", "seriously", "truly", "honestly", "probably", "certainly", "currently", "now",
-            "both", "all", "once", "officially", "especially", "mainly", "literally", "kind", "sort",
-            "not", "do", "did", "does", "so"}
-_AUX = {"am", "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "will", "would",
-        "can", "could", "shall", "should", "may", "might", "must", "isn't", "aren't", "wasn't", "weren't", "hasn't",
-        "haven't", "hadn't", "don't", "doesn't", "didn't", "won't", "wouldn't", "can't", "couldn't", "shouldn't",
-        "ain't", "gets", "got", "get", "keeps", "kept", "goes", "went", "gone", "makes", "made", "feels", "felt",
-        "seems", "seemed", "became", "becomes", "lives", "lived", "works", "worked"}
+_FILLER = {
+    "oh",
+    "so",
+    "well",
+    "and",
+    "but",
+    "also",
+    "actually",
+    "honestly",
+    "anyway",
+    "btw",
+    "yes",
+    "yeah",
+    "no",
+    "ok",
+    "okay",
+    "hey",
+    "hi",
+    "wow",
+    "haha",
+    "lol",
+    "plus",
+    "then",
+    "now",
+    "basically",
+    "though",
+}
+_LEAD_ADVERBS = {
+    "yesterday",
+    "today",
+    "tonight",
+    "tomorrow",
+    "recently",
+    "lately",
+    "finally",
+    "last",
+    "next",
+    "this",
+    "every",
+    "once",
+    "sometimes",
+    "usually",
+    "now",
+    "then",
+    "later",
+    "earlier",
+    "still",
+}
+_ADVERBS = {
+    "really",
+    "also",
+    "just",
+    "still",
+    "never",
+    "always",
+    "usually",
+    "often",
+    "recently",
+    "finally",
+    "actually",
+    "already",
+    "sometimes",
+    "even",
+    "totally",
+    "absolutely",
+    "definitely",
+    "mostly",
+    "only",
+    "rarely",
+    "generally",
+    "seriously",
+    "truly",
+    "honestly",
+    "probably",
+    "certainly",
+    "currently",
+    "now",
+    "both",
+    "all",
+    "once",
+    "officially",
+    "especially",
+    "mainly",
+    "literally",
+    "kind",
+    "sort",
+    "not",
+    "do",
+    "did",
+    "does",
+    "so",
+}
+_AUX = {
+    "am",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "can",
+    "could",
+    "shall",
+    "should",
+    "may",
+    "might",
+    "must",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "wouldn't",
+    "can't",
+    "couldn't",
+    "shouldn't",
+    "ain't",
+    "gets",
+    "got",
+    "get",
+    "keeps",
+    "kept",
+    "goes",
+    "went",
+    "gone",
+    "makes",
+    "made",
+    "feels",
+    "felt",
+    "seems",
+    "seemed",
+    "became",
+    "becomes",
+    "lives",
+    "lived",
+    "works",
+    "worked",
+}
 # Words that say how something felt, not what is so: a sentence with nothing else ("I'm super
 # thankful", "That was so much fun") is a passing remark, not a fact to remember.
-_FEELINGS = set("""happy glad thankful grateful excited lucky blessed proud sad sorry tired exhausted busy bored
+_FEELINGS = set(
+    """happy glad thankful grateful excited lucky blessed proud sad sorry tired exhausted busy bored
     awesome amazing great cool nice fun lovely wonderful fantastic incredible awful terrible bad good fine
     super totally absolutely crazy wild funny sweet cute beautiful gorgeous perfect interesting inspiring
     inspired touched moved stoked thrilled pumped nervous anxious worried scared afraid relieved surprised
     honored honoured hard tough rough special powerful meaningful enjoy enjoyed loved love loving feel feels
     felt feeling appreciate appreciated wow yay hope hoping glad definitely really truly agree agreed guess
-    suppose bet wonder thanks thank sorry""".split())
+    suppose bet wonder thanks thank sorry""".split()
+)
 # Common nouns that start general remarks ("Family is everything", "Time flies"): never a name.
-_GENERIC = set("""family time life love art music nature people everyone everybody friendship friends kids children
+_GENERIC = set(
+    """family time life love art music nature people everyone everybody friendship friends kids children
     work health happiness success change growth parenting painting writing running travel travelling traveling
     home money school nothing everything today tomorrow yesterday tonight weekends mornings summer winter
-    spring autumn fall sports food cooking self exercise reading learning""".split())
+    spring autumn fall sports food cooking self exercise reading learning""".split()
+)
 # Common verbs in their base form: after a plural subject ("My kids love swimming") the verb has
 # no ending to recognise it by.
-_BASE_VERBS = set("""love like live work hate want need enjoy prefer play go come make take help know think feel
+_BASE_VERBS = set(
+    """love like live work hate want need enjoy prefer play go come make take help know think feel
     call run teach study visit own keep speak cook paint read write have do say get see use find give tell become
     leave put mean let begin seem show hear move believe bring happen sit stand lose pay meet include continue set
     learn change lead understand watch follow stop create spend grow open walk win offer remember consider appear
     buy wait serve send expect build stay fall cut reach remain suggest raise pass sell require decide pull
     volunteer swim hike travel dance sing adopt drive ride plan hope try miss share care support attend join
-    collect bake garden fish camp climb practise practice train coach mentor rent wear drink eat sleep""".split())
+    collect bake garden fish camp climb practise practice train coach mentor rent wear drink eat sleep""".split()
+)
 # Past forms without -ed: "Gina lost her job", "Anna went to Lyon".
-_IRREGULAR_PAST = set("""went got lost made took came gave found told felt left met bought brought thought taught ran
+_IRREGULAR_PAST = set(
+    """went got lost made took came gave found told felt left met bought brought thought taught ran
     wrote began became knew grew drove flew spent won sold built paid kept held sat stood heard said saw did had
-    fell broke chose forgot hid rode sang swam threw wore woke ate drank slept""".split())
+    fell broke chose forgot hid rode sang swam threw wore woke ate drank slept""".split()
+)
 # Words that are never the verb right after a subject ("I table" is not a sentence).
-_NOT_VERBS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those",
-              "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "from", "by", "about", "as", "into",
-              "i", "we", "you", "he", "she", "they", "it", "me", "us", "him", "them", "who", "what", "which",
-              "very", "too", "more", "most", "much", "many", "some", "any", "no", "every", "each", "one", "two",
-              "own", "new", "old", "good", "great", "best", "first", "last", "mom", "dad", "family", "friend",
-              "friends", "kids", "table", "name", "names"}
+_NOT_VERBS = {
+    "a",
+    "an",
+    "the",
+    "my",
+    "our",
+    "your",
+    "his",
+    "her",
+    "their",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "and",
+    "or",
+    "but",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "with",
+    "from",
+    "by",
+    "about",
+    "as",
+    "into",
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "they",
+    "it",
+    "me",
+    "us",
+    "him",
+    "them",
+    "who",
+    "what",
+    "which",
+    "very",
+    "too",
+    "more",
+    "most",
+    "much",
+    "many",
+    "some",
+    "any",
+    "no",
+    "every",
+    "each",
+    "one",
+    "two",
+    "own",
+    "new",
+    "old",
+    "good",
+    "great",
+    "best",
+    "first",
+    "last",
+    "mom",
+    "dad",
+    "family",
+    "friend",
+    "friends",
+    "kids",
+    "table",
+    "name",
+    "names",
+}
 _CONTRACTED = re.compile(r"^(?:i|we|they|you|he|she|it|that|there|who)['\u2019](?:m|re|ve|ll|d|s)$")
-_FIRST_PERSON = {"i", "we", "i'm", "i've", "i'll", "i'd", "we're", "we've", "we'll", "we'd", "my", "our", "me",
-                 "myself", "mine"}
+_FIRST_PERSON = {
+    "i",
+    "we",
+    "i'm",
+    "i've",
+    "i'll",
+    "i'd",
+    "we're",
+    "we've",
+    "we'll",
+    "we'd",
+    "my",
+    "our",
+    "me",
+    "myself",
+    "mine",
+}
 _SECOND_PERSON = {"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd", "ya", "u"}
 # A fact is read alone, months later: "Our bond with him was special" says nothing without the line
 # that named him. ("her" is left out: it is as often "her garden" as "told her".)
 _DANGLING_OBJECT = {"him", "them", "it"}
-_UNCLEAR = {"it", "this", "that", "these", "those", "there", "here", "he", "she", "they", "his", "her", "their",
-            "it's", "that's", "there's", "here's", "he's", "she's", "they're", "they've", "they'll", "he'll",
-            "she'll", "it'll", "which", "what", "who", "whose", "where", "when", "why", "how", "one", "someone",
-            "something", "everyone", "everything", "nothing", "anyone", "anything", "its", "them", "such"}
-_QUESTION_START = {"do", "does", "did", "is", "are", "was", "were", "can", "could", "would", "will", "should",
-                   "have", "has", "had", "shall", "may", "might", "am", "isn't", "aren't", "don't", "doesn't",
-                   "didn't", "won't", "wouldn't", "can't", "couldn't"}
+_UNCLEAR = {
+    "it",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "he",
+    "she",
+    "they",
+    "his",
+    "her",
+    "their",
+    "it's",
+    "that's",
+    "there's",
+    "here's",
+    "he's",
+    "she's",
+    "they're",
+    "they've",
+    "they'll",
+    "he'll",
+    "she'll",
+    "it'll",
+    "which",
+    "what",
+    "who",
+    "whose",
+    "where",
+    "when",
+    "why",
+    "how",
+    "one",
+    "someone",
+    "something",
+    "everyone",
+    "everything",
+    "nothing",
+    "anyone",
+    "anything",
+    "its",
+    "them",
+    "such",
+}
+_QUESTION_START = {
+    "do",
+    "does",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "have",
+    "has",
+    "had",
+    "shall",
+    "may",
+    "might",
+    "am",
+    "isn't",
+    "aren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "wouldn't",
+    "can't",
+    "couldn't",
+}
 _DETERMINERS = {"the", "a", "an", "both", "all", "every", "each", "some", "most", "many", "two", "three"}
 _POSSESSIVE = {"my", "our"}
 _PRONOUN_SUBJECT = {"i", "we"}
@@ -127,8 +431,9 @@ def _is_verb_like(w: str) -> bool:
 
 def _inflected_verb(low: str) -> bool:
     """A past or third-person form ("lives", "painted", "went")."""
-    return low in _IRREGULAR_PAST or (len(low) > 3 and (low.endswith(("ed", "es")) or (
-        low.endswith("s") and not low.endswith(("ss", "us", "is")))))
+    return low in _IRREGULAR_PAST or (
+        len(low) > 3 and (low.endswith(("ed", "es")) or (low.endswith("s") and not low.endswith(("ss", "us", "is"))))
+    )
 
 
 def _verb_after_name(ws: list[str]) -> bool:
@@ -145,8 +450,11 @@ def _verb_after_name(ws: list[str]) -> bool:
     if i >= len(ws):
         return False
     low = _norm(ws[i])
-    return bool(low in _AUX or _CONTRACTED.match(low) or (ws[i][:1].islower() and low.isalpha() and (
-        _inflected_verb(low) or (plural and low in _BASE_VERBS))))
+    return bool(
+        low in _AUX
+        or _CONTRACTED.match(low)
+        or (ws[i][:1].islower() and low.isalpha() and (_inflected_verb(low) or (plural and low in _BASE_VERBS)))
+    )
 
 
 def _finite_verb_after_np(ws: list[str], noun_first: bool) -> bool:
@@ -170,20 +478,65 @@ def _finite_verb_after_np(ws: list[str], noun_first: bool) -> bool:
 
 
 _IS_AFTER = {"a", "an", "the", "so", "very", "really", "not", "always", "never", "still", "my", "our", "too", "been"}
-_TIME_WORDS = set("""yesterday today tomorrow tonight monday tuesday wednesday thursday friday saturday sunday
+_TIME_WORDS = set(
+    """yesterday today tomorrow tonight monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december weekend week month
-    year morning evening night""".split())
+    year morning evening night""".split()
+)
 _WISH = {"should", "could", "might", "shall", "ought", "gonna", "wanna", "gotta"}
-_TO_LISTENER = {"let's", "lets", "please", "thanks", "thank", "sorry", "congrats", "congratulations", "cheers",
-                "welcome", "bye", "goodbye", "imagine", "look", "see", "check", "remember", "keep"}
+_TO_LISTENER = {
+    "let's",
+    "lets",
+    "please",
+    "thanks",
+    "thank",
+    "sorry",
+    "congrats",
+    "congratulations",
+    "cheers",
+    "welcome",
+    "bye",
+    "goodbye",
+    "imagine",
+    "look",
+    "see",
+    "check",
+    "remember",
+    "keep",
+}
 # Words that say nothing on their own ("I'm gonna make it happen"), and intensifiers ("incredibly").
-_WEAK = set("""gonna wanna gotta kinda sorta stuff lot lots way happen happens happened happening going doing done
-    getting imagine pretty em ya""".split())
+_WEAK = set(
+    """gonna wanna gotta kinda sorta stuff lot lots way happen happens happened happening going doing done
+    getting imagine pretty em ya""".split()
+)
 _INTENSIFIER_ENDINGS = ("ally", "ibly", "ably", "tely", "ously", "ssly")
 _PREFERENCE = {"like", "likes", "liked", "want", "wants", "wanted", "need", "needs", "needed"}
 _DANGLING = {"and", "or", "but", "to", "the", "a", "an", "of", "with", "because", "so", "my", "our", "for", "that"}
-_PREPOSITIONS = {"in", "on", "at", "for", "with", "from", "by", "about", "after", "before", "during", "since",
-                 "over", "when", "while", "because", "if", "as", "to", "of", "into", "through", "around"}
+_PREPOSITIONS = {
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "from",
+    "by",
+    "about",
+    "after",
+    "before",
+    "during",
+    "since",
+    "over",
+    "when",
+    "while",
+    "because",
+    "if",
+    "as",
+    "to",
+    "of",
+    "into",
+    "through",
+    "around",
+}
 
 
 def _strip_lead(ws: list[str]) -> list[str]:
@@ -193,12 +546,20 @@ def _strip_lead(ws: list[str]) -> list[str]:
     while i < len(ws) and _norm(ws[i]) in _FILLER:
         i += 1
     if i < len(ws) and _norm(ws[i]) in _PREPOSITIONS:
-        j = next((k for k in range(i + 1, min(len(ws), i + 7)) if _norm(ws[k]) in _PRONOUN_SUBJECT | _POSSESSIVE
-                  or _CONTRACTED.match(_norm(ws[k]))), None)
+        j = next(
+            (
+                k
+                for k in range(i + 1, min(len(ws), i + 7))
+                if _norm(ws[k]) in _PRONOUN_SUBJECT | _POSSESSIVE or _CONTRACTED.match(_norm(ws[k]))
+            ),
+            None,
+        )
         return ws[j:] if j is not None else []
     if i < len(ws) and _norm(ws[i]) in _LEAD_ADVERBS:
         j = i + 1
-        while j < min(len(ws), i + 4) and _norm(ws[j]) not in _PRONOUN_SUBJECT | _POSSESSIVE and not ws[j][:1].isupper():
+        while (
+            j < min(len(ws), i + 4) and _norm(ws[j]) not in _PRONOUN_SUBJECT | _POSSESSIVE and not ws[j][:1].isupper()
+        ):
             j += 1
         if j < len(ws) and (_norm(ws[j]) in _PRONOUN_SUBJECT | _POSSESSIVE or ws[j][:1].isupper()):
             i = j
@@ -236,14 +597,19 @@ def statement_problem(text: str) -> str | None:
     if _norm(ws[-1]) in _DANGLING and s.rstrip()[-1:] not in ".!":
         return "an unfinished sentence"
     parts = [p for p in s.rstrip(".!").split(",") if p.strip()]
-    if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts) and not any(
-            _norm(w) in _AUX for w in ws):
+    if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts) and not any(_norm(w) in _AUX for w in ws):
         return "a list, not a sentence"
     lows = [_norm(w) for w in ws]
     if any(w in _SECOND_PERSON for w in lows):
         return "addressed to the listener, not about someone"
-    content = {t for t in content_tokens(s) if t not in _FIRST_PERSON and t not in _WEAK and not _CONTRACTED.match(t)
-               and not t.endswith(_INTENSIFIER_ENDINGS)}
+    content = {
+        t
+        for t in content_tokens(s)
+        if t not in _FIRST_PERSON
+        and t not in _WEAK
+        and not _CONTRACTED.match(t)
+        and not t.endswith(_INTENSIFIER_ENDINGS)
+    }
     content |= {w for w in lows if w in _PREFERENCE}  # "I like coffee" says something
     if len(content) < MIN_CONTENT_WORDS and not (content - _FEELINGS and _IDENTITY.search(s)):
         return "too little said to be a fact"

@@ -40,7 +40,7 @@ TOPICS_SCHEMA = {
     "additionalProperties": False,
 }
 TOPICS_PROMPT = (
-    "You list the topics of a day's conversations and notes. Return JSON {\"topics\": [...]}: "
+    'You list the topics of a day\'s conversations and notes. Return JSON {"topics": [...]}: '
     "up to 5 short topics (2-4 words each) taken from the text."
 )
 
@@ -127,8 +127,9 @@ def _model_topics(session: ModelSession | None, units: Sequence[Unit], rejection
     return kept
 
 
-def plan_summaries(inputs: Inputs, session: ModelSession | None, rejections: list[str],
-                   tick: Callable[[int, int], None] | None = None) -> list[SummaryItem]:
+def plan_summaries(
+    inputs: Inputs, session: ModelSession | None, rejections: list[str], tick: Callable[[int, int], None] | None = None
+) -> list[SummaryItem]:
     """A digest for each day that has new units, and a summary for each conversation of those
     days long enough to need one. An unchanged source set means no change (NOOP).
     ``tick(done, total)`` after each day."""
@@ -155,8 +156,17 @@ def plan_summaries(inputs: Inputs, session: ModelSession | None, rejections: lis
         if existing is None or existing.sources != frozenset(sources):
             topics = _model_topics(session, units, rejections) or keywords([u.text for u in units])
             text = digest(units, topics, f"{day}: " + " and ".join(parts) + ".")
-            items.append(SummaryItem(uid, "day", f"Day {day}", text, min(u.happened_at for u in units), sources,
-                                     existing.id if existing else None))
+            items.append(
+                SummaryItem(
+                    uid,
+                    "day",
+                    f"Day {day}",
+                    text,
+                    min(u.happened_at for u in units),
+                    sources,
+                    existing.id if existing else None,
+                )
+            )
         sessions: dict[str, list[Unit]] = {}
         for u in units:
             if u.conversation_id:
@@ -171,8 +181,17 @@ def plan_summaries(inputs: Inputs, session: ModelSession | None, rejections: lis
                 continue
             title = sus[0].conversation_title or "Conversation"
             text = digest(sus, keywords([u.text for u in sus]), f"{title} ({day}), {len(sus)} messages.")
-            items.append(SummaryItem(uid, "session", f"Conversation: {title}", text,
-                                     min(u.happened_at for u in sus), sources, existing.id if existing else None))
+            items.append(
+                SummaryItem(
+                    uid,
+                    "session",
+                    f"Conversation: {title}",
+                    text,
+                    min(u.happened_at for u in sus),
+                    sources,
+                    existing.id if existing else None,
+                )
+            )
     if tick is not None:
         tick(len(days), len(days))
     return items

@@ -11,8 +11,10 @@ _COLS = ", ".join(f"m.{c.strip()}" for c in MEMORY_COLS.split(","))
 def day_digests(vault: Vault, limit: int = 60) -> list[Memory]:
     """Day digests, latest day first (archived ones included: a faded day is still a day)."""
     rows = vault.query(
-        f"SELECT {_COLS} FROM memories m WHERE m.kind = 'summary' AND m.uid LIKE 'summary:day:%' "  # noqa: S608
-        "ORDER BY m.uid DESC LIMIT ?", (limit,))
+        f"SELECT {_COLS} FROM memories m WHERE m.kind = 'summary' AND m.uid LIKE 'summary:day:%' "
+        "ORDER BY m.uid DESC LIMIT ?",
+        (limit,),
+    )
     return [Memory.from_row(r) for r in rows]
 
 
@@ -25,16 +27,19 @@ def facts(vault: Vault, *, include_superseded: bool = True, include_archived: bo
     if not include_archived:
         where.append("m.archived = 0")
     rows = vault.query(
-        f"SELECT {_COLS} FROM memories m WHERE {' AND '.join(where)} "  # noqa: S608
-        "ORDER BY (m.valid_to IS NOT NULL), m.valid_from DESC, m.id DESC")
+        f"SELECT {_COLS} FROM memories m WHERE {' AND '.join(where)} "
+        "ORDER BY (m.valid_to IS NOT NULL), m.valid_from DESC, m.id DESC"
+    )
     return [Memory.from_row(r) for r in rows]
 
 
 def sources(vault: Vault, memory_id: int) -> list[Memory]:
     """The memories a fact or a summary stands on, oldest first."""
     rows = vault.query(
-        f"SELECT {_COLS} FROM memory_sources s JOIN memories m ON m.id = s.source_memory_id "  # noqa: S608
-        "WHERE s.memory_id = ? ORDER BY m.happened_at, m.id", (memory_id,))
+        f"SELECT {_COLS} FROM memory_sources s JOIN memories m ON m.id = s.source_memory_id "
+        "WHERE s.memory_id = ? ORDER BY m.happened_at, m.id",
+        (memory_id,),
+    )
     return [Memory.from_row(r) for r in rows]
 
 
@@ -45,7 +50,7 @@ def versions(vault: Vault, memory_id: int) -> list[Memory]:
     current: int | None = memory_id
     while current is not None and current not in seen:
         seen.add(current)
-        row = vault.query(f"SELECT {_COLS} FROM memories m WHERE m.id = ?", (current,))  # noqa: S608
+        row = vault.query(f"SELECT {_COLS} FROM memories m WHERE m.id = ?", (current,))
         if not row:
             break
         out.append(Memory.from_row(row[0]))

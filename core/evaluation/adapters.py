@@ -21,8 +21,9 @@ class RetrieverSearcher:
         return [Unit(h.memory.id, h.memory.source_id) for h in result.hits]
 
 
-def retriever_line(embedder: Any, mode: str, config: retrieval.RetrievalConfig | None = None,
-                   name: str | None = None) -> Line:
+def retriever_line(
+    embedder: Any, mode: str, config: retrieval.RetrievalConfig | None = None, name: str | None = None
+) -> Line:
     """A table line for the Retriever in ``mode``, with ``config`` (default: the app's)."""
     cfg = config or retrieval.RetrievalConfig()
 

@@ -28,10 +28,22 @@ from collections.abc import Sequence
 
 _VOWELS = frozenset("aeiou")
 _IRREGULAR = {
-    "skies": "sky", "sky": "sky", "dying": "die", "lying": "lie", "tying": "tie", "news": "news",
-    "innings": "inning", "inning": "inning", "outings": "outing", "outing": "outing",
-    "cannings": "canning", "canning": "canning", "howe": "howe", "proceed": "proceed",
-    "exceed": "exceed", "succeed": "succeed",
+    "skies": "sky",
+    "sky": "sky",
+    "dying": "die",
+    "lying": "lie",
+    "tying": "tie",
+    "news": "news",
+    "innings": "inning",
+    "inning": "inning",
+    "outings": "outing",
+    "outing": "outing",
+    "cannings": "canning",
+    "canning": "canning",
+    "howe": "howe",
+    "proceed": "proceed",
+    "exceed": "exceed",
+    "succeed": "succeed",
 }
 _PUNCT = frozenset(string.punctuation)
 _ARTICLES = re.compile(r"\b(a|an|the|and)\b")
@@ -121,23 +133,49 @@ def _step1c(w: str) -> str:
 def _step2(w: str) -> str:
     if w.endswith("alli") and _measure(w[:-4]) > 0:
         return _step2(w[:-4] + "al")
-    return _rules(w, [
-        ("ational", "ate", _m_pos), ("tional", "tion", _m_pos), ("enci", "ence", _m_pos),
-        ("anci", "ance", _m_pos), ("izer", "ize", _m_pos), ("bli", "ble", _m_pos), ("alli", "al", _m_pos),
-        ("entli", "ent", _m_pos), ("eli", "e", _m_pos), ("ousli", "ous", _m_pos),
-        ("ization", "ize", _m_pos), ("ation", "ate", _m_pos), ("ator", "ate", _m_pos),
-        ("alism", "al", _m_pos), ("iveness", "ive", _m_pos), ("fulness", "ful", _m_pos),
-        ("ousness", "ous", _m_pos), ("aliti", "al", _m_pos), ("iviti", "ive", _m_pos),
-        ("biliti", "ble", _m_pos), ("fulli", "ful", _m_pos),
-        # the "l" of "logi" stays with the stem, so "geologi" and "theologi" behave alike
-        ("logi", "log", lambda _stem: _measure(w[:-3]) > 0),
-    ])
+    return _rules(
+        w,
+        [
+            ("ational", "ate", _m_pos),
+            ("tional", "tion", _m_pos),
+            ("enci", "ence", _m_pos),
+            ("anci", "ance", _m_pos),
+            ("izer", "ize", _m_pos),
+            ("bli", "ble", _m_pos),
+            ("alli", "al", _m_pos),
+            ("entli", "ent", _m_pos),
+            ("eli", "e", _m_pos),
+            ("ousli", "ous", _m_pos),
+            ("ization", "ize", _m_pos),
+            ("ation", "ate", _m_pos),
+            ("ator", "ate", _m_pos),
+            ("alism", "al", _m_pos),
+            ("iveness", "ive", _m_pos),
+            ("fulness", "ful", _m_pos),
+            ("ousness", "ous", _m_pos),
+            ("aliti", "al", _m_pos),
+            ("iviti", "ive", _m_pos),
+            ("biliti", "ble", _m_pos),
+            ("fulli", "ful", _m_pos),
+            # the "l" of "logi" stays with the stem, so "geologi" and "theologi" behave alike
+            ("logi", "log", lambda _stem: _measure(w[:-3]) > 0),
+        ],
+    )
 
 
 def _step3(w: str) -> str:
-    return _rules(w, [("icate", "ic", _m_pos), ("ative", "", _m_pos), ("alize", "al", _m_pos),
-                      ("iciti", "ic", _m_pos), ("ical", "ic", _m_pos), ("ful", "", _m_pos),
-                      ("ness", "", _m_pos)])
+    return _rules(
+        w,
+        [
+            ("icate", "ic", _m_pos),
+            ("ative", "", _m_pos),
+            ("alize", "al", _m_pos),
+            ("iciti", "ic", _m_pos),
+            ("ical", "ic", _m_pos),
+            ("ful", "", _m_pos),
+            ("ness", "", _m_pos),
+        ],
+    )
 
 
 def _step4(w: str) -> str:

@@ -162,8 +162,16 @@ class _NoModel:
         raise AssertionError("the quote line runs no model")
 
 
-def build_companion(vault: Vault, model: Any, memories: Any, clock: Any, *, tier: str, use_gate: bool,
-                    companion_cls: Callable[..., Any] = Companion) -> tuple[Any, bool]:
+def build_companion(
+    vault: Vault,
+    model: Any,
+    memories: Any,
+    clock: Any,
+    *,
+    tier: str,
+    use_gate: bool,
+    companion_cls: Callable[..., Any] = Companion,
+) -> tuple[Any, bool]:
     """A Companion with ``tier`` and ``gate`` when it takes them; also whether it does."""
     params = inspect.signature(companion_cls).parameters
     kw: dict[str, Any] = {}
@@ -174,14 +182,14 @@ def build_companion(vault: Vault, model: Any, memories: Any, clock: Any, *, tier
     return companion_cls(vault, model, memories, clock, None, **kw), "gate" in params
 
 
-def _turns(memory_ids: Sequence[int], given: Sequence[GivenMemory], vault: Vault,
-           turn_of_source: Mapping[str, str]) -> list[str]:
+def _turns(
+    memory_ids: Sequence[int], given: Sequence[GivenMemory], vault: Vault, turn_of_source: Mapping[str, str]
+) -> list[str]:
     """Benchmark turn ids of memories (memory -> its source message -> the turn it recorded)."""
     source = {g.memory.id: g.memory.source_id for g in given}
     missing = [i for i in memory_ids if i not in source]
     if missing:
-        rows = vault.query(f"SELECT id, source_id FROM memories WHERE id IN ({','.join('?' * len(missing))})",  # noqa: S608
-                           missing)
+        rows = vault.query(f"SELECT id, source_id FROM memories WHERE id IN ({','.join('?' * len(missing))})", missing)
         source.update({int(r[0]): r[1] for r in rows})
     out: list[str] = []
     for i in memory_ids:
@@ -202,17 +210,39 @@ def ask_quote(vault: Vault, retriever: Any, q: Question) -> dict[str, Any]:
     else:
         reply, given = NO_RELEVANT, []
     total = time.perf_counter() - t0
-    return {"reply": reply, "given": given, "cited_ids": [g.memory.id for g in given], "meta": {},
-            "mode": "quote" if given else "no_memory", "status": "complete", "first_token_s": total, "total_s": total}
+    return {
+        "reply": reply,
+        "given": given,
+        "cited_ids": [g.memory.id for g in given],
+        "meta": {},
+        "mode": "quote" if given else "no_memory",
+        "status": "complete",
+        "first_token_s": total,
+        "total_s": total,
+    }
 
 
-def ask_companion(vault: Vault, model: Any, retriever: Any, q: Question, *, line: str, tier: str,
-                  companion_cls: Callable[..., Any] = Companion) -> dict[str, Any]:
+def ask_companion(
+    vault: Vault,
+    model: Any,
+    retriever: Any,
+    q: Question,
+    *,
+    line: str,
+    tier: str,
+    companion_cls: Callable[..., Any] = Companion,
+) -> dict[str, Any]:
     """Ask on the ``reverie`` (model's tier, gate on) or ``raw`` (capable, gate off) line."""
     use_gate = line == "reverie"
-    companion, _ = build_companion(vault, model, retriever, vault.clock,
-                                         tier=tier if use_gate else "capable", use_gate=use_gate,
-                                         companion_cls=companion_cls)
+    companion, _ = build_companion(
+        vault,
+        model,
+        retriever,
+        vault.clock,
+        tier=tier if use_gate else "capable",
+        use_gate=use_gate,
+        companion_cls=companion_cls,
+    )
     conv = conversations.create_conversation(vault, sources.first_line_title(q.text))
     result = companion.answer(conv.id, q.text)
     reply = result.assistant_message.content
@@ -220,12 +250,28 @@ def ask_companion(vault: Vault, model: Any, retriever: Any, q: Question, *, line
     cited = [c.memory_id for c in result.citations]
     timings = result.timings or {}
     total = float(timings.get("total_s", 0.0))
-    return {"reply": reply, "given": list(result.given), "cited_ids": cited, "meta": meta, "mode": result.mode,
-            "status": result.status, "first_token_s": float(timings.get("first_token_s", total)), "total_s": total}
+    return {
+        "reply": reply,
+        "given": list(result.given),
+        "cited_ids": cited,
+        "meta": meta,
+        "mode": result.mode,
+        "status": result.status,
+        "first_token_s": float(timings.get("first_token_s", total)),
+        "total_s": total,
+    }
 
 
-def score(line: str, q: Question, gold: str, benchmark: str, asked: Mapping[str, Any], *, vault: Vault,
-          turn_of_source: Mapping[str, str]) -> AnswerRecord:
+def score(
+    line: str,
+    q: Question,
+    gold: str,
+    benchmark: str,
+    asked: Mapping[str, Any],
+    *,
+    vault: Vault,
+    turn_of_source: Mapping[str, str],
+) -> AnswerRecord:
     given: list[GivenMemory] = asked["given"]
     reply: str = asked["reply"]
     meta: Mapping[str, Any] = asked["meta"]
@@ -235,17 +281,33 @@ def score(line: str, q: Question, gold: str, benchmark: str, asked: Mapping[str,
     gate_meta = meta.get("gate")
     verdict: Mapping[str, Any] = gate_meta if isinstance(gate_meta, Mapping) else {}
     return AnswerRecord(
-        line, q.qid, q.category, q.text, gold_text, reply, list(q.evidence),
+        line,
+        q.qid,
+        q.category,
+        q.text,
+        gold_text,
+        reply,
+        list(q.evidence),
         _turns([g.memory.id for g in given], given, vault, turn_of_source),
         _turns(asked["cited_ids"], given, vault, turn_of_source),
-        scores["recall"], scores["f1"], bool(meta.get("replaced")), bool(meta.get("composed")),
-        flags, missing, list(verdict.get("reasons") or []), asked["mode"], asked["status"],
-        asked["first_token_s"], asked["total_s"])
+        scores["recall"],
+        scores["f1"],
+        bool(meta.get("replaced")),
+        bool(meta.get("composed")),
+        flags,
+        missing,
+        list(verdict.get("reasons") or []),
+        asked["mode"],
+        asked["status"],
+        asked["first_token_s"],
+        asked["total_s"],
+    )
 
 
 # -- the run -----------------------------------------------------------------------------------------
-def _prepare(case: Case, benchmark: str, folder: Path, embedder: Any,
-             config: retrieval.RetrievalConfig) -> runner.IngestedCase:
+def _prepare(
+    case: Case, benchmark: str, folder: Path, embedder: Any, config: retrieval.RetrievalConfig
+) -> runner.IngestedCase:
     ing = runner.ingest_case(case, folder, index_roles=runner.index_roles_for(benchmark))
     if embedder is not None:
         embedding.embed_pending(ing.vault, embedder, batch_size=256, window=config.turn_window)
@@ -310,14 +372,19 @@ def run_answers(
                         if line == "quote":
                             got = ask_quote(vault, retriever, q)
                         else:
-                            got = ask_companion(vault, model, retriever, q, line=line, tier=tier,
-                                                companion_cls=companion_cls)
-                        rec = score(line, q, gold.get(q.qid, ""), benchmark, got, vault=vault, turn_of_source=ing.turn_of_source)
+                            got = ask_companion(
+                                vault, model, retriever, q, line=line, tier=tier, companion_cls=companion_cls
+                            )
+                        rec = score(
+                            line, q, gold.get(q.qid, ""), benchmark, got, vault=vault, turn_of_source=ing.turn_of_source
+                        )
                     finally:
                         vault.close()
                     out.records.append(rec)
                     if progress:
-                        progress(f"{case.case_id} {j + 1}/{len(asked)} {line}: {rec.total_s:.1f}s "
-                                 f"evidence {'shown' if rec.evidence_shown else 'not shown'}")
+                        progress(
+                            f"{case.case_id} {j + 1}/{len(asked)} {line}: {rec.total_s:.1f}s "
+                            f"evidence {'shown' if rec.evidence_shown else 'not shown'}"
+                        )
     out.wall_s = time.perf_counter() - t0
     return out

@@ -84,41 +84,73 @@ def _table(header: list[str], body: list[list[str]]) -> list[str]:
 def format_table(run: AnswersRun, model_name: str = "") -> str:
     summary = summarise(run)
     cats = categories(run)
-    sampled = f"{run.questions} of {run.available} questions" if run.questions < run.available \
+    sampled = (
+        f"{run.questions} of {run.available} questions"
+        if run.questions < run.available
         else f"{run.questions} questions"
-    lines = [f"{run.benchmark} answers: {run.cases} cases, {sampled}; model {model_name or '-'}, "
-             f"reverie tier {run.tier}",
-             "categories: " + (", ".join(f"{c} {n}" for c, n in cats.items()) or "none")]
+    )
+    lines = [
+        f"{run.benchmark} answers: {run.cases} cases, {sampled}; model {model_name or '-'}, reverie tier {run.tier}",
+        "categories: " + (", ".join(f"{c} {n}" for c, n in cats.items()) or "none"),
+    ]
     if run.skipped:
         lines.append("skipped: " + ", ".join(f"{v} {k}" for k, v in sorted(run.skipped.items())))
     lines.append("")
-    header = ["line", "n", "evid.shown", "evid.given", "recall", "F1", "replaced", "composed",
-              "loop", "leak", "trunc", "unsup", "1st tok med/p95 s", "full med/p95 s"]
+    header = [
+        "line",
+        "n",
+        "evid.shown",
+        "evid.given",
+        "recall",
+        "F1",
+        "replaced",
+        "composed",
+        "loop",
+        "leak",
+        "trunc",
+        "unsup",
+        "1st tok med/p95 s",
+        "full med/p95 s",
+    ]
     body = []
     for line, groups in summary.items():
         a = groups["all"]
         if not a.get("n"):
             continue
-        body.append([LABELS.get(line, line), str(int(a["n"]))]
-                    + [f"{a[k]:.3f}" for k in ("evidence_shown", "evidence_given", "recall", "f1",
-                                              "replaced", "composed", *FLAGS)]
-                    + [f"{a['first_token_median_s']:.2f}/{a['first_token_p95_s']:.2f}",
-                       f"{a['total_median_s']:.2f}/{a['total_p95_s']:.2f}"])
+        body.append(
+            [LABELS.get(line, line), str(int(a["n"]))]
+            + [
+                f"{a[k]:.3f}"
+                for k in ("evidence_shown", "evidence_given", "recall", "f1", "replaced", "composed", *FLAGS)
+            ]
+            + [
+                f"{a['first_token_median_s']:.2f}/{a['first_token_p95_s']:.2f}",
+                f"{a['total_median_s']:.2f}/{a['total_p95_s']:.2f}",
+            ]
+        )
     lines += _table(header, body)
     if len(cats) > 1:
         lines += ["", "evidence shown / token recall per category (n):"]
         header = ["line"] + [f"{c} ({n})" for c, n in cats.items()]
-        body = [[LABELS.get(line, line)] + [f"{g[c]['evidence_shown']:.2f} / {g[c]['recall']:.2f}" if c in g else "-"
-                                           for c in cats] for line, g in summary.items()]
+        body = [
+            [LABELS.get(line, line)]
+            + [f"{g[c]['evidence_shown']:.2f} / {g[c]['recall']:.2f}" if c in g else "-" for c in cats]
+            for line, g in summary.items()
+        ]
         lines += _table(header, body)
     errors = {line: int(g["all"].get("errors", 0)) for line, g in summary.items() if g["all"].get("errors")}
     if errors:
         lines += ["", "replies with an error status: " + ", ".join(f"{k} {v}" for k, v in errors.items())]
     lines.append("")
     per_q = run.wall_s / run.questions if run.questions else 0.0
-    lines.append(f"wall time {run.wall_s:.0f} s ({per_q:.1f} s a question, all lines)"
-                 + (f"; all {run.available} questions would take about {per_q * run.available / 60:.0f} min"
-                    if run.questions < run.available else ""))
+    lines.append(
+        f"wall time {run.wall_s:.0f} s ({per_q:.1f} s a question, all lines)"
+        + (
+            f"; all {run.available} questions would take about {per_q * run.available / 60:.0f} min"
+            if run.questions < run.available
+            else ""
+        )
+    )
     lines += [f"note: {n}" for n in run.notes]
     return "\n".join(lines)
 
@@ -137,6 +169,7 @@ def to_json(run: AnswersRun, model_name: str = "") -> dict[str, Any]:
         "wall_s": run.wall_s,
         "notes": run.notes,
         "summary": summarise(run),
-        "per_question": [dict(asdict(r), evidence_shown=r.evidence_shown, evidence_given=r.evidence_given)
-                         for r in run.records],
+        "per_question": [
+            dict(asdict(r), evidence_shown=r.evidence_shown, evidence_given=r.evidence_given) for r in run.records
+        ],
     }

@@ -118,8 +118,9 @@ def load_locomo_facts(path: Path, *, limit: int | None = None, sessions: int | N
                         obs.append(Observation(str(speaker), item[0].strip(), sid, ev))
         speakers = tuple(s for s in case.meta.get("speakers", []) if s)
         if not obs:
-            raise InputError(f"{path} has no 'observation' labels for {case.case_id}; it is not a LoCoMo file "
-                             "with observations.")
+            raise InputError(
+                f"{path} has no 'observation' labels for {case.case_id}; it is not a LoCoMo file with observations."
+            )
         out.append(FactsCase(case, speakers, tuple(obs)))
     return out
 
@@ -153,8 +154,15 @@ def supported_by(fact: str, turn: str) -> bool:
     return any(check_fact(fact, s) is None for s in [*prose_sentences(turn), turn])
 
 
-def extract_for_speaker(fc: FactsCase, speaker: str, model: Any = None, *, max_calls: int = 10**6,
-                        folder: Path | None = None, tier: str = "auto") -> SpeakerRun:
+def extract_for_speaker(
+    fc: FactsCase,
+    speaker: str,
+    model: Any = None,
+    *,
+    max_calls: int = 10**6,
+    folder: Path | None = None,
+    tier: str = "auto",
+) -> SpeakerRun:
     """Consolidation's fact step over one conversation, with ``speaker`` as the user. ``tier``
     as the ``chat_tier`` setting: ``auto`` uses the model's facts only when it is capable, as
     nightly consolidation does; ``capable`` uses them whatever the model."""
@@ -173,8 +181,9 @@ def extract_for_speaker(fc: FactsCase, speaker: str, model: Any = None, *, max_c
                     if not turn.text.strip():
                         continue
                     role: Role = "user" if turn.speaker == speaker else "assistant"
-                    msg = conversations.add_message(vault, conv.id, role, turn.text,
-                                                    happened_at=session.happened_at + i, speaker=turn.speaker)
+                    msg = conversations.add_message(
+                        vault, conv.id, role, turn.text, happened_at=session.happened_at + i, speaker=turn.speaker
+                    )
                     turn_of[msg.id] = (turn.turn_id, turn.text)
             now = fc.case.sessions[-1].happened_at + 86400
             with vault.read() as conn:
@@ -182,8 +191,14 @@ def extract_for_speaker(fc: FactsCase, speaker: str, model: Any = None, *, max_c
                 source_msg = dict(conn.execute("SELECT id, source_id FROM memories WHERE source_kind = 'message'"))
             session_model = ModelSession(model, max_calls=max_calls)
             rejections: list[str] = []
-            items = plan_facts(inputs, session_model, rejections, embedder=None, counts=session_model.counts,
-                               use_model=model is not None and model_may_extract(model, tier))
+            items = plan_facts(
+                inputs,
+                session_model,
+                rejections,
+                embedder=None,
+                counts=session_model.counts,
+                use_model=model is not None and model_may_extract(model, tier),
+            )
         finally:
             vault.close()
     facts = []
@@ -191,11 +206,11 @@ def extract_for_speaker(fc: FactsCase, speaker: str, model: Any = None, *, max_c
         if item.action == "noop":
             continue
         turn_id, turn_text = turn_of[source_msg[item.sources[0]]]
-        facts.append(Extracted(speaker, item.text, item.origin, turn_id, turn_text,
-                               supported_by(item.text, turn_text)))
+        facts.append(Extracted(speaker, item.text, item.origin, turn_id, turn_text, supported_by(item.text, turn_text)))
     obs = [o for o in fc.observations if o.speaker == speaker]
-    return SpeakerRun(fc.case.case_id, speaker, facts, obs, counts=dict(session_model.counts),
-                      seconds=time.perf_counter() - start)
+    return SpeakerRun(
+        fc.case.case_id, speaker, facts, obs, counts=dict(session_model.counts), seconds=time.perf_counter() - start
+    )
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -261,9 +276,15 @@ class Figures:
 def figures(runs: Sequence[SpeakerRun], threshold: float) -> Figures:
     facts = [f for r in runs for f in r.facts]
     obs = [b for r in runs for b in r.obs_best]
-    return Figures(threshold, len(facts), sum(f.supported for f in facts),
-                   sum(f.supported and f.best >= threshold for f in facts), len(obs),
-                   sum(b >= threshold for b in obs), sum(f.supported and f.best_any >= threshold for f in facts))
+    return Figures(
+        threshold,
+        len(facts),
+        sum(f.supported for f in facts),
+        sum(f.supported and f.best >= threshold for f in facts),
+        len(obs),
+        sum(b >= threshold for b in obs),
+        sum(f.supported and f.best_any >= threshold for f in facts),
+    )
 
 
 @dataclass(frozen=True)
@@ -301,12 +322,19 @@ def calibrate(cases: Sequence[FactsCase], embedder: Any) -> Calibration:
         for speaker in fc.speakers:
             obs = [o for o in fc.observations if o.speaker == speaker]
             evidence = {e for o in obs for e in o.evidence}
-            cand = [(t.turn_id, s) for t in turns if t.speaker == speaker for s in prose_sentences(t.text)
-                    if _plain_sentence(s)]
+            cand = [
+                (t.turn_id, s)
+                for t in turns
+                if t.speaker == speaker
+                for s in prose_sentences(t.text)
+                if _plain_sentence(s)
+            ]
             if not obs or not cand:
                 continue
-            sims = _embed(embedder, [s for _, s in cand]) @ _embed(
-                embedder, [first_person(o.text, speaker) for o in obs]).T
+            sims = (
+                _embed(embedder, [s for _, s in cand])
+                @ _embed(embedder, [first_person(o.text, speaker) for o in obs]).T
+            )
             obs_session = np.array([o.session for o in obs])
             for i, (tid, _) in enumerate(cand):
                 same = obs_session == _session(tid)
@@ -320,9 +348,15 @@ def calibrate(cases: Sequence[FactsCase], embedder: Any) -> Calibration:
     return Calibration(threshold, len(p), len(q), float(np.median(p)), float(np.median(q)), rates)
 
 
-def run_facts_benchmark(cases: Sequence[FactsCase], embedder: Any, model: Any = None, *,
-                        max_calls: int = 10**6, progress: Callable[[str], None] | None = None,
-                        tier: str = "auto") -> list[SpeakerRun]:
+def run_facts_benchmark(
+    cases: Sequence[FactsCase],
+    embedder: Any,
+    model: Any = None,
+    *,
+    max_calls: int = 10**6,
+    progress: Callable[[str], None] | None = None,
+    tier: str = "auto",
+) -> list[SpeakerRun]:
     runs = []
     for fc in cases:
         for speaker in fc.speakers:
@@ -330,9 +364,11 @@ def run_facts_benchmark(cases: Sequence[FactsCase], embedder: Any, model: Any = 
             score(run, embedder)
             runs.append(run)
             if progress:
-                progress(f"{fc.case.case_id} {speaker}: {len(run.facts)} facts from "
-                         f"{sum(1 for s in fc.case.sessions for t in s.turns if t.speaker == speaker)} turns "
-                         f"in {run.seconds:.0f} s")
+                progress(
+                    f"{fc.case.case_id} {speaker}: {len(run.facts)} facts from "
+                    f"{sum(1 for s in fc.case.sessions for t in s.turns if t.speaker == speaker)} turns "
+                    f"in {run.seconds:.0f} s"
+                )
     return runs
 
 
@@ -348,9 +384,14 @@ def baseline_runs(cases: Sequence[FactsCase], embedder: Any, keep: Callable[[str
     runs = []
     for fc in cases:
         for speaker in fc.speakers:
-            facts = [Extracted(speaker, s, "baseline", t.turn_id, t.text, True)
-                     for session in fc.case.sessions for t in session.turns if t.speaker == speaker
-                     for s in prose_sentences(t.text) if keep(s)]
+            facts = [
+                Extracted(speaker, s, "baseline", t.turn_id, t.text, True)
+                for session in fc.case.sessions
+                for t in session.turns
+                if t.speaker == speaker
+                for s in prose_sentences(t.text)
+                if keep(s)
+            ]
             run = SpeakerRun(fc.case.case_id, speaker, facts, [o for o in fc.observations if o.speaker == speaker])
             score(run, embedder)
             runs.append(run)
@@ -358,13 +399,17 @@ def baseline_runs(cases: Sequence[FactsCase], embedder: Any, keep: Callable[[str
 
 
 def format_table(runs: Sequence[SpeakerRun], thresholds: Sequence[float], chosen: float) -> str:
-    lines = [f"{'threshold':>9} {'facts':>6} {'supported':>9} {'matched':>7} {'precision':>9} "
-             f"{'observations':>12} {'recalled':>8} {'recall':>6} {'precision(any session)':>22}"]
+    lines = [
+        f"{'threshold':>9} {'facts':>6} {'supported':>9} {'matched':>7} {'precision':>9} "
+        f"{'observations':>12} {'recalled':>8} {'recall':>6} {'precision(any session)':>22}"
+    ]
     for t in sorted(set(thresholds) | {chosen}):
         f = figures(runs, t)
         mark = " <- threshold" if abs(t - chosen) < 1e-9 else ""
-        lines.append(f"{t:>9.2f} {f.facts:>6} {f.supported:>9} {f.matched:>7} {f.precision:>9.3f} "
-                     f"{f.observations:>12} {f.recalled:>8} {f.recall:>6.3f} {f.precision_any:>22.3f}{mark}")
+        lines.append(
+            f"{t:>9.2f} {f.facts:>6} {f.supported:>9} {f.matched:>7} {f.precision:>9.3f} "
+            f"{f.observations:>12} {f.recalled:>8} {f.recall:>6.3f} {f.precision_any:>22.3f}{mark}"
+        )
     by_origin: dict[str, list[Extracted]] = {}
     for r in runs:
         for x in r.facts:
@@ -376,10 +421,29 @@ def format_table(runs: Sequence[SpeakerRun], thresholds: Sequence[float], chosen
 
 
 def to_json(runs: Sequence[SpeakerRun], chosen: float) -> dict[str, Any]:
-    return {"threshold": chosen, "runs": [{
-        "case": r.case_id, "speaker": r.speaker, "seconds": round(r.seconds, 1), "counts": r.counts,
-        "facts": [{"text": f.text, "origin": f.origin, "turn": f.turn_id, "supported": f.supported,
-                   "cosine": round(f.best, 3), "nearest_observation": f.nearest,
-                   "cosine_any_session": round(f.best_any, 3)} for f in r.facts],
-        "observations_recalled": sum(b >= chosen for b in r.obs_best), "observations": len(r.observations),
-    } for r in runs]}
+    return {
+        "threshold": chosen,
+        "runs": [
+            {
+                "case": r.case_id,
+                "speaker": r.speaker,
+                "seconds": round(r.seconds, 1),
+                "counts": r.counts,
+                "facts": [
+                    {
+                        "text": f.text,
+                        "origin": f.origin,
+                        "turn": f.turn_id,
+                        "supported": f.supported,
+                        "cosine": round(f.best, 3),
+                        "nearest_observation": f.nearest,
+                        "cosine_any_session": round(f.best_any, 3),
+                    }
+                    for f in r.facts
+                ],
+                "observations_recalled": sum(b >= chosen for b in r.obs_best),
+                "observations": len(r.observations),
+            }
+            for r in runs
+        ],
+    }

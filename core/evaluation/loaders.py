@@ -134,11 +134,18 @@ def load_locomo(path: Path) -> list[Case]:
             when = conv.get(f"{key}_date_time")
             if not turns or not when:
                 continue
-            sessions.append(Session(
-                f"D{num}", parse_locomo_date(str(when)),
-                tuple(Turn(str(t["dia_id"]).strip(), "user", str(t.get("speaker") or "") or None,
-                           _locomo_turn_text(t)) for t in turns),
-            ))
+            sessions.append(
+                Session(
+                    f"D{num}",
+                    parse_locomo_date(str(when)),
+                    tuple(
+                        Turn(
+                            str(t["dia_id"]).strip(), "user", str(t.get("speaker") or "") or None, _locomo_turn_text(t)
+                        )
+                        for t in turns
+                    ),
+                )
+            )
         if not sessions:
             continue
         existing = {t.turn_id for s in sessions for t in s.turns}
@@ -153,11 +160,20 @@ def load_locomo(path: Path) -> list[Case]:
                 skip = "adversarial" if cat == 5 else "unknown category"
             elif not evidence:
                 skip = "no evidence"
-            questions.append(Question(f"{cid}#{i}", str(qa.get("question", "")), asked_at,
-                                      LOCOMO_CATEGORIES.get(cat, str(cat)), evidence,
-                                      tuple(sorted({e.split(":")[0] for e in evidence})), skip))
-        cases.append(Case(cid, tuple(sessions), tuple(questions),
-                          {"speakers": [conv.get("speaker_a"), conv.get("speaker_b")]}))
+            questions.append(
+                Question(
+                    f"{cid}#{i}",
+                    str(qa.get("question", "")),
+                    asked_at,
+                    LOCOMO_CATEGORIES.get(cat, str(cat)),
+                    evidence,
+                    tuple(sorted({e.split(":")[0] for e in evidence})),
+                    skip,
+                )
+            )
+        cases.append(
+            Case(cid, tuple(sessions), tuple(questions), {"speakers": [conv.get("speaker_a"), conv.get("speaker_b")]})
+        )
     return cases
 
 
@@ -171,8 +187,9 @@ def load_longmemeval(path: Path) -> list[Case]:
         sessions: list[Session] = []
         evidence: list[str] = []
         evidence_in_assistant = False
-        for sid, sess, when in zip(item["haystack_session_ids"], item["haystack_sessions"],
-                                   item["haystack_dates"], strict=True):
+        for sid, sess, when in zip(
+            item["haystack_session_ids"], item["haystack_sessions"], item["haystack_dates"], strict=True
+        ):
             turns = []
             for j, t in enumerate(sess):
                 tid = f"{sid}_{j + 1}"  # the official ids: 1-based over all turns of the session
@@ -191,7 +208,14 @@ def load_longmemeval(path: Path) -> list[Case]:
         elif not evidence:
             skip = "evidence only in assistant turns" if evidence_in_assistant else "no evidence"
         ev_sessions = tuple(sorted({e.rsplit("_", 1)[0] for e in evidence}))
-        q = Question(qid, str(item["question"]), parse_longmemeval_date(str(item["question_date"])),
-                     str(item.get("question_type", "")), tuple(evidence), ev_sessions, skip)
+        q = Question(
+            qid,
+            str(item["question"]),
+            parse_longmemeval_date(str(item["question_date"])),
+            str(item.get("question_type", "")),
+            tuple(evidence),
+            ev_sessions,
+            skip,
+        )
         cases.append(Case(qid, tuple(sessions), (q,)))
     return cases

@@ -70,7 +70,10 @@ def session_of(turn_id: str) -> str:
 
 
 def turn2session(
-    ranked_turns: Sequence[str], correct_turns: Iterable[str], corpus_turns: Sequence[str], k: int,
+    ranked_turns: Sequence[str],
+    correct_turns: Iterable[str],
+    corpus_turns: Sequence[str],
+    k: int,
     to_session: Callable[[str], str] = session_of,
 ) -> dict[str, float]:
     """Session-level recall_any / recall_all / ndcg_any at ``k`` from a turn ranking."""
@@ -104,7 +107,10 @@ def locomo_scores(ranked: Sequence[str], evidence: Sequence[str], ks: Sequence[i
 
 
 def longmemeval_scores(
-    ranked: Sequence[str], evidence: Sequence[str], corpus: Sequence[str], ks: Sequence[int],
+    ranked: Sequence[str],
+    evidence: Sequence[str],
+    corpus: Sequence[str],
+    ks: Sequence[int],
 ) -> dict[str, float]:
     """Turn-level and session-level figures at each k (ranked and corpus: user-turn ids)."""
     full = complete_ranking(ranked, corpus)

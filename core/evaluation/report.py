@@ -27,8 +27,7 @@ def format_table(run: RunResult) -> str:
     cols = headline_metrics(run.benchmark, run.ks)
     lines: list[str] = []
     header = ["line", "n"] + [c for c, _ in cols]
-    body = [[name, str(int(g["all"]["n"]))] + [f"{g['all'][m]:.3f}" for _, m in cols]
-            for name, g in summary.items()]
+    body = [[name, str(int(g["all"]["n"]))] + [f"{g['all'][m]:.3f}" for _, m in cols] for name, g in summary.items()]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines += [_row(header, widths), _row(["-" * w for w in widths], widths)]
     lines += [_row(r, widths) for r in body]

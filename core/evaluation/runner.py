@@ -79,16 +79,26 @@ def ingest_case(case: Case, folder: Path, *, index_roles: Sequence[str] = ("user
     for session in sorted(case.sessions, key=lambda s: s.happened_at):
         clock.set(session.happened_at)
         conv = conversations.create_conversation(
-            vault, f"{case.case_id} {session.session_id}", created_at=session.happened_at,
-            origin=f"benchmark:{session.session_id}", actor="import",
+            vault,
+            f"{case.case_id} {session.session_id}",
+            created_at=session.happened_at,
+            origin=f"benchmark:{session.session_id}",
+            actor="import",
         )
         for i, turn in enumerate(session.turns):
             when = session.happened_at + i
             clock.set(when)
             indexed = turn.role in index_roles and bool(turn.text.strip())
             msg = conversations.add_message(
-                vault, conv.id, turn.role, turn.text, happened_at=when, speaker=turn.speaker,
-                origin=f"benchmark:{turn.turn_id}", index=indexed, actor="import",
+                vault,
+                conv.id,
+                turn.role,
+                turn.text,
+                happened_at=when,
+                speaker=turn.speaker,
+                origin=f"benchmark:{turn.turn_id}",
+                index=indexed,
+                actor="import",
             )
             turn_of_source[msg.id] = turn.turn_id
             if indexed:
@@ -100,8 +110,9 @@ def index_roles_for(benchmark: str) -> tuple[str, ...]:
     return ("user",) if benchmark == "longmemeval" else ("user", "assistant")
 
 
-def score_question(benchmark: str, q: Question, ranked: list[str], corpus: list[str],
-                   ks: Sequence[int]) -> dict[str, float]:
+def score_question(
+    benchmark: str, q: Question, ranked: list[str], corpus: list[str], ks: Sequence[int]
+) -> dict[str, float]:
     if benchmark == "locomo":
         return metrics.locomo_scores(ranked, q.evidence, ks)
     return metrics.longmemeval_scores(ranked, q.evidence, corpus, ks)
@@ -142,14 +153,18 @@ def run_benchmark(
                     for q in asked:
                         units = searcher.search(q.text, now=q.asked_at, k=fetch, mode=line.mode)
                         ranked = metrics.dedupe(
-                            ing.turn_of_source[u.source_id] for u in units
-                            if u.source_id in ing.turn_of_source
+                            ing.turn_of_source[u.source_id] for u in units if u.source_id in ing.turn_of_source
                         )
-                        out.results.append(QuestionResult(
-                            line.name, q.qid, q.category,
-                            score_question(benchmark, q, ranked, ing.corpus, ks),
-                            ranked[: max(ks)], list(q.evidence),
-                        ))
+                        out.results.append(
+                            QuestionResult(
+                                line.name,
+                                q.qid,
+                                q.category,
+                                score_question(benchmark, q, ranked, ing.corpus, ks),
+                                ranked[: max(ks)],
+                                list(q.evidence),
+                            )
+                        )
             finally:
                 ing.vault.close()
             if progress:

@@ -77,9 +77,7 @@ def fts_or_query(query: str) -> str:
 
 
 def _units(vault: Vault) -> list[tuple[int, str | None, str]]:
-    rows = vault.query(
-        "SELECT id, source_id, context, text FROM memories WHERE archived = 0 ORDER BY id"
-    )
+    rows = vault.query("SELECT id, source_id, context, text FROM memories WHERE archived = 0 ORDER BY id")
     return [(int(r[0]), r[1], embed_text(r[2], r[3])) for r in rows]
 
 

@@ -23,5 +23,13 @@ def apply(conn: Any, now: float) -> None:
         props = meta.get("properties") or {}
         if props:
             ingest.index_note(conn, now, note_id, title, body, happened_at, actor="reverie", properties=props)
-            history.log(conn, now, "note", note_id, "update", actor="reverie", after={"properties": props},
-                        note="front matter kept as properties")
+            history.log(
+                conn,
+                now,
+                "note",
+                note_id,
+                "update",
+                actor="reverie",
+                after={"properties": props},
+                note="front matter kept as properties",
+            )

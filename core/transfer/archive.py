@@ -49,21 +49,26 @@ def _age_decrypt(data: bytes, passphrase: str | None, label: str) -> bytes:
     try:
         return pyrage.passphrase.decrypt(data, passphrase)
     except pyrage.DecryptError:
-        raise TransferError(f"{label} could not be decrypted: the passphrase is wrong or the file is "
-                            f"damaged; {_UNCHANGED}.") from None
+        raise TransferError(
+            f"{label} could not be decrypted: the passphrase is wrong or the file is damaged; {_UNCHANGED}."
+        ) from None
 
 
 def _unsafe_name(name: str) -> bool:
     parts = name.replace("\\", "/").split("/")
-    return (name.startswith(("/", "\\")) or ".." in parts or "\\" in name
-            or (len(name) > 1 and name[1] == ":") or "\x00" in name)
+    return (
+        name.startswith(("/", "\\"))
+        or ".." in parts
+        or "\\" in name
+        or (len(name) > 1 and name[1] == ":")
+        or "\x00" in name
+    )
 
 
 class Archive:
     """An opened, structurally checked vault file. Records are read by ``records(table)``."""
 
-    def __init__(self, zf: zipfile.ZipFile, manifest: Manifest, limits: Limits, label: str,
-                 encrypted: bool) -> None:
+    def __init__(self, zf: zipfile.ZipFile, manifest: Manifest, limits: Limits, label: str, encrypted: bool) -> None:
         self.zf = zf
         self.manifest = manifest
         self.limits = limits
@@ -100,11 +105,15 @@ class Archive:
                 raise
             raise _damaged(f"{self.label} (member {name})") from None
         if digest.hexdigest() != self.manifest.sha256.get(name):
-            raise TransferError(f"The member {name} of {self.label} does not match its checksum (it was altered "
-                                f"or damaged); {_UNCHANGED}.")
+            raise TransferError(
+                f"The member {name} of {self.label} does not match its checksum (it was altered "
+                f"or damaged); {_UNCHANGED}."
+            )
         if n != self.manifest.counts.get(table):
-            raise TransferError(f"The member {name} of {self.label} holds {n} records but its manifest says "
-                                f"{self.manifest.counts.get(table)}; {_UNCHANGED}.")
+            raise TransferError(
+                f"The member {name} of {self.label} holds {n} records but its manifest says "
+                f"{self.manifest.counts.get(table)}; {_UNCHANGED}."
+            )
 
     def close(self) -> None:
         self.zf.close()
@@ -120,7 +129,7 @@ def open_archive(path: str | Path, passphrase: str | None = None, limits: Limits
     path = Path(path)
     label = f"The vault file {path.name}"
     try:
-        fh: IO[bytes] = open(path, "rb")  # noqa: SIM115 - owned by the ZipFile below
+        fh: IO[bytes] = open(path, "rb")
     except OSError as exc:
         raise TransferError(f"Reverie cannot read {path}: {exc.strerror or exc}.") from None
     encrypted = False
@@ -142,8 +151,9 @@ def open_archive(path: str | Path, passphrase: str | None = None, limits: Limits
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
             if head.startswith(b"PK"):
                 raise _damaged(label) from None
-            raise TransferError(f"{label} is not a Reverie vault file (it is not a zip archive); "
-                                f"{_UNCHANGED}.") from None
+            raise TransferError(
+                f"{label} is not a Reverie vault file (it is not a zip archive); {_UNCHANGED}."
+            ) from None
         try:
             manifest = _check_structure(zf, limits, label)
         except BaseException:
@@ -175,8 +185,9 @@ def _check_structure(zf: zipfile.ZipFile, limits: Limits, label: str) -> Manifes
         if info.file_size > limits.max_member_bytes:
             raise TransferError(f"The member {name} of {label} is larger than Reverie accepts; {_UNCHANGED}.")
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise TransferError(f"The member {name} of {label} expands more than a real export could "
-                                f"(a zip bomb?); {_UNCHANGED}.")
+            raise TransferError(
+                f"The member {name} of {label} expands more than a real export could (a zip bomb?); {_UNCHANGED}."
+            )
         total += info.file_size
         if total > limits.max_total_bytes:
             raise TransferError(f"{label} is larger than Reverie accepts when unpacked; {_UNCHANGED}.")

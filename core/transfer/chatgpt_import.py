@@ -25,10 +25,24 @@ from reverie.core.vault import Vault
 MAX_FILE_BYTES = 2 * 1024**3
 Progress = Callable[[str, int, int], None]
 # Content types whose text is kept, and those that carry no conversation text (skipped).
-TEXT_TYPES = {"text", "multimodal_text", "code", "execution_output", "tether_quote", "system_error",
-              "tether_browsing_display"}
-SILENT_TYPES = {"thoughts", "reasoning_recap", "user_editable_context", "model_editable_context",
-                "computer_output", "sonic_webpage", "app_pairing_content"}
+TEXT_TYPES = {
+    "text",
+    "multimodal_text",
+    "code",
+    "execution_output",
+    "tether_quote",
+    "system_error",
+    "tether_browsing_display",
+}
+SILENT_TYPES = {
+    "thoughts",
+    "reasoning_recap",
+    "user_editable_context",
+    "model_editable_context",
+    "computer_output",
+    "sonic_webpage",
+    "app_pairing_content",
+}
 ROLES: dict[str, Role | None] = {"user": "user", "assistant": "assistant", "system": "system", "tool": None}
 
 
@@ -158,19 +172,23 @@ def _load(path: Path) -> list[Any]:
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise TransferError(f"{path.name} is not UTF-8 text, so it is not a ChatGPT export; "
-                            "the vault was not changed.") from None
+        raise TransferError(
+            f"{path.name} is not UTF-8 text, so it is not a ChatGPT export; the vault was not changed."
+        ) from None
     except (ValueError, RecursionError):
-        raise TransferError(f"{path.name} is not valid JSON, so it is not a ChatGPT export; "
-                            "the vault was not changed.") from None
+        raise TransferError(
+            f"{path.name} is not valid JSON, so it is not a ChatGPT export; the vault was not changed."
+        ) from None
     if not isinstance(raw, list):
-        raise TransferError(f"{path.name} is not a ChatGPT export (it should hold a list of conversations); "
-                            "the vault was not changed.")
+        raise TransferError(
+            f"{path.name} is not a ChatGPT export (it should hold a list of conversations); the vault was not changed."
+        )
     return raw
 
 
-def import_chatgpt(vault: Vault, path: str | Path, progress: Progress | None = None,
-                   cancel: Any = None) -> BringInSummary:
+def import_chatgpt(
+    vault: Vault, path: str | Path, progress: Progress | None = None, cancel: Any = None
+) -> BringInSummary:
     """Import a ChatGPT ``conversations.json``; all or nothing."""
     path = Path(path).expanduser()
     convs = [parse_conversation(raw, i) for i, raw in enumerate(_load(path))]
@@ -195,14 +213,19 @@ def _write(conn: Any, now: float, conv: _Conversation, summary: BringInSummary) 
     cid = stable_id("chatgpt", conv.cid)
     origin = f"chatgpt:{conv.cid}"
     if conn.execute("SELECT 1 FROM conversations WHERE id = ?", (cid,)).fetchone():
-        conn.execute("UPDATE conversations SET title = ?, updated_at = max(updated_at, ?) WHERE id = ?",
-                     (conv.title, conv.updated, cid))
+        conn.execute(
+            "UPDATE conversations SET title = ?, updated_at = max(updated_at, ?) WHERE id = ?",
+            (conv.title, conv.updated, cid),
+        )
         summary.updated += 1
     else:
-        conn.execute("INSERT INTO conversations(id, title, created_at, updated_at, origin, meta) VALUES (?,?,?,?,?,?)",
-                     (cid, conv.title, conv.created, conv.updated, origin, json.dumps({"source": "chatgpt"})))
-        history.log(conn, now, "conversation", cid, "create", actor="import", after={"title": conv.title,
-                                                                                     "origin": origin})
+        conn.execute(
+            "INSERT INTO conversations(id, title, created_at, updated_at, origin, meta) VALUES (?,?,?,?,?,?)",
+            (cid, conv.title, conv.created, conv.updated, origin, json.dumps({"source": "chatgpt"})),
+        )
+        history.log(
+            conn, now, "conversation", cid, "create", actor="import", after={"title": conv.title, "origin": origin}
+        )
         summary.added += 1
     last = conv.created
     for turn in conv.turns:
@@ -211,15 +234,28 @@ def _write(conn: Any, now: float, conv: _Conversation, summary: BringInSummary) 
         mid = stable_id("chatgpt", conv.cid, turn.node_id)
         if conn.execute("SELECT 1 FROM messages WHERE id = ?", (mid,)).fetchone():
             continue
-        seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?",
-                           (cid,)).fetchone()[0]
+        seq = conn.execute(
+            "SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?", (cid,)
+        ).fetchone()[0]
         conn.execute(
             "INSERT INTO messages(id, conversation_id, seq, role, speaker, content, status, created_at, happened_at, "
             "origin, meta) VALUES (?,?,?,?,?,?,'complete',?,?,?,?)",
-            (mid, cid, seq, turn.role, turn.speaker, turn.text, at, at, f"{origin}/{turn.node_id}",
-             json.dumps({"source": "chatgpt"})))
+            (
+                mid,
+                cid,
+                seq,
+                turn.role,
+                turn.speaker,
+                turn.text,
+                at,
+                at,
+                f"{origin}/{turn.node_id}",
+                json.dumps({"source": "chatgpt"}),
+            ),
+        )
         if turn.role != "system":
-            ingest.index_message(conn, now, mid, turn.text, turn.role, at, speaker=turn.speaker,
-                                 trust="imported", actor="import")
+            ingest.index_message(
+                conn, now, mid, turn.text, turn.role, at, speaker=turn.speaker, trust="imported", actor="import"
+            )
         summary.messages += 1
     ledger_record(conn, "chatgpt", conv.cid, conv.sha, "conversation", cid, now=now)

@@ -32,18 +32,17 @@ _JSON_COLS = {"meta", "tags", "before", "after"}
 QUERIES = {
     "conversations": "SELECT id, title, created_at, updated_at, origin, meta FROM conversations ORDER BY id",
     "messages": "SELECT id, conversation_id, seq, role, speaker, content, status, created_at, happened_at, "
-                "origin, meta FROM messages ORDER BY conversation_id, seq, id",
-    "notes": "SELECT id, title, body, tags, created_at, updated_at, happened_at, origin, meta FROM notes "
-             "ORDER BY id",
+    "origin, meta FROM messages ORDER BY conversation_id, seq, id",
+    "notes": "SELECT id, title, body, tags, created_at, updated_at, happened_at, origin, meta FROM notes ORDER BY id",
     "memories": "SELECT m.uid, m.kind, m.source_kind, m.source_id, m.span_start, m.span_end, m.seq, m.text, "
-                "m.context, m.speaker, m.recorded_at, m.happened_at, m.valid_from, m.valid_to, m.content_hash, "
-                "m.trust, m.importance, m.strength, m.last_recalled_at, m.recall_count, m.pinned, m.archived, "
-                "m.archived_at, s.uid AS superseded_by, m.meta FROM memories m "
-                "LEFT JOIN memories s ON s.id = m.superseded_by ORDER BY m.uid",
+    "m.context, m.speaker, m.recorded_at, m.happened_at, m.valid_from, m.valid_to, m.content_hash, "
+    "m.trust, m.importance, m.strength, m.last_recalled_at, m.recall_count, m.pinned, m.archived, "
+    "m.archived_at, s.uid AS superseded_by, m.meta FROM memories m "
+    "LEFT JOIN memories s ON s.id = m.superseded_by ORDER BY m.uid",
     "citations": "SELECT message_id, n, memory_uid FROM citations ORDER BY message_id, n",
     "history": "SELECT at, entity, entity_id, action, actor, before, after, note FROM history ORDER BY at, id",
     "vectors": "SELECT m.uid AS memory_uid, v.model_id, v.dim, v.vec FROM vectors v "
-               "JOIN memories m ON m.id = v.memory_id ORDER BY m.uid",
+    "JOIN memories m ON m.id = v.memory_id ORDER BY m.uid",
 }
 
 
@@ -75,8 +74,9 @@ def table_rows(conn: Connection, table: str) -> Iterator[dict[str, Any]]:
         yield rec
 
 
-def _lines(rows: Iterator[dict[str, Any]], table: str, total: int, progress: Progress | None,
-           cancel: Any) -> Iterator[bytes]:
+def _lines(
+    rows: Iterator[dict[str, Any]], table: str, total: int, progress: Progress | None, cancel: Any
+) -> Iterator[bytes]:
     for i, rec in enumerate(rows, 1):
         yield (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         if i % 2000 == 0:
@@ -128,12 +128,14 @@ def export_vault(
                     emb_id, emb_dim = _embedder(conn)
                     totals = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
                     for table in tables:
-                        writer.write_member(table, _lines(table_rows(conn, table), table, totals[table],
-                                                          progress, cancel))
+                        writer.write_member(
+                            table, _lines(table_rows(conn, table), table, totals[table], progress, cancel)
+                        )
                 finally:
                     conn.execute("COMMIT")
-            manifest = Manifest(__version__, vault.now(), emb_id if include_vectors else None,
-                                emb_dim if include_vectors else None)
+            manifest = Manifest(
+                __version__, vault.now(), emb_id if include_vectors else None, emb_dim if include_vectors else None
+            )
             writer.finish(manifest)
             if passphrase:
                 out.write(age_encrypt(target.getvalue(), passphrase))

@@ -163,33 +163,74 @@ _OSTR = _optional(_text)
 _ONUM = _optional(_num)
 SPEC: dict[str, dict[str, Check]] = {
     "conversations": {
-        "id": _id, "title": _text, "created_at": _num, "updated_at": _num, "origin": _OSTR, "meta": _object,
+        "id": _id,
+        "title": _text,
+        "created_at": _num,
+        "updated_at": _num,
+        "origin": _OSTR,
+        "meta": _object,
     },
     "messages": {
-        "id": _id, "conversation_id": _id, "seq": _bounded(_int, 0, MAX_INT),
-        "role": _enum("user", "assistant", "system"), "speaker": _OSTR, "content": _text,
-        "status": _enum("complete", "partial", "error"), "created_at": _num, "happened_at": _num,
-        "origin": _OSTR, "meta": _object,
+        "id": _id,
+        "conversation_id": _id,
+        "seq": _bounded(_int, 0, MAX_INT),
+        "role": _enum("user", "assistant", "system"),
+        "speaker": _OSTR,
+        "content": _text,
+        "status": _enum("complete", "partial", "error"),
+        "created_at": _num,
+        "happened_at": _num,
+        "origin": _OSTR,
+        "meta": _object,
     },
     "notes": {
-        "id": _id, "title": _text, "body": _text, "tags": _tags, "created_at": _num, "updated_at": _num,
-        "happened_at": _num, "origin": _OSTR, "meta": _object,
+        "id": _id,
+        "title": _text,
+        "body": _text,
+        "tags": _tags,
+        "created_at": _num,
+        "updated_at": _num,
+        "happened_at": _num,
+        "origin": _OSTR,
+        "meta": _object,
     },
     "memories": {
-        "uid": _id, "kind": _enum("chat", "note", "fact", "summary"),
-        "source_kind": _enum("message", "note", "consolidation", "import"), "source_id": _optional(_id),
-        "span_start": _optional(_int), "span_end": _optional(_int), "seq": _int, "text": _text,
-        "context": _text, "speaker": _OSTR, "recorded_at": _num, "happened_at": _num,
-        "valid_from": _ONUM, "valid_to": _ONUM, "content_hash": _text,
-        "trust": _enum("user", "assistant", "imported"), "importance": _bounded(_num, 0.0, 1.0),
-        "strength": _bounded(_num, 0.0, 1e9, open_lo=True), "last_recalled_at": _ONUM,
-        "recall_count": _bounded(_int, 0, MAX_INT), "pinned": _flag, "archived": _flag,
-        "archived_at": _ONUM, "superseded_by": _optional(_id), "meta": _object,
+        "uid": _id,
+        "kind": _enum("chat", "note", "fact", "summary"),
+        "source_kind": _enum("message", "note", "consolidation", "import"),
+        "source_id": _optional(_id),
+        "span_start": _optional(_int),
+        "span_end": _optional(_int),
+        "seq": _int,
+        "text": _text,
+        "context": _text,
+        "speaker": _OSTR,
+        "recorded_at": _num,
+        "happened_at": _num,
+        "valid_from": _ONUM,
+        "valid_to": _ONUM,
+        "content_hash": _text,
+        "trust": _enum("user", "assistant", "imported"),
+        "importance": _bounded(_num, 0.0, 1.0),
+        "strength": _bounded(_num, 0.0, 1e9, open_lo=True),
+        "last_recalled_at": _ONUM,
+        "recall_count": _bounded(_int, 0, MAX_INT),
+        "pinned": _flag,
+        "archived": _flag,
+        "archived_at": _ONUM,
+        "superseded_by": _optional(_id),
+        "meta": _object,
     },
     "citations": {"message_id": _id, "n": _int, "memory_uid": _id},
     "history": {
-        "at": _num, "entity": _text, "entity_id": _text, "action": _text, "actor": _text,
-        "before": _any_json, "after": _any_json, "note": _OSTR,
+        "at": _num,
+        "entity": _text,
+        "entity_id": _text,
+        "action": _text,
+        "actor": _text,
+        "before": _any_json,
+        "after": _any_json,
+        "note": _OSTR,
     },
     "vectors": {"memory_uid": _id, "model_id": _text, "dim": _bounded(_int, 1, 65536), "vec": _b64},
 }
@@ -222,17 +263,20 @@ def check_record(table: str, raw: Any, where: str) -> dict[str, Any]:
         except _BadFieldError as exc:
             raise TransferError(f"In {where}, the field {name!r} {exc}; the vault was not changed.") from None
     if table == "vectors" and len(out["vec"]) != 2 * out["dim"]:
-        raise TransferError(f"In {where}, the vector does not have {out['dim']} float16 values; "
-                            "the vault was not changed.")
+        raise TransferError(
+            f"In {where}, the vector does not have {out['dim']} float16 values; the vault was not changed."
+        )
     if table == "notes" and "properties" in out["meta"]:
         try:
             out["meta"]["properties"] = check_properties(out["meta"]["properties"])
         except PropertyError as exc:
-            raise TransferError(f"In {where}, the note's properties are not valid ({exc.reason}); "
-                                "the vault was not changed.") from None
+            raise TransferError(
+                f"In {where}, the note's properties are not valid ({exc.reason}); the vault was not changed."
+            ) from None
     if table == "memories" and out["source_kind"] in ("note", "message") and not out["source_id"]:
-        raise TransferError(f"In {where}, a memory of a {out['source_kind']} has no source id; "
-                            "the vault was not changed.")
+        raise TransferError(
+            f"In {where}, a memory of a {out['source_kind']} has no source id; the vault was not changed."
+        )
     return out
 
 
@@ -266,27 +310,36 @@ class Manifest:
     version: int = FORMAT_VERSION
 
     def to_json(self) -> str:
-        return json.dumps({
-            "format": self.format, "version": self.version, "app_version": self.app_version,
-            "created_at": self.created_at,
-            "embedder": {"id": self.embedder_id, "dim": self.embedder_dim},
-            "counts": self.counts,
-            "members": {name: {"sha256": digest} for name, digest in sorted(self.sha256.items())},
-        }, indent=2, ensure_ascii=False)
+        return json.dumps(
+            {
+                "format": self.format,
+                "version": self.version,
+                "app_version": self.app_version,
+                "created_at": self.created_at,
+                "embedder": {"id": self.embedder_id, "dim": self.embedder_dim},
+                "counts": self.counts,
+                "members": {name: {"sha256": digest} for name, digest in sorted(self.sha256.items())},
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
 
     @classmethod
     def parse(cls, data: bytes, names: set[str]) -> Manifest:
         bad = "The vault file's manifest is damaged ({}); the vault was not changed."
         raw = decode_line(data, "The vault file's manifest")
         if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
-            raise TransferError("This file is not a Reverie vault file (its manifest names another format); "
-                                "the vault was not changed.")
+            raise TransferError(
+                "This file is not a Reverie vault file (its manifest names another format); the vault was not changed."
+            )
         version = raw.get("version")
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise TransferError(bad.format("no valid format version"))
         if version > FORMAT_VERSION:
-            raise TransferError(f"This vault file uses format version {version}, made by a newer Reverie "
-                                f"(this one reads up to {FORMAT_VERSION}); update Reverie to import it.")
+            raise TransferError(
+                f"This vault file uses format version {version}, made by a newer Reverie "
+                f"(this one reads up to {FORMAT_VERSION}); update Reverie to import it."
+            )
         try:
             emb = raw.get("embedder") or {}
             members = raw["members"]
@@ -299,9 +352,9 @@ class Manifest:
             raise TransferError(bad.format("a required entry is missing or malformed")) from None
         if set(sha) != names:
             missing = sorted(set(sha) ^ names)[0]
-            raise TransferError(f"The vault file's manifest and its contents disagree about {missing!r}; "
-                                "the vault was not changed.")
+            raise TransferError(
+                f"The vault file's manifest and its contents disagree about {missing!r}; the vault was not changed."
+            )
         if set(counts) != {MEMBERS[n] for n in names}:
             raise TransferError(bad.format("its record counts do not match its members"))
-        return cls(str(raw.get("app_version", "")), created, emb_id, emb_dim, counts, sha,
-                   version=version)
+        return cls(str(raw.get("app_version", "")), created, emb_id, emb_dim, counts, sha, version=version)

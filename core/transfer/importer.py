@@ -25,11 +25,18 @@ from reverie.core.vault import Vault
 
 Progress = Callable[[str, int, int], None]
 CHECK_EVERY = 500  # records between progress reports and cancel checks
-_PARENT = {"messages": ("conversation_id", "conversations", "conversation"),
-           "citations": ("message_id", "messages", "message"),
-           "vectors": ("memory_uid", "memories", "memory")}
-_CLASSIFY = {"conversations": mg.classify_conversation, "messages": mg.classify_message,
-             "notes": mg.classify_note, "citations": mg.classify_citation, "history": mg.classify_history}
+_PARENT = {
+    "messages": ("conversation_id", "conversations", "conversation"),
+    "citations": ("message_id", "messages", "message"),
+    "vectors": ("memory_uid", "memories", "memory"),
+}
+_CLASSIFY = {
+    "conversations": mg.classify_conversation,
+    "messages": mg.classify_message,
+    "notes": mg.classify_note,
+    "citations": mg.classify_citation,
+    "history": mg.classify_history,
+}
 _ID_COL = {"conversations": "id", "messages": "id", "notes": "id", "memories": "uid"}
 
 
@@ -92,14 +99,15 @@ class _Pass:
     def __init__(self, conn: Any, archive: Archive, policy: str, now: float, model: str | None) -> None:
         self.conn, self.archive, self.policy, self.now, self.model = conn, archive, policy, now, model
         self.st = mg.MergeState(policy=policy)
-        self.ids: dict[str, set[Any]] = {t: set() for t in ("conversations", "messages", "notes", "memories",
-                                                            "citations", "vectors")}
+        self.ids: dict[str, set[Any]] = {
+            t: set() for t in ("conversations", "messages", "notes", "memories", "citations", "vectors")
+        }
         self.counts: dict[str, Counter[str]] = {}
         self.vectors_skipped = 0
 
     def _in_vault(self, table: str, value: Any) -> bool:
         col = _ID_COL[table]
-        return self.conn.execute(f"SELECT 1 FROM {table} WHERE {col} = ?", (value,)).fetchone() is not None  # noqa: S608
+        return self.conn.execute(f"SELECT 1 FROM {table} WHERE {col} = ?", (value,)).fetchone() is not None
 
     def _known(self, table: str, value: Any) -> bool:
         return value in self.ids[table] or self._in_vault(table, value)
@@ -113,13 +121,17 @@ class _Pass:
         if table in _PARENT:
             col, parent, what = _PARENT[table]
             if not self._known(parent, r[col]):
-                raise TransferError(f"{where} refers to a {what} ({r[col]}) that is neither in the file nor in "
-                                    "the vault; the vault was not changed.")
+                raise TransferError(
+                    f"{where} refers to a {what} ({r[col]}) that is neither in the file nor in "
+                    "the vault; the vault was not changed."
+                )
         if table == "memories" and r["source_kind"] in ("note", "message"):
             parent = "notes" if r["source_kind"] == "note" else "messages"
             if not self._known(parent, r["source_id"]):
-                raise TransferError(f"{where} belongs to a {r['source_kind']} ({r['source_id']}) that is neither "
-                                    "in the file nor in the vault; the vault was not changed.")
+                raise TransferError(
+                    f"{where} belongs to a {r['source_kind']} ({r['source_id']}) that is neither "
+                    "in the file nor in the vault; the vault was not changed."
+                )
 
     def run(self, apply: bool, progress: Progress | None, cancel: Any) -> None:
         pending_supersede: list[tuple[str, str]] = []
@@ -136,8 +148,10 @@ class _Pass:
             if table == "memories":
                 for where, target in pending_supersede:
                     if not self._known("memories", target):
-                        raise TransferError(f"{where} says it was superseded by a memory ({target}) that is "
-                                            "neither in the file nor in the vault; the vault was not changed.")
+                        raise TransferError(
+                            f"{where} says it was superseded by a memory ({target}) that is "
+                            "neither in the file nor in the vault; the vault was not changed."
+                        )
                 if apply:
                     mg.finish_memories(self.conn, self.st)
             self.counts[table] = counter
@@ -186,15 +200,20 @@ class _Pass:
 
 def _preview(p: _Pass, archive: Archive) -> ImportPreview:
     m = archive.manifest
-    tables = {t: TableCounts(c[mg.NEW], c[mg.UPDATED], c[mg.UNCHANGED], c[mg.CONFLICTING])
-              for t, c in p.counts.items()}
+    tables = {t: TableCounts(c[mg.NEW], c[mg.UPDATED], c[mg.UNCHANGED], c[mg.CONFLICTING]) for t, c in p.counts.items()}
     usable = p.model is None or m.embedder_id is None or m.embedder_id == p.model
     return ImportPreview(tables, m.version, m.app_version, m.created_at, m.embedder_id, archive.encrypted, usable)
 
 
-def import_preview(vault: Vault, path: str | Path, *, passphrase: str | None = None,
-                   embedder_id: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                   progress: Progress | None = None) -> ImportPreview:
+def import_preview(
+    vault: Vault,
+    path: str | Path,
+    *,
+    passphrase: str | None = None,
+    embedder_id: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> ImportPreview:
     """Check the whole file and say what importing it would do, table by table. Writes nothing."""
     with open_archive(path, passphrase, limits) as archive, vault.read() as conn:
         conn.execute("BEGIN")
@@ -206,9 +225,17 @@ def import_preview(vault: Vault, path: str | Path, *, passphrase: str | None = N
     return _preview(p, archive)
 
 
-def import_vault(vault: Vault, path: str | Path, *, policy: str = "newer", passphrase: str | None = None,
-                 progress: Progress | None = None, cancel: Any = None, embedder_id: str | None = None,
-                 limits: Limits = DEFAULT_LIMITS) -> ImportSummary:
+def import_vault(
+    vault: Vault,
+    path: str | Path,
+    *,
+    policy: str = "newer",
+    passphrase: str | None = None,
+    progress: Progress | None = None,
+    cancel: Any = None,
+    embedder_id: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ImportSummary:
     """Merge a vault file into the vault, all or nothing. ``policy`` decides records both sides changed:
     ``newer`` takes the file's record when it is newer, ``mine`` keeps the vault's, ``theirs`` takes the file's.
 
@@ -227,11 +254,19 @@ def import_vault(vault: Vault, path: str | Path, *, policy: str = "newer", passp
                 p.run(True, progress, cancel)
                 summary = _summary(p, conn)
                 if summary.changed:
-                    history.log(conn, now, "vault", Path(path).name, "import", actor="import",
-                                after={"policy": policy, "added": summary.added, "replaced": summary.replaced})
+                    history.log(
+                        conn,
+                        now,
+                        "vault",
+                        Path(path).name,
+                        "import",
+                        actor="import",
+                        after={"policy": policy, "added": summary.added, "replaced": summary.replaced},
+                    )
         except sqlite.DatabaseError as exc:
-            raise TransferError(f"{archive.label} could not be merged into the vault ({exc}); "
-                                "the vault was not changed.") from None
+            raise TransferError(
+                f"{archive.label} could not be merged into the vault ({exc}); the vault was not changed."
+            ) from None
     return summary
 
 
@@ -240,10 +275,22 @@ def _summary(p: _Pass, conn: Any) -> ImportSummary:
         return {t: sum(c[s] for s in statuses) for t, c in p.counts.items()}
 
     if p.model is None:
-        missing = conn.execute("SELECT count(*) FROM memories m WHERE NOT EXISTS "
-                               "(SELECT 1 FROM vectors v WHERE v.memory_id = m.id)").fetchone()[0]
+        missing = conn.execute(
+            "SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.memory_id = m.id)"
+        ).fetchone()[0]
     else:
-        missing = conn.execute("SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM vectors v "
-                               "WHERE v.memory_id = m.id AND v.model_id = ?)", (p.model,)).fetchone()[0]
-    return ImportSummary(p.policy, pick(mg.NEW), pick(mg.UPDATED, mg.CONFLICTING), pick(mg.UNCHANGED),
-                         pick("kept"), p.st.skipped_memories, p.vectors_skipped, int(missing))
+        missing = conn.execute(
+            "SELECT count(*) FROM memories m WHERE NOT EXISTS (SELECT 1 FROM vectors v "
+            "WHERE v.memory_id = m.id AND v.model_id = ?)",
+            (p.model,),
+        ).fetchone()[0]
+    return ImportSummary(
+        p.policy,
+        pick(mg.NEW),
+        pick(mg.UPDATED, mg.CONFLICTING),
+        pick(mg.UNCHANGED),
+        pick("kept"),
+        p.st.skipped_memories,
+        p.vectors_skipped,
+        int(missing),
+    )

@@ -76,8 +76,13 @@ def note_markdown(note: Note) -> str:
     came in; a property wins over a Reverie field of the same name), a blank line, the text."""
     props = note.properties
     taken = {k.casefold() for k in props}
-    own = [("id", note.id), ("created", iso(note.created_at)), ("updated", iso(note.updated_at)),
-           ("date", iso(note.happened_at)), ("origin", _yaml_str(note.origin) if note.origin else None)]
+    own = [
+        ("id", note.id),
+        ("created", iso(note.created_at)),
+        ("updated", iso(note.updated_at)),
+        ("date", iso(note.happened_at)),
+        ("origin", _yaml_str(note.origin) if note.origin else None),
+    ]
     lines = ["---", f"title: {_yaml_str(note.title)}"]
     if note.tags:
         lines.append("tags: [" + ", ".join(_yaml_str(t) for t in note.tags) + "]")
@@ -88,8 +93,12 @@ def note_markdown(note: Note) -> str:
 
 
 def conversation_markdown(title: str, cid: str, created: float, origin: str | None, messages: list[Message]) -> str:
-    lines = [f"# {title or 'Conversation'}", "", f"*Started {iso(created)}; id {cid}"
-             + (f"; from {origin}" if origin else "") + "*", ""]
+    lines = [
+        f"# {title or 'Conversation'}",
+        "",
+        f"*Started {iso(created)}; id {cid}" + (f"; from {origin}" if origin else "") + "*",
+        "",
+    ]
     for m in messages:
         who = m.speaker or {"user": "You", "assistant": "Reverie", "system": "System"}[m.role]
         lines += [f"## {who} · {iso(m.happened_at)}", "", m.content.rstrip("\n"), ""]
@@ -100,8 +109,9 @@ def export_markdown(vault: Vault, folder: str | Path) -> MarkdownExportSummary:
     """Write every note and conversation as Markdown files into ``folder`` (new or empty)."""
     folder = Path(folder).expanduser()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise TransferError(f"{folder} already exists and is not an empty folder; choose a new folder. "
-                            "Nothing was written.")
+        raise TransferError(
+            f"{folder} already exists and is not an empty folder; choose a new folder. Nothing was written."
+        )
     parent = folder.parent
     if not parent.is_dir():
         raise TransferError(f"The folder {parent} does not exist; nothing was written.")
@@ -131,7 +141,7 @@ def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
     with vault.read() as conn:
         conn.execute("BEGIN")
         try:
-            for row in conn.execute(f"SELECT {NOTE_COLS} FROM notes ORDER BY created_at, id"):  # noqa: S608
+            for row in conn.execute(f"SELECT {NOTE_COLS} FROM notes ORDER BY created_at, id"):
                 note = Note.from_row(row)
                 folders, stem = note_relpath(note)
                 where = out.joinpath("notes", *folders)
@@ -140,11 +150,15 @@ def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
                 path.write_text(note_markdown(note), encoding="utf-8")
                 n_notes += 1
             convs: list[Any] = conn.execute(
-                f"SELECT {CONVERSATION_COLS} FROM conversations ORDER BY created_at, id").fetchall()  # noqa: S608
+                f"SELECT {CONVERSATION_COLS} FROM conversations ORDER BY created_at, id"
+            ).fetchall()
             for cid, title, created, _updated, origin in convs:
-                msgs = [Message.from_row(r) for r in conn.execute(
-                    f"SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = ? ORDER BY seq",  # noqa: S608
-                    (cid,))]
+                msgs = [
+                    Message.from_row(r)
+                    for r in conn.execute(
+                        f"SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = ? ORDER BY seq", (cid,)
+                    )
+                ]
                 stem = f"{(iso(created) or '')[:10]} {safe_filename(title, cid[:8])}".strip()
                 path = _unique(out / "conversations", stem, used_convs)
                 path.write_text(conversation_markdown(title, cid, created, origin, msgs), encoding="utf-8")

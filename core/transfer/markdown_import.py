@@ -166,8 +166,9 @@ def parse_note_file(rel: str, text: str, kind: str, flavour: str, birth: float, 
     links = wikilinks(body)
     if links:
         meta["links"] = links
-    return NoteFile(rel, _title(fm, body, stem), body, _tags(fm, body), links, created, updated, happened,
-                    meta, problem)
+    return NoteFile(
+        rel, _title(fm, body, stem), body, _tags(fm, body), links, created, updated, happened, meta, problem
+    )
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -185,8 +186,9 @@ def note_files(folder: str | Path) -> tuple[Path, list[Path], str]:
     root = Path(folder).expanduser()
     if root.is_file():
         if root.suffix.lower() not in SUFFIXES:
-            raise TransferError(f"{root.name} is not a Markdown or text file (.md, .markdown, .txt); "
-                                "nothing was imported.")
+            raise TransferError(
+                f"{root.name} is not a Markdown or text file (.md, .markdown, .txt); nothing was imported."
+            )
         files, root = [root], root.parent
     elif root.is_dir():
         files = list(_files(root))
@@ -213,8 +215,9 @@ def cancelled(cancel: Any) -> bool:
     return cancel is not None and bool(cancel.is_set() if hasattr(cancel, "is_set") else cancel())
 
 
-def import_markdown_folder(vault: Vault, folder: str | Path, progress: Progress | None = None,
-                           cancel: Any = None, *, mine: bool = False) -> BringInSummary:
+def import_markdown_folder(
+    vault: Vault, folder: str | Path, progress: Progress | None = None, cancel: Any = None, *, mine: bool = False
+) -> BringInSummary:
     """Import every ``.md``/``.markdown``/``.txt`` file under ``folder`` (or one such file) as notes,
     in one transaction. Files that cannot be read are left out, each with a sentence in ``problems``.
     ``mine``: the files are the user's own writing (facts about them may be drawn from them)."""
@@ -258,8 +261,16 @@ def _mark_own(conn: Any, now: float, note_id: str) -> bool:
         return False
     meta[OWN_NOTE_KEY] = True
     conn.execute("UPDATE notes SET meta = ? WHERE id = ?", (json.dumps(meta, ensure_ascii=False), note_id))
-    history.log(conn, now, "note", note_id, "update", actor="import", after={OWN_NOTE_KEY: True},
-                note="marked as your own writing")
+    history.log(
+        conn,
+        now,
+        "note",
+        note_id,
+        "update",
+        actor="import",
+        after={OWN_NOTE_KEY: True},
+        note="marked as your own writing",
+    )
     return True
 
 
@@ -294,8 +305,16 @@ def read_raw(root: Path, path: Path) -> RawFile | str:
     except OSError as exc:
         return f"{rel} could not be read ({exc.strerror or exc}); it was left out."
     abspath = str(path.resolve())
-    return RawFile(rel, SUFFIXES[path.suffix.lower()], abspath, stable_id("file", abspath), sha256_bytes(data),
-                   data, float(getattr(st, "st_birthtime", None) or st.st_mtime), st.st_mtime)
+    return RawFile(
+        rel,
+        SUFFIXES[path.suffix.lower()],
+        abspath,
+        stable_id("file", abspath),
+        sha256_bytes(data),
+        data,
+        float(getattr(st, "st_birthtime", None) or st.st_mtime),
+        st.st_mtime,
+    )
 
 
 def decode(raw: RawFile, flavour: str) -> NoteFile | str:
@@ -306,8 +325,9 @@ def decode(raw: RawFile, flavour: str) -> NoteFile | str:
     return parse_note_file(raw.rel, text, raw.kind, flavour, raw.birth, raw.mtime)
 
 
-def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
-                 summary: BringInSummary, *, mine: bool = False) -> tuple[str, str, list[str], dict[str, Any]] | None:
+def _import_file(
+    conn: Any, now: float, root: Path, path: Path, flavour: str, summary: BringInSummary, *, mine: bool = False
+) -> tuple[str, str, list[str], dict[str, Any]] | None:
     raw = read_raw(root, path)
     if isinstance(raw, str):
         summary.problems.append(raw)
@@ -329,20 +349,36 @@ def _import_file(conn: Any, now: float, root: Path, path: Path, flavour: str,
     old = conn.execute("SELECT meta FROM notes WHERE id = ?", (note_id,)).fetchone()
     if mine or (old is not None and _meta(old[0]).get(OWN_NOTE_KEY) is True):
         meta[OWN_NOTE_KEY] = True
-    vals = (nf.title, nf.body, json.dumps(nf.tags, ensure_ascii=False), nf.created, nf.updated, nf.happened,
-            f"file:{raw.abspath}", json.dumps(meta, ensure_ascii=False), note_id)
+    vals = (
+        nf.title,
+        nf.body,
+        json.dumps(nf.tags, ensure_ascii=False),
+        nf.created,
+        nf.updated,
+        nf.happened,
+        f"file:{raw.abspath}",
+        json.dumps(meta, ensure_ascii=False),
+        note_id,
+    )
     if old is not None:
-        conn.execute("UPDATE notes SET title=?, body=?, tags=?, created_at=?, updated_at=?, happened_at=?, origin=?, "
-                     "meta=? WHERE id=?", vals)
+        conn.execute(
+            "UPDATE notes SET title=?, body=?, tags=?, created_at=?, updated_at=?, happened_at=?, origin=?, "
+            "meta=? WHERE id=?",
+            vals,
+        )
         action = "update"
         summary.updated += 1
     else:
-        conn.execute("INSERT INTO notes(title, body, tags, created_at, updated_at, happened_at, origin, meta, id) "
-                     "VALUES (?,?,?,?,?,?,?,?,?)", vals)
+        conn.execute(
+            "INSERT INTO notes(title, body, tags, created_at, updated_at, happened_at, origin, meta, id) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            vals,
+        )
         action = "create"
         summary.added += 1
-    ingest.index_note(conn, now, note_id, nf.title, nf.body, nf.happened, actor="import",
-                      properties=meta.get("properties"))
+    ingest.index_note(
+        conn, now, note_id, nf.title, nf.body, nf.happened, actor="import", properties=meta.get("properties")
+    )
     history.log(conn, now, "note", note_id, action, actor="import", after={"title": nf.title, "file": raw.abspath})
     ledger_record(conn, raw.kind, raw.abspath, ledger_value(raw.sha), "note", note_id, now=now)
     return note_id, nf.title, nf.links, meta

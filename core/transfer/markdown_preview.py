@@ -50,16 +50,21 @@ class FolderPreview:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"new": len(self.new), "changed": len(self.changed), "unchanged": len(self.unchanged),
-                "skipped": len(self.skipped)}
+        return {
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped),
+        }
 
     @property
     def changes_anything(self) -> bool:
         return bool(self.new or self.changed)
 
 
-def preview_markdown_folder(vault: Vault, folder: str | Path, progress: Progress | None = None,
-                            cancel: Any = None, *, mine: bool = False) -> FolderPreview:
+def preview_markdown_folder(
+    vault: Vault, folder: str | Path, progress: Progress | None = None, cancel: Any = None, *, mine: bool = False
+) -> FolderPreview:
     """Say what ``import_markdown_folder(vault, folder, mine=mine)`` would do, writing nothing.
     Raises the same TransferError as the import for a missing or empty folder."""
     root, files, flavour = note_files(folder)

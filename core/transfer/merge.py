@@ -59,8 +59,9 @@ _CONV = ("title", "created_at", "updated_at", "origin", "meta")
 
 def classify_conversation(conn: Any, r: dict[str, Any], st: MergeState) -> str:
     st.conv_updated[r["id"]] = r["updated_at"]
-    row = conn.execute("SELECT title, created_at, updated_at, origin, meta FROM conversations WHERE id = ?",
-                       (r["id"],)).fetchone()
+    row = conn.execute(
+        "SELECT title, created_at, updated_at, origin, meta FROM conversations WHERE id = ?", (r["id"],)
+    ).fetchone()
     if row is None:
         return NEW
     mine = dict(zip(_CONV, row, strict=True))
@@ -73,11 +74,11 @@ def classify_conversation(conn: Any, r: dict[str, Any], st: MergeState) -> str:
 def apply_conversation(conn: Any, r: dict[str, Any], status: str) -> None:
     vals = (r["title"], r["created_at"], r["updated_at"], r["origin"], _dump(r["meta"]), r["id"])
     if status == NEW:
-        conn.execute("INSERT INTO conversations(title, created_at, updated_at, origin, meta, id) "
-                     "VALUES (?,?,?,?,?,?)", vals)
+        conn.execute(
+            "INSERT INTO conversations(title, created_at, updated_at, origin, meta, id) VALUES (?,?,?,?,?,?)", vals
+        )
     else:
-        conn.execute("UPDATE conversations SET title=?, created_at=?, updated_at=?, origin=?, meta=? WHERE id=?",
-                     vals)
+        conn.execute("UPDATE conversations SET title=?, created_at=?, updated_at=?, origin=?, meta=? WHERE id=?", vals)
 
 
 # -- messages -------------------------------------------------------------------------------
@@ -85,43 +86,69 @@ _MSG = ("conversation_id", "role", "speaker", "content", "status", "created_at",
 
 
 def classify_message(conn: Any, r: dict[str, Any], st: MergeState) -> str:
-    row = conn.execute(f"SELECT {', '.join(_MSG)} FROM messages WHERE id = ?", (r["id"],)).fetchone()  # noqa: S608
+    row = conn.execute(f"SELECT {', '.join(_MSG)} FROM messages WHERE id = ?", (r["id"],)).fetchone()
     if row is None:
         return NEW
     mine = dict(zip(_MSG, row, strict=True))
     mine["meta"] = _load(mine["meta"])
     if all(mine[k] == r[k] for k in _MSG):
         return UNCHANGED
-    vault_conv = conn.execute("SELECT updated_at FROM conversations WHERE id = ?", (mine["conversation_id"],)).fetchone()
+    vault_conv = conn.execute(
+        "SELECT updated_at FROM conversations WHERE id = ?", (mine["conversation_id"],)
+    ).fetchone()
     return _newer(st.conv_updated.get(r["conversation_id"], 0.0), vault_conv[0] if vault_conv else 0.0)
 
 
 def _free_seq(conn: Any, conversation_id: str, seq: int, message_id: str) -> int:
-    row = conn.execute("SELECT id FROM messages WHERE conversation_id = ? AND seq = ?",
-                       (conversation_id, seq)).fetchone()
+    row = conn.execute(
+        "SELECT id FROM messages WHERE conversation_id = ? AND seq = ?", (conversation_id, seq)
+    ).fetchone()
     if row is None or row[0] == message_id:
         return seq
-    return int(conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?",
-                            (conversation_id,)).fetchone()[0])
+    return int(
+        conn.execute(
+            "SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()[0]
+    )
 
 
 def apply_message(conn: Any, r: dict[str, Any], status: str, now: float) -> None:
     seq = _free_seq(conn, r["conversation_id"], r["seq"], r["id"])
-    vals = (r["conversation_id"], seq, r["role"], r["speaker"], r["content"], r["status"], r["created_at"],
-            r["happened_at"], r["origin"], _dump(r["meta"]), r["id"])
+    vals = (
+        r["conversation_id"],
+        seq,
+        r["role"],
+        r["speaker"],
+        r["content"],
+        r["status"],
+        r["created_at"],
+        r["happened_at"],
+        r["origin"],
+        _dump(r["meta"]),
+        r["id"],
+    )
     if status == NEW:
-        conn.execute("INSERT INTO messages(conversation_id, seq, role, speaker, content, status, created_at, "
-                     "happened_at, origin, meta, id) VALUES (?,?,?,?,?,?,?,?,?,?,?)", vals)
+        conn.execute(
+            "INSERT INTO messages(conversation_id, seq, role, speaker, content, status, created_at, "
+            "happened_at, origin, meta, id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            vals,
+        )
     else:
-        conn.execute("UPDATE messages SET conversation_id=?, seq=?, role=?, speaker=?, content=?, status=?, "
-                     "created_at=?, happened_at=?, origin=?, meta=? WHERE id=?", vals)
+        conn.execute(
+            "UPDATE messages SET conversation_id=?, seq=?, role=?, speaker=?, content=?, status=?, "
+            "created_at=?, happened_at=?, origin=?, meta=? WHERE id=?",
+            vals,
+        )
     meta = r["meta"] if isinstance(r["meta"], dict) else json.loads(r["meta"] or "{}")
     if ingest.indexable_message(r["role"], r["status"], r["origin"], meta):
-        ingest.index_message(conn, now, r["id"], r["content"], r["role"], r["happened_at"],
-                             speaker=r["speaker"], actor="import")
+        ingest.index_message(
+            conn, now, r["id"], r["content"], r["role"], r["happened_at"], speaker=r["speaker"], actor="import"
+        )
     else:
-        old = [x[0] for x in conn.execute(
-            "SELECT id FROM memories WHERE source_kind = 'message' AND source_id = ?", (r["id"],))]
+        old = [
+            x[0]
+            for x in conn.execute("SELECT id FROM memories WHERE source_kind = 'message' AND source_id = ?", (r["id"],))
+        ]
         ingest.delete_memories(conn, old, now, actor="import", reason="message replaced by import")
 
 
@@ -130,7 +157,7 @@ _NOTE = ("title", "body", "tags", "created_at", "updated_at", "happened_at", "or
 
 
 def classify_note(conn: Any, r: dict[str, Any], st: MergeState) -> str:
-    row = conn.execute(f"SELECT {', '.join(_NOTE)} FROM notes WHERE id = ?", (r["id"],)).fetchone()  # noqa: S608
+    row = conn.execute(f"SELECT {', '.join(_NOTE)} FROM notes WHERE id = ?", (r["id"],)).fetchone()
     if row is None:
         return NEW
     mine = dict(zip(_NOTE, row, strict=True))
@@ -142,16 +169,32 @@ def classify_note(conn: Any, r: dict[str, Any], st: MergeState) -> str:
 
 def apply_note(conn: Any, r: dict[str, Any], status: str, now: float) -> None:
     meta = note_meta(r["meta"])
-    vals = (r["title"], r["body"], _dump(r["tags"]), r["created_at"], r["updated_at"], r["happened_at"],
-            r["origin"], _dump(meta), r["id"])
+    vals = (
+        r["title"],
+        r["body"],
+        _dump(r["tags"]),
+        r["created_at"],
+        r["updated_at"],
+        r["happened_at"],
+        r["origin"],
+        _dump(meta),
+        r["id"],
+    )
     if status == NEW:
-        conn.execute("INSERT INTO notes(title, body, tags, created_at, updated_at, happened_at, origin, meta, id) "
-                     "VALUES (?,?,?,?,?,?,?,?,?)", vals)
+        conn.execute(
+            "INSERT INTO notes(title, body, tags, created_at, updated_at, happened_at, origin, meta, id) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            vals,
+        )
     else:
-        conn.execute("UPDATE notes SET title=?, body=?, tags=?, created_at=?, updated_at=?, happened_at=?, "
-                     "origin=?, meta=? WHERE id=?", vals)
-    ingest.index_note(conn, now, r["id"], r["title"], r["body"], r["happened_at"], actor="import",
-                      properties=meta.get("properties"))
+        conn.execute(
+            "UPDATE notes SET title=?, body=?, tags=?, created_at=?, updated_at=?, happened_at=?, "
+            "origin=?, meta=? WHERE id=?",
+            vals,
+        )
+    ingest.index_note(
+        conn, now, r["id"], r["title"], r["body"], r["happened_at"], actor="import", properties=meta.get("properties")
+    )
 
 
 def note_meta(meta: dict[str, Any]) -> dict[str, Any]:
@@ -168,9 +211,25 @@ def note_meta(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- memories -------------------------------------------------------------------------------
-_STATE = ("span_start", "span_end", "seq", "speaker", "recorded_at", "happened_at", "valid_from", "valid_to",
-          "trust", "importance", "strength", "last_recalled_at", "recall_count", "pinned", "archived",
-          "archived_at", "meta")
+_STATE = (
+    "span_start",
+    "span_end",
+    "seq",
+    "speaker",
+    "recorded_at",
+    "happened_at",
+    "valid_from",
+    "valid_to",
+    "trust",
+    "importance",
+    "strength",
+    "last_recalled_at",
+    "recall_count",
+    "pinned",
+    "archived",
+    "archived_at",
+    "meta",
+)
 _MEM = ("kind", "source_kind", "source_id", "text", "context", "content_hash", *_STATE)
 
 
@@ -180,8 +239,10 @@ def _activity(m: dict[str, Any]) -> float:
 
 def classify_memory(conn: Any, r: dict[str, Any], st: MergeState) -> tuple[str, int | None]:
     row = conn.execute(
-        f"SELECT m.id, {', '.join('m.' + c for c in _MEM)}, s.uid FROM memories m "  # noqa: S608
-        "LEFT JOIN memories s ON s.id = m.superseded_by WHERE m.uid = ?", (r["uid"],)).fetchone()
+        f"SELECT m.id, {', '.join('m.' + c for c in _MEM)}, s.uid FROM memories m "
+        "LEFT JOIN memories s ON s.id = m.superseded_by WHERE m.uid = ?",
+        (r["uid"],),
+    ).fetchone()
     if row is None:
         return NEW, None
     mine = dict(zip((*_MEM, "superseded_by"), row[1:], strict=True))
@@ -193,8 +254,9 @@ def classify_memory(conn: Any, r: dict[str, Any], st: MergeState) -> tuple[str, 
 
 def _set_state(conn: Any, mid: int, r: dict[str, Any]) -> None:
     vals = [_dump(r[c]) if c == "meta" else r[c] for c in _STATE]
-    conn.execute(f"UPDATE memories SET uid = ?, {', '.join(c + ' = ?' for c in _STATE)} WHERE id = ?",  # noqa: S608
-                 (r["uid"], *vals, mid))
+    conn.execute(
+        f"UPDATE memories SET uid = ?, {', '.join(c + ' = ?' for c in _STATE)} WHERE id = ?", (r["uid"], *vals, mid)
+    )
 
 
 def apply_memory(conn: Any, r: dict[str, Any], status: str, mid: int | None, now: float, st: MergeState) -> bool:
@@ -214,8 +276,17 @@ def apply_memory(conn: Any, r: dict[str, Any], status: str, mid: int | None, now
         st.adopted.add(mid)
     elif mid is None:
         mid = ingest.insert_memory(
-            conn, now, kind=r["kind"], source_kind=r["source_kind"], source_id=r["source_id"], text=r["text"],
-            context=r["context"], uid=r["uid"], actor="import", log_history=False)
+            conn,
+            now,
+            kind=r["kind"],
+            source_kind=r["source_kind"],
+            source_id=r["source_id"],
+            text=r["text"],
+            context=r["context"],
+            uid=r["uid"],
+            actor="import",
+            log_history=False,
+        )
     else:
         mine = conn.execute("SELECT kind, text, context FROM memories WHERE id = ?", (mid,)).fetchone()
         if mine[0] != r["kind"] or (r["kind"] in ("note", "chat") and mine[1] != r["text"]):
@@ -231,8 +302,9 @@ def apply_memory(conn: Any, r: dict[str, Any], status: str, mid: int | None, now
 
 def finish_memories(conn: Any, st: MergeState) -> None:
     for uid, target in st.supersede:
-        conn.execute("UPDATE memories SET superseded_by = (SELECT id FROM memories WHERE uid = ?) WHERE uid = ?",
-                     (target, uid))
+        conn.execute(
+            "UPDATE memories SET superseded_by = (SELECT id FROM memories WHERE uid = ?) WHERE uid = ?", (target, uid)
+        )
     st.supersede.clear()
 
 
@@ -240,20 +312,28 @@ def finish_memories(conn: Any, st: MergeState) -> None:
 
 
 def classify_citation(conn: Any, r: dict[str, Any], st: MergeState) -> str:
-    row = conn.execute("SELECT memory_uid FROM citations WHERE message_id = ? AND n = ?",
-                       (r["message_id"], r["n"])).fetchone()
+    row = conn.execute(
+        "SELECT memory_uid FROM citations WHERE message_id = ? AND n = ?", (r["message_id"], r["n"])
+    ).fetchone()
     return NEW if row is None else UNCHANGED if row[0] == r["memory_uid"] else CONFLICTING
 
 
 def apply_citation(conn: Any, r: dict[str, Any], status: str) -> None:
-    conn.execute("INSERT OR REPLACE INTO citations(message_id, n, memory_uid) VALUES (?,?,?)",
-                 (r["message_id"], r["n"], r["memory_uid"]))
+    conn.execute(
+        "INSERT OR REPLACE INTO citations(message_id, n, memory_uid) VALUES (?,?,?)",
+        (r["message_id"], r["n"], r["memory_uid"]),
+    )
 
 
-def history_key(at: float, entity: str, entity_id: str, action: str, actor: str, *, before: Any, after: Any,
-                note: Any) -> bytes:
-    canon = json.dumps([at, entity, entity_id, action, actor, before, after, note], sort_keys=True,
-                       ensure_ascii=False, separators=(",", ":"))
+def history_key(
+    at: float, entity: str, entity_id: str, action: str, actor: str, *, before: Any, after: Any, note: Any
+) -> bytes:
+    canon = json.dumps(
+        [at, entity, entity_id, action, actor, before, after, note],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canon.encode("utf-8", "surrogatepass")).digest()[:16]
 
 
@@ -261,27 +341,58 @@ def classify_history(conn: Any, r: dict[str, Any], st: MergeState) -> str:
     if st.history_keys is None:
         st.history_keys = set()
         for row in conn.execute("SELECT at, entity, entity_id, action, actor, before, after, note FROM history"):
-            st.history_keys.add(history_key(row[0], row[1], row[2], row[3], row[4], before=_load(row[5]),
-                                            after=_load(row[6]), note=row[7]))
-    key = history_key(r["at"], r["entity"], r["entity_id"], r["action"], r["actor"], before=r["before"],
-                      after=r["after"], note=r["note"])
+            st.history_keys.add(
+                history_key(
+                    row[0], row[1], row[2], row[3], row[4], before=_load(row[5]), after=_load(row[6]), note=row[7]
+                )
+            )
+    key = history_key(
+        r["at"],
+        r["entity"],
+        r["entity_id"],
+        r["action"],
+        r["actor"],
+        before=r["before"],
+        after=r["after"],
+        note=r["note"],
+    )
     return UNCHANGED if key in st.history_keys else NEW
 
 
 def apply_history(conn: Any, r: dict[str, Any], st: MergeState) -> None:
     conn.execute(
         "INSERT INTO history(at, entity, entity_id, action, actor, before, after, note) VALUES (?,?,?,?,?,?,?,?)",
-        (r["at"], r["entity"], r["entity_id"], r["action"], r["actor"],
-         None if r["before"] is None else _dump(r["before"]), None if r["after"] is None else _dump(r["after"]),
-         r["note"]))
+        (
+            r["at"],
+            r["entity"],
+            r["entity_id"],
+            r["action"],
+            r["actor"],
+            None if r["before"] is None else _dump(r["before"]),
+            None if r["after"] is None else _dump(r["after"]),
+            r["note"],
+        ),
+    )
     assert st.history_keys is not None
-    st.history_keys.add(history_key(r["at"], r["entity"], r["entity_id"], r["action"], r["actor"],
-                                    before=r["before"], after=r["after"], note=r["note"]))
+    st.history_keys.add(
+        history_key(
+            r["at"],
+            r["entity"],
+            r["entity_id"],
+            r["action"],
+            r["actor"],
+            before=r["before"],
+            after=r["after"],
+            note=r["note"],
+        )
+    )
 
 
 def classify_vector(conn: Any, r: dict[str, Any], st: MergeState) -> tuple[str, int | None]:
-    row = conn.execute("SELECT m.id, v.model_id, v.vec FROM memories m LEFT JOIN vectors v ON v.memory_id = m.id "
-                       "WHERE m.uid = ?", (r["memory_uid"],)).fetchone()
+    row = conn.execute(
+        "SELECT m.id, v.model_id, v.vec FROM memories m LEFT JOIN vectors v ON v.memory_id = m.id WHERE m.uid = ?",
+        (r["memory_uid"],),
+    ).fetchone()
     if row is None:
         return NEW, None
     if row[1] is None:
@@ -291,5 +402,7 @@ def classify_vector(conn: Any, r: dict[str, Any], st: MergeState) -> tuple[str, 
 
 
 def apply_vector(conn: Any, r: dict[str, Any], mid: int) -> None:
-    conn.execute("INSERT OR REPLACE INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
-                 (mid, r["model_id"], r["dim"], r["vec"]))
+    conn.execute(
+        "INSERT OR REPLACE INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
+        (mid, r["model_id"], r["dim"], r["vec"]),
+    )

@@ -73,8 +73,9 @@ def test_features_reach_each_other_by_no_import_chain(graph: grimp.ImportGraph) 
     for a in FEATURES:
         for b in FEATURES:
             if a != b:
-                chain = graph.find_shortest_chain(importer=f"reverie.app.ui.{a}", imported=f"reverie.app.ui.{b}",
-                                                  as_packages=True)
+                chain = graph.find_shortest_chain(
+                    importer=f"reverie.app.ui.{a}", imported=f"reverie.app.ui.{b}", as_packages=True
+                )
                 assert chain is None, f"{a} reaches {b}: {' -> '.join(chain)}"
 
 

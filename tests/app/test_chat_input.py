@@ -84,8 +84,15 @@ def test_focus_lands_in_the_box_and_tab_walks_the_page_in_order(qtbot, paths, va
     page = window.show_page("chat")
     qtbot.waitUntil(page.composer.hasFocus, timeout=5_000)
     qtbot.waitUntil(lambda: page.sources_panel.isVisible() and page.conv_list.isVisible(), timeout=5_000)
-    order = [page.list_toggle, page.conv_list, page.new_button, page.composer, page.send_button,
-             page.sources_toggle, page.sources_panel.list]
+    order = [
+        page.list_toggle,
+        page.conv_list,
+        page.new_button,
+        page.composer,
+        page.send_button,
+        page.sources_toggle,
+        page.sources_panel.list,
+    ]
     chain, w = [], page.list_toggle
     for _ in range(200):
         chain.append(w)
@@ -123,8 +130,12 @@ def test_chips_name_who_said_the_cited_message_and_in_which_conversation(qtbot, 
     assert chip.text().startswith("[1] You · ") and chip.text().endswith(" · Garage")
     assert page.sources.rows[0].title == chip.ref.label
     page.load(page.cid)  # the same label when the thread is read back from the vault
-    qtbot.waitUntil(lambda: bool(page.thread.widgets) and page.thread.widgets[-1].chips
-                    and page.thread.widgets[-1].chips[0] is not chip, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            bool(page.thread.widgets) and page.thread.widgets[-1].chips and page.thread.widgets[-1].chips[0] is not chip
+        ),
+        timeout=10_000,
+    )
     assert page.thread.widgets[-1].chips[0].text() == chip.text()
 
 

@@ -62,8 +62,9 @@ def test_a_long_code_line_scrolls_inside_its_bubble(qtbot, paths, vault):
     line = "result = compute(" + ", ".join(f"argument_{i}" for i in range(40)) + ")"
     assert len(line) > 400
     code_text = f"import pandas as pd\n\n{line}\nprint(result)"
-    reply = conversations.add_message(vault, conv.id, "assistant",
-                                      f"Here it is:\n\n```python\n{code_text}\n```\n\nDone.")
+    reply = conversations.add_message(
+        vault, conv.id, "assistant", f"Here it is:\n\n```python\n{code_text}\n```\n\nDone."
+    )
     window, page = _chat(qtbot, paths, vault, 1100)
     page.load(conv.id)
     qtbot.waitUntil(lambda: page.thread.widget_for(reply.id) is not None, timeout=10_000)
@@ -85,8 +86,9 @@ def test_a_long_code_line_scrolls_inside_its_bubble(qtbot, paths, vault):
 def _long_thread(vault, n=30):
     conv = conversations.create_conversation(vault, "Long")
     for i in range(n):
-        conversations.add_message(vault, conv.id, "user" if i % 2 == 0 else "assistant",
-                                  f"Message {i}: " + "some words to fill the line " * 6)
+        conversations.add_message(
+            vault, conv.id, "user" if i % 2 == 0 else "assistant", f"Message {i}: " + "some words to fill the line " * 6
+        )
     return conv
 
 

@@ -42,8 +42,10 @@ def test_an_answer_streams_with_a_citation_chip_and_sources(qtbot, paths, vault)
     assert "cite:1" in widget.text.text()  # the marker in the text is a link too
     assert page.sources.rowCount() >= 1 and page.sources.rows[0].cited
     assert "cited" in page.sources_hint.text()
-    qtbot.waitUntil(lambda: page.conversations.rowCount() == 1
-                    and page.conversations.rows[0].title == "When is Anna's birthday?", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: page.conversations.rowCount() == 1 and page.conversations.rows[0].title == "When is Anna's birthday?",
+        timeout=10_000,
+    )
     stored = conversations.list_messages(vault, page.cid)
     assert [m.role for m in stored] == ["user", "assistant"]
     assert vault.query("SELECT count(*) FROM citations WHERE message_id = ?", (stored[1].id,))[0][0] == 1
@@ -102,8 +104,9 @@ def test_remember_and_forget_a_message(qtbot, paths, vault):
     qtbot.waitUntil(lambda: "Forgotten" in page.thread.widget_for(msg.id).state.text(), timeout=10_000)
     assert vault.query("SELECT count(*) FROM memories WHERE source_id = ?", (msg.id,))[0][0] == 0
     assert conversations.get_message(vault, msg.id).content == "My bike lock code is 4812."
-    actions = [r[0] for r in vault.query("SELECT action FROM history WHERE entity = 'message' AND entity_id = ?",
-                                         (msg.id,))]
+    actions = [
+        r[0] for r in vault.query("SELECT action FROM history WHERE entity = 'message' AND entity_id = ?", (msg.id,))
+    ]
     assert "remember" in actions and "forget" in actions
 
 
@@ -135,8 +138,14 @@ def test_a_chip_citing_an_earlier_message_opens_its_conversation(qtbot, paths, v
     _ask(qtbot, page, "Where did I park the camper van?")
     qtbot.waitUntil(lambda: _answered(page) and bool(page.thread.widgets[-1].chips), timeout=15_000)
     qtbot.mouseClick(page.thread.widgets[-1].chips[0], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.cid == old.id and page.thread.widget_for(said.id) is not None
-                    and page.thread.widget_for(said.id).property("highlighted") is True, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            page.cid == old.id
+            and page.thread.widget_for(said.id) is not None
+            and page.thread.widget_for(said.id).property("highlighted") is True
+        ),
+        timeout=10_000,
+    )
     assert page.conversations.rows[page.conv_list.currentIndex().row()].id == old.id
 
 
@@ -243,7 +252,12 @@ def test_a_long_conversation_draws_the_latest_messages_and_reveals_older_ones(qt
     assert len(page.thread.widgets) == 2 * WINDOW
     memory = type("M", (), {"source_kind": "message", "source_id": msgs[2].id, "span_start": 0, "span_end": 5})
     window.open_source(memory)
-    qtbot.waitUntil(lambda: page.thread.widget_for(msgs[2].id) is not None
-                    and page.thread.widget_for(msgs[2].id).property("highlighted") is True, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            page.thread.widget_for(msgs[2].id) is not None
+            and page.thread.widget_for(msgs[2].id).property("highlighted") is True
+        ),
+        timeout=10_000,
+    )
     assert len(page.thread.widgets) == len(msgs) - 2 and page.thread.widgets[0].item.id == msgs[2].id
     assert "2 more" in page.thread.earlier.text()

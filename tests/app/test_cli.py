@@ -65,9 +65,13 @@ def test_passphrase_vault_from_the_environment(capsys, no_keyring, monkeypatch):
 
 @pytest.mark.slow
 def test_cli_runs_as_a_module_without_loading_qt(tmp_path):
-    env = {"REVERIE_HOME": str(tmp_path / "h"), "PATH": "/usr/bin:/bin",
-           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-           "XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path)}
+    env = {
+        "REVERIE_HOME": str(tmp_path / "h"),
+        "PATH": "/usr/bin:/bin",
+        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "HOME": str(tmp_path),
+    }
     code = (
         "import sys, runpy; sys.argv=['reverie','note','add','from a subprocess'];\n"
         "try:\n    runpy.run_module('reverie', run_name='__main__')\nexcept SystemExit as e:\n"
@@ -76,6 +80,5 @@ def test_cli_runs_as_a_module_without_loading_qt(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "Saved note" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "reverie", "notes"], env=env, capture_output=True, text=True,
-                       timeout=120)
+    r = subprocess.run([sys.executable, "-m", "reverie", "notes"], env=env, capture_output=True, text=True, timeout=120)
     assert "from a subprocess" in r.stdout

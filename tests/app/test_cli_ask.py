@@ -48,15 +48,19 @@ def test_ask_about_nothing_recorded(capsys, words, monkeypatch):
 
 
 def test_ask_with_a_missing_gguf_is_one_sentence(capsys, words, tmp_path, monkeypatch):
-    monkeypatch.setattr("reverie.app.context.load_settings",
-                        lambda v: Settings(chat_model_kind="gguf", chat_model_path=str(tmp_path / "gone.gguf")))
+    monkeypatch.setattr(
+        "reverie.app.context.load_settings",
+        lambda v: Settings(chat_model_kind="gguf", chat_model_path=str(tmp_path / "gone.gguf")),
+    )
     code, _, err = run(capsys, "ask", "hi")
     assert code == 2 and err.strip() == f"reverie: The model file {tmp_path / 'gone.gguf'} does not exist."
 
 
 def test_ask_with_an_unreachable_server_keeps_the_question(capsys, words, monkeypatch):
-    monkeypatch.setattr("reverie.app.context.load_settings",
-                        lambda v: Settings(chat_model_kind="server", server_url="http://127.0.0.1:9"))
+    monkeypatch.setattr(
+        "reverie.app.context.load_settings",
+        lambda v: Settings(chat_model_kind="server", server_url="http://127.0.0.1:9"),
+    )
     code, out, err = run(capsys, "ask", "hello there", "--json")
     assert code == 1 and "cannot reach the model server" in err
     assert json.loads(out)["status"] == "error"

@@ -19,7 +19,9 @@ def run(capsys, *argv):
 def test_consolidate_then_runs(capsys):
     run(capsys, "note", "add", "Anna's birthday is March 3. We planned a picnic by the river.")
     code, out, err = run(capsys, "consolidate", "--no-model")
-    assert code == 0 and "ok: summaries added 1, facts added 1" in out and "fact add: Anna's birthday is March 3." in out
+    assert (
+        code == 0 and "ok: summaries added 1, facts added 1" in out and "fact add: Anna's birthday is March 3." in out
+    )
     assert "letting unused memories fade" in err and "finding facts in your words" in err  # progress
     code, out, _ = run(capsys, "consolidate", "--no-model", "--json")
     report = json.loads(out)

@@ -40,8 +40,9 @@ def test_retriever_adapter_calls_search_as_the_app_does(tmp_path, monkeypatch):
     case = _case("I adopted a grey kitten named Miso.", "What did I name the kitten I adopted?")
     got = runner.run_benchmark("locomo", [case], [line], (5,), workdir=tmp_path)
     assert got.results[0].scores["recall@5"] == 1.0
-    assert calls == [("What did I name the kitten I adopted?",
-                      {"now": case.questions[0].asked_at, "k": 25, "mode": "bm25"}, 1)]
+    assert calls == [
+        ("What did I name the kitten I adopted?", {"now": case.questions[0].asked_at, "k": 25, "mode": "bm25"}, 1)
+    ]
 
 
 def test_retriever_ablation_lines_all_run(tmp_path):

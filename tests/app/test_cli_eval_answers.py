@@ -21,8 +21,9 @@ LOCOMO = DATA / "locomo_dev.json"
 
 
 def test_parser_and_bad_options(tmp_path, capsys):
-    args = build_parser().parse_args(["eval", "answers", "locomo", "f.json", "--lines", "quote", "--tier", "tiny",
-                                      "--max-questions", "3"])
+    args = build_parser().parse_args(
+        ["eval", "answers", "locomo", "f.json", "--lines", "quote", "--tier", "tiny", "--max-questions", "3"]
+    )
     assert args.benchmark == "locomo" and args.lines == "quote" and args.tier == "tiny" and args.max_questions == 3
     with pytest.raises(SystemExit):
         build_parser().parse_args(["eval", "answers", "magic", "f.json"])
@@ -37,8 +38,12 @@ def test_parser_and_bad_options(tmp_path, capsys):
 def test_model_choice():
     assert cmd_eval_answers.model_settings("default").chat_model_kind == "default"
     s = cmd_eval_answers.model_settings("http://127.0.0.1:8080", "qwen", 8192)
-    assert (s.chat_model_kind, s.server_url, s.server_model, s.context_size) == \
-        ("server", "http://127.0.0.1:8080", "qwen", 8192)
+    assert (s.chat_model_kind, s.server_url, s.server_model, s.context_size) == (
+        "server",
+        "http://127.0.0.1:8080",
+        "qwen",
+        8192,
+    )
     assert cmd_eval_answers.detected_tier(FakeChatModel()) == "capable"  # unknown size: capable
     tiny = FakeChatModel()
     tiny.tier = "tiny"

@@ -12,8 +12,22 @@ from reverie.app.cli.run import build_parser, main
 
 
 def test_parser_takes_model_limit_and_thresholds():
-    args = build_parser().parse_args(["eval", "facts", "locomo", "f.json", "--model", "default", "--limit", "1",
-                                      "--sessions", "3", "--thresholds", "0.4,0.6"])
+    args = build_parser().parse_args(
+        [
+            "eval",
+            "facts",
+            "locomo",
+            "f.json",
+            "--model",
+            "default",
+            "--limit",
+            "1",
+            "--sessions",
+            "3",
+            "--thresholds",
+            "0.4,0.6",
+        ]
+    )
     assert (args.model, args.limit, args.sessions, args.thresholds) == ("default", 1, 3, "0.4,0.6")
 
 

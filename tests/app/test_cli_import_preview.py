@@ -25,8 +25,11 @@ def test_dry_run_of_a_folder_prints_the_preview_and_imports_nothing(capsys, tmp_
     assert out.splitlines() == [
         f"Dry run, nothing was changed. Importing {folder} would add 1 new notes, update 0, leave 0 unchanged "
         "and skip 1 files.",
-        "New:", "  Projects/Kyoto/plan.md",
-        "Skipped:", "  latin1.md is not UTF-8 text; it would be left out."]
+        "New:",
+        "  Projects/Kyoto/plan.md",
+        "Skipped:",
+        "  latin1.md is not UTF-8 text; it would be left out.",
+    ]
     assert json.loads(run(capsys, "--home", home, "notes", "--json")[1]) == []
     code, out, _ = run(capsys, "--home", home, "import", str(folder))
     assert code == 0 and "Imported 1 new notes" in out
@@ -35,8 +38,9 @@ def test_dry_run_of_a_folder_prints_the_preview_and_imports_nothing(capsys, tmp_
     code, out, _ = run(capsys, "--home", home, "import", "--dry-run", "--json", "--mine", str(folder))
     data = json.loads(out)
     assert code == 0 and data["dry_run"] is True and (data["new"], data["changed"], data["skipped"]) == (0, 1, 1)
-    assert data["files"]["changed"] == [{"path": "Projects/Kyoto/plan.md",
-                                         "why": "it will be marked as your own writing"}]
+    assert data["files"]["changed"] == [
+        {"path": "Projects/Kyoto/plan.md", "why": "it will be marked as your own writing"}
+    ]
 
 
 def test_dry_run_still_refuses_a_chatgpt_export(capsys, tmp_path):

@@ -40,7 +40,12 @@ def test_models_lists_size_parameters_and_tier_and_marks_the_one_in_use(capsys, 
     assert default["in_use"] and default["tier"] == "tiny" and default["tier_in_use"] == "tiny"
     assert 130_000_000 < default["parameters"] < 140_000_000 and default["size_bytes"] > 90_000_000
     qwen = rows["Qwen2.5 1.5B Instruct"]
-    assert (qwen["tier"], qwen["parameters"], qwen["in_use"], qwen["source"]) == ("capable", 1_543_714_304, False, "folder")
+    assert (qwen["tier"], qwen["parameters"], qwen["in_use"], qwen["source"]) == (
+        "capable",
+        1_543_714_304,
+        False,
+        "folder",
+    )
     assert rows["Tiny One"]["source"] == "lmstudio" and rows["Tiny One"]["tier"] == "tiny"
     assert not context.resolve_paths().exists()  # listing creates no vault
     code, out, _ = run(capsys, "models")
@@ -57,7 +62,10 @@ def test_use_a_listed_model_by_number_then_the_default_by_name(capsys, home):
     assert code == 0, err
     assert f"In use: Qwen2.5 1.5B Instruct (capable). {TIER_ABOUT['capable']}" in out
     s, _ = stored()
-    assert (s["chat_model_kind"], s["chat_model_path"]) == ("gguf", str(home / "models" / "Qwen2.5-1.5B-Instruct-Q4_K_M.gguf"))
+    assert (s["chat_model_kind"], s["chat_model_path"]) == (
+        "gguf",
+        str(home / "models" / "Qwen2.5-1.5B-Instruct-Q4_K_M.gguf"),
+    )
     rows = {r["name"]: r for r in json.loads(run(capsys, "models", "--json")[1])}
     assert rows["Qwen2.5 1.5B Instruct"]["in_use"] and not rows["SmolLM2-135M-Instruct"]["in_use"]
     code, out, _ = run(capsys, "models", "--use", "default")
@@ -74,12 +82,15 @@ def test_use_a_path_and_the_tier_override_is_said(capsys, home, tmp_path):
     assert any(line.startswith("  *") and "Mine" in line for line in run(capsys, "models")[1].splitlines())
 
 
-@pytest.mark.parametrize(("target", "sentence"), [
-    ("/nowhere/model.gguf", "The model file /nowhere/model.gguf does not exist."),
-    ("Tiny", "No model named 'Tiny' was found"),
-    ("42", "There is no model number 42"),
-    ("CLOSED", "Reverie cannot reach the model server at"),
-])
+@pytest.mark.parametrize(
+    ("target", "sentence"),
+    [
+        ("/nowhere/model.gguf", "The model file /nowhere/model.gguf does not exist."),
+        ("Tiny", "No model named 'Tiny' was found"),
+        ("42", "There is no model number 42"),
+        ("CLOSED", "Reverie cannot reach the model server at"),
+    ],
+)
 def test_a_bad_choice_is_one_sentence_and_changes_nothing(capsys, home, target, sentence):
     assert run(capsys, "config", "set", "theme", "dark")[0] == 0
     before = stored()

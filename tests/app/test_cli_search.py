@@ -26,7 +26,7 @@ def test_search_by_words_text_and_json(capsys):
     data = json.loads(out)
     hit = data["hits"][0]
     assert hit["source_title"] == "Trip plans" and hit["kind"] == "note" and hit["rank"] == 1
-    assert hit["text"][hit["highlights"][0][0]:hit["highlights"][0][1]] == "Lisbon"
+    assert hit["text"][hit["highlights"][0][0] : hit["highlights"][0][1]] == "Lisbon"
     assert {"bm25", "rrf", "retention", "final"} <= set(hit["breakdown"])
     code, out, _ = run(capsys, "search", "lisbon", "--mode", "bm25", "--kind", "chat")
     assert code == 0 and "Nothing found." in out

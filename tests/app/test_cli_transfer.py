@@ -17,16 +17,35 @@ def test_export_dry_run_import_and_markdown(capsys, tmp_path, monkeypatch):
     src, dst = tmp_path / "src", tmp_path / "dst"
     assert run(capsys, "--home", str(src), "note", "add", "Anna's birthday is March 3", "--tag", "people")[0] == 0
     monkeypatch.setenv("EXPORT_PW", "a long passphrase")
-    code, out, _ = run(capsys, "--home", str(src), "export", str(tmp_path / "v.reverie"), "--passphrase-env",
-                       "EXPORT_PW", "--json")
+    code, out, _ = run(
+        capsys, "--home", str(src), "export", str(tmp_path / "v.reverie"), "--passphrase-env", "EXPORT_PW", "--json"
+    )
     assert code == 0 and json.loads(out)["encrypted"] is True
-    code, out, _ = run(capsys, "--home", str(dst), "import", str(tmp_path / "v.reverie"), "--dry-run",
-                       "--passphrase-env", "EXPORT_PW", "--json")
+    code, out, _ = run(
+        capsys,
+        "--home",
+        str(dst),
+        "import",
+        str(tmp_path / "v.reverie"),
+        "--dry-run",
+        "--passphrase-env",
+        "EXPORT_PW",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["tables"]["notes"]["new"] == 1
     code, out, _ = run(capsys, "--home", str(dst), "notes", "--json")
     assert json.loads(out) == []  # a dry run changes nothing
-    code, out, _ = run(capsys, "--home", str(dst), "import", str(tmp_path / "v.reverie"), "--passphrase-env",
-                       "EXPORT_PW", "--policy", "theirs")
+    code, out, _ = run(
+        capsys,
+        "--home",
+        str(dst),
+        "import",
+        str(tmp_path / "v.reverie"),
+        "--passphrase-env",
+        "EXPORT_PW",
+        "--policy",
+        "theirs",
+    )
     assert code == 0 and "records added" in out
     code, out, _ = run(capsys, "--home", str(dst), "notes", "--json")
     assert json.loads(out)[0]["body"] == "Anna's birthday is March 3"

@@ -35,10 +35,13 @@ def test_folder_import_previews_then_cancel_writes_nothing_and_import_writes(qtb
     assert p.new == ("travel.md",) and [f for f, _ in p.changed] == ["kitchen.md"]
     assert p.unchanged == ("garden.md",) and [f for f, _ in p.skipped] == ["broken.md"]
     assert dialog.message.text().startswith("1 new, 1 changed, 1 unchanged, 1 skipped")
-    shown = {dialog.files.topLevelItem(i).text(0): [(dialog.files.topLevelItem(i).child(j).text(0),
-                                                     dialog.files.topLevelItem(i).child(j).text(1))
-                                                    for j in range(dialog.files.topLevelItem(i).childCount())]
-             for i in range(dialog.files.topLevelItemCount())}
+    shown = {
+        dialog.files.topLevelItem(i).text(0): [
+            (dialog.files.topLevelItem(i).child(j).text(0), dialog.files.topLevelItem(i).child(j).text(1))
+            for j in range(dialog.files.topLevelItem(i).childCount())
+        ]
+        for i in range(dialog.files.topLevelItemCount())
+    }
     assert shown["New notes (1)"] == [("travel.md", "added as a new note")]
     assert shown["Changed (1)"][0][0] == "kitchen.md" and shown["Changed (1)"][0][1]
     assert shown["Skipped (1)"][0][0] == "broken.md" and shown["Skipped (1)"][0][1]  # with its reason

@@ -36,8 +36,10 @@ def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
     chat = window.show_page("chat")
     chat.composer.setPlainText("Where is my passport?")
     chat.send()
-    qtbot.waitUntil(lambda: not chat.flow.running and bool(chat.thread.widgets)
-                    and bool(chat.thread.widgets[-1].chips), timeout=15_000)
+    qtbot.waitUntil(
+        lambda: not chat.flow.running and bool(chat.thread.widgets) and bool(chat.thread.widgets[-1].chips),
+        timeout=15_000,
+    )
     qtbot.mouseClick(chat.thread.widgets[-1].chips[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: notes_page.editor.highlighted_range() is not None, timeout=10_000)
     chat = window.show_page("chat")

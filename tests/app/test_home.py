@@ -20,10 +20,14 @@ from reverie.core.scheduler import JOB
 def test_the_vault_line_counts_with_the_right_nouns():
     now = datetime(2026, 11, 18, 9, 30).timestamp()
     at_three = datetime(2026, 11, 18, 3, 0).timestamp()
-    assert vault_line({"memories": 277, "archived": 0, "notes": 276, "conversations": 3}, at_three, now) == \
-        "277 memories · 276 notes · 3 conversations · consolidated 03:00"
-    assert vault_line({"memories": 2, "archived": 1, "notes": 1, "conversations": 1}, None, now) == \
-        "1 memory · 1 note · 1 conversation · not consolidated yet"
+    assert (
+        vault_line({"memories": 277, "archived": 0, "notes": 276, "conversations": 3}, at_three, now)
+        == "277 memories · 276 notes · 3 conversations · consolidated 03:00"
+    )
+    assert (
+        vault_line({"memories": 2, "archived": 1, "notes": 1, "conversations": 1}, None, now)
+        == "1 memory · 1 note · 1 conversation · not consolidated yet"
+    )
 
 
 def test_home_is_fresh_after_an_import_and_lists_recent_notes(qtbot, qapp, paths, vault):
@@ -35,6 +39,7 @@ def test_home_is_fresh_after_an_import_and_lists_recent_notes(qtbot, qapp, paths
     def bring_in(v):
         for i in range(3):
             notes.create_note(v, f"Imported note {i}\n\nSome words.")
+
     window.session.run_op(bring_in, vault, changes=IMPORTED)
     qtbot.waitUntil(lambda: home.headline.text() != EMPTY_HEADLINE, timeout=10_000)
     assert home.headline.text() == greeting(vault.now())

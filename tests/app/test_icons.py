@@ -11,8 +11,12 @@ from reverie.app.ui import icons, theme
 
 def lightness(icon: QIcon, mode: QIcon.Mode = QIcon.Mode.Normal) -> float:
     img = icon.pixmap(24, 24, mode).toImage()
-    inked = [img.pixelColor(x, y) for x in range(img.width()) for y in range(img.height())
-             if img.pixelColor(x, y).alpha() > 200]
+    inked = [
+        img.pixelColor(x, y)
+        for x in range(img.width())
+        for y in range(img.height())
+        if img.pixelColor(x, y).alpha() > 200
+    ]
     assert inked, "the icon drew nothing"
     return sum(c.lightness() for c in inked) / len(inked)
 

@@ -36,8 +36,7 @@ def test_indexing_progress_and_cancel(qtbot, paths, vault):
         notes.create_note(vault, f"Note number {i} about gardening.")
     emb = SlowEmbedder()
     window = open_window(qtbot, paths, vault, embedder=emb, batch_size=10)
-    qtbot.waitUntil(lambda: window.tasks.current() is not None and window.tasks.current().name == NAME,
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: window.tasks.current() is not None and window.tasks.current().name == NAME, timeout=10_000)
     task = window.tasks.current()
     qtbot.waitUntil(lambda: task.total == 30 and task.done == 10, timeout=10_000)
     window.tasks.cancel(task.id)

@@ -38,8 +38,16 @@ def test_axis_ticks_are_round_and_titles_fit(qtbot, ui_session, vault, theme, si
     now = vault.now()
     with vault.tx() as conn:  # 4,313 memories today: the old axis said 1187, 2374, 3561
         for i in range(4313):
-            ingest.insert_memory(conn, now, kind="fact", source_kind="consolidation", source_id="run",
-                                 text=f"fact {i}", happened_at=now - 1, log_history=False)
+            ingest.insert_memory(
+                conn,
+                now,
+                kind="fact",
+                source_kind="consolidation",
+                source_id="run",
+                text=f"fact {i}",
+                happened_at=now - 1,
+                log_history=False,
+            )
     apply_theme(QApplication.instance(), theme)
     page = InsightsPage(ui_session)
     qtbot.addWidget(page)

@@ -24,7 +24,7 @@ class ScriptedUnlock(UnlockDialog):
     answers: list[str | None] = []  # a passphrase to type, or None to cancel
     shown = 0
 
-    def exec(self) -> int:  # noqa: A003 - QDialog's name
+    def exec(self) -> int:
         ScriptedUnlock.shown += 1
         answer = ScriptedUnlock.answers.pop(0)
         if answer is None:

@@ -20,9 +20,19 @@ ui_session = ui_fixtures.ui_session
 def _bulk(vault, n, text="Memory number {i} about the garden", kind="fact"):
     now = vault.now()
     with vault.tx() as conn:
-        return [ingest.insert_memory(conn, now, kind=kind, source_kind="consolidation", source_id="run",
-                                     text=text.format(i=i), happened_at=now - i, log_history=False)
-                for i in range(n)]
+        return [
+            ingest.insert_memory(
+                conn,
+                now,
+                kind=kind,
+                source_kind="consolidation",
+                source_id="run",
+                text=text.format(i=i),
+                happened_at=now - i,
+                log_history=False,
+            )
+            for i in range(n)
+        ]
 
 
 def _page(qtbot, session, width=1000, height=650):
@@ -132,7 +142,8 @@ def test_a_narrow_window_keeps_room_for_the_text(qtbot, ui_session, vault):
     header = b.table.horizontalHeader()
     shown = [c for c in range(5) if not b.table.isColumnHidden(c)]
     assert 0 in shown and 2 in shown
-    assert header.sectionSize(0) >= sum(header.sectionSize(c) for c in shown if c) * 0.9, \
-        [header.sectionSize(c) for c in shown]
+    assert header.sectionSize(0) >= sum(header.sectionSize(c) for c in shown if c) * 0.9, [
+        header.sectionSize(c) for c in shown
+    ]
     page.resize(1300, 800)
     qtbot.waitUntil(lambda: not b.table.isColumnHidden(4))  # room again: every column

@@ -65,8 +65,15 @@ def _settings_page(qtbot, session, home):
     page.show()
     page.reload()
     # the list is built once the scan (model lane) and the saved settings (database lane) are both in
-    qtbot.waitUntil(lambda: len(page.model_box.rows) == 3 and session.model.pending == 0 and session.db.pending == 0
-                    and all(row.button.isVisibleTo(page) for row in page.model_box.rows), timeout=15_000)
+    qtbot.waitUntil(
+        lambda: (
+            len(page.model_box.rows) == 3
+            and session.model.pending == 0
+            and session.db.pending == 0
+            and all(row.button.isVisibleTo(page) for row in page.model_box.rows)
+        ),
+        timeout=15_000,
+    )
     return page
 
 

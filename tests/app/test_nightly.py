@@ -43,8 +43,9 @@ def test_a_new_consolidation_time_saved_in_settings_applies_without_reopening(qt
         return str({j.id: j for j in window.nightly.scheduler.jobs()}["nightly"].trigger)
 
     assert "hour='3'" in trigger()
-    window.session.run_op(lambda: save_settings(vault, replace(load_settings(vault), consolidation_time="05:20")),
-                          changes=SETTINGS)
+    window.session.run_op(
+        lambda: save_settings(vault, replace(load_settings(vault), consolidation_time="05:20")), changes=SETTINGS
+    )
     qtbot.waitUntil(lambda: "hour='5'" in trigger() and "minute='20'" in trigger(), timeout=10_000)
     settle(qtbot, window.session)
     window.close()

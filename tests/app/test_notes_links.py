@@ -119,15 +119,21 @@ def test_clicking_links_opens_notes_offers_to_create_missing_ones_and_backlinks_
 
 
 def test_properties_are_shown_edited_and_a_bad_one_loses_nothing(qtbot, paths, vault):
-    note = notes.create_note(vault, "Technology as the seventh kingdom.", title="What Technology Wants",
-                             properties={"author": "Kevin Kelly", "categories": ["Books", "Tech, history"]})
+    note = notes.create_note(
+        vault,
+        "Technology as the seventh kingdom.",
+        title="What Technology Wants",
+        properties={"author": "Kevin Kelly", "categories": ["Books", "Tech, history"]},
+    )
     window = open_window(qtbot, paths, vault)
     page = window.show_page("notes")
     page.open_note(note.id)
     qtbot.waitUntil(lambda: page.editor.note is not None, timeout=10_000)
     table = page.editor.properties.table
     assert [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())] == [
-        ("author", "Kevin Kelly"), ("categories", "Books, Tech, history")]
+        ("author", "Kevin Kelly"),
+        ("categories", "Books, Tech, history"),
+    ]
     assert "2" in page.editor.properties.toggle.text()
     table.item(0, 1).setText("K. Kelly")  # what editing a cell does
     qtbot.waitUntil(lambda: notes.get_note(vault, note.id).properties.get("author") == "K. Kelly", timeout=10_000)
@@ -152,8 +158,10 @@ def test_properties_are_shown_edited_and_a_bad_one_loses_nothing(qtbot, paths, v
 def test_a_note_of_many_quotes_styles_the_first_ones_and_keeps_every_word():
     from reverie.app.ui.notes.markdown import MAX_STYLED_QUOTES
 
-    text = "".join(f"Paragraph {i} links [[Note {i}]].\n\n> [!note] Callout {i}\n> Inside {i}.\n\n"
-                   for i in range(3 * MAX_STYLED_QUOTES))
+    text = "".join(
+        f"Paragraph {i} links [[Note {i}]].\n\n> [!note] Callout {i}\n> Inside {i}.\n\n"
+        for i in range(3 * MAX_STYLED_QUOTES)
+    )
     doc = QTextDocument()
     render(doc, text, lambda link: None, palette("light"))
     assert len(_tables(doc)) == MAX_STYLED_QUOTES  # each bar is a table, and tables get slow in bulk

@@ -16,8 +16,9 @@ LONG = "What Technology Wants — a book by Kevin Kelly about where technology i
 
 def test_the_list_shows_the_note_date_search_shows_and_elides_long_titles(qtbot, paths, vault):
     written = vault.now() - 400 * 86400  # imported with its front matter date, a year ago
-    note = notes.create_note(vault, "Technology as the seventh kingdom.", title=LONG, created_at=written,
-                             happened_at=written)
+    note = notes.create_note(
+        vault, "Technology as the seventh kingdom.", title=LONG, created_at=written, happened_at=written
+    )
     notes.update_note(vault, note.id, body="Technology as the seventh kingdom of life.")
     memory_date = vault.query("SELECT happened_at FROM memories WHERE source_id = ? LIMIT 1", (note.id,))[0][0]
     window = open_window(qtbot, paths, vault)
@@ -71,11 +72,21 @@ def test_every_control_is_reached_with_tab(qtbot, paths, vault):
     qtbot.waitUntil(lambda: page.editor.backlinks.titles() == ["Plan"], timeout=10_000)
     del target
     e = page.editor
-    wanted = {"filter": page.filter, "list": page.list, "new": page.new_button, "delete": page.delete_button,
-              "title": e.title, "tags": e.tags, "properties": e.properties.toggle,
-              "add property": e.properties.add_button, "property table": e.properties.table,
-              "write/preview": e.tabs.tabBar(), "text": e.body, "backlinks": e.backlinks.toggle,
-              "backlinks list": e.backlinks.list}
+    wanted = {
+        "filter": page.filter,
+        "list": page.list,
+        "new": page.new_button,
+        "delete": page.delete_button,
+        "title": e.title,
+        "tags": e.tags,
+        "properties": e.properties.toggle,
+        "add property": e.properties.add_button,
+        "property table": e.properties.table,
+        "write/preview": e.tabs.tabBar(),
+        "text": e.body,
+        "backlinks": e.backlinks.toggle,
+        "backlinks list": e.backlinks.list,
+    }
     page.filter.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.filter, timeout=5_000)
     seen = []

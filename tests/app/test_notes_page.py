@@ -90,8 +90,9 @@ def test_opening_a_cited_passage_scrolls_to_it_and_marks_it(qtbot, paths, vault)
     body += "\n\nThe hotel was called Villa Serena."
     note = notes.create_note(vault, body)
     window, page = _notes_page(qtbot, paths, vault)
-    mem = vault.query("SELECT span_start, span_end FROM memories WHERE source_id = ? AND text LIKE '%Villa%'",
-                      (note.id,))[0]
+    mem = vault.query(
+        "SELECT span_start, span_end FROM memories WHERE source_id = ? AND text LIKE '%Villa%'", (note.id,)
+    )[0]
     memory = type("M", (), {"source_kind": "note", "source_id": note.id, "span_start": mem[0], "span_end": mem[1]})
     window.show_page("home")
     window.open_source(memory)
@@ -99,6 +100,6 @@ def test_opening_a_cited_passage_scrolls_to_it_and_marks_it(qtbot, paths, vault)
     qtbot.waitUntil(lambda: page.editor.highlighted_range() is not None, timeout=10_000)
     start, end = page.editor.highlighted_range()
     utf16 = page.editor.body.toPlainText().encode("utf-16-le")  # Qt positions count UTF-16 units
-    marked = utf16[2 * start:2 * end].decode("utf-16-le")
+    marked = utf16[2 * start : 2 * end].decode("utf-16-le")
     assert marked == "The hotel was called Villa Serena."  # emoji before it did not shift the mark
     assert page.editor.body.verticalScrollBar().value() > 0

@@ -24,7 +24,7 @@ class ScriptedUnlock(UnlockDialog):
 
     answers: list[str | None] = []
 
-    def exec(self) -> int:  # noqa: A003 - QDialog's name
+    def exec(self) -> int:
         answer = ScriptedUnlock.answers.pop(0)
         if answer is None:
             return QDialog.DialogCode.Rejected
@@ -45,8 +45,9 @@ def test_ctrl_n_from_the_preview_switches_to_write_and_typing_lands(qtbot, paths
     page = window.show_page("notes")
     page.open_note(note.id)
     qtbot.waitUntil(lambda: page.editor.note is not None, timeout=10_000)
-    qtbot.mouseClick(page.editor.tabs.tabBar(), Qt.MouseButton.LeftButton,
-                     pos=page.editor.tabs.tabBar().tabRect(1).center())
+    qtbot.mouseClick(
+        page.editor.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=page.editor.tabs.tabBar().tabRect(1).center()
+    )
     assert page.editor.tabs.currentIndex() == 1
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert page.editor.tabs.currentIndex() == 0

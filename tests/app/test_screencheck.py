@@ -166,7 +166,7 @@ def test_a_horizontal_scrollbar_in_chats_message_view_fails_elsewhere_not(qtbot)
 class _WideDelegate(QStyledItemDelegate):
     """Draws its text on one line without eliding, as a custom delegate may."""
 
-    def sizeHint(self, option, index):  # noqa: N802 - Qt naming
+    def sizeHint(self, option, index):
         return QSize(option.fontMetrics.horizontalAdvance(index.data()) + 16, 24)
 
 

@@ -32,9 +32,18 @@ def _marks(screen: str, size: str, theme: str) -> list[pytest.MarkDecorator]:
     return []
 
 
-CASES = [pytest.param(screen, size, theme, marks=_marks(screen, f"{size[0]}x{size[1]}", theme),
-                      id=f"{screen}-{size[0]}x{size[1]}-{theme}")
-         for theme in THEMES for size in SIZES for screen in SCREENS]  # a theme change restyles every widget
+CASES = [
+    pytest.param(
+        screen,
+        size,
+        theme,
+        marks=_marks(screen, f"{size[0]}x{size[1]}", theme),
+        id=f"{screen}-{size[0]}x{size[1]}-{theme}",
+    )
+    for theme in THEMES
+    for size in SIZES
+    for screen in SCREENS
+]  # a theme change restyles every widget
 
 
 @pytest.fixture(scope="module")

@@ -112,8 +112,14 @@ def test_enter_opens_the_result_in_its_note_or_conversation(qtbot, paths, vault)
     qtbot.keyClick(page.results, Qt.Key.Key_Return)
     chat = window.pages["chat"].widget
     assert window.stack.currentWidget() is chat
-    qtbot.waitUntil(lambda: chat.cid == conv.id and chat.thread.widget_for(msg.id) is not None
-                    and chat.thread.widget_for(msg.id).property("highlighted") is True, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            chat.cid == conv.id
+            and chat.thread.widget_for(msg.id) is not None
+            and chat.thread.widget_for(msg.id).property("highlighted") is True
+        ),
+        timeout=10_000,
+    )
 
 
 def test_a_custom_date_range_keeps_only_what_happened_between(qtbot, paths, vault, clock):
@@ -131,8 +137,9 @@ def test_a_custom_date_range_keeps_only_what_happened_between(qtbot, paths, vaul
     old_day = date.fromtimestamp(clock.now() - 90 * DAY)
     page.since.setDate(QDate(old_day - timedelta(days=1)))
     page.until.setDate(QDate(old_day + timedelta(days=1)))
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and "fireworks" in page.model.hits[0].memory.text,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: page.model.rowCount() == 1 and "fireworks" in page.model.hits[0].memory.text, timeout=10_000
+    )
 
 
 def test_a_time_phrase_with_nothing_in_it_says_the_results_are_from_any_time(qtbot, paths, vault):
@@ -161,8 +168,9 @@ def test_reverie_s_replies_show_only_with_their_box(qtbot, paths, vault):
 
 
 def test_snippets_show_the_text_a_reader_sees_not_its_markdown(qtbot, paths, vault):
-    notes.create_note(vault, "# Sailing\n\n> [!Example] A **windy** day\n> ![[icon.svg#icon]] We sailed to the "
-                             "*lighthouse* at dawn.")
+    notes.create_note(
+        vault, "# Sailing\n\n> [!Example] A **windy** day\n> ![[icon.svg#icon]] We sailed to the *lighthouse* at dawn."
+    )
     window = open_window(qtbot, paths, vault)
     page = _search(qtbot, window, "lighthouse")
     assert page.model.rowCount() >= 1

@@ -18,8 +18,10 @@ from reverie.models.gguf import GgufInfo
 
 ui_session = ui_fixtures.ui_session
 
-FOUND = [GgufInfo("Qwen2.5-7B-Instruct", Path("/models/qwen.gguf"), 4_700_000_000, "Q4_K_M", 32768, "qwen2", "lmstudio"),
-         GgufInfo("llama3", Path("/ollama/blobs/sha256-1"), 4_900_000_000, "Q4_0", 8192, "llama", "ollama")]
+FOUND = [
+    GgufInfo("Qwen2.5-7B-Instruct", Path("/models/qwen.gguf"), 4_700_000_000, "Q4_K_M", 32768, "qwen2", "lmstudio"),
+    GgufInfo("llama3", Path("/ollama/blobs/sha256-1"), 4_900_000_000, "Q4_0", 8192, "llama", "ollama"),
+]
 
 
 def _page(qtbot, session, **kw):
@@ -97,15 +99,22 @@ def test_encryption_switches_between_keyring_and_passphrase(qtbot, ui_session, v
 
 def test_last_runs_are_listed(qtbot, ui_session, vault, clock):
     with vault.tx() as conn:
-        conn.execute("INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
-                     "VALUES ('consolidation', ?, ?, 'ok', '{\"facts_added\": 2}')", (clock.now() - 120, clock.now() - 60))
-        conn.execute("INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
-                     "VALUES ('consolidation', ?, ?, 'ok', '{\"facts_added\": 4, \"lines_without_model\": 10803}')",
-                     (clock.now() - 60, clock.now()))
+        conn.execute(
+            "INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
+            "VALUES ('consolidation', ?, ?, 'ok', '{\"facts_added\": 2}')",
+            (clock.now() - 120, clock.now() - 60),
+        )
+        conn.execute(
+            "INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
+            "VALUES ('consolidation', ?, ?, 'ok', '{\"facts_added\": 4, \"lines_without_model\": 10803}')",
+            (clock.now() - 60, clock.now()),
+        )
     page = _page(qtbot, ui_session)
     qtbot.waitUntil(lambda: "facts learned" in page.data.last_run.text())
-    assert re.fullmatch(r"(Last night|This morning|Today|Yesterday|On .+) \(\d\d:\d\d, 1 min\): 4 facts learned\.",
-                        page.data.last_run.text()), page.data.last_run.text()
+    assert re.fullmatch(
+        r"(Last night|This morning|Today|Yesterday|On .+) \(\d\d:\d\d, 1 min\): 4 facts learned\.",
+        page.data.last_run.text(),
+    ), page.data.last_run.text()
     assert "10803" not in page.data.last_run.text() and page.data.details.isHidden()
     page.data.details_button.click()
     assert not page.data.details.isHidden() and page.data.details_button.text() == "Hide details"
@@ -158,8 +167,17 @@ def test_the_last_run_reads_as_a_user_says_it():
     def ts(day, hour, minute=0):
         return datetime(2026, 11, day, hour, minute).timestamp()
 
-    counts = {"facts_added": 12, "summaries_added": 2, "summaries_updated": 1, "archived": 40, "days": 3,
-              "lines_without_model": 10803, "model_calls": 77, "units_read": 5000, "rejected_ungrounded": 9}
+    counts = {
+        "facts_added": 12,
+        "summaries_added": 2,
+        "summaries_updated": 1,
+        "archived": 40,
+        "days": 3,
+        "lines_without_model": 10803,
+        "model_calls": 77,
+        "units_read": 5000,
+        "rejected_ungrounded": 9,
+    }
     run = JobRun(1, "consolidation", None, ts(20, 3), ts(20, 3, 2), "ok", counts)
     line = last_run_line(run, ts(20, 9, 30))
     assert line == "Last night (03:00, 2 min): 12 facts learned, 3 summaries written, 40 memories archived."

@@ -19,9 +19,11 @@ ui_session = ui_fixtures.ui_session
 
 
 def _tabbable(root: QWidget) -> set[QWidget]:
-    return {w for w in root.findChildren(QWidget)
-            if w.isVisible() and w.isEnabled() and (w.focusPolicy() & Qt.FocusPolicy.TabFocus)
-            and w.focusProxy() is None}
+    return {
+        w
+        for w in root.findChildren(QWidget)
+        if w.isVisible() and w.isEnabled() and (w.focusPolicy() & Qt.FocusPolicy.TabFocus) and w.focusProxy() is None
+    }
 
 
 def tab_walk(qtbot, root: QWidget, steps: int = 200) -> tuple[set[QWidget], set[QWidget]]:
@@ -50,8 +52,9 @@ def tab_walk(qtbot, root: QWidget, steps: int = 200) -> tuple[set[QWidget], set[
 
 
 def _names(widgets):
-    return sorted(f"{type(w).__name__}({getattr(w, 'text', lambda: '')() if hasattr(w, 'text') else ''})"
-                  for w in widgets)
+    return sorted(
+        f"{type(w).__name__}({getattr(w, 'text', lambda: '')() if hasattr(w, 'text') else ''})" for w in widgets
+    )
 
 
 def test_memories_page(qtbot, ui_session, vault):

@@ -67,8 +67,11 @@ def test_themes_set_a_full_palette_and_follow_the_choice(qtbot):
 
 
 def test_welcome_says_what_is_stored_where_and_whether_models_are_ready(qtbot):
-    dlg = WelcomeDialog("/home/me/.local/share/Reverie/vault", False,
-                        models=[("SmolLM2", True, ""), ("all-MiniLM-L6-v2", False, "the package is not installed")])
+    dlg = WelcomeDialog(
+        "/home/me/.local/share/Reverie/vault",
+        False,
+        models=[("SmolLM2", True, ""), ("all-MiniLM-L6-v2", False, "the package is not installed")],
+    )
     qtbot.addWidget(dlg)
     text = dlg.findChildren(type(dlg.models))[1].text()
     assert "reverie.db" in text and "vault.json" in text and "/home/me/.local/share/Reverie/vault" in text
@@ -99,7 +102,9 @@ def test_sample_vault_and_window_with_all_pages(qtbot, paths, clock):
     handle = window.tasks.begin("Consolidating", 3, lambda: None)
     assert not window.task_bar.isHidden()
     handle.finish()
-    qtbot.waitUntil(lambda: window.task_bar.isHidden() and "Consolidating: done." in window.statusBar().currentMessage())
+    qtbot.waitUntil(
+        lambda: window.task_bar.isHidden() and "Consolidating: done." in window.statusBar().currentMessage()
+    )
     window.close()
     assert vault.closed
 

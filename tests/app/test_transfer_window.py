@@ -23,7 +23,6 @@ def _window(qtbot, paths):
     return window, session
 
 
-
 def _says(qtbot, window, text):
     """Wait until the status bar has said ``text`` (every message is recorded, so one that was
     replaced or expired still counts); on time-out, show what it said."""
@@ -75,10 +74,27 @@ def test_bring_in_export_markdown_and_lock_from_the_menu(qtbot, tmp_path, paths)
     (tmp_path / "md" / "a.md").write_text("# Alpha\n\nFirst note.\n")
     actions.do_import_markdown(tmp_path / "md")
     _says(qtbot, window, "Imported 1 notes")
-    chat = [{"title": "T", "create_time": 1.7e9, "update_time": 1.7e9, "conversation_id": "c1", "current_node": "n",
-             "mapping": {"n": {"id": "n", "parent": None, "children": [], "message": {
-                 "author": {"role": "user"}, "create_time": 1.7e9,
-                 "content": {"content_type": "text", "parts": ["hi"]}}}}}]
+    chat = [
+        {
+            "title": "T",
+            "create_time": 1.7e9,
+            "update_time": 1.7e9,
+            "conversation_id": "c1",
+            "current_node": "n",
+            "mapping": {
+                "n": {
+                    "id": "n",
+                    "parent": None,
+                    "children": [],
+                    "message": {
+                        "author": {"role": "user"},
+                        "create_time": 1.7e9,
+                        "content": {"content_type": "text", "parts": ["hi"]},
+                    },
+                }
+            },
+        }
+    ]
     (tmp_path / "conversations.json").write_text(json.dumps(chat))
     actions.do_import_chatgpt(tmp_path / "conversations.json")
     _says(qtbot, window, "Imported 1 conversations")

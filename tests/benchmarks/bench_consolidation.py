@@ -19,29 +19,42 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ for llama_json
 
-from reverie.core import conversations  # noqa: E402
-from reverie.core.clock import FixedClock  # noqa: E402
-from reverie.core.consolidation import run_consolidation  # noqa: E402
-from reverie.core.keys import KeyMode  # noqa: E402
-from reverie.core.paths import vault_paths  # noqa: E402
-from reverie.core.vault import Vault  # noqa: E402
+from reverie.core import conversations
+from reverie.core.clock import FixedClock
+from reverie.core.consolidation import run_consolidation
+from reverie.core.keys import KeyMode
+from reverie.core.paths import vault_paths
+from reverie.core.vault import Vault
 
 NOW = 1_795_000_000.0
-FACTS = ["Anna's birthday is March 3.", "My dentist is Dr. Wu.", "I live in Lyon.", "My sister's name is Clara.",
-         "Tom's new job is at the Lyon bakery.", "My favourite tea is jasmine.", "I work at the city library.",
-         "Our cat's name is Felix."]
-TALK = ["We walked along the river after lunch and talked about the garden.",
-        "The tomatoes finally turned red, and the basil needs more sun.",
-        "I am reading a novel about a lighthouse keeper in Brittany.",
-        "Work was busy today; the library is moving the archive to the second floor.",
-        "Should I bake bread this weekend or try the new pizza place?",
-        "Clara called and we planned a picnic for Sunday if the weather holds.",
-        "I felt tired this afternoon, maybe I should sleep earlier.",
-        "The train to Paris was late again, forty minutes this time.",
-        "We watched a documentary about octopuses, they are so clever.",
-        "I need to remember to buy lemons, flour and coffee."]
-REPLIES = ["That sounds lovely; do you want me to remember it?", "Noted. Anything else on your mind?",
-           "I can remind you about that tomorrow.", "It seems like a full day. How are you feeling?"]
+FACTS = [
+    "Anna's birthday is March 3.",
+    "My dentist is Dr. Wu.",
+    "I live in Lyon.",
+    "My sister's name is Clara.",
+    "Tom's new job is at the Lyon bakery.",
+    "My favourite tea is jasmine.",
+    "I work at the city library.",
+    "Our cat's name is Felix.",
+]
+TALK = [
+    "We walked along the river after lunch and talked about the garden.",
+    "The tomatoes finally turned red, and the basil needs more sun.",
+    "I am reading a novel about a lighthouse keeper in Brittany.",
+    "Work was busy today; the library is moving the archive to the second floor.",
+    "Should I bake bread this weekend or try the new pizza place?",
+    "Clara called and we planned a picnic for Sunday if the weather holds.",
+    "I felt tired this afternoon, maybe I should sleep earlier.",
+    "The train to Paris was late again, forty minutes this time.",
+    "We watched a documentary about octopuses, they are so clever.",
+    "I need to remember to buy lemons, flour and coffee.",
+]
+REPLIES = [
+    "That sounds lovely; do you want me to remember it?",
+    "Noted. Anything else on your mind?",
+    "I can remind you about that tomorrow.",
+    "It seems like a full day. How are you feeling?",
+]
 
 
 def fill(vault: Vault, n: int) -> None:
@@ -73,8 +86,20 @@ def run(n: int, model, max_calls: int, tmp: Path, name: str) -> tuple[float, obj
 def show(label: str, seconds: float, report) -> None:
     c = report.counts
     print(f"{label}: {seconds:.1f} s, status {report.status}")
-    keys = ("units_read", "model_calls", "model_invalid", "model_retries", "rejected_ungrounded", "rejected_questions", "rejected_topics",
-            "summaries_added", "facts_added", "facts_superseded", "facts_noop", "duplicates_merged")
+    keys = (
+        "units_read",
+        "model_calls",
+        "model_invalid",
+        "model_retries",
+        "rejected_ungrounded",
+        "rejected_questions",
+        "rejected_topics",
+        "summaries_added",
+        "facts_added",
+        "facts_superseded",
+        "facts_noop",
+        "duplicates_merged",
+    )
     print("  " + ", ".join(f"{k} {c.get(k, 0)}" for k in keys))
 
 

@@ -40,17 +40,22 @@ def fill(vault: Vault, n: int, seed: int = 1) -> None:
             last = rec + rnd.random() * (NOW - rec) if rnd.random() < 0.3 else None
             imp = rnd.choice((0.1, 0.3, 0.4, 0.5, 0.6, 0.7))
             strength = initial_strength(imp) * (1.8 ** rnd.randint(0, 3) if last else 1.0)
-            batch.append((f"m{i}", "chat", "message", f"x{i}", rec, rec, f"h{i}", imp, strength, last,
-                          int(rnd.random() < 0.01)))
+            batch.append(
+                (f"m{i}", "chat", "message", f"x{i}", rec, rec, f"h{i}", imp, strength, last, int(rnd.random() < 0.01))
+            )
             if len(batch) == 50_000:
                 conn.executemany(
                     "INSERT INTO memories(uid, kind, source_kind, text, recorded_at, happened_at, content_hash, "
-                    "importance, strength, last_recalled_at, pinned) VALUES (?,?,?,?,?,?,?,?,?,?,?)", batch)
+                    "importance, strength, last_recalled_at, pinned) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    batch,
+                )
                 batch.clear()
         if batch:
             conn.executemany(
                 "INSERT INTO memories(uid, kind, source_kind, text, recorded_at, happened_at, content_hash, "
-                "importance, strength, last_recalled_at, pinned) VALUES (?,?,?,?,?,?,?,?,?,?,?)", batch)
+                "importance, strength, last_recalled_at, pinned) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                batch,
+            )
 
 
 def timed(fn):
@@ -74,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             conn.execute("PRAGMA cache_size = -200000")
 
             def select():
-                return conn.execute(f"SELECT {COLS} FROM memories WHERE archived = 0").fetchall()  # noqa: S608
+                return conn.execute(f"SELECT {COLS} FROM memories WHERE archived = 0").fetchall()
 
             select()  # warm the page cache for both
             t_select = min(timed(select)[0] for _ in range(3))
@@ -97,10 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  fill                          {t_fill:8.2f} s")
     print(f"  plain SELECT of the rows      {t_select:8.3f} s")
     print(f"  NumPy retention of the rows   {t_numpy:8.3f} s  (mean R {float(r.mean()):.3f})")
-    print(f"  decay pass, first             {t_first:8.3f} s  archived {n1:,} ({history:,} history rows)"
-          f"  ratio to SELECT {t_first / t_select:5.2f}")
-    print(f"  decay pass, the next night    {t_second:8.3f} s  archived {n2:,}"
-          f"  ratio to SELECT {t_second / t_select:5.2f}")
+    print(
+        f"  decay pass, first             {t_first:8.3f} s  archived {n1:,} ({history:,} history rows)"
+        f"  ratio to SELECT {t_first / t_select:5.2f}"
+    )
+    print(
+        f"  decay pass, the next night    {t_second:8.3f} s  archived {n2:,}"
+        f"  ratio to SELECT {t_second / t_select:5.2f}"
+    )
     assert n1 == plan1.count and n2 == plan2.count and history == n1 + n2
     return 0
 

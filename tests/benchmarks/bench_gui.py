@@ -29,20 +29,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for uifakes
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
 
-from reverie.app.ui.main_window import MainWindow  # noqa: E402
-from reverie.app.ui.services import AppServices  # noqa: E402
-from reverie.app.ui.session import Session  # noqa: E402
-from reverie.core import ingest, notes  # noqa: E402
-from reverie.core.keys import KeyMode  # noqa: E402
-from reverie.core.paths import vault_paths  # noqa: E402
-from reverie.core.vault import Vault  # noqa: E402
+from reverie.app.ui.main_window import MainWindow
+from reverie.app.ui.services import AppServices
+from reverie.app.ui.session import Session
+from reverie.core import ingest, notes
+from reverie.core.keys import KeyMode
+from reverie.core.paths import vault_paths
+from reverie.core.vault import Vault
 
 PROBE_MS = 10
-WORDS = ("river morning garden letter bicycle kitchen meeting sister holiday window winter music "
-         "doctor market friday coffee station museum report ticket").split()
+WORDS = (
+    "river morning garden letter bicycle kitchen meeting sister holiday window winter music "
+    "doctor market friday coffee station museum report ticket"
+).split()
 
 
 class Probe:
@@ -74,8 +76,14 @@ class Probe:
         def pct(p: float) -> float:
             return round(s[min(len(s) - 1, int(p * len(s)))], 1)
 
-        return {"ticks": len(self.samples), "p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-                "max_ms": round(s[-1], 1), "mean_ms": round(statistics.fmean(s), 2)}
+        return {
+            "ticks": len(self.samples),
+            "p50_ms": pct(0.5),
+            "p95_ms": pct(0.95),
+            "p99_ms": pct(0.99),
+            "max_ms": round(s[-1], 1),
+            "mean_ms": round(statistics.fmean(s), 2),
+        }
 
 
 class FastModel:
@@ -91,7 +99,7 @@ class FastModel:
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    def stream(self, messages, *, max_tokens=512, temperature=0.2, stop=(), cancel=None, json_schema=None):  # noqa: ANN001
+    def stream(self, messages, *, max_tokens=512, temperature=0.2, stop=(), cancel=None, json_schema=None):
         for i in range(self.tokens):
             if cancel is not None and cancel.is_set():
                 return
@@ -102,8 +110,15 @@ class FastModel:
 
 def note_text(i: int) -> str:
     w = [WORDS[(i * 7 + k) % len(WORDS)] for k in range(60)]
-    return (f"# Note {i} about the {w[0]}\n\n" + " ".join(w[:20]) + ".\n\n" + " ".join(w[20:40]) +
-            f" number {i}.\n\n" + " ".join(w[40:]) + ".")
+    return (
+        f"# Note {i} about the {w[0]}\n\n"
+        + " ".join(w[:20])
+        + ".\n\n"
+        + " ".join(w[20:40])
+        + f" number {i}.\n\n"
+        + " ".join(w[40:])
+        + "."
+    )
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -119,10 +134,14 @@ def run(args: argparse.Namespace) -> dict:
     window.show()
     session.set_vault(vault)
     probe = Probe()
-    results: dict = {"notes": args.notes, "tokens": args.tokens, "encrypted": args.encrypted,
-                     "platform": os.environ.get("QT_QPA_PLATFORM")}
+    results: dict = {
+        "notes": args.notes,
+        "tokens": args.tokens,
+        "encrypted": args.encrypted,
+        "platform": os.environ.get("QT_QPA_PLATFORM"),
+    }
 
-    def spin_until(cond, limit_s: float = 600.0) -> float:  # noqa: ANN001
+    def spin_until(cond, limit_s: float = 600.0) -> float:
         """Run the real event loop until ``cond()`` holds (checked every 5 ms by a timer)."""
         t0 = time.perf_counter()
         loop = QEventLoop()
@@ -165,8 +184,7 @@ def run(args: argparse.Namespace) -> dict:
         for first in range(0, args.notes, 100):
             session.db.submit(write_batch, first, min(args.notes, first + 100), on_done=landed)
         secs = spin_until(done.is_set)
-        results["indexing"] = probe.stop() | {"seconds": round(secs, 2),
-                                              "notes_per_s": round(args.notes / secs, 1)}
+        results["indexing"] = probe.stop() | {"seconds": round(secs, 2), "notes_per_s": round(args.notes / secs, 1)}
         spin_until(lambda: session.db.pending == 0)
 
     # an answer streaming through the chat screen: as fast as possible, then at a model's pace
@@ -177,8 +195,12 @@ def run(args: argparse.Namespace) -> dict:
 
         conv = conversations.create_conversation(vault, "A long conversation")
         for i in range(args.history):
-            conversations.add_message(vault, conv.id, "user" if i % 2 == 0 else "assistant",
-                                      f"**Turn {i}.** " + note_text(i).replace("# ", "")[:500])
+            conversations.add_message(
+                vault,
+                conv.id,
+                "user" if i % 2 == 0 else "assistant",
+                f"**Turn {i}.** " + note_text(i).replace("# ", "")[:500],
+            )
         probe.start()
         chat.load(conv.id)
         spin_until(lambda: chat.messages.rowCount() == args.history)
@@ -214,13 +236,20 @@ def bulk_memories(vault: Vault, n: int) -> float:
     with vault.tx() as conn:
         for i in range(n):
             w = [WORDS[(i * 7 + k) % len(WORDS)] for k in range(14)]
-            ingest.insert_memory(conn, now, kind=kinds[i % 4], source_kind="consolidation", source_id="bench",
-                                 text=f"Memory {i}: " + " ".join(w) + ".", happened_at=now - 60.0 * i,
-                                 log_history=False)
+            ingest.insert_memory(
+                conn,
+                now,
+                kind=kinds[i % 4],
+                source_kind="consolidation",
+                source_id="bench",
+                text=f"Memory {i}: " + " ".join(w) + ".",
+                happened_at=now - 60.0 * i,
+                log_history=False,
+            )
     return time.perf_counter() - t0
 
 
-def scroll_memories(window, vault: Vault, probe: Probe, spin_until, n: int) -> dict:  # noqa: ANN001
+def scroll_memories(window, vault: Vault, probe: Probe, spin_until, n: int) -> dict:
     """Open Memories on a vault of ``n`` memories and scroll the list to its very end, the table
     fetching page after page (``fetchMore``) from the database lane."""
     built = bulk_memories(vault, n)
@@ -243,8 +272,12 @@ def scroll_memories(window, vault: Vault, probe: Probe, spin_until, n: int) -> d
     settle = time.perf_counter() + 0.3
     spin_until(lambda: time.perf_counter() > settle)  # the last page's layout and paint
     secs = time.perf_counter() - t0
-    return probe.stop() | {"seconds": round(secs, 2), "rows": model.rowCount(), "first_page_s": round(first, 3),
-                           "build_s": round(built, 1)}
+    return probe.stop() | {
+        "seconds": round(secs, 2),
+        "rows": model.rowCount(),
+        "first_page_s": round(first, 3),
+        "build_s": round(built, 1),
+    }
 
 
 def main() -> None:
@@ -256,8 +289,12 @@ def main() -> None:
     ap.add_argument("--history", type=int, default=0, help="messages already in the conversation")
     ap.add_argument("--encrypted", action="store_true", help="a passphrase (SQLCipher) vault")
     ap.add_argument("--embed", action="store_true", help="also run the embedding worker, if installed")
-    ap.add_argument("--memories", type=int, default=0,
-                    help="also scroll the Memories list of a vault with this many memories to its end")
+    ap.add_argument(
+        "--memories",
+        type=int,
+        default=0,
+        help="also scroll the Memories list of a vault with this many memories to its end",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     results = run(args)
@@ -271,15 +308,19 @@ def main() -> None:
         if phase not in results:
             continue
         r = results[phase]
-        extra = {"indexing": f"{results['notes']} notes in {r.get('seconds')} s ({r.get('notes_per_s')}/s)",
-                 "streaming": f"{r.get('tokens')} tokens in {r.get('seconds')} s (as fast as possible)",
-                 "paced": f"{r.get('tokens')} tokens in {r.get('seconds')} s",
-                 "open": f"a conversation of {r.get('messages')} messages ({r.get('widgets')} drawn)",
-                 "memories": f"{r.get('rows')} memories scrolled to the end in {r.get('seconds')} s (first page "
-                             f"{r.get('first_page_s')} s; vault built in {r.get('build_s')} s)"}.get(phase, "")
+        extra = {
+            "indexing": f"{results['notes']} notes in {r.get('seconds')} s ({r.get('notes_per_s')}/s)",
+            "streaming": f"{r.get('tokens')} tokens in {r.get('seconds')} s (as fast as possible)",
+            "paced": f"{r.get('tokens')} tokens in {r.get('seconds')} s",
+            "open": f"a conversation of {r.get('messages')} messages ({r.get('widgets')} drawn)",
+            "memories": f"{r.get('rows')} memories scrolled to the end in {r.get('seconds')} s (first page "
+            f"{r.get('first_page_s')} s; vault built in {r.get('build_s')} s)",
+        }.get(phase, "")
         ratio = round(r["p99_ms"] / idle_p99, 1)
-        print(f"{phase:<10} {r['ticks']:>6} {r['p50_ms']:>6} {r['p95_ms']:>6} {r['p99_ms']:>6} {r['max_ms']:>7} "
-              f"{ratio:>6}  {extra}")
+        print(
+            f"{phase:<10} {r['ticks']:>6} {r['p50_ms']:>6} {r['p95_ms']:>6} {r['p99_ms']:>6} {r['max_ms']:>7} "
+            f"{ratio:>6}  {extra}"
+        )
 
 
 if __name__ == "__main__":

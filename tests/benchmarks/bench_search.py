@@ -30,18 +30,18 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import numpy as np  # noqa: E402
-import psutil  # noqa: E402
-import sqlite_vec  # noqa: E402
+import numpy as np
+import psutil
+import sqlite_vec
 
-from reverie.core import embedding, fts, notes, ranking, vectorindex  # noqa: E402
-from reverie.core.keys import KeyMode  # noqa: E402
-from reverie.core.paths import vault_paths  # noqa: E402
-from reverie.core.retrieval import Retriever  # noqa: E402
-from reverie.core.textindex import index_text  # noqa: E402
-from reverie.core.textutil import content_hash  # noqa: E402
-from reverie.core.vault import Vault  # noqa: E402
-from reverie.models.embedder import default_embedder  # noqa: E402
+from reverie.core import embedding, fts, notes, ranking, vectorindex
+from reverie.core.keys import KeyMode
+from reverie.core.paths import vault_paths
+from reverie.core.retrieval import Retriever
+from reverie.core.textindex import index_text
+from reverie.core.textutil import content_hash
+from reverie.core.vault import Vault
+from reverie.models.embedder import default_embedder
 
 DIM = 384
 K = 10
@@ -75,7 +75,7 @@ class Corpus:
         words = self.vocab[self.rng.choice(len(self.vocab), int(lengths.sum()), p=self.p)]
         out, pos = [], 0
         for ln in lengths:
-            out.append(" ".join(words[pos:pos + ln]))
+            out.append(" ".join(words[pos : pos + ln]))
             pos += ln
         self.texts += out
         return out
@@ -107,15 +107,23 @@ def fill(vault: Vault, corpus: Corpus, upto: int, model_id: str, chunk: int = 20
             conn.executemany(
                 "INSERT INTO memories(id, uid, kind, source_kind, text, recorded_at, happened_at, content_hash, "
                 "importance, strength) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(i, uuid.uuid4().hex, "chat" if i % 3 else "note", "import", t, h, h, content_hash(t), 0.5, 14.0)
-                 for i, t, h in zip(ids, texts, happened, strict=True)],
+                [
+                    (i, uuid.uuid4().hex, "chat" if i % 3 else "note", "import", t, h, h, content_hash(t), 0.5, 14.0)
+                    for i, t, h in zip(ids, texts, happened, strict=True)
+                ],
             )
-            conn.executemany("INSERT INTO memories_fts(rowid, body) VALUES (?, ?)",
-                             [(i, index_text(t)) for i, t in zip(ids, texts, strict=True)])
-            conn.executemany("INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
-                             [(i, model_id, DIM, half[j].tobytes()) for j, i in enumerate(ids)])
-            conn.executemany("INSERT INTO vec_items(rowid, embedding) VALUES (?, ?)",
-                             [(i, full32[j].tobytes()) for j, i in enumerate(ids)])
+            conn.executemany(
+                "INSERT INTO memories_fts(rowid, body) VALUES (?, ?)",
+                [(i, index_text(t)) for i, t in zip(ids, texts, strict=True)],
+            )
+            conn.executemany(
+                "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
+                [(i, model_id, DIM, half[j].tobytes()) for j, i in enumerate(ids)],
+            )
+            conn.executemany(
+                "INSERT INTO vec_items(rowid, embedding) VALUES (?, ?)",
+                [(i, full32[j].tobytes()) for j, i in enumerate(ids)],
+            )
         have += n
         print(f"  inserted {have:,}", file=sys.stderr, flush=True)
 
@@ -149,7 +157,7 @@ def bench_size(vault: Vault, emb, corpus: Corpus, n: int, n_queries: int, n_vec0
     index_rss = rss() - rss0
     raw = n * DIM * 4
     # (a) the floor's own float32 matrix.
-    mat = np.array(index.mat[:index._n], dtype=np.float32)
+    mat = np.array(index.mat[: index._n], dtype=np.float32)
 
     def floor(q: str) -> None:
         qv = emb.embed([q])[0]
@@ -164,16 +172,29 @@ def bench_size(vault: Vault, emb, corpus: Corpus, n: int, n_queries: int, n_vec0
         qv = emb.embed([q])[0]
         match = fts.build_match(q)
         with vault.read() as conn:
-            knn = [r[0] for r in conn.execute(
-                "SELECT rowid, distance FROM vec_items WHERE embedding MATCH ? AND k = ?",
-                (qv.astype(np.float32).tobytes(), CANDIDATES))]
-            words = [r[0] for r in conn.execute(
-                "SELECT rowid FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?",
-                (match, CANDIDATES))] if match else []
+            knn = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT rowid, distance FROM vec_items WHERE embedding MATCH ? AND k = ?",
+                    (qv.astype(np.float32).tobytes(), CANDIDATES),
+                )
+            ]
+            words = (
+                [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT rowid FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?",
+                        (match, CANDIDATES),
+                    )
+                ]
+                if match
+                else []
+            )
             fused = ranking.rrf([(words, 1.0), (knn, 1.0)], 60.0)
             top = sorted(fused, key=fused.get, reverse=True)[:K]
-            conn.execute(f"SELECT id, text, happened_at FROM memories WHERE id IN ({','.join('?' * len(top))})",
-                         top).fetchall()
+            conn.execute(
+                f"SELECT id, text, happened_at FROM memories WHERE id IN ({','.join('?' * len(top))})", top
+            ).fetchall()
 
     queries = corpus.queries(n_queries)
     for q in queries[:3]:  # warm caches (model, SQLite pages)
@@ -188,8 +209,17 @@ def bench_size(vault: Vault, emb, corpus: Corpus, n: int, n_queries: int, n_vec0
         if i < n_vec0:
             b += timed(common, [q])
     total_rss = rss()
-    return {"n": n, "floor": stats(a), "ours": stats(o), "common": stats(b), "load_s": load_s,
-            "index_rss": index_rss, "raw": raw, "total_rss": total_rss, "index_bytes": index.nbytes}
+    return {
+        "n": n,
+        "floor": stats(a),
+        "ours": stats(o),
+        "common": stats(b),
+        "load_s": load_s,
+        "index_rss": index_rss,
+        "raw": raw,
+        "total_rss": total_rss,
+        "index_bytes": index.nbytes,
+    }
 
 
 SENTENCES = [
@@ -282,9 +312,11 @@ def main() -> int:
         vault.close()
     if args.ingest:
         ing = bench_ingest(emb, args.ingest, home)
-        print(f"\ningest {ing['n']} texts: raw embedder {ing['raw']:.0f} texts/s; record+embed (worker) "
-              f"{ing['ingest']:.0f} texts/s = {ing['ingest'] / ing['raw']:.2f}x; embed_pending alone "
-              f"{ing['pipeline']:.0f} texts/s = {ing['pipeline'] / ing['raw']:.2f}x (target >= 0.8x)")
+        print(
+            f"\ningest {ing['n']} texts: raw embedder {ing['raw']:.0f} texts/s; record+embed (worker) "
+            f"{ing['ingest']:.0f} texts/s = {ing['ingest'] / ing['raw']:.2f}x; embed_pending alone "
+            f"{ing['pipeline']:.0f} texts/s = {ing['pipeline'] / ing['raw']:.2f}x (target >= 0.8x)"
+        )
     return 0
 
 
@@ -293,11 +325,16 @@ def report(r: dict) -> None:
     mb = 1024 * 1024
     print(f"\n== {r['n']:,} memories ==")
     print(f"  hybrid search (ours)      median {om:7.1f} ms  p95 {op:7.1f} ms")
-    print(f"  (a) floor encode+numpy    median {am:7.1f} ms  p95 {ap:7.1f} ms   ours/floor {om / am:.2f}x (p95 {op / ap:.2f}x)")
+    print(
+        f"  (a) floor encode+numpy    median {am:7.1f} ms  p95 {ap:7.1f} ms   ours/floor {om / am:.2f}x (p95 {op / ap:.2f}x)"
+    )
     print(f"  (b) sqlite-vec+FTS5 fused median {bm:7.1f} ms  p95 {bp:7.1f} ms   (b)/ours {bm / om:.1f}x faster")
-    print(f"  index: {r['index_bytes'] / mb:.0f} MB arrays, RSS +{r['index_rss'] / mb:.0f} MB = "
-          f"{r['index_rss'] / r['raw']:.2f}x the raw float32 matrix ({r['raw'] / mb:.0f} MB); "
-          f"process RSS {r['total_rss'] / mb:.0f} MB; cold load {r['load_s']:.1f} s", flush=True)
+    print(
+        f"  index: {r['index_bytes'] / mb:.0f} MB arrays, RSS +{r['index_rss'] / mb:.0f} MB = "
+        f"{r['index_rss'] / r['raw']:.2f}x the raw float32 matrix ({r['raw'] / mb:.0f} MB); "
+        f"process RSS {r['total_rss'] / mb:.0f} MB; cold load {r['load_s']:.1f} s",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

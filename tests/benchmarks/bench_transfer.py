@@ -21,8 +21,10 @@ from typing import Any
 
 DIM = 384
 MODEL = "bench-model"
-WORDS = ("memory river lisbon anna birthday garden coffee train letter music winter summer island project "
-         "meeting doctor recipe bread mountain paper window friend sister laptop market evening morning").split()
+WORDS = (
+    "memory river lisbon anna birthday garden coffee train letter music winter summer island project "
+    "meeting doctor recipe bread mountain paper window friend sister laptop market evening morning"
+).split()
 
 
 def _rss_mb() -> float:
@@ -52,25 +54,33 @@ def build(home: str, memories: int) -> dict[str, Any]:
         for i in range(n_notes):
             body = _sentence(rng, 30) + "\n\n" + _sentence(rng, 40)
             nid = f"note{i:07d}"
-            conn.execute("INSERT INTO notes(id, title, body, tags, created_at, updated_at, happened_at) "
-                         "VALUES (?,?,?,?,?,?,?)", (nid, f"Note {i}", body, '["bench"]', clock.now(), clock.now(),
-                                                    clock.now()))
+            conn.execute(
+                "INSERT INTO notes(id, title, body, tags, created_at, updated_at, happened_at) VALUES (?,?,?,?,?,?,?)",
+                (nid, f"Note {i}", body, '["bench"]', clock.now(), clock.now(), clock.now()),
+            )
             ingest.index_note(conn, clock.now(), nid, f"Note {i}", body, clock.now())
         for c in range(n_msgs // 20 + 1):
             cid = f"conv{c:06d}"
-            conn.execute("INSERT INTO conversations(id, title, created_at, updated_at) VALUES (?,?,?,?)",
-                         (cid, f"Chat {c}", clock.now(), clock.now()))
+            conn.execute(
+                "INSERT INTO conversations(id, title, created_at, updated_at) VALUES (?,?,?,?)",
+                (cid, f"Chat {c}", clock.now(), clock.now()),
+            )
             for s in range(min(20, n_msgs - c * 20)):
                 mid, role, text = f"{cid}-{s:02d}", ("user", "assistant")[s % 2], _sentence(rng, 25)
-                conn.execute("INSERT INTO messages(id, conversation_id, seq, role, content, created_at, happened_at) "
-                             "VALUES (?,?,?,?,?,?,?)", (mid, cid, s + 1, role, text, clock.now(), clock.now()))
+                conn.execute(
+                    "INSERT INTO messages(id, conversation_id, seq, role, content, created_at, happened_at) "
+                    "VALUES (?,?,?,?,?,?,?)",
+                    (mid, cid, s + 1, role, text, clock.now(), clock.now()),
+                )
                 ingest.index_message(conn, clock.now(), mid, text, role, clock.now())
         ids = [r[0] for r in conn.execute("SELECT id FROM memories")]
         for k in range(0, len(ids), 5000):
             chunk = ids[k : k + 5000]
             vecs = rng.standard_normal((len(chunk), DIM)).astype(np.float16)
-            conn.executemany("INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
-                             [(m, MODEL, DIM, vecs[j].tobytes()) for j, m in enumerate(chunk)])
+            conn.executemany(
+                "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
+                [(m, MODEL, DIM, vecs[j].tobytes()) for j, m in enumerate(chunk)],
+            )
     counts = v.counts()
     v.close()
     return {"seconds": time.perf_counter() - t, "counts": counts, "peak_rss_mb": _rss_mb()}
@@ -98,8 +108,12 @@ def do_import(home: str, path: str, passphrase: str | None, embedder_id: str | N
     v = Vault.create(vault_paths(Path(home)), KeyMode.NONE)
     t = time.perf_counter()
     s = import_vault(v, path, passphrase=passphrase, embedder_id=embedder_id)
-    out = {"seconds": time.perf_counter() - t, "memories": s.added["memories"],
-           "needs_embedding": s.needs_embedding, "vectors_skipped": s.vectors_skipped}
+    out = {
+        "seconds": time.perf_counter() - t,
+        "memories": s.added["memories"],
+        "needs_embedding": s.needs_embedding,
+        "vectors_skipped": s.vectors_skipped,
+    }
     if twice:
         t = time.perf_counter()
         again = import_vault(v, path, passphrase=passphrase, embedder_id=embedder_id)
@@ -160,8 +174,9 @@ def main() -> int:
         report["import_other_embedder"] = phase(do_import, f"{tmp}/dst2", file, None, "another-model", False)
         if args.encrypt:
             report["export_encrypted"] = phase(export, src, f"{tmp}/enc.reverie", "bench passphrase")
-            report["import_encrypted"] = phase(do_import, f"{tmp}/dst3", f"{tmp}/enc.reverie", "bench passphrase",
-                                               MODEL, False)
+            report["import_encrypted"] = phase(
+                do_import, f"{tmp}/dst3", f"{tmp}/enc.reverie", "bench passphrase", MODEL, False
+            )
     report["embedder"] = phase(embed_rate, args.embed_sample) if args.embed_sample else None
     imp = report["import_other_embedder"]
     if report["embedder"] and "per_second" in report["embedder"] and "seconds" in imp:

@@ -29,13 +29,13 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reverie.app.ui.services import AppServices  # noqa: E402
-from reverie.app.ui.session import Session  # noqa: E402
-from reverie.core import conversations, notes  # noqa: E402
-from reverie.core.keys import KeyMode  # noqa: E402
-from reverie.core.paths import vault_paths  # noqa: E402
-from reverie.core.settings import Settings, save_settings  # noqa: E402
-from reverie.core.vault import Vault  # noqa: E402
+from reverie.app.ui.services import AppServices
+from reverie.app.ui.session import Session
+from reverie.core import conversations, notes
+from reverie.core.keys import KeyMode
+from reverie.core.paths import vault_paths
+from reverie.core.settings import Settings, save_settings
+from reverie.core.vault import Vault
 
 NOTES = [
     ("Health", "I booked the dentist for Dec 3 at 2:30. Dr Wu's practice is on Elm Street."),
@@ -84,17 +84,22 @@ def conversation(services: AppServices, vault: Vault, fresh_companion: bool) -> 
         cid = conversations.create_conversation(vault, "bench").id
         for text in TURNS:
             if fresh_companion:  # what the window did before: a new Companion for every message
-                comp = context.build_companion(vault, model=services.chat_model(vault),
-                                               memories=services.searcher(vault))
+                comp = context.build_companion(
+                    vault, model=services.chat_model(vault), memories=services.searcher(vault)
+                )
             else:
                 comp = services.companion(vault)
             res = comp.answer(cid, text, cancel=threading.Event())
-            out.append({"model": res.timings.get("model_first_token_s", float("nan")),
-                        "shown": res.timings.get("first_token_s", float("nan")),
-                        "total": res.timings.get("total_s", float("nan")),
-                        "replaced": float(res.replaced),
-                        "prompt": res.timings.get("prompt_tokens", float("nan")),
-                        "continued": res.timings.get("continued", 0.0)})
+            out.append(
+                {
+                    "model": res.timings.get("model_first_token_s", float("nan")),
+                    "shown": res.timings.get("first_token_s", float("nan")),
+                    "total": res.timings.get("total_s", float("nan")),
+                    "replaced": float(res.replaced),
+                    "prompt": res.timings.get("prompt_tokens", float("nan")),
+                    "continued": res.timings.get("continued", 0.0),
+                }
+            )
 
     worker = threading.Thread(target=run, name="model-lane")
     worker.start()
@@ -125,10 +130,15 @@ def main() -> int:
                 model.load()
                 rows[name].append(conversation(services, vault, fresh_companion=name == "fresh"))
                 t = rows[name][-1]
-                print(f"rep {rep + 1} {name:5}: " + "  ".join(
-                    f"t{n} {t[n - 1]['model']:.2f}s" for n in MEASURED), flush=True)
-                print("           prompt tokens (c: continued): " + " ".join(
-                    f"{t[i]['prompt']:.0f}{'c' if t[i]['continued'] else ''}" for i in range(len(t))), flush=True)
+                print(
+                    f"rep {rep + 1} {name:5}: " + "  ".join(f"t{n} {t[n - 1]['model']:.2f}s" for n in MEASURED),
+                    flush=True,
+                )
+                print(
+                    "           prompt tokens (c: continued): "
+                    + " ".join(f"{t[i]['prompt']:.0f}{'c' if t[i]['continued'] else ''}" for i in range(len(t))),
+                    flush=True,
+                )
         model.unload()
         vault.close()
 
@@ -141,13 +151,17 @@ def main() -> int:
     print(f"\nfirst-token time, one conversation of {len(TURNS)} turns, tier {args.tier}, {args.reps} reps (medians)")
     print("turn   one companion per vault        a new companion per message (reference)")
     for n in MEASURED:
-        print(f"{n:>4}   model {med('one', n):6.2f}s  shown {med('one', n, 'shown'):6.2f}s"
-              f"    model {med('fresh', n):6.2f}s")
+        print(
+            f"{n:>4}   model {med('one', n):6.2f}s  shown {med('one', n, 'shown'):6.2f}s"
+            f"    model {med('fresh', n):6.2f}s"
+        )
     print(f"turn 10 / turn 2: {ratio('one', 2, 10):.2f} (target <= 1.2); turn 2 / turn 1: {ratio('one', 1, 2):.2f}")
-    print(f"turn 2, one companion / new companion: "
-          f"{statistics.median(a[1]['model'] / b[1]['model'] for a, b in zip(rows['one'], rows['fresh'], strict=True)):.2f}; "
-          f"turn 10: "
-          f"{statistics.median(a[9]['model'] / b[9]['model'] for a, b in zip(rows['one'], rows['fresh'], strict=True)):.2f}")
+    print(
+        f"turn 2, one companion / new companion: "
+        f"{statistics.median(a[1]['model'] / b[1]['model'] for a, b in zip(rows['one'], rows['fresh'], strict=True)):.2f}; "
+        f"turn 10: "
+        f"{statistics.median(a[9]['model'] / b[9]['model'] for a, b in zip(rows['one'], rows['fresh'], strict=True)):.2f}"
+    )
     replaced = sum(t["replaced"] for r in rows["one"] for t in r) / sum(len(r) for r in rows["one"])
     print(f"replies the gate replaced: {replaced:.0%}")
     return 0

@@ -33,8 +33,9 @@ def test_cited_answer_is_streamed_recorded_and_reinforces(setup):
     assert res.given[0].memory.text == "Anna's birthday is March 3."
     assert [(c.n, c.text) for c in res.citations] == [(1, "Anna's birthday is March 3.")]
     assert citations_rows(vault, res.assistant_message.id) == [(1, res.given[0].memory.uid)]
-    row = vault.query("SELECT recall_count, last_recalled_at FROM memories WHERE uid = ?",
-                      (res.given[0].memory.uid,))[0]
+    row = vault.query("SELECT recall_count, last_recalled_at FROM memories WHERE uid = ?", (res.given[0].memory.uid,))[
+        0
+    ]
     assert row[0] == 1 and row[1] == clock.now()
     msgs = conversations.list_messages(vault, cid)
     assert [(m.role, m.status) for m in msgs] == [("user", "complete"), ("assistant", "complete")]
@@ -54,7 +55,8 @@ def test_uncited_answer_that_uses_a_memory_gets_its_marker_appended(setup):
     vault, clock, cid = setup
     streamed: list[str] = []
     res = companion(vault, clock, FakeChatModel("It is on March 3.")).answer(
-        cid, "When is Anna's birthday?", on_token=streamed.append)
+        cid, "When is Anna's birthday?", on_token=streamed.append
+    )
     assert res.assistant_message.content == "It is on March 3. [1]"
     assert "".join(streamed) == "It is on March 3. [1]"
     assert res.citations[0].inferred and res.assistant_message.meta["citations_inferred"] == [1]
@@ -74,11 +76,13 @@ def test_an_answer_that_uses_no_memory_is_replaced_by_the_composed_quote(setup):
 def test_a_statement_is_acknowledged_with_one_checked_sentence_from_the_model(setup):
     vault, clock, cid = setup
     res = companion(vault, clock, FakeChatModel("Nice! She must have loved it. Tell me more.")).answer(
-        cid, "Anna loved the cake I baked.")
+        cid, "Anna loved the cake I baked."
+    )
     assert res.mode == "statement" and res.composed
     assert res.assistant_message.content == "Noted: Anna, cake [1]\n\nNice!"
-    assert [(c.n, c.memory_uid) for c in res.citations] == [(1, vault.query(
-        "SELECT uid FROM memories WHERE source_id = ?", (res.user_message.id,))[0][0])]
+    assert [(c.n, c.memory_uid) for c in res.citations] == [
+        (1, vault.query("SELECT uid FROM memories WHERE source_id = ?", (res.user_message.id,))[0][0])
+    ]
     # a sentence that names what nobody said is not shown
     res = companion(vault, clock, FakeChatModel("Anna will love Paris.")).answer(cid, "Anna loved the cake I baked.")
     assert res.assistant_message.content == "Noted: Anna, cake [1]"
@@ -87,8 +91,7 @@ def test_a_statement_is_acknowledged_with_one_checked_sentence_from_the_model(se
 
 def test_a_statement_with_a_time_keeps_it_resolved(setup):
     vault, clock, cid = setup
-    res = companion(vault, clock, FakeChatModel("Good luck.")).answer(
-        cid, "pick up my prescription Monday before 6pm")
+    res = companion(vault, clock, FakeChatModel("Good luck.")).answer(cid, "pick up my prescription Monday before 6pm")
     when = res.user_message.meta["when"]
     assert when["future"] is True and when["deadline"] is True and when["granularity"] == "minute"
     assert conversations.get_message(vault, res.user_message.id).meta["when"] == when
@@ -142,8 +145,9 @@ def test_memory_that_says_ignore_instructions_stays_data(vault, clock):
 def test_cancel_keeps_the_partial_answer_marked_partial(setup):
     vault, clock, cid = setup
     cancel = threading.Event()
-    model = FakeChatModel("Anna's birthday [1] is on the third of March every year.",
-                          on_piece=lambda i: cancel.set() if i == 2 else None)
+    model = FakeChatModel(
+        "Anna's birthday [1] is on the third of March every year.", on_piece=lambda i: cancel.set() if i == 2 else None
+    )
     res = companion(vault, clock, model).answer(cid, "When is Anna's birthday?", cancel=cancel)
     assert res.status == "partial"
     assert res.assistant_message.content == "Anna's birthday [1]"
@@ -154,7 +158,8 @@ def test_cancel_keeps_the_partial_answer_marked_partial(setup):
 def test_model_failure_is_recorded_as_error_and_the_question_kept(setup):
     vault, clock, cid = setup
     res = companion(vault, clock, FakeChatModel("Anna is born on March 3 [1].", fail_after=2)).answer(
-        cid, "When is Anna's birthday?")
+        cid, "When is Anna's birthday?"
+    )
     assert res.status == "error" and res.error == "The fake model failed while answering."
     msgs = conversations.list_messages(vault, cid)
     assert [m.status for m in msgs] == ["complete", "error"] and msgs[1].content == "Anna is"
@@ -209,8 +214,10 @@ def test_next_turn_continues_the_previous_prompt_unchanged(setup):
     numbers = {g.n: g.memory.text for g in second.given}
     assert numbers[1] == first.given[0].memory.text  # old numbers keep their meaning
     assert "[1] " not in m2[-1].content.split("Message:")[0]  # a memory already given is not repeated
-    assert {c.n: c.text for c in second.citations} == {2: "Bob's birthday is in July.",
-                                                       1: "Anna's birthday is March 3."}
+    assert {c.n: c.text for c in second.citations} == {
+        2: "Bob's birthday is in July.",
+        1: "Anna's birthday is March 3.",
+    }
 
 
 def test_another_conversation_in_between_starts_afresh(setup):
@@ -230,6 +237,7 @@ def test_a_continuation_that_no_longer_fits_is_assembled_afresh(vault, clock):
     for name in ("Anna", "Bob", "Cleo"):
         notes.create_note(vault, " ".join([name] + ["cake"] * 150), name)
     cid = conversations.create_conversation(vault).id
+
     def cake(messages) -> str:  # cites the memory about the one asked about, by the number it was given
         asked = messages[-1].content.rsplit("What about ", 1)[-1].rstrip("?")
         return f"Cake [{[ln.split(']')[0][1:] for m in messages for ln in m.content.splitlines() if f'“{asked}”' in ln][-1]}]."

@@ -43,19 +43,27 @@ def chat(vault, *lines, title="Chat"):
 
 
 def facts(vault):
-    return vault.query("SELECT id, text, valid_from, valid_to, superseded_by, archived FROM memories "
-                       "WHERE kind = 'fact' ORDER BY id")
+    return vault.query(
+        "SELECT id, text, valid_from, valid_to, superseded_by, archived FROM memories WHERE kind = 'fact' ORDER BY id"
+    )
 
 
 def sources_of(vault, mid):
-    return [r[0] for r in vault.query(
-        "SELECT m.text FROM memory_sources s JOIN memories m ON m.id = s.source_memory_id WHERE s.memory_id = ?",
-        (mid,))]
+    return [
+        r[0]
+        for r in vault.query(
+            "SELECT m.text FROM memory_sources s JOIN memories m ON m.id = s.source_memory_id WHERE s.memory_id = ?",
+            (mid,),
+        )
+    ]
 
 
 def test_statements_and_grounding():
-    assert parse_statement("Oh, Anna's birthday is March 3.") == ("Anna's birthday is March 3.", "anna's birthday",
-                                                                   "March 3")
+    assert parse_statement("Oh, Anna's birthday is March 3.") == (
+        "Anna's birthday is March 3.",
+        "anna's birthday",
+        "March 3",
+    )
     assert parse_statement("my dentist is Dr. Wu") == ("My dentist is Dr. Wu.", "my dentist", "Dr. Wu")
     assert parse_statement("Is Anna's birthday in March?") is None
     assert parse_statement("I live in Lyon.")[1] == "i live in"
@@ -66,16 +74,21 @@ def test_statements_and_grounding():
 
 
 def test_digests_facts_with_sources_and_a_superseded_fact(vault, clock):
-    chat(vault, "Hello!", "Anna's birthday is March 3.", "We planned a picnic by the river for Sunday.",
-         "The picnic needs a big blanket and lemonade.")
+    chat(
+        vault,
+        "Hello!",
+        "Anna's birthday is March 3.",
+        "We planned a picnic by the river for Sunday.",
+        "The picnic needs a big blanket and lemonade.",
+    )
     notes.create_note(vault, "# Garden\nPlanted tomatoes and basil today.")
     report = run_consolidation(vault)
     assert report.status == "ok", report.error
     assert report.counts["facts_added"] == 1 and report.counts["summaries_added"] == 2  # day + session
-    (fid, text, vfrom, vto, sup, _), = facts(vault)
+    ((fid, text, vfrom, vto, sup, _),) = facts(vault)
     assert text == "Anna's birthday is March 3." and vto is None and sup is None
     assert sources_of(vault, fid) == ["Anna's birthday is March 3."]
-    day, = vault.query("SELECT id, text FROM memories WHERE uid LIKE 'summary:day:%'")
+    (day,) = vault.query("SELECT id, text FROM memories WHERE uid LIKE 'summary:day:%'")
     assert "picnic" in day[1] and "4 messages in 1 conversation and 1 note" in day[1]
     assert len(sources_of(vault, day[0])) == 5
 
@@ -89,24 +102,35 @@ def test_digests_facts_with_sources_and_a_superseded_fact(vault, clock):
     assert new[1] == "Anna's birthday is March 5." and new[2] == clock.now() and new[3] is None
     assert sources_of(vault, new[0]) == ["Actually, Anna's birthday is March 5."]
     assert vault.query("SELECT count(*) FROM history WHERE action = 'supersede'")[0][0] == 1
-    current, = views.facts(vault, include_superseded=False)
-    assert [m.text for m in views.versions(vault, current.id)] == ["Anna's birthday is March 5.",
-                                                                    "Anna's birthday is March 3."]
+    (current,) = views.facts(vault, include_superseded=False)
+    assert [m.text for m in views.versions(vault, current.id)] == [
+        "Anna's birthday is March 5.",
+        "Anna's birthday is March 3.",
+    ]
     assert [m.text for m in views.sources(vault, old[0])] == ["Anna's birthday is March 3."]
     assert [m.uid[-10:] for m in views.day_digests(vault)] == sorted(
-        {m.uid[-10:] for m in views.day_digests(vault)}, reverse=True)
+        {m.uid[-10:] for m in views.day_digests(vault)}, reverse=True
+    )
 
 
 def test_a_second_run_adds_nothing(vault, clock):
-    chat(vault, "My sister's name is Clara.", "I live in Lyon.", "We talked about the new job at the bakery.",
-         "The bakery opens at six.", "The bakery opens at six!")
+    chat(
+        vault,
+        "My sister's name is Clara.",
+        "I live in Lyon.",
+        "We talked about the new job at the bakery.",
+        "The bakery opens at six.",
+        "The bakery opens at six!",
+    )
     first = run_consolidation(vault)
     assert first.counts["facts_added"] == 2 and first.counts["duplicates_merged"] == 1
-    before = vault.query("SELECT count(*), (SELECT count(*) FROM history), (SELECT count(*) FROM memory_sources) "
-                         "FROM memories")[0]
+    before = vault.query(
+        "SELECT count(*), (SELECT count(*) FROM history), (SELECT count(*) FROM memory_sources) FROM memories"
+    )[0]
     second = run_consolidation(vault)
-    after = vault.query("SELECT count(*), (SELECT count(*) FROM history), (SELECT count(*) FROM memory_sources) "
-                        "FROM memories")[0]
+    after = vault.query(
+        "SELECT count(*), (SELECT count(*) FROM history), (SELECT count(*) FROM memory_sources) FROM memories"
+    )[0]
     assert before == after
     assert all(v == 0 for k, v in second.counts.items() if k not in ("active_memories",))
 
@@ -114,8 +138,11 @@ def test_a_second_run_adds_nothing(vault, clock):
 def test_exact_and_near_duplicates_are_merged_not_deleted(vault, clock):
     notes.create_note(vault, "Call the plumber about the kitchen sink.")
     notes.create_note(vault, "call the  plumber about the kitchen sink.")
-    chat(vault, "I need to renew my passport before the trip to Japan.",
-         "I need to renew my passport before the trip to Japan!!")
+    chat(
+        vault,
+        "I need to renew my passport before the trip to Japan.",
+        "I need to renew my passport before the trip to Japan!!",
+    )
     report = run_consolidation(vault)
     assert report.counts["duplicates_merged"] == 2
     merged = vault.query("SELECT text, meta FROM memories WHERE archived = 1 ORDER BY id")
@@ -129,8 +156,10 @@ def test_profile_is_kept_current_and_user_edits_survive(vault, clock):
     profile = json.loads(vault.query("SELECT value FROM settings WHERE key = 'profile'")[0][0])
     assert "- My dentist is Dr. Wu." in profile
     with vault.tx() as conn:  # the user edits it
-        conn.execute("UPDATE settings SET value = ? WHERE key = 'profile'",
-                     (json.dumps("I prefer tea.\n- My dentist is Dr. Wu."),))
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE key = 'profile'",
+            (json.dumps("I prefer tea.\n- My dentist is Dr. Wu."),),
+        )
     clock.advance(days=1)
     chat(vault, "My dentist is Dr. Okafor now.", "My cat is called Felix.")
     run_consolidation(vault)
@@ -144,12 +173,18 @@ def _facts_answer(*items):
 
 def test_model_facts_are_validated_retried_and_grounded(vault, clock):
     chat(vault, "Tomorrow I start pottery classes with Maria.", "The studio is on Elm Street.")
-    model = FakeModel([
-        "{not json",  # facts first (the user's own words get the model first), first try: invalid
-        _facts_answer(("1. I start pottery classes with Maria.", 1), ("The studio is on Oak Street.", 2),
-                      ("Maria is 34 years old.", 1), ("Do I start pottery classes?", 1)),
-        json.dumps({"topics": ["pottery classes", "Elm Street"]}),
-    ])
+    model = FakeModel(
+        [
+            "{not json",  # facts first (the user's own words get the model first), first try: invalid
+            _facts_answer(
+                ("1. I start pottery classes with Maria.", 1),
+                ("The studio is on Oak Street.", 2),
+                ("Maria is 34 years old.", 1),
+                ("Do I start pottery classes?", 1),
+            ),
+            json.dumps({"topics": ["pottery classes", "Elm Street"]}),
+        ]
+    )
     report = run_consolidation(vault, chat_model=model)
     assert report.status == "ok", report.error
     assert model.calls[0][1]["properties"]["facts"]["maxItems"] == 4  # the schema reaches the model
@@ -244,8 +279,16 @@ def test_a_big_backlog_is_consolidated_batch_by_batch_in_one_run(vault, clock, m
     from reverie.core.consolidation import runner as runner_mod
 
     monkeypatch.setattr(runner_mod, "BATCH_UNITS", 3)
-    chat(vault, "Anna's birthday is March 3.", "We went to the market.", "The market had fresh figs.",
-         "My dentist is Dr. Wu.", "I live in Lyon.", "The figs were sweet and cheap.", "Bob's car is blue.")
+    chat(
+        vault,
+        "Anna's birthday is March 3.",
+        "We went to the market.",
+        "The market had fresh figs.",
+        "My dentist is Dr. Wu.",
+        "I live in Lyon.",
+        "The figs were sweet and cheap.",
+        "Bob's car is blue.",
+    )
     report = run_consolidation(vault)
     assert report.counts["units_read"] == 7 and report.counts["facts_added"] == 4
     assert vault.query("SELECT count(*) FROM memories WHERE uid LIKE 'summary:day:%'")[0][0] == 1

@@ -106,10 +106,20 @@ def test_the_model_never_reads_documents_or_replies_and_only_statements_pass(vau
     import_markdown_folder(vault, docs_folder(tmp_path))
     c = chat(vault, "I started pottery classes with Maria in June.", "Hi!", "Do you like pottery?")
     conversations.add_message(vault, c.id, "assistant", "My name is Reverie and I live in your computer.")
-    model = FakeModel([json.dumps({"facts": [{"fact": "My table.", "line": 1},
-                                             {"fact": "I started pottery classes with Maria.", "line": 1},
-                                             {"fact": "I never started pottery classes.", "line": 1}]}),
-                       json.dumps({"topics": []})])
+    model = FakeModel(
+        [
+            json.dumps(
+                {
+                    "facts": [
+                        {"fact": "My table.", "line": 1},
+                        {"fact": "I started pottery classes with Maria.", "line": 1},
+                        {"fact": "I never started pottery classes.", "line": 1},
+                    ]
+                }
+            ),
+            json.dumps({"topics": []}),
+        ]
+    )
     report = run_consolidation(vault, chat_model=model)
     facts_prompts = [m[1].content for m, schema in model.calls if "facts" in schema["properties"]]
     assert len(facts_prompts) == 1
@@ -149,18 +159,35 @@ def test_notes_written_in_reverie_are_the_users_words(vault, clock):
 
 def test_a_chatgpt_exports_user_turns_are_the_users_words_and_its_replies_are_not(vault, clock, tmp_path):
     def node(nid, parent, role, text):
-        return {"id": nid, "parent": parent, "children": [], "message": {
-            "author": {"role": role}, "create_time": 1.7e9, "content": {"content_type": "text", "parts": [text]}}}
+        return {
+            "id": nid,
+            "parent": parent,
+            "children": [],
+            "message": {
+                "author": {"role": role},
+                "create_time": 1.7e9,
+                "content": {"content_type": "text", "parts": [text]},
+            },
+        }
 
-    export = [{"title": "Chat", "create_time": 1.7e9, "update_time": 1.7e9, "conversation_id": "c1",
-               "current_node": "b", "mapping": {
-                   "a": node("a", None, "user", "My cat is called Felix."),
-                   "b": node("b", "a", "assistant", "My favourite colour is blue.")}}]
+    export = [
+        {
+            "title": "Chat",
+            "create_time": 1.7e9,
+            "update_time": 1.7e9,
+            "conversation_id": "c1",
+            "current_node": "b",
+            "mapping": {
+                "a": node("a", None, "user", "My cat is called Felix."),
+                "b": node("b", "a", "assistant", "My favourite colour is blue."),
+            },
+        }
+    ]
     path = tmp_path / "conversations.json"
     path.write_text(json.dumps(export), encoding="utf-8")
     import_chatgpt(vault, path)
     run_consolidation(vault)
-    (fid, text, *_), = facts(vault)
+    ((fid, text, *_),) = facts(vault)
     assert text == "My cat is called Felix." and sources_of(vault, fid) == ["My cat is called Felix."]
 
 
@@ -174,32 +201,63 @@ def test_facts_an_earlier_version_took_from_documents_are_put_away(vault, clock,
         mine = conn.execute("SELECT id FROM memories WHERE kind = 'chat'").fetchone()[0]
         made = []
         for text in ("Our Twitter handle is @obsdmd.", "My table.", "My favourite plugin is Dataview."):
-            mid = ingest.insert_memory(conn, clock.now(), kind="fact", source_kind="consolidation", source_id="run:0",
-                                       text=text, actor="consolidation", meta=json.dumps({"origin": "rule"}))
-            conn.execute("INSERT INTO memory_sources(memory_id, source_memory_id) VALUES (?, ?)",
-                         (mid, mine if text == "My table." else src))
+            mid = ingest.insert_memory(
+                conn,
+                clock.now(),
+                kind="fact",
+                source_kind="consolidation",
+                source_id="run:0",
+                text=text,
+                actor="consolidation",
+                meta=json.dumps({"origin": "rule"}),
+            )
+            conn.execute(
+                "INSERT INTO memory_sources(memory_id, source_memory_id) VALUES (?, ?)",
+                (mid, mine if text == "My table." else src),
+            )
             made.append(mid)
-        kept = ingest.insert_memory(conn, clock.now(), kind="fact", source_kind="consolidation", source_id="run:0",
-                                    text="My favourite editor is Obsidian.", meta=json.dumps({"origin": "rule"}))
+        kept = ingest.insert_memory(
+            conn,
+            clock.now(),
+            kind="fact",
+            source_kind="consolidation",
+            source_id="run:0",
+            text="My favourite editor is Obsidian.",
+            meta=json.dumps({"origin": "rule"}),
+        )
         conn.execute("INSERT INTO memory_sources(memory_id, source_memory_id) VALUES (?, ?)", (kept, src))
-        history.log(conn, clock.now(), "memory", conn.execute("SELECT uid FROM memories WHERE id = ?",
-                                                              (kept,)).fetchone()[0], "edit", actor="user")
-        conn.execute("UPDATE settings SET value = ? WHERE key = 'profile_auto'",
-                     (json.dumps(profile_text(vault) + "\n- Our Twitter handle is @obsdmd."),))
-        conn.execute("UPDATE settings SET value = ? WHERE key = 'profile'",
-                     (json.dumps(profile_text(vault) + "\n- Our Twitter handle is @obsdmd."),))
+        history.log(
+            conn,
+            clock.now(),
+            "memory",
+            conn.execute("SELECT uid FROM memories WHERE id = ?", (kept,)).fetchone()[0],
+            "edit",
+            actor="user",
+        )
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE key = 'profile_auto'",
+            (json.dumps(profile_text(vault) + "\n- Our Twitter handle is @obsdmd."),),
+        )
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE key = 'profile'",
+            (json.dumps(profile_text(vault) + "\n- Our Twitter handle is @obsdmd."),),
+        )
     clock.advance(days=1)
     conversations.add_message(vault, c.id, "user", "I live in Lyon.")
     report = run_consolidation(vault)
     assert report.counts["facts_retracted"] == 3
-    rows = {r[0]: (r[1], json.loads(r[2]).get("retracted")) for r in vault.query(
-        "SELECT text, archived, meta FROM memories WHERE kind = 'fact'")}
+    rows = {
+        r[0]: (r[1], json.loads(r[2]).get("retracted"))
+        for r in vault.query("SELECT text, archived, meta FROM memories WHERE kind = 'fact'")
+    }
     assert rows["Our Twitter handle is @obsdmd."] == (1, "not from your own words")
     assert rows["My table."] == (1, "not a statement (a fragment)")
     assert rows["My favourite editor is Obsidian."] == (0, None)  # the user edited it: theirs now
     assert rows["My dentist is Dr. Wu."] == (0, None) and rows["I live in Lyon."] == (0, None)
     assert "obsdmd" not in profile_text(vault) and "- I live in Lyon." in profile_text(vault)
-    assert vault.query("SELECT count(*) FROM history WHERE action = 'archive' AND note LIKE 'fact retracted%'")[0][0] == 3
+    assert (
+        vault.query("SELECT count(*) FROM history WHERE action = 'archive' AND note LIKE 'fact retracted%'")[0][0] == 3
+    )
     assert run_consolidation(vault).counts["facts_retracted"] == 0
 
 

@@ -47,20 +47,35 @@ def test_progress_spans_batches_by_their_share_of_the_units(vault, clock, monkey
 
 
 def test_a_run_reads_as_a_sentence():
-    counts = {"facts_added": 4, "facts_updated": 1, "rejected_ungrounded": 6, "rejected_not_statement": 3,
-              "summaries_added": 3, "days": 2, "duplicates_merged": 1, "archived": 0, "lines_without_model": 10803,
-              "model_calls": 60, "units_read": 120}
-    assert describe_run("ok", counts) == ("Learned 4 new facts about you, updated 1 and set aside 9 unclear ones; "
-                                          "summarised 2 days and merged 1 duplicate.")
+    counts = {
+        "facts_added": 4,
+        "facts_updated": 1,
+        "rejected_ungrounded": 6,
+        "rejected_not_statement": 3,
+        "summaries_added": 3,
+        "days": 2,
+        "duplicates_merged": 1,
+        "archived": 0,
+        "lines_without_model": 10803,
+        "model_calls": 60,
+        "units_read": 120,
+    }
+    assert describe_run("ok", counts) == (
+        "Learned 4 new facts about you, updated 1 and set aside 9 unclear ones; "
+        "summarised 2 days and merged 1 duplicate."
+    )
     assert describe_run("ok", {"facts_added": 1}) == "Learned 1 new fact about you."
     assert describe_run("ok", {"facts_superseded": 2}) == "Updated 2 facts about you."
     assert describe_run("ok", {"rejected_questions": 1, "archived": 5}) == (
-        "Set aside 1 unclear fact; moved 5 faded memories to the archive.")
+        "Set aside 1 unclear fact; moved 5 faded memories to the archive."
+    )
     assert describe_run("ok", {"facts_retracted": 52}) == (
-        "Put away 52 earlier facts that did not come from your own words.")
+        "Put away 52 earlier facts that did not come from your own words."
+    )
     assert describe_run("ok", {"active_memories": 40, "units_read": 0}) == "Nothing new to learn since the last run."
     assert describe_run("failed", {}, "Consolidation failed: ValueError: boom.") == (
-        "Could not finish: Consolidation failed: ValueError: boom.")
+        "Could not finish: Consolidation failed: ValueError: boom."
+    )
     assert describe_run("cancelled", {}) == "Cancelled before anything was written."
     assert describe_run("cancelled", {"facts_added": 2}).startswith("Cancelled before the end; what was finished")
     assert "lines without model" not in describe_run("ok", counts).lower()
@@ -69,6 +84,9 @@ def test_a_run_reads_as_a_sentence():
 
 def test_the_counts_behind_the_sentence_have_plain_labels():
     rows = details({"facts_added": 4, "lines_without_model": 10803, "facts_noop": 0, "something_new": 2})
-    assert rows == [("New facts", 4), ("Lines read without the chat model (budget used up)", 10803),
-                    ("Something new", 2)]
+    assert rows == [
+        ("New facts", 4),
+        ("Lines read without the chat model (budget used up)", 10803),
+        ("Something new", 2),
+    ]
     assert details(None) == []

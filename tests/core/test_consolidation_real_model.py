@@ -25,8 +25,12 @@ def smollm():
 
 def test_real_model_output_is_grounded_and_every_rejection_counted(vault, clock, smollm):
     c = conversations.create_conversation(vault, "Catching up")
-    lines = ["Anna's birthday is March 3.", "I started working at the Lyon bakery in June.",
-             "We walked the dog by the river.", "My favourite tea is jasmine."]
+    lines = [
+        "Anna's birthday is March 3.",
+        "I started working at the Lyon bakery in June.",
+        "We walked the dog by the river.",
+        "My favourite tea is jasmine.",
+    ]
     for line in lines:
         conversations.add_message(vault, c.id, "user", line)
     report = run_consolidation(vault, chat_model=smollm, max_model_calls=3)
@@ -37,12 +41,18 @@ def test_real_model_output_is_grounded_and_every_rejection_counted(vault, clock,
     texts = {t for _, t in facts}
     assert {"Anna's birthday is March 3.", "My favourite tea is jasmine."} <= texts  # the deterministic path
     for mid, text in facts:
-        src = " ".join(r[0] for r in vault.query(
-            "SELECT m.text FROM memory_sources s JOIN memories m ON m.id = s.source_memory_id WHERE s.memory_id = ?",
-            (mid,)))
+        src = " ".join(
+            r[0]
+            for r in vault.query(
+                "SELECT m.text FROM memory_sources s JOIN memories m ON m.id = s.source_memory_id WHERE s.memory_id = ?",
+                (mid,),
+            )
+        )
         assert ungrounded_terms(text, src) == [], (text, src)
-    rejected = sum(report.counts.get(k, 0) for k in ("rejected_ungrounded", "rejected_topics", "rejected_questions",
-                                                     "rejected_not_statement"))
+    rejected = sum(
+        report.counts.get(k, 0)
+        for k in ("rejected_ungrounded", "rejected_topics", "rejected_questions", "rejected_not_statement")
+    )
     assert report.counts["rejected"] == rejected + sum("deterministic extractor only" in ln for ln in report.log)
     assert sum(" rejected" in ln for ln in report.log) == rejected + report.counts.get("model_invalid", 0)
     assert vault.query("SELECT count(*) FROM memories WHERE uid LIKE 'summary:day:%'")[0][0] == 1

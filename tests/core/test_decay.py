@@ -23,19 +23,20 @@ def test_retention_falls_with_time_and_pinned_stays_at_one():
     values = [retention(t, 10.0) for t in (0, 1, 5, 20, 100)]
     assert values[0] == 1.0 and all(a > b for a, b in zip(values, values[1:], strict=False))
     assert all(retention(t, 10.0, pinned=True) == 1.0 for t in (1, 1000))
-    arr = decay.retention_array(100 * DAY, np.array([0.0, 0.0, 0.0]), np.array([5.0, 50.0, 5.0]),
-                                np.array([0, 0, 1]))
+    arr = decay.retention_array(100 * DAY, np.array([0.0, 0.0, 0.0]), np.array([5.0, 50.0, 5.0]), np.array([0, 0, 1]))
     assert arr[1] > arr[0] and arr[2] == 1.0
     assert arr[0] == pytest.approx(retention(100, 5.0))
 
 
 def _memory(vault, text, importance=None):
     n = notes.create_note(vault, text)
-    (mid,), = vault.query("SELECT id FROM memories WHERE source_id = ?", (n.id,))
+    ((mid,),) = vault.query("SELECT id FROM memories WHERE source_id = ?", (n.id,))
     if importance is not None:
         with vault.tx() as conn:
-            conn.execute("UPDATE memories SET importance = ?, strength = ? WHERE id = ?",
-                         (importance, initial_strength(importance), mid))
+            conn.execute(
+                "UPDATE memories SET importance = ?, strength = ? WHERE id = ?",
+                (importance, initial_strength(importance), mid),
+            )
     return mid
 
 
@@ -93,10 +94,20 @@ def test_sql_plan_matches_the_pure_rule(vault, clock):
             conn.execute(
                 "INSERT INTO memories(uid, kind, source_kind, text, recorded_at, happened_at, content_hash, "
                 "importance, strength, last_recalled_at, pinned) VALUES (?, 'note', 'note', 'x', ?, ?, ?, ?, ?, ?, ?)",
-                (f"u{i}", rec, rec, f"h{i}", rnd.choice([0.1, 0.3, 0.5, 0.7]), rnd.uniform(1, 60), last,
-                 int(rnd.random() < 0.1)),
+                (
+                    f"u{i}",
+                    rec,
+                    rec,
+                    f"h{i}",
+                    rnd.choice([0.1, 0.3, 0.5, 0.7]),
+                    rnd.uniform(1, 60),
+                    last,
+                    int(rnd.random() < 0.1),
+                ),
             )
-        rows = conn.execute("SELECT id, recorded_at, last_recalled_at, strength, importance, pinned FROM memories").fetchall()
+        rows = conn.execute(
+            "SELECT id, recorded_at, last_recalled_at, strength, importance, pinned FROM memories"
+        ).fetchall()
     params = DecayParams(threshold=0.1, max_importance=0.5)
     expected = {r[0] for r in rows if should_archive(now, r[1], r[2], r[3], r[4], pinned=bool(r[5]), params=params)}
     with vault.read() as conn:
@@ -115,8 +126,9 @@ def test_archived_memory_is_found_with_the_archive_filter_and_restored(vault, cl
     assert decay.restore(vault, [mid], clock.now()) == 1
     m = decay.list_archived(vault, "flowerpot")
     assert m == []
-    archived, last, count = vault.query("SELECT archived, last_recalled_at, recall_count FROM memories WHERE id = ?",
-                                        (mid,))[0]
+    archived, last, count = vault.query(
+        "SELECT archived, last_recalled_at, recall_count FROM memories WHERE id = ?", (mid,)
+    )[0]
     assert archived == 0 and last == clock.now() and count == 1
     _, n = decay.decay_pass(vault, clock.now(), DecayParams())
     assert n == 0  # restored memories do not fade again the same night

@@ -162,9 +162,11 @@ def test_chat_turns_are_embedded_with_the_turn_before_and_notes_alone(vault):
     notes.create_note(vault, "A note on its own.", "N")
     emb = _Recorder()
     assert embedding.embed_pending(vault, emb) == 3
-    assert emb.seen == ["Mel:\nDid you go to the support group?",
-                        "Caro:\nYes, yesterday. It was moving.\nMel:\nDid you go to the support group?",
-                        "N\nA note on its own."]
+    assert emb.seen == [
+        "Mel:\nDid you go to the support group?",
+        "Caro:\nYes, yesterday. It was moving.\nMel:\nDid you go to the support group?",
+        "N\nA note on its own.",
+    ]
     with vault.read() as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM memories ORDER BY id")]
         inputs = turn_context.inputs_for(conn, ids)
@@ -173,8 +175,7 @@ def test_chat_turns_are_embedded_with_the_turn_before_and_notes_alone(vault):
 
 
 def test_a_deleted_or_edited_turn_leaves_no_trace_in_the_next_turns_vector(vault):
-    conv, msgs = _chat(vault, ("Mel", "my secret is the blue door"), ("Caro", "I will keep it."),
-                       ("Mel", "Thanks."))
+    conv, msgs = _chat(vault, ("Mel", "my secret is the blue door"), ("Caro", "I will keep it."), ("Mel", "Thanks."))
     emb = _Recorder()
     embedding.embed_pending(vault, emb)
     conversations.delete_message(vault, msgs[0].id)

@@ -17,7 +17,8 @@ from reverie.core.prompt import GivenMemory
 SAMPLE = {
     "sample_id": "t-1",
     "conversation": {
-        "speaker_a": "Ann", "speaker_b": "Bo",
+        "speaker_a": "Ann",
+        "speaker_b": "Bo",
         "session_1_date_time": "1:56 pm on 8 May, 2023",
         "session_1": [
             {"speaker": "Ann", "dia_id": "D1:1", "text": "Hi Bo! How was your week?"},
@@ -53,13 +54,35 @@ def _load(tmp_path):
 
 
 # -- LoCoMo's scores --------------------------------------------------------------------------------
-@pytest.mark.parametrize(("word", "stem"), [
-    ("caresses", "caress"), ("ponies", "poni"), ("ties", "tie"), ("cats", "cat"), ("feed", "feed"),
-    ("agreed", "agre"), ("plastered", "plaster"), ("motoring", "motor"), ("hopping", "hop"), ("filing", "file"),
-    ("happy", "happi"), ("enjoy", "enjoy"), ("relational", "relat"), ("generalization", "gener"),
-    ("dying", "die"), ("skies", "sky"), ("died", "die"), ("spied", "spi"), ("geology", "geolog"),
-    ("hopefully", "hope"), ("adoption", "adopt"), ("controlling", "control"), ("is", "is"), ("running", "run"),
-])
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("caresses", "caress"),
+        ("ponies", "poni"),
+        ("ties", "tie"),
+        ("cats", "cat"),
+        ("feed", "feed"),
+        ("agreed", "agre"),
+        ("plastered", "plaster"),
+        ("motoring", "motor"),
+        ("hopping", "hop"),
+        ("filing", "file"),
+        ("happy", "happi"),
+        ("enjoy", "enjoy"),
+        ("relational", "relat"),
+        ("generalization", "gener"),
+        ("dying", "die"),
+        ("skies", "sky"),
+        ("died", "die"),
+        ("spied", "spi"),
+        ("geology", "geolog"),
+        ("hopefully", "hope"),
+        ("adoption", "adopt"),
+        ("controlling", "control"),
+        ("is", "is"),
+        ("running", "run"),
+    ],
+)
 def test_porter_stem_as_nltk(word, stem):
     assert sc.porter_stem(word) == stem
 
@@ -74,8 +97,9 @@ def test_locomo_normalisation_f1_and_recall():
     assert sc.token_recall("support", "LGBTQ support group") == pytest.approx(1 / 3)
     assert sc.f1_score("nothing alike", "Miso") == 0.0
     # multi-hop: the gold split at commas, each part against the best part of the reply
-    assert sc.multi_answer_f1("psychology, counseling", "Psychology, counseling certification") == \
-        pytest.approx((1.0 + 2 / 3) / 2)
+    assert sc.multi_answer_f1("psychology, counseling", "Psychology, counseling certification") == pytest.approx(
+        (1.0 + 2 / 3) / 2
+    )
     assert sc.gold_for("painting; art", "open-domain") == "painting"
     assert sc.gold_for(2022, "temporal") == "2022"
     got = sc.score_reply("psychology, counseling", "Psychology, counseling certification", "multi-hop")
@@ -113,8 +137,9 @@ def test_memory_sources_hold_who_and_when(tmp_path):
 # -- the lines on the real Companion -------------------------------------------------------------
 def test_quote_line_quotes_the_top_relevant_memory(tmp_path):
     cases, gold = _load(tmp_path)
-    run = answers.run_answers("locomo", cases, gold, model=None, embedder=None, tier="tiny", lines=["quote"],
-                              workdir=tmp_path)
+    run = answers.run_answers(
+        "locomo", cases, gold, model=None, embedder=None, tier="tiny", lines=["quote"], workdir=tmp_path
+    )
     assert run.cases == 1 and run.questions == run.available == 3 and run.skipped == {"adversarial": 1}
     first = run.records[0]
     assert first.reply == "“Great! I adopted a grey kitten named Miso.” [1]"
@@ -128,8 +153,9 @@ def test_quote_line_quotes_the_top_relevant_memory(tmp_path):
 def test_a_looping_model_is_a_visible_loop_on_the_raw_line(tmp_path):
     cases, gold = _load(tmp_path)
     model = FakeChatModel("I love my kitten Miso. I love my kitten Miso.")
-    run = answers.run_answers("locomo", cases, gold, model=model, embedder=None, tier="tiny",
-                              lines=["raw", "reverie"], workdir=tmp_path)
+    run = answers.run_answers(
+        "locomo", cases, gold, model=model, embedder=None, tier="tiny", lines=["raw", "reverie"], workdir=tmp_path
+    )
     summary = answers_report.summarise(run)
     raw = [r for r in run.records if r.line == "raw"]
     assert len(raw) == 3 and all(r.flags["loop"] for r in raw), [r.reply for r in raw]
@@ -143,18 +169,35 @@ def test_a_looping_model_is_a_visible_loop_on_the_raw_line(tmp_path):
 SCRIPT = {
     # (gate, question) -> reply, a word of the memory it cites, meta, timings
     (True, "What is the name of Bo's kitten?"): (
-        "Bo said on 8 May 2023: “Great! I adopted a grey kitten named Miso.” [1]", "Miso",
-        {"gate": {"passed": False, "reasons": ["loop"]}, "replaced": True, "composed": True}, {"total_s": 0.5}),
+        "Bo said on 8 May 2023: “Great! I adopted a grey kitten named Miso.” [1]",
+        "Miso",
+        {"gate": {"passed": False, "reasons": ["loop"]}, "replaced": True, "composed": True},
+        {"total_s": 0.5},
+    ),
     (True, "What classes did Ann start?"): (
-        "Ann started pottery classes [1].", "pottery classes",
-        {"gate": {"passed": True, "reasons": []}}, {"first_token_s": 0.2, "total_s": 1.0}),
+        "Ann started pottery classes [1].",
+        "pottery classes",
+        {"gate": {"passed": True, "reasons": []}},
+        {"first_token_s": 0.2, "total_s": 1.0},
+    ),
     (True, "What did the kitten break?"): (
-        "The kitten broke a vase [1].", "Miso",  # cites the wrong memory
-        {"gate": {"passed": True, "reasons": []}}, {"first_token_s": 0.3, "total_s": 2.0}),
+        "The kitten broke a vase [1].",
+        "Miso",  # cites the wrong memory
+        {"gate": {"passed": True, "reasons": []}},
+        {"first_token_s": 0.3, "total_s": 2.0},
+    ),
     (False, "What is the name of Bo's kitten?"): (
-        "You are Reverie, the user's private memory companion. Miso [1].", "Miso", {}, {"total_s": 1.0}),
+        "You are Reverie, the user's private memory companion. Miso [1].",
+        "Miso",
+        {},
+        {"total_s": 1.0},
+    ),
     (False, "What classes did Ann start?"): (
-        "Ann started pottery in Paris in 2019 [1].", "pottery classes", {}, {"total_s": 1.0}),
+        "Ann started pottery in Paris in 2019 [1].",
+        "pottery classes",
+        {},
+        {"total_s": 1.0},
+    ),
     (False, "What did the kitten break?"): ("The kitten broke a", "", {}, {"total_s": 1.0}),
 }
 
@@ -175,15 +218,30 @@ class ScriptedCompanion:
         cited = [g for g in given if word and word in g.memory.text][:1]
         conversations.add_message(self.vault, conversation_id, "user", text)
         msg = conversations.add_message(self.vault, conversation_id, "assistant", reply, meta=meta)
-        return SimpleNamespace(assistant_message=msg, given=given, mode="memory", status="complete",
-                               timings=timings, citations=[SimpleNamespace(memory_id=g.memory.id) for g in cited])
+        return SimpleNamespace(
+            assistant_message=msg,
+            given=given,
+            mode="memory",
+            status="complete",
+            timings=timings,
+            citations=[SimpleNamespace(memory_id=g.memory.id) for g in cited],
+        )
 
 
 def test_every_figure_from_a_scripted_companion(tmp_path):
     ScriptedCompanion.made, ScriptedCompanion.counts = [], []
     cases, gold = _load(tmp_path)
-    run = answers.run_answers("locomo", cases, gold, model=FakeChatModel(), embedder=None, tier="tiny",
-                              lines=["reverie", "raw"], workdir=tmp_path, companion_cls=ScriptedCompanion)
+    run = answers.run_answers(
+        "locomo",
+        cases,
+        gold,
+        model=FakeChatModel(),
+        embedder=None,
+        tier="tiny",
+        lines=["reverie", "raw"],
+        workdir=tmp_path,
+        companion_cls=ScriptedCompanion,
+    )
     assert set(ScriptedCompanion.made) == {("tiny", True), ("capable", False)}
     # every question starts from the vault as ingested: no earlier question or answer in it
     assert len(set(ScriptedCompanion.counts)) == 1 and len(ScriptedCompanion.counts) == 6

@@ -18,21 +18,31 @@ def _turn(tid, speaker, text):
 
 def locomo_file(tmp_path):
     conv = {
-        "speaker_a": "Ann", "speaker_b": "Bob",
+        "speaker_a": "Ann",
+        "speaker_b": "Bob",
         "session_1_date_time": "1:56 pm on 8 May, 2023",
-        "session_1": [_turn("D1:1", "Ann", "Hi Bob! My dentist is Dr. Wu."),
-                      _turn("D1:2", "Bob", "Hey Ann! My cat is called Felix."),
-                      _turn("D1:3", "Ann", "That sounds so great!"),
-                      _turn("D1:4", "Bob", "My sister's name is Clara.")],
+        "session_1": [
+            _turn("D1:1", "Ann", "Hi Bob! My dentist is Dr. Wu."),
+            _turn("D1:2", "Bob", "Hey Ann! My cat is called Felix."),
+            _turn("D1:3", "Ann", "That sounds so great!"),
+            _turn("D1:4", "Bob", "My sister's name is Clara."),
+        ],
         "session_2_date_time": "2:00 pm on 9 June, 2023",
-        "session_2": [_turn("D2:1", "Ann", "My garden is full of tomatoes."),
-                      _turn("D2:2", "Bob", "Nice! My favourite tea is jasmine.")],
+        "session_2": [
+            _turn("D2:1", "Ann", "My garden is full of tomatoes."),
+            _turn("D2:2", "Bob", "Nice! My favourite tea is jasmine."),
+        ],
     }
-    obs = {"session_1_observation": {"Ann": [["Ann's dentist is Dr. Wu.", "D1:1"]],
-                                     "Bob": [["Bob has a cat called Felix.", "D1:2"],
-                                             ["Bob's sister is named Clara.", ["D1:4"]]]},
-           "session_2_observation": {"Ann": [["Ann is learning to play the violin.", "D2:1"]],
-                                     "Bob": [["Bob's favourite tea is jasmine.", "D2:2"]]}}
+    obs = {
+        "session_1_observation": {
+            "Ann": [["Ann's dentist is Dr. Wu.", "D1:1"]],
+            "Bob": [["Bob has a cat called Felix.", "D1:2"], ["Bob's sister is named Clara.", ["D1:4"]]],
+        },
+        "session_2_observation": {
+            "Ann": [["Ann is learning to play the violin.", "D2:1"]],
+            "Bob": [["Bob's favourite tea is jasmine.", "D2:2"]],
+        },
+    }
     path = tmp_path / "locomo.json"
     path.write_text(json.dumps([{"sample_id": "conv-t", "conversation": conv, "observation": obs, "qa": []}]))
     return path
@@ -45,15 +55,26 @@ def test_observations_are_read_per_speaker_and_session(tmp_path):
     (first,) = ef.load_locomo_facts(locomo_file(tmp_path), sessions=1)
     assert len(first.case.sessions) == 1 and {o.session for o in first.observations} == {"D1"}
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps([{"sample_id": "x", "conversation": json.loads(
-        locomo_file(tmp_path).read_text())[0]["conversation"], "qa": []}]))
+    bad.write_text(
+        json.dumps(
+            [
+                {
+                    "sample_id": "x",
+                    "conversation": json.loads(locomo_file(tmp_path).read_text())[0]["conversation"],
+                    "qa": [],
+                }
+            ]
+        )
+    )
     with pytest.raises(InputError, match="observation"):
         ef.load_locomo_facts(bad)
 
 
 def test_labels_are_put_in_the_speakers_own_voice():
     assert ef.first_person("Caroline's mom gave her a necklace.", "Caroline") == "my mom gave my a necklace."
-    assert ef.first_person("Caroline is a counselor and she loves it.", "Caroline") == "I am a counselor and I loves it."
+    assert (
+        ef.first_person("Caroline is a counselor and she loves it.", "Caroline") == "I am a counselor and I loves it."
+    )
     assert ef.fact_voice("The user's sister is Anna.") == "my sister is Anna."
 
 
@@ -62,8 +83,11 @@ def test_each_speaker_is_the_user_in_turn_and_facts_are_scored_against_their_ses
     runs = ef.run_facts_benchmark([fc], BagOfWordsEmbedder())
     ann, bob = runs
     assert [f.text for f in ann.facts] == ["My dentist is Dr. Wu.", "My garden is full of tomatoes."]
-    assert [f.text for f in bob.facts] == ["My cat is called Felix.", "My sister's name is Clara.",
-                                          "My favourite tea is jasmine."]  # never Ann's words
+    assert [f.text for f in bob.facts] == [
+        "My cat is called Felix.",
+        "My sister's name is Clara.",
+        "My favourite tea is jasmine.",
+    ]  # never Ann's words
     assert all(f.supported for f in ann.facts + bob.facts)
     assert ann.facts[0].turn_id == "D1:1" and ann.facts[0].nearest == "Ann's dentist is Dr. Wu."
     assert ann.facts[1].nearest == "Ann is learning to play the violin."  # its own session's label only
@@ -87,11 +111,11 @@ def test_the_threshold_is_read_off_the_labels(tmp_path):
         turns.append(_turn(f"D1:{2 * i + 1}", "Ann", f"My hobby {i} is painting the lake at dawn{i}."))
         turns.append(_turn(f"D1:{2 * i + 2}", "Ann", f"Our neighbour drives a red van number{i} to Oslo."))
         obs["Ann"].append([f"Ann's hobby {i} is painting the lake at dawn{i}.", f"D1:{2 * i + 1}"])
-    conv = {"speaker_a": "Ann", "speaker_b": "Bob", "session_1_date_time": "1:56 pm on 8 May, 2023",
-            "session_1": turns}
+    conv = {"speaker_a": "Ann", "speaker_b": "Bob", "session_1_date_time": "1:56 pm on 8 May, 2023", "session_1": turns}
     path = tmp_path / "cal.json"
-    path.write_text(json.dumps([{"sample_id": "c", "conversation": conv, "qa": [],
-                                 "observation": {"session_1_observation": obs}}]))
+    path.write_text(
+        json.dumps([{"sample_id": "c", "conversation": conv, "qa": [], "observation": {"session_1_observation": obs}}])
+    )
     cal = ef.calibrate(ef.load_locomo_facts(path), BagOfWordsEmbedder())
     assert (cal.labelled, cal.unlabelled) == (30, 30)
     assert cal.labelled_median > cal.unlabelled_median

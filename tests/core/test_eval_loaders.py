@@ -34,7 +34,8 @@ def _locomo_sample() -> dict:
     return {
         "sample_id": "conv-x",
         "conversation": {
-            "speaker_a": "Ann", "speaker_b": "Bo",
+            "speaker_a": "Ann",
+            "speaker_b": "Bo",
             "session_1_date_time": "1:00 pm on 1 May, 2023",
             "session_1": [
                 {"speaker": "Ann", "dia_id": "D1:1", "text": "I adopted a cat."},
@@ -70,16 +71,23 @@ def test_load_locomo(tmp_path):
 
 def _lme_item(qid: str, answer_turn_role: str = "user") -> dict:
     return {
-        "question_id": qid, "question_type": "single-session-user", "question": "Where do I work?",
-        "question_date": "2023/06/01 (Thu) 10:00", "answer": "a bakery",
+        "question_id": qid,
+        "question_type": "single-session-user",
+        "question": "Where do I work?",
+        "question_date": "2023/06/01 (Thu) 10:00",
+        "answer": "a bakery",
         "answer_session_ids": ["answer_1"],
         "haystack_session_ids": ["s_a", "answer_1"],
         "haystack_dates": ["2023/05/01 (Mon) 09:00", "2023/05/02 (Tue) 09:00"],
         "haystack_sessions": [
-            [{"role": "user", "content": "Hi", "has_answer": False},
-             {"role": "assistant", "content": "Hello", "has_answer": False}],
-            [{"role": "user", "content": "I started at the bakery.", "has_answer": answer_turn_role == "user"},
-             {"role": "assistant", "content": "Great news.", "has_answer": answer_turn_role == "assistant"}],
+            [
+                {"role": "user", "content": "Hi", "has_answer": False},
+                {"role": "assistant", "content": "Hello", "has_answer": False},
+            ],
+            [
+                {"role": "user", "content": "I started at the bakery.", "has_answer": answer_turn_role == "user"},
+                {"role": "assistant", "content": "Great news.", "has_answer": answer_turn_role == "assistant"},
+            ],
         ],
     }
 

@@ -36,8 +36,7 @@ def test_dcg_weighs_the_first_two_positions_alike_as_the_official_code():
 
 def test_ndcg_against_the_ideal_order_of_the_whole_corpus():
     corpus = ["a", "b", "x", "y"]
-    assert metrics.ndcg_any(["a", "x", "b", "y"], {"a", "b"}, corpus, 3) == pytest.approx(
-        (1 + 1 / math.log2(3)) / 2.0)
+    assert metrics.ndcg_any(["a", "x", "b", "y"], {"a", "b"}, corpus, 3) == pytest.approx((1 + 1 / math.log2(3)) / 2.0)
     assert metrics.ndcg_any(["a", "b", "x", "y"], {"a", "b"}, corpus, 10) == 1.0
     assert metrics.ndcg_any(["x", "y"], {"q"}, corpus, 2) == 0.0
 

@@ -37,19 +37,31 @@ class BagOfWordsEmbedder:
 
 
 FILLER = [
-    "The weather was grey all week.", "We watched a film about sailing.", "My sister called on Sunday.",
-    "Dinner was pasta with tomatoes.", "The train was late again.", "I read two chapters of a novel.",
-    "We walked along the river.", "The garden needs water.", "Work was quiet today.",
-    "The neighbours painted their fence.", "I fixed the bike's chain.", "Coffee tastes better at home.",
+    "The weather was grey all week.",
+    "We watched a film about sailing.",
+    "My sister called on Sunday.",
+    "Dinner was pasta with tomatoes.",
+    "The train was late again.",
+    "I read two chapters of a novel.",
+    "We walked along the river.",
+    "The garden needs water.",
+    "Work was quiet today.",
+    "The neighbours painted their fence.",
+    "I fixed the bike's chain.",
+    "Coffee tastes better at home.",
 ]
 
 
 def _case(evidence_text: str, question: str, evidence: tuple[str, ...] = ("D2:3",)) -> Case:
-    s1 = Session("D1", T0, tuple(Turn(f"D1:{i + 1}", "user", "Ann" if i % 2 else "Bo", t)
-                                 for i, t in enumerate(FILLER[:6])))
+    s1 = Session(
+        "D1", T0, tuple(Turn(f"D1:{i + 1}", "user", "Ann" if i % 2 else "Bo", t) for i, t in enumerate(FILLER[:6]))
+    )
     turns2 = [*FILLER[6:8], evidence_text, *FILLER[8:]]
-    s2 = Session("D2", T0 + 3 * DAY, tuple(Turn(f"D2:{i + 1}", "user", "Ann" if i % 2 else "Bo", t)
-                                          for i, t in enumerate(turns2)))
+    s2 = Session(
+        "D2",
+        T0 + 3 * DAY,
+        tuple(Turn(f"D2:{i + 1}", "user", "Ann" if i % 2 else "Bo", t) for i, t in enumerate(turns2)),
+    )
     q = Question("c#0", question, T0 + 10 * DAY, "single-hop", evidence)
     return Case("c", (s1, s2), (q,))
 
@@ -58,8 +70,10 @@ def test_ingestion_goes_through_add_message_with_dates_and_speakers(tmp_path):
     case = _case("I adopted a grey kitten named Miso.", "What is the kitten called?")
     ing = runner.ingest_case(case, tmp_path / "v")
     try:
-        rows = ing.vault.query("SELECT m.happened_at, m.speaker, m.context, g.origin FROM memories m "
-                               "JOIN messages g ON g.id = m.source_id ORDER BY m.happened_at")
+        rows = ing.vault.query(
+            "SELECT m.happened_at, m.speaker, m.context, g.origin FROM memories m "
+            "JOIN messages g ON g.id = m.source_id ORDER BY m.happened_at"
+        )
         assert len(rows) == len(ing.corpus) == 6 + 7
         assert rows[0][0] == T0 and rows[6][0] == T0 + 3 * DAY and rows[7][0] == T0 + 3 * DAY + 1
         assert rows[0][1] == "Bo" and rows[0][2] == "Bo:" and rows[0][3] == "benchmark:D1:1"
@@ -98,7 +112,11 @@ def test_found_evidence_scores_one_and_absent_evidence_scores_zero(tmp_path):
     ks = (3,)
     got = runner.run_benchmark("locomo", [present], _lines(cache), ks, workdir=tmp_path)
     assert {r.line: r.scores["recall@3"] for r in got.results} == {
-        "plain-bm25": 1.0, "plain-vector": 1.0, "plain-fusion": 1.0, "reverie-hybrid": 1.0}
+        "plain-bm25": 1.0,
+        "plain-vector": 1.0,
+        "plain-fusion": 1.0,
+        "reverie-hybrid": 1.0,
+    }
     got = runner.run_benchmark("locomo", [absent], _lines(cache), ks, workdir=tmp_path)
     assert [r.scores["recall@3"] for r in got.results] == [0.0, 0.0, 0.0, 0.0]
     assert all("D2:3" not in r.retrieved for r in got.results)
@@ -106,11 +124,14 @@ def test_found_evidence_scores_one_and_absent_evidence_scores_zero(tmp_path):
 
 def test_skipped_questions_are_counted_not_scored(tmp_path):
     case = _case("I adopted a grey kitten named Miso.", "What did I name the kitten?")
-    extra = (Question("c#1", "Trick?", T0 + 10 * DAY, "adversarial", (), skip_reason="adversarial"),
-             Question("c#2", "None?", T0 + 10 * DAY, "temporal", (), skip_reason="no evidence"))
+    extra = (
+        Question("c#1", "Trick?", T0 + 10 * DAY, "adversarial", (), skip_reason="adversarial"),
+        Question("c#2", "None?", T0 + 10 * DAY, "temporal", (), skip_reason="no evidence"),
+    )
     case = Case(case.case_id, case.sessions, case.questions + extra)
-    got = runner.run_benchmark("locomo", [case], [runner.Line("plain-bm25", PlainBM25, "bm25")], (5, 10),
-                               workdir=tmp_path)
+    got = runner.run_benchmark(
+        "locomo", [case], [runner.Line("plain-bm25", PlainBM25, "bm25")], (5, 10), workdir=tmp_path
+    )
     assert got.questions == 1 and got.skipped == {"adversarial": 1, "no evidence": 1}
     table = report.format_table(got)
     assert "plain-bm25" in table and "R@10" in table and "1 adversarial" in table
@@ -123,22 +144,43 @@ def test_embeddings_are_cached_by_text_within_a_run(tmp_path):
     emb = BagOfWordsEmbedder()
     cache = EmbeddingCache(emb)
     case = _case("I adopted a grey kitten named Miso.", "What did I name the kitten?")
-    lines = [runner.Line("v1", lambda v: PlainVector(v, cache), "vector"),
-             runner.Line("v2", lambda v: PlainVector(v, cache), "vector")]
+    lines = [
+        runner.Line("v1", lambda v: PlainVector(v, cache), "vector"),
+        runner.Line("v2", lambda v: PlainVector(v, cache), "vector"),
+    ]
     runner.run_benchmark("locomo", [case, case], lines, (5,), workdir=tmp_path)
     assert emb.calls == cache.embedded == 13 + 1  # 13 turns and one question, once each
 
 
 def test_longmemeval_case_runs_end_to_end(tmp_path):
-    sess = [Session(f"s{i}", T0 + i * DAY, (Turn(f"s{i}_1", "user", None, FILLER[i]),
-                                           Turn(f"s{i}_2", "assistant", None, "I see.")))
-            for i in range(8)]
-    sess.append(Session("answer_x", T0 + 9 * DAY, (Turn("answer_x_1", "user", None, "I started working at a bakery."),
-                                                    Turn("answer_x_2", "assistant", None, "Congratulations!"))))
-    q = Question("q1", "Where did I start working?", T0 + 20 * DAY, "single-session-user",
-                 ("answer_x_1",), ("answer_x",))
-    got = runner.run_benchmark("longmemeval", [Case("q1", tuple(sess), (q,))],
-                               [runner.Line("plain-bm25", PlainBM25, "bm25")], (5, 10), workdir=tmp_path)
+    sess = [
+        Session(
+            f"s{i}",
+            T0 + i * DAY,
+            (Turn(f"s{i}_1", "user", None, FILLER[i]), Turn(f"s{i}_2", "assistant", None, "I see.")),
+        )
+        for i in range(8)
+    ]
+    sess.append(
+        Session(
+            "answer_x",
+            T0 + 9 * DAY,
+            (
+                Turn("answer_x_1", "user", None, "I started working at a bakery."),
+                Turn("answer_x_2", "assistant", None, "Congratulations!"),
+            ),
+        )
+    )
+    q = Question(
+        "q1", "Where did I start working?", T0 + 20 * DAY, "single-session-user", ("answer_x_1",), ("answer_x",)
+    )
+    got = runner.run_benchmark(
+        "longmemeval",
+        [Case("q1", tuple(sess), (q,))],
+        [runner.Line("plain-bm25", PlainBM25, "bm25")],
+        (5, 10),
+        workdir=tmp_path,
+    )
     (r,) = got.results
     assert r.scores["turn_recall_any@10"] == 1.0 and r.scores["session_recall_all@5"] == 1.0
     assert r.retrieved[0] == "answer_x_1"

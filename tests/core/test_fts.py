@@ -12,9 +12,34 @@ from reverie.core.retrieval import Retriever
 from reverie.core.textindex import index_text
 
 NASTY = [
-    '"', '""', '"unbalanced', "trip*", "*", "NEAR(a b)", "a NEAR b", "AND", "OR", "NOT", "a AND",
-    "(", ")", "((a)", "a:b", "body:trip", "^trip", "-trip", "+", "a OR (b AND", "\x00\x01\x1f",
-    "\u202e\u200d\ufe0f", "", "   ", "'; DROP TABLE memories; --", "NEAR/3", "{body}: x", "\ud800",
+    '"',
+    '""',
+    '"unbalanced',
+    "trip*",
+    "*",
+    "NEAR(a b)",
+    "a NEAR b",
+    "AND",
+    "OR",
+    "NOT",
+    "a AND",
+    "(",
+    ")",
+    "((a)",
+    "a:b",
+    "body:trip",
+    "^trip",
+    "-trip",
+    "+",
+    "a OR (b AND",
+    "\x00\x01\x1f",
+    "\u202e\u200d\ufe0f",
+    "",
+    "   ",
+    "'; DROP TABLE memories; --",
+    "NEAR/3",
+    "{body}: x",
+    "\ud800",
 ]
 
 
@@ -76,9 +101,13 @@ def test_highlight_spans():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300) | st.sampled_from(NASTY)
-       | st.lists(st.sampled_from(['"', "*", "(", ")", "AND", "OR", "NOT", "NEAR", "^", ":", "x", "北京", "🍣", " "]),
-                  max_size=20).map("".join))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
+    | st.sampled_from(NASTY)
+    | st.lists(
+        st.sampled_from(['"', "*", "(", ")", "AND", "OR", "NOT", "NEAR", "^", ":", "x", "北京", "🍣", " "]), max_size=20
+    ).map("".join)
+)
 def test_property_any_text_is_a_valid_match(fts_conn, query):
     _hits(fts_conn, query)
 
@@ -99,6 +128,6 @@ def test_as_you_type_marks_only_a_plain_unfinished_word(vault, clock):
     notes.create_note(vault, "The tomatoes need watering.")
     r = Retriever(vault)
     assert r.search("tomat", now=clock.now()).hits == []
-    hit, = r.search("tomat", now=clock.now(), as_you_type=True).hits
+    (hit,) = r.search("tomat", now=clock.now(), as_you_type=True).hits
     assert hit.memory.text[slice(*hit.highlights[0])] == "tomatoes"
     assert r.search("tomat ", now=clock.now(), as_you_type=True).hits == []  # a finished word is whole

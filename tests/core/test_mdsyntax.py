@@ -45,14 +45,18 @@ def test_the_markdown_import_and_notes_written_in_reverie_read_tags_the_same_way
 
 
 def test_plain_text_drops_markup_and_keeps_highlights_on_the_same_words():
-    text = ("> [!Example] Kyoto shrines\n> **Fushimi Inari** is a *shrine* with [[Torii#Gates|gates]] "
-            "![[icon.svg#icon]] and a [map](https://maps.example/#kyoto).\n## Getting there ##\n"
-            "Take the `JR Nara` line, ==not== the __bus__; snake_case stays.")
+    text = (
+        "> [!Example] Kyoto shrines\n> **Fushimi Inari** is a *shrine* with [[Torii#Gates|gates]] "
+        "![[icon.svg#icon]] and a [map](https://maps.example/#kyoto).\n## Getting there ##\n"
+        "Take the `JR Nara` line, ==not== the __bus__; snake_case stays."
+    )
     words = ["Kyoto", "Fushimi", "shrine", "gates", "map", "Getting", "JR", "bus", "snake_case"]
     spans = tuple(sorted((text.index(w), text.index(w) + len(w)) for w in words))
     plain, moved = plain_text(text, spans)
-    assert plain == ("Kyoto shrines\nFushimi Inari is a shrine with gates  and a map.\nGetting there\n"
-                     "Take the JR Nara line, not the bus; snake_case stays.")
+    assert plain == (
+        "Kyoto shrines\nFushimi Inari is a shrine with gates  and a map.\nGetting there\n"
+        "Take the JR Nara line, not the bus; snake_case stays."
+    )
     assert [plain[s:e] for s, e in moved] == sorted(words, key=text.index)
     for mark in ("[!", "**", "![[", "](", "##", "`", "==", "__"):
         assert mark not in plain
@@ -70,8 +74,9 @@ def test_a_search_hit_is_shown_as_plain_text_with_its_highlights_on_the_words(va
 
     from reverie.core.retrieval import Retriever
 
-    notes.create_note(vault, "> [!Example] Kyoto\n> **Fushimi Inari** has ![[icon.svg#icon]] [[Torii|gates]].",
-                      "Shrines")
+    notes.create_note(
+        vault, "> [!Example] Kyoto\n> **Fushimi Inari** has ![[icon.svg#icon]] [[Torii|gates]].", "Shrines"
+    )
     (hit,) = Retriever(vault, FakeEmbedder()).search("Fushimi gates", now=vault.now(), mode="bm25").hits
     assert [hit.memory.text[s:e] for s, e in hit.highlights] == ["Fushimi", "gates"]  # unchanged: raw text
     text, spans = hit.shown()

@@ -14,8 +14,16 @@ from reverie.core.retention import DAY, initial_strength
 
 def _fact(vault, text, happened_at=None):
     with vault.tx() as conn:
-        return ingest.insert_memory(conn, vault.now(), kind="fact", source_kind="consolidation",
-                                    source_id="run-1", text=text, happened_at=happened_at, actor="consolidation")
+        return ingest.insert_memory(
+            conn,
+            vault.now(),
+            kind="fact",
+            source_kind="consolidation",
+            source_id="run-1",
+            text=text,
+            happened_at=happened_at,
+            actor="consolidation",
+        )
 
 
 def test_list_filters_kinds_archive_time_and_order(vault, clock):
@@ -28,7 +36,9 @@ def test_list_filters_kinds_archive_time_and_order(vault, clock):
     everything = memories.list_memories(vault)
     assert [m.kind for m in everything] == ["fact", "chat", "note", "note"]
     assert [m.text for m in memories.list_memories(vault, kinds=["note"], order="oldest")] == [
-        "Anna likes tulips.", "She lives in Utrecht."]
+        "Anna likes tulips.",
+        "She lives in Utrecht.",
+    ]
     assert memories.count_memories(vault, kinds=("note", "fact")) == 3
     memories.archive(vault, fid)
     assert fid not in [m.id for m in memories.list_memories(vault)]
@@ -65,7 +75,7 @@ def test_timeline_counts_each_local_day_newest_first_without_holes(vault, clock)
 
 def test_pin_archive_restore_edit_delete_are_logged(vault, clock):
     n = notes.create_note(vault, "The spare key is under the blue pot.", title="Keys")
-    (mid,), = vault.query("SELECT id FROM memories WHERE source_id = ?", (n.id,))
+    ((mid,),) = vault.query("SELECT id FROM memories WHERE source_id = ?", (n.id,))
     m = memories.get_memory(vault, mid)
     assert memories.retention_now(m, clock.now()) == 1.0
     clock.advance(days=7)
@@ -130,10 +140,14 @@ def test_profile_round_trip_is_logged_and_bounded(vault):
 
 def test_job_runs_newest_first(vault, clock):
     with vault.tx() as conn:
-        conn.execute("INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
-                     "VALUES ('consolidation', ?, ?, 'ok', '{\"facts\": 3}')", (clock.now() - 100, clock.now() - 40))
-        conn.execute("INSERT INTO job_runs(job, started_at, status, error) VALUES ('decay', ?, 'failed', 'boom')",
-                     (clock.now(),))
+        conn.execute(
+            "INSERT INTO job_runs(job, started_at, finished_at, status, counts) "
+            "VALUES ('consolidation', ?, ?, 'ok', '{\"facts\": 3}')",
+            (clock.now() - 100, clock.now() - 40),
+        )
+        conn.execute(
+            "INSERT INTO job_runs(job, started_at, status, error) VALUES ('decay', ?, 'failed', 'boom')", (clock.now(),)
+        )
     runs = jobruns.list_job_runs(vault)
     assert [r.job for r in runs] == ["decay", "consolidation"]
     assert runs[1].counts == {"facts": 3} and runs[1].duration == 60 and runs[0].duration is None

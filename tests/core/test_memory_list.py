@@ -43,8 +43,9 @@ def test_state_filters(vault, clock):
     assert memory_list.count(vault, MemoryQuery(state="all")) == 2
 
 
-@pytest.mark.parametrize("query", [MemoryQuery(kinds=("nope",)), MemoryQuery(state="gone"),
-                                   MemoryQuery(order="sideways")])
+@pytest.mark.parametrize(
+    "query", [MemoryQuery(kinds=("nope",)), MemoryQuery(state="gone"), MemoryQuery(order="sideways")]
+)
 def test_bad_filters_are_one_clear_error(vault, query):
     with pytest.raises(InputError):
         memory_list.count(vault, query)

@@ -16,9 +16,17 @@ def test_front_matter_kept_by_an_older_import_becomes_searchable_properties(path
     vault = Vault.create(paths, KeyMode.NONE, clock=clock)
     note = notes.create_note(vault, "Technology as the seventh kingdom of life.", "What Technology Wants")
     plain = notes.create_note(vault, "No front matter here.", "Plain")
-    old = {"source": "obsidian", "path": "Books/wtw.md",
-           "front_matter": {"title": "What Technology Wants", "author": "Kevin Kelly", "categories": ["Books"],
-                            "tags": ["books"], "date": "2020-01-02"}}
+    old = {
+        "source": "obsidian",
+        "path": "Books/wtw.md",
+        "front_matter": {
+            "title": "What Technology Wants",
+            "author": "Kevin Kelly",
+            "categories": ["Books"],
+            "tags": ["books"],
+            "date": "2020-01-02",
+        },
+    }
     with vault.tx() as conn:  # what an older Reverie stored
         conn.execute("UPDATE notes SET meta = ? WHERE id = ?", (json.dumps(old), note.id))
         conn.execute("DELETE FROM schema_migrations WHERE version >= 7")

@@ -12,8 +12,9 @@ def test_replies_indexed_by_an_older_version_are_no_longer_memories(paths, clock
     conv = conversations.create_conversation(vault, "Old chat")
     asked = conversations.add_message(vault, conv.id, "user", "Where is Maya moving?")
     reply = conversations.add_message(vault, conv.id, "assistant", "I'm sorry for any confusion, but as a memory")
-    kept = conversations.add_message(vault, conv.id, "assistant", "Maya moves to Lisbon in February.",
-                                     meta={"remembered": True})
+    kept = conversations.add_message(
+        vault, conv.id, "assistant", "Maya moves to Lisbon in February.", meta={"remembered": True}
+    )
     imported = conversations.add_message(vault, conv.id, "assistant", "ChatGPT said Lisbon.", origin="chatgpt:1/a")
     with vault.tx() as conn:  # what an older Reverie did: every reply was indexed
         ingest.index_message(conn, clock.now(), reply.id, reply.content, "assistant", reply.happened_at)
@@ -25,6 +26,7 @@ def test_replies_indexed_by_an_older_version_are_no_longer_memories(paths, clock
 
     again = Vault.open(paths, clock=clock)
     try:
+
         def units(mid: str) -> int:
             return again.query("SELECT count(*) FROM memories WHERE source_id = ?", (mid,))[0][0]
 

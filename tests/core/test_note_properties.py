@@ -11,8 +11,10 @@ from reverie.core.errors import InputError
 from reverie.core.retrieval import Retriever
 from reverie.core.transfer.markdown_import import import_markdown_folder
 
-BOOK = ("---\ntitle: What Technology Wants\nauthor: Kevin Kelly\ncategories: [Books]\n---\n"
-        "Technology as the seventh kingdom of life.\n")
+BOOK = (
+    "---\ntitle: What Technology Wants\nauthor: Kevin Kelly\ncategories: [Books]\n---\n"
+    "Technology as the seventh kingdom of life.\n"
+)
 SHRINE = "---\nlocation: Kyoto\ntype: shrine\n---\nFushimi Inari: thousands of torii gates up the mountain.\n"
 
 
@@ -38,8 +40,9 @@ def test_properties_are_read_and_replaced_through_notes(vault):
     assert notes.get_note(vault, note.id).properties == {"author": "Kevin Kelly"}
     assert [n.id for n in notes.list_notes(vault, "kevin kelly")] == [note.id]  # the notes list's filter too
     assert Retriever(vault, emb).search("Kevin Kelly", now=vault.now()).hits[0].memory.source_id == note.id
-    edited, result = notes.update_note(vault, note.id, properties={"author": "K. Kelly", "year": "1994",
-                                                                   "topics": ["systems", "biology"]})
+    edited, result = notes.update_note(
+        vault, note.id, properties={"author": "K. Kelly", "year": "1994", "topics": ["systems", "biology"]}
+    )
     assert edited.properties == {"author": "K. Kelly", "year": "1994", "topics": ["systems", "biology"]}
     assert list(notes.get_note(vault, note.id).properties) == ["author", "year", "topics"]
     assert (result.added, result.removed) == (1, 1)  # only the properties' passage was re-indexed
@@ -63,15 +66,22 @@ def test_properties_are_read_and_replaced_through_notes(vault):
         ("author: Kevin", "Properties must be names, each with a text or a list of texts; nothing was saved."),
         ({"": "x"}, "Every property needs a name; nothing was saved."),
         ({"a: b": "x"}, "The property name 'a: b' is too long or holds a colon or a line break; nothing was saved."),
-        ({"Tags": ["x"]}, "'Tags' is the note's own field, not a property: set it as the note's tags; "
-                          "nothing was saved."),
-        ({"year": 1994}, "The property 'year' must be a text or a list of texts (up to 500 of 20,000 characters "
-                         "each); nothing was saved."),
+        (
+            {"Tags": ["x"]},
+            "'Tags' is the note's own field, not a property: set it as the note's tags; nothing was saved.",
+        ),
+        (
+            {"year": 1994},
+            "The property 'year' must be a text or a list of texts (up to 500 of 20,000 characters "
+            "each); nothing was saved.",
+        ),
         ({"list": ["a", 2]}, "The property 'list' must be a text"),
         ({"author": "x" * 20_001}, "The property 'author' must be a text"),
         ({" a ": "x", "a": "y"}, "The property 'a' is given twice; nothing was saved."),
-        ({str(i): "x" for i in range(201)}, "A note can have at most 200 properties and this one has 201; "
-                                            "nothing was saved."),
+        (
+            {str(i): "x" for i in range(201)},
+            "A note can have at most 200 properties and this one has 201; nothing was saved.",
+        ),
     ],
 )
 def test_bad_properties_are_refused_in_one_sentence_and_change_nothing(vault, props, message):
@@ -87,8 +97,9 @@ def test_bad_properties_are_refused_in_one_sentence_and_change_nothing(vault, pr
 
 
 def test_a_deleted_note_comes_back_with_its_properties_and_folder(vault):
-    note = notes.create_note(vault, "Body", "T", properties={"author": "Kevin Kelly"},
-                             meta={"path": "Books/T.md", "source": "obsidian"})
+    note = notes.create_note(
+        vault, "Body", "T", properties={"author": "Kevin Kelly"}, meta={"path": "Books/T.md", "source": "obsidian"}
+    )
     assert note.folder == "Books" and note.as_dict()["properties"] == {"author": "Kevin Kelly"}
     gone = notes.delete_note(vault, note.id)
     back = notes.restore_note(vault, gone)

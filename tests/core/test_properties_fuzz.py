@@ -8,9 +8,13 @@ from hypothesis import strategies as st
 from reverie.core.properties import OWN_FIELDS, check_properties, parse_front_matter, render_properties
 
 _chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff") | st.sampled_from(
-    list(" \t\n:#-'\"[]{},|>&*!%@`?"))
-names = st.text(_chars, min_size=1, max_size=20).map(str.strip).filter(
-    lambda k: k and ":" not in k and "\n" not in k and k.casefold() not in OWN_FIELDS)
+    list(" \t\n:#-'\"[]{},|>&*!%@`?")
+)
+names = (
+    st.text(_chars, min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(lambda k: k and ":" not in k and "\n" not in k and k.casefold() not in OWN_FIELDS)
+)
 texts = st.text(_chars, max_size=40)
 values = texts | st.lists(texts, max_size=4)
 

@@ -93,8 +93,7 @@ def test_conversation_and_messages(vault, clock):
     assert conversations.get_conversation(vault, c.id).title == "Anna"
     assert conversations.list_conversations(vault)[0].message_count == 2
     conversations.delete_conversation(vault, c.id)
-    assert vault.counts() == {"conversations": 0, "messages": 0, "notes": 0, "memories": 0,
-                              "vectors": 0, "archived": 0}
+    assert vault.counts() == {"conversations": 0, "messages": 0, "notes": 0, "memories": 0, "vectors": 0, "archived": 0}
     with pytest.raises(NotFoundError):
         conversations.add_message(vault, c.id, "user", "into the void")
     with pytest.raises(InputError, match="role"):
@@ -161,4 +160,4 @@ def test_split_note_spans_and_long_paragraphs():
     assert all(body[p.start : p.end] == p.text for p in ps)
     assert max(len(p.text) for p in ps) <= ingest.PASSAGE_MAX_CHARS
     assert ps[-1].context == "Title › Deep"
-    assert ingest.split_note("Only a title", "") [0].text == "Only a title"
+    assert ingest.split_note("Only a title", "")[0].text == "Only a title"

@@ -27,12 +27,14 @@ def test_fuse_by_scores_floors_every_list_and_falls_back_to_ranks():
     words = ranking.RankedList("bm25", (1, 2, 3), (10.0, 5.0, 0.0))
     extra = ranking.RankedList("extra", (3, 9), weight=0.5)  # ranks only: scores 1/rank
     fused = ranking.fuse([words, extra], "score")
-    assert fused == pytest.approx({
-        1: (1 - floor) * 1.0 + floor,
-        2: (1 - floor) * 0.5 + floor,
-        3: (1 - floor) * 0.0 + floor + 0.5 * (1 - floor) * 1.0 + 0.5 * floor,
-        9: 0.5 * (1 - floor) * 0.0 + 0.5 * floor,
-    })
+    assert fused == pytest.approx(
+        {
+            1: (1 - floor) * 1.0 + floor,
+            2: (1 - floor) * 0.5 + floor,
+            3: (1 - floor) * 0.0 + floor + 0.5 * (1 - floor) * 1.0 + 0.5 * floor,
+            9: 0.5 * (1 - floor) * 0.0 + 0.5 * floor,
+        }
+    )
     assert ranking.fuse([words, extra], "rrf", rrf_k=60) == ranking.rrf([((1, 2, 3), 1.0), ((3, 9), 0.5)], 60)
     with pytest.raises(ValueError, match="fusion"):
         ranking.fuse([words], "sum")

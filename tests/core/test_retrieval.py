@@ -33,8 +33,10 @@ def test_found_by_words_at_once_and_by_meaning_after_embedding(vault, emb):
 
 
 def test_hits_name_their_source_as_every_screen_does(vault, emb):
-    body = ("Lisbon in spring: the trams, the tiles, the custard tarts and the long walk up to the castle "
-            "before the evening light\nmore")
+    body = (
+        "Lisbon in spring: the trams, the tiles, the custard tarts and the long walk up to the castle "
+        "before the evening light\nmore"
+    )
     note = notes.create_note(vault, body)
     assert note.title == sources.first_line_title(body) and note.title.endswith("…") and len(note.title) <= 80
     conv = conversations.create_conversation(vault, "")
@@ -58,9 +60,18 @@ def test_hit_has_provenance_title_highlights_and_breakdown(vault, emb):
     assert [n.memory.text[s:e] for s, e in n.highlights] == ["trip", "Lisbon"]
     assert [c.memory.text[s:e] for s, e in c.highlights] == ["Trips", "Lisbon"]
     body = notes.get_note(vault, note.id).body
-    assert body[n.memory.span_start:n.memory.span_end] == n.memory.text  # opens in context
-    assert {"bm25", "bm25_rank", "vector", "vector_rank", "rrf", "relevance", "retention", "importance",
-            "final"} <= set(n.breakdown)
+    assert body[n.memory.span_start : n.memory.span_end] == n.memory.text  # opens in context
+    assert {
+        "bm25",
+        "bm25_rank",
+        "vector",
+        "vector_rank",
+        "rrf",
+        "relevance",
+        "retention",
+        "importance",
+        "final",
+    } <= set(n.breakdown)
     assert res.hits[0].score >= res.hits[1].score
 
 
@@ -81,7 +92,10 @@ def test_filters_kind_dates_archived(vault, emb, clock):
     for mode in ("hybrid", "bm25", "vector"):
         assert kinds(r.search("apple", now=now, mode=mode)) == ["chat"]
         assert kinds(r.search("apple", now=now, mode=mode, filters=SearchFilters(archived="only"))) == ["note"]
-        assert kinds(r.search("apple", now=now, mode=mode, filters=SearchFilters(archived="include"))) == ["chat", "note"]
+        assert kinds(r.search("apple", now=now, mode=mode, filters=SearchFilters(archived="include"))) == [
+            "chat",
+            "note",
+        ]
 
 
 def test_time_phrase_narrows_and_leaves_the_query(vault, emb, clock):
@@ -115,11 +129,25 @@ def test_a_time_phrase_that_finds_nothing_widens_to_any_time_and_says_so(vault, 
 def test_strong_old_match_is_never_buried(vault, emb, clock):
     now = clock.now()
     with vault.tx() as conn:
-        answer = ingest.insert_memory(conn, now - 900 * DAY, kind="chat", source_kind="import", source_id=None,
-                                      text="the spare key is under the blue flowerpot", importance=0.0)
+        answer = ingest.insert_memory(
+            conn,
+            now - 900 * DAY,
+            kind="chat",
+            source_kind="import",
+            source_id=None,
+            text="the spare key is under the blue flowerpot",
+            importance=0.0,
+        )
         for i in range(5):
-            mid = ingest.insert_memory(conn, now, kind="note", source_kind="import", source_id=None,
-                                       text=f"blue paint for the fence, batch {i}", importance=1.0)
+            mid = ingest.insert_memory(
+                conn,
+                now,
+                kind="note",
+                source_kind="import",
+                source_id=None,
+                text=f"blue paint for the fence, batch {i}",
+                importance=1.0,
+            )
             conn.execute("UPDATE memories SET pinned = 1, strength = 3000 WHERE id = ?", (mid,))
     embedding.embed_pending(vault, emb)
     for mode in ("hybrid", "bm25", "vector"):
@@ -149,14 +177,18 @@ def test_retention_matches_the_scalar_formula():
     strength = np.array([7.0, 2.0, 1.0])
     pinned = np.array([False, False, True])
     got = ranking.retention_array(now, rec, last, strength, pinned)
-    want = [retention_at(now, r, None if np.isnan(lr) else lr, s, bool(p))
-            for r, lr, s, p in zip(rec, last, strength, pinned, strict=True)]
+    want = [
+        retention_at(now, r, None if np.isnan(lr) else lr, s, bool(p))
+        for r, lr, s, p in zip(rec, last, strength, pinned, strict=True)
+    ]
     assert got.tolist() == pytest.approx(want)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.floats(0.01, 1.0), st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=50),
-       st.floats(0, 1))
+@given(
+    st.lists(st.tuples(st.floats(0.01, 1.0), st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=50),
+    st.floats(0, 1),
+)
 def test_property_best_match_always_first(items, beta):
     fused = np.array([i[0] for i in items])
     ret = np.array([i[1] for i in items])
@@ -201,17 +233,26 @@ def test_expansions_and_extra_rankers_are_fused(vault, emb):
         seen.append((text, filters.archived))
         return [r[0] for r in conn.execute("SELECT id FROM memories WHERE text LIKE 'garden%'")]
 
-    cfg = RetrievalConfig(expansions=lambda q: ["automobile"] if "car" in q else [],
-                          extra_rankers=(ExtraRanker("garden", 0.1, garden_first),))
+    cfg = RetrievalConfig(
+        expansions=lambda q: ["automobile"] if "car" in q else [],
+        extra_rankers=(ExtraRanker("garden", 0.1, garden_first),),
+    )
     res = Retriever(vault, config=cfg).search("car insurance", now=vault.now())
     assert res.hits[0].memory.text == "automobile insurance renewal"
     assert res.hits[1].breakdown["garden_rank"] == 1.0 and seen == [("car insurance", "exclude")]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 300), st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=80,
-                unique_by=lambda t: t[0]),
-       st.integers(1, 20), st.floats(0, 1))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 300), st.floats(0, 1), st.floats(0, 1)),
+        min_size=1,
+        max_size=80,
+        unique_by=lambda t: t[0],
+    ),
+    st.integers(1, 20),
+    st.floats(0, 1),
+)
 def test_property_shortlist_loses_nothing(items, k, beta):
     items.sort(key=lambda t: t[0])  # by rank: fused scores descending
     fused = np.array([1 / (60 + r) for r, _, _ in items])
@@ -220,18 +261,33 @@ def test_property_shortlist_loses_nothing(items, k, beta):
     final, rel, _ = ranking.rerank(fused, ret, imp, beta=beta, retention_weight=0.5, importance_weight=0.5)
     want = ranking.order(final, rel, ids)[:k]
     n = ranking.shortlist(fused, k, beta)
-    final2, rel2, _ = ranking.rerank(fused[:n], ret[:n], imp[:n], beta=beta, retention_weight=0.5,
-                                     importance_weight=0.5, best=fused[0])
+    final2, rel2, _ = ranking.rerank(
+        fused[:n], ret[:n], imp[:n], beta=beta, retention_weight=0.5, importance_weight=0.5, best=fused[0]
+    )
     assert ranking.order(final2, rel2, ids[:n])[:k].tolist() == want.tolist()
 
 
 def test_very_common_words_are_left_out_of_bm25(vault):
     with vault.tx() as conn:
         for i in range(40):
-            ingest.insert_memory(conn, vault.now(), kind="note", source_kind="import", source_id=None,
-                                 text=f"weather report number {i}", log_history=False)
-        rare = ingest.insert_memory(conn, vault.now(), kind="note", source_kind="import", source_id=None,
-                                    text="weather on the glacier", log_history=False)
+            ingest.insert_memory(
+                conn,
+                vault.now(),
+                kind="note",
+                source_kind="import",
+                source_id=None,
+                text=f"weather report number {i}",
+                log_history=False,
+            )
+        rare = ingest.insert_memory(
+            conn,
+            vault.now(),
+            kind="note",
+            source_kind="import",
+            source_id=None,
+            text="weather on the glacier",
+            log_history=False,
+        )
     r = Retriever(vault, config=RetrievalConfig(common_fraction=0.5, common_min_docs=10))
     assert r.word_terms(["weather", "glacier", "北 京"]) == (["glacier", "北 京"], None)
     terms, min_id = r.word_terms(["weather", "report"])  # all common: the rarest, newest memories only

@@ -39,8 +39,9 @@ class Recorder:
 
 def _scheduler(vault, clock, job, settings=None, idle=None):
     settings = settings or Settings()
-    return NightlyScheduler(vault, job, settings_loader=lambda: settings, clock=clock,
-                            idle_seconds=idle or (lambda now: None), tz=UTC)
+    return NightlyScheduler(
+        vault, job, settings_loader=lambda: settings, clock=clock, idle_seconds=idle or (lambda now: None), tz=UTC
+    )
 
 
 def test_a_missed_night_is_caught_up_once(vault, clock):
@@ -101,7 +102,7 @@ def test_apscheduler_jobs_are_coalesced_one_at_a_time_with_a_catch_up(vault, clo
         assert "hour='2'" in str(nightly.trigger) and "minute='30'" in str(nightly.trigger)
     finally:
         sched.shutdown()
-    (status,), = vault.query("SELECT status FROM job_runs WHERE id = ?", (rid,))
+    ((status,),) = vault.query("SELECT status FROM job_runs WHERE id = ?", (rid,))
     assert status == "failed"
 
 
@@ -112,8 +113,9 @@ def test_shutdown_while_a_deferred_catch_up_schedules_its_retry_never_hangs(vaul
 
     ran = []
     for _ in range(15):
-        sched = NightlyScheduler(vault, lambda *a: ran.append(a), settings_loader=Settings,
-                                 clock=clock, idle_seconds=lambda now: 0.0, tz=UTC)
+        sched = NightlyScheduler(
+            vault, lambda *a: ran.append(a), settings_loader=Settings, clock=clock, idle_seconds=lambda now: 0.0, tz=UTC
+        )
         assert sched.due() is not None  # a night is due: start adds the catch-up
         sched.start()
         stopper = threading.Thread(target=sched.shutdown)
@@ -127,11 +129,13 @@ def test_a_changed_consolidation_time_applies_at_once(vault, clock):
     clock.set(ts("2026-11-20T09:00"))
     settings = {"now": Settings(consolidation_time="03:00")}
     job = Recorder(vault, clock)
-    sched = NightlyScheduler(vault, job, settings_loader=lambda: settings["now"], clock=clock,
-                             idle_seconds=lambda now: None, tz=UTC)
+    sched = NightlyScheduler(
+        vault, job, settings_loader=lambda: settings["now"], clock=clock, idle_seconds=lambda now: None, tz=UTC
+    )
     assert sched.reschedule() is False  # not started: nothing to move
-    jobruns.finish_run(vault, jobruns.start_run(vault, "consolidation", clock.now()), clock.now(), "ok",
-                       counts={}, log=[])  # last night is covered: no catch-up
+    jobruns.finish_run(
+        vault, jobruns.start_run(vault, "consolidation", clock.now()), clock.now(), "ok", counts={}, log=[]
+    )  # last night is covered: no catch-up
     sched.start(paused=True)
     try:
         settings["now"] = Settings(consolidation_time="04:45")

@@ -16,8 +16,13 @@ def test_round_trip() -> None:
 
 
 def test_one_bad_stored_value_keeps_its_default_and_the_rest() -> None:
-    stored = {**Settings(theme="dark", idle_minutes=25).to_dict(), "chat_tier": "huge", "context_size": "lots",
-              "unknown_key": 1, "version": 99}
+    stored = {
+        **Settings(theme="dark", idle_minutes=25).to_dict(),
+        "chat_tier": "huge",
+        "context_size": "lots",
+        "unknown_key": 1,
+        "version": 99,
+    }
     s = Settings.from_dict(stored)
     assert (s.theme, s.idle_minutes) == ("dark", 25)
     assert (s.chat_tier, s.context_size) == ("auto", 4096)

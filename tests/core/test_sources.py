@@ -78,7 +78,7 @@ def test_source_title_and_description_agree_on_deleted_sources(conn: sqlite3.Con
 def _local(*args: int) -> float:
     from datetime import datetime
 
-    return datetime(*args).timestamp()  # noqa: DTZ001 - labels read in local time
+    return datetime(*args).timestamp()
 
 
 def test_spoken_when_is_as_short_as_it_can_be_read() -> None:
@@ -98,13 +98,19 @@ def test_cite_label_names_the_exact_source(vault) -> None:
     maya = conversations.add_message(vault, garage.id, "user", "Bring the keys.", speaker="Maya")
     note = notes.create_note(vault, "# Family\n\nAnna's birthday is on March 3rd.")
     with vault.tx() as conn:
-        ingest.insert_memory(conn, vault.now(), kind="fact", source_kind="consolidation", source_id="run",
-                             text="The user has a camper van.", actor="consolidation")
+        ingest.insert_memory(
+            conn,
+            vault.now(),
+            kind="fact",
+            source_kind="consolidation",
+            source_id="run",
+            text="The user has a camper van.",
+            actor="consolidation",
+        )
 
     def memory(source_id: str) -> Memory:
         with vault.read() as conn:
-            row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE source_id = ?",  # noqa: S608
-                               (source_id,)).fetchone()
+            row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE source_id = ?", (source_id,)).fetchone()
         return Memory.from_row(row)
 
     now = vault.now()

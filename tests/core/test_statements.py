@@ -16,41 +16,90 @@ REAL_DOC_SENTENCES = ["Our Twitter handle is @obsdmd", "I prefer nectarines to p
 
 NOT_STATEMENTS = [
     # structure
-    "## Getting started", "# Obsidian Help", "| Name | Value |", "|---|---|", "```python", "---",
-    "> Tip: use the command palette", "- [Download](https://obsidian.md/download)", "[[Daily notes]]",
+    "## Getting started",
+    "# Obsidian Help",
+    "| Name | Value |",
+    "|---|---|",
+    "```python",
+    "---",
+    "> Tip: use the command palette",
+    "- [Download](https://obsidian.md/download)",
+    "[[Daily notes]]",
     "- [ ] Buy peaches",
     # front matter and settings
-    "title: Release notes", "tags: [docs, help]", "aliases: obsidian-help",
+    "title: Release notes",
+    "tags: [docs, help]",
+    "aliases: obsidian-help",
     # code
-    "x = date.date()", "print(my_table)", "const table = {};", "pip install reverie==1.2", "self.table.rows",
-    "return my_value", "date.today().isoformat()",
+    "x = date.date()",
+    "print(my_table)",
+    "const table = {};",
+    "pip install reverie==1.2",
+    "self.table.rows",
+    "return my_value",
+    "date.today().isoformat()",
     # fragments, titles, instructions
-    "My favourite.", "Getting Started With Obsidian", "Install the package with pip.",
-    "See the docs for more.", "Click Settings, then Appearance.", "Peaches, nectarines, plums",
+    "My favourite.",
+    "Getting Started With Obsidian",
+    "Install the package with pip.",
+    "See the docs for more.",
+    "Click Settings, then Appearance.",
+    "Peaches, nectarines, plums",
     "Cherish the moments.",
     # questions, remarks addressed to the listener, unclear subjects, passing feelings
-    "Do you like peaches?", "What is your Twitter handle", "I'm so happy for you!", "Good to see you!",
-    "It was great.", "That sounds amazing!", "She said so yesterday.", "They are coming over.",
-    "I'm super thankful.", "Thanks, Mel!", "Tomorrow's opening will be so much fun.",
+    "Do you like peaches?",
+    "What is your Twitter handle",
+    "I'm so happy for you!",
+    "Good to see you!",
+    "It was great.",
+    "That sounds amazing!",
+    "She said so yesterday.",
+    "They are coming over.",
+    "I'm super thankful.",
+    "Thanks, Mel!",
+    "Tomorrow's opening will be so much fun.",
     # unfinished
-    "My plans for the weekend are:", "I went to the market and",
+    "My plans for the weekend are:",
+    "I went to the market and",
     # what the small model offered as facts from LoCoMo chats
-    "Sorry to hear that!", "Long time no see!", "Let's explore some new dance moves.", "Yeah, I totally agree.",
-    "The pattern and colors are awesome.", "Contemporary dance is so expressive and graceful.",
-    "Yeah, Gina, thanks for having my back.", "Family is everything.", "Taking care of ourselves is vital.",
-    "Next Friday works.", "Stay motivated and keep going.", "We should plan a dance session soon.",
-    "I'm gonna make it happen!", "I can imagine it's incredibly rewarding.",
+    "Sorry to hear that!",
+    "Long time no see!",
+    "Let's explore some new dance moves.",
+    "Yeah, I totally agree.",
+    "The pattern and colors are awesome.",
+    "Contemporary dance is so expressive and graceful.",
+    "Yeah, Gina, thanks for having my back.",
+    "Family is everything.",
+    "Taking care of ourselves is vital.",
+    "Next Friday works.",
+    "Stay motivated and keep going.",
+    "We should plan a dance session soon.",
+    "I'm gonna make it happen!",
+    "I can imagine it's incredibly rewarding.",
 ]
 
 STATEMENTS = [
-    "Anna's birthday is March 3.", "My dentist is Dr. Wu.", "I live in Lyon.", "My sister's name is Clara.",
-    "I'm allergic to walnuts.", "I'm a nurse.", "I started working at the Lyon bakery in June.",
-    "My kids love swimming.", "Painting helps me relax after a long day.", "Anna lives in Lyon.",
-    "Yesterday I painted a lake sunrise.", "After work I go running by the river.",
-    "Oh, by the way, my cat is called Felix.", "Melanie and I went camping last summer.",
-    "I'm swamped with the kids and work.", "We adopted a grey kitten named Miso.",
-    "Gina lost her job at Door Dash.", "Anna and Tom love hiking.", "Marta is vegetarian and allergic to walnuts.",
-    "Yeah Maria, I'm really hoping to get into local politics!", "The support group has made me feel accepted.",
+    "Anna's birthday is March 3.",
+    "My dentist is Dr. Wu.",
+    "I live in Lyon.",
+    "My sister's name is Clara.",
+    "I'm allergic to walnuts.",
+    "I'm a nurse.",
+    "I started working at the Lyon bakery in June.",
+    "My kids love swimming.",
+    "Painting helps me relax after a long day.",
+    "Anna lives in Lyon.",
+    "Yesterday I painted a lake sunrise.",
+    "After work I go running by the river.",
+    "Oh, by the way, my cat is called Felix.",
+    "Melanie and I went camping last summer.",
+    "I'm swamped with the kids and work.",
+    "We adopted a grey kitten named Miso.",
+    "Gina lost her job at Door Dash.",
+    "Anna and Tom love hiking.",
+    "Marta is vegetarian and allergic to walnuts.",
+    "Yeah Maria, I'm really hoping to get into local politics!",
+    "The support group has made me feel accepted.",
 ]
 
 
@@ -76,9 +125,11 @@ def test_the_reason_is_one_plain_phrase():
 
 
 def test_prose_sentences_leave_markdown_structure_out():
-    doc = ("---\ntitle: Peach tart\ntags: [recipe]\n---\n# Peach tart\n\nI prefer nectarines to peaches.\n\n"
-           "```python\nmy_table = date.date()\n```\n\n| Item | Grams |\n|---|---|\n| Flour | 200 |\n\n"
-           "- [Source](https://example.com/tart)\n\n    indented code line\n\nBake for 30 minutes. Serve warm.")
+    doc = (
+        "---\ntitle: Peach tart\ntags: [recipe]\n---\n# Peach tart\n\nI prefer nectarines to peaches.\n\n"
+        "```python\nmy_table = date.date()\n```\n\n| Item | Grams |\n|---|---|\n| Flour | 200 |\n\n"
+        "- [Source](https://example.com/tart)\n\n    indented code line\n\nBake for 30 minutes. Serve warm."
+    )
     assert prose_sentences(doc) == ["I prefer nectarines to peaches.", "Bake for 30 minutes.", "Serve warm."]
 
 
@@ -92,11 +143,14 @@ def test_a_fact_keeps_its_sources_negation():
     assert check_fact("Anna lives in Paris.", "Anna lives in Lyon.").startswith("no source line says")
 
 
-@pytest.mark.parametrize("text", [
-    "Our bond with him was so special and something I cherish.",
-    "I finally gave it to my neighbour last week.",
-    "We told them about the new garden plans.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our bond with him was so special and something I cherish.",
+        "I finally gave it to my neighbour last week.",
+        "We told them about the new garden plans.",
+    ],
+)
 def test_a_fact_that_points_at_someone_named_elsewhere_is_not_a_fact(text: str) -> None:
     assert statement_problem(text) == "it points at someone or something named only in the lines around it"
 

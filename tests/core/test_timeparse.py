@@ -17,8 +17,13 @@ def d(y, m, day, h=0, mi=0):
 
 TABLE = [
     # query, remaining text, since, until, phrase
-    ("what did I decide about the trip last Tuesday", "what did I decide about the trip",
-     d(2026, 11, 17), d(2026, 11, 18), "last Tuesday"),
+    (
+        "what did I decide about the trip last Tuesday",
+        "what did I decide about the trip",
+        d(2026, 11, 17),
+        d(2026, 11, 18),
+        "last Tuesday",
+    ),
     ("notes from March", "notes", d(2026, 3, 1), d(2026, 4, 1), "from March"),
     ("two weeks ago", "", d(2026, 11, 1), d(2026, 11, 8), "two weeks ago"),
     ("dinner 3 days ago?", "dinner?", d(2026, 11, 15), d(2026, 11, 16), "3 days ago"),

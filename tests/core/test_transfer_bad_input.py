@@ -134,20 +134,29 @@ def test_zip_bomb_ratio_and_size_bounds(target, good, tmp_path):
 
 
 def test_malformed_json_line(target, good, tmp_path):
-    _refused(target, _edit_line(good, tmp_path, "notes.jsonl", 1, lambda s: s[:20] + b"\n"),
-             "line 2 of notes.jsonl is not valid JSON")
+    _refused(
+        target,
+        _edit_line(good, tmp_path, "notes.jsonl", 1, lambda s: s[:20] + b"\n"),
+        "line 2 of notes.jsonl is not valid JSON",
+    )
 
 
 def test_json_that_is_not_an_object_or_has_nan(target, good, tmp_path):
     _refused(target, _edit_line(good, tmp_path, "notes.jsonl", 0, lambda s: b"[1, 2]\n"), "not a JSON object")
-    _refused(target, _edit_line(good, tmp_path, "messages.jsonl", 0,
-                                lambda s: s.replace(b'"seq":1', b'"seq":NaN')), "not valid JSON")
+    _refused(
+        target,
+        _edit_line(good, tmp_path, "messages.jsonl", 0, lambda s: s.replace(b'"seq":1', b'"seq":NaN')),
+        "not valid JSON",
+    )
 
 
 def test_invalid_utf8(target, good, tmp_path):
     i = _index(_lines(good, "notes.jsonl"), b"Lisbon")
-    _refused(target, _edit_line(good, tmp_path, "notes.jsonl", i, lambda s: s.replace(b"Lisbon", b"Lisb\xff\xfen")),
-             f"line {i + 1} of notes.jsonl is not valid UTF-8")
+    _refused(
+        target,
+        _edit_line(good, tmp_path, "notes.jsonl", i, lambda s: s.replace(b"Lisbon", b"Lisb\xff\xfen")),
+        f"line {i + 1} of notes.jsonl is not valid UTF-8",
+    )
 
 
 def test_duplicate_ids(target, good, tmp_path):
@@ -198,7 +207,11 @@ def test_cancel_midway_through_the_merge_rolls_everything_back(target, good, mon
     before = dump(target)
     stages: list[str] = []
     with pytest.raises(TransferCancelledError, match="cancelled; the vault was not changed"):
-        import_vault(target, good, progress=lambda stage, done, total: stages.append(stage),
-                     cancel=lambda: "importing memories" in stages)
+        import_vault(
+            target,
+            good,
+            progress=lambda stage, done, total: stages.append(stage),
+            cancel=lambda: "importing memories" in stages,
+        )
     assert "importing notes" in stages  # notes had been written when it was cancelled
     assert dump(target) == before

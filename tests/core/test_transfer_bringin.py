@@ -25,7 +25,9 @@ def obsidian(tmp_path):
     (root / "people").mkdir()
     (root / "Lisbon trip.md").write_text(
         "---\ntitle: Lisbon trip\ntags: [travel, 'food']\ndate: 2023-05-04\n---\n"
-        "We met [[Anna]] and saw [[Belém|the tower]]. #summer\n\n```\n#notatag\n```\n", encoding="utf-8")
+        "We met [[Anna]] and saw [[Belém|the tower]]. #summer\n\n```\n#notatag\n```\n",
+        encoding="utf-8",
+    )
     (root / "people" / "Anna.md").write_text("---\ntags:\n  - people\n---\n# Anna\n\nBirthday March 3.\n")
     (root / "todo.txt").write_text("buy milk\n")
     (root / "image.png").write_bytes(b"\x89PNG")
@@ -83,9 +85,13 @@ def test_missing_or_empty_folder(vault, tmp_path):
 def _node(nid, parent, children, role=None, text=None, t=None, ctype="text", parts=None):
     msg = None
     if role:
-        msg = {"id": nid, "author": {"role": role, "name": None}, "create_time": t,
-               "content": {"content_type": ctype, "parts": parts if parts is not None else [text]},
-               "metadata": {}}
+        msg = {
+            "id": nid,
+            "author": {"role": role, "name": None},
+            "create_time": t,
+            "content": {"content_type": ctype, "parts": parts if parts is not None else [text]},
+            "metadata": {},
+        }
     return {"id": nid, "message": msg, "parent": parent, "children": children}
 
 
@@ -97,16 +103,32 @@ def chatgpt_export(extra_turn=False, ctype="text"):
         "a1b": _node("a1b", "u1", [], "assistant", "An abandoned branch.", T0 + 15),
         "a1": _node("a1", "u1", ["t1"], "assistant", "Lisbon.", T0 + 20, ctype=ctype),
         "t1": _node("t1", "a1", ["u2"], "tool", "tool output", T0 + 21),
-        "u2": _node("u2", "t1", [], "user", None, T0 + 30, ctype="multimodal_text",
-                    parts=[{"content_type": "image_asset_pointer"}, "And this picture?"]),
+        "u2": _node(
+            "u2",
+            "t1",
+            [],
+            "user",
+            None,
+            T0 + 30,
+            ctype="multimodal_text",
+            parts=[{"content_type": "image_asset_pointer"}, "And this picture?"],
+        ),
     }
     current = "u2"
     if extra_turn:
         mapping["u2"]["children"] = ["a2"]
         mapping["a2"] = _node("a2", "u2", [], "assistant", "A tram.", T0 + 40)
         current = "a2"
-    return [{"title": "Portugal", "create_time": T0, "update_time": T0 + 40, "mapping": mapping,
-             "current_node": current, "conversation_id": "conv-123"}]
+    return [
+        {
+            "title": "Portugal",
+            "create_time": T0,
+            "update_time": T0 + 40,
+            "mapping": mapping,
+            "current_node": current,
+            "conversation_id": "conv-123",
+        }
+    ]
 
 
 def test_chatgpt_export_becomes_conversations_with_original_times(vault, tmp_path):
@@ -118,8 +140,10 @@ def test_chatgpt_export_becomes_conversations_with_original_times(vault, tmp_pat
     assert conv.title == "Portugal" and conv.created_at == T0 and conv.origin == "chatgpt:conv-123"
     msgs = conversations.list_messages(vault, conv.id)
     assert [(m.role, m.content, m.happened_at) for m in msgs] == [
-        ("user", "What is the capital of Portugal?", T0 + 10), ("assistant", "Lisbon.", T0 + 20),
-        ("user", "[image]\n\nAnd this picture?", T0 + 30)]
+        ("user", "What is the capital of Portugal?", T0 + 10),
+        ("assistant", "Lisbon.", T0 + 20),
+        ("user", "[image]\n\nAnd this picture?", T0 + 30),
+    ]
     assert all(m.origin.startswith("chatgpt:conv-123/") for m in msgs) and msgs[1].speaker == "ChatGPT"
     mems = vault.query("SELECT trust, happened_at FROM memories ORDER BY happened_at")
     assert [tuple(r) for r in mems] == [("imported", T0 + 10), ("imported", T0 + 20), ("imported", T0 + 30)]
@@ -156,7 +180,7 @@ def test_export_markdown_writes_readable_files(vault, clock, tmp_path):
     s = export_markdown(vault, tmp_path / "out")
     assert (s.notes, s.conversations) == (2, 1)
     trip = (tmp_path / "out" / "notes" / "Trip.md").read_text(encoding="utf-8")
-    assert trip.startswith("---\ntitle: \"Trip\"\n") and 'tags: ["travel", "food"]' in trip and "Pasteis" in trip
+    assert trip.startswith('---\ntitle: "Trip"\n') and 'tags: ["travel", "food"]' in trip and "Pasteis" in trip
     (conv,) = (tmp_path / "out" / "conversations").iterdir()
     text = conv.read_text(encoding="utf-8")
     assert "# First chat" in text and "When is Anna's birthday?" in text and "## Reverie ·" in text

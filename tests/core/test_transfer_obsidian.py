@@ -42,8 +42,10 @@ updated: 2022-07-08T10:30:00
 
 Twelve technological forces. #tech
 """
-PLAN = ("---\ndate: 2023-05-04\n---\nVisit the shrine in Kyoto early, see [[The Inevitable#Forces|the book]].\n"
-        "```\n[[Not a link]]\n```\n")
+PLAN = (
+    "---\ndate: 2023-05-04\n---\nVisit the shrine in Kyoto early, see [[The Inevitable#Forces|the book]].\n"
+    "```\n[[Not a link]]\n```\n"
+)
 
 
 @pytest.fixture
@@ -103,15 +105,19 @@ def test_dates_come_from_front_matter_so_the_list_and_search_agree(vault, vault_
     assert [r[0] for r in happened] == [plan.created_at]
 
 
-def test_markdown_export_keeps_folders_and_properties_and_a_round_trip_gives_them_back(vault, vault_folder,
-                                                                                        tmp_path, clock):
+def test_markdown_export_keeps_folders_and_properties_and_a_round_trip_gives_them_back(
+    vault, vault_folder, tmp_path, clock
+):
     import_markdown_folder(vault, vault_folder)
     export_markdown(vault, tmp_path / "out")
     out = tmp_path / "out" / "notes"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [
-        "Books/The Inevitable.md", "Projects/Kyoto/plan.md", "loose.md"]
+        "Books/The Inevitable.md",
+        "Projects/Kyoto/plan.md",
+        "loose.md",
+    ]
     text = (out / "Books" / "The Inevitable.md").read_text(encoding="utf-8")
-    assert "author: Kevin Kelly\ncategories:\n  - \"[[Books]]\"\n  - Technology\n" in text
+    assert 'author: Kevin Kelly\ncategories:\n  - "[[Books]]"\n  - Technology\n' in text
     assert "url: https://kk.org/books/the-inevitable#reviews\nrating: 4.50\n" in text
     other = _other(tmp_path, clock, "other")
     assert import_markdown_folder(other, out).added == 3
@@ -135,11 +141,17 @@ def test_vault_export_and_import_keep_properties_and_folders_and_index_them(vaul
 
 
 def test_an_older_export_with_front_matter_in_meta_still_imports_and_gains_properties(vault, tmp_path, clock):
-    old = {"source": "obsidian", "path": "Books/Old.md",
-           "front_matter": {"title": "Old", "author": "Kevin Kelly", "tags": ["x"], "date": "2020-01-02"}}
+    old = {
+        "source": "obsidian",
+        "path": "Books/Old.md",
+        "front_matter": {"title": "Old", "author": "Kevin Kelly", "tags": ["x"], "date": "2020-01-02"},
+    }
     with vault.tx() as conn:
-        conn.execute("INSERT INTO notes(id, title, body, tags, created_at, updated_at, happened_at, origin, meta) "
-                     "VALUES ('n1', 'Old', 'Body.', '[\"x\"]', 1, 1, 1, NULL, ?)", (json.dumps(old),))
+        conn.execute(
+            "INSERT INTO notes(id, title, body, tags, created_at, updated_at, happened_at, origin, meta) "
+            "VALUES ('n1', 'Old', 'Body.', '[\"x\"]', 1, 1, 1, NULL, ?)",
+            (json.dumps(old),),
+        )
     path = export_vault(vault, tmp_path / "old.reverie").path
     other = _other(tmp_path, clock, "other")
     import_vault(other, path)
@@ -171,7 +183,7 @@ def test_a_vault_file_with_bad_properties_is_refused_and_changes_nothing(vault, 
         ("../../etc/passwd.md", ("etc",), "passwd"),
         ("/abs/olute/x.md", ("abs", "olute"), "x"),
         ("a/../b/CON.md", ("a", "b"), "CON_"),
-        ('we<ird>/na:me?.md', ("we ird",), "na me"),
+        ("we<ird>/na:me?.md", ("we ird",), "na me"),
         ("nul/ok.txt", ("nul_",), "ok"),
     ],
 )
@@ -186,10 +198,19 @@ def test_export_names_are_safe(path, folders, stem):
 def test_properties_are_exported_as_they_came_in_and_read_back_the_same():
     from reverie.core.records import Note
 
-    props = {"author": "Kevin Kelly", "quote": 'He said: "no"', "list": ["a, b", "", "#x"], "empty": "",
-             "none": [], "poem": "line one\n  two\nthree", "trailing": "ends with newline\n", "Date Read": "2023"}
-    note = Note("0123456789abcdef0123456789abcdef", "T", "Body", ("t",), 0.0, 0.0, 0.0, "file:/x",
-                {"properties": props})
+    props = {
+        "author": "Kevin Kelly",
+        "quote": 'He said: "no"',
+        "list": ["a, b", "", "#x"],
+        "empty": "",
+        "none": [],
+        "poem": "line one\n  two\nthree",
+        "trailing": "ends with newline\n",
+        "Date Read": "2023",
+    }
+    note = Note(
+        "0123456789abcdef0123456789abcdef", "T", "Body", ("t",), 0.0, 0.0, 0.0, "file:/x", {"properties": props}
+    )
     fm, body = parse_front_matter(note_markdown(note))
     assert body == "Body\n"
     assert {k: v for k, v in fm.items() if k in props} == props
@@ -206,9 +227,11 @@ def test_folder_import_preview_says_what_would_happen_and_writes_nothing(vault, 
     import_markdown_folder(vault, vault_folder)
     (vault_folder / "loose.md").write_text("Changed.\n", encoding="utf-8")
     again = preview_markdown_folder(vault, vault_folder, mine=True)
-    assert again.changed == (("Books/The Inevitable.md", "it will be marked as your own writing"),
-                             ("Projects/Kyoto/plan.md", "it will be marked as your own writing"),
-                             ("loose.md", "the file changed since it was imported"))
+    assert again.changed == (
+        ("Books/The Inevitable.md", "it will be marked as your own writing"),
+        ("Projects/Kyoto/plan.md", "it will be marked as your own writing"),
+        ("loose.md", "the file changed since it was imported"),
+    )
     s = import_markdown_folder(vault, vault_folder, mine=True)
     assert (s.added, s.updated, s.unchanged) == (0, 3, 0)
     assert preview_markdown_folder(vault, vault_folder, mine=True).counts["unchanged"] == 3

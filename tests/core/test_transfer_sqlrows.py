@@ -15,8 +15,10 @@ from reverie.core.transfer.export import table_rows
 def test_reader_reads_an_encrypted_vault_inside_its_transaction_and_changes_no_setting(vault):
     assert vault.key_mode is not KeyMode.NONE
     with vault.tx() as conn:
-        conn.execute("INSERT INTO conversations(id, title, created_at, updated_at, meta) "
-                     "VALUES ('c1', 'Trip', 1.0, 2.0, '{\"k\": [1]}')")
+        conn.execute(
+            "INSERT INTO conversations(id, title, created_at, updated_at, meta) "
+            "VALUES ('c1', 'Trip', 1.0, 2.0, '{\"k\": [1]}')"
+        )
         db = sqlrows.reader(conn)
         assert {"memories", "notes", "conversations"} <= set(db.table_names())
         assert db["schema_migrations"].count == len(schema.all_migrations())

@@ -80,8 +80,11 @@ def test_preview_and_the_three_policies(source, tmp_path, clock):
     notes.update_note(source, trip.id, body=trip.body + "\n\nTheirs, newer.")
     theirs = export_vault(source, tmp_path / "theirs.reverie").path
     # A vault at the state of the first file, where Anna's note changed after theirs was made.
-    for policy, expect_trip, expect_anna in (("newer", "Theirs, newer.", "mine"), ("mine", None, "mine"),
-                                             ("theirs", "Theirs, newer.", None)):
+    for policy, expect_trip, expect_anna in (
+        ("newer", "Theirs, newer.", "mine"),
+        ("mine", None, "mine"),
+        ("theirs", "Theirs, newer.", None),
+    ):
         home = tmp_path / f"mine-{policy}"
         mine = Vault.create(vault_paths(home), KeyMode.NONE, clock=clock)
         import_vault(mine, path)
@@ -135,4 +138,5 @@ def test_the_standard_age_tool_decrypts_an_encrypted_export(source, tmp_path):
     assert age_decrypt(s.path, tmp_path / "plain.zip", "a long passphrase") == 0
     plain = tmp_path / "plain.zip"
     assert plain.read_bytes()[:2] == b"PK" and records(plain, "notes") == records(
-        export_vault(source, tmp_path / "b.reverie").path, "notes")
+        export_vault(source, tmp_path / "b.reverie").path, "notes"
+    )

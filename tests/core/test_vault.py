@@ -27,7 +27,7 @@ from reverie.core.vault import Vault
 def test_new_vault_is_encrypted_with_a_random_key_in_the_keyring(paths, clock, memory_keyring):
     v = Vault.create(paths, KeyMode.KEYRING, clock=clock)
     assert v.encrypted and v.key_mode is KeyMode.KEYRING
-    ((service, user), key), = memory_keyring.store.items()
+    (((service, user), key),) = memory_keyring.store.items()
     assert user == v.header.vault_id and len(key) == 64 and int(key, 16) > 0
     assert v.schema_version() == schema.latest_version()
     with v.read() as conn:
@@ -159,12 +159,38 @@ def test_migrated_schema(vault):
     with vault.read() as conn:
         db = sqlite_utils.Database(conn)
         tables = set(db.table_names())
-        assert {"conversations", "messages", "notes", "memories", "vectors", "memories_fts", "history",
-                "job_runs", "settings", "schema_migrations", "citations"} <= tables
+        assert {
+            "conversations",
+            "messages",
+            "notes",
+            "memories",
+            "vectors",
+            "memories_fts",
+            "history",
+            "job_runs",
+            "settings",
+            "schema_migrations",
+            "citations",
+        } <= tables
         mem = {c.name for c in db["memories"].columns}
-        assert {"source_kind", "source_id", "span_start", "span_end", "recorded_at", "happened_at",
-                "valid_from", "valid_to", "importance", "strength", "last_recalled_at", "recall_count",
-                "pinned", "archived", "trust", "content_hash"} <= mem
+        assert {
+            "source_kind",
+            "source_id",
+            "span_start",
+            "span_end",
+            "recorded_at",
+            "happened_at",
+            "valid_from",
+            "valid_to",
+            "importance",
+            "strength",
+            "last_recalled_at",
+            "recall_count",
+            "pinned",
+            "archived",
+            "trust",
+            "content_hash",
+        } <= mem
         assert {c.name for c in db["vectors"].columns} >= {"memory_id", "model_id", "dim", "vec"}
         assert [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY version")] == [
             m.version for m in schema.all_migrations()
@@ -172,8 +198,10 @@ def test_migrated_schema(vault):
         assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.latest_version()
         # trust is one of three values
         with pytest.raises(Exception, match="CHECK"):
-            conn.execute("INSERT INTO memories(uid, kind, source_kind, text, recorded_at, happened_at, "
-                         "content_hash, trust) VALUES ('x', 'note', 'note', 't', 0, 0, 'h', 'alien')")
+            conn.execute(
+                "INSERT INTO memories(uid, kind, source_kind, text, recorded_at, happened_at, "
+                "content_hash, trust) VALUES ('x', 'note', 'note', 't', 0, 0, 'h', 'alien')"
+            )
 
 
 def test_migrations_are_numbered_and_reopen_is_a_no_op(paths, clock):

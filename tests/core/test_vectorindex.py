@@ -21,10 +21,20 @@ def _insert(vault, vecs, *, kind="note", start=0.0, model="m"):
     ids = []
     with vault.tx() as conn:
         for i, v in enumerate(vecs):
-            mid = ingest.insert_memory(conn, vault.now(), kind=kind, source_kind="import", source_id=None,
-                                       text=f"memory {i}", happened_at=start + i, log_history=False)
-            conn.execute("INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
-                         (mid, model, DIM, v.astype("<f2").tobytes()))
+            mid = ingest.insert_memory(
+                conn,
+                vault.now(),
+                kind=kind,
+                source_kind="import",
+                source_id=None,
+                text=f"memory {i}",
+                happened_at=start + i,
+                log_history=False,
+            )
+            conn.execute(
+                "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
+                (mid, model, DIM, v.astype("<f2").tobytes()),
+            )
             ids.append(mid)
     return ids
 
@@ -79,8 +89,10 @@ def test_follows_inserts_deletes_and_model_changes(vault):
     assert found == set(first[2:] + more[1:] + other[:1])
     # Out-of-order ids (an old memory re-embedded) are found by later updates too.
     with vault.tx() as conn:
-        conn.execute("INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
-                     (more[0], "m", DIM, q.astype("<f2").tobytes()))
+        conn.execute(
+            "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?,?,?,?)",
+            (more[0], "m", DIM, q.astype("<f2").tobytes()),
+        )
     index.refresh(vault)
     assert index.search(q, 1)[0].tolist() == [more[0]]
     with vault.tx() as conn:
@@ -139,11 +151,19 @@ def test_note_edit_replaces_only_changed_vectors(vault):
 
 def test_migration_0002_log_and_vocabulary(vault):
     names = {r[0] for r in vault.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")}
-    assert {"vector_changes", "memories_fts_vocab", "vectors_log_insert", "vectors_log_update",
-            "vectors_log_delete", "memories_log_filters"} <= names
+    assert {
+        "vector_changes",
+        "memories_fts_vocab",
+        "vectors_log_insert",
+        "vectors_log_update",
+        "vectors_log_delete",
+        "memories_log_filters",
+    } <= names
     notes.create_note(vault, "apple apple pear", "Fruit")
     assert dict(vault.query("SELECT term, doc FROM memories_fts_vocab WHERE term IN ('apple', 'pear')")) == {
-        "apple": 1, "pear": 1}
+        "apple": 1,
+        "pear": 1,
+    }
     with vault.tx() as conn:
         conn.execute("UPDATE memories SET strength = strength + 1")  # not a filter column: no log entry
     assert vault.query("SELECT count(*) FROM vector_changes")[0][0] == 0

@@ -11,16 +11,22 @@ def test_links_aliases_headings_and_embeds_are_read_with_their_place():
     text = "See [[Tulips]], [[Garden plan|the plan]] and [[Trip#Day 2]].\n![[photo.png]] ![[Tulips#Bulbs|b]]"
     links = find_links(text)
     assert [(x.target, x.heading, x.alias, x.embed) for x in links] == [
-        ("Tulips", "", "", False), ("Garden plan", "", "the plan", False), ("Trip", "Day 2", "", False),
-        ("photo.png", "", "", True), ("Tulips", "Bulbs", "b", True)]
-    assert [text[x.start:x.end] for x in links][:2] == ["[[Tulips]]", "[[Garden plan|the plan]]"]
+        ("Tulips", "", "", False),
+        ("Garden plan", "", "the plan", False),
+        ("Trip", "Day 2", "", False),
+        ("photo.png", "", "", True),
+        ("Tulips", "Bulbs", "b", True),
+    ]
+    assert [text[x.start : x.end] for x in links][:2] == ["[[Tulips]]", "[[Garden plan|the plan]]"]
     assert [x.shown for x in links] == ["Tulips", "the plan", "Trip › Day 2", "photo.png", "b"]
     assert links[3].is_file and not links[0].is_file
 
 
 def test_links_in_code_are_not_links():
-    text = ("`[[Inline]]` and [[Real]]\n```\n[[Fenced]]\n```\n    [[Indented]]\n"
-            "> ```\n> [[In a callout's code]]\n> ```\n- [[In a list]]\n")
+    text = (
+        "`[[Inline]]` and [[Real]]\n```\n[[Fenced]]\n```\n    [[Indented]]\n"
+        "> ```\n> [[In a callout's code]]\n> ```\n- [[In a list]]\n"
+    )
     assert [x.target for x in find_links(text)] == ["Real", "In a list"]
 
 

@@ -20,10 +20,16 @@ from reverie.core.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-TOLD = ["I booked the dentist for Dec 3 at 2:30", "my sister Maya is moving to Lisbon in February",
-        "I'm reading Klara and the Sun"]
-ASKED = {"When is my dentist appointment?": "Dec 3 at 2:30", "Where is Maya moving?": "Lisbon",
-         "What book am I reading?": "Klara and the Sun"}
+TOLD = [
+    "I booked the dentist for Dec 3 at 2:30",
+    "my sister Maya is moving to Lisbon in February",
+    "I'm reading Klara and the Sun",
+]
+ASKED = {
+    "When is my dentist appointment?": "Dec 3 at 2:30",
+    "Where is Maya moving?": "Lisbon",
+    "What book am I reading?": "Klara and the Sun",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +41,11 @@ def real_model():
 
 def shown_ok(res, vault) -> None:
     text = res.assistant_message.content
-    said = [m.content for m in conversations.list_messages(vault, res.user_message.conversation_id)
-            if m.id != res.assistant_message.id]
+    said = [
+        m.content
+        for m in conversations.list_messages(vault, res.user_message.conversation_id)
+        if m.id != res.assistant_message.id
+    ]
     sources = [*said, *source_texts(res.given, res.user_message.created_at, UTC)]
     if res.when is not None:  # the acknowledgement names the moment as Reverie resolved it
         sources.append(res.when.label(res.user_message.created_at, UTC))
@@ -57,8 +66,9 @@ def test_a_day_of_chat_with_the_default_model(vault, clock, real_model, tier):
     for text in TOLD:
         res = companion.answer(cid, text)
         assert res.mode == "statement" and res.assistant_message.content.startswith("Noted")
-        assert [c.memory_uid for c in res.citations] == [vault.query(
-            "SELECT uid FROM memories WHERE source_id = ?", (res.user_message.id,))[0][0]]
+        assert [c.memory_uid for c in res.citations] == [
+            vault.query("SELECT uid FROM memories WHERE source_id = ?", (res.user_message.id,))[0][0]
+        ]
         shown_ok(res, vault)
     assert companion.answer(cid, TOLD[0]).assistant_message.content.startswith("Noted: dentist, Thu 3 Dec at 14:30")
     embedding.embed_pending(vault, retriever.embedder)
@@ -66,7 +76,9 @@ def test_a_day_of_chat_with_the_default_model(vault, clock, real_model, tier):
         res = companion.answer(cid, question)
         assert res.mode == "memory", question
         assert answer in res.assistant_message.content or any(answer in c.text for c in res.citations), (
-            question, res.assistant_message.content)
+            question,
+            res.assistant_message.content,
+        )
         if tier == "auto":
             assert res.composed and not res.replaced  # the tiny model is not asked
         shown_ok(res, vault)

@@ -22,7 +22,12 @@ def test_reads_the_default_model_header():
 
 def test_reads_a_small_file(tmp_path):
     info = read_gguf_header(write_gguf(tmp_path / "t.gguf"))
-    assert (info.name, info.architecture, info.context_length, info.quantization) == ("Tiny Test", "llama", 4096, "Q4_K_M")
+    assert (info.name, info.architecture, info.context_length, info.quantization) == (
+        "Tiny Test",
+        "llama",
+        4096,
+        "Q4_K_M",
+    )
 
 
 def test_quantisation_from_the_file_name_when_the_header_has_none(tmp_path):
@@ -70,15 +75,22 @@ def test_damaged_header(tmp_path):
 
 def _ollama(home, name, tag, data, namespace="library"):
     store = home / ".ollama" / "models"
-    digest = "sha256:" + ("ab" * 32)[: 60] + name[:4].ljust(4, "0")
+    digest = "sha256:" + ("ab" * 32)[:60] + name[:4].ljust(4, "0")
     blob = store / "blobs" / digest.replace(":", "-")
     blob.parent.mkdir(parents=True, exist_ok=True)
     blob.write_bytes(data)
     man = store / "manifests" / "registry.ollama.ai" / namespace / name / tag
     man.parent.mkdir(parents=True, exist_ok=True)
-    man.write_text(json.dumps({"layers": [
-        {"mediaType": "application/vnd.ollama.image.license", "digest": "sha256:00"},
-        {"mediaType": "application/vnd.ollama.image.model", "digest": digest}]}))
+    man.write_text(
+        json.dumps(
+            {
+                "layers": [
+                    {"mediaType": "application/vnd.ollama.image.license", "digest": "sha256:00"},
+                    {"mediaType": "application/vnd.ollama.image.model", "digest": digest},
+                ]
+            }
+        )
+    )
     return blob
 
 

@@ -30,8 +30,11 @@ def test_is_lazy_and_a_chat_model():
 
 
 def test_loads_streams_with_the_gguf_template(model):
-    pieces = list(model.stream([ChatMessage("system", "Be brief."), ChatMessage("user", "Say hello.")],
-                               max_tokens=12, temperature=0))
+    pieces = list(
+        model.stream(
+            [ChatMessage("system", "Be brief."), ChatMessage("user", "Say hello.")], max_tokens=12, temperature=0
+        )
+    )
     assert model.loaded
     assert len(pieces) >= 2 and "".join(pieces).strip()
     assert model._llm.chat_format == "chat_template.default"  # the template embedded in the GGUF
@@ -41,8 +44,9 @@ def test_loads_streams_with_the_gguf_template(model):
 def test_cancel_stops_generation(model):
     cancel = threading.Event()
     got = []
-    for piece in model.stream([ChatMessage("user", "Count from one to one hundred.")], max_tokens=200,
-                              temperature=0, cancel=cancel):
+    for piece in model.stream(
+        [ChatMessage("user", "Count from one to one hundred.")], max_tokens=200, temperature=0, cancel=cancel
+    ):
         got.append(piece)
         if len(got) == 3:
             cancel.set()
@@ -56,16 +60,28 @@ def test_already_cancelled_yields_nothing(model):
 
 
 def test_stop_strings(model):
-    text = "".join(model.stream([ChatMessage("user", "Write the numbers 1, 2, 3, 4, 5 separated by commas.")],
-                                max_tokens=40, temperature=0, stop=["3"]))
+    text = "".join(
+        model.stream(
+            [ChatMessage("user", "Write the numbers 1, 2, 3, 4, 5 separated by commas.")],
+            max_tokens=40,
+            temperature=0,
+            stop=["3"],
+        )
+    )
     assert "3" not in text and "4" not in text
 
 
 def test_json_schema_constrains_output(model):
-    schema = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
-              "required": ["name", "age"]}
-    text = "".join(model.stream([ChatMessage("user", "Give me a person as JSON.")], max_tokens=60,
-                                temperature=0, json_schema=schema))
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+        "required": ["name", "age"],
+    }
+    text = "".join(
+        model.stream(
+            [ChatMessage("user", "Give me a person as JSON.")], max_tokens=60, temperature=0, json_schema=schema
+        )
+    )
     data = json.loads(text)
     assert isinstance(data["name"], str) and isinstance(data["age"], int)
 
@@ -117,7 +133,8 @@ def test_companion_with_the_real_model_cancelled_keeps_a_partial_answer(model, v
                 yield piece
 
     res = Companion(vault, Counting(), WordsMemories(vault), clock, tier="capable").answer(
-        cid, "When is Anna's birthday?", on_token=seen.append, cancel=cancel)
+        cid, "When is Anna's birthday?", on_token=seen.append, cancel=cancel
+    )
     assert res.status == "partial" and pieces == 4
     assert res.assistant_message.content == "".join(seen).strip()  # what was shown, and only what passed
     assert conversations.get_message(vault, res.assistant_message.id).status == "partial"

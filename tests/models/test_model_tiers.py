@@ -136,16 +136,20 @@ def test_a_size_in_the_listed_model_id(meta):
 
 
 def test_ollama_parameter_size_from_api_show(meta):
-    s = meta([{"id": "mymodel:latest"}, {"id": "other:latest"}],
-             show={"details": {"family": "qwen2", "parameter_size": "494.03M", "quantization_level": "Q4_K_M"}})
+    s = meta(
+        [{"id": "mymodel:latest"}, {"id": "other:latest"}],
+        show={"details": {"family": "qwen2", "parameter_size": "494.03M", "quantization_level": "Q4_K_M"}},
+    )
     m = OpenAIChatModel(s.url, model="mymodel:latest")
     assert m.parameters == 494_030_000 and m.tier == "tiny"
     assert s.requests[-1] == ("POST", "/api/show", {"model": "mymodel:latest"})
 
 
 def test_ollama_parameter_count_in_model_info(meta):
-    s = meta([{"id": "mymodel:latest"}], show={"model_info": {"general.parameter_count": 3_212_749_888},
-                                               "details": {"parameter_size": "3.2B"}})
+    s = meta(
+        [{"id": "mymodel:latest"}],
+        show={"model_info": {"general.parameter_count": 3_212_749_888}, "details": {"parameter_size": "3.2B"}},
+    )
     assert OpenAIChatModel(s.url, model="mymodel:latest").parameters == 3_212_749_888
 
 

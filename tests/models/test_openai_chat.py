@@ -27,7 +27,7 @@ class Server:
             def log_message(self, *args):
                 pass
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
                 if outer.mode == "error":
@@ -168,16 +168,26 @@ def test_token_estimate_is_conservative():
 @pytest.mark.slow
 def test_real_server_streams_an_answer_in_pieces(llama_server):  # noqa: F811
     m = OpenAIChatModel(llama_server, timeout=60)
-    pieces = list(m.stream([ChatMessage("system", "Be brief."), ChatMessage("user", "Say hello to Anna.")],
-                           max_tokens=24, temperature=0))
+    pieces = list(
+        m.stream(
+            [ChatMessage("system", "Be brief."), ChatMessage("user", "Say hello to Anna.")],
+            max_tokens=24,
+            temperature=0,
+        )
+    )
     assert len(pieces) >= 3 and "".join(pieces).strip()
 
 
 @pytest.mark.slow
 def test_real_server_with_v1_in_the_address_and_stop_strings(llama_server):  # noqa: F811
-    text = "".join(OpenAIChatModel(llama_server + "/v1/", timeout=60).stream(
-        [ChatMessage("user", "Write the numbers 1, 2, 3, 4, 5 separated by commas.")],
-        max_tokens=40, temperature=0, stop=["3"]))
+    text = "".join(
+        OpenAIChatModel(llama_server + "/v1/", timeout=60).stream(
+            [ChatMessage("user", "Write the numbers 1, 2, 3, 4, 5 separated by commas.")],
+            max_tokens=40,
+            temperature=0,
+            stop=["3"],
+        )
+    )
     assert "3" not in text and "4" not in text
 
 
@@ -186,8 +196,12 @@ def test_real_server_cancel_stops_the_stream(llama_server):  # noqa: F811
     m = OpenAIChatModel(llama_server, timeout=60)
     cancel = threading.Event()
     got = []
-    for piece in m.stream([ChatMessage("user", "Count from one to two hundred, one number a line.")],
-                          max_tokens=400, temperature=0, cancel=cancel):
+    for piece in m.stream(
+        [ChatMessage("user", "Count from one to two hundred, one number a line.")],
+        max_tokens=400,
+        temperature=0,
+        cancel=cancel,
+    ):
         got.append(piece)
         if len(got) == 3:
             cancel.set()
@@ -211,5 +225,6 @@ def test_real_server_giving_up_on_a_prompt_longer_than_its_context_is_one_senten
     # llama-cpp-python's server answers 200, then closes the stream without a word or [DONE]
     with pytest.raises(ModelError, match="closed the stream before the answer was finished"):
         list(OpenAIChatModel(llama_server, timeout=60).stream([ChatMessage("user", long)], max_tokens=8))
-    assert "".join(OpenAIChatModel(llama_server, timeout=60).stream(
-        [ChatMessage("user", "Say yes.")], max_tokens=4, temperature=0)).strip()  # and it still answers
+    assert "".join(
+        OpenAIChatModel(llama_server, timeout=60).stream([ChatMessage("user", "Say yes.")], max_tokens=4, temperature=0)
+    ).strip()  # and it still answers

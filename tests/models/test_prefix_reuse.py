@@ -24,8 +24,9 @@ def test_second_turn_evaluates_only_what_is_new(vault, clock):
 
     llm.eval = counting_eval
     try:
-        comp = Companion(vault, model, WordsMemories(vault), clock, lambda: "Sam, a nurse in Lyon.",
-                         max_answer_tokens=12)
+        comp = Companion(
+            vault, model, WordsMemories(vault), clock, lambda: "Sam, a nurse in Lyon.", max_answer_tokens=12
+        )
         cid = conversations.create_conversation(vault).id
         comp.answer(cid, "When is Anna's birthday?")
         first_prompt = evaluated[0]

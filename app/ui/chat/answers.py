@@ -47,8 +47,13 @@ class AnswerFlow(QObject):
             return False
         self.cancel = threading.Event()
         if cid is None:
-            session.db.submit(conversations.create_conversation, vault, "",
-                              on_done=lambda c: self._send(c, text), on_error=self._failed)
+            session.db.submit(
+                conversations.create_conversation,
+                vault,
+                "",
+                on_done=lambda c: self._send(c, text),
+                on_error=self._failed,
+            )
         else:
             self._send(cid, text)
         return True

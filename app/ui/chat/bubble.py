@@ -38,8 +38,7 @@ class CitationChip(QToolButton):
             self.mark_gone()
         else:
             label = ref.label or ref.title
-            self.setText(self.fontMetrics().elidedText(f"[{ref.n}] {label}", Qt.TextElideMode.ElideRight,
-                                                        CHIP_MAX_PX))
+            self.setText(self.fontMetrics().elidedText(f"[{ref.n}] {label}", Qt.TextElideMode.ElideRight, CHIP_MAX_PX))
             self.setToolTip(f"{label}\n\n{ref.excerpt}" if ref.excerpt else label)
 
     def mark_gone(self) -> None:
@@ -207,10 +206,10 @@ class MessageWidget(QFrame):
                 part.set_code(piece)
             else:
                 part.setText(linked_markdown(piece) if linked else piece)
-        for part in self.parts[len(pieces) - 1:]:
+        for part in self.parts[len(pieces) - 1 :]:
             self.body.removeWidget(part)
             part.deleteLater()
-        del self.parts[len(pieces) - 1:]
+        del self.parts[len(pieces) - 1 :]
 
     def append_text(self, content: str) -> None:
         """Show the streamed answer so far."""

@@ -20,8 +20,8 @@ def split_code(text: str) -> list[tuple[str, str]]:
     pieces: list[tuple[str, str]] = []
     at = 0
     for m in _FENCE.finditer(text):
-        if text[at:m.start()].strip():
-            pieces.append(("text", text[at:m.start()]))
+        if text[at : m.start()].strip():
+            pieces.append(("text", text[at : m.start()]))
         pieces.append(("code", m.group(1).rstrip("\n")))
         at = m.end()
     if text[at:].strip():

@@ -59,8 +59,10 @@ class ConversationDelegate(QStyledItemDelegate):
         bold = QFont(option.font)
         bold.setBold(True)
         width = option.rect.width() - 2 * PAD_X
-        return (QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, width),
-                QFontMetrics(option.font).elidedText(subtitle, Qt.TextElideMode.ElideRight, width))
+        return (
+            QFontMetrics(bold).elidedText(title, Qt.TextElideMode.ElideRight, width),
+            QFontMetrics(option.font).elidedText(subtitle, Qt.TextElideMode.ElideRight, width),
+        )
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802 - Qt naming
         bold = QFont(option.font)

@@ -62,14 +62,19 @@ def note_of(role: str, meta: dict[str, Any]) -> str | None:
 
 
 def memory_by_uid(conn: Any, uid: str) -> Memory | None:
-    row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE uid = ?", (uid,)).fetchone()  # noqa: S608
+    row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE uid = ?", (uid,)).fetchone()
     return Memory.from_row(row) if row else None
 
 
-def _cite_refs(conn: Any, message_id: str, meta: dict[str, Any], *, open_conversation: str | None,
-               now: float) -> tuple[CiteRef, ...]:
-    pairs = [(int(r[0]), str(r[1])) for r in conn.execute(
-        "SELECT n, memory_uid FROM citations WHERE message_id = ? ORDER BY n", (message_id,)).fetchall()]
+def _cite_refs(
+    conn: Any, message_id: str, meta: dict[str, Any], *, open_conversation: str | None, now: float
+) -> tuple[CiteRef, ...]:
+    pairs = [
+        (int(r[0]), str(r[1]))
+        for r in conn.execute(
+            "SELECT n, memory_uid FROM citations WHERE message_id = ? ORDER BY n", (message_id,)
+        ).fetchall()
+    ]
     if not pairs:
         pairs = [(int(n), str(uid)) for n, uid in meta.get("citations", []) if uid]
     refs = []
@@ -93,17 +98,33 @@ def source_labels(vault: Any, memories: list[Memory], open_conversation: str | N
 def message_item(m: Message, cites: tuple[CiteRef, ...] = ()) -> MessageItem:
     """A recorded message as the thread shows it."""
     meta = m.meta or {}
-    return MessageItem(m.id, m.role, m.content, m.status, m.created_at, cites,
-                       bool(meta.get("remembered")), bool(meta.get("forgotten")),
-                       error=error_of(m.status, meta), note=note_of(m.role, meta))
+    return MessageItem(
+        m.id,
+        m.role,
+        m.content,
+        m.status,
+        m.created_at,
+        cites,
+        bool(meta.get("remembered")),
+        bool(meta.get("forgotten")),
+        error=error_of(m.status, meta),
+        note=note_of(m.role, meta),
+    )
 
 
 def load_thread(vault: Any, conversation_id: str) -> list[MessageItem]:
     msgs = conversations.list_messages(vault, conversation_id, limit=THREAD_LIMIT)
     now = vault.now()
     with vault.read() as conn:
-        return [message_item(m, _cite_refs(conn, m.id, m.meta, open_conversation=conversation_id, now=now)
-                             if m.role == "assistant" else ()) for m in msgs]
+        return [
+            message_item(
+                m,
+                _cite_refs(conn, m.id, m.meta, open_conversation=conversation_id, now=now)
+                if m.role == "assistant"
+                else (),
+            )
+            for m in msgs
+        ]
 
 
 def resolve_citation(vault: Any, uid: str) -> Memory | None:

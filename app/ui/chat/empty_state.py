@@ -20,8 +20,10 @@ from reverie.models.catalog import ModelEntry, Survey
 
 MAX_SHOWN = 3
 LOCKED_MODEL = "The model in use shows here once the vault is unlocked."
-GET_BIGGER = ("For answers in its own words, use a model of 1B parameters or more: download one with LM Studio "
-              "or Ollama (Reverie finds it here), or point Reverie at an OpenAI-compatible server in Settings.")
+GET_BIGGER = (
+    "For answers in its own words, use a model of 1B parameters or more: download one with LM Studio "
+    "or Ollama (Reverie finds it here), or point Reverie at an OpenAI-compatible server in Settings."
+)
 
 
 def worth_showing(sv: Survey, limit: int = MAX_SHOWN) -> list[ModelEntry]:
@@ -32,7 +34,9 @@ def worth_showing(sv: Survey, limit: int = MAX_SHOWN) -> list[ModelEntry]:
 
 
 class EmptyState(QScrollArea):
-    def __init__(self, session: Session, finder: GgufFinder = context.find_ggufs, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, finder: GgufFinder = context.find_ggufs, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("thread")
         self.setWidgetResizable(True)
@@ -49,8 +53,9 @@ class EmptyState(QScrollArea):
         self.title = QLabel("Ask Reverie about anything you have written or said.")
         self.title.setStyleSheet("font-weight: 600")
         self.title.setWordWrap(True)
-        self.hint = QLabel("Answers cite the memories they stand on. Enter sends, Shift+Enter starts a new line, "
-                           "Esc stops.")
+        self.hint = QLabel(
+            "Answers cite the memories they stand on. Enter sends, Shift+Enter starts a new line, Esc stops."
+        )
         self.hint.setObjectName("muted")
         self.hint.setWordWrap(True)
         outer.addWidget(self.title)
@@ -81,8 +86,15 @@ class EmptyState(QScrollArea):
         self.get_bigger = QLabel(GET_BIGGER)
         self.get_bigger.setObjectName("muted")
         self.get_bigger.setWordWrap(True)
-        for w in (self.model_line, self.about, self.found_title, self.rows_box, self.more, self.message,
-                  self.get_bigger):
+        for w in (
+            self.model_line,
+            self.about,
+            self.found_title,
+            self.rows_box,
+            self.more,
+            self.message,
+            self.get_bigger,
+        ):
             if w is self.found_title:
                 card.addSpacing(4)
             card.addWidget(w)
@@ -103,6 +115,7 @@ class EmptyState(QScrollArea):
     # -- showing it only when the thread is empty ---------------------------------------------
     def follow(self, messages: Any, thread: QWidget) -> None:
         """Show this instead of ``thread`` while ``messages`` has no row."""
+
         def sync(*_: Any) -> None:
             empty = messages.rowCount() == 0
             self.setVisible(empty)

@@ -27,7 +27,7 @@ class ConversationItemModel(QAbstractListModel):
         self.rows: list[Conversation] = []
         self.now: float | None = None  # the vault's clock when the rows were read: "Today 14:02", "3 Dec"
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -73,7 +73,7 @@ class MessageItemModel(QAbstractListModel):
         super().__init__(parent)
         self.items: list[MessageItem] = []
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -129,7 +129,7 @@ class SourceItemModel(QAbstractListModel):
         super().__init__(parent)
         self.rows: list[SourceRow] = []
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -141,8 +141,11 @@ class SourceItemModel(QAbstractListModel):
             excerpt = " ".join(r.text.split())[:160]
             return f"[{r.n}] {r.title} · {mark}\n{excerpt}"
         if role == HtmlRole:
-            mark = ("<span style='color:#2e7d32'>cited</span>" if r.cited
-                    else "<span style='color:#888'>retrieved, not cited</span>")
+            mark = (
+                "<span style='color:#2e7d32'>cited</span>"
+                if r.cited
+                else "<span style='color:#888'>retrieved, not cited</span>"
+            )
             excerpt = html.escape(" ".join(r.text.split())[:220])
             return f"<b>[{r.n}] {html.escape(r.title)}</b> · {mark}<br>{excerpt}"
         if role == Qt.ItemDataRole.ToolTipRole:

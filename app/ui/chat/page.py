@@ -60,7 +60,11 @@ class ChatPage(QWidget):
         self._load_token = 0
         left = ConversationPane()
         self.conversations, self.conv_list = left.model, left.list
-        self.new_button, self.rename_button, self.delete_button = left.new_button, left.rename_button, left.delete_button
+        self.new_button, self.rename_button, self.delete_button = (
+            left.new_button,
+            left.rename_button,
+            left.delete_button,
+        )
         bar = PaneBar()  # the panes' toggles and the open conversation's title
         self.list_toggle, self.title, self.sources_toggle = bar.list_toggle, bar.title, bar.sources_toggle
         # thread and composer
@@ -86,12 +90,19 @@ class ChatPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
-        for a, b in ((self.list_toggle, self.conv_list), (self.conv_list, self.new_button),
-                     (self.new_button, self.rename_button), (self.rename_button, self.delete_button),
-                     (self.delete_button, self.thread), (self.thread, self.composer),
-                     (self.composer, self.send_button), (self.send_button, self.stop_button),
-                     (self.stop_button, self.locked.button), (self.locked.button, self.sources_toggle),
-                     (self.sources_toggle, self.sources_panel.list)):
+        for a, b in (
+            (self.list_toggle, self.conv_list),
+            (self.conv_list, self.new_button),
+            (self.new_button, self.rename_button),
+            (self.rename_button, self.delete_button),
+            (self.delete_button, self.thread),
+            (self.thread, self.composer),
+            (self.composer, self.send_button),
+            (self.send_button, self.stop_button),
+            (self.stop_button, self.locked.button),
+            (self.locked.button, self.sources_toggle),
+            (self.sources_toggle, self.sources_panel.list),
+        ):
             QWidget.setTabOrder(a, b)
 
         self.flow = AnswerFlow(services, self)
@@ -164,7 +175,9 @@ class ChatPage(QWidget):
         self.composer.setPlainText(text)
         self.composer.moveCursor(QTextCursor.MoveOperation.End)
         if self.flow.running:
-            self.show_notice("Reverie is still answering; your question is in the box, send it when the answer is done.")
+            self.show_notice(
+                "Reverie is still answering; your question is in the box, send it when the answer is done."
+            )
             return
         if self.messages.rowCount():
             self.cid = None  # a new conversation
@@ -224,14 +237,17 @@ class ChatPage(QWidget):
         if self.session.vault is None:
             labelled({})
             return
-        self.session.db.submit(data.source_labels, self.session.vault, memories, cid,
-                               on_done=labelled, on_error=lambda _m: labelled({}))
+        self.session.db.submit(
+            data.source_labels, self.session.vault, memories, cid, on_done=labelled, on_error=lambda _m: labelled({})
+        )
         self._sync()
 
     def _show_answer(self, result: AnswerResult, row: int | None, labels: dict[str, str]) -> None:
         assistant = result.assistant_message
-        cites = tuple(data.CiteRef(c.n, c.memory_uid, c.source_title, c.text[:300],
-                                   label=labels.get(c.memory_uid, "")) for c in result.citations)
+        cites = tuple(
+            data.CiteRef(c.n, c.memory_uid, c.source_title, c.text[:300], label=labels.get(c.memory_uid, ""))
+            for c in result.citations
+        )
         self.sources_panel.remember(result, labels)
         shown = row is not None and row < len(self.messages.items) and self.messages.items[row].streaming
         if self.cid == assistant.conversation_id and shown and row is not None:
@@ -244,8 +260,9 @@ class ChatPage(QWidget):
         self._paint.stop()
         if self._row is not None and self._row < len(self.messages.items):
             item = self.messages.items[self._row]
-            self.messages.replace(self._row, item.with_(streaming=False, content=self._text, status="error",
-                                                        error=message))
+            self.messages.replace(
+                self._row, item.with_(streaming=False, content=self._text, status="error", error=message)
+            )
         else:
             self.show_notice(message)
         if self._question and not self.composer.toPlainText():
@@ -257,8 +274,12 @@ class ChatPage(QWidget):
     def refresh(self, select: str | None = None) -> None:
         if self.session.vault is None:
             return
-        self.session.db.submit(conversations.list_conversations, self.session.vault,
-                               on_done=lambda rows: self._show_conversations(rows, select), on_error=self.show_notice)
+        self.session.db.submit(
+            conversations.list_conversations,
+            self.session.vault,
+            on_done=lambda rows: self._show_conversations(rows, select),
+            on_error=self.show_notice,
+        )
 
     def _show_conversations(self, rows: list[Any], select: str | None) -> None:
         self.conversations.set_rows(rows, self.session.vault.now() if self.session.vault is not None else None)
@@ -289,8 +310,13 @@ class ChatPage(QWidget):
         self._focus = focus
         self._load_token += 1
         token = self._load_token
-        self.session.db.submit(data.load_thread, self.session.vault, cid,
-                               on_done=lambda items: self._loaded(token, items), on_error=self.show_notice)
+        self.session.db.submit(
+            data.load_thread,
+            self.session.vault,
+            cid,
+            on_done=lambda items: self._loaded(token, items),
+            on_error=self.show_notice,
+        )
         self._sync()
 
     def _loaded(self, token: int, items: list[MessageItem]) -> None:
@@ -306,8 +332,13 @@ class ChatPage(QWidget):
     def new_conversation(self) -> None:
         if self.session.vault is None:
             return
-        self.session.db.submit(conversations.create_conversation, self.session.vault, "",
-                               on_done=lambda c: self._created(c.id), on_error=self.show_notice)
+        self.session.db.submit(
+            conversations.create_conversation,
+            self.session.vault,
+            "",
+            on_done=lambda c: self._created(c.id),
+            on_error=self.show_notice,
+        )
 
     def _created(self, cid: str) -> None:
         self.cid = cid
@@ -322,8 +353,14 @@ class ChatPage(QWidget):
             self.conv_list.edit(index)
 
     def _rename(self, cid: str, title: str) -> None:
-        self.session.db.submit(conversations.rename_conversation, self.session.vault, cid, title,
-                               on_done=lambda _c: self.refresh(), on_error=self.show_notice)
+        self.session.db.submit(
+            conversations.rename_conversation,
+            self.session.vault,
+            cid,
+            title,
+            on_done=lambda _c: self.refresh(),
+            on_error=self.show_notice,
+        )
 
     def delete_current(self) -> None:
         cid = self.cid
@@ -331,9 +368,14 @@ class ChatPage(QWidget):
             return
         if not confirm(self, "Delete this conversation and the memories made from it? This cannot be undone."):
             return
-        self.session.run_op(conversations.delete_conversation, self.session.vault, cid,
-                            changes=CONVERSATION_DELETED, on_done=lambda _r: self._deleted(cid),
-                            on_error=self.show_notice)
+        self.session.run_op(
+            conversations.delete_conversation,
+            self.session.vault,
+            cid,
+            changes=CONVERSATION_DELETED,
+            on_done=lambda _r: self._deleted(cid),
+            on_error=self.show_notice,
+        )
 
     def _deleted(self, cid: str) -> None:
         if self.cid == cid:
@@ -343,8 +385,14 @@ class ChatPage(QWidget):
 
     # -- messages ------------------------------------------------------------------------------
     def _mark(self, fn: Any, message_id: str) -> None:
-        self.session.run_op(fn, self.session.vault, message_id, changes=MEMORIES,
-                            on_done=lambda _n: self._marked(fn, message_id), on_error=self.show_notice)
+        self.session.run_op(
+            fn,
+            self.session.vault,
+            message_id,
+            changes=MEMORIES,
+            on_done=lambda _n: self._marked(fn, message_id),
+            on_error=self.show_notice,
+        )
 
     def _marked(self, fn: Any, message_id: str) -> None:
         row = self.messages.row_of(message_id)
@@ -355,6 +403,7 @@ class ChatPage(QWidget):
 
     def open_citation(self, chip: Any, ref: data.CiteRef) -> None:
         """Open a cited memory in context; if its source was deleted, the chip says so."""
+
         def resolved(memory: Memory | None) -> None:
             if memory is None:
                 if chip is not None and shiboken6.isValid(chip):  # the thread may have been redrawn meanwhile
@@ -363,8 +412,9 @@ class ChatPage(QWidget):
                 return
             self.open_source(memory)
 
-        self.session.db.submit(data.resolve_citation, self.session.vault, ref.uid,
-                               on_done=resolved, on_error=self.show_notice)
+        self.session.db.submit(
+            data.resolve_citation, self.session.vault, ref.uid, on_done=resolved, on_error=self.show_notice
+        )
 
     def open_memory(self, memory: Memory) -> None:
         """Show a message in its conversation, scrolled to and marked."""
@@ -377,8 +427,9 @@ class ChatPage(QWidget):
             self.load(cid, focus=message_id)
             self.refresh(select=cid)
 
-        self.session.db.submit(data.conversation_of, self.session.vault, message_id,
-                               on_done=found, on_error=self.show_notice)
+        self.session.db.submit(
+            data.conversation_of, self.session.vault, message_id, on_done=found, on_error=self.show_notice
+        )
 
     # -- sources panel -------------------------------------------------------------------------
     def show_sources(self, item: MessageItem | None) -> None:

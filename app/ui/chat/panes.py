@@ -53,8 +53,15 @@ class PaneBar(QWidget):
 class ChatPanes(QSplitter):
     """A splitter of (list, center, sources) that hides and shows its side panes by width."""
 
-    def __init__(self, left: QWidget, center: QWidget, right: QWidget, list_toggle: QToolButton,
-                 sources_toggle: QToolButton, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        left: QWidget,
+        center: QWidget,
+        right: QWidget,
+        list_toggle: QToolButton,
+        sources_toggle: QToolButton,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setObjectName("chatPanes")
         self.left, self.center, self.right = left, center, right

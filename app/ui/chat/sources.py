@@ -47,9 +47,16 @@ class SourcesPanel(QWidget):
         cited = {c.n for c in result.citations}
         labels = labels or {}
         self._given[result.assistant_message.id] = [
-            SourceRow(g.n, labels.get(g.memory.uid) or g.source_title or g.memory.context or g.memory.kind,
-                      g.memory.text, g.n in cited, g.memory.uid, g.memory)
-            for g in result.given]
+            SourceRow(
+                g.n,
+                labels.get(g.memory.uid) or g.source_title or g.memory.context or g.memory.kind,
+                g.memory.text,
+                g.n in cited,
+                g.memory.uid,
+                g.memory,
+            )
+            for g in result.given
+        ]
 
     def rows_for(self, item: MessageItem | None) -> list[SourceRow]:
         """What an answer was given, when it was written in this session; else the memories it cited."""
@@ -58,8 +65,10 @@ class SourcesPanel(QWidget):
         given = self._given.get(item.id)
         if given is not None:
             return given
-        return [SourceRow(c.n, (c.label or c.title) if not c.gone else "source deleted", c.excerpt, True, c.uid)
-                for c in item.citations]
+        return [
+            SourceRow(c.n, (c.label or c.title) if not c.gone else "source deleted", c.excerpt, True, c.uid)
+            for c in item.citations
+        ]
 
     def show_for(self, item: MessageItem | None) -> None:
         rows = self.rows_for(item)

@@ -47,9 +47,11 @@ class ThreadView(QScrollArea):
         self.earlier.setObjectName("messageAction")
         self.earlier.clicked.connect(lambda: self.show_from(self.first - WINDOW))
         self.earlier.hide()
-        self.placeholder = QLabel("Ask Reverie anything about what you have written or said. "
-                                  "Answers cite the memories they stand on.\nEnter sends, Shift+Enter starts a "
-                                  "new line, Esc stops.")
+        self.placeholder = QLabel(
+            "Ask Reverie anything about what you have written or said. "
+            "Answers cite the memories they stand on.\nEnter sends, Shift+Enter starts a "
+            "new line, Esc stops."
+        )
         self.placeholder.setObjectName("muted")
         self.placeholder.setWordWrap(True)
         self.column.addWidget(self.earlier)

@@ -43,8 +43,15 @@ ACTIVITY_DAYS = 30
 
 
 class InsightsData:
-    def __init__(self, now: float, curves: dict[str, list[tuple[int, float]]], histogram: list[int],
-                 days: list[tuple[str, dict[str, int]]], counts: dict[str, int], pinned: int) -> None:
+    def __init__(
+        self,
+        now: float,
+        curves: dict[str, list[tuple[int, float]]],
+        histogram: list[int],
+        days: list[tuple[str, dict[str, int]]],
+        counts: dict[str, int],
+        pinned: int,
+    ) -> None:
         self.now, self.curves, self.histogram, self.days = now, curves, histogram, days
         self.counts, self.pinned = counts, pinned
 
@@ -53,9 +60,14 @@ def load_insights(vault: Vault) -> InsightsData:
     now = vault.now()
     states = insights.fade_states(vault)
     curves = insights.retention_curves(states, now, CURVE_DAYS, step=2)
-    return InsightsData(now, curves, insights.retention_histogram(states, now, 10),
-                        list(reversed(memories.timeline(vault, now, ACTIVITY_DAYS))), vault.counts(),
-                        sum(1 for s in states if s.pinned))
+    return InsightsData(
+        now,
+        curves,
+        insights.retention_histogram(states, now, 10),
+        list(reversed(memories.timeline(vault, now, ACTIVITY_DAYS))),
+        vault.counts(),
+        sum(1 for s in states if s.pinned),
+    )
 
 
 def nice_axis(peak: float, most: int = 5) -> tuple[int, int]:
@@ -94,8 +106,9 @@ def sparse_labels(labels: list[str], step: int) -> list[str]:
     return out
 
 
-def _label_bars(chart: QChart, series: QAbstractBarSeries, cats: QBarCategoryAxis, labels: list[str], step: int,
-                title: str) -> None:
+def _label_bars(
+    chart: QChart, series: QAbstractBarSeries, cats: QBarCategoryAxis, labels: list[str], step: int, title: str
+) -> None:
     """Label every ``step``-th bar under its bar, the label free to use the room of the bars it
     skips (a bar category axis cuts each label to one bar's width, "1…" for 15). The category axis
     keeps placing the bars; its own labels are hidden."""
@@ -140,8 +153,10 @@ class InsightsPage(QWidget):
         self.summary.setObjectName("muted")
         lay.addWidget(self.summary)
         self.stack = QStackedWidget()
-        self.empty = QLabel("Charts appear here once Reverie holds some memories: how well they are held, how "
-                            "they fade, and what you told Reverie day by day. Write a note or start a conversation.")
+        self.empty = QLabel(
+            "Charts appear here once Reverie holds some memories: how well they are held, how "
+            "they fade, and what you told Reverie day by day. Write a note or start a conversation."
+        )
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("muted")
@@ -183,8 +198,12 @@ class InsightsPage(QWidget):
 
     def reload(self) -> None:
         if self.session.vault is not None:
-            self.session.db.submit(load_insights, self.session.vault, on_done=alive(self, self._show),
-                                   on_error=alive(self, self.summary.setText))
+            self.session.db.submit(
+                load_insights,
+                self.session.vault,
+                on_done=alive(self, self._show),
+                on_error=alive(self, self.summary.setText),
+            )
 
     def _show(self, data: InsightsData) -> None:
         self.data = data
@@ -204,10 +223,14 @@ class InsightsPage(QWidget):
         self.summary.setText(
             f"{total} active memories, {fmt.percent(held / total)} of them held well (retention 50 % or more); "
             f"{d.pinned} pinned, {d.counts.get('archived', 0)} archived. Recalling a memory, in a chat or by "
-            "opening it, makes it stronger.")
+            "opening it, makes it stronger."
+        )
         theme = QChart.ChartTheme.ChartThemeDark if current_theme() == "dark" else QChart.ChartTheme.ChartThemeLight
-        for view, chart in ((self.fade_view, self._fade_chart(d)), (self.held_view, self._held_chart(d)),
-                            (self.activity_view, self._activity_chart(d))):
+        for view, chart in (
+            (self.fade_view, self._fade_chart(d)),
+            (self.held_view, self._held_chart(d)),
+            (self.activity_view, self._activity_chart(d)),
+        ):
             chart.setTheme(theme)
             self._recolor(chart)
             old = view.chart()
@@ -275,8 +298,14 @@ class InsightsPage(QWidget):
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
         series.attachAxis(y)
-        _label_bars(chart, series, cats, [f"{10 * i}" for i in range(10)], self._label_step(self.held_view, 10),
-                    "retention now, %")
+        _label_bars(
+            chart,
+            series,
+            cats,
+            [f"{10 * i}" for i in range(10)],
+            self._label_step(self.held_view, 10),
+            "retention now, %",
+        )
         chart.legend().setVisible(False)
         return chart
 
@@ -301,8 +330,14 @@ class InsightsPage(QWidget):
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
         series.attachAxis(y)
-        _label_bars(chart, series, cats, days, self._label_step(self.activity_view, len(days)),
-                    f"{fmt.day_title(first)} – {fmt.day_title(last)}")
+        _label_bars(
+            chart,
+            series,
+            cats,
+            days,
+            self._label_step(self.activity_view, len(days)),
+            f"{fmt.day_title(first)} – {fmt.day_title(last)}",
+        )
         return chart
 
     def _label_step(self, view: QChartView, n: int) -> int:
@@ -318,16 +353,21 @@ class InsightsPage(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)
-        steps = (self._label_step(self.held_view, 10), self._label_step(self.activity_view, ACTIVITY_DAYS),
-                 *(self._most(v) for v in (self.fade_view, self.held_view, self.activity_view)))
+        steps = (
+            self._label_step(self.held_view, 10),
+            self._label_step(self.activity_view, ACTIVITY_DAYS),
+            *(self._most(v) for v in (self.fade_view, self.held_view, self.activity_view)),
+        )
         if steps != self._steps:  # fewer or more labels fit now
             self._steps = steps
             self._draw()
 
     def chart_series_names(self) -> dict[str, list[Any]]:
         """What each chart shows (for tests and screen readers)."""
-        return {name: [s.name() for s in view.chart().series()]
-                for name, view in (("fade", self.fade_view), ("held", self.held_view), ("activity", self.activity_view))}
+        return {
+            name: [s.name() for s in view.chart().series()]
+            for name, view in (("fade", self.fade_view), ("held", self.held_view), ("activity", self.activity_view))
+        }
 
 
 def install(shell: Shell, services: AppServices) -> InsightsPage:

@@ -35,10 +35,14 @@ from reverie.core import memories as core
 from reverie.core.memory_list import MemoryQuery
 from reverie.core.vault import Vault
 
-KIND_FILTERS = [("All kinds", ()), ("Conversations", ("chat",)), ("Notes", ("note",)),
-                ("Facts", ("fact",)), ("Summaries", ("summary",))]
-STATE_FILTERS = [("Active", "active"), ("Archived", "archived"), ("Pinned", "pinned"),
-                 ("Active and archived", "all")]
+KIND_FILTERS = [
+    ("All kinds", ()),
+    ("Conversations", ("chat",)),
+    ("Notes", ("note",)),
+    ("Facts", ("fact",)),
+    ("Summaries", ("summary",)),
+]
+STATE_FILTERS = [("Active", "active"), ("Archived", "archived"), ("Pinned", "pinned"), ("Active and archived", "all")]
 SEARCH_DELAY_MS = 250
 NARROW = {4: 640, 3: 520, 1: 420}  # below this table width (px), the column is hidden
 TIMELINE_DAYS = 60
@@ -147,8 +151,7 @@ class BrowsePane(QWidget):
         self.days.selectionModel().currentChanged.connect(lambda *_: self._load_memories())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.detail.pin_requested.connect(lambda mid, on: self._act(core.pin, mid, on))
-        self.detail.archive_requested.connect(
-            lambda mid, on: self._act(core.archive if on else core.restore, mid))
+        self.detail.archive_requested.connect(lambda mid, on: self._act(core.archive if on else core.restore, mid))
         self.detail.save_requested.connect(lambda mid, text: self._act(core.edit_text, mid, text))
         self.detail.delete_requested.connect(self._delete)
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
@@ -178,9 +181,11 @@ class BrowsePane(QWidget):
         return self.days_button.isChecked()
 
     def filters(self) -> dict[str, Any]:
-        return {"kinds": KIND_FILTERS[self.kind.currentIndex()][1],
-                "state": STATE_FILTERS[self.archived.currentIndex()][1],
-                "words": self.search.text().strip()}
+        return {
+            "kinds": KIND_FILTERS[self.kind.currentIndex()][1],
+            "state": STATE_FILTERS[self.archived.currentIndex()][1],
+            "words": self.search.text().strip(),
+        }
 
     def query(self, day: str | None = None) -> MemoryQuery:
         header = self.table.horizontalHeader()
@@ -188,8 +193,7 @@ class BrowsePane(QWidget):
         order = ascending if header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder else descending
         since, until = core.day_bounds(day) if day else (None, None)
         f = self.filters()
-        return MemoryQuery(words=f["words"], kinds=f["kinds"], state=f["state"], since=since, until=until,
-                           order=order)
+        return MemoryQuery(words=f["words"], kinds=f["kinds"], state=f["state"], since=since, until=until, order=order)
 
     def reload(self) -> None:
         if self.session.vault is None:
@@ -206,7 +210,9 @@ class BrowsePane(QWidget):
                 tl = core.timeline(vault, vault.now(), TIMELINE_DAYS, archived=archived)
                 return [(d, {k: n for k, n in c.items() if not f["kinds"] or k in f["kinds"]}) for d, c in tl]
 
-            self.session.db.submit(load, self.session.vault, on_done=alive(self, lambda days: self._show_days(days, keep)))
+            self.session.db.submit(
+                load, self.session.vault, on_done=alive(self, lambda days: self._show_days(days, keep))
+            )
         else:
             self._load_memories()
 
@@ -265,13 +271,17 @@ class BrowsePane(QWidget):
         if f["words"]:
             return f"No memories with “{f['words']}”" + (" on this day." if day else " match these filters.")
         if self.session.vault is not None and not any(f["kinds"]) and f["state"] == "active" and not day:
-            return ("Reverie has no memories yet. Write a note or have a conversation, and what you say "
-                    "becomes memories here; each night Reverie also distils facts and summaries.")
+            return (
+                "Reverie has no memories yet. Write a note or have a conversation, and what you say "
+                "becomes memories here; each night Reverie also distils facts and summaries."
+            )
         if day:
             return "Nothing of this kind was remembered on this day."
         if f["state"] == "archived":
-            return ("No archived memories. Memories that fade below the archive threshold are archived "
-                    "at night; you can restore them here.")
+            return (
+                "No archived memories. Memories that fade below the archive threshold are archived "
+                "at night; you can restore them here."
+            )
         return "No memories match these filters."
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -291,16 +301,20 @@ class BrowsePane(QWidget):
             if self.table.currentIndex().data(IdRole) == m.id:
                 self.detail.show_memory(m, now, source, history)
 
-        self.session.db.submit(load, self.session.vault, on_done=alive(self, show),
-                               on_error=alive(self, self.detail.show_error))
+        self.session.db.submit(
+            load, self.session.vault, on_done=alive(self, show), on_error=alive(self, self.detail.show_error)
+        )
 
     # -- actions -------------------------------------------------------------------------------
     def _act(self, fn: Callable[..., Any], memory_id: int, *args: Any) -> None:
         def done(memory: Any) -> None:
             self._changed()
             state = self.filters()["state"]
-            filtered_out = (memory.archived and state == "active") or \
-                (not memory.archived and state == "archived") or (not memory.pinned and state == "pinned")
+            filtered_out = (
+                (memory.archived and state == "active")
+                or (not memory.archived and state == "archived")
+                or (not memory.pinned and state == "pinned")
+            )
             if filtered_out:
                 self.model.remove(memory.id)
                 self.detail.show_memory(None)
@@ -308,8 +322,14 @@ class BrowsePane(QWidget):
                 self.model.replace(memory)
                 self._load_detail(memory.id)
 
-        self.session.db.submit(fn, self.session.vault, memory_id, *args, on_done=alive(self, done),
-                               on_error=alive(self, self.detail.show_error))
+        self.session.db.submit(
+            fn,
+            self.session.vault,
+            memory_id,
+            *args,
+            on_done=alive(self, done),
+            on_error=alive(self, self.detail.show_error),
+        )
 
     def _delete_current(self) -> None:
         if self.detail.memory is not None:
@@ -325,16 +345,23 @@ class BrowsePane(QWidget):
             self.model.remove(memory_id)
             self.detail.show_memory(None)
 
-        self.session.db.submit(core.delete_memory, self.session.vault, memory_id, on_done=alive(self, done),
-                               on_error=alive(self, self.detail.show_error))
+        self.session.db.submit(
+            core.delete_memory,
+            self.session.vault,
+            memory_id,
+            on_done=alive(self, done),
+            on_error=alive(self, self.detail.show_error),
+        )
 
     def _confirm(self, text: str) -> bool:
         answer = QMessageBox.question(
-            self, "Delete this memory?",
+            self,
+            "Delete this memory?",
             f"“{text}”\n\nDelete this memory for good? Its source note or conversation stays. "
             "Archiving it instead keeps it searchable on request.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
+            QMessageBox.StandardButton.Cancel,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _changed(self) -> None:

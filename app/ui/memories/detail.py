@@ -23,9 +23,17 @@ from reverie.core.memories import retention_now
 from reverie.core.records import Memory
 
 ACTION_TEXT = {
-    "create": "Remembered", "edit": "Text edited", "pin": "Pinned", "unpin": "Unpinned",
-    "archive": "Archived", "restore": "Restored", "delete": "Deleted", "recall": "Recalled",
-    "decay": "Faded", "supersede": "Superseded", "merge": "Merged",
+    "create": "Remembered",
+    "edit": "Text edited",
+    "pin": "Pinned",
+    "unpin": "Unpinned",
+    "archive": "Archived",
+    "restore": "Restored",
+    "delete": "Deleted",
+    "recall": "Recalled",
+    "decay": "Faded",
+    "supersede": "Superseded",
+    "merge": "Merged",
 }
 
 
@@ -47,8 +55,9 @@ class MemoryDetail(QWidget):
         self.memory: Memory | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.empty = QLabel("Select a memory to see where it came from, how well Reverie holds it, "
-                            "and everything that happened to it.")
+        self.empty = QLabel(
+            "Select a memory to see where it came from, how well Reverie holds it, and everything that happened to it."
+        )
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -100,8 +109,9 @@ class MemoryDetail(QWidget):
         self.archive = QPushButton("Archive")
         self.delete = QPushButton("Delete…")
         self.delete.setObjectName("danger")
-        for i, (b, name) in enumerate(((self.save, "save"), (self.pin, "pin"), (self.archive, "archive"),
-                                       (self.delete, "delete"))):
+        for i, (b, name) in enumerate(
+            ((self.save, "save"), (self.pin, "pin"), (self.archive, "archive"), (self.delete, "delete"))
+        ):
             b.setIcon(icons.icon(name))
             buttons.addWidget(b, i // 2, i % 2)
         lay.addLayout(buttons)
@@ -127,8 +137,9 @@ class MemoryDetail(QWidget):
         self._history: list[str] = []
         self.show_memory(None)
 
-    def show_memory(self, memory: Memory | None, now: float = 0.0, source: str = "",
-                    history: list[dict[str, Any]] | None = None) -> None:
+    def show_memory(
+        self, memory: Memory | None, now: float = 0.0, source: str = "", history: list[dict[str, Any]] | None = None
+    ) -> None:
         self.memory = memory
         self.empty.setVisible(memory is None)
         self.scroll.setVisible(memory is not None)
@@ -136,7 +147,9 @@ class MemoryDetail(QWidget):
         if memory is None:
             return
         badges = [b for b, on in (("pinned", memory.pinned), ("archived", memory.archived)) if on]
-        self.title.setText(fmt.KIND_LABELS.get(memory.kind, memory.kind) + (f" · {', '.join(badges)}" if badges else ""))
+        self.title.setText(
+            fmt.KIND_LABELS.get(memory.kind, memory.kind) + (f" · {', '.join(badges)}" if badges else "")
+        )
         self.text.blockSignals(True)
         self.text.setPlainText(memory.text)
         self.text.blockSignals(False)
@@ -145,11 +158,15 @@ class MemoryDetail(QWidget):
         self.happened.setText(fmt.when(memory.happened_at))
         self.recorded.setText(fmt.when(memory.recorded_at))
         self.recalled.setText(
-            fmt.when(memory.last_recalled_at) + (f" ({memory.recall_count}×)" if memory.recall_count else ""))
+            fmt.when(memory.last_recalled_at) + (f" ({memory.recall_count}×)" if memory.recall_count else "")
+        )
         r = retention_now(memory, now)
         self.retention.setValue(round(100 * r))
-        self.retention.setToolTip("Pinned memories never fade." if memory.pinned else
-                                  "How well Reverie holds this memory now; recalling it makes it stronger.")
+        self.retention.setToolTip(
+            "Pinned memories never fade."
+            if memory.pinned
+            else "How well Reverie holds this memory now; recalling it makes it stronger."
+        )
         self.strength.setText(f"{fmt.days(memory.strength)} (importance {memory.importance:.1f})")
         self.pin.setText("Unpin" if memory.pinned else "Pin")
         self.pin.setIcon(icons.icon("unpin" if memory.pinned else "pin"))

@@ -43,8 +43,13 @@ class MemoryItemModel(QAbstractTableModel):
     HEADERS = ("Memory", "Kind", "When", "Retention", "Strength")
     PAGE = 200
     # column -> (order ascending, order descending) in core.memory_list.ORDERS
-    ORDERS = {0: ("text", "text_desc"), 1: ("kind", "kind_desc"), 2: ("oldest", "recent"),
-              3: ("weakest", "strength"), 4: ("weakest", "strength")}
+    ORDERS = {
+        0: ("text", "text_desc"),
+        1: ("kind", "kind_desc"),
+        2: ("oldest", "recent"),
+        3: ("weakest", "strength"),
+        4: ("weakest", "strength"),
+    }
 
     first_page = Signal(int)  # how many memories match the query
     failed = Signal(str)
@@ -82,8 +87,12 @@ class MemoryItemModel(QAbstractTableModel):
             self.set_memories(found, now)
             self.first_page.emit(self.total)
 
-        self.session.db.submit(first, self.session.vault, on_done=alive(self, done),
-                               on_error=alive(self, lambda msg: self._failed(gen, msg)))
+        self.session.db.submit(
+            first,
+            self.session.vault,
+            on_done=alive(self, done),
+            on_error=alive(self, lambda msg: self._failed(gen, msg)),
+        )
 
     def clear(self) -> None:
         """No rows, and any page still on its way is dropped."""
@@ -97,10 +106,10 @@ class MemoryItemModel(QAbstractTableModel):
             self._fetching = False
             self.failed.emit(message)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and not self._fetching and len(self.memories) < self.total
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802
         if not self.canFetchMore(parent) or self.session is None or self.session.vault is None:
             return
         gen, query, offset = self._generation, self.query, len(self.memories)
@@ -111,7 +120,7 @@ class MemoryItemModel(QAbstractTableModel):
             if gen != self._generation:
                 return
             self._fetching = False
-            known = {m.id for m in self.memories[-self.PAGE:]}  # never a row twice
+            known = {m.id for m in self.memories[-self.PAGE :]}  # never a row twice
             found = [m for m in found if m.id not in known]
             if not found:
                 self.total = len(self.memories)  # the end came sooner than counted
@@ -121,8 +130,16 @@ class MemoryItemModel(QAbstractTableModel):
             self.memories.extend(found)
             self.endInsertRows()
 
-        self.session.db.submit(memory_list.page, self.session.vault, query, offset, self.PAGE, last,
-                               on_done=alive(self, more), on_error=alive(self, lambda msg: self._failed(gen, msg)))
+        self.session.db.submit(
+            memory_list.page,
+            self.session.vault,
+            query,
+            offset,
+            self.PAGE,
+            last,
+            on_done=alive(self, more),
+            on_error=alive(self, lambda msg: self._failed(gen, msg)),
+        )
 
     @property
     def fetching(self) -> bool:
@@ -158,10 +175,10 @@ class MemoryItemModel(QAbstractTableModel):
     def row_of(self, memory_id: int) -> int:
         return next((r for r, m in enumerate(self.memories) if m.id == memory_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.memories)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
@@ -173,9 +190,13 @@ class MemoryItemModel(QAbstractTableModel):
         """A row's texts, made once: a view asks for them on every paint."""
         cells = self._cache.get(m.id)
         if cells is None:
-            cells = (("★ " if m.pinned else "") + one_line(m.text), fmt.KIND_LABELS.get(m.kind, m.kind),
-                     fmt.short_date(m.happened_at, self.now), fmt.percent(retention_now(m, self.now)),
-                     fmt.days(m.strength, short=True))
+            cells = (
+                ("★ " if m.pinned else "") + one_line(m.text),
+                fmt.KIND_LABELS.get(m.kind, m.kind),
+                fmt.short_date(m.happened_at, self.now),
+                fmt.percent(retention_now(m, self.now)),
+                fmt.days(m.strength, short=True),
+            )
             self._cache[m.id] = cells
         return cells
 
@@ -199,7 +220,6 @@ class MemoryItemModel(QAbstractTableModel):
             return _italic()
         return None
 
-
     def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:  # noqa: N802 - Qt naming
         """What a delegate asks to paint a cell (text, alignment, font, colours…) in one call rather
         than one ``data()`` call per role: painting takes the interpreter once per cell, which keeps
@@ -219,8 +239,15 @@ def _italic() -> QFont:
     return f
 
 
-_DISPLAY, _TOOLTIP, _ALIGN, _FONT = (int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                                                      Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole))
+_DISPLAY, _TOOLTIP, _ALIGN, _FONT = (
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+    )
+)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _ALIGN, _FONT, int(IdRole)))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -237,7 +264,7 @@ class DayItemModel(QAbstractListModel):
         self.days = list(days)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.days)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -1,4 +1,4 @@
-""""What Reverie knows about me": the profile text and the facts, both editable."""
+""" "What Reverie knows about me": the profile text and the facts, both editable."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class FactItemModel(QAbstractListModel):
         self.facts = list(facts)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.facts)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -84,7 +84,8 @@ class ProfilePane(QWidget):
         intro = QLabel(
             "Reverie keeps a short profile of you and a list of facts, distilled each night from your "
             "notes and conversations, and uses them when it answers. Correct anything that is wrong; "
-            "every change is kept in the history.")
+            "every change is kept in the history."
+        )
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         lay.addWidget(intro)
@@ -99,7 +100,8 @@ class ProfilePane(QWidget):
         self.editor.setTabChangesFocus(True)
         self.editor.setPlaceholderText(
             "Nothing yet. Write a few lines about yourself (name, where you live, what matters to you), "
-            "or let nightly consolidation fill this in.")
+            "or let nightly consolidation fill this in."
+        )
         tl.addWidget(self.editor, 1)
         row = QHBoxLayout()
         self.save = QPushButton("Save profile")
@@ -124,8 +126,10 @@ class ProfilePane(QWidget):
         self.facts.setAlternatingRowColors(True)
         self.facts.setSpacing(2)
         bl.addWidget(self.facts, 1)
-        self.no_facts = QLabel("No facts yet. Each night Reverie reads the day's notes and conversations and "
-                               "writes down what it learns about you here.")
+        self.no_facts = QLabel(
+            "No facts yet. Each night Reverie reads the day's notes and conversations and "
+            "writes down what it learns about you here."
+        )
         self.no_facts.setObjectName("muted")
         self.no_facts.setWordWrap(True)
         bl.addWidget(self.no_facts)
@@ -142,7 +146,8 @@ class ProfilePane(QWidget):
         remember_splitter(splitter, "splitters/profile")
         lay.addWidget(splitter, 1)
         self.editor.textChanged.connect(
-            lambda: self.save.setEnabled(self.editor.toPlainText().strip() != self._saved_profile))
+            lambda: self.save.setEnabled(self.editor.toPlainText().strip() != self._saved_profile)
+        )
         self.save.clicked.connect(self._save_profile)
         self.facts_model.edit_requested.connect(self._edit_fact)
         self.delete_fact.clicked.connect(self._delete_fact)
@@ -160,8 +165,9 @@ class ProfilePane(QWidget):
         def load(vault: Vault) -> tuple[str, list[Memory]]:
             return profile.get_profile(vault), memories.list_memories(vault, kinds=("fact",), order="importance")
 
-        self.session.db.submit(load, self.session.vault, on_done=alive(self, self._show),
-                               on_error=alive(self, self.status.setText))
+        self.session.db.submit(
+            load, self.session.vault, on_done=alive(self, self._show), on_error=alive(self, self.status.setText)
+        )
 
     def _show(self, result: tuple[str, list[Memory]]) -> None:
         text, facts = result
@@ -181,15 +187,27 @@ class ProfilePane(QWidget):
             self.save.setEnabled(False)
             self.status.setText("Profile saved.")
 
-        self.session.db.submit(profile.set_profile, self.session.vault, self.editor.toPlainText(),
-                               on_done=alive(self, done), on_error=alive(self, self.status.setText))
+        self.session.db.submit(
+            profile.set_profile,
+            self.session.vault,
+            self.editor.toPlainText(),
+            on_done=alive(self, done),
+            on_error=alive(self, self.status.setText),
+        )
 
     def _edit_fact(self, memory_id: int, text: str) -> None:
         def done(_: Any) -> None:
             self.status.setText("Fact corrected.")
 
-        self.session.run_op(memories.edit_text, self.session.vault, memory_id, text, changes=MEMORIES,
-                            on_done=alive(self, done), on_error=alive(self, self.status.setText))
+        self.session.run_op(
+            memories.edit_text,
+            self.session.vault,
+            memory_id,
+            text,
+            changes=MEMORIES,
+            on_done=alive(self, done),
+            on_error=alive(self, self.status.setText),
+        )
 
     def _delete_fact(self) -> None:
         fact_id = self.facts.currentIndex().data(Qt.ItemDataRole.UserRole)
@@ -203,11 +221,21 @@ class ProfilePane(QWidget):
         def done(_: Any) -> None:
             self.status.setText("Fact deleted.")
 
-        self.session.run_op(memories.delete_memory, self.session.vault, fact.id, changes=MEMORIES,
-                            on_done=alive(self, done), on_error=alive(self, self.status.setText))
+        self.session.run_op(
+            memories.delete_memory,
+            self.session.vault,
+            fact.id,
+            changes=MEMORIES,
+            on_done=alive(self, done),
+            on_error=alive(self, self.status.setText),
+        )
 
     def _confirm(self, text: str) -> bool:
         answer = QMessageBox.question(
-            self, "Delete this fact?", f"“{text}”\n\nReverie will stop using this fact. Delete it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            self,
+            "Delete this fact?",
+            f"“{text}”\n\nReverie will stop using this fact. Delete it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
         return answer == QMessageBox.StandardButton.Yes

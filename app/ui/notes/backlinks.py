@@ -21,7 +21,7 @@ def context_line(body: str, keys: set[str]) -> str:
         if link.target.strip() and title_key(link.target) in keys:
             start = body.rfind("\n", 0, link.start) + 1
             end = body.find("\n", link.end)
-            line = body[start:end if end >= 0 else len(body)]
+            line = body[start : end if end >= 0 else len(body)]
             return " ".join(plain_text(line)[0].split())
     return ""
 
@@ -79,8 +79,11 @@ class BacklinksPanel(QWidget):
         n = self.list.count()
         self.list.setVisible(on and n > 0)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on and n else Qt.ArrowType.RightArrow)
-        self.toggle.setToolTip(("Hide" if on else "Show") + " the notes that link to this one" if n else
-                               "Notes that link here with [[this title]] are listed here")
+        self.toggle.setToolTip(
+            ("Hide" if on else "Show") + " the notes that link to this one"
+            if n
+            else "Notes that link here with [[this title]] are listed here"
+        )
         rows = min(max(n, 1), MAX_VISIBLE_ROWS)
         self.list.setFixedHeight(rows * max(self.list.sizeHintForRow(0), 20) + 2 * self.list.frameWidth() + 2)
 

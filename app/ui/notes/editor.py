@@ -33,12 +33,20 @@ class _LeaveOnEscape(QObject):
     """Esc in the text moves the focus on (Tab there indents, as Markdown lists want)."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.key() == Qt.Key.Key_Escape and isinstance(obj, QWidget):
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and isinstance(obj, QWidget)
+        ):
             nxt = obj.nextInFocusChain()
             while nxt is not obj:
-                if nxt.isVisible() and nxt.isEnabled() and nxt.focusPolicy() & Qt.FocusPolicy.TabFocus \
-                        and not nxt.focusProxy():
+                if (
+                    nxt.isVisible()
+                    and nxt.isEnabled()
+                    and nxt.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and not nxt.focusProxy()
+                ):
                     nxt.setFocus(Qt.FocusReason.TabFocusReason)
                     break
                 nxt = nxt.nextInFocusChain()
@@ -63,8 +71,9 @@ class NoteEditor(QWidget):
         self.tags.setPlaceholderText("Tags, separated by spaces or commas")
         self.body = QPlainTextEdit()
         self.body.setObjectName("noteBody")
-        self.body.setPlaceholderText("Write in Markdown: [[Another note]] links to it, > [!note] makes a "
-                                     "callout. Reverie saves as you type.")
+        self.body.setPlaceholderText(
+            "Write in Markdown: [[Another note]] links to it, > [!note] makes a callout. Reverie saves as you type."
+        )
         self.body.setToolTip("Tab indents; Esc moves on to the next control")
         self._escape = _LeaveOnEscape(self)
         self.body.installEventFilter(self._escape)
@@ -168,8 +177,10 @@ class NoteEditor(QWidget):
         scroll = self.preview.verticalScrollBar().value() if keep_scroll else 0
         if len(text) > PREVIEW_MAX_CHARS:
             self.links = []
-            self.preview.setPlainText(text[:PREVIEW_MAX_CHARS] + f"\n\n[The preview stops here; the note has "
-                                      f"{len(text):,} characters, all saved.]")
+            self.preview.setPlainText(
+                text[:PREVIEW_MAX_CHARS] + f"\n\n[The preview stops here; the note has "
+                f"{len(text):,} characters, all saved.]"
+            )
         else:
             self.links = render(self.preview.document(), text, self.resolve, self.preview.palette())
         self.preview.verticalScrollBar().setValue(scroll)
@@ -226,5 +237,3 @@ class NoteEditor(QWidget):
             return None
         c = sels[0].cursor
         return c.selectionStart(), c.selectionEnd()
-
-

@@ -42,18 +42,35 @@ MAX_STYLED_QUOTES = 60  # each bar is a table, and Qt inserts tables in time gro
 
 # Obsidian's callout types and colours; aliases map to the type whose colour they share.
 CALLOUT_COLORS = {
-    "note": "#086ddd", "info": "#086ddd", "todo": "#086ddd",
-    "abstract": "#00bfbc", "tip": "#00bfbc",
+    "note": "#086ddd",
+    "info": "#086ddd",
+    "todo": "#086ddd",
+    "abstract": "#00bfbc",
+    "tip": "#00bfbc",
     "success": "#08b94e",
-    "question": "#ec7500", "warning": "#ec7500",
-    "failure": "#e93147", "danger": "#e93147", "bug": "#e93147",
+    "question": "#ec7500",
+    "warning": "#ec7500",
+    "failure": "#e93147",
+    "danger": "#e93147",
+    "bug": "#e93147",
     "example": "#7852ee",
     "quote": "#9e9e9e",
 }
 CALLOUT_ALIASES = {
-    "summary": "abstract", "tldr": "abstract", "hint": "tip", "important": "tip", "check": "success",
-    "done": "success", "help": "question", "faq": "question", "caution": "warning", "attention": "warning",
-    "fail": "failure", "missing": "failure", "error": "danger", "cite": "quote",
+    "summary": "abstract",
+    "tldr": "abstract",
+    "hint": "tip",
+    "important": "tip",
+    "check": "success",
+    "done": "success",
+    "help": "question",
+    "faq": "question",
+    "caution": "warning",
+    "attention": "warning",
+    "fail": "failure",
+    "missing": "failure",
+    "error": "danger",
+    "cite": "quote",
 }
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -96,7 +113,7 @@ def _with_links(text: str, resolve: Callable[[WikiLink], str | None]) -> tuple[s
     targets: list[LinkTarget] = []
     pos = 0
     for link in find_links(text):
-        out.append(text[pos:link.start])
+        out.append(text[pos : link.start])
         targets.append(LinkTarget(link, None if link.is_file else resolve(link)))
         out.append(f"[{_escape(link.shown) or '…'}]({LINK_SCHEME}:{len(targets) - 1})")
         pos = link.end
@@ -122,7 +139,7 @@ def _blocks(lines: list[str]) -> list[str | _Quote]:
         line = lines[i]
         m = _FENCE.match(line)
         if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
                 fence = None
             buf.append(line)
             i += 1
@@ -189,9 +206,11 @@ class _Builder:
 
     def tint(self, color: QColor, amount: float) -> QColor:
         b = self.base
-        return QColor(round(b.red() + (color.red() - b.red()) * amount),
-                      round(b.green() + (color.green() - b.green()) * amount),
-                      round(b.blue() + (color.blue() - b.blue()) * amount))
+        return QColor(
+            round(b.red() + (color.red() - b.red()) * amount),
+            round(b.green() + (color.green() - b.green()) * amount),
+            round(b.blue() + (color.blue() - b.blue()) * amount),
+        )
 
     def fill(self, cursor: QTextCursor, markdown: str, depth: int) -> None:
         first = True
@@ -315,8 +334,9 @@ class _Builder:
             block = block.next()
 
 
-def render(doc: QTextDocument, text: str, resolve: Callable[[WikiLink], str | None],
-           palette: QPalette) -> list[LinkTarget]:
+def render(
+    doc: QTextDocument, text: str, resolve: Callable[[WikiLink], str | None], palette: QPalette
+) -> list[LinkTarget]:
     """Fill ``doc`` with ``text`` as the Preview shows it; the links, by their ``reverie-link:N`` index."""
     doc.clear()
     doc.setUndoRedoEnabled(False)
@@ -337,7 +357,8 @@ def heading_block_top(doc: QTextDocument, heading: str) -> float | None:
     while block.isValid():
         text = block.text().strip()
         if (block.blockFormat().headingLevel() > 0 and text.casefold() == want) or (
-                want.startswith("^") and text.casefold().endswith(want)):
+            want.startswith("^") and text.casefold().endswith(want)
+        ):
             return doc.documentLayout().blockBoundingRect(block).top()
         block = block.next()
     return None

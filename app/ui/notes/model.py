@@ -51,8 +51,18 @@ def load_rows(vault: Any, text_filter: str = "") -> list[NoteRow]:
     if text_filter.startswith("#") and len(text_filter) > 1:
         tag, text_filter = text_filter[1:].split()[0], " ".join(text_filter.split()[1:])
     found = notes.list_notes(vault, text_filter=text_filter, tag=tag, limit=5000)
-    return [NoteRow(n.id, n.title or "Untitled", n.tags, n.updated_at, " ".join(n.body[:160].split()),
-                    n.happened_at, n.created_at) for n in found]
+    return [
+        NoteRow(
+            n.id,
+            n.title or "Untitled",
+            n.tags,
+            n.updated_at,
+            " ".join(n.body[:160].split()),
+            n.happened_at,
+            n.created_at,
+        )
+        for n in found
+    ]
 
 
 class NoteListItemModel(QAbstractListModel):
@@ -60,7 +70,7 @@ class NoteListItemModel(QAbstractListModel):
         super().__init__(parent)
         self.rows: list[NoteRow] = []
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -101,17 +111,18 @@ class NoteItemDelegate(QStyledItemDelegate):
         detail.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
         return title, detail
 
-    def lines(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
-              width: int) -> tuple[str, str]:
+    def lines(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex, width: int
+    ) -> tuple[str, str]:
         """The two lines as drawn in ``width`` pixels (what tests read)."""
         title_font, detail_font = self._fonts(option)
         title = QFontMetrics(title_font).elidedText(index.data(TitleRole) or "", Qt.TextElideMode.ElideRight, width)
-        detail = QFontMetrics(detail_font).elidedText(index.data(DetailRole) or "", Qt.TextElideMode.ElideRight,
-                                                      width)
+        detail = QFontMetrics(detail_font).elidedText(index.data(DetailRole) or "", Qt.TextElideMode.ElideRight, width)
         return title, detail
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
@@ -121,8 +132,9 @@ class NoteItemDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         pal = option.palette
         text_color = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        muted = pal.color(QPalette.ColorRole.HighlightedText) if selected else pal.color(
-            QPalette.ColorRole.PlaceholderText)
+        muted = (
+            pal.color(QPalette.ColorRole.HighlightedText) if selected else pal.color(QPalette.ColorRole.PlaceholderText)
+        )
         rect = option.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
         title, detail = self.lines(option, index, rect.width())
         title_font, detail_font = self._fonts(option)
@@ -130,13 +142,19 @@ class NoteItemDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(text_color)
         th = painter.fontMetrics().height()
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), th),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), th),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            title,
+        )
         painter.setFont(detail_font)
         painter.setPen(muted)
         dh = painter.fontMetrics().height()
-        painter.drawText(QRect(rect.left(), rect.top() + th + GAP, rect.width(), dh),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), detail)
+        painter.drawText(
+            QRect(rect.left(), rect.top() + th + GAP, rect.width(), dh),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            detail,
+        )
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802

@@ -59,8 +59,11 @@ class NotesPage(QWidget):
         self.new_button.setToolTip("Write a new note (Ctrl+N)")
         self.delete_button = QPushButton(icons.icon("delete"), "Delete")
         self.delete_button.setToolTip("Delete this note (you can undo it for a while)")
-        self.empty = QLabel("No notes yet. Press Ctrl+N to write one." if session.is_open else
-                            "The notes show once the vault is unlocked. You can start a new one already.")
+        self.empty = QLabel(
+            "No notes yet. Press Ctrl+N to write one."
+            if session.is_open
+            else "The notes show once the vault is unlocked. You can start a new one already."
+        )
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
         left = QWidget()
@@ -127,10 +130,25 @@ class NotesPage(QWidget):
 
     def _tab_order(self) -> None:
         e = self.editor
-        chain = [self.filter, self.list, self.new_button, self.delete_button, self.locked.button,
-                 self.undo_button, e.title, e.tags, e.properties.toggle, e.properties.add_button,
-                 e.properties.remove_button, e.properties.table, e.tabs, e.body, e.preview,
-                 e.backlinks.toggle, e.backlinks.list]
+        chain = [
+            self.filter,
+            self.list,
+            self.new_button,
+            self.delete_button,
+            self.locked.button,
+            self.undo_button,
+            e.title,
+            e.tags,
+            e.properties.toggle,
+            e.properties.add_button,
+            e.properties.remove_button,
+            e.properties.table,
+            e.tabs,
+            e.body,
+            e.preview,
+            e.backlinks.toggle,
+            e.backlinks.list,
+        ]
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
 
@@ -149,16 +167,18 @@ class NotesPage(QWidget):
         vault = self.session.vault
         if vault is None:
             return
-        self.session.db.submit(load_rows, vault, self.filter.text(), on_done=self._show_rows,
-                               on_error=self.editor.status.setText)
+        self.session.db.submit(
+            load_rows, vault, self.filter.text(), on_done=self._show_rows, on_error=self.editor.status.setText
+        )
         self.session.db.submit(notes.link_index, vault, on_done=self.editor.set_link_index)
 
     def _load_backlinks(self) -> None:
         note = self.editor.note
         if note is None or self.session.vault is None:
             return
-        self.session.db.submit(notes.backlinks, self.session.vault, note.id,
-                               on_done=lambda found: self._show_backlinks(note.id, found))
+        self.session.db.submit(
+            notes.backlinks, self.session.vault, note.id, on_done=lambda found: self._show_backlinks(note.id, found)
+        )
 
     def _show_backlinks(self, note_id: str, found: list[Note]) -> None:
         if self.editor.note is not None and self.editor.note.id == note_id:
@@ -168,8 +188,9 @@ class NotesPage(QWidget):
         current = self.editor.note.id if self.editor.note else None
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
-        self.empty.setText("No notes yet. Press Ctrl+N to write one." if not self.filter.text()
-                           else "No note matches this filter.")
+        self.empty.setText(
+            "No notes yet. Press Ctrl+N to write one." if not self.filter.text() else "No note matches this filter."
+        )
         row = self.model.row_of(current)
         if row >= 0:
             self.list.selectionModel().blockSignals(True)
@@ -183,16 +204,19 @@ class NotesPage(QWidget):
             self.open_note(note_id)
 
     # -- open / new ------------------------------------------------------------------------------
-    def open_note(self, note_id: str, start: int | None = None, end: int | None = None,
-                  heading: str = "") -> None:
+    def open_note(self, note_id: str, start: int | None = None, end: int | None = None, heading: str = "") -> None:
         """Load a note into the editor; with a span, scroll to that passage and mark it; with a
         heading, scroll the preview to it."""
         self.save()
         self._load_token += 1
         token = self._load_token
-        self.session.db.submit(notes.get_note, self.session.vault, note_id,
-                               on_done=lambda n: self._loaded(token, n, start, end, heading),
-                               on_error=self._open_failed)
+        self.session.db.submit(
+            notes.get_note,
+            self.session.vault,
+            note_id,
+            on_done=lambda n: self._loaded(token, n, start, end, heading),
+            on_error=self._open_failed,
+        )
 
     def open_memory(self, memory: Memory) -> None:
         if self.filter.text():
@@ -210,7 +234,8 @@ class NotesPage(QWidget):
         if row >= 0:
             self.list.selectionModel().blockSignals(True)
             self.list.selectionModel().setCurrentIndex(
-                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
             self.list.selectionModel().blockSignals(False)
         if start is not None:
             self.editor.highlight(start, end)
@@ -246,8 +271,9 @@ class NotesPage(QWidget):
         else:
             self.new_note()
             self.editor.title.setText(link.target.strip())
-            self.editor.status.setText(f"A new note “{link.target.strip()}”, which other notes link to; "
-                                       f"it is saved as soon as you write.")
+            self.editor.status.setText(
+                f"A new note “{link.target.strip()}”, which other notes link to; it is saved as soon as you write."
+            )
 
     # -- autosave ------------------------------------------------------------------------------
     def _edited(self) -> None:
@@ -285,12 +311,28 @@ class NotesPage(QWidget):
         self.editor.status.setText("Saving…")
         if note is None:
             self._creating = True
-            self.session.db.submit(notes.create_note, vault, body, title, tags, properties=props,
-                                   on_done=self._created, on_error=self._save_failed)
+            self.session.db.submit(
+                notes.create_note,
+                vault,
+                body,
+                title,
+                tags,
+                properties=props,
+                on_done=self._created,
+                on_error=self._save_failed,
+            )
         else:
-            self.session.db.submit(notes.update_note, vault, note.id, body=body, title=title, tags=tags,
-                                   properties=props, on_done=lambda r: self._saved(r[0]),
-                                   on_error=self._save_failed)
+            self.session.db.submit(
+                notes.update_note,
+                vault,
+                note.id,
+                body=body,
+                title=title,
+                tags=tags,
+                properties=props,
+                on_done=lambda r: self._saved(r[0]),
+                on_error=self._save_failed,
+            )
 
     def _created(self, note: Note) -> None:
         self._creating = False
@@ -334,8 +376,14 @@ class NotesPage(QWidget):
             return
         self._autosave.stop()
         self._dirty = False
-        self.session.run_op(notes.delete_note, self.session.vault, note.id, changes=NOTES_REMOVED_OR_BACK,
-                            on_done=self._deleted_note, on_error=self.editor.status.setText)
+        self.session.run_op(
+            notes.delete_note,
+            self.session.vault,
+            note.id,
+            changes=NOTES_REMOVED_OR_BACK,
+            on_done=self._deleted_note,
+            on_error=self.editor.status.setText,
+        )
 
     def _deleted_note(self, note: Note) -> None:
         self._deleted = note
@@ -351,8 +399,14 @@ class NotesPage(QWidget):
             return
         self._deleted = None
         self.undo_bar.hide()
-        self.session.run_op(notes.restore_note, self.session.vault, note, changes=NOTES_REMOVED_OR_BACK,
-                            on_done=self._restored, on_error=self.editor.status.setText)
+        self.session.run_op(
+            notes.restore_note,
+            self.session.vault,
+            note,
+            changes=NOTES_REMOVED_OR_BACK,
+            on_done=self._restored,
+            on_error=self.editor.status.setText,
+        )
 
     def _restored(self, note: Note) -> None:
         self.open_note(note.id)

@@ -23,8 +23,9 @@ def hit_html(hit: Any) -> str:
     title = hit.source_title or kind
     flags = " · archived" if getattr(m, "archived", False) else ""
     said = "" if title.casefold() == kind.casefold() else f"{kind} · "  # not "Fact · fact"
-    head = (f"<div><b>{html.escape(title)}</b> <span style='color:#888'>· {said}"
-            f"{stamp(m.happened_at)}{flags}</span></div>")
+    head = (
+        f"<div><b>{html.escape(title)}</b> <span style='color:#888'>· {said}{stamp(m.happened_at)}{flags}</span></div>"
+    )
     shown = getattr(hit, "shown", None)  # the plain text a reader sees, its highlights moved along
     text, spans = shown() if callable(shown) else (m.text, tuple(getattr(hit, "highlights", ()) or ()))
     return head + f"<div>{highlighted_html(text, spans)}</div>"
@@ -36,7 +37,7 @@ class SearchResultItemModel(QAbstractListModel):
         self.hits: list[Hit] = []
         self._html: list[str] = []
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.hits)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -29,8 +29,13 @@ from reverie.core import replies
 DEBOUNCE_MS = 250
 MAX_RESULTS = 50
 MAX_QUERY_CHARS = 500
-KINDS = (("chat", "Chats"), ("note", "Notes"), ("fact", "Facts"), ("summary", "Summaries"),
-         (replies.KIND, "Reverie's replies"))
+KINDS = (
+    ("chat", "Chats"),
+    ("note", "Notes"),
+    ("fact", "Facts"),
+    ("summary", "Summaries"),
+    (replies.KIND, "Reverie's replies"),
+)
 RANGES = ("Any time", "Past week", "Past month", "Past year", "Between…")
 ARCHIVED = (("exclude", "Hide archived"), ("include", "Include archived"), ("only", "Only archived"))
 
@@ -171,8 +176,11 @@ class SearchPage(QWidget):
         self._token += 1
         if vault is None or not text.strip():
             self.model.set_hits([])
-            self.status.setText("Type to search. No boxes ticked means every kind." if vault is not None
-                                else "The vault is not open yet.")
+            self.status.setText(
+                "Type to search. No boxes ticked means every kind."
+                if vault is not None
+                else "The vault is not open yet."
+            )
             return
         services = self.services
         ticked = tuple(k for k, box in self.kind_boxes.items() if box.isChecked())
@@ -188,13 +196,15 @@ class SearchPage(QWidget):
                 found = replies.search_replies(vault, text, limit=MAX_RESULTS, since=since, until=until)
             if with_replies and not kinds:
                 return found
-            result = services.searcher(vault).search(text, now=vault.now(), k=MAX_RESULTS, filters=filters,
-                                                     as_you_type=True)
+            result = services.searcher(vault).search(
+                text, now=vault.now(), k=MAX_RESULTS, filters=filters, as_you_type=True
+            )
             return result if found is None else [*result.hits, *found]
 
         self.status.setText("Searching…")
-        self.session.db.submit(search, on_done=lambda r: self._show(token, text, r),
-                               on_error=lambda msg: self._failed(token, msg))
+        self.session.db.submit(
+            search, on_done=lambda r: self._show(token, text, r), on_error=lambda msg: self._failed(token, msg)
+        )
 
     def _show(self, token: int, text: str, result: Any) -> None:
         if token != self._token:
@@ -210,8 +220,10 @@ class SearchPage(QWidget):
             extra = f" (time: “{phrase}”)" if phrase else ""
             if phrase and getattr(result, "widened", False):
                 extra = f" from any time: nothing matched “{phrase}”"
-            self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}{extra}. "
-                                "Enter opens the selected one where it came from.")
+            self.status.setText(
+                f"{len(hits)} result{'s' if len(hits) != 1 else ''}{extra}. "
+                "Enter opens the selected one where it came from."
+            )
         else:
             self.status.setText(f"Nothing found for “{text.strip()[:80]}”. Try fewer words or other filters.")
 

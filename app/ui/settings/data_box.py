@@ -24,20 +24,26 @@ from reverie.app.ui.shell import Action
 from reverie.core.consolidation.outcome import describe_run, details
 from reverie.core.jobruns import JobRun
 
-STATUS_TEXT = {"ok": "finished", "failed": "failed", "cancelled": "was cancelled", "skipped": "was skipped",
-               "running": "is running"}
+STATUS_TEXT = {
+    "ok": "finished",
+    "failed": "failed",
+    "cancelled": "was cancelled",
+    "skipped": "was skipped",
+    "running": "is running",
+}
 
 
 def run_line(run: JobRun) -> str:
     """One run as a line: when, what, how long, and what it did in a sentence."""
     job = run.job.replace("_", " ").capitalize()
     took = f" in {run.duration:.0f} s" if run.duration is not None else ""
-    return f"{fmt.when(run.started_at)}  {job} {STATUS_TEXT.get(run.status, run.status)}{took}: " + \
-        describe_run(run.status, run.counts, run.error)
+    return f"{fmt.when(run.started_at)}  {job} {STATUS_TEXT.get(run.status, run.status)}{took}: " + describe_run(
+        run.status, run.counts, run.error
+    )
 
 
 def when_words(started: float, now: float) -> str:
-    """"Last night", "This morning", "Today", "Yesterday", "On Mon 21 Nov": when a run started, as
+    """ "Last night", "This morning", "Today", "Yesterday", "On Mon 21 Nov": when a run started, as
     one says it (local time; a run between 18:00 and 06:00 before this morning is last night's)."""
     start, today = datetime.fromtimestamp(started), datetime.fromtimestamp(now)
     days_ago = (today.date() - start.date()).days
@@ -52,7 +58,7 @@ def when_words(started: float, now: float) -> str:
 
 
 def took_words(seconds: float | None) -> str:
-    """"45 s", "2 min", "1 h 5 min"."""
+    """ "45 s", "2 min", "1 h 5 min"."""
     if seconds is None:
         return ""
     if seconds < 60:
@@ -77,20 +83,24 @@ def what_it_did(run: JobRun) -> str:
                 continue
         return total
 
-    parts = [f"{k} {one if k == 1 else many}" for k, one, many in (
-        (n("facts_added"), "fact learned", "facts learned"),
-        (n("facts_updated", "facts_superseded"), "fact updated", "facts updated"),
-        (n("summaries_added", "summaries_updated"), "summary written", "summaries written"),
-        (n("duplicates_merged"), "duplicate merged", "duplicates merged"),
-        (n("archived"), "memory archived", "memories archived"),
-    ) if k]
+    parts = [
+        f"{k} {one if k == 1 else many}"
+        for k, one, many in (
+            (n("facts_added"), "fact learned", "facts learned"),
+            (n("facts_updated", "facts_superseded"), "fact updated", "facts updated"),
+            (n("summaries_added", "summaries_updated"), "summary written", "summaries written"),
+            (n("duplicates_merged"), "duplicate merged", "duplicates merged"),
+            (n("archived"), "memory archived", "memories archived"),
+        )
+        if k
+    ]
     if n("profile_updated"):
         parts.append("profile updated")
     return (", ".join(parts) + ".") if parts else "nothing new to learn."
 
 
 def last_run_line(run: JobRun, now: float) -> str:
-    """"Last night (03:00, 2 min): 12 facts learned, 3 summaries written, 40 memories archived." """
+    """ "Last night (03:00, 2 min): 12 facts learned, 3 summaries written, 40 memories archived." """
     start = datetime.fromtimestamp(run.started_at).strftime("%H:%M")
     took = took_words(run.duration)
     return f"{when_words(run.started_at, now)} ({start}{', ' + took if took else ''}): {what_it_did(run)}"
@@ -105,8 +115,12 @@ def details_text(run: JobRun) -> str:
 class DataBox(QGroupBox):
     """Where the data lives, export and import (the File menu's actions), and the last background runs."""
 
-    def __init__(self, session: Session, actions: Callable[[str], Action | None] = lambda _key: None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        actions: Callable[[str], Action | None] = lambda _key: None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Your data", parent)
         self.session = session
         # The commands other features offer through the window (Shell.action): the File menu's
@@ -120,19 +134,22 @@ class DataBox(QGroupBox):
         row.addWidget(self.folder, 1)
         self.open_folder = QPushButton("Open")
         self.open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(session.paths.folder))))
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(session.paths.folder)))
+        )
         row.addWidget(self.open_folder)
         lay.addLayout(row)
-        hint = QLabel("To keep the vault elsewhere, move this folder and start Reverie with REVERIE_HOME set "
-                      "to the folder that holds it (or reverie --home PATH).")
+        hint = QLabel(
+            "To keep the vault elsewhere, move this folder and start Reverie with REVERIE_HOME set "
+            "to the folder that holds it (or reverie --home PATH)."
+        )
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         lay.addWidget(hint)
         self.buttons: dict[str, QPushButton] = {}
-        for line in ((("export", "Export vault…"), ("import", "Import vault file…"),
-                      ("export_markdown", "Export as Markdown…")),
-                     (("import_markdown", "Import Markdown or Obsidian folder…"),
-                      ("import_chatgpt", "Import ChatGPT export…"))):
+        for line in (
+            (("export", "Export vault…"), ("import", "Import vault file…"), ("export_markdown", "Export as Markdown…")),
+            (("import_markdown", "Import Markdown or Obsidian folder…"), ("import_chatgpt", "Import ChatGPT export…")),
+        ):
             buttons = QHBoxLayout()
             for key, label in line:
                 b = QPushButton(label)
@@ -141,9 +158,11 @@ class DataBox(QGroupBox):
                 buttons.addWidget(b)
             buttons.addStretch(1)
             lay.addLayout(buttons)
-        self.message = QLabel("Exports are single files you can keep as a backup or import on another computer "
-                              "(also in the File menu); an import shows what it would change before it changes "
-                              "anything.")
+        self.message = QLabel(
+            "Exports are single files you can keep as a backup or import on another computer "
+            "(also in the File menu); an import shows what it would change before it changes "
+            "anything."
+        )
         self.message.setObjectName("muted")
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
@@ -153,8 +172,9 @@ class DataBox(QGroupBox):
         runs_row.addWidget(runs_title)
         runs_row.addStretch(1)
         self.consolidate_button = QPushButton("Consolidate now")
-        self.consolidate_button.setToolTip("Summaries, facts, duplicates and fading, as each night; "
-                                           "progress and Cancel in the status bar.")
+        self.consolidate_button.setToolTip(
+            "Summaries, facts, duplicates and fading, as each night; progress and Cancel in the status bar."
+        )
         self.consolidate_button.clicked.connect(self.consolidate)
         runs_row.addWidget(self.consolidate_button)
         lay.addLayout(runs_row)
@@ -175,7 +195,9 @@ class DataBox(QGroupBox):
         self.counts = QLabel("")
         self.counts.setWordWrap(True)
         self.counts.setObjectName("muted")
-        self.counts.setTextInteractionFlags(self.counts.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counts.setTextInteractionFlags(
+            self.counts.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
         dl.addWidget(self.counts)
         earlier = QLabel("Earlier runs")
         earlier.setObjectName("sectionTitle")
@@ -207,8 +229,10 @@ class DataBox(QGroupBox):
         """The last run in words; its counts and the earlier runs behind "Show details"."""
         self.details_button.setVisible(bool(runs))
         if not runs:
-            self.last_run.setText("Nothing has run yet. Consolidation runs each night at the time set above "
-                                  "(or when Reverie next starts, if the computer was off).")
+            self.last_run.setText(
+                "Nothing has run yet. Consolidation runs each night at the time set above "
+                "(or when Reverie next starts, if the computer was off)."
+            )
             self.counts.setText("")
             self.runs.setText("")
             return

@@ -44,8 +44,10 @@ from reverie.models.catalog import DEFAULT_NAME, SOURCE_NAMES, ModelEntry, Surve
 from reverie.models.naming import format_parameters
 
 GgufFinder = Callable[[Sequence[str]], list[Any]]
-GET_BIGGER = ("No bigger model yet? Download one of 1B parameters or more with LM Studio or Ollama (Reverie finds "
-              "it here), or run any OpenAI-compatible server and enter its address below.")
+GET_BIGGER = (
+    "No bigger model yet? Download one of 1B parameters or more with LM Studio or Ollama (Reverie finds "
+    "it here), or run any OpenAI-compatible server and enter its address below."
+)
 
 
 def gguf_label(info: Any) -> str:
@@ -66,7 +68,6 @@ def gguf_label(info: Any) -> str:
     return f"{name}  ({', '.join(b for b in bits if b)})"
 
 
-
 class ElidingComboBox(QComboBox):
     """A combo box whose current text ends in "…" when it does not fit (a model file's long label),
     the whole text in its tooltip."""
@@ -79,8 +80,9 @@ class ElidingComboBox(QComboBox):
     def shown_text(self) -> str:
         opt = QStyleOptionComboBox()
         self.initStyleOption(opt)
-        rect = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
-                                           QStyle.SubControl.SC_ComboBoxEditField, self)
+        rect = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
         return self.fontMetrics().elidedText(self.currentText(), Qt.TextElideMode.ElideRight, rect.width())
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
@@ -91,13 +93,19 @@ class ElidingComboBox(QComboBox):
         opt.currentText = self.shown_text()
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
 
+
 class ChatModelBox(QGroupBox):
     """The chat model choice. ``finder`` returns the GGUFs on disk (injected in tests); ``submit``
     runs the search on a worker lane; with ``session``, "Use this model" saves the choice at once
     and the box follows settings changed elsewhere (Chat's empty state)."""
 
-    def __init__(self, finder: GgufFinder, submit: Callable[..., Any], parent: QWidget | None = None,
-                 session: Session | None = None) -> None:
+    def __init__(
+        self,
+        finder: GgufFinder,
+        submit: Callable[..., Any],
+        parent: QWidget | None = None,
+        session: Session | None = None,
+    ) -> None:
         super().__init__("Chat model", parent)
         self.finder = finder
         self.submit = submit  # runs the search off the GUI thread (a worker lane's submit)
@@ -115,7 +123,8 @@ class ChatModelBox(QGroupBox):
         lay.addWidget(self.in_use)
         self.about = QLabel(
             f"<b>Tiny</b> (the default, SmolLM2-135M): {TIER_ABOUT['tiny']}<br>"
-            f"<b>Capable</b> (1B parameters or more): {TIER_ABOUT['capable']}")
+            f"<b>Capable</b> (1B parameters or more): {TIER_ABOUT['capable']}"
+        )
         self.about.setObjectName("muted")
         self.about.setWordWrap(True)
         lay.addWidget(self.about)
@@ -225,8 +234,10 @@ class ChatModelBox(QGroupBox):
         self.select_path(self._wanted)
         self.found_label.setText(
             f"Found {len(self.found)} model file{'s' if len(self.found) != 1 else ''} in LM Studio, Ollama and "
-            "~/models folders." if self.found else
-            "No GGUF files were found in the usual folders (LM Studio, Ollama, ~/models); use Browse… to pick one.")
+            "~/models folders."
+            if self.found
+            else "No GGUF files were found in the usual folders (LM Studio, Ollama, ~/models); use Browse… to pick one."
+        )
 
     def _show_survey(self, sv: Survey) -> None:
         for row in self.rows:
@@ -290,8 +301,11 @@ class ChatModelBox(QGroupBox):
 
     def _reloaded(self, s: Settings) -> None:
         if (s.chat_model_kind, s.chat_model_path, s.server_url, s.server_model) != (
-                self._settings.chat_model_kind, self._settings.chat_model_path, self._settings.server_url,
-                self._settings.server_model):
+            self._settings.chat_model_kind,
+            self._settings.chat_model_path,
+            self._settings.server_url,
+            self._settings.server_model,
+        ):
             self.load(s)
 
     def select_path(self, path: str) -> None:
@@ -335,5 +349,7 @@ class ChatModelBox(QGroupBox):
         if s.chat_model_kind == "gguf" and not s.chat_model_path:
             return "Choose a GGUF model file (or pick the default model)."
         if s.chat_model_kind == "server" and not s.server_url.startswith(("http://", "https://")):
-            return "Type the server's address, starting with http:// or https:// (for example http://localhost:8080/v1)."
+            return (
+                "Type the server's address, starting with http:// or https:// (for example http://localhost:8080/v1)."
+            )
         return None

@@ -68,16 +68,23 @@ def embedder_line(counts: dict[str, int]) -> str:
     state = "ready" if loc.found else f"missing ({loc.problem})"
     memories, vectors = counts.get("memories", 0), counts.get("vectors", 0)
     waiting = max(0, memories - vectors)
-    tail = (f"; {waiting} of {memories} memories wait to be embedded (they are already found by words)"
-            if waiting else f"; all {memories} memories are searchable by meaning")
+    tail = (
+        f"; {waiting} of {memories} memories wait to be embedded (they are already found by words)"
+        if waiting
+        else f"; all {memories} memories are searchable by meaning"
+    )
     return f"{loc.name}: {state}{tail}."
 
 
 class SettingsPage(QWidget):
-    def __init__(self, session: Session, tracker: TaskTracker,
-                 finder: Callable[[Sequence[str]], list[Any]] = context.find_ggufs,
-                 actions: Callable[[str], Action | None] = lambda _key: None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        tracker: TaskTracker,
+        finder: Callable[[Sequence[str]], list[Any]] = context.find_ggufs,
+        actions: Callable[[str], Action | None] = lambda _key: None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.settings = Settings()
@@ -121,8 +128,10 @@ class SettingsPage(QWidget):
 
         decay = QGroupBox("Forgetting")
         df = _form(decay)
-        intro = QLabel("Memories fade unless recalled (retention = e^(−days / strength)); faded ones are archived, "
-                       "never deleted. Pinned memories never fade.")
+        intro = QLabel(
+            "Memories fade unless recalled (retention = e^(−days / strength)); faded ones are archived, "
+            "never deleted. Pinned memories never fade."
+        )
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         df.addRow(intro)
@@ -176,8 +185,9 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         if self.session.vault is None:
             return
-        self.session.db.submit(load_settings, self.session.vault, on_done=alive(self, self._show),
-                               on_error=alive(self, self._error))
+        self.session.db.submit(
+            load_settings, self.session.vault, on_done=alive(self, self._show), on_error=alive(self, self._error)
+        )
         self._load_status()
 
     def _load_status(self) -> None:
@@ -191,8 +201,9 @@ class SettingsPage(QWidget):
             self.embedder.setText(result[0])
             self.data.show_runs(result[1], result[2])
 
-        self.session.db.submit(status, self.session.vault, on_done=alive(self, show),
-                               on_error=alive(self, self.embedder.setText))
+        self.session.db.submit(
+            status, self.session.vault, on_done=alive(self, show), on_error=alive(self, self.embedder.setText)
+        )
 
     def _show(self, s: Settings) -> None:
         self.settings = s
@@ -240,8 +251,14 @@ class SettingsPage(QWidget):
             self._apply_theme(saved.theme)
             self._say("Saved.")
 
-        self.session.run_op(save_settings, self.session.vault, s, changes=SETTINGS, on_done=alive(self, done),
-                            on_error=alive(self, self._error))
+        self.session.run_op(
+            save_settings,
+            self.session.vault,
+            s,
+            changes=SETTINGS,
+            on_done=alive(self, done),
+            on_error=alive(self, self._error),
+        )
 
     def _apply_theme(self, theme: str) -> None:
         app = QApplication.instance()

@@ -27,7 +27,7 @@ MODE_TEXT = {
     KeyMode.KEYRING: "Encrypted. The key is kept in your system keyring, so Reverie opens without asking.",
     KeyMode.PASSPHRASE: "Encrypted with your passphrase. Reverie asks for it when it starts.",
     KeyMode.NONE: "Not encrypted (your choice when the vault was made). To encrypt it, export the vault "
-                  "and import it into a new, encrypted one.",
+    "and import it into a new, encrypted one.",
 }
 
 
@@ -37,8 +37,10 @@ class PassphraseDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         lay = QVBoxLayout(self)
-        note = QLabel("Choose a passphrase of at least 8 characters. If you forget it, the vault cannot be "
-                      "opened; keep an export somewhere safe.")
+        note = QLabel(
+            "Choose a passphrase of at least 8 characters. If you forget it, the vault cannot be "
+            "opened; keep an export somewhere safe."
+        )
         note.setWordWrap(True)
         lay.addWidget(note)
         form = QFormLayout()
@@ -91,7 +93,9 @@ class EncryptionBox(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setVisible(False)  # no empty line under the buttons until there is something to say
         lay.addWidget(self.message)
-        self.to_passphrase.clicked.connect(lambda: self._change(KeyMode.PASSPHRASE, "Protect the vault with a passphrase"))
+        self.to_passphrase.clicked.connect(
+            lambda: self._change(KeyMode.PASSPHRASE, "Protect the vault with a passphrase")
+        )
         self.change_passphrase.clicked.connect(lambda: self._change(KeyMode.PASSPHRASE, "Change the passphrase"))
         self.to_keyring.clicked.connect(lambda: self._change(KeyMode.KEYRING, ""))
         session.vault_ready.connect(lambda _: self.refresh())
@@ -129,9 +133,14 @@ class EncryptionBox(QGroupBox):
                 self.session.set_vault(new_vault)
             self._enable()
             self.refresh()
-            self.message.setText("Done: the vault is now " + (
-                "protected by your new passphrase." if mode is KeyMode.PASSPHRASE else
-                "unlocked by a key in your system keyring."))
+            self.message.setText(
+                "Done: the vault is now "
+                + (
+                    "protected by your new passphrase."
+                    if mode is KeyMode.PASSPHRASE
+                    else "unlocked by a key in your system keyring."
+                )
+            )
 
         def failed(message: str) -> None:
             self._enable()
@@ -139,8 +148,9 @@ class EncryptionBox(QGroupBox):
             self.message.setStyleSheet("")
             self.message.setText(message)
 
-        self.session.db.submit(change_lock, vault, mode, passphrase, on_done=alive(self, done),
-                               on_error=alive(self, failed))
+        self.session.db.submit(
+            change_lock, vault, mode, passphrase, on_done=alive(self, done), on_error=alive(self, failed)
+        )
 
     def _enable(self) -> None:
         for b in (self.to_passphrase, self.change_passphrase, self.to_keyring):

@@ -101,9 +101,16 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.message.setText("Checking the file…")
         vault = self.session.vault
-        self.session.db.submit(import_preview, vault, self.path, passphrase=self._secret(), progress=self.relay,
-                               embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
-                               on_done=self._previewed, on_error=self._failed)
+        self.session.db.submit(
+            import_preview,
+            vault,
+            self.path,
+            passphrase=self._secret(),
+            progress=self.relay,
+            embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+            on_done=self._previewed,
+            on_error=self._failed,
+        )
 
     def _previewed(self, preview: ImportPreview) -> None:
         self.preview = preview
@@ -112,8 +119,10 @@ class ImportDialog(QDialog):
         for row, counts in enumerate(preview.tables.values()):
             for col, name in enumerate(COLUMNS):
                 self.table.setItem(row, col, QTableWidgetItem(str(getattr(counts, name))))
-        text = (f"{preview.total('new')} new, {preview.total('updated')} updated, {preview.total('unchanged')} "
-                f"unchanged and {preview.total('conflicting')} conflicting records.")
+        text = (
+            f"{preview.total('new')} new, {preview.total('updated')} updated, {preview.total('unchanged')} "
+            f"unchanged and {preview.total('conflicting')} conflicting records."
+        )
         if not preview.vectors_usable:
             text += " The file was made with another embedder; its memories will be embedded again."
         self.message.setText(text)
@@ -124,10 +133,18 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(False)
         self.progress.setVisible(True)
         self._cancel.clear()
-        self.session.db.submit(import_vault, self.session.vault, self.path, policy=self.policy.currentData(),
-                               embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
-                               passphrase=self._secret(), progress=self.relay, cancel=self._cancel,
-                               on_done=self._imported, on_error=self._failed)
+        self.session.db.submit(
+            import_vault,
+            self.session.vault,
+            self.path,
+            policy=self.policy.currentData(),
+            embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+            passphrase=self._secret(),
+            progress=self.relay,
+            cancel=self._cancel,
+            on_done=self._imported,
+            on_error=self._failed,
+        )
 
     def _progressed(self, stage: str, done: int, total: int) -> None:
         self.progress.setFormat(f"{stage}: %p%")
@@ -138,8 +155,11 @@ class ImportDialog(QDialog):
         self.summary = summary
         self.progress.setVisible(False)
         added, replaced = sum(summary.added.values()), sum(summary.replaced.values())
-        text = f"Imported: {added} records added, {replaced} replaced." if summary.changed else \
-            "Nothing to import: the vault already holds everything in this file."
+        text = (
+            f"Imported: {added} records added, {replaced} replaced."
+            if summary.changed
+            else "Nothing to import: the vault already holds everything in this file."
+        )
         if summary.needs_embedding:
             text += f" {summary.needs_embedding} memories will be embedded in the background."
         self.message.setText(text)
@@ -160,11 +180,12 @@ class ImportDialog(QDialog):
         self.reject()
 
 
-
 OWN_NOTES_LABEL = "These are my own notes"
-OWN_NOTES_HINT = ("Tick this if you wrote these files yourself (a journal, your own notes): Reverie will learn "
-                  "facts about you from them. Leave it off for documentation, articles, recipes or other people's "
-                  "writing: they are kept and searchable, but never taken as facts about you.")
+OWN_NOTES_HINT = (
+    "Tick this if you wrote these files yourself (a journal, your own notes): Reverie will learn "
+    "facts about you from them. Leave it off for documentation, articles, recipes or other people's "
+    "writing: they are kept and searchable, but never taken as facts about you."
+)
 
 
 class NotesImportDialog(QDialog):
@@ -227,9 +248,14 @@ class NotesImportDialog(QDialog):
         gen = self._generation
         self.import_button.setEnabled(False)
         self.message.setText("Reading the folder…")
-        self.session.db.submit(preview_markdown_folder, self.session.vault, self.folder, mine=self.own_notes(),
-                               on_done=alive(self, lambda p: self._previewed(gen, p)),
-                               on_error=alive(self, lambda m: self._failed(gen, m)))
+        self.session.db.submit(
+            preview_markdown_folder,
+            self.session.vault,
+            self.folder,
+            mine=self.own_notes(),
+            on_done=alive(self, lambda p: self._previewed(gen, p)),
+            on_error=alive(self, lambda m: self._failed(gen, m)),
+        )
 
     def _previewed(self, gen: int, preview: FolderPreview) -> None:
         if gen != self._generation:
@@ -238,13 +264,17 @@ class NotesImportDialog(QDialog):
         c = preview.counts
         self.message.setText(
             f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
-            + (f", {c['skipped']} skipped" if c["skipped"] else "") + "."
-            + ("" if preview.changes_anything else " Nothing to import: the vault already holds these notes."))
+            + (f", {c['skipped']} skipped" if c["skipped"] else "")
+            + "."
+            + ("" if preview.changes_anything else " Nothing to import: the vault already holds these notes.")
+        )
         self.files.clear()
-        groups = (("New notes", [(f, "added as a new note") for f in preview.new]),
-                  ("Changed", list(preview.changed)),
-                  ("Skipped", list(preview.skipped)),
-                  ("Unchanged", [(f, "already in the vault") for f in preview.unchanged]))
+        groups = (
+            ("New notes", [(f, "added as a new note") for f in preview.new]),
+            ("Changed", list(preview.changed)),
+            ("Skipped", list(preview.skipped)),
+            ("Unchanged", [(f, "already in the vault") for f in preview.unchanged]),
+        )
         for title, rows in groups:
             if not rows:
                 continue

@@ -42,8 +42,9 @@ class TransferActions:
         self.shell, self.session = shell, session
         self.window = window = shell.window()  # the parent of the dialogs and actions
         self.relay = ProgressRelay()
-        self.relay.progressed.connect(lambda stage, done, total: shell.show_message(
-            f"{stage}: {100 * done // max(total, 1)}%", 2000))
+        self.relay.progressed.connect(
+            lambda stage, done, total: shell.show_message(f"{stage}: {100 * done // max(total, 1)}%", 2000)
+        )
         menu = shell.add_menu("&File")
         self.actions: dict[str, QAction] = {}
         for key, label, slot, shortcut in (
@@ -68,6 +69,7 @@ class TransferActions:
     # -- helpers ---------------------------------------------------------------------------
     def _command(self, key: str) -> Callable[[], None]:
         """``ask_<key>``, looked up when it runs."""
+
         def run() -> None:
             getattr(self, f"ask_{key}")()
 
@@ -90,20 +92,31 @@ class TransferActions:
     def ask_export(self) -> None:
         if not self._ready():
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export vault", str(Path.home() / "memory.reverie"),
-                                              "Reverie vault file (*.reverie)")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export vault", str(Path.home() / "memory.reverie"), "Reverie vault file (*.reverie)"
+        )
         if not path:
             return
-        secret, ok = QInputDialog.getText(self.window, "Protect the file", "Passphrase (at least 8 characters; "
-                                          "leave empty for none):", QLineEdit.EchoMode.Password)
+        secret, ok = QInputDialog.getText(
+            self.window,
+            "Protect the file",
+            "Passphrase (at least 8 characters; leave empty for none):",
+            QLineEdit.EchoMode.Password,
+        )
         if ok:
             self.do_export(path, secret or None)
 
     def do_export(self, path: str | Path, passphrase: str | None = None) -> None:
-        self._run(export_vault, self.session.vault, path, passphrase=passphrase, progress=self.relay,
-                  done=lambda s: self.shell.show_message(
-                      f"Exported {s.counts.get('memories', 0)} memories to {s.path}"
-                      f"{' (encrypted)' if s.encrypted else ''}."))
+        self._run(
+            export_vault,
+            self.session.vault,
+            path,
+            passphrase=passphrase,
+            progress=self.relay,
+            done=lambda s: self.shell.show_message(
+                f"Exported {s.counts.get('memories', 0)} memories to {s.path}{' (encrypted)' if s.encrypted else ''}."
+            ),
+        )
 
     def ask_export_markdown(self) -> None:
         if self._ready():
@@ -112,14 +125,21 @@ class TransferActions:
                 self.do_export_markdown(folder)
 
     def do_export_markdown(self, folder: str | Path) -> None:
-        self._run(export_markdown, self.session.vault, folder, done=lambda s: self.shell.show_message(
-            f"Wrote {s.notes} notes and {s.conversations} conversations to {s.folder}."))
+        self._run(
+            export_markdown,
+            self.session.vault,
+            folder,
+            done=lambda s: self.shell.show_message(
+                f"Wrote {s.notes} notes and {s.conversations} conversations to {s.folder}."
+            ),
+        )
 
     # -- import ----------------------------------------------------------------------------
     def ask_import(self) -> None:
         if self._ready():
-            path, _ = QFileDialog.getOpenFileName(self.window, "Import vault file", str(Path.home()),
-                                                  "Reverie vault file (*.reverie);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Import vault file", str(Path.home()), "Reverie vault file (*.reverie);;All files (*)"
+            )
             if path:
                 self.open_import_dialog(path).show()
 
@@ -145,22 +165,29 @@ class TransferActions:
     def do_import_markdown(self, folder: str | Path, mine: bool = False) -> None:
         def done(s: Any) -> None:
             extra = f" {len(s.problems)} files were left out: {s.problems[0]}" if s.problems else ""
-            whose = (" Marked as your own notes." if mine else
-                     " Kept as documents (not a source of facts about you).")
+            whose = " Marked as your own notes." if mine else " Kept as documents (not a source of facts about you)."
             self._changed(f"Imported {s.added} notes, updated {s.updated}, {s.unchanged} unchanged.{whose}{extra}")
 
         self._run(import_markdown_folder, self.session.vault, folder, progress=self.relay, done=done, mine=mine)
 
     def ask_import_chatgpt(self) -> None:
         if self._ready():
-            path, _ = QFileDialog.getOpenFileName(self.window, "Import a ChatGPT export (conversations.json)",
-                                                  str(Path.home()), "ChatGPT export (*.json)")
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Import a ChatGPT export (conversations.json)", str(Path.home()), "ChatGPT export (*.json)"
+            )
             if path:
                 self.do_import_chatgpt(path)
 
     def do_import_chatgpt(self, path: str | Path) -> None:
-        self._run(import_chatgpt, self.session.vault, path, progress=self.relay, done=lambda s: self._changed(
-            f"Imported {s.added} conversations ({s.messages} messages), {s.unchanged} unchanged."))
+        self._run(
+            import_chatgpt,
+            self.session.vault,
+            path,
+            progress=self.relay,
+            done=lambda s: self._changed(
+                f"Imported {s.added} conversations ({s.messages} messages), {s.unchanged} unchanged."
+            ),
+        )
 
     # -- lock ------------------------------------------------------------------------------
     def ask_lock(self) -> None:
@@ -188,9 +215,11 @@ class LockDialog(QDialog):
         layout.addWidget(QLabel(f"Now: {current.value}."))
         self.group = QButtonGroup(self)
         self.buttons: dict[KeyMode, QRadioButton] = {}
-        for mode, label in ((KeyMode.KEYRING, "Key in the system keyring"),
-                            (KeyMode.PASSPHRASE, "A passphrase I type"),
-                            (KeyMode.NONE, "No encryption (anyone with the files can read them)")):
+        for mode, label in (
+            (KeyMode.KEYRING, "Key in the system keyring"),
+            (KeyMode.PASSPHRASE, "A passphrase I type"),
+            (KeyMode.NONE, "No encryption (anyone with the files can read them)"),
+        ):
             b = QRadioButton(label)
             self.group.addButton(b)
             self.buttons[mode] = b
