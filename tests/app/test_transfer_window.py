@@ -101,10 +101,33 @@ def test_bring_in_export_markdown_and_lock_from_the_menu(qtbot, tmp_path, paths)
     actions.do_export_markdown(tmp_path / "out")
     _says(qtbot, window, "Wrote 1 notes")
     actions.do_lock(KeyMode.PASSPHRASE, "a long passphrase")
-    _says(qtbot, window, "locked with: passphrase")
+    _says(qtbot, window, "now locked with a passphrase")
     actions.do_lock(KeyMode.NONE)
-    _says(qtbot, window, "locked with: none")
+    _says(qtbot, window, "now not encrypted")
     assert session.vault.key_mode is KeyMode.NONE and len(notes.list_notes(session.vault)) == 1
     actions.do_export(tmp_path / "bad" / "x.reverie")
     _says(qtbot, window, "does not exist")
     window.close()
+
+
+def test_lock_dialog_says_the_lock_in_words_and_asks_a_passphrase_only_for_one(qtbot):
+    from reverie.app.ui.transfer.menu import LockDialog
+
+    said = {}
+    for mode in KeyMode:
+        dialog = LockDialog(mode)
+        qtbot.addWidget(dialog)
+        said[mode] = dialog.now.text()
+    assert said == {
+        KeyMode.NONE: "Now: not encrypted.",
+        KeyMode.KEYRING: "Now: a key in your system keyring.",
+        KeyMode.PASSPHRASE: "Now: a passphrase.",
+    }
+    dialog = LockDialog(KeyMode.NONE)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.first.isVisible() and not dialog.second.isVisible()
+    dialog.buttons[KeyMode.PASSPHRASE].click()
+    assert dialog.first.isVisible() and dialog.second.isVisible()
+    dialog.buttons[KeyMode.KEYRING].click()
+    assert not dialog.first.isVisible() and not dialog.second.isVisible()

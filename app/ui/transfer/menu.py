@@ -200,9 +200,21 @@ class TransferActions:
         def done(vault: Vault) -> None:
             if vault is not self.session.vault:
                 self.session.set_vault(vault)
-            self.shell.show_message(f"The vault is now locked with: {vault.key_mode.value}.")
+            self.shell.show_message(f"The vault is now {LOCK_WORDS[vault.key_mode]}.")
 
         self._run(change_lock, self.session.vault, mode, passphrase, done=done)
+
+
+LOCK_WORDS = {
+    KeyMode.NONE: "not encrypted",
+    KeyMode.KEYRING: "locked with a key in your system keyring",
+    KeyMode.PASSPHRASE: "locked with a passphrase",
+}
+NOW_WORDS = {
+    KeyMode.NONE: "not encrypted",
+    KeyMode.KEYRING: "a key in your system keyring",
+    KeyMode.PASSPHRASE: "a passphrase",
+}
 
 
 class LockDialog(QDialog):
@@ -212,7 +224,8 @@ class LockDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Change how the vault is locked")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Now: {current.value}."))
+        self.now = QLabel(f"Now: {NOW_WORDS[current]}.")
+        layout.addWidget(self.now)
         self.group = QButtonGroup(self)
         self.buttons: dict[KeyMode, QRadioButton] = {}
         for mode, label in (
@@ -221,6 +234,7 @@ class LockDialog(QDialog):
             (KeyMode.NONE, "No encryption (anyone with the files can read them)"),
         ):
             b = QRadioButton(label)
+            b.toggled.connect(self._mode_changed)
             self.group.addButton(b)
             self.buttons[mode] = b
             layout.addWidget(b)
@@ -232,6 +246,7 @@ class LockDialog(QDialog):
             layout.addWidget(field)
         self.error = QLabel("")
         layout.addWidget(self.error)
+        self._mode_changed()
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self._accept)
         box.rejected.connect(self.reject)
@@ -239,6 +254,16 @@ class LockDialog(QDialog):
 
     def mode(self) -> KeyMode:
         return next(m for m, b in self.buttons.items() if b.isChecked())
+
+    def _mode_changed(self, _checked: bool = False) -> None:
+        """The passphrase fields show only while "A passphrase I type" is chosen."""
+        if not hasattr(self, "second"):  # still being built
+            return
+        wanted = self.mode() is KeyMode.PASSPHRASE
+        for field in (self.first, self.second):
+            field.setVisible(wanted)
+        self.error.setText("")
+        self.adjustSize()
 
     def secret(self) -> str | None:
         return self.first.text() if self.mode() is KeyMode.PASSPHRASE else None
