@@ -25,6 +25,8 @@ from reverie.core.records import Memory
 from reverie.core.sources import clip
 
 MAX_HITS = 8
+WIDTH = 560
+MAX_ROWS = 10  # the list grows with its results up to this many rows, then scrolls
 MIN_SEARCH = 2
 SEARCH_DELAY_MS = 150
 
@@ -91,7 +93,7 @@ class CommandPalette(QDialog):
         self.shell = shell
         self.services = services
         self.session = services.session
-        frame = QFrame(self)
+        self.frame = frame = QFrame(self)
         frame.setObjectName("palette")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -122,7 +124,7 @@ class CommandPalette(QDialog):
         self._timer = debouncer(self, SEARCH_DELAY_MS, self._search)
         self.input.textChanged.connect(self._typed)
         self.input.installEventFilter(self)
-        self.resize(560, 380)
+        self.setFixedWidth(WIDTH)
         self._show()
 
     # -- what is listed ----------------------------------------------------------------------
@@ -184,6 +186,18 @@ class CommandPalette(QDialog):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(max(0, min(current, self.list.count() - 1)) if self.hits else 0)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The list as tall as its results (up to ``MAX_ROWS``, then it scrolls), the dialog with it:
+        three results leave no empty area below them."""
+        self.list.ensurePolished()
+        rows = min(self.list.count(), MAX_ROWS)
+        height = sum(self.list.sizeHintForRow(i) for i in range(rows)) + 2 * self.list.frameWidth()
+        self.list.setFixedHeight(height)
+        self.list.setVisible(rows > 0)
+        self.frame.layout().invalidate()
+        self.setFixedHeight(self.frame.layout().totalSizeHint().height())  # the frame fills the dialog
 
     # -- keys and choosing ---------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
