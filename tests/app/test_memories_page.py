@@ -141,3 +141,17 @@ def test_about_me_profile_and_facts_are_editable(qtbot, ui_session, vault):
     me.delete_fact.click()
     qtbot.waitUntil(lambda: me.facts_model.rowCount() == 1)
     assert memories.count_memories(vault, kinds=("fact",)) == 1
+
+
+def test_detail_names_a_note_once_and_keeps_dates_on_one_line_in_a_narrow_window(qtbot, ui_session, vault):
+    notes.create_note(vault, "Marta and I wrote down the journal.", title="Journal 120: the long run")
+    page = _page(qtbot, ui_session)
+    page.resize(730, 560)  # the page in an 800x600 window, less the sidebar
+    b = page.browse
+    _select(qtbot, b, "Marta and I wrote down the journal.")
+    settle(qtbot, ui_session)
+    assert b.detail.source.text().count("Journal 120: the long run") == 1
+    for label in (b.detail.happened, b.detail.recorded):
+        one_line = label.fontMetrics().lineSpacing()
+        qtbot.waitUntil(lambda label=label: 0 < label.height())
+        assert label.heightForWidth(label.width()) < 2 * one_line, label.text()

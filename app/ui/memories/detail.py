@@ -3,6 +3,7 @@ the actions on it and its history."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -42,6 +43,18 @@ def history_line(entry: dict[str, Any]) -> str:
     by = "" if entry.get("actor") in (None, "user") else f" by {entry['actor']}"
     note = f" ({entry['note']})" if entry.get("note") else ""
     return f"{fmt.when(entry['at'])}: {what}{by}{note}"
+
+
+def compact_when(ts: float | None) -> str:
+    """``30 Nov 2026, 05:46``: a detail pane's date, one line even in a narrow pane."""
+    return "never" if ts is None else datetime.fromtimestamp(ts).strftime("%d %b %Y, %H:%M").lstrip("0")
+
+
+def source_text(source: str, context: str | None, kind: str) -> str:
+    """The Source line: the source, then a note memory's context when it adds something (a
+    note's title is already in 'Note “Title”')."""
+    extra = (context or "").strip()
+    return source + (f"\n{extra}" if extra and kind == "note" and extra not in source else "")
 
 
 class MemoryDetail(QWidget):
@@ -99,7 +112,7 @@ class MemoryDetail(QWidget):
         form.addRow("Source:", self.source)
         form.addRow("Happened:", self.happened)
         form.addRow("Recorded:", self.recorded)
-        form.addRow("Last recalled:", self.recalled)
+        form.addRow("Recalled:", self.recalled)
         form.addRow("Retention:", self.retention)
         form.addRow("Strength:", self.strength)
         lay.addLayout(form)
@@ -154,11 +167,11 @@ class MemoryDetail(QWidget):
         self.text.setPlainText(memory.text)
         self.text.blockSignals(False)
         self.save.setEnabled(False)
-        self.source.setText(source + (f"\n{memory.context}" if memory.context and memory.kind == "note" else ""))
-        self.happened.setText(fmt.when(memory.happened_at))
-        self.recorded.setText(fmt.when(memory.recorded_at))
+        self.source.setText(source_text(source, memory.context, memory.kind))
+        self.happened.setText(compact_when(memory.happened_at))
+        self.recorded.setText(compact_when(memory.recorded_at))
         self.recalled.setText(
-            fmt.when(memory.last_recalled_at) + (f" ({memory.recall_count}×)" if memory.recall_count else "")
+            compact_when(memory.last_recalled_at) + (f" ({memory.recall_count}×)" if memory.recall_count else "")
         )
         r = retention_now(memory, now)
         self.retention.setValue(round(100 * r))
