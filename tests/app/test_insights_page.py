@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ui_fixtures
+from PySide6.QtWidgets import QApplication
 from ui_fixtures import add_fact, settle
 
 from reverie.app.ui.changes import OpChanges
 from reverie.app.ui.insights import InsightsPage
-from reverie.core import memories, notes
+from reverie.core import conversations, memories, notes
 from reverie.core.retention import DAY
 
 ui_session = ui_fixtures.ui_session
@@ -50,3 +51,43 @@ def test_curves_histogram_and_activity(qtbot, ui_session, vault, clock):
     assert activity.count() == 30 and sum(activity.at(i) for i in range(30)) == 2  # the note, 16 days ago
     ui_session.publish(OpChanges(memories=True))
     settle(qtbot, ui_session)
+
+
+def _legend_texts(chart):
+    from PySide6.QtWidgets import QGraphicsTextItem
+
+    out, todo = [], list(chart.legend().childItems())
+    while todo:
+        item = todo.pop()
+        if isinstance(item, QGraphicsTextItem):
+            out.append(item.toPlainText())
+        todo.extend(item.childItems())
+    return out
+
+
+def test_legends_are_never_cut_and_the_count_has_a_thousands_separator(qtbot, ui_session, vault, clock):
+    from reverie.core import ingest
+
+    notes.create_note(vault, "one\n\ntwo")
+    add_fact(vault, "a fact")
+    c = conversations.create_conversation(vault, "Plans")
+    conversations.add_message(vault, c.id, "user", "We fly on Friday.")
+    with vault.tx() as conn:
+        ingest.insert_memory(
+            conn, vault.now(), kind="summary", source_kind="consolidation", source_id="r", text="A week."
+        )
+    page = InsightsPage(ui_session)
+    qtbot.addWidget(page)
+    page.show()
+    page.reload()
+    qtbot.waitUntil(lambda: page.data is not None)
+    for width in (640, 730, 900, 1040, 1380):
+        page.resize(width, 560)
+        qtbot.waitUntil(lambda: page.fade_view.chart() is not None)
+        QApplication.processEvents()
+        for view in (page.fade_view, page.activity_view):
+            texts = _legend_texts(view.chart())
+            assert len(texts) >= 4 and not any("..." in t or "…" in t for t in texts), (width, texts)
+    page.data.histogram = [0] * 9 + [4999]
+    page._draw()
+    assert page.summary.text().startswith("4,999 active memories")

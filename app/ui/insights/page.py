@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QResizeEvent, QShowEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from reverie.app.ui import fmt
@@ -32,12 +32,13 @@ from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Page, Shell
 from reverie.app.ui.theme import current_theme, theme_signals
-from reverie.app.ui.uikit import alive
+from reverie.app.ui.uikit import alive, counted
 from reverie.core import insights, memories
 from reverie.core.vault import Vault
 
 KIND_COLORS = {"all": "#7c6fd6", "chat": "#3b8fd9", "note": "#3fa66a", "fact": "#e0913a", "summary": "#c4568f"}
 KIND_NAMES = {"all": "All memories", "chat": "Conversations", "note": "Notes", "fact": "Facts", "summary": "Summaries"}
+SHORT_NAMES = {"all": "All", "chat": "Chats", "note": "Notes", "fact": "Facts", "summary": "Summaries"}
 CURVE_DAYS = 60
 ACTIVITY_DAYS = 30
 
@@ -68,6 +69,19 @@ def load_insights(vault: Vault) -> InsightsData:
         vault.counts(),
         sum(1 for s in states if s.pinned),
     )
+
+
+def fade_kinds(d: InsightsData) -> list[str]:
+    """The fade chart's curves: all memories, and each kind unless there is one kind only."""
+    return [
+        k
+        for k in ("all", "chat", "note", "fact", "summary")
+        if d.curves.get(k) and (k == "all" or len(d.curves) != 2)  # one kind only: "all" says it
+    ]
+
+
+def activity_kinds(d: InsightsData) -> list[str]:
+    return [k for k in ("chat", "note", "fact", "summary") if any(c.get(k) for _, c in d.days)]
 
 
 def nice_axis(peak: float, most: int = 5) -> tuple[int, int]:
@@ -125,6 +139,18 @@ def _label_bars(
     axis.setProperty("step", step)
     chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis)
+
+
+def legend_plan(kinds: list[str], width: int, metrics: QFontMetrics) -> tuple[dict[str, str], Qt.AlignmentFlag]:
+    """The names and place of a legend of ``kinds`` in a chart ``width`` px wide, none of its
+    entries cut: the full names in one row below the chart when they fit, else the short names
+    ("Chats" for "Conversations"), else the short names in a column at the right. (A Qt legend
+    in a row gives each entry the same width, and cuts a longer name to "Conv...".)"""
+    room = (width - 40) / max(1, len(kinds))  # less the chart's margins; a row's equal share
+    for names in (KIND_NAMES, SHORT_NAMES):
+        if all(metrics.horizontalAdvance(names[k]) + 34 <= room for k in kinds):  # + the marker, gaps
+            return names, Qt.AlignmentFlag.AlignBottom
+    return SHORT_NAMES, Qt.AlignmentFlag.AlignRight
 
 
 def _chart(title: str) -> QChart:
@@ -221,7 +247,7 @@ class InsightsPage(QWidget):
         self.stack.setCurrentIndex(1)
         held = sum(d.histogram[5:])
         self.summary.setText(
-            f"{total} active memories, {fmt.percent(held / total)} of them held well (retention 50 % or more); "
+            f"{counted(total, 'active memory', 'active memories')}, {fmt.percent(held / total)} of them held well (retention 50 % or more); "
             f"{d.pinned} pinned, {d.counts.get('archived', 0)} archived. Recalling a memory, in a chat or by "
             "opening it, makes it stronger."
         )
@@ -267,12 +293,13 @@ class InsightsPage(QWidget):
         y.setTickCount(intervals + 1)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        for kind in ("all", "chat", "note", "fact", "summary"):
-            points = d.curves.get(kind)
-            if not points or (kind != "all" and len(d.curves) == 2):  # one kind only: "all" says it
-                continue
+        kinds = fade_kinds(d)
+        names, where = legend_plan(kinds, self.fade_view.width(), self.fade_view.fontMetrics())
+        chart.legend().setAlignment(where)
+        for kind in kinds:
+            points = d.curves[kind]
             s = QLineSeries()
-            s.setName(KIND_NAMES[kind])
+            s.setName(names[kind])
             s.setProperty("kind", kind)
             for day, r in points:
                 s.append(day, 100 * r)
@@ -311,10 +338,12 @@ class InsightsPage(QWidget):
 
     def _activity_chart(self, d: InsightsData) -> QChart:
         chart = _chart(f"What you told Reverie, day by day (last {ACTIVITY_DAYS} days)")
-        kinds = [k for k in ("chat", "note", "fact", "summary") if any(c.get(k) for _, c in d.days)]
+        kinds = activity_kinds(d)
+        names, where = legend_plan(kinds, self.activity_view.width(), self.activity_view.fontMetrics())
+        chart.legend().setAlignment(where)
         series = QStackedBarSeries()
         for kind in kinds:
-            bs = QBarSet(KIND_NAMES[kind])
+            bs = QBarSet(names[kind])
             bs.setProperty("kind", kind)
             for _, counts in d.days:
                 bs.append(counts.get(kind, 0))
@@ -357,10 +386,19 @@ class InsightsPage(QWidget):
             self._label_step(self.held_view, 10),
             self._label_step(self.activity_view, ACTIVITY_DAYS),
             *(self._most(v) for v in (self.fade_view, self.held_view, self.activity_view)),
+            *(self._legend_key(v) for v in (self.fade_view, self.activity_view)),
         )
         if steps != self._steps:  # fewer or more labels fit now
             self._steps = steps
             self._draw()
+
+    def _legend_key(self, view: QChartView) -> tuple[int, int]:
+        """Which legend plan the view's width chooses (a redraw when it changes)."""
+        if self.data is None:
+            return 0, 0
+        kinds = fade_kinds(self.data) if view is self.fade_view else activity_kinds(self.data)
+        names, where = legend_plan(kinds, view.width(), view.fontMetrics())
+        return (0 if names is KIND_NAMES else 1), int(where.value)
 
     def chart_series_names(self) -> dict[str, list[Any]]:
         """What each chart shows (for tests and screen readers)."""
