@@ -22,6 +22,8 @@ from reverie.app.ui.chat.model import ConversationItemModel
 
 _Index = QModelIndex | QPersistentModelIndex
 PAD_X, PAD_Y, GAP = 10, 7, 2
+EMPTY_HINT = "No conversations yet — ask something below."
+LOCKED_HINT = "Your conversations show once the vault is unlocked."
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -91,9 +93,24 @@ class ConversationPane(QWidget):
         self.delete_button = QPushButton("Delete")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 0, 8)
+        self.hint = QLabel("")  # what the list holds while it is empty (set by ``set_hint``)
+        self.hint.setObjectName("muted")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(False)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._sync_hint)
         lay.addWidget(QLabel("<b>Conversations</b>"))
+        lay.addWidget(self.hint)
         lay.addWidget(self.list, 1)
         row = QHBoxLayout()
         for b in (self.new_button, self.rename_button, self.delete_button):
             row.addWidget(b)
         lay.addLayout(row)
+
+    def set_hint(self, *, locked: bool) -> None:
+        """Say what the list is while it is empty: the vault is locked, or no conversation yet."""
+        self.hint.setText(LOCKED_HINT if locked else EMPTY_HINT)
+        self._sync_hint()
+
+    def _sync_hint(self, *_: object) -> None:
+        self.hint.setVisible(bool(self.hint.text()) and self.model.rowCount() == 0)

@@ -58,7 +58,9 @@ class ChatPage(QWidget):
         self._question = ""
         self._focus: str | None = None  # a message to reveal once its thread is loaded
         self._load_token = 0
-        left = ConversationPane()
+        self.conv_pane = left = ConversationPane()
+        if session.vault is None:
+            left.set_hint(locked=True)
         self.conversations, self.conv_list = left.model, left.list
         self.new_button, self.rename_button, self.delete_button = (
             left.new_button,
@@ -283,6 +285,7 @@ class ChatPage(QWidget):
 
     def _show_conversations(self, rows: list[Any], select: str | None) -> None:
         self.conversations.set_rows(rows, self.session.vault.now() if self.session.vault is not None else None)
+        self.conv_pane.set_hint(locked=False)
         target = select or self.cid
         if self._select_row(target) and target != self.cid:
             self.load(target)
