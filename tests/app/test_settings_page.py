@@ -200,3 +200,23 @@ def test_a_long_model_label_ends_in_an_ellipsis_not_a_cut(qtbot, ui_session, vau
     assert combo.shown_text().endswith("…") and combo.shown_text() != combo.currentText()
     assert combo.toolTip() == combo.currentText()  # the whole label on hover
     assert page.encryption.message.isHidden()  # no empty line under the encryption buttons
+
+
+def test_the_embedder_line_follows_the_indexer_to_its_end(qtbot, paths, vault):
+    import threading
+
+    from embedfakes import FakeEmbedder
+    from uifakes import open_window
+
+    from reverie.core import notes
+
+    notes.create_note(vault, "The spare key is under the blue pot.", title="Keys")
+    gate = threading.Event()
+    embedder = FakeEmbedder(hook=lambda texts: gate.wait(10))
+    window = open_window(qtbot, paths, vault, embedder=embedder)
+    page = window.features["settings"]
+    page.reload()
+    qtbot.waitUntil(lambda: "1 of 1 memories wait to be embedded" in page.embedder.text(), timeout=10_000)
+    gate.set()  # the indexer embeds the note's memory, then rests
+    qtbot.waitUntil(lambda: "all 1 memories are searchable by meaning" in page.embedder.text(), timeout=10_000)
+    window.close()

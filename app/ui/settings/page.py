@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -77,6 +77,8 @@ def embedder_line(counts: dict[str, int]) -> str:
 
 
 class SettingsPage(QWidget):
+    indexed = Signal()  # the indexer wrote vectors or finished a run (emitted from its thread)
+
     def __init__(
         self,
         session: Session,
@@ -176,10 +178,35 @@ class SettingsPage(QWidget):
         self.revert.clicked.connect(self.reload)
         session.vault_ready.connect(lambda _: self.reload())
         session.changed.connect(self._on_changes)
+        self.indexed.connect(self._load_status)  # queued: the worker emits it from its thread
 
     def _on_changes(self, changes: OpChanges) -> None:
-        if changes.content:
+        if changes.content or changes.new_memories:
             self._load_status()
+
+    def follow_indexer(self, services: AppServices) -> None:
+        """Count the memories still waiting for vectors again as the indexer writes them and
+        when its run ends (the embedder line said "26 of 26 wait" after all were embedded). The
+        indexer calls back from its own thread; whoever listened before still hears it."""
+        before_progress, before_idle = services.on_progress, services.on_idle
+
+        def progress(done: int, total: int) -> None:
+            if before_progress is not None:
+                before_progress(done, total)
+            self._emit_indexed()
+
+        def idle(count: int) -> None:
+            if before_idle is not None:
+                before_idle(count)
+            self._emit_indexed()
+
+        services.on_progress, services.on_idle = progress, idle
+
+    def _emit_indexed(self) -> None:
+        try:
+            self.indexed.emit()
+        except RuntimeError:  # the page is gone (its window closed while the indexer ran)
+            pass
 
     # -- load -----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -277,5 +304,6 @@ class SettingsPage(QWidget):
 
 def install(shell: Shell, services: AppServices) -> SettingsPage:
     page = SettingsPage(services.session, shell.tasks, actions=shell.action)
+    page.follow_indexer(services)
     shell.add_page(Page("settings", "Settings", page))
     return page
