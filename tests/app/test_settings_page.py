@@ -220,3 +220,29 @@ def test_the_embedder_line_follows_the_indexer_to_its_end(qtbot, paths, vault):
     gate.set()  # the indexer embeds the note's memory, then rests
     qtbot.waitUntil(lambda: "all 1 memories are searchable by meaning" in page.embedder.text(), timeout=10_000)
     window.close()
+
+
+def test_a_locked_vault_says_so_with_unlock_instead_of_an_empty_form(qtbot, paths, vault):
+    from reverie.app.ui.session import Session
+
+    calls = []
+
+    class Shell:
+        def action(self, key):
+            return lambda: calls.append(key)
+
+    session = Session(paths)  # the vault stays locked
+    page = SettingsPage(session, TaskTracker(), finder=lambda folders: list(FOUND), shell=Shell())
+    qtbot.addWidget(page)
+    page.resize(800, 600)
+    page.show()
+    page.reload()
+    assert page.locked_notice.isVisible() and "show here once you unlock it" in page.locked_notice.label.text()
+    assert not page.model_box.isVisible() and not page.save.isVisible()
+    page.locked_notice.button.click()
+    assert calls == ["unlock"]
+    session.set_vault(vault)  # unlocked
+    qtbot.waitUntil(lambda: page.model_box.isVisible() and session.db.pending == 0, timeout=10_000)
+    assert not page.locked.isVisible() and page.save.isVisible()
+    qtbot.waitUntil(lambda: not page.model_box.in_use.text().startswith("Looking"), timeout=10_000)
+    session.close()

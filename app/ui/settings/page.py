@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app import context
 from reverie.app.ui.changes import SETTINGS, OpChanges
+from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.settings.data_box import DataBox
@@ -44,6 +45,7 @@ from reverie.core.settings import Settings, load_settings, save_settings
 from reverie.core.vault import Vault
 from reverie.models.defaults import default_embedder_location
 
+LOCKED_SETTINGS = "The vault is locked. Its settings are kept inside it and show here once you unlock it."
 THEMES = [("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")]
 
 
@@ -86,12 +88,29 @@ class SettingsPage(QWidget):
         finder: Callable[[Sequence[str]], list[Any]] = context.find_ggufs,
         actions: Callable[[str], Action | None] = lambda _key: None,
         parent: QWidget | None = None,
+        shell: Shell | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
         self.settings = Settings()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        # While the vault is locked its settings cannot be read: say so, offer Unlock, and show
+        # no form that would pretend to load ("Looking at the model in use…" forever).
+        self.locked = QWidget()
+        ll = QVBoxLayout(self.locked)
+        ll.setContentsMargins(24, 16, 24, 16)
+        locked_title = QLabel("Settings")
+        locked_title.setObjectName("pageTitle")
+        ll.addWidget(locked_title)
+        self.locked_notice = LockedNotice(session, shell) if shell is not None else None
+        if self.locked_notice is not None:
+            self.locked_notice.label.setText(LOCKED_SETTINGS)
+            ll.addWidget(self.locked_notice)
+        else:
+            ll.addWidget(QLabel(LOCKED_SETTINGS, wordWrap=True))
+        ll.addStretch(1)
+        outer.addWidget(self.locked, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -162,8 +181,10 @@ class SettingsPage(QWidget):
         lay.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        self.scroll = scroll
 
-        bar = QHBoxLayout()
+        self.bar = QWidget()
+        bar = QHBoxLayout(self.bar)
         bar.setContentsMargins(24, 6, 24, 10)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -173,12 +194,18 @@ class SettingsPage(QWidget):
         bar.addWidget(self.message, 1)
         bar.addWidget(self.revert)
         bar.addWidget(self.save)
-        outer.addLayout(bar)
+        outer.addWidget(self.bar)
+        self._show_locked(not session.is_open)
         self.save.clicked.connect(self.save_settings)
         self.revert.clicked.connect(self.reload)
         session.vault_ready.connect(lambda _: self.reload())
         session.changed.connect(self._on_changes)
         self.indexed.connect(self._load_status)  # queued: the worker emits it from its thread
+
+    def _show_locked(self, locked: bool) -> None:
+        self.locked.setVisible(locked)
+        self.scroll.setVisible(not locked)
+        self.bar.setVisible(not locked)
 
     def _on_changes(self, changes: OpChanges) -> None:
         if changes.content or changes.new_memories:
@@ -210,6 +237,7 @@ class SettingsPage(QWidget):
 
     # -- load -----------------------------------------------------------------------------
     def reload(self) -> None:
+        self._show_locked(self.session.vault is None)
         if self.session.vault is None:
             return
         self.session.db.submit(
@@ -303,7 +331,7 @@ class SettingsPage(QWidget):
 
 
 def install(shell: Shell, services: AppServices) -> SettingsPage:
-    page = SettingsPage(services.session, shell.tasks, actions=shell.action)
+    page = SettingsPage(services.session, shell.tasks, actions=shell.action, shell=shell)
     page.follow_indexer(services)
     shell.add_page(Page("settings", "Settings", page))
     return page
