@@ -109,6 +109,7 @@ class NotesPage(QWidget):
         self._dirty = False
         self._creating = False  # a create is on the lane; later edits wait for its id
         self._load_token = 0
+        self._revealed: str | None = None  # the open note once the list scrolled to it
         self._deleted: Note | None = None
         self._pending_open: tuple[str, int | None, int | None] | None = None
         self._autosave = debouncer(self, AUTOSAVE_MS, self.save)
@@ -191,12 +192,23 @@ class NotesPage(QWidget):
         self.empty.setText(
             "No notes yet. Press Ctrl+N to write one." if not self.filter.text() else "No note matches this filter."
         )
-        row = self.model.row_of(current)
-        if row >= 0:
-            self.list.selectionModel().blockSignals(True)
-            self.list.setCurrentIndex(self.model.index(row))
-            self.list.selectionModel().blockSignals(False)
+        self._mark(current, scroll=current != self._revealed)
         self._sync_buttons()
+
+    def _mark(self, note_id: str | None, *, scroll: bool) -> None:
+        """Select the open note in the list (without opening it again) and, with ``scroll``, bring it
+        into view; a note not listed (yet) is revealed when the rows come."""
+        row = self.model.row_of(note_id)
+        if row < 0:
+            return
+        index = self.model.index(row)
+        sm = self.list.selectionModel()
+        sm.blockSignals(True)
+        sm.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        sm.blockSignals(False)
+        if scroll:
+            self.list.scrollTo(index, QListView.ScrollHint.EnsureVisible)
+            self._revealed = note_id
 
     def _current_changed(self, index: Any, _prev: Any) -> None:
         note_id = index.data(IdRole) if index.isValid() else None
@@ -230,13 +242,8 @@ class NotesPage(QWidget):
             self.save()  # keystrokes typed into the previous note while this one was loading
         self.editor.set_note(note)
         self.editor.status.setText("")
-        row = self.model.row_of(note.id)
-        if row >= 0:
-            self.list.selectionModel().blockSignals(True)
-            self.list.selectionModel().setCurrentIndex(
-                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
-            )
-            self.list.selectionModel().blockSignals(False)
+        self._revealed = None
+        self._mark(note.id, scroll=True)
         if start is not None:
             self.editor.highlight(start, end)
         elif heading:
