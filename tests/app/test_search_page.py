@@ -201,3 +201,26 @@ def test_a_fact_s_title_line_does_not_say_its_kind_twice(qtbot, paths, vault):
     assert page.model.rowCount() == 1
     head = page.model.index(0).data(HtmlRole).split("</div>", 1)[0]
     assert "<b>Fact</b>" in head and "· fact ·" not in head
+
+
+def test_a_locked_vault_says_so_with_unlock_and_searches_what_was_typed_once_open(qtbot, paths, vault):
+    from uifakes import fake_services
+
+    from reverie.app.ui.main_window import MainWindow
+    from reverie.app.ui.session import Session
+
+    notes.create_note(vault, "# Garden\n\nThe tomatoes need watering every morning.")
+    session = Session(paths)  # the vault stays locked for now
+    window = MainWindow(session, fake_services(session))
+    qtbot.addWidget(window)
+    window.resize(800, 600)
+    window.show()
+    page = window.show_page("search")
+    page.query.setText("tomatoes")
+    qtbot.waitUntil(lambda: not page._timer.isActive(), timeout=10_000)
+    assert page.locked.isVisible() and page.locked.button.text() == "Unlock"
+    assert "locked" in page.status.text() and "not open yet" not in page.status.text()
+    session.set_vault(vault)  # unlocked: the words typed meanwhile are searched
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.query.text() == "tomatoes" and not page.locked.isVisible()
+    window.close()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app.ui.flowlayout import FlowLayout
+from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.richtext import HtmlDelegate
 from reverie.app.ui.search.model import SearchResultItemModel
 from reverie.app.ui.services import AppServices
@@ -29,6 +30,7 @@ from reverie.core import replies
 DEBOUNCE_MS = 250
 MAX_RESULTS = 50
 MAX_QUERY_CHARS = 500
+LOCKED_SEARCH = "The vault is locked — search finds nothing until you unlock it."
 KINDS = (
     ("chat", "Chats"),
     ("note", "Notes"),
@@ -67,7 +69,13 @@ class _ResultList(QListView):
 
 
 class SearchPage(QWidget):
-    def __init__(self, services: AppServices, open_source: SourceOpener, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: AppServices,
+        open_source: SourceOpener,
+        parent: QWidget | None = None,
+        shell: Shell | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.session = session = services.session
@@ -114,6 +122,11 @@ class SearchPage(QWidget):
         self.status.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 8)
+        # While the vault is locked: say so, with Unlock; what is typed stays and is searched then.
+        self.locked = LockedNotice(session, shell) if shell is not None else None
+        if self.locked is not None:
+            self.locked.label.setText(LOCKED_SEARCH)
+            lay.addWidget(self.locked)
         lay.addWidget(self.query)
         lay.addWidget(self.filters)
         lay.addWidget(self.status)
@@ -133,6 +146,10 @@ class SearchPage(QWidget):
         self.archived.currentIndexChanged.connect(lambda _i: self._timer.start())
         self.results.doubleClicked.connect(lambda _i: self.open_current())
         session.changed.connect(self._data_changed)  # a method: disconnected when the page goes
+        session.vault_ready.connect(self._opened)
+
+    def _opened(self, _vault: object) -> None:
+        self.run_search()  # what was typed while the vault was locked, or the hint
 
     def _data_changed(self, _changes: object) -> None:
         if self.query.text().strip():
@@ -179,7 +196,7 @@ class SearchPage(QWidget):
             self.status.setText(
                 "Type to search. No boxes ticked means every kind."
                 if vault is not None
-                else "The vault is not open yet."
+                else "The vault is locked. What you type stays here and is searched once you unlock it."
             )
             return
         services = self.services
@@ -245,7 +262,7 @@ class SearchPage(QWidget):
 
 
 def install(shell: Shell, services: AppServices) -> SearchPage:
-    page = SearchPage(services, shell.open_source)
+    page = SearchPage(services, shell.open_source, shell=shell)
     shell.add_page(Page("search", "Search", page))
 
     def find() -> None:
