@@ -8,15 +8,13 @@ again whenever an operation changed notes, conversations or memories (``session.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from reverie.app.ui import icons
 from reverie.app.ui.changes import NOTE_SAVED, OpChanges
 from reverie.app.ui.homedata import Item, Snapshot, greeting, snapshot, vault_line
+from reverie.app.ui.homelists import RecentList
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Shell
 from reverie.app.ui.theme import SPACE_2, SPACE_3, SPACE_4, SPACE_6
@@ -71,60 +70,6 @@ class AskBox(QPlainTextEdit):
                 self.ask.emit()
                 return
         super().keyPressEvent(event)
-
-
-class RecentList(QFrame):
-    """A titled card of a few items; a click opens one."""
-
-    def __init__(self, title: str, icon: str, on_open: object, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("homeCard")
-        self.icon = icon
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(SPACE_3, SPACE_3, SPACE_3, SPACE_2)
-        lay.setSpacing(SPACE_2)
-        self.title = QLabel(title)
-        self.title.setObjectName("sectionTitle")
-        self.list = QListWidget()
-        self.list.setObjectName("homeList")
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
-        self.list.itemClicked.connect(lambda item: on_open(item.data(Qt.ItemDataRole.UserRole)))  # type: ignore[operator]
-        self.list.itemActivated.connect(lambda item: on_open(item.data(Qt.ItemDataRole.UserRole)))  # type: ignore[operator]
-        lay.addWidget(self.title)
-        lay.addWidget(self.list)
-        self.setMinimumWidth(200)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-
-    def set_items(self, items: list[Item]) -> None:
-        self.list.clear()
-        for it in items:
-            row = QListWidgetItem(icons.icon(self.icon), f"{it.title}   ·   {it.when}")
-            row.setToolTip(f"{it.title}\n{it.when}")
-            row.setData(Qt.ItemDataRole.UserRole, it)
-            self.list.addItem(row)
-        self._fit()
-        self.setVisible(bool(items))
-
-    def _fit(self) -> None:
-        """As tall as its rows: every row shows, none is cut at the card's edge."""
-        self.list.ensurePolished()  # the style sheet's row padding counts
-        rows = sum(self.list.sizeHintForRow(i) + 2 * self.list.spacing() for i in range(self.list.count()))
-        self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 2)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
-        super().showEvent(event)
-        self._fit()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            self._fit()  # a theme switch may change the rows' padding
-
-    def titles(self) -> list[str]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole).title for i in range(self.list.count())]
 
 
 class HomePage(QScrollArea):
