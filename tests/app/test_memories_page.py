@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ui_fixtures
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from ui_fixtures import add_fact, settle
 
 from reverie.app.ui.memories import MemoriesPage
@@ -146,7 +147,10 @@ def test_about_me_profile_and_facts_are_editable(qtbot, ui_session, vault):
 def test_detail_names_a_note_once_and_keeps_dates_on_one_line_in_a_narrow_window(qtbot, ui_session, vault):
     notes.create_note(vault, "Marta and I wrote down the journal.", title="Journal 120: the long run")
     page = _page(qtbot, ui_session)
-    page.resize(730, 560)  # the page in an 800x600 window, less the sidebar
+    font = QFont(page.font())
+    font.setPixelSize(13)  # 10 pt at 96 dpi, as on a desktop (offscreen draws at 72 dpi)
+    page.setFont(font)
+    page.resize(730, 400)  # the page in an 800x600 window, less the sidebar; the detail scrolls
     b = page.browse
     _select(qtbot, b, "Marta and I wrote down the journal.")
     settle(qtbot, ui_session)
@@ -155,3 +159,15 @@ def test_detail_names_a_note_once_and_keeps_dates_on_one_line_in_a_narrow_window
         one_line = label.fontMetrics().lineSpacing()
         qtbot.waitUntil(lambda label=label: 0 < label.height())
         assert label.heightForWidth(label.width()) < 2 * one_line, label.text()
+        assert label.height() >= label.heightForWidth(label.width()), label.text()  # nothing cut
+
+
+def test_detail_dates_leave_out_this_year():
+    from datetime import datetime
+
+    from reverie.app.ui.memories.detail import compact_when
+
+    now = datetime(2026, 11, 30, 12, 0).timestamp()
+    assert compact_when(datetime(2026, 11, 3, 5, 46).timestamp(), now) == "3 Nov, 05:46"
+    assert compact_when(datetime(2025, 11, 30, 5, 46).timestamp(), now) == "30 Nov 2025, 05:46"
+    assert compact_when(None, now) == "never"

@@ -45,9 +45,14 @@ def history_line(entry: dict[str, Any]) -> str:
     return f"{fmt.when(entry['at'])}: {what}{by}{note}"
 
 
-def compact_when(ts: float | None) -> str:
-    """``30 Nov 2026, 05:46``: a detail pane's date, one line even in a narrow pane."""
-    return "never" if ts is None else datetime.fromtimestamp(ts).strftime("%d %b %Y, %H:%M").lstrip("0")
+def compact_when(ts: float | None, now: float) -> str:
+    """``30 Nov, 05:46`` this year, ``30 Nov 2025, 05:46`` before: a detail pane's date, one
+    line even in a narrow pane (local time)."""
+    if ts is None:
+        return "never"
+    d = datetime.fromtimestamp(ts)
+    same_year = d.year == datetime.fromtimestamp(now).year
+    return d.strftime("%d %b, %H:%M" if same_year else "%d %b %Y, %H:%M").lstrip("0")
 
 
 def source_text(source: str, context: str | None, kind: str) -> str:
@@ -168,10 +173,10 @@ class MemoryDetail(QWidget):
         self.text.blockSignals(False)
         self.save.setEnabled(False)
         self.source.setText(source_text(source, memory.context, memory.kind))
-        self.happened.setText(compact_when(memory.happened_at))
-        self.recorded.setText(compact_when(memory.recorded_at))
+        self.happened.setText(compact_when(memory.happened_at, now))
+        self.recorded.setText(compact_when(memory.recorded_at, now))
         self.recalled.setText(
-            compact_when(memory.last_recalled_at) + (f" ({memory.recall_count}×)" if memory.recall_count else "")
+            compact_when(memory.last_recalled_at, now) + (f" ({memory.recall_count}×)" if memory.recall_count else "")
         )
         r = retention_now(memory, now)
         self.retention.setValue(round(100 * r))
