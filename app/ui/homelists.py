@@ -29,6 +29,10 @@ class RecentDelegate(QStyledItemDelegate):
 
     GAP = SPACE_3  # between the title and the date
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("elides", True)  # the title is cut with "…" to the row (screencheck)
+
     def _parts(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> tuple[QRect, str, str]:
