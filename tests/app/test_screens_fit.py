@@ -1,4 +1,4 @@
-"""Every page of the sample vault, at 800x600 and 1100x720, light and dark: no text is clipped
+"""Every page of the sample vault, at 800x600, 1100x720 and 1440x900, light and dark: no text is clipped
 without "…", and Chat's message view never scrolls sideways (``screencheck``). One window on one
 vault serves every case. Known offenders are marked xfail(strict): fixing one turns its case into
 a failure here, and then its mark is removed."""
@@ -16,7 +16,7 @@ from reverie.app.ui.theme import apply_theme, current_theme
 from reverie.core.paths import vault_paths
 
 NOW = 1_795_000_000.0  # 2026-11-18
-SIZES = ((800, 600), (1100, 720))
+SIZES = ((800, 600), (1100, 720), (1440, 900))
 THEMES = ("light", "dark")
 SCREENS = [name for name in PAGES if name != "chat-answers"]  # real model answers: the screenshot tool's part
 
