@@ -81,7 +81,7 @@ def test_legends_are_never_cut_and_the_count_has_a_thousands_separator(qtbot, ui
     page.show()
     page.reload()
     qtbot.waitUntil(lambda: page.data is not None)
-    for width in (640, 730, 900, 1040, 1380):
+    for width in (600, 640, 730, 820, 900, 1040, 1200, 1380):  # the window is 800 px or wider
         page.resize(width, 560)
         qtbot.waitUntil(lambda: page.fade_view.chart() is not None)
         QApplication.processEvents()

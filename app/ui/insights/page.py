@@ -148,9 +148,25 @@ def legend_plan(kinds: list[str], width: int, metrics: QFontMetrics) -> tuple[di
     in a row gives each entry the same width, and cuts a longer name to "Conv...".)"""
     room = (width - 40) / max(1, len(kinds))  # less the chart's margins; a row's equal share
     for names in (KIND_NAMES, SHORT_NAMES):
-        if all(metrics.horizontalAdvance(names[k]) + 34 <= room for k in kinds):  # + the marker, gaps
+        if all(metrics.horizontalAdvance(names[k]) + 4 <= room for k in kinds):  # measured: Qt needs ~0 more
             return names, Qt.AlignmentFlag.AlignBottom
     return SHORT_NAMES, Qt.AlignmentFlag.AlignRight
+
+
+def fit_legend(chart: QChart, width: int) -> None:
+    """Name and place the legend of ``chart`` by ``legend_plan``, in the legend's own font (the
+    chart's theme sets it); the series and bar sets carry their kind as a property."""
+    entries: list[Any] = []
+    for s in chart.series():
+        entries.extend(s.barSets() if isinstance(s, QAbstractBarSeries) else [s])
+    kinds = [str(e.property("kind")) for e in entries]
+    names, where = legend_plan(kinds, width, QFontMetrics(chart.legend().font()))
+    chart.legend().setAlignment(where)
+    for e, kind in zip(entries, kinds, strict=True):
+        if isinstance(e, QBarSet):
+            e.setLabel(names[kind])
+        else:
+            e.setName(names[kind])
 
 
 def _chart(title: str) -> QChart:
@@ -259,6 +275,8 @@ class InsightsPage(QWidget):
         ):
             chart.setTheme(theme)
             self._recolor(chart)
+            if view is not self.held_view:
+                fit_legend(chart, view.width())
             old = view.chart()
             view.setChart(chart)
             if old is not None:
@@ -293,13 +311,10 @@ class InsightsPage(QWidget):
         y.setTickCount(intervals + 1)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        kinds = fade_kinds(d)
-        names, where = legend_plan(kinds, self.fade_view.width(), self.fade_view.fontMetrics())
-        chart.legend().setAlignment(where)
-        for kind in kinds:
+        for kind in fade_kinds(d):
             points = d.curves[kind]
             s = QLineSeries()
-            s.setName(names[kind])
+            s.setName(KIND_NAMES[kind])
             s.setProperty("kind", kind)
             for day, r in points:
                 s.append(day, 100 * r)
@@ -338,12 +353,9 @@ class InsightsPage(QWidget):
 
     def _activity_chart(self, d: InsightsData) -> QChart:
         chart = _chart(f"What you told Reverie, day by day (last {ACTIVITY_DAYS} days)")
-        kinds = activity_kinds(d)
-        names, where = legend_plan(kinds, self.activity_view.width(), self.activity_view.fontMetrics())
-        chart.legend().setAlignment(where)
         series = QStackedBarSeries()
-        for kind in kinds:
-            bs = QBarSet(names[kind])
+        for kind in activity_kinds(d):
+            bs = QBarSet(KIND_NAMES[kind])
             bs.setProperty("kind", kind)
             for _, counts in d.days:
                 bs.append(counts.get(kind, 0))
@@ -397,7 +409,9 @@ class InsightsPage(QWidget):
         if self.data is None:
             return 0, 0
         kinds = fade_kinds(self.data) if view is self.fade_view else activity_kinds(self.data)
-        names, where = legend_plan(kinds, view.width(), view.fontMetrics())
+        chart = view.chart()
+        font = chart.legend().font() if chart is not None else view.font()
+        names, where = legend_plan(kinds, view.width(), QFontMetrics(font))
         return (0 if names is KIND_NAMES else 1), int(where.value)
 
     def chart_series_names(self) -> dict[str, list[Any]]:
