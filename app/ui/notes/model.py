@@ -4,6 +4,7 @@ date Search shows for it) and its tags, muted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ IdRole = Qt.ItemDataRole.UserRole + 1
 TitleRole = Qt.ItemDataRole.UserRole + 2
 DetailRole = Qt.ItemDataRole.UserRole + 3
 PAD_X, PAD_Y, GAP = 10, 6, 2
+PAGE = 200  # notes read from the vault at a time, as the list scrolls
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,14 @@ class NoteRow:
         return "\n".join(x for x in (self.title, dates, self.snippet) if x)
 
 
-def load_rows(vault: Any, text_filter: str = "") -> list[NoteRow]:
-    """Notes for the list: ``#tag`` filters by tag, anything else by words in the title or text."""
+def load_rows(vault: Any, text_filter: str = "", offset: int = 0, limit: int = PAGE) -> list[NoteRow]:
+    """One page of notes for the list, newest edit first: ``#tag`` filters by tag, anything else by
+    words in the title, text or properties."""
     text_filter = text_filter.strip()
     tag = None
     if text_filter.startswith("#") and len(text_filter) > 1:
         tag, text_filter = text_filter[1:].split()[0], " ".join(text_filter.split()[1:])
-    found = notes.list_notes(vault, text_filter=text_filter, tag=tag, limit=5000)
+    found = notes.list_notes(vault, text_filter=text_filter, tag=tag, limit=limit, offset=offset)
     return [
         NoteRow(
             n.id,
@@ -66,9 +69,18 @@ def load_rows(vault: Any, text_filter: str = "") -> list[NoteRow]:
 
 
 class NoteListItemModel(QAbstractListModel):
+    """The notes list, read from the vault a page at a time: the view asks for more as it scrolls
+    (``canFetchMore``/``fetchMore``), and ``fetch_page(offset, generation)``, set by the page, reads the
+    next page on the database lane and hands it to ``append_rows``. A page of an older listing (the filter
+    changed, a note was saved) is dropped by its generation."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[NoteRow] = []
+        self.fetch_page: Callable[[int, int], None] | None = None
+        self.generation = 0
+        self._more = False
+        self._fetching = False
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -89,10 +101,38 @@ class NoteListItemModel(QAbstractListModel):
             return row.id
         return None
 
-    def set_rows(self, rows: list[NoteRow]) -> None:
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._more and not self._fetching and self.fetch_page is not None
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: N802
+        if self.canFetchMore(parent) and self.fetch_page is not None:
+            self._fetching = True
+            self.fetch_page(len(self.rows), self.generation)
+
+    def set_rows(self, rows: list[NoteRow], *, more: bool = False) -> None:
+        """A new listing's first page; ``more``: the vault holds further notes for it."""
         self.beginResetModel()
+        self.generation += 1
         self.rows = list(rows)
+        self._more, self._fetching = more, False
         self.endResetModel()
+
+    def append_rows(self, rows: list[NoteRow], generation: int, *, more: bool) -> bool:
+        """The next page of the listing ``generation``; False when that listing is gone."""
+        if generation != self.generation:
+            return False
+        self._fetching = False
+        self._more = more
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+        return True
+
+    def fetch_failed(self, generation: int) -> None:
+        if generation == self.generation:
+            self._fetching = False
+            self._more = False  # not again and again: the next refresh starts over
 
     def row_of(self, note_id: str | None) -> int:
         for i, r in enumerate(self.rows):

@@ -25,7 +25,7 @@ from reverie.app.ui.changes import NOTE_SAVED, NOTES_REMOVED_OR_BACK, OpChanges
 from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.notes.editor import NoteEditor
 from reverie.app.ui.notes.markdown import LinkTarget
-from reverie.app.ui.notes.model import IdRole, NoteItemDelegate, NoteListItemModel, load_rows
+from reverie.app.ui.notes.model import PAGE, IdRole, NoteItemDelegate, NoteListItemModel, NoteRow, load_rows
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Page, Shell
@@ -44,6 +44,7 @@ class NotesPage(QWidget):
         self.session = session
         self.shell = shell
         self.model = NoteListItemModel(self)
+        self.model.fetch_page = self._fetch_page
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter notes (words, or #tag)")
         self.filter.setClearButtonEnabled(True)
@@ -185,9 +186,26 @@ class NotesPage(QWidget):
         if self.editor.note is not None and self.editor.note.id == note_id:
             self.editor.backlinks.set_notes(self.editor.note, found)
 
-    def _show_rows(self, rows: list) -> None:
+    def _fetch_page(self, offset: int, generation: int) -> None:
+        vault = self.session.vault
+        if vault is None:
+            self.model.fetch_failed(generation)
+            return
+
+        def done(rows: list[NoteRow]) -> None:
+            if self.model.append_rows(rows, generation, more=len(rows) >= PAGE):
+                current = self.editor.note.id if self.editor.note else None
+                self._mark(current, scroll=current != self._revealed)
+
+        def failed(message: str) -> None:
+            self.model.fetch_failed(generation)
+            self.editor.status.setText(message)
+
+        self.session.db.submit(load_rows, vault, self.filter.text(), offset, on_done=done, on_error=failed)
+
+    def _show_rows(self, rows: list[NoteRow]) -> None:
         current = self.editor.note.id if self.editor.note else None
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, more=len(rows) >= PAGE)
         self.empty.setVisible(not rows)
         self.empty.setText(
             "No notes yet. Press Ctrl+N to write one." if not self.filter.text() else "No note matches this filter."
