@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from reverie.app.ui import icons
 from reverie.app.ui.homedata import Item
 from reverie.app.ui.theme import SPACE_2, SPACE_3
+from reverie.app.ui.uikit import paint_row_frame
 
 
 class RecentDelegate(QStyledItemDelegate):
@@ -58,12 +59,7 @@ class RecentDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else None
-        if style is not None:  # background, hover, selection and the icon, as the style draws them
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        paint_row_frame(self, painter, option, index)
         rect, _title, _when = self._parts(option, index)
         title, when = self.shown(option, index)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)

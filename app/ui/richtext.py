@@ -7,6 +7,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from reverie.app.ui.uikit import paint_row_frame
+
 HtmlRole = Qt.ItemDataRole.UserRole + 20
 
 
@@ -33,12 +35,7 @@ class HtmlDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        paint_row_frame(self, painter, option, index)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         doc = self._doc(option, index, selected)
         ctx = QAbstractTextDocumentLayout.PaintContext()

@@ -9,9 +9,17 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QWidget
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QResizeEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 SETTINGS_ORG = "Reverie"
 SETTINGS_APP = "Reverie"
@@ -137,3 +145,19 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, self._mode, width) if width else self._full
         QLabel.setText(self, shown)
         self.setToolTip(self._full if shown != self._full else "")
+
+
+def paint_row_frame(
+    delegate: QStyledItemDelegate,
+    painter: QPainter,
+    option: QStyleOptionViewItem,
+    index: QModelIndex | QPersistentModelIndex,
+) -> None:
+    """Paint a list row's background, hover, selection and icon as the style draws them, without its
+    text (the delegate paints that)."""
+    opt = QStyleOptionViewItem(option)
+    delegate.initStyleOption(opt, index)
+    opt.text = ""
+    style = opt.widget.style() if opt.widget is not None else None
+    if style is not None:
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)

@@ -11,7 +11,8 @@ from uifakes import open_window
 from reverie.core import notes
 
 
-def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
+def _threads_touching(vault) -> list[str]:
+    """A vault with one note whose every read and write records the thread it ran on."""
     notes.create_note(vault, "# Travel\n\nThe passport is in the top drawer of the desk.")
     seen: list[str] = []
     real_tx, real_read = vault.tx, vault.read
@@ -25,6 +26,11 @@ def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
         return real_read()
 
     vault.tx, vault.read = tx, read
+    return seen
+
+
+def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
+    seen = _threads_touching(vault)
     window = open_window(qtbot, paths, vault)
     notes_page = window.pages["notes"].widget
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -48,7 +54,7 @@ def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
     qtbot.mouseClick(notes_page.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: notes_page.undo_bar.isVisibleTo(notes_page), timeout=10_000)
     qtbot.waitUntil(lambda: window.session.db.pending == 0 and window.session.model.pending == 0, timeout=10_000)
-    vault.tx, vault.read = real_tx, real_read
+    del vault.tx, vault.read  # the vault's own methods again
     main = threading.main_thread().name
     assert seen and main not in seen
     assert any(name.startswith("reverie-model") for name in seen)  # the answer was read and recorded there
@@ -56,19 +62,7 @@ def test_no_sql_on_the_gui_thread(qtbot, paths, vault):
 
 
 def test_home_and_the_palette_read_and_write_on_the_database_lane(qtbot, paths, vault):
-    notes.create_note(vault, "# Travel\n\nThe passport is in the top drawer of the desk.")
-    seen: list[str] = []
-    real_tx, real_read = vault.tx, vault.read
-
-    def tx():
-        seen.append(threading.current_thread().name)
-        return real_tx()
-
-    def read():
-        seen.append(threading.current_thread().name)
-        return real_read()
-
-    vault.tx, vault.read = tx, read
+    seen = _threads_touching(vault)
     window = open_window(qtbot, paths, vault)
     home = window.home
     qtbot.waitUntil(lambda: home.notes_card.list.count() == 1, timeout=10_000)
@@ -84,6 +78,6 @@ def test_home_and_the_palette_read_and_write_on_the_database_lane(qtbot, paths, 
     qtbot.keyClick(palette.input, Qt.Key.Key_Return)
     assert opened
     qtbot.waitUntil(lambda: window.session.db.pending == 0, timeout=10_000)
-    vault.tx, vault.read = real_tx, real_read
+    del vault.tx, vault.read  # the vault's own methods again
     window.close()
     assert seen and threading.main_thread().name not in seen

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reverie.app.ui.chat.model import ConversationItemModel
+from reverie.app.ui.uikit import paint_row_frame
 
 _Index = QModelIndex | QPersistentModelIndex
 PAD_X, PAD_Y, GAP = 10, 7, 2
@@ -30,12 +31,7 @@ class ConversationDelegate(QStyledItemDelegate):
     """Paints the DisplayRole's two lines ("title\\nsubtitle"), each elided to the row's width."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        paint_row_frame(self, painter, option, index)
         title, subtitle = self.shown(option, index)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         bold = QFont(option.font)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reverie.app.ui.fmt import stamp
+from reverie.app.ui.uikit import paint_row_frame
 from reverie.core import notes
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -163,12 +164,7 @@ class NoteItemDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        paint_row_frame(self, painter, option, index)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         pal = option.palette
         text_color = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
