@@ -346,7 +346,13 @@ def classify_history(conn: Any, r: dict[str, Any], st: MergeState) -> str:
                     row[0], row[1], row[2], row[3], row[4], before=_load(row[5]), after=_load(row[6]), note=row[7]
                 )
             )
-    key = history_key(
+    key = _record_history_key(r)
+    return UNCHANGED if key in st.history_keys else NEW
+
+
+def _record_history_key(r: dict[str, Any]) -> bytes:
+    """The key of a history record read from an export (see ``history_key``)."""
+    return history_key(
         r["at"],
         r["entity"],
         r["entity_id"],
@@ -356,7 +362,6 @@ def classify_history(conn: Any, r: dict[str, Any], st: MergeState) -> str:
         after=r["after"],
         note=r["note"],
     )
-    return UNCHANGED if key in st.history_keys else NEW
 
 
 def apply_history(conn: Any, r: dict[str, Any], st: MergeState) -> None:
@@ -374,18 +379,7 @@ def apply_history(conn: Any, r: dict[str, Any], st: MergeState) -> None:
         ),
     )
     assert st.history_keys is not None
-    st.history_keys.add(
-        history_key(
-            r["at"],
-            r["entity"],
-            r["entity_id"],
-            r["action"],
-            r["actor"],
-            before=r["before"],
-            after=r["after"],
-            note=r["note"],
-        )
-    )
+    st.history_keys.add(_record_history_key(r))
 
 
 def classify_vector(conn: Any, r: dict[str, Any], st: MergeState) -> tuple[str, int | None]:
