@@ -7,7 +7,7 @@ embedded when new memories arrive or at the next start.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
@@ -16,19 +16,14 @@ NAME = "Indexing memories by meaning"
 
 
 class IndexingStatus(QObject):
-    _progress = Signal(int, int)
-    _idle = Signal(int)
-
     def __init__(self, tracker: TaskTracker, services: AppServices, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tracker = tracker
         self.services = services
         self.handle: TaskHandle | None = None
         self._cancelled = False
-        self._progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        self._idle.connect(self._on_idle, Qt.ConnectionType.QueuedConnection)
-        services.on_progress = self._progress.emit
-        services.on_idle = self._idle.emit
+        services.indexing.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        services.indexing.idle.connect(self._on_idle, Qt.ConnectionType.QueuedConnection)
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.handle is None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from typing import Any
+
+from PySide6.QtCore import QObject, Signal
 
 from reverie.app import context
 from reverie.app.ui.changes import OpChanges
@@ -26,6 +27,14 @@ from reverie.core.settings import Settings, load_settings
 from reverie.core.vault import Vault
 
 log = logging.getLogger(__name__)
+
+
+class IndexerEvents(QObject):
+    """The embedding worker's progress as signals, for any page to follow. The worker emits them
+    from its own thread; Qt queues them to receivers that live in the window's thread."""
+
+    progress = Signal(int, int)  # vectors written so far, of how many
+    idle = Signal(int)  # a run ended, with how many it embedded
 
 
 class AppServices:
@@ -53,8 +62,7 @@ class AppServices:
         self._searchers: dict[int, Retriever] = {}
         self._lock = threading.Lock()
         self.indexer: EmbeddingWorker | None = None
-        self.on_progress: Callable[[int, int], None] | None = None  # (worker thread) the indexer's progress
-        self.on_idle: Callable[[int], None] | None = None  # (worker thread) a run ended, with its count
+        self.indexing = IndexerEvents(session)
         session.vault_ready.connect(lambda vault: session.db.submit(self.start_indexing, vault))
         session.closing.connect(self.stop)
         session.changed.connect(self._changed)
@@ -104,8 +112,8 @@ class AppServices:
             vault,
             embedder,
             batch_size=self.batch_size,
-            progress=self.on_progress,
-            on_idle=self.on_idle,
+            progress=self.indexing.progress.emit,
+            on_idle=self.indexing.idle.emit,
             on_error=lambda exc: log.warning("embedding stopped: %s", exc),
         )
         indexer.start()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -79,8 +79,6 @@ def embedder_line(counts: dict[str, int]) -> str:
 
 
 class SettingsPage(QWidget):
-    indexed = Signal()  # the indexer wrote vectors or finished a run (emitted from its thread)
-
     def __init__(
         self,
         session: Session,
@@ -200,7 +198,6 @@ class SettingsPage(QWidget):
         self.revert.clicked.connect(self.reload)
         session.vault_ready.connect(lambda _: self.reload())
         session.changed.connect(self._on_changes)
-        self.indexed.connect(self._load_status)  # queued: the worker emits it from its thread
 
     def _show_locked(self, locked: bool) -> None:
         self.locked.setVisible(locked)
@@ -212,28 +209,13 @@ class SettingsPage(QWidget):
             self._load_status()
 
     def follow_indexer(self, services: AppServices) -> None:
-        """Count the memories still waiting for vectors again as the indexer writes them and
-        when its run ends (the embedder line said "26 of 26 wait" after all were embedded). The
-        indexer calls back from its own thread; whoever listened before still hears it."""
-        before_progress, before_idle = services.on_progress, services.on_idle
+        """Count the memories still waiting for vectors again as the indexer writes them and when its
+        run ends (the embedder line said "26 of 26 wait" after all were embedded)."""
+        services.indexing.progress.connect(self._indexer_moved, Qt.ConnectionType.QueuedConnection)
+        services.indexing.idle.connect(self._indexer_moved, Qt.ConnectionType.QueuedConnection)
 
-        def progress(done: int, total: int) -> None:
-            if before_progress is not None:
-                before_progress(done, total)
-            self._emit_indexed()
-
-        def idle(count: int) -> None:
-            if before_idle is not None:
-                before_idle(count)
-            self._emit_indexed()
-
-        services.on_progress, services.on_idle = progress, idle
-
-    def _emit_indexed(self) -> None:
-        try:
-            self.indexed.emit()
-        except RuntimeError:  # the page is gone (its window closed while the indexer ran)
-            pass
+    def _indexer_moved(self, *_counts: int) -> None:
+        self._load_status()
 
     # -- load -----------------------------------------------------------------------------
     def reload(self) -> None:
