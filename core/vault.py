@@ -47,18 +47,20 @@ class VaultHeader:
     vault_id: str
     key_mode: KeyMode
     created_at: float
+    # The recovery kit (core/recovery.py): the vault key wrapped by the recovery code, or None.
+    recovery: dict[str, Any] | None = None
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "format": HEADER_FORMAT,
-                "version": HEADER_VERSION,
-                "vault_id": self.vault_id,
-                "key_mode": self.key_mode.value,
-                "created_at": self.created_at,
-            },
-            indent=2,
-        )
+        data: dict[str, Any] = {
+            "format": HEADER_FORMAT,
+            "version": HEADER_VERSION,
+            "vault_id": self.vault_id,
+            "key_mode": self.key_mode.value,
+            "created_at": self.created_at,
+        }
+        if self.recovery is not None:
+            data["recovery"] = self.recovery
+        return json.dumps(data, indent=2)
 
     @classmethod
     def read(cls, path: Path) -> VaultHeader:
@@ -68,7 +70,13 @@ class VaultHeader:
                 raise ValueError("format")
             if int(data.get("version", 0)) > HEADER_VERSION:
                 raise VaultError("This vault was made by a newer version of Reverie; update Reverie to open it.")
-            return cls(str(data["vault_id"]), KeyMode(data["key_mode"]), float(data["created_at"]))
+            recovery = data.get("recovery")
+            return cls(
+                str(data["vault_id"]),
+                KeyMode(data["key_mode"]),
+                float(data["created_at"]),
+                recovery if isinstance(recovery, dict) else None,
+            )
         except VaultError:
             raise
         except OSError as exc:
