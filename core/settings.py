@@ -40,6 +40,11 @@ class Settings:
     archive_max_importance: float = 0.5
     # look
     theme: Theme = "system"
+    # automatic encrypted backups (core/backup.py): off until a folder is chosen
+    backup_folder: str = ""
+    backup_enabled: bool = False
+    keep_daily: int = 7
+    keep_weekly: int = 4
 
     def validate(self) -> Settings:
         h, _, m = self.consolidation_time.partition(":")
@@ -59,6 +64,12 @@ class Settings:
             raise InputError("The theme must be system, light or dark.")
         if not 512 <= self.context_size <= 262144:
             raise InputError("The context size must be between 512 and 262144 tokens.")
+        if not (0 <= self.keep_daily <= 365 and 0 <= self.keep_weekly <= 520):
+            raise InputError("Keep between 0 and 365 daily and between 0 and 520 weekly backups.")
+        if self.keep_daily + self.keep_weekly < 1:
+            raise InputError("Keep at least one backup (daily or weekly).")
+        if self.backup_enabled and not self.backup_folder.strip():
+            raise InputError("Choose a folder for the backups before turning them on.")
         return self
 
     def to_dict(self) -> dict[str, Any]:
