@@ -1,7 +1,7 @@
 """Reading and writing the vault file's container: a zip, optionally inside an age envelope.
 
-Reading is defensive: member names, sizes and compression ratios are checked before a byte is
-inflated, every member is streamed line by line with a bound on the line length, and its SHA-256
+Reading is defensive: member names and sizes (against the manifest's declared sizes and absolute
+caps) are checked before a byte of a member is inflated, every member is streamed line by line with a bound on the line length, and its SHA-256
 and record count are checked against the manifest.
 """
 
@@ -26,6 +26,7 @@ from reverie.core.transfer.format import (
     Manifest,
     check_record,
     decode_line,
+    echo,
 )
 
 _UNCHANGED = "the vault was not changed"
@@ -166,31 +167,26 @@ def open_archive(path: str | Path, passphrase: str | None = None, limits: Limits
 
 
 def _check_structure(zf: zipfile.ZipFile, limits: Limits, label: str) -> Manifest:
+    """Check member names, sizes and the manifest before a byte of a member is inflated.
+
+    A member may unpack to no more than the size the manifest declares for it (zipfile never
+    inflates past a member's recorded size, and that must equal the declared one) and never past
+    the absolute caps in ``limits``; an older file that declares no sizes has only the caps."""
     infos = zf.infolist()
     seen: set[str] = set()
-    total = 0
     for info in infos:
         name = info.filename
         if _unsafe_name(name):
-            raise TransferError(f"{label} contains a member with an unsafe name ({name!r}); {_UNCHANGED}.")
+            raise TransferError(f"{label} contains a member with an unsafe name ({echo(name)}); {_UNCHANGED}.")
         if name in seen:
-            raise TransferError(f"{label} contains the member {name!r} twice; {_UNCHANGED}.")
+            raise TransferError(f"{label} contains the member {echo(name)} twice; {_UNCHANGED}.")
         seen.add(name)
         if name != MANIFEST and name not in MEMBERS:
-            raise TransferError(f"{label} contains an unexpected member {name!r}; {_UNCHANGED}.")
+            raise TransferError(f"{label} contains an unexpected member {echo(name)}; {_UNCHANGED}.")
         if info.flag_bits & 0x1:
             raise TransferError(f"{label} uses zip encryption, which Reverie does not read; {_UNCHANGED}.")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise TransferError(f"{label} uses an unsupported compression method; {_UNCHANGED}.")
-        if info.file_size > limits.max_member_bytes:
-            raise TransferError(f"The member {name} of {label} is larger than Reverie accepts; {_UNCHANGED}.")
-        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise TransferError(
-                f"The member {name} of {label} expands more than a real export could (a zip bomb?); {_UNCHANGED}."
-            )
-        total += info.file_size
-        if total > limits.max_total_bytes:
-            raise TransferError(f"{label} is larger than Reverie accepts when unpacked; {_UNCHANGED}.")
     if MANIFEST not in seen:
         raise TransferError(f"{label} has no manifest, so it is not a Reverie vault file; {_UNCHANGED}.")
     for table in TABLES:
@@ -204,7 +200,24 @@ def _check_structure(zf: zipfile.ZipFile, limits: Limits, label: str) -> Manifes
             data = mf.read(limits.max_manifest_bytes + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError):
         raise _damaged(label) from None
-    return Manifest.parse(data, seen - {MANIFEST})
+    manifest = Manifest.parse(data, seen - {MANIFEST})
+    total = 0
+    for info in infos:
+        if info.filename == MANIFEST:
+            continue
+        name = info.filename
+        declared = manifest.sizes.get(name)
+        if declared is not None and info.file_size != declared:
+            raise TransferError(
+                f"The member {name} of {label} does not have the size its manifest declares (it was altered "
+                f"or damaged); {_UNCHANGED}."
+            )
+        if info.file_size > limits.max_member_bytes:
+            raise TransferError(f"The member {name} of {label} is larger than Reverie accepts; {_UNCHANGED}.")
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise TransferError(f"{label} is larger than Reverie accepts when unpacked; {_UNCHANGED}.")
+    return manifest
 
 
 class ArchiveWriter:
@@ -214,11 +227,12 @@ class ArchiveWriter:
         self.zf = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
         self.sha256: dict[str, str] = {}
         self.counts: dict[str, int] = {}
+        self.sizes: dict[str, int] = {}
 
     def write_member(self, table: str, lines: Iterator[bytes]) -> int:
         name = f"{table}.jsonl"
         digest = hashlib.sha256()
-        n = 0
+        n = total = 0
         with self.zf.open(name, "w", force_zip64=True) as out:
             buf: list[bytes] = []
             size = 0
@@ -226,6 +240,7 @@ class ArchiveWriter:
                 digest.update(line)
                 buf.append(line)
                 size += len(line)
+                total += len(line)
                 n += 1
                 if size > 1 << 20:
                     out.write(b"".join(buf))
@@ -233,10 +248,15 @@ class ArchiveWriter:
             out.write(b"".join(buf))
         self.sha256[name] = digest.hexdigest()
         self.counts[table] = n
+        self.sizes[name] = total
         return n
 
-    def finish(self, manifest: Manifest) -> None:
+    def finish(self, manifest: Manifest, secret: bytes | None = None) -> None:
+        """Write the manifest (checksums, counts, sizes; signed with ``secret`` when given) and close."""
         manifest.sha256 = dict(self.sha256)
         manifest.counts = dict(self.counts)
+        manifest.sizes = dict(self.sizes)
+        if secret is not None:
+            manifest.sign(secret)
         self.zf.writestr(MANIFEST, manifest.to_json().encode("utf-8"))
         self.zf.close()

@@ -1,8 +1,10 @@
 """Export the whole vault to a ``.reverie`` file, streaming table by table.
 
-The file is written beside its destination under a temporary name and moved into place only
-when complete, so a failed or cancelled export never leaves half a file. With a passphrase the
-zip is built in memory and sealed in an age envelope, so no plaintext copy touches the disk.
+The file is written in a private work folder inside the vault folder (``scratch.Job``, never in
+the destination folder) and moved into place only when complete, so a failed, cancelled or killed
+export never leaves half a file; what a killed export left is swept at the next start
+(``sweep_stale_temps``). With a passphrase the zip is built in memory and sealed in an age
+envelope, so no plaintext copy touches the disk. Exported files are 0600.
 """
 
 from __future__ import annotations
@@ -12,19 +14,23 @@ import contextlib
 import io
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reverie import __version__
+from reverie.core.clock import clamp, in_range
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.sqltypes import Connection
 from reverie.core.transfer.archive import ArchiveWriter, age_encrypt
-from reverie.core.transfer.format import TABLES, Manifest
+from reverie.core.transfer.format import SIGNING_KEY, TABLES, TIME_FIELDS, Manifest
+from reverie.core.transfer.scratch import Job, sweep_stale_temps
 from reverie.core.transfer.sqlrows import reader
 from reverie.core.vault import Vault
+
+__all__ = ["ExportSummary", "export_vault", "signing_key", "stored_signing_key", "sweep_stale_temps"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -69,6 +75,10 @@ def table_rows(conn: Connection, table: str) -> Iterator[dict[str, Any]]:
     for rec in reader(conn).query(QUERIES[table]):
         for col in _JSON_COLS.intersection(rec):
             rec[col] = _json_value(rec[col])
+        for col in TIME_FIELDS.intersection(rec):
+            # a time an older Reverie let in outside 1900-2200 is written clamped, so the file imports
+            if rec[col] is not None and not in_range(rec[col]):
+                rec[col] = clamp(rec[col])
         if "vec" in rec:
             rec["vec"] = base64.b64encode(bytes(rec["vec"])).decode("ascii")
         yield rec
@@ -115,39 +125,69 @@ def export_vault(
     folder = path.parent
     if not folder.is_dir():
         raise TransferError(f"The folder {folder} does not exist; no file was written.")
+    if path.is_dir():
+        raise TransferError(f"{path} is a folder; choose a file name for the export. No file was written.")
     tables = [t for t in TABLES if include_vectors or t != "vectors"]
-    fd, tmp_name = tempfile.mkstemp(prefix=".reverie-export-", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+    sweep_stale_temps(vault.paths.folder)
     try:
-        with os.fdopen(fd, "wb") as out:
-            target: Any = io.BytesIO() if passphrase else out
-            writer = ArchiveWriter(target)
-            with vault.read() as conn:
-                conn.execute("BEGIN")  # one snapshot for every table
-                try:
-                    emb_id, emb_dim = _embedder(conn)
-                    totals = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
-                    for table in tables:
-                        writer.write_member(
-                            table, _lines(table_rows(conn, table), table, totals[table], progress, cancel)
-                        )
-                finally:
-                    conn.execute("COMMIT")
-            manifest = Manifest(
-                __version__, vault.now(), emb_id if include_vectors else None, emb_dim if include_vectors else None
-            )
-            writer.finish(manifest)
-            if passphrase:
-                out.write(age_encrypt(target.getvalue(), passphrase))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
+        with Job(vault.paths.folder) as job:
+            tmp, out = job.new_file("export.reverie")
+            with out:
+                # With a passphrase the zip is built in memory: only ciphertext reaches the disk.
+                target: Any = io.BytesIO() if passphrase else out
+                secret = signing_key(vault)  # a write: before the zip is open, so a busy vault leaves no open zip
+                writer = ArchiveWriter(target)
+                with vault.read() as conn:
+                    conn.execute("BEGIN")  # one snapshot for every table
+                    try:
+                        emb_id, emb_dim = _embedder(conn)
+                        totals = {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+                        for table in tables:
+                            writer.write_member(
+                                table, _lines(table_rows(conn, table), table, totals[table], progress, cancel)
+                            )
+                    finally:
+                        conn.execute("COMMIT")
+                manifest = Manifest(
+                    __version__,
+                    vault.now(),
+                    emb_id if include_vectors else None,
+                    emb_dim if include_vectors else None,
+                    vault_id=vault.header.vault_id,
+                )
+                writer.finish(manifest, secret)
+                if passphrase:
+                    out.write(age_encrypt(target.getvalue(), passphrase))
+                    target = None
+                out.flush()
+                os.fsync(out.fileno())
+            job.place(tmp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise TransferError(f"Reverie could not write {path}: {exc.strerror or exc}; no file was written.") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
     return ExportSummary(path, dict(writer.counts), bool(passphrase), path.stat().st_size, manifest.embedder_id)
+
+
+def signing_key(vault: Vault) -> bytes:
+    """This vault's secret for signing its exports (made on first use, kept in the vault's settings,
+    never exported): an import keeps the recorded trust only of a file this vault signed."""
+    with vault.tx() as conn:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (SIGNING_KEY,)).fetchone()
+        if row is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                return bytes.fromhex(json.loads(row[0]))
+        key = secrets.token_bytes(32)
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (SIGNING_KEY, json.dumps(key.hex())),
+        )
+        return key
+
+
+def stored_signing_key(conn: Connection) -> bytes | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (SIGNING_KEY,)).fetchone()
+    if row is None:
+        return None
+    try:
+        return bytes.fromhex(json.loads(row[0]))
+    except (TypeError, ValueError):
+        return None

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from reverie.core.clock import MAX_YEAR, MIN_YEAR, in_range
 from reverie.core.errors import TransferError
 from reverie.core.properties import PropertyError, check_properties
 from reverie.core.records import MAX_TEXT_BYTES
+from reverie.core.sources import clip
 from reverie.core.textutil import clean_text
 
 FORMAT_NAME = "reverie-vault-export"
@@ -32,14 +36,44 @@ MAX_INT = 2**63 - 1
 MAX_ID_CHARS = 200
 
 
+SIGNING_KEY = "transfer.signing_key"  # the settings row holding this vault's export-signing secret
+# Fields holding a time (Unix seconds): each must lie in the years 1900-2200 (core.clock.in_range).
+TIME_FIELDS = frozenset(
+    {
+        "created_at",
+        "updated_at",
+        "happened_at",
+        "recorded_at",
+        "valid_from",
+        "valid_to",
+        "last_recalled_at",
+        "archived_at",
+        "at",
+    }
+)
+ECHO_CHARS = 40  # at most this much of a file's content is quoted in an error sentence
+
+
+def echo(value: Any) -> str:
+    """A value from a file, quoted for an error sentence: escaped, on one line, short."""
+    return clip(repr(value), ECHO_CHARS)
+
+
+def echo_id(value: Any) -> str:
+    """A checked id (printable, see ``bad_id_reason``) for an error sentence, unquoted and short."""
+    return clip(str(value), ECHO_CHARS)
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Bounds that keep a hostile file (a zip bomb, a giant line) from exhausting the machine."""
+    """Bounds that keep a hostile file (a zip bomb, a giant line) from exhausting the machine.
+
+    A member may expand only to the size the manifest declares for it (an export records each
+    member's size), and never beyond ``max_member_bytes`` / ``max_total_bytes``: honest data that
+    compresses very well (a pasted log) is not mistaken for a bomb, and a bomb cannot hide."""
 
     max_member_bytes: int = 8 * 1024**3
     max_total_bytes: int = 32 * 1024**3
-    max_ratio: float = 200.0  # uncompressed / compressed, checked for members over ratio_floor
-    ratio_floor: int = 1024 * 1024
     max_line_bytes: int = 6 * MAX_TEXT_BYTES + 4096
     max_manifest_bytes: int = 1024 * 1024
     max_encrypted_bytes: int = 4 * 1024**3  # an age file is decrypted in memory
@@ -68,10 +102,31 @@ def _text(value: Any, limit: int = MAX_TEXT_BYTES) -> str:
     return value
 
 
+def bad_id_reason(value: Any) -> str | None:
+    """Why ``value`` cannot be a record id (None when it can): ids are short text of printable
+    characters, without lone surrogates (which cannot be stored) or the replacement character."""
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty id"
+    if len(value) > MAX_ID_CHARS:
+        return f"is longer than {MAX_ID_CHARS} characters"
+    for c in value:
+        o = ord(c)
+        if o < 32 or 0x7F <= o < 0xA0 or 0xD800 <= o <= 0xDFFF or o == 0xFFFD:
+            return "must be an id without control characters or invalid text"
+    return None
+
+
 def _id(value: Any) -> str:
-    value = _text(value, MAX_ID_CHARS)
-    if not value or any(ord(c) < 32 for c in value):
-        raise _BadFieldError("must be a non-empty id without control characters")
+    reason = bad_id_reason(value)
+    if reason:
+        raise _BadFieldError(reason)
+    return str(value)
+
+
+def _time(value: Any) -> float:
+    value = _num(value)
+    if not in_range(value):
+        raise _BadFieldError(f"must be a time in the years {MIN_YEAR}-{MAX_YEAR}")
     return value
 
 
@@ -160,13 +215,13 @@ def _b64(value: Any) -> bytes:
 
 
 _OSTR = _optional(_text)
-_ONUM = _optional(_num)
+_ONUM = _optional(_time)
 SPEC: dict[str, dict[str, Check]] = {
     "conversations": {
         "id": _id,
         "title": _text,
-        "created_at": _num,
-        "updated_at": _num,
+        "created_at": _time,
+        "updated_at": _time,
         "origin": _OSTR,
         "meta": _object,
     },
@@ -178,8 +233,8 @@ SPEC: dict[str, dict[str, Check]] = {
         "speaker": _OSTR,
         "content": _text,
         "status": _enum("complete", "partial", "error"),
-        "created_at": _num,
-        "happened_at": _num,
+        "created_at": _time,
+        "happened_at": _time,
         "origin": _OSTR,
         "meta": _object,
     },
@@ -188,9 +243,9 @@ SPEC: dict[str, dict[str, Check]] = {
         "title": _text,
         "body": _text,
         "tags": _tags,
-        "created_at": _num,
-        "updated_at": _num,
-        "happened_at": _num,
+        "created_at": _time,
+        "updated_at": _time,
+        "happened_at": _time,
         "origin": _OSTR,
         "meta": _object,
     },
@@ -205,8 +260,8 @@ SPEC: dict[str, dict[str, Check]] = {
         "text": _text,
         "context": _text,
         "speaker": _OSTR,
-        "recorded_at": _num,
-        "happened_at": _num,
+        "recorded_at": _time,
+        "happened_at": _time,
         "valid_from": _ONUM,
         "valid_to": _ONUM,
         "content_hash": _text,
@@ -223,7 +278,7 @@ SPEC: dict[str, dict[str, Check]] = {
     },
     "citations": {"message_id": _id, "n": _int, "memory_uid": _id},
     "history": {
-        "at": _num,
+        "at": _time,
         "entity": _text,
         "entity_id": _text,
         "action": _text,
@@ -253,7 +308,9 @@ def check_record(table: str, raw: Any, where: str) -> dict[str, Any]:
     spec = SPEC[table]
     extra = set(raw) - set(spec)
     if extra:
-        raise TransferError(f"{where} has an unexpected field {sorted(extra)[0]!r}; the vault was not changed.")
+        raise TransferError(
+            f"{where} has an unexpected field {echo(sorted(map(str, extra))[0])}; the vault was not changed."
+        )
     out: dict[str, Any] = {}
     for name, check in spec.items():
         if name not in raw:
@@ -308,21 +365,44 @@ class Manifest:
     sha256: dict[str, str] = field(default_factory=dict)
     format: str = FORMAT_NAME
     version: int = FORMAT_VERSION
+    sizes: dict[str, int] = field(default_factory=dict)  # member -> bytes unpacked (absent in older files)
+    vault_id: str | None = None  # the vault it was exported from
+    signature: str | None = None  # HMAC of the contents with that vault's secret (``sign``)
+
+    def signed_text(self) -> bytes:
+        """What the signature covers: the vault id, the time and every member's checksum and size."""
+        body = {"vault": self.vault_id, "created_at": self.created_at, "counts": self.counts, "sha256": self.sha256}
+        body["sizes"] = self.sizes
+        return json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+    def sign(self, secret: bytes) -> None:
+        self.signature = hmac.new(secret, self.signed_text(), hashlib.sha256).hexdigest()
+
+    def signed_by(self, vault_id: str, secret: bytes | None) -> bool:
+        """Whether this file was exported by the vault ``vault_id`` holding ``secret``."""
+        if secret is None or self.signature is None or self.vault_id != vault_id:
+            return False
+        expected = hmac.new(secret, self.signed_text(), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, self.signature)
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "format": self.format,
-                "version": self.version,
-                "app_version": self.app_version,
-                "created_at": self.created_at,
-                "embedder": {"id": self.embedder_id, "dim": self.embedder_dim},
-                "counts": self.counts,
-                "members": {name: {"sha256": digest} for name, digest in sorted(self.sha256.items())},
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
+        members: dict[str, dict[str, Any]] = {}
+        for name, digest in sorted(self.sha256.items()):
+            members[name] = {"sha256": digest}
+            if name in self.sizes:
+                members[name]["bytes"] = self.sizes[name]
+        data: dict[str, Any] = {
+            "format": self.format,
+            "version": self.version,
+            "app_version": self.app_version,
+            "created_at": self.created_at,
+            "embedder": {"id": self.embedder_id, "dim": self.embedder_dim},
+            "counts": self.counts,
+            "members": members,
+        }
+        if self.vault_id is not None:
+            data["vault"] = {"id": self.vault_id, "signature": self.signature}
+        return json.dumps(data, indent=2, ensure_ascii=False)
 
     @classmethod
     def parse(cls, data: bytes, names: set[str]) -> Manifest:
@@ -345,16 +425,31 @@ class Manifest:
             members = raw["members"]
             counts = {str(k): _int(v) for k, v in dict(raw["counts"]).items()}
             sha = {str(k): str(v["sha256"]) for k, v in dict(members).items()}
+            sizes = {str(k): _bounded(_int, 0, MAX_INT)(v["bytes"]) for k, v in dict(members).items() if "bytes" in v}
             created = _num(raw["created_at"])
             emb_id = _optional(_text)(emb.get("id"))
             emb_dim = _optional(_int)(emb.get("dim"))
+            origin = raw.get("vault") or {}
+            vault_id = _optional(_id)(origin.get("id"))
+            signature = _optional(_id)(origin.get("signature"))
         except (KeyError, TypeError, ValueError, AttributeError, _BadFieldError):
             raise TransferError(bad.format("a required entry is missing or malformed")) from None
         if set(sha) != names:
             missing = sorted(set(sha) ^ names)[0]
             raise TransferError(
-                f"The vault file's manifest and its contents disagree about {missing!r}; the vault was not changed."
+                f"The vault file's manifest and its contents disagree about {echo(missing)}; the vault was not changed."
             )
         if set(counts) != {MEMBERS[n] for n in names}:
             raise TransferError(bad.format("its record counts do not match its members"))
-        return cls(str(raw.get("app_version", "")), created, emb_id, emb_dim, counts, sha, version=version)
+        return cls(
+            str(raw.get("app_version", ""))[:100],
+            created,
+            emb_id,
+            emb_dim,
+            counts,
+            sha,
+            version=version,
+            sizes=sizes,
+            vault_id=vault_id,
+            signature=signature,
+        )

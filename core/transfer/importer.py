@@ -1,5 +1,11 @@
 """Import a ``.reverie`` vault file: a preview, then an all-or-nothing merge.
 
+Trust: a record of a vault file keeps the trust it was exported with only when the file is this
+vault's own export (its manifest is signed with this vault's secret, see ``export.signing_key``) or
+the user says the file is theirs (``mine=True``: ``reverie import --mine``, "These are my own
+notes" in the window); otherwise every memory it brings is ``imported`` and no note comes marked
+as the user's own writing, so a foreign file cannot forge trust.
+
 Both run member by member without loading the file: a first pass checks every record (fields,
 duplicates, references, checksums, counts) and classifies it against the vault; the merge runs
 the same checks again inside ONE write transaction and writes as it goes, so any problem rolls
@@ -17,10 +23,12 @@ from typing import Any
 from sqlcipher3 import dbapi2 as sqlite
 
 from reverie.core import history
+from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.transfer import merge as mg
 from reverie.core.transfer.archive import Archive, open_archive
-from reverie.core.transfer.format import DEFAULT_LIMITS, KEY, Limits
+from reverie.core.transfer.export import stored_signing_key
+from reverie.core.transfer.format import DEFAULT_LIMITS, KEY, Limits, echo, echo_id
 from reverie.core.vault import Vault
 
 Progress = Callable[[str, int, int], None]
@@ -57,6 +65,7 @@ class ImportPreview:
     embedder_id: str | None
     encrypted: bool
     vectors_usable: bool  # False: the file was made with another embedder; memories will be re-embedded
+    own_export: bool = False  # this vault's own export (signed by it): trust is kept as recorded
 
     def total(self, status: str) -> int:
         return sum(getattr(c, status) for c in self.tables.values())
@@ -72,6 +81,7 @@ class ImportSummary:
     skipped_memories: int = 0
     vectors_skipped: int = 0
     needs_embedding: int = 0
+    trust_kept: bool = False  # False: every memory came in as ``imported``
 
     @property
     def changed(self) -> bool:
@@ -96,8 +106,11 @@ def _current_model(conn: Any, embedder_id: str | None) -> str | None:
 class _Pass:
     """One walk over the file: checks each record and classifies it (and, when applying, writes it)."""
 
-    def __init__(self, conn: Any, archive: Archive, policy: str, now: float, model: str | None) -> None:
+    def __init__(
+        self, conn: Any, archive: Archive, policy: str, now: float, model: str | None, keep_trust: bool
+    ) -> None:
         self.conn, self.archive, self.policy, self.now, self.model = conn, archive, policy, now, model
+        self.keep_trust = keep_trust
         self.st = mg.MergeState(policy=policy)
         self.ids: dict[str, set[Any]] = {
             t: set() for t in ("conversations", "messages", "notes", "memories", "citations", "vectors")
@@ -116,20 +129,22 @@ class _Pass:
         if table in KEY:
             key = KEY[table](r)
             if key in self.ids[table]:
-                raise TransferError(f"{where} repeats the id {key!r} of an earlier record; the vault was not changed.")
+                raise TransferError(
+                    f"{where} repeats the id {echo(key)} of an earlier record; the vault was not changed."
+                )
             self.ids[table].add(key)
         if table in _PARENT:
             col, parent, what = _PARENT[table]
             if not self._known(parent, r[col]):
                 raise TransferError(
-                    f"{where} refers to a {what} ({r[col]}) that is neither in the file nor in "
+                    f"{where} refers to a {what} ({echo_id(r[col])}) that is neither in the file nor in "
                     "the vault; the vault was not changed."
                 )
         if table == "memories" and r["source_kind"] in ("note", "message"):
             parent = "notes" if r["source_kind"] == "note" else "messages"
             if not self._known(parent, r["source_id"]):
                 raise TransferError(
-                    f"{where} belongs to a {r['source_kind']} ({r['source_id']}) that is neither "
+                    f"{where} belongs to a {r['source_kind']} ({echo_id(r['source_id'])}) that is neither "
                     "in the file nor in the vault; the vault was not changed."
                 )
 
@@ -140,6 +155,8 @@ class _Pass:
             total = self.archive.manifest.counts.get(table, 0)
             stage = ("importing " if apply else "checking ") + table
             for i, (where, r) in enumerate(self.archive.records(table), 1):
+                if not self.keep_trust:
+                    _distrust(table, r)
                 self.check(table, where, r)
                 if table == "memories" and r["superseded_by"]:
                     pending_supersede.append((where, r["superseded_by"]))
@@ -149,7 +166,7 @@ class _Pass:
                 for where, target in pending_supersede:
                     if not self._known("memories", target):
                         raise TransferError(
-                            f"{where} says it was superseded by a memory ({target}) that is "
+                            f"{where} says it was superseded by a memory ({echo_id(target)}) that is "
                             "neither in the file nor in the vault; the vault was not changed."
                         )
                 if apply:
@@ -180,9 +197,9 @@ class _Pass:
         if table == "conversations":
             mg.apply_conversation(conn, r, status)
         elif table == "messages":
-            mg.apply_message(conn, r, status, self.now)
+            mg.apply_message(conn, r, status, self.now, None if self.keep_trust else "imported")
         elif table == "notes":
-            mg.apply_note(conn, r, status, self.now)
+            mg.apply_note(conn, r, status, self.now, "user" if self.keep_trust else "imported")
         elif table == "memories":
             if not mg.apply_memory(conn, r, status, mid, self.now, st):
                 return "skipped"
@@ -198,11 +215,25 @@ class _Pass:
         return status
 
 
-def _preview(p: _Pass, archive: Archive) -> ImportPreview:
+def _distrust(table: str, r: dict[str, Any]) -> None:
+    """A record of a file that is not the user's: its memories are ``imported``, and a note does
+    not come marked as the user's own writing."""
+    if table == "memories":
+        r["trust"] = "imported"
+    elif table == "notes" and OWN_NOTE_KEY in r["meta"]:
+        r["meta"] = {k: v for k, v in r["meta"].items() if k != OWN_NOTE_KEY}
+
+
+def own_export(vault: Vault, conn: Any, archive: Archive) -> bool:
+    """Whether the file is this vault's own export (signed with its secret)."""
+    return archive.manifest.signed_by(vault.header.vault_id, stored_signing_key(conn))
+
+
+def _preview(p: _Pass, archive: Archive, own: bool) -> ImportPreview:
     m = archive.manifest
     tables = {t: TableCounts(c[mg.NEW], c[mg.UPDATED], c[mg.UNCHANGED], c[mg.CONFLICTING]) for t, c in p.counts.items()}
     usable = p.model is None or m.embedder_id is None or m.embedder_id == p.model
-    return ImportPreview(tables, m.version, m.app_version, m.created_at, m.embedder_id, archive.encrypted, usable)
+    return ImportPreview(tables, m.version, m.app_version, m.created_at, m.embedder_id, archive.encrypted, usable, own)
 
 
 def import_preview(
@@ -213,16 +244,18 @@ def import_preview(
     embedder_id: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    mine: bool = False,
 ) -> ImportPreview:
     """Check the whole file and say what importing it would do, table by table. Writes nothing."""
     with open_archive(path, passphrase, limits) as archive, vault.read() as conn:
         conn.execute("BEGIN")
         try:
-            p = _Pass(conn, archive, "newer", vault.now(), _current_model(conn, embedder_id))
+            own = own_export(vault, conn, archive)
+            p = _Pass(conn, archive, "newer", vault.now(), _current_model(conn, embedder_id), mine or own)
             p.run(False, progress, None)
         finally:
             conn.execute("ROLLBACK")
-    return _preview(p, archive)
+    return _preview(p, archive, own)
 
 
 def import_vault(
@@ -235,12 +268,16 @@ def import_vault(
     cancel: Any = None,
     embedder_id: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    mine: bool = False,
 ) -> ImportSummary:
     """Merge a vault file into the vault, all or nothing. ``policy`` decides records both sides changed:
     ``newer`` takes the file's record when it is newer, ``mine`` keeps the vault's, ``theirs`` takes the file's.
 
     ``embedder_id`` is the current embedder; vectors made by another model are not imported and their
-    memories are left for the embedding worker (``ImportSummary.needs_embedding``)."""
+    memories are left for the embedding worker (``ImportSummary.needs_embedding``).
+
+    ``mine``: the user says the file is theirs, so its records keep the trust they were exported
+    with (as this vault's own export always does); otherwise its memories come in as ``imported``."""
     if policy not in mg.POLICIES:
         raise TransferError(f"The merge policy must be one of {', '.join(mg.POLICIES)}, not {policy!r}.")
     now = vault.now()
@@ -248,8 +285,9 @@ def import_vault(
         try:
             with vault.tx() as conn:
                 model = _current_model(conn, embedder_id)
-                _Pass(conn, archive, policy, now, model).run(False, progress, cancel)  # check all first
-                p = _Pass(conn, archive, policy, now, model)
+                keep = mine or own_export(vault, conn, archive)
+                _Pass(conn, archive, policy, now, model, keep).run(False, progress, cancel)  # check all first
+                p = _Pass(conn, archive, policy, now, model, keep)
                 p.st.first_new_memory = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM memories").fetchone()[0])
                 p.run(True, progress, cancel)
                 summary = _summary(p, conn)
@@ -293,4 +331,5 @@ def _summary(p: _Pass, conn: Any) -> ImportSummary:
         p.st.skipped_memories,
         p.vectors_skipped,
         int(missing),
+        p.keep_trust,
     )

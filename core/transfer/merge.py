@@ -112,7 +112,7 @@ def _free_seq(conn: Any, conversation_id: str, seq: int, message_id: str) -> int
     )
 
 
-def apply_message(conn: Any, r: dict[str, Any], status: str, now: float) -> None:
+def apply_message(conn: Any, r: dict[str, Any], status: str, now: float, trust: str | None = None) -> None:
     seq = _free_seq(conn, r["conversation_id"], r["seq"], r["id"])
     vals = (
         r["conversation_id"],
@@ -142,7 +142,15 @@ def apply_message(conn: Any, r: dict[str, Any], status: str, now: float) -> None
     meta = r["meta"] if isinstance(r["meta"], dict) else json.loads(r["meta"] or "{}")
     if ingest.indexable_message(r["role"], r["status"], r["origin"], meta):
         ingest.index_message(
-            conn, now, r["id"], r["content"], r["role"], r["happened_at"], speaker=r["speaker"], actor="import"
+            conn,
+            now,
+            r["id"],
+            r["content"],
+            r["role"],
+            r["happened_at"],
+            speaker=r["speaker"],
+            actor="import",
+            trust=trust,
         )
     else:
         old = [
@@ -167,7 +175,7 @@ def classify_note(conn: Any, r: dict[str, Any], st: MergeState) -> str:
     return _newer(r["updated_at"], mine["updated_at"])
 
 
-def apply_note(conn: Any, r: dict[str, Any], status: str, now: float) -> None:
+def apply_note(conn: Any, r: dict[str, Any], status: str, now: float, trust: str = "user") -> None:
     meta = note_meta(r["meta"])
     vals = (
         r["title"],
@@ -193,7 +201,15 @@ def apply_note(conn: Any, r: dict[str, Any], status: str, now: float) -> None:
             vals,
         )
     ingest.index_note(
-        conn, now, r["id"], r["title"], r["body"], r["happened_at"], actor="import", properties=meta.get("properties")
+        conn,
+        now,
+        r["id"],
+        r["title"],
+        r["body"],
+        r["happened_at"],
+        actor="import",
+        trust=trust,
+        properties=meta.get("properties"),
     )
 
 

@@ -124,10 +124,18 @@ def test_missing_member_and_missing_manifest(target, good, tmp_path):
     _refused(target, tmp_path / "nomanifest.reverie", "has no manifest")
 
 
-def test_zip_bomb_ratio_and_size_bounds(target, good, tmp_path):
+def test_zip_bomb_size_bounds(target, good, tmp_path):
+    """A member may unpack only to the size the manifest declares, and never past the absolute caps."""
     bomb = b" " * (64 * 1024 * 1024)  # 64 MB that deflates to ~64 KB
     bad = rebuild(good, tmp_path / "bomb.reverie", edit={"history.jsonl": bomb})
-    _refused(target, bad, "expands more than a real export could")
+    _refused(target, bad, "larger than Reverie accepts", limits=Limits(max_member_bytes=32 * 1024 * 1024))
+    declared = rebuild(  # the manifest declares the real size of the member, the zip claims more
+        good,
+        tmp_path / "liar.reverie",
+        edit={"history.jsonl": bomb},
+        manifest_edit=lambda m: m["members"]["history.jsonl"].update(bytes=1000),
+    )
+    _refused(target, declared, "does not have the size its manifest declares")
     _refused(target, good, "larger than Reverie accepts", limits=Limits(max_member_bytes=200))
     _refused(target, good, "larger than Reverie accepts when unpacked", limits=Limits(max_total_bytes=2000))
     _refused(target, good, "line 1 of conversations.jsonl is longer", limits=Limits(max_line_bytes=100))

@@ -37,9 +37,10 @@ def _without_import_log(rows):
 def test_round_trip_export_import_export_gives_identical_records(source, empty, tmp_path):
     first = export_vault(source, tmp_path / "a.reverie")
     assert first.counts["memories"] == 7 and first.counts["vectors"] == 6 and first.embedder_id == FAKE_MODEL
-    summary = import_vault(empty, first.path)
+    summary = import_vault(empty, first.path, mine=True)  # a restore: the user says the file is theirs
     assert summary.added["notes"] == 2 and summary.added["memories"] == 7 and summary.skipped_memories == 0
     assert summary.needs_embedding == 1  # the one memory that had no vector
+    assert summary.trust_kept
     second = export_vault(empty, tmp_path / "b.reverie")
     for table in ("conversations", "messages", "notes", "memories", "citations", "vectors"):
         assert records(first.path, table) == records(second.path, table), table
