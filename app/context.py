@@ -5,7 +5,6 @@ Nothing here imports Qt; the window and the CLI both start from ``open_or_create
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from reverie.core.answer import Companion, MemorySource
 from reverie.core.errors import KeyringUnavailableError, ReverieError, VaultLockedError
 from reverie.core.keys import KeyMode
 from reverie.core.paths import VaultPaths, data_home, vault_paths
-from reverie.core.protocols import ChatModel
+from reverie.core.protocols import ChatModel, Embedder
 from reverie.core.settings import Settings, load_settings
 from reverie.core.tiers import TIERS, Tier, resolve_tier
 from reverie.core.vault import Vault
@@ -28,7 +27,6 @@ from reverie.models.registry import find_ggufs as _find_ggufs
 
 if TYPE_CHECKING:
     from reverie.core.retrieval import RetrievalConfig, Retriever
-    from reverie.models.embedder import SentenceTransformerEmbedder
 
 ENV_PASSPHRASE = "REVERIE_PASSPHRASE"
 
@@ -106,19 +104,31 @@ def chat_tier(settings: Settings, model: ChatModel) -> Tier:
     return resolve_tier(settings.chat_tier, detected if detected in TIERS else "capable")
 
 
-@functools.lru_cache(maxsize=2)
-def build_embedder(threads: int = 0) -> SentenceTransformerEmbedder:
-    """The default embedder, one per process (it loads lazily, on first use)."""
-    from reverie.models.embedder import default_embedder
+def build_embedder(settings: Settings | None = None, threads: int = 0) -> Embedder:
+    """The search model the settings choose (the built-in one without settings), one per process and
+    choice (it loads lazily, on first use); ``ModelError`` when the choice is incomplete."""
+    from reverie.models.registry import build_embedder as build
+    from reverie.models.registry import embedder_key
 
-    return default_embedder(threads)
+    settings = settings or Settings()
+    key = (*embedder_key(settings), str(threads))
+    with _EMBEDDERS_LOCK:
+        found = _EMBEDDERS.pop(key, None) or build(settings, threads)
+        _EMBEDDERS[key] = found  # the newest last; at most two are kept (a model each)
+        while len(_EMBEDDERS) > 2:
+            _EMBEDDERS.pop(next(iter(_EMBEDDERS)))
+        return found
+
+
+_EMBEDDERS: dict[tuple[str, ...], Embedder] = {}
+_EMBEDDERS_LOCK = threading.Lock()
 
 
 def build_retriever(vault: Vault, *, words_only: bool = False, config: RetrievalConfig | None = None) -> Retriever:
-    """Search over ``vault``: hybrid with the default embedder, or by words alone."""
+    """Search over ``vault``: hybrid with the chosen search model, or by words alone."""
     from reverie.core.retrieval import Retriever
 
-    return Retriever(vault, None if words_only else build_embedder(), config)
+    return Retriever(vault, None if words_only else build_embedder(load_settings(vault)), config)
 
 
 # -- nightly consolidation -------------------------------------------------------------------

@@ -7,6 +7,13 @@ just continues) and never holds the vault lock while the model runs: it reads a 
 embeds, then writes the batch in one short transaction, skipping memories whose text changed
 meanwhile. ``EmbeddingWorker`` runs it on a plain thread (no Qt) whenever it is notified.
 
+The embedder may be the built-in model, a model folder or a server (``models.registry``); its
+``model_id`` names it (``docs/decisions.md``, "Choosing the embedder"). A server's dimension is
+what it answers: vectors stored under the same id with another dimension (the server now runs
+another model under that name) can never be searched with the new ones, so ``embed_pending``
+drops them and embeds those memories again; a search scans one model and one dimension only
+(``core.vectorindex``).
+
 A chat turn is embedded together with the turn before it (``core.turn_context``): vectors are
 therefore tagged ``vector_id(model_id)``, the embedder's id plus the context window, so that a
 vault embedded before (or with another window) is re-embedded rather than mixed.
@@ -54,6 +61,21 @@ def pending_count(vault: Vault, model_id: str) -> int:
         )
 
 
+def drop_other_dims(vault: Vault, model_id: str, dim: int) -> int:
+    """Delete the vectors tagged ``model_id`` whose dimension is not ``dim`` (unsearchable next to
+    the model's present vectors); returns how many. One row is read when there are none (the
+    vectors of one tag always share one dimension, since every write goes through here first)."""
+    with vault.read() as conn:
+        row = conn.execute("SELECT dim FROM vectors WHERE model_id = ? LIMIT 1", (model_id,)).fetchone()
+    if row is None or int(row[0]) == dim:
+        return 0
+    with vault.tx() as conn:
+        cur = conn.execute("DELETE FROM vectors WHERE model_id = ? AND dim != ?", (model_id, dim))
+        gone = int(cur.rowcount or 0)
+    log.info("dropped %d vectors of %s with another dimension than %d", gone, model_id, dim)
+    return gone
+
+
 def _check(vecs: Any, n: int, dim: int, model_id: str) -> np.ndarray:
     arr = np.asarray(vecs, dtype=np.float32)
     if arr.shape != (n, dim) or not np.all(np.isfinite(arr)):
@@ -80,6 +102,7 @@ def embed_pending(
     on ``cancel``."""
     model_id, dim = vector_id(embedder.model_id, window), int(embedder.dim)
     batch_size = max(1, int(batch_size))
+    drop_other_dims(vault, model_id, dim)
     total = pending_count(vault, model_id)
     if limit is not None:
         total = min(total, limit)

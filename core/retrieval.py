@@ -34,7 +34,7 @@ import numpy as np
 
 from reverie.core import fts, query_expansion, ranking, rerank, sources
 from reverie.core.embedding import vector_id
-from reverie.core.errors import InputError
+from reverie.core.errors import InputError, ModelError
 from reverie.core.protocols import Embedder
 from reverie.core.queryplan import GENERIC, MAX_K, ParsedQuery, parse_query
 from reverie.core.ranking import FUSION_FLOOR, RankedList
@@ -268,7 +268,7 @@ class Retriever:
                     plan, max(cfg.bm25_candidates, plan.k), cfg.bm25_weight if mode == "hybrid" else 1.0
                 )
         finally:
-            q = np.asarray(encoded.result(), dtype=np.float32)[0] if encoded is not None else None
+            q = self._query_vector(encoded, mode)
         if mode in ("hybrid", "vector"):
             found = (
                 self.nearest(q, eff, max(cfg.vector_candidates, plan.k)) if q is not None else RankedList("vector", ())
@@ -280,6 +280,19 @@ class Retriever:
                     ids = tuple(int(i) for i in extra.rank(conn, text, eff, cfg.bm25_candidates))
                 lists.append(RankedList(extra.name, ids, weight=extra.weight))
         return lists
+
+    def _query_vector(self, encoded: Future[np.ndarray] | None, mode: str) -> np.ndarray | None:
+        """The encoded query; None (words alone) when a hybrid search's embedder failed (a search
+        model server that is down: its sentence is logged and shown by the indexer)."""
+        if encoded is None:
+            return None
+        try:
+            return np.asarray(encoded.result(), dtype=np.float32)[0]
+        except ModelError as exc:
+            if mode == "vector":
+                raise
+            log.info("searching by words only: %s", exc)
+            return None
 
     def _words(self, plan: ParsedQuery, limit: int, weight: float) -> list[RankedList]:
         """The BM25 list, the list of the words' other forms and a list for each extra phrasing."""

