@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 
 from reverie import __version__
-from reverie.core.errors import ReverieError
+from reverie.core.errors import VaultBusyError, describe, user_error
+
+ENV_DEBUG = "REVERIE_DEBUG"
+PRIVATE_UMASK = 0o077  # every file and folder Reverie makes is the user's alone (0600 / 0700)
+
+# Exit codes: 2 for an error the user can act on, 75 (EX_TEMPFAIL) for a busy vault, 1 for an
+# unexpected error, 130 for Ctrl-C, 141 (128 + SIGPIPE) when the reader of our output went away.
+EXIT_USER, EXIT_BUSY, EXIT_UNEXPECTED, EXIT_INTERRUPTED, EXIT_PIPE = 2, 75, 1, 130, 141
 
 # Each module in this list has ``register(subparsers)``; the parser it adds sets ``func``.
 COMMAND_MODULES = (
@@ -21,6 +30,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_transfer",
     "reverie.app.cli.cmd_consolidate",
     "reverie.app.cli.cmd_eval",
+    "reverie.app.cli.cmd_mcp",
 )
 
 
@@ -38,18 +48,59 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command (or open the window). Every error ends here as one sentence on stderr and a
+    non-zero exit; the traceback is printed only with REVERIE_DEBUG=1."""
+    os.umask(PRIVATE_UMASK)
     argv = list(sys.argv[1:] if argv is None else argv)
+    return guarded(lambda: _dispatch(argv))
+
+
+def _dispatch(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         from reverie.app.ui.gui import run_gui  # imported here: the CLI never loads Qt
 
         return run_gui(home=args.home)
+    return int(args.func(args) or 0)
+
+
+def guarded(fn: Callable[[], int]) -> int:
+    """``fn()``'s exit code, or the exit code of the error it raised, told in one sentence."""
     try:
-        return int(args.func(args) or 0)
-    except ReverieError as exc:
-        print(f"reverie: {exc}", file=sys.stderr)
-        return 2
+        return fn()
     except KeyboardInterrupt:
-        print("reverie: interrupted; nothing half-written was kept.", file=sys.stderr)
-        return 130
+        _say("interrupted; nothing half-written was kept.")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE
+    except Exception as exc:  # noqa: BLE001 - the top level: every error becomes one sentence
+        if os.environ.get(ENV_DEBUG) == "1":
+            traceback.print_exc(file=sys.stderr)
+        known = user_error(exc)
+        if known is None:
+            _say(
+                f"Something went wrong ({type(exc).__name__}; {ENV_DEBUG}=1 shows the details); your data is unchanged."
+            )
+            return EXIT_UNEXPECTED
+        _say(describe(known))
+        return EXIT_BUSY if isinstance(known, VaultBusyError) else EXIT_USER
+
+
+def _say(sentence: str) -> None:
+    try:
+        print(f"reverie: {sentence}", file=sys.stderr, flush=True)
+    except OSError:  # stderr closed too: nothing more to say
+        pass
+
+
+def _silence_stdout() -> None:
+    """The reader of our output is gone (``reverie info --json | head``): point stdout at /dev/null
+    so the interpreter's last flush does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from reverie.app.ui.qtfix import guard_singleton_refcounts
-from reverie.core.errors import ReverieError
+from reverie.core.errors import describe, user_error
 
 log = logging.getLogger(__name__)
 guard_singleton_refcounts()  # before any lane work: PySide6 6.12 on CPython 3.11 leaks refs to None/True
@@ -69,15 +69,13 @@ class Lane(QObject):
             if on_done is not None:
                 on_done(fut.result())
             return
-        if isinstance(exc, ReverieError):
-            message = str(exc)
-        else:
+        if user_error(exc) is None:  # not one the user can act on (a busy vault is): the log keeps the trace
             log.error(
                 "%s lane task failed:\n%s",
                 self.name,
                 "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
             )
-            message = f"Something went wrong ({type(exc).__name__}: {exc}); your data is unchanged."
+        message = describe(exc)  # one sentence, the same as the command line's
         if on_error is not None:
             on_error(message)
         else:
