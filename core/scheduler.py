@@ -17,12 +17,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from reverie.core import jobruns
+from reverie.core import backup, jobruns
 from reverie.core.clock import Clock
 
 log = logging.getLogger(__name__)
 
 JOB = "consolidation"
+BACKUP_CHECK_MINUTES = 60  # how often the backup job looks whether a day has passed since the last backup
 RETRY_MINUTES = 5
 
 
@@ -105,6 +106,8 @@ class NightlyScheduler:
         # adding a retry at that moment would wait for ever.
         self._guard = threading.Lock()
         self.last_result: Any = None
+        # The daily backup (core/backup.py run_backup), set before start(): ``backup_job(now)``.
+        self.backup_job: Callable[[float], Any] | None = None
 
     # -- the rules, with the injected clock ---------------------------------------------------
     def due(self) -> float | None:
@@ -132,6 +135,25 @@ class NightlyScheduler:
         self.cancel_event.clear()
         self.last_result = self.job(None, self.cancel_event, progress)
         return self.last_result
+
+    def backup_due(self) -> bool:
+        if self.backup_job is None:
+            return False
+        last = jobruns.last_covering_start(self.vault, backup.JOB)
+        return backup.backup_due(self.clock.now(), last, self.settings_loader())
+
+    def tick_backup(self) -> str:
+        """What the hourly backup check does: 'ran' (ok or failed, recorded in job runs) or 'not-due'."""
+        if self.backup_job is None or not self.backup_due():
+            return "not-due"
+        self.backup_job(self.clock.now())
+        return "ran"
+
+    def _safe_backup(self) -> None:
+        try:
+            self.tick_backup()
+        except Exception:  # a failing backup must not kill the scheduler thread
+            log.exception("the daily backup did not run")
 
     def _safe_tick(self) -> None:
         try:
@@ -170,6 +192,16 @@ class NightlyScheduler:
         # is brought forward (a separate one-off job would race APScheduler's shutdown).
         first = {"next_run_time": datetime.fromtimestamp(self.clock.now(), self.tz)} if self.due() is not None else {}
         self._sched.add_job(self._safe_tick, self._trigger(hour, minute), id="nightly", replace_existing=True, **first)
+        if self.backup_job is not None:
+            # checked at start and every hour: a backup a day, whenever the app is open
+            self._sched.add_job(
+                self._safe_backup,
+                "interval",
+                minutes=BACKUP_CHECK_MINUTES,
+                id="backup",
+                replace_existing=True,
+                next_run_time=datetime.fromtimestamp(self.clock.now(), self.tz),
+            )
         self._sched.start(paused=paused)
 
     def reschedule(self) -> bool:
