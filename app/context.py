@@ -20,6 +20,7 @@ from reverie.core.paths import VaultPaths, data_home, vault_paths
 from reverie.core.protocols import ChatModel, Embedder
 from reverie.core.settings import Settings, load_settings
 from reverie.core.tiers import TIERS, Tier, resolve_tier
+from reverie.core.transfer.scratch import sweep_stale_temps
 from reverie.core.vault import Vault
 from reverie.models.gguf import GgufInfo
 from reverie.models.registry import build_chat_model as _build_chat_model
@@ -57,6 +58,7 @@ def default_choice(env: dict[str, str] | None = None) -> VaultChoice | None:
 def open_vault(paths: VaultPaths, passphrase: str | None = None) -> Vault:
     if passphrase is None:
         passphrase = os.environ.get(ENV_PASSPHRASE) or None
+    sweep_stale_temps(paths.folder)  # what a killed export left in the vault folder
     return Vault.open(paths, passphrase=passphrase)
 
 

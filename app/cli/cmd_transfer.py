@@ -46,8 +46,10 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--mine",
         action="store_true",
-        help="Markdown/text: these are my own notes, so Reverie may learn facts about me from them "
-        "(without it, imported files are read as documents: searchable, never a source of facts)",
+        help="these are my own notes: Markdown/text files are read as your own writing (Reverie may learn "
+        "facts about you from them); a vault file keeps the trust its records were exported with. Without "
+        "it, imported records are 'imported': searchable, never a source of facts about you (your own "
+        "exports, signed by this vault, keep their trust anyway)",
     )
     add_json_flag(p)
     p.set_defaults(func=run_import)
@@ -152,10 +154,10 @@ def run_import(args: Any) -> int:
             "--dry-run works for .reverie vault files and Markdown or text folders; a ChatGPT "
             "import skips what it already holds, so run it directly."
         )
-    if args.mine and kind != "markdown":
+    if args.mine and kind == "chatgpt":
         raise InputError(
-            "--mine is for Markdown or text notes: a ChatGPT export's own messages are yours already, "
-            "and a vault file keeps what each record was; nothing was imported."
+            "--mine is for Markdown or text notes and vault files; a ChatGPT export is always read as "
+            "imported conversations. Nothing was imported."
         )
     passphrase = _from_env(args.passphrase_env)
     with cli_vault(args) as vault:
@@ -193,9 +195,15 @@ def run_import(args: Any) -> int:
                 f"Imported {s2.added} new conversations ({s2.messages} messages), updated {s2.updated}, "
                 f"{s2.unchanged} unchanged."
             )
+            text += "".join(f"\n  {p}" for p in s2.problems)
         elif args.dry_run:
             p = import_preview(
-                vault, path, passphrase=passphrase, progress=_progress, embedder_id=vector_id(DEFAULT_EMBEDDER_ID)
+                vault,
+                path,
+                passphrase=passphrase,
+                progress=_progress,
+                embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+                mine=args.mine,
             )
             data = {
                 "kind": kind,
@@ -203,6 +211,8 @@ def run_import(args: Any) -> int:
                 "tables": {t: c.__dict__ for t, c in p.tables.items()},
                 "embedder_id": p.embedder_id,
                 "vectors_usable": p.vectors_usable,
+                "own_export": p.own_export,
+                "trust_kept": p.own_export or args.mine,
             }
             lines = [
                 f"{t:<14} {c.new:>7} new {c.updated:>7} updated {c.unchanged:>7} unchanged "
@@ -218,6 +228,7 @@ def run_import(args: Any) -> int:
                 passphrase=passphrase,
                 progress=_progress,
                 embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+                mine=args.mine,
             )
             data = {"kind": kind, **r.__dict__}
             text = (
@@ -227,6 +238,8 @@ def run_import(args: Any) -> int:
             )
             if r.needs_embedding:
                 text += f" {r.needs_embedding} memories will be embedded in the background."
+            if r.changed and not r.trust_kept:
+                text += " Its memories were read as imported, not as your own words (add --mine if this file is yours)."
     print_json(data) if args.json else print(text)
     return 0
 

@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core import history, ingest
+from reverie.core.clock import MAX_YEAR, MIN_YEAR, in_range
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.records import MAX_TEXT_BYTES, Role
+from reverie.core.sources import clip
 from reverie.core.textutil import clean_text
 from reverie.core.transfer.bringin import BringInSummary, ledger_hash, ledger_record, sha256_bytes, stable_id
+from reverie.core.transfer.format import bad_id_reason, echo, echo_id
 from reverie.core.vault import Vault
 
 MAX_FILE_BYTES = 2 * 1024**3
@@ -72,8 +75,8 @@ def _bad(where: str, what: str) -> TransferError:
 def _time(value: Any, where: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not (0 <= value < 1e11):
-        raise _bad(where, "has an invalid timestamp")
+    if not in_range(value):
+        raise _bad(where, f"has an invalid timestamp (not a time in the years {MIN_YEAR}-{MAX_YEAR})")
     return float(value)
 
 
@@ -93,7 +96,7 @@ def _text(content: Any, where: str) -> str | None:
     if ctype in SILENT_TYPES:
         return None
     if ctype not in TEXT_TYPES:
-        raise _bad(where, f"is of an unknown kind ({ctype!r}) that Reverie cannot read")
+        raise _bad(where, f"is of an unknown kind ({echo(ctype)}) that Reverie cannot read")
     parts = content.get("parts")
     if isinstance(parts, list):
         return "\n\n".join(t for t in (_part_text(p) for p in parts) if t)
@@ -111,13 +114,15 @@ def _thread(mapping: dict[str, Any], current: Any, where: str) -> list[str]:
     path: list[str] = []
     seen: set[str] = set()
     while current is not None:
-        if current in seen or current not in mapping or len(path) > 200_000:
+        if not isinstance(current, str) or current in seen or current not in mapping or len(path) > 200_000:
             raise _bad(where, "has a broken chain of messages")
+        if bad_id_reason(current):
+            raise _bad(where, f"has a message with an invalid id ({echo(current)})")
         seen.add(current)
         path.append(current)
         node = mapping[current]
         if not isinstance(node, dict):
-            raise _bad(where, f"has a node ({current}) that is not an object")
+            raise _bad(where, f"has a node ({echo_id(current)}) that is not an object")
         current = node.get("parent")
     return path[::-1]
 
@@ -127,9 +132,11 @@ def parse_conversation(raw: Any, index: int) -> _Conversation:
     if not isinstance(raw, dict) or not isinstance(raw.get("mapping"), dict):
         raise _bad(where, "is not a conversation (it has no message mapping)")
     cid = raw.get("conversation_id") or raw.get("id")
-    if not isinstance(cid, str) or not cid.strip() or len(cid) > 200:
+    if not isinstance(cid, str) or not cid.strip():
         raise _bad(where, "has no conversation id")
-    where = f"conversation {index + 1} ({cid})"
+    if bad_id_reason(cid):
+        raise _bad(where, f"has an invalid conversation id ({echo(cid)})")
+    where = f"conversation {index + 1} ({echo_id(cid)})"
     created = _time(raw.get("create_time"), where) or 0.0
     updated = _time(raw.get("update_time"), where) or created
     turns: list[_Turn] = []
@@ -137,23 +144,25 @@ def parse_conversation(raw: Any, index: int) -> _Conversation:
         msg = raw["mapping"][node_id].get("message")
         if msg is None:
             continue
-        nwhere = f"message {node_id} of {where}"
+        nwhere = f"message {echo_id(node_id)} of {where}"
         if not isinstance(msg, dict) or not isinstance(msg.get("author"), dict):
             raise _bad(nwhere, "has no author")
         role_raw = msg["author"].get("role")
         if role_raw not in ROLES:
-            raise _bad(nwhere, f"has an unknown author role ({role_raw!r})")
+            raise _bad(nwhere, f"has an unknown author role ({echo(role_raw)})")
         text = _text(msg.get("content"), nwhere)
         role = ROLES[role_raw]
         if role is None or text is None or not text.strip():
             continue
-        if role == "system" and (msg.get("metadata") or {}).get("is_visually_hidden_from_conversation"):
+        metadata = msg.get("metadata")
+        if role == "system" and isinstance(metadata, dict) and metadata.get("is_visually_hidden_from_conversation"):
             continue
         text = clean_text(text)
         if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
             raise _bad(nwhere, "is larger than a message can be")
         name = msg["author"].get("name")
-        speaker = clean_text(name) if isinstance(name, str) and name else ("ChatGPT" if role == "assistant" else None)
+        speaker = clip(clean_text(name), 200) if isinstance(name, str) and name.strip() else None
+        speaker = speaker or ("ChatGPT" if role == "assistant" else None)
         turns.append(_Turn(str(node_id), role, text, _time(msg.get("create_time"), nwhere), speaker))
     raw_title = raw.get("title")
     title = clean_text(raw_title if isinstance(raw_title, str) else "").strip()[:300]
@@ -191,8 +200,8 @@ def import_chatgpt(
 ) -> BringInSummary:
     """Import a ChatGPT ``conversations.json``; all or nothing."""
     path = Path(path).expanduser()
-    convs = [parse_conversation(raw, i) for i, raw in enumerate(_load(path))]
     summary = BringInSummary()
+    convs = _unique([parse_conversation(raw, i) for i, raw in enumerate(_load(path))], summary)
     now = vault.now()
     with vault.tx() as conn:
         for i, conv in enumerate(convs):
@@ -204,6 +213,25 @@ def import_chatgpt(
     if progress:
         progress("importing conversations", len(convs), len(convs))
     return summary
+
+
+def _unique(convs: list[_Conversation], summary: BringInSummary) -> list[_Conversation]:
+    """One conversation per id: of conversations sharing an id, the last updated (the later in the
+    file on a tie) is imported and the others are reported, so a re-import finds nothing changed."""
+    chosen: dict[str, int] = {}
+    for i, conv in enumerate(convs):
+        j = chosen.get(conv.cid)
+        if j is None:
+            chosen[conv.cid] = i
+            continue
+        keep = i if conv.updated >= convs[j].updated else j
+        summary.problems.append(
+            f"Conversations {j + 1} and {i + 1} of the file share the id {echo_id(conv.cid)}; "
+            f"only conversation {keep + 1} was imported."
+        )
+        chosen[conv.cid] = keep
+    keep_set = set(chosen.values())
+    return [c for i, c in enumerate(convs) if i in keep_set]
 
 
 def _write(conn: Any, now: float, conv: _Conversation, summary: BringInSummary) -> None:

@@ -5,16 +5,17 @@ properties exactly as they came in); a note imported from a file goes back to th
 ``Projects/Kyoto/plan.md`` is written as ``notes/Projects/Kyoto/plan.md``. Every folder and file
 name is made safe (no ``..``, no absolute paths, no characters or names Windows refuses).
 ``conversations/<date> <title>.md`` holds a conversation, one section per message. The folder is
-written under a temporary name and renamed when complete; an existing non-empty folder is refused.
+written in a private work folder inside the vault folder (``scratch.Job``) and renamed into place
+when complete, so a failed or killed export never leaves a half-written folder (what a killed one
+left is swept at the next start); an existing non-empty folder is refused. Files are 0600,
+folders 0700.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
+import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,6 +24,7 @@ from reverie.core.clock import iso
 from reverie.core.errors import TransferError
 from reverie.core.properties import render_properties
 from reverie.core.records import CONVERSATION_COLS, MESSAGE_COLS, NOTE_COLS, Message, Note
+from reverie.core.transfer.scratch import DIR_MODE, FILE_MODE, Job, sweep_stale_temps
 from reverie.core.vault import Vault
 
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]+')
@@ -115,26 +117,38 @@ def export_markdown(vault: Vault, folder: str | Path) -> MarkdownExportSummary:
     parent = folder.parent
     if not parent.is_dir():
         raise TransferError(f"The folder {parent} does not exist; nothing was written.")
-    tmp = Path(tempfile.mkdtemp(prefix=".reverie-markdown-", dir=parent))
+    sweep_stale_temps(vault.paths.folder)
     try:
-        n_notes, n_convs = _write_all(vault, tmp)
-        if folder.exists():
-            folder.rmdir()
-        tmp.rename(folder)
+        with Job(vault.paths.folder) as job:
+            tmp = job.dir / "markdown"
+            tmp.mkdir(mode=DIR_MODE)
+            n_notes, n_convs = _write_all(vault, tmp)
+            if folder.exists():
+                folder.rmdir()
+            job.place(tmp, folder)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(tmp)
         raise TransferError(f"Reverie could not write {folder}: {exc.strerror or exc}; nothing was written.") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(tmp)
-        raise
     return MarkdownExportSummary(folder, n_notes, n_convs)
 
 
+def _write_file(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), FILE_MODE)
+    with os.fdopen(fd, "wb") as out:
+        out.write(text.encode("utf-8"))
+
+
+def _mkdirs(root: Path, parts: tuple[str, ...]) -> Path:
+    where = root
+    for part in parts:
+        where = where / part
+        if not where.is_dir():
+            where.mkdir(mode=DIR_MODE)
+    return where
+
+
 def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
-    (out / "notes").mkdir()
-    (out / "conversations").mkdir()
+    (out / "notes").mkdir(mode=DIR_MODE)
+    (out / "conversations").mkdir(mode=DIR_MODE)
     used_notes: set[str] = set()
     used_convs: set[str] = set()
     n_notes = n_convs = 0
@@ -144,10 +158,9 @@ def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
             for row in conn.execute(f"SELECT {NOTE_COLS} FROM notes ORDER BY created_at, id"):
                 note = Note.from_row(row)
                 folders, stem = note_relpath(note)
-                where = out.joinpath("notes", *folders)
-                where.mkdir(parents=True, exist_ok=True)
+                where = _mkdirs(out / "notes", folders)
                 path = _unique(where, stem, used_notes)
-                path.write_text(note_markdown(note), encoding="utf-8")
+                _write_file(path, note_markdown(note))
                 n_notes += 1
             convs: list[Any] = conn.execute(
                 f"SELECT {CONVERSATION_COLS} FROM conversations ORDER BY created_at, id"
@@ -161,7 +174,7 @@ def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
                 ]
                 stem = f"{(iso(created) or '')[:10]} {safe_filename(title, cid[:8])}".strip()
                 path = _unique(out / "conversations", stem, used_convs)
-                path.write_text(conversation_markdown(title, cid, created, origin, msgs), encoding="utf-8")
+                _write_file(path, conversation_markdown(title, cid, created, origin, msgs))
                 n_convs += 1
         finally:
             conn.execute("COMMIT")

@@ -22,153 +22,51 @@ with the mark adds it to notes already imported; one without it leaves an earlie
 from __future__ import annotations
 
 import json
-import re
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from reverie.core import history, ingest
+from reverie.core.clock import clamp
 from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.mdsyntax import inline_tags
-from reverie.core.properties import (
-    OWN_FIELDS,
-    Properties,
-    PropertyError,
-    PropertyValue,
-    check_properties,
-    field,
-    parse_front_matter,
-)
+from reverie.core.properties import parse_front_matter
 from reverie.core.records import MAX_TEXT_BYTES
+from reverie.core.sources import clip
 from reverie.core.textutil import clean_text, human_size
 from reverie.core.transfer.bringin import BringInSummary, ledger_hash, ledger_record, sha256_bytes, stable_id
+from reverie.core.transfer.notefile import (
+    NoteFile,
+    legacy_properties,
+    parse_date,
+    parse_note_file,
+    wikilinks,
+)
 from reverie.core.vault import Vault
-from reverie.core.wikilinks import find_links
 
-__all__ = ["SUFFIXES", "import_markdown_folder", "inline_tags", "parse_front_matter", "wikilinks"]
+__all__ = [
+    "SUFFIXES",
+    "NoteFile",
+    "import_markdown_folder",
+    "inline_tags",
+    "legacy_properties",
+    "parse_date",
+    "parse_front_matter",
+    "parse_note_file",
+    "wikilinks",
+]
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 # Bumped when the reader learns something new: a file read by an older reader is read again once.
 READER_VERSION = "2"
-_DATE_KEYS = ("created", "date", "updated", "modified")
-_REVERIE_ID = re.compile(r"[0-9a-f]{32}")
 Progress = Callable[[str, int, int], None]
-
-
-def parse_date(value: PropertyValue | None) -> float | None:
-    """A front matter date (``2023-05-04``, ``2023-05-04 10:30``, ISO with a zone, ``[[2023-05-04]]``)
-    as Unix seconds; None when it is no date."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip().removeprefix("[[").removesuffix("]]").strip().replace("Z", "+00:00")
-    if re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2}", text):
-        text = "-".join(f"{int(x):02d}" for x in text.split("/"))
-    try:
-        return datetime.fromisoformat(text).timestamp()
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-def wikilinks(body: str) -> list[str]:
-    """The notes and files ``body`` links to or embeds (outside code), in order, each once."""
-    return list(dict.fromkeys(link.target.strip() for link in find_links(body) if link.target.strip()))
-
-
-def _tags(fm: Properties, body: str) -> list[str]:
-    raw = field(fm, "tags", "tag") or []
-    if isinstance(raw, str):
-        raw = raw.replace(",", " ").split()
-    out: list[str] = []
-    for t in [*raw, *inline_tags(body)]:
-        t = clean_text(str(t)).strip().lstrip("#")[:64]
-        if t and t not in out:
-            out.append(t)
-    return out[:64]
-
-
-def _properties(fm: Properties) -> Properties:
-    """The front matter fields that are properties: not the title or tags, not a date Reverie
-    reads into the note's dates, not the id and origin a Reverie Markdown export writes."""
-    own = {k.casefold() for k in OWN_FIELDS}
-    reverie_export = isinstance(field(fm, "id"), str) and bool(_REVERIE_ID.fullmatch(str(field(fm, "id"))))
-    out: Properties = {}
-    for key, value in fm.items():
-        folded = key.casefold()
-        if folded in own or (folded in _DATE_KEYS and parse_date(value) is not None):
-            continue
-        if reverie_export and folded in ("id", "origin"):
-            continue
-        out[key] = value
-    return out
-
-
-def legacy_properties(front_matter: dict[str, Any]) -> Properties:
-    """The properties in the ``front_matter`` an older import kept in a note's meta ({} when they
-    do not pass ``check_properties``)."""
-    fm: Properties = {}
-    for key, value in front_matter.items():
-        if isinstance(key, str) and isinstance(value, str):
-            fm[key] = value
-        elif isinstance(key, str) and isinstance(value, list):
-            fm[key] = [str(v) for v in value]
-    try:
-        return check_properties(_properties(fm))
-    except PropertyError:
-        return {}
-
-
-@dataclass(frozen=True)
-class NoteFile:
-    """One file as a note, read and not yet written."""
-
-    rel: str  # its path in the folder, /-separated
-    title: str
-    body: str
-    tags: list[str]
-    links: list[str]
-    created: float
-    updated: float
-    happened: float
-    meta: dict[str, Any]
-    problem: str | None = None  # something left out of an otherwise imported file
 
 
 def ledger_value(sha: str) -> str:
     return f"{sha}+r{READER_VERSION}"
-
-
-def parse_note_file(rel: str, text: str, kind: str, flavour: str, birth: float, mtime: float) -> NoteFile:
-    """A file's text (``kind``: "markdown" or "text") as a note: title, body, tags, links, dates,
-    properties; ``birth``/``mtime`` are the file's times, used when the front matter has no dates."""
-    text = text.replace("\r\n", "\n")
-    stem = Path(rel).stem
-    if kind != "markdown":
-        return NoteFile(rel, stem, text, [], [], birth, mtime, birth, {"source": "text", "path": rel})
-    fm, body = parse_front_matter(text)
-    fm_created, fm_date = parse_date(field(fm, "created")), parse_date(field(fm, "date"))
-    fm_updated = parse_date(field(fm, "updated", "modified"))
-    written = [t for t in (fm_created, fm_date) if t is not None]
-    created = written[0] if written else birth
-    happened = fm_date if fm_date is not None else created
-    updated = fm_updated if fm_updated is not None else max(written) if written else mtime
-    meta: dict[str, Any] = {"source": flavour, "path": rel}
-    problem = None
-    try:
-        props = check_properties(_properties(fm))
-    except PropertyError as exc:
-        props = {}
-        problem = f"{rel}: its properties were left out ({exc.reason}); the rest was imported."
-    if props:
-        meta["properties"] = props
-    links = wikilinks(body)
-    if links:
-        meta["links"] = links
-    return NoteFile(
-        rel, _title(fm, body, stem), body, _tags(fm, body), links, created, updated, happened, meta, problem
-    )
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -197,18 +95,6 @@ def note_files(folder: str | Path) -> tuple[Path, list[Path], str]:
     if not files:
         raise TransferError(f"{root} holds no Markdown or text files (.md, .markdown, .txt); nothing was imported.")
     return root, files, "obsidian" if (root / ".obsidian").is_dir() else "markdown"
-
-
-def _title(fm: Properties, body: str, stem: str) -> str:
-    title = field(fm, "title")
-    if isinstance(title, str) and title.strip():
-        return clean_text(title).strip()[:500]
-    for line in body.splitlines():
-        if line.startswith("# "):
-            return clean_text(line[2:]).strip()[:500] or stem
-        if line.strip():
-            break
-    return stem
 
 
 def cancelled(cancel: Any) -> bool:
@@ -261,6 +147,10 @@ def _mark_own(conn: Any, now: float, note_id: str) -> bool:
         return False
     meta[OWN_NOTE_KEY] = True
     conn.execute("UPDATE notes SET meta = ? WHERE id = ?", (json.dumps(meta, ensure_ascii=False), note_id))
+    conn.execute(
+        "UPDATE memories SET trust = 'user' WHERE source_kind = 'note' AND source_id = ? AND trust = 'imported'",
+        (note_id,),
+    )
     history.log(
         conn,
         now,
@@ -294,17 +184,25 @@ class RawFile:
     mtime: float
 
 
+def shown_path(rel: str) -> str:
+    """A path as it can be shown and stored: a name that is not valid UTF-8 gets U+FFFD for its bad bytes."""
+    return os.fsencode(rel).decode("utf-8", "replace")
+
+
 def read_raw(root: Path, path: Path) -> RawFile | str:
-    """A file's bytes and where it is, or the sentence saying why it is left out."""
+    """A file's bytes and where it is, or the sentence saying why it is left out. File times
+    outside 1900-2200 are moved to the nearest end of that range."""
     rel = path.relative_to(root).as_posix()
+    abspath = str(path.resolve())
+    if shown_path(abspath) != abspath:
+        return f"{clip(shown_path(rel), 120)} has a name that is not valid UTF-8 text; it was left out."
     try:
         st = path.stat()
         if st.st_size > MAX_TEXT_BYTES:
-            return f"{rel} is {human_size(st.st_size)}, more than a note can hold; it was left out."
+            return f"{clip(rel, 120)} is {human_size(st.st_size)}, more than a note can hold; it was left out."
         data = path.read_bytes()
     except OSError as exc:
-        return f"{rel} could not be read ({exc.strerror or exc}); it was left out."
-    abspath = str(path.resolve())
+        return f"{clip(rel, 120)} could not be read ({exc.strerror or exc}); it was left out."
     return RawFile(
         rel,
         SUFFIXES[path.suffix.lower()],
@@ -312,8 +210,8 @@ def read_raw(root: Path, path: Path) -> RawFile | str:
         stable_id("file", abspath),
         sha256_bytes(data),
         data,
-        float(getattr(st, "st_birthtime", None) or st.st_mtime),
-        st.st_mtime,
+        clamp(float(getattr(st, "st_birthtime", None) or st.st_mtime)),
+        clamp(st.st_mtime),
     )
 
 
@@ -321,7 +219,7 @@ def decode(raw: RawFile, flavour: str) -> NoteFile | str:
     try:
         text = clean_text(raw.data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return f"{raw.rel} is not UTF-8 text; it was left out."
+        return f"{clip(raw.rel, 120)} is not UTF-8 text; it was left out."
     return parse_note_file(raw.rel, text, raw.kind, flavour, raw.birth, raw.mtime)
 
 
@@ -376,8 +274,17 @@ def _import_file(
         )
         action = "create"
         summary.added += 1
+    own = meta.get(OWN_NOTE_KEY) is True
     ingest.index_note(
-        conn, now, note_id, nf.title, nf.body, nf.happened, actor="import", properties=meta.get("properties")
+        conn,
+        now,
+        note_id,
+        nf.title,
+        nf.body,
+        nf.happened,
+        trust="user" if own else "imported",
+        actor="import",
+        properties=meta.get("properties"),
     )
     history.log(conn, now, "note", note_id, action, actor="import", after={"title": nf.title, "file": raw.abspath})
     ledger_record(conn, raw.kind, raw.abspath, ledger_value(raw.sha), "note", note_id, now=now)

@@ -21,6 +21,7 @@ from reverie.core.transfer.markdown_import import (
     ledger_value,
     note_files,
     read_raw,
+    shown_path,
 )
 from reverie.core.vault import Vault
 
@@ -80,7 +81,7 @@ def preview_markdown_folder(
                 progress("reading files", i - 1, len(files))
             raw = read_raw(root, path)
             if isinstance(raw, str):
-                skipped.append((path.relative_to(root).as_posix(), _would(raw)))
+                skipped.append((shown_path(path.relative_to(root).as_posix()), _would(raw)))
                 continue
             seen = ledger_hash(conn, raw.kind, raw.abspath)
             if seen == ledger_value(raw.sha):

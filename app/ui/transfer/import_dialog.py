@@ -38,6 +38,17 @@ from reverie.core.transfer import ImportPreview, ImportSummary, import_preview, 
 from reverie.core.transfer.markdown_preview import FolderPreview, preview_markdown_folder
 from reverie.models.defaults import DEFAULT_EMBEDDER_ID
 
+OWN_NOTES_LABEL = "These are my own notes"
+OWN_NOTES_HINT = (
+    "Tick this if you wrote these files yourself (a journal, your own notes): Reverie will learn "
+    "facts about you from them. Leave it off for documentation, articles, recipes or other people's "
+    "writing: they are kept and searchable, but never taken as facts about you."
+)
+OWN_EXPORT_HINT = (
+    "Tick this if the file holds your own notes and memories (a backup of yours): they keep the trust "
+    "they had. Leave it off for someone else's file: everything in it is kept as imported, never taken "
+    "as your own words. A file exported from this vault is always recognised as yours."
+)
 POLICIES = (("newer", "Keep the newer version"), ("mine", "Keep mine"), ("theirs", "Take theirs"))
 COLUMNS = ("new", "updated", "unchanged", "conflicting")
 
@@ -72,9 +83,13 @@ class ImportDialog(QDialog):
         self.policy = QComboBox()
         for key, label in POLICIES:
             self.policy.addItem(label, key)
+        self.mine = QCheckBox(OWN_NOTES_LABEL)
+        self.mine.setChecked(False)
+        self.mine.setToolTip(OWN_EXPORT_HINT)
         form = QFormLayout()
         form.addRow("Passphrase:", self.passphrase)
         form.addRow("When both changed:", self.policy)
+        form.addRow("", self.mine)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -108,6 +123,7 @@ class ImportDialog(QDialog):
             passphrase=self._secret(),
             progress=self.relay,
             embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+            mine=self.mine.isChecked(),
             on_done=self._previewed,
             on_error=self._failed,
         )
@@ -125,12 +141,17 @@ class ImportDialog(QDialog):
         )
         if not preview.vectors_usable:
             text += " The file was made with another embedder; its memories will be embedded again."
+        if preview.own_export:
+            text += " This is an export of this vault: its records keep their trust."
+        elif not self.mine.isChecked():
+            text += f" Its memories will be kept as imported (tick “{OWN_NOTES_LABEL}” if this file is yours)."
         self.message.setText(text)
         self.import_button.setEnabled(True)
 
     def start_import(self) -> None:
         self.import_button.setEnabled(False)
         self.check_button.setEnabled(False)
+        self.mine.setEnabled(False)
         self.progress.setVisible(True)
         self._cancel.clear()
         self.session.db.submit(
@@ -139,6 +160,7 @@ class ImportDialog(QDialog):
             self.path,
             policy=self.policy.currentData(),
             embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+            mine=self.mine.isChecked(),
             passphrase=self._secret(),
             progress=self.relay,
             cancel=self._cancel,
@@ -170,6 +192,7 @@ class ImportDialog(QDialog):
     def _failed(self, message: str) -> None:
         self.progress.setVisible(False)
         self.check_button.setEnabled(True)
+        self.mine.setEnabled(True)
         self.message.setText(message)
 
     def _cancel_or_close(self) -> None:
@@ -178,14 +201,6 @@ class ImportDialog(QDialog):
             self.message.setText("Cancelling…")
             return
         self.reject()
-
-
-OWN_NOTES_LABEL = "These are my own notes"
-OWN_NOTES_HINT = (
-    "Tick this if you wrote these files yourself (a journal, your own notes): Reverie will learn "
-    "facts about you from them. Leave it off for documentation, articles, recipes or other people's "
-    "writing: they are kept and searchable, but never taken as facts about you."
-)
 
 
 class NotesImportDialog(QDialog):
