@@ -53,6 +53,22 @@ def title_or_fallback(source_kind: str, memory_kind: str, title: str | None) -> 
     return UNTITLED.get(source_kind, source_kind.title())
 
 
+APP_ORIGIN: Final = "mcp:"
+"""A note's ``origin`` when another app recorded it over MCP: ``mcp:<the app's name>``."""
+
+
+def app_origin(app_name: str) -> str:
+    """The ``origin`` of a note that the app ``app_name`` recorded (``reverie mcp``'s ``remember``)."""
+    return APP_ORIGIN + app_name
+
+
+def origin_app(origin: str | None) -> str | None:
+    """The name of the app that recorded a note, from its ``origin``; None for the user's own notes."""
+    if origin and origin.startswith(APP_ORIGIN) and origin[len(APP_ORIGIN) :].strip():
+        return origin[len(APP_ORIGIN) :].strip()
+    return None
+
+
 def source_title(conn: Connection, memory: Memory) -> str:
     """The short name of where ``memory`` came from: the note's title or the conversation's title.
 
@@ -72,8 +88,11 @@ def source_title(conn: Connection, memory: Memory) -> str:
 def describe_source(conn: Connection, memory: Memory) -> str:
     """A sentence-sized name for the source: 'Note “Trip”', 'Conversation “Plans” (you)'."""
     if memory.source_kind == "note" and memory.source_id:
-        row = conn.execute("SELECT title FROM notes WHERE id = ?", (memory.source_id,)).fetchone()
-        return f"Note “{title_or_fallback('note', memory.kind, row[0])}”" if row else DELETED["note"]
+        row = conn.execute("SELECT title, origin FROM notes WHERE id = ?", (memory.source_id,)).fetchone()
+        if row is None:
+            return DELETED["note"]
+        app = origin_app(row[1])
+        return f"Note “{title_or_fallback('note', memory.kind, row[0])}”" + (f" (from {app})" if app else "")
     if memory.source_kind == "message" and memory.source_id:
         row = conn.execute(
             "SELECT c.title, m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?",

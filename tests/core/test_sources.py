@@ -51,10 +51,10 @@ class _Mem:
 def conn() -> sqlite3.Connection:
     c = sqlite3.connect(":memory:")
     c.executescript(
-        "CREATE TABLE notes(id TEXT, title TEXT);"
+        "CREATE TABLE notes(id TEXT, title TEXT, origin TEXT);"
         "CREATE TABLE conversations(id TEXT, title TEXT);"
         "CREATE TABLE messages(id TEXT, conversation_id TEXT, role TEXT);"
-        "INSERT INTO notes VALUES ('n1', 'Trip'), ('n2', '');"
+        "INSERT INTO notes(id, title) VALUES ('n1', 'Trip'), ('n2', '');"
         "INSERT INTO conversations VALUES ('c1', 'Plans');"
         "INSERT INTO messages VALUES ('m1', 'c1', 'user'), ('m2', 'c1', 'assistant');"
     )
