@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from reverie.app import context
+from reverie.core.paths import PRIVATE_UMASK, make_private, make_vault_private, strip_shared_bits
 
 
 def prepare_app(argv: list[str] | None = None) -> Any:
@@ -16,15 +19,27 @@ def prepare_app(argv: list[str] | None = None) -> Any:
     from PySide6.QtWidgets import QApplication
 
     from reverie.app.ui.theme import apply_theme, remembered_theme
+    from reverie.app.ui.uikit import settings
 
+    os.umask(PRIVATE_UMASK)  # the window's files (Reverie.conf, exports, backups) are the user's alone
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Reverie")
     app.setOrganizationName("Reverie")
     app.setDesktopFileName("reverie")
+    _make_settings_private(Path(settings().fileName()))
     icon_path = resources.files("reverie.resources").joinpath("icons", "reverie.svg")
     app.setWindowIcon(QIcon(str(icon_path)))
     apply_theme(app, remembered_theme())  # no light flash before a dark vault's settings are read
     return app
+
+
+def _make_settings_private(conf: Path) -> None:
+    """The window's settings file (and its folder, when it is Reverie's own: ~/.config/Reverie on
+    Linux, not ~/Library/Preferences on macOS): an older Reverie left them readable by others."""
+    if conf.parent.name == "Reverie":
+        make_private(conf.parent)
+    else:
+        strip_shared_bits(conf)
 
 
 def run_gui(home: str | None = None, argv: list[str] | None = None) -> int:
@@ -34,6 +49,7 @@ def run_gui(home: str | None = None, argv: list[str] | None = None) -> int:
 
     app = prepare_app(argv)
     session = Session(context.resolve_paths(home))
+    make_vault_private(session.paths)
     window = MainWindow(session)
     window.show()
     Startup(window).start()
