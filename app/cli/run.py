@@ -8,12 +8,13 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from reverie import __version__
 from reverie.core.errors import VaultBusyError, describe, user_error
+from reverie.core.paths import PRIVATE_UMASK, data_home, make_vault_private, vault_paths
 
 ENV_DEBUG = "REVERIE_DEBUG"
-PRIVATE_UMASK = 0o077  # every file and folder Reverie makes is the user's alone (0600 / 0700)
 
 # Exit codes: 2 for an error the user can act on, 75 (EX_TEMPFAIL) for a busy vault, 1 for an
 # unexpected error, 130 for Ctrl-C, 141 (128 + SIGPIPE) when the reader of our output went away.
@@ -30,6 +31,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_transfer",
     "reverie.app.cli.cmd_consolidate",
     "reverie.app.cli.cmd_eval",
+    "reverie.app.cli.cmd_backup",
     "reverie.app.cli.cmd_mcp",
 )
 
@@ -58,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The umask covers what this run creates; an older Reverie's vault folder and files are fixed here.
+    make_vault_private(vault_paths(Path(args.home).expanduser() if args.home else data_home()))
     if not getattr(args, "command", None):
         from reverie.app.ui.gui import run_gui  # imported here: the CLI never loads Qt
 
