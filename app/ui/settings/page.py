@@ -32,6 +32,7 @@ from reverie.app.ui.changes import SETTINGS, OpChanges
 from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
+from reverie.app.ui.settings.connected_box import ConnectedBox
 from reverie.app.ui.settings.data_box import DataBox
 from reverie.app.ui.settings.models_box import ChatModelBox
 from reverie.app.ui.settings.security import EncryptionBox
@@ -176,6 +177,8 @@ class SettingsPage(QWidget):
         lay.addWidget(self.encryption)
         self.data = DataBox(session, actions)
         lay.addWidget(self.data)
+        self.connected = ConnectedBox(session)
+        lay.addWidget(self.connected)
         lay.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
