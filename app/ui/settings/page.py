@@ -33,8 +33,10 @@ from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.settings.connected_box import ConnectedBox
+from reverie.app.ui.settings.backup_box import BackupBox
 from reverie.app.ui.settings.data_box import DataBox
 from reverie.app.ui.settings.models_box import ChatModelBox
+from reverie.app.ui.settings.recovery_box import RecoveryBox
 from reverie.app.ui.settings.security import EncryptionBox
 from reverie.app.ui.shell import Action, Page, Shell
 from reverie.app.ui.tasks import TaskTracker
@@ -175,6 +177,10 @@ class SettingsPage(QWidget):
 
         self.encryption = EncryptionBox(session)
         lay.addWidget(self.encryption)
+        self.recovery = RecoveryBox(session)
+        lay.addWidget(self.recovery)
+        self.backups = BackupBox(session)
+        lay.addWidget(self.backups)
         self.data = DataBox(session, actions)
         lay.addWidget(self.data)
         self.connected = ConnectedBox(session)
@@ -257,6 +263,7 @@ class SettingsPage(QWidget):
         self.archive_threshold.setValue(round(s.archive_threshold * 100))
         self.archive_importance.setValue(s.archive_max_importance)
         self.theme.setCurrentIndex(next((i for i, (_, v) in enumerate(THEMES) if v == s.theme), 0))
+        self.backups.load(s)
         self._say("")
         self._apply_theme(s.theme)
 
@@ -275,6 +282,7 @@ class SettingsPage(QWidget):
         s.archive_threshold = self.archive_threshold.value() / 100
         s.archive_max_importance = self.archive_importance.value()
         s.theme = THEMES[self.theme.currentIndex()][1]
+        self.backups.store(s)
         return s.validate()
 
     def save_settings(self) -> None:
