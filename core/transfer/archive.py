@@ -7,6 +7,7 @@ and record count are checked against the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import zipfile
@@ -250,6 +251,11 @@ class ArchiveWriter:
         self.counts[table] = n
         self.sizes[name] = total
         return n
+
+    def abort(self) -> None:
+        """Close the zip after a failure (what it wrote is thrown away with the job folder)."""
+        with contextlib.suppress(Exception):
+            self.zf.close()
 
     def finish(self, manifest: Manifest, secret: bytes | None = None) -> None:
         """Write the manifest (checksums, counts, sizes; signed with ``secret`` when given) and close."""

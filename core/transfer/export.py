@@ -146,6 +146,9 @@ def export_vault(
                             writer.write_member(
                                 table, _lines(table_rows(conn, table), table, totals[table], progress, cancel)
                             )
+                    except BaseException:
+                        writer.abort()
+                        raise
                     finally:
                         conn.execute("COMMIT")
                 manifest = Manifest(

@@ -139,8 +139,9 @@ def parse_note_file(rel: str, text: str, kind: str, flavour: str, birth: float, 
     problems = []
     if outside:
         problems.append(
-            f"{clip(rel, 120)}: its {' and '.join(outside)} date{'s are' if len(outside) > 1 else ' is'} outside "
-            f"the years {MIN_YEAR}-{MAX_YEAR}, so the file's own date was used."
+            f"{clip(rel, 120)}: {' and '.join(repr(k) for k in outside)} in its front matter "
+            f"{'are dates' if len(outside) > 1 else 'is a date'} outside the years {MIN_YEAR}-{MAX_YEAR}, "
+            "so the file's own date was used."
         )
     try:
         props = check_properties(_properties(fm))
