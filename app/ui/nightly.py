@@ -1,5 +1,8 @@
 """The nightly scheduler while the window is open, and "Consolidate now" with progress and Cancel.
 
+The same scheduler makes the daily backup (core/backup.py) when backups are on: checked at start
+and every hour, run on the scheduler's thread, recorded in job runs.
+
 The scheduler (core, APScheduler) runs consolidation and decay at the chosen time when the user
 is idle; idleness comes from the window's own input events. A night missed while Reverie was
 closed is caught up once. Starting and stopping touch the vault, so they run on the database
@@ -20,7 +23,9 @@ from reverie.app import context
 from reverie.app.ui.changes import OpChanges
 from reverie.app.ui.session import Session
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
+from reverie.core import backup
 from reverie.core.consolidation.outcome import describe_run
+from reverie.core.settings import load_settings
 
 log = logging.getLogger(__name__)
 START_DELAY_MS = 3000
@@ -29,6 +34,7 @@ _INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
 
 class Nightly(QObject):
     finished = Signal(object)  # the ConsolidationReport of a run started here
+    backed_up = Signal(object)  # the RunRecord of a daily backup
     _done = Signal(object)
 
     def __init__(self, session: Session, tracker: TaskTracker, parent: QObject | None = None) -> None:
@@ -73,8 +79,16 @@ class Nightly(QObject):
         if self.scheduler is not None:
             self.scheduler.shutdown()
         scheduler = context.build_scheduler(vault, idle_seconds=self.idle_seconds)
+        scheduler.backup_job = lambda now: self._backup(vault, scheduler, now)
         scheduler.start()
         self.scheduler = scheduler
+
+    def _backup(self, vault: Any, scheduler: Any, now: float) -> Any:  # the scheduler's thread
+        run = backup.run_backup(vault, load_settings(vault), now, scheduler.tz)
+        if run.status != "ok":
+            log.warning("the daily backup failed: %s", run.error)
+        self.backed_up.emit(run)
+        return run
 
     @property
     def running(self) -> bool:
