@@ -16,7 +16,6 @@ from reverie.core.transfer.chatgpt_import import import_chatgpt
 from reverie.core.transfer.markdown_import import import_markdown_folder
 from reverie.core.transfer.markdown_preview import preview_markdown_folder
 
-
 T0 = 1_700_000_000
 
 
