@@ -94,6 +94,9 @@ class EmbedServer:
 
 
 def start_server() -> EmbedServer:
+    """A running server; MiniLM is loaded first (on a busy machine loading it can take longer than a
+    client's timeout)."""
+    minilm().embed(["warm up"])
     server = EmbedServer()
 
     class Handler(BaseHTTPRequestHandler):

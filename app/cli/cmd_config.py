@@ -3,6 +3,11 @@
 Values are typed from the ``Settings`` dataclass (whole numbers, decimals, yes/no, text, and lists
 as comma-separated text) and checked with ``Settings.validate()`` before anything is saved; an
 unknown key or a bad value is one sentence and leaves the vault as it was.
+
+The search model is chosen with the ``embedder_*`` settings: ``embedder_kind`` (default, folder or
+server), ``embedder_path`` (a sentence-transformers model folder), ``embedder_url``,
+``embedder_model`` and ``embedder_api`` (ollama or openai) for a server, and ``embedder_key_env``:
+the NAME of the environment variable holding its API key (the key itself is never stored).
 """
 
 from __future__ import annotations
@@ -145,4 +150,12 @@ def run_set(args: Any) -> int:
         save_settings(vault, changed)
     old, new = show(getattr(before, key)), show(value)
     print(f"{key} = {new}" + ("" if old == new else f" (was {old or 'empty'})"))
+    if key.startswith("embedder_") and old != new:
+        print(EMBEDDER_NOTE)
     return 0
+
+
+EMBEDDER_NOTE = (
+    "The search model setting changed: the window embeds every memory again in the background (search works "
+    "by words meanwhile); 'reverie models' shows the search model and 'reverie models --test-search' tries it."
+)

@@ -1,6 +1,8 @@
 """``reverie models``: the chat models Reverie can use (the bundled one, GGUF files already on this
 machine, the configured server), with size, parameter count and tier, the one in use marked;
-``reverie models --use NAME|NUMBER|PATH|URL`` chooses one in one step."""
+``reverie models --use NAME|NUMBER|PATH|URL`` chooses one in one step. Below the list, the search
+model (embedder) in use and how many memories wait to be embedded with it; ``--test-search``
+embeds one sentence with it and says the dimension and time (or its one-sentence problem)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,11 @@ def register(sub: Any) -> None:
         help="use this model: default, a number or name from the list, a .gguf path, or a server URL",
     )
     p.add_argument("--server-model", metavar="NAME", help="with a server URL: the model name the server expects")
+    p.add_argument(
+        "--test-search",
+        action="store_true",
+        help="embed one sentence with the search model (embedder) and show its dimension and time",
+    )
     add_json_flag(p)
     p.set_defaults(func=run_models)
 
@@ -45,17 +52,60 @@ def run_models(args: Any) -> int:
     if args.server_model:
         raise InputError("--server-model goes with --use and a server address.")
     paths = context.resolve_paths(getattr(args, "home", None))
+    waiting: tuple[int, int] | None = None
     if paths.exists():
         with cli_vault(args, create=False) as vault:
             settings = load_settings(vault)
+            waiting = _waiting(vault, settings)
     else:
         settings = Settings()  # no vault yet: the defaults, nothing created
+    if args.test_search:
+        return _test_search(settings)
     found = _survey(settings, args.folder)
     if args.json:
         tier = found.tier_in_use()
         print_json([{**e.as_dict(), "tier_in_use": tier if e.in_use else None} for e in found.entries])
         return 0
     _print_table(found)
+    _print_search_model(settings, waiting)
+    return 0
+
+
+def _waiting(vault: Any, settings: Settings) -> tuple[int, int] | None:
+    """(memories without a vector of the search model, memories); None when the choice is incomplete."""
+    from reverie.core.embedding import pending_count, vector_id
+    from reverie.core.errors import ReverieError
+    from reverie.models.registry import build_embedder
+
+    try:
+        tag = vector_id(build_embedder(settings).model_id)  # nothing loaded, nothing asked of a server
+    except ReverieError:
+        return None
+    return pending_count(vault, tag), int(vault.counts().get("memories", 0))
+
+
+def _print_search_model(settings: Settings, waiting: tuple[int, int] | None) -> None:
+    from reverie.models.registry import describe_embedder, embedder_label
+
+    line = f"\nSearch model: {describe_embedder(settings)}"
+    if waiting is not None and waiting[0]:
+        line += f"; {waiting[0]:,} of {waiting[1]:,} memories wait to be embedded with {embedder_label(settings)}"
+    elif waiting is not None:
+        line += f"; all {waiting[1]:,} memories are embedded with it"
+    print(line + ".")
+    print("Choose another with: reverie config set embedder_kind default|folder|server (and embedder_* settings)")
+
+
+def _test_search(settings: Settings) -> int:
+    import time
+
+    embedder = context.build_embedder(settings)
+    start = time.perf_counter()
+    dim = int(embedder.embed(["Reverie checks the search model with this sentence."]).shape[1])
+    ms = (time.perf_counter() - start) * 1000
+    from reverie.models.registry import describe_embedder
+
+    print(f"Search model {describe_embedder(settings)}: it works, {dim}-dimensional vectors, {ms:,.0f} ms.")
     return 0
 
 
