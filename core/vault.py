@@ -3,14 +3,15 @@
 ``Vault`` owns a single connection. Every operation goes through ``vault.tx()`` (a write
 transaction, ``BEGIN IMMEDIATE``) or ``vault.read()``; both hold the vault's lock, so there
 is one writer in the process and no "database is locked" between our own threads. Other
-processes (the CLI beside the window) are handled by WAL and a busy timeout.
+processes (the CLI beside the window) are handled by WAL and a busy timeout. Both also hold
+``vault.lock`` shared (``core/vaultlock.py``): a change of lock holds it exclusively while it
+re-writes the file, and a connection opened before such a change is replaced before it is used.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -21,11 +22,12 @@ from typing import Any
 from sqlcipher3 import dbapi2 as sqlite
 
 from reverie.core import keys as keymod
-from reverie.core import schema
+from reverie.core import lockjournal, schema
 from reverie.core.clock import Clock, SystemClock
 from reverie.core.errors import (
     DataFolderError,
     NotAVaultError,
+    VaultBusyError,
     VaultError,
     VaultLockedError,
     WrongKeyError,
@@ -33,10 +35,13 @@ from reverie.core.errors import (
 from reverie.core.keys import KeyMode, VaultKey
 from reverie.core.paths import VaultPaths, ensure_writable_folder
 from reverie.core.sqltypes import Connection
+from reverie.core.vaultlock import BUSY_LOCK_SENTENCE, VaultLock
 
 HEADER_FORMAT = "reverie-vault"
 HEADER_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
+LOCK_WAIT_S = BUSY_TIMEOUT_MS / 1000  # how long a transaction waits for a change of lock elsewhere
+CHANGE_WAIT_S = 30.0  # how long a change of lock (or the repair of an interrupted one) waits for others
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -98,11 +103,12 @@ def _connect(path: Path, key: VaultKey, *, create: bool) -> Any:
     try:
         with contextlib.suppress(sqlite.DatabaseError):
             conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not a log line
-        pragma = key.pragma()
-        if pragma:
-            conn.execute(pragma)
+        key.apply(conn)  # bound through sqlite3_key, never pasted into SQL
         # Touch the schema: this is where a wrong key or a random file shows.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except VaultError:
+        conn.close()
+        raise
     except sqlite.DatabaseError as exc:
         conn.close()
         if key.mode is KeyMode.NONE:
@@ -119,16 +125,89 @@ def _connect(path: Path, key: VaultKey, *, create: bool) -> Any:
     return conn
 
 
+def _open_connection(
+    paths: VaultPaths, passphrase: str | None, clock: Clock, *, migrate: bool
+) -> tuple[Connection, VaultHeader]:
+    """Read the header, unlock the database and bring its schema up to date (under the vault lock)."""
+    header = VaultHeader.read(paths.header)
+    if not paths.database.exists():
+        raise NotAVaultError(f"The vault database {paths.database} is missing; restore it from a backup or export.")
+    if header.key_mode is KeyMode.KEYRING:
+        key = VaultKey(KeyMode.KEYRING, keymod.load_key(header.vault_id))
+    elif header.key_mode is KeyMode.PASSPHRASE:
+        if not passphrase:
+            raise VaultLockedError("This vault is protected by a passphrase; enter it to unlock.")
+        key = VaultKey(KeyMode.PASSPHRASE, passphrase)
+    else:
+        key = VaultKey(KeyMode.NONE)
+        with contextlib.suppress(OSError), open(paths.database, "rb") as fh:
+            head = fh.read(16)
+            if head and head != SQLITE_MAGIC:
+                raise NotAVaultError(
+                    f"{paths.database.name} is not a Reverie vault (the file is damaged or "
+                    "not a database); it was left as it was."
+                )
+    conn = _connect(paths.database, key, create=False)
+    try:
+        schema.check_not_newer(conn)
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        if migrate:
+            schema.migrate(conn, clock.now())
+    except sqlite.OperationalError as exc:
+        conn.close()
+        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+            raise DataFolderError(f"The vault in {paths.folder} is read-only; Reverie needs to write to it.") from exc
+        raise VaultError(f"The vault could not be opened: {exc}.") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn, header
+
+
+def open_current(
+    paths: VaultPaths, passphrase: str | None, clock: Clock, *, migrate: bool = True
+) -> tuple[Connection, VaultHeader, str]:
+    """Open the vault's database as it is now: an interrupted change of lock is finished or undone
+    first (holding the vault lock exclusively), then the database is opened holding it shared.
+    Returns the connection, the header and the generation it was opened under."""
+    flock = VaultLock.of(paths.folder)
+    for _ in range(5):
+        if lockjournal.pending(paths):
+            with flock.exclusive(CHANGE_WAIT_S):
+                if lockjournal.recover(paths):
+                    flock.bump()  # anyone still holding the file open reconnects
+        with flock.shared(LOCK_WAIT_S):
+            if lockjournal.journal_path(paths).exists() and not flock.owns_exclusive():
+                continue  # a change began (or stopped) while we waited
+            conn, header = _open_connection(paths, passphrase, clock, migrate=migrate)
+            return conn, header, flock.generation()
+    raise VaultBusyError(BUSY_LOCK_SENTENCE)
+
+
 class Vault:
     """An open vault. Use ``Vault.open`` or ``Vault.create``."""
 
-    def __init__(self, paths: VaultPaths, header: VaultHeader, conn: Connection, clock: Clock) -> None:
+    def __init__(
+        self,
+        paths: VaultPaths,
+        header: VaultHeader,
+        conn: Connection,
+        clock: Clock,
+        *,
+        passphrase: str | None = None,
+        generation: str = "",
+    ) -> None:
         self.paths = paths
         self.header = header
         self.clock = clock
         self._conn = conn
         self._lock = threading.RLock()
         self._closed = False
+        self._flock = VaultLock.of(paths.folder)
+        self._passphrase = passphrase  # to reconnect after another process re-wrote the file
+        self._generation = generation
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -154,25 +233,33 @@ class Vault:
         else:
             key = VaultKey(KeyMode.NONE)
         header = VaultHeader(vault_id, mode, clock.now())
-        conn = None
-        try:
-            conn = _connect(paths.database, key, create=True)
-            conn.execute("PRAGMA journal_mode = WAL")
-            schema.migrate(conn, clock.now())
-        except BaseException:
-            if conn is not None:
-                with contextlib.suppress(Exception):
-                    conn.close()
-            for p in (paths.database, Path(str(paths.database) + "-wal"), Path(str(paths.database) + "-shm")):
-                with contextlib.suppress(OSError):
-                    p.unlink()
-            if mode is KeyMode.KEYRING:
-                keymod.delete_key(vault_id)
-            raise
-        tmp = paths.header.with_suffix(".json.tmp")
-        tmp.write_text(header.to_json(), encoding="utf-8")
-        os.replace(tmp, paths.header)
-        return cls(paths, header, conn, clock)
+        flock = VaultLock.of(paths.folder)
+        with flock.shared(LOCK_WAIT_S):
+            conn = None
+            try:
+                conn = _connect(paths.database, key, create=True)
+                conn.execute("PRAGMA journal_mode = WAL")
+                schema.migrate(conn, clock.now())
+            except BaseException:
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        conn.close()
+                for p in (paths.database, Path(str(paths.database) + "-wal"), Path(str(paths.database) + "-shm")):
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+                if mode is KeyMode.KEYRING:
+                    keymod.delete_key(vault_id)
+                raise
+            lockjournal.write_atomic(paths.header, header.to_json())
+            generation = flock.generation()
+        return cls(
+            paths,
+            header,
+            conn,
+            clock,
+            passphrase=key.secret if mode is KeyMode.PASSPHRASE else None,
+            generation=generation,
+        )
 
     @classmethod
     def open(
@@ -183,7 +270,8 @@ class Vault:
         *,
         migrate: bool = True,
     ) -> Vault:
-        """Open an existing vault, unlocking it from the keyring or with ``passphrase``."""
+        """Open an existing vault, unlocking it from the keyring or with ``passphrase``. A change of
+        lock that was interrupted (a crash, a power cut) is finished or undone first."""
         clock = clock or SystemClock()
         if not paths.folder.exists():
             raise DataFolderError(f"There is no vault in {paths.folder} (the folder does not exist).")
@@ -191,66 +279,99 @@ class Vault:
             raise NotAVaultError(
                 f"{paths.folder} has no vault.json, so it is not a Reverie vault; nothing was changed."
             )
-        header = VaultHeader.read(paths.header)
-        if not paths.database.exists():
-            raise NotAVaultError(f"The vault database {paths.database} is missing; restore it from a backup or export.")
-        if header.key_mode is KeyMode.KEYRING:
-            key = VaultKey(KeyMode.KEYRING, keymod.load_key(header.vault_id))
-        elif header.key_mode is KeyMode.PASSPHRASE:
-            if not passphrase:
-                raise VaultLockedError("This vault is protected by a passphrase; enter it to unlock.")
-            key = VaultKey(KeyMode.PASSPHRASE, passphrase)
-        else:
-            key = VaultKey(KeyMode.NONE)
-            with contextlib.suppress(OSError), open(paths.database, "rb") as fh:
-                head = fh.read(16)
-                if head and head != SQLITE_MAGIC:
-                    raise NotAVaultError(
-                        f"{paths.database.name} is not a Reverie vault (the file is damaged or "
-                        "not a database); it was left as it was."
-                    )
-        conn = _connect(paths.database, key, create=False)
-        try:
-            schema.check_not_newer(conn)
-            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if str(mode).lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            if migrate:
-                schema.migrate(conn, clock.now())
-        except sqlite.OperationalError as exc:
-            conn.close()
-            if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
-                raise DataFolderError(
-                    f"The vault in {paths.folder} is read-only; Reverie needs to write to it."
-                ) from exc
-            raise VaultError(f"The vault could not be opened: {exc}.") from exc
-        except BaseException:
-            conn.close()
-            raise
-        return cls(paths, header, conn, clock)
+        conn, header, generation = open_current(paths, passphrase, clock, migrate=migrate)
+        return cls(paths, header, conn, clock, passphrase=passphrase, generation=generation)
 
     # -- use -----------------------------------------------------------------------------
     @contextlib.contextmanager
     def tx(self) -> Iterator[Connection]:
         """A write transaction: all or nothing, one writer at a time."""
         with self._lock:
-            self._check_open()
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
+            self._enter()
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
-                conn.execute("COMMIT")
+                conn = self._conn
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                else:
+                    conn.execute("COMMIT")
+            finally:
+                self._flock.release()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """Read access to the connection (holding the lock, so reads see a consistent state)."""
         with self._lock:
+            self._enter()
+            try:
+                yield self._conn
+            finally:
+                self._flock.release()
+
+    def _enter(self) -> None:
+        """Hold the vault lock shared, on a connection that matches the file's current generation."""
+        self._check_open()
+        for _ in range(3):
+            self._flock.acquire(exclusive=False, timeout=LOCK_WAIT_S)
+            try:
+                if self._flock.depth() > 1 or self._flock.generation() == self._generation:
+                    return
+            except BaseException:
+                self._flock.release()
+                raise
+            self._flock.release()
+            self._reconnect()
+        raise VaultBusyError(BUSY_LOCK_SENTENCE)
+
+    def _reconnect(self) -> None:
+        """Another process changed how the vault is locked: open the file again with the key it has now."""
+        try:
+            conn, header, generation = open_current(self.paths, self._passphrase, self.clock)
+        except (WrongKeyError, VaultLockedError) as exc:
+            self._drop_connection()
+            raise VaultLockedError(
+                "How the vault is locked was changed in another Reverie window or command; open it again "
+                "(with its new passphrase, if it has one)."
+            ) from exc
+        old = self._conn
+        self._conn, self.header, self._generation = conn, header, generation
+        with contextlib.suppress(Exception):
+            old.close()
+
+    # -- changing the file (core/transfer/rekey.py) ---------------------------------------
+    @contextlib.contextmanager
+    def changing(self) -> Iterator[Connection]:
+        """Hold the vault for re-writing its file: this process's lock, and the vault lock exclusively
+        across processes (others wait), on a connection that matches the file as it is now."""
+        with self._lock:
             self._check_open()
-            yield self._conn
+            with self._flock.exclusive(CHANGE_WAIT_S):
+                if self._flock.generation() != self._generation or lockjournal.pending(self.paths):
+                    self._reconnect()
+                yield self._conn
+
+    @property
+    def lock_file(self) -> VaultLock:
+        return self._flock
+
+    def drop_connection(self) -> None:
+        """Close the connection without a checkpoint (its file is about to be re-written in place)."""
+        with self._lock:
+            self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        with contextlib.suppress(Exception):
+            self._conn.close()
+        self._closed = True
+
+    def adopt(self, conn: Connection, header: VaultHeader, passphrase: str | None, generation: str) -> None:
+        """Use ``conn`` (opened on the re-written file) from now on."""
+        with self._lock:
+            self._conn, self.header, self._passphrase, self._generation = conn, header, passphrase, generation
+            self._closed = False
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         with self.read() as conn:
@@ -279,40 +400,28 @@ class Vault:
         return out
 
     def change_key(self, mode: KeyMode, passphrase: str | None = None) -> None:
-        """Re-encrypt the vault under a new key (keyring / passphrase) or decrypt it (none)."""
-        if (self.header.key_mode is KeyMode.NONE) != (mode is KeyMode.NONE):
-            raise VaultError(
-                "Encrypting or decrypting a vault rewrites its file: use Change lock in the File "
-                "menu or 'reverie lock'. The vault was not changed."
-            )
-        old_mode = self.header.key_mode
-        if mode is KeyMode.KEYRING:
-            new_key = VaultKey(mode, keymod.new_raw_key())
-            keymod.store_key(self.header.vault_id + ".new", new_key.secret or "")
-        elif mode is KeyMode.PASSPHRASE:
-            new_key = VaultKey(mode, keymod.check_passphrase(passphrase or ""))
-        else:  # pragma: no cover - excluded above
-            return
-        with self._lock:
-            self._conn.execute(new_key.rekey_pragma())
-            if mode is KeyMode.KEYRING:
-                keymod.store_key(self.header.vault_id, new_key.secret or "")
-                keymod.delete_key(self.header.vault_id + ".new")
-            elif old_mode is KeyMode.KEYRING:
-                keymod.delete_key(self.header.vault_id)
-            header = VaultHeader(self.header.vault_id, mode, self.header.created_at)
-            tmp = self.paths.header.with_suffix(".json.tmp")
-            tmp.write_text(header.to_json(), encoding="utf-8")
-            os.replace(tmp, self.paths.header)
-            self.header = header
+        """Lock the vault another way (``core.transfer.rekey.change_lock``, which this object follows)."""
+        from reverie.core.transfer.rekey import change_lock  # the transfer package builds on this module
+
+        change_lock(self, mode, passphrase)
 
     def close(self) -> None:
         with self._lock:
             if self._closed:
                 return
-            with contextlib.suppress(Exception):
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._conn.close()
+            held = False
+            with contextlib.suppress(VaultError, OSError):
+                self._flock.acquire(exclusive=False, timeout=LOCK_WAIT_S)
+                held = True
+            try:
+                # Checkpoint only a file that is still ours (not re-written by a change of lock meanwhile).
+                if held and (self._flock.depth() > 1 or self._flock.generation() == self._generation):
+                    with contextlib.suppress(Exception):
+                        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._conn.close()
+            finally:
+                if held:
+                    self._flock.release()
             self._closed = True
 
     @property

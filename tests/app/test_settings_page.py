@@ -150,7 +150,7 @@ def test_an_unencrypted_vault_is_encrypted_from_settings(qtbot, tmp_path, memory
     assert enc.to_keyring.isVisibleTo(page) and enc.to_passphrase.isVisibleTo(page)
     enc.to_keyring.click()
     qtbot.waitUntil(lambda: "keyring" in enc.message.text(), timeout=20_000)
-    assert session.vault is not plain and session.vault.key_mode is KeyMode.KEYRING
+    assert session.vault is plain and plain.key_mode is KeyMode.KEYRING  # the same vault, on the re-written file
     assert [n.body for n in notes.list_notes(session.vault)] == ["The sentinel note PLAINTEXT-7731."]
     session.close()
     for f in paths.folder.iterdir():

@@ -28,7 +28,7 @@ def test_add_encryption_to_a_plaintext_vault_and_remove_it_again(paths, clock, m
     assert [k for (_, k) in memory_keyring.store] == [v.header.vault_id]
     v.close()
     _no_sentinel(paths.folder)
-    assert sorted(p.name for p in paths.folder.iterdir()) == ["reverie.db", "vault.json"]
+    assert sorted(p.name for p in paths.folder.iterdir()) == ["reverie.db", "vault.json", "vault.lock"]
     v = Vault.open(paths, clock=clock)
     v = change_lock(v, KeyMode.NONE)
     assert not v.encrypted and dump(v) == before and memory_keyring.store == {}

@@ -26,8 +26,8 @@ from reverie.core.vault import Vault
 MODE_TEXT = {
     KeyMode.KEYRING: "Encrypted. The key is kept in your system keyring, so Reverie opens without asking.",
     KeyMode.PASSPHRASE: "Encrypted with your passphrase. Reverie asks for it when it starts.",
-    KeyMode.NONE: "Not encrypted (your choice when the vault was made). To encrypt it, export the vault "
-    "and import it into a new, encrypted one.",
+    KeyMode.NONE: "Not encrypted (your choice when the vault was made). Choose a passphrase or the keyring "
+    "to encrypt it.",
 }
 
 
