@@ -111,9 +111,12 @@ def _aad(vault_id: str, mode: KeyMode) -> bytes:
     return f"reverie-recovery-v{KIT_VERSION}|{vault_id}|{mode.value}".encode()
 
 
-def check_value(secret: str, salt: bytes) -> bytes:
-    """A slow, salted fingerprint of the vault secret: tells a stale kit without the code, and costs
-    a guesser of a passphrase as much as SQLCipher's own key derivation does."""
+def check_value(secret: str, salt: bytes, mode: KeyMode) -> bytes:
+    """A salted fingerprint of the vault secret that tells a stale kit without the code. A keyring
+    key is 256 random bits, so an HMAC is enough (and quick, for Settings); a passphrase gets scrypt,
+    so the fingerprint costs a guesser as much as SQLCipher's own key derivation does."""
+    if mode is KeyMode.KEYRING:
+        return hmac.new(salt, b"reverie-kit-check:" + secret.encode("utf-8"), hashlib.sha256).digest()[:16]
     return hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=_MAXMEM)[:16]
 
 
@@ -136,7 +139,7 @@ def make_record(vault_id: str, key: VaultKey, code: str, now: float) -> dict[str
         "nonce": _b64(nonce),
         "wrapped": _b64(wrapped),
         "check_salt": _b64(check_salt),
-        "check": _b64(check_value(key.secret, check_salt)),
+        "check": _b64(check_value(key.secret, check_salt, key.mode)),
     }
 
 
@@ -179,7 +182,7 @@ def kit_matches(header: VaultHeader, key: VaultKey) -> bool:
         if KeyMode(rec["key_mode"]) is not key.mode:
             return False
         expected = _unb64(rec["check"])
-        got = check_value(key.secret, _unb64(rec["check_salt"]))
+        got = check_value(key.secret, _unb64(rec["check_salt"]), key.mode)
     except (KeyError, TypeError, ValueError):
         return False
     return hmac.compare_digest(expected, got)
