@@ -158,10 +158,14 @@ def memory_block(attrs: dict[str, str | int | float | None], text: str) -> str:
 
 
 def see_client(vault: Vault, name: str | None, version: str | None, now: float) -> Client:
-    """The client named ``name``, first seen now if it is new (with the default permission);
-    its version and last-seen time brought up to date."""
+    """The client named ``name``, first seen now if it is new (with the default permission), its
+    version brought up to date. A known client is only read: ``log_call`` moves its last-seen time."""
     name = client_name(name)
     version = " ".join((version or "").split())[:MAX_NAME_CHARS]
+    with vault.read() as conn:  # a known app is read, not written (its call's log entry moves last_seen)
+        row = conn.execute(f"SELECT {_CLIENT_COLS} FROM mcp_clients WHERE name = ?", (name,)).fetchone()
+    if row is not None and row[2] == version:
+        return _client(tuple(row))
     with vault.tx() as conn:
         conn.execute(
             "INSERT INTO mcp_clients(name, version, permission, first_seen, last_seen) VALUES (?,?,?,?,?) "

@@ -75,3 +75,15 @@ def test_lines_say_what_happened():
     assert call_line(call).endswith("LM Studio searched “aisle seats”: 1 result")
     forget = connected.Call(2, 1, "LM Studio", "forget", 1_795_000_000.0, "ok", 1, None)
     assert call_line(forget).endswith("LM Studio archived a memory: done")
+
+
+def test_the_notes_list_names_the_app_that_remembered_a_note(vault):
+    from reverie.app.ui.notes.model import load_rows
+    from reverie.core import notes, sources
+
+    notes.create_note(vault, "I prefer aisle seats.", origin=sources.app_origin("Claude Desktop"), trust="imported")
+    notes.create_note(vault, "My own note.", tags=["mine"])
+    rows = {r.title: r for r in load_rows(vault)}
+    assert rows["I prefer aisle seats."].detail.endswith(" · from Claude Desktop")
+    assert "remembered by Claude Desktop" in rows["I prefer aisle seats."].tooltip
+    assert "from" not in rows["My own note."].detail and rows["My own note."].detail.endswith("#mine")

@@ -50,6 +50,10 @@ def test_a_client_is_seen_once_by_name_with_the_default_permission(vault, clock)
     assert first.id == again.id and again.name == "Claude Desktop" and again.version == "1.0"
     assert again.permission == "remember" and not again.may_forget
     assert again.first_seen == first.first_seen and again.last_seen == clock.now()
+    clock.advance(60)
+    assert connected.see_client(vault, "Claude Desktop", "1.0", clock.now()) == again  # read, not written
+    connected.log_call(vault, again.id, "list_recent", clock.now(), "ok", 2)
+    assert connected.get_client(vault, again.id).last_seen == clock.now()
     nameless = connected.see_client(vault, None, None, clock.now())
     assert nameless.name == connected.UNKNOWN_APP
     assert [c.name for c in connected.list_clients(vault)] == ["Claude Desktop", connected.UNKNOWN_APP]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reverie.app.ui.fmt import stamp
 from reverie.app.ui.uikit import paint_row_frame
-from reverie.core import notes
+from reverie.core import notes, sources
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 TitleRole = Qt.ItemDataRole.UserRole + 2
@@ -32,18 +32,22 @@ class NoteRow:
     snippet: str
     happened_at: float = 0.0  # the note's date: front matter date/created when imported, else when written
     created_at: float = 0.0
+    app: str | None = None  # the app that recorded the note over MCP (``sources.origin_app``)
 
     @property
     def detail(self) -> str:
-        """The second line: the note's date, as Search shows it, then its tags."""
+        """The second line: the note's date, as Search shows it, the app that recorded it, then its tags."""
         tags = "  " + " ".join("#" + t for t in self.tags) if self.tags else ""
-        return f"{stamp(self.happened_at or self.updated_at)}{tags}"
+        source = f" · from {self.app}" if self.app else ""
+        return f"{stamp(self.happened_at or self.updated_at)}{source}{tags}"
 
     @property
     def tooltip(self) -> str:
         dates = f"Dated {stamp(self.happened_at or self.created_at)}"
         if self.updated_at and stamp(self.updated_at) != stamp(self.happened_at):
             dates += f" · edited {stamp(self.updated_at)}"
+        if self.app:
+            dates += f" · remembered by {self.app}"
         return "\n".join(x for x in (self.title, dates, self.snippet) if x)
 
 
@@ -64,6 +68,7 @@ def load_rows(vault: Any, text_filter: str = "", offset: int = 0, limit: int = P
             " ".join(n.body[:160].split()),
             n.happened_at,
             n.created_at,
+            sources.origin_app(n.origin),
         )
         for n in found
     ]
