@@ -2,7 +2,8 @@
 
 - ``compose_answer``: the answer to a question, quoted from the best memory, with who said it and
   when, and up to two more memories named as "also". Used for every question on a tiny model, and
-  whenever a model's reply fails the gate.
+  whenever a model's reply fails the gate. Instructions written inside a memory (``core/injection``)
+  are left out of its quote: they are not what the user wants to know, and a reply never repeats them.
 - ``acknowledge``: the reply to a statement: "Noted: dentist, Thu 3 Dec at 14:30 [1]", naming the
   key items and the resolved date or time, and citing the new message.
 - ``smalltalk_reply``: a greeting or thanks answered without a model.
@@ -19,6 +20,7 @@ from datetime import datetime, tzinfo
 
 from reverie.core import sources
 from reverie.core.citations import content_words
+from reverie.core.injection import data_text
 from reverie.core.prompt import GivenMemory
 from reverie.core.whenparse import When
 
@@ -154,26 +156,32 @@ def compose_answer(question: str, given: Sequence[GivenMemory], now: float, tz: 
     the question as further sources, by number."""
     if not given:
         raise ValueError("compose_answer needs at least one memory")
+    texts = {g.n: data_text(g.memory.text) for g in given}
     order = best_order(question, given)
+    order = [g for g in order if texts[g.n].strip()] + [g for g in order if not texts[g.n].strip()]
     first = order[0]
     first_who = attribution(first, now, tz)
-    lines = [f"{first_who}: “{excerpt(first.memory.text, question, QUOTE_CHARS)}” [{first.n}]"]
+    if not texts[first.n].strip():  # every memory given is only instructions to an assistant
+        return Composed(
+            f"{first_who} holds only instructions to an assistant, which I do not follow [{first.n}].", [first.n]
+        )
+    lines = [f"{first_who}: “{excerpt(texts[first.n], question, QUOTE_CHARS)}” [{first.n}]"]
     cited = [first.n]
     seen = {(first.memory.source_kind, first.memory.source_id, first.memory.text)}
     groups: list[tuple[str, list[str]]] = []
-    said = _sentences_of(first.memory.text)
+    said = _sentences_of(texts[first.n])
     topical = any(on_topic(question, g) for g in order)
     more: list[int] = []
     for g in order[1:]:
         key = (g.memory.source_kind, g.memory.source_id, g.memory.text)
-        if key in seen or (topical and not on_topic(question, g)):
+        if key in seen or (topical and not on_topic(question, g)) or not texts[g.n].strip():
             continue
         seen.add(key)
         if len(cited) > ALSO_MAX:
             if topical and len(more) < MORE_MAX:
                 more.append(g.n)
             continue
-        words = excerpt(g.memory.text, question, ALSO_CHARS)
+        words = excerpt(texts[g.n], question, ALSO_CHARS)
         if _sentences_of(words) & said:  # nearly the words already quoted: a source, not another quote
             if topical and len(more) < MORE_MAX:
                 more.append(g.n)

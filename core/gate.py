@@ -12,6 +12,7 @@ A reply fails when it
   nor the memories it was given, nor the conversation, or puts in quotation marks words that no
   source says word for word (``unsupported``);
 - cites a memory that does not support the sentence citing it (``miscited``);
+- says what an instruction written inside a memory demands (``obeyed``; ``core/injection``);
 - answers a question from memories without using any of them (``uncited``), or stands only on
   memories that share nothing with the question while others do (``off_topic``); both decided by
   the companion, which knows what was asked and which memories were given.
@@ -30,8 +31,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reverie.core.citations import MARKER, STOP_WORDS, content_words, strip_markers
+from reverie.core.injection import followed
 
-Reason = Literal["empty", "loop", "echo", "truncated", "filler", "unsupported", "miscited", "uncited", "off_topic"]
+Reason = Literal[
+    "empty", "loop", "echo", "truncated", "filler", "unsupported", "miscited", "uncited", "off_topic", "obeyed"
+]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
@@ -347,7 +351,11 @@ def check_reply(
     bad = miscited(reply, mem_map, question) if mem_map else []
     if bad:
         reasons.append("miscited")
-    return GateVerdict(tuple(reasons), tuple(missing), tuple(bad))
+    obeyed = followed(reply, mem_map, question) if mem_map else []
+    if obeyed:
+        reasons.append("obeyed")
+    detail = {"instruction": obeyed[0][1].span[:160], "memory": str(obeyed[0][0])} if obeyed else {}
+    return GateVerdict(tuple(reasons), tuple(missing), tuple(bad), detail)
 
 
 def check_sentence(

@@ -8,6 +8,11 @@
   the prompt (rules, profile) first and unchanged therefore pay for it once per model load.
 - Cancellation is checked between tokens; the generator is closed so llama.cpp stops at once.
 - ``json_schema`` becomes a GBNF grammar, so the output is constrained to the schema.
+- The prompt is data: llama-cpp-python renders the template around the messages and tokenizes
+  the result with special tokens on, so every message's content is neutralised first
+  (``core/promptsafe``): the template families' control sequences and every control token the
+  vocabulary declares become ordinary text; the template's own tokens stay intact
+  (``prompt_tokens`` shows the tokens the model is given).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core.errors import ModelError
+from reverie.core.promptsafe import declared_controls, neutralise
 from reverie.core.protocols import Cancel, ChatMessage
 from reverie.core.tiers import Tier, tier_for
 from reverie.models.gguf import GgufInfo, read_gguf_header
@@ -46,13 +52,17 @@ class LlamaChatModel:
         name: str | None = None,
         seed: int = 7,
         verbose: bool = False,
+        vocab_only: bool = False,
     ) -> None:
+        """``vocab_only``: load the tokenizer and template alone (to count and render, not to answer)."""
         self.path = Path(path).expanduser()
         self._requested_ctx = int(context_size)
         self._threads = int(threads) or default_threads()
         self._name = name
         self._seed = seed
         self._verbose = verbose
+        self._vocab_only = vocab_only
+        self._controls: tuple[str, ...] = ()
         self._info: GgufInfo | None = None
         self._tier: Tier | None = None
         self._llm: Any = None
@@ -117,12 +127,14 @@ class LlamaChatModel:
                     n_threads_batch=self._threads,
                     seed=self._seed,
                     verbose=self._verbose,
+                    vocab_only=self._vocab_only,
                 )
             except (ValueError, RuntimeError, OSError) as exc:
                 raise ModelError(
                     f"llama.cpp could not load {self.path.name} (the file may be damaged, or its "
                     f"architecture too new for this llama.cpp): {exc}."
                 ) from exc
+            self._controls = _vocabulary_controls(self._llm)
             log.info(
                 "loaded %s (n_ctx=%d, threads=%d, template=%s)",
                 self.path.name,
@@ -139,10 +151,44 @@ class LlamaChatModel:
                 with contextlib.suppress(Exception):
                     llm.close()
 
+    # -- the prompt is data ----------------------------------------------------------------
+    @property
+    def controls(self) -> tuple[str, ...]:
+        """The control tokens the vocabulary declares, as text (loads the model)."""
+        self.load()
+        return self._controls
+
+    def chat_messages(self, messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
+        """The messages as handed to the template: every content neutralised, so no text in them
+        becomes a control token (the template adds its own)."""
+        controls = self.controls
+        return [{"role": m.role, "content": neutralise(m.content, controls)} for m in messages]
+
+    def prompt_tokens(self, messages: Sequence[ChatMessage]) -> list[int]:
+        """The tokens the model is given for ``messages``, as ``create_chat_completion`` makes them:
+        the GGUF's template rendered around the neutralised contents, tokenized with special tokens on."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        llm = self.load()
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ModelError(f"{self.name} has no chat template embedded.")
+        eos, bos = llm.token_eos(), llm.token_bos()
+        formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+            bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
+            stop_token_ids=[eos],
+        )
+        chat: Any = self.chat_messages(messages)  # llama_cpp's TypedDicts for {"role", "content"}
+        result = formatter(messages=chat)
+        tokens: list[int] = llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+        return tokens
+
     # -- ChatModel -----------------------------------------------------------------------
     def count_tokens(self, text: str) -> int:
         llm = self.load()
-        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def stream(
         self,
@@ -155,6 +201,8 @@ class LlamaChatModel:
         json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         llm = self.load()
+        if self._vocab_only:
+            raise ModelError(f"{self.name} was loaded for its vocabulary only and cannot answer.")
         kwargs: dict[str, Any] = {}
         if json_schema is not None:
             kwargs["grammar"] = _grammar(json_schema)
@@ -163,7 +211,7 @@ class LlamaChatModel:
                 return
             try:
                 chunks = llm.create_chat_completion(
-                    messages=[{"role": m.role, "content": m.content} for m in messages],
+                    messages=self.chat_messages(messages),
                     stream=True,
                     max_tokens=max_tokens,
                     temperature=temperature,
@@ -188,6 +236,23 @@ class LlamaChatModel:
                 raise ModelError(f"{self.name} failed while answering: {exc}.") from exc
             except RuntimeError as exc:
                 raise ModelError(f"{self.name} failed while answering: {exc}.") from exc
+
+
+def _vocabulary_controls(llm: Any) -> tuple[str, ...]:
+    """The markup-like control and user-defined tokens of a loaded model's vocabulary."""
+    from llama_cpp import LLAMA_TOKEN_ATTR_CONTROL, LLAMA_TOKEN_ATTR_USER_DEFINED
+
+    flags = LLAMA_TOKEN_ATTR_CONTROL | LLAMA_TOKEN_ATTR_USER_DEFINED
+    model = llm._model
+    pieces: list[str] = []
+    try:
+        for token in range(model.n_vocab()):
+            if model.token_get_attr(token) & flags:
+                with contextlib.suppress(UnicodeDecodeError):
+                    pieces.append(model.token_get_text(token))
+    except (AttributeError, OSError) as exc:  # an older llama.cpp: the template families still apply
+        log.warning("could not read the vocabulary's control tokens: %s", exc)
+    return declared_controls(pieces)
 
 
 def _grammar(schema: dict[str, Any]) -> Any:

@@ -13,6 +13,10 @@ loading anything: the size in the model's name (``qwen2.5:0.5b``), else what the
 ``GET /v1/models`` (llama-server's ``meta.n_params``, or a size in the model id), else Ollama's
 ``POST /api/show`` (``details.parameter_size``). Unknown means ``capable`` (the reply gate still
 checks every answer). It is found once and kept.
+
+The prompt is data: the server applies its own chat template to the messages and may tokenize
+with special tokens on, so every message's content has the template families' control sequences
+neutralised first (``core/promptsafe``; the server's vocabulary is not known here).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reverie.core.errors import ModelError
+from reverie.core.promptsafe import neutralise
 from reverie.core.protocols import Cancel, ChatMessage
 from reverie.core.tiers import Tier, tier_for
 from reverie.models.naming import parameters_from_name
@@ -37,6 +42,11 @@ log = logging.getLogger(__name__)
 CHARS_PER_TOKEN = 3.0
 PROBE_TIMEOUT = 3.0  # seconds for the metadata requests (model list, parameter count)
 _UNKNOWN = object()
+
+
+def chat_messages(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
+    """The messages as sent: each content neutralised, so none can open or close a turn."""
+    return [{"role": m.role, "content": neutralise(m.content)} for m in messages]
 
 
 class OpenAIChatModel:
@@ -193,7 +203,7 @@ class OpenAIChatModel:
     ) -> Iterator[str]:
         body: dict[str, Any] = {
             "model": self.model or "default",
-            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "messages": chat_messages(messages),
             "stream": True,
             "max_tokens": max_tokens,
             "temperature": temperature,
