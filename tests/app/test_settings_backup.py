@@ -52,11 +52,13 @@ def test_back_up_now_lists_the_backup_and_restore_replaces_the_vault(qtbot, ui_s
     box.load(Settings(backup_folder=str(folder), backup_enabled=True))
     settle(qtbot, ui_session)
     assert box.list.item(0).text() == "No backups in this folder yet."
+    assert box.last.text() == "No backup has been made yet."
     notes.create_note(vault, "Before the backup.")
     box.now.click()
     settle(qtbot, ui_session)
     settle(qtbot, ui_session)
     assert box.message.text().startswith("Backed up and verified") and box.list.count() == 1
+    assert box.last.text().startswith("Last backup:") and box.last.text().endswith("checked and kept.")
     notes.create_note(vault, "After the backup.")
     asked = []
     box.confirm = lambda pv, needs: (asked.append(pv.lines()) or True, None)

@@ -51,6 +51,15 @@ def backup_line(b: backup.BackupInfo) -> str:
     )
 
 
+def last_backup_text(run: jobruns.RunRecord | None) -> str:
+    if run is None:
+        return "No backup has been made yet."
+    when = datetime.fromtimestamp(run.started_at).strftime("%d %B %Y at %H:%M")
+    if run.status == "ok":
+        return f"Last backup: {when}, checked and kept."
+    return f"The backup of {when} failed: {run.error or 'no reason was recorded.'}"
+
+
 class RestoreDialog(QDialog):
     """What restoring a backup changes, and (for a passphrase vault) the passphrase to open it again."""
 
@@ -125,6 +134,9 @@ class BackupBox(QGroupBox):
         form.addRow("Keep daily backups:", self.keep_daily)
         form.addRow("Keep weekly backups:", self.keep_weekly)
         lay.addLayout(form)
+        self.last = QLabel("")
+        self.last.setWordWrap(True)
+        lay.addWidget(self.last)
         row = QHBoxLayout()
         self.now = QPushButton("Back up now")
         self.now.clicked.connect(self.back_up_now)
@@ -174,13 +186,22 @@ class BackupBox(QGroupBox):
     def refresh(self) -> None:
         vault = self.session.vault
         text = self.folder.text().strip()
-        if vault is None or vault.closed or not text:
+        if vault is None or vault.closed:
+            self.list.clear()
+            return
+        self.session.db.submit(
+            jobruns.recent_runs, vault, backup.JOB, 1, on_done=alive(self, self._show_last)
+        )  # fmt: skip
+        if not text:
             self.list.clear()
             return
         vault_id = vault.header.vault_id
         self.session.db.submit(
             backup.list_backups, Path(text).expanduser(), vault_id, on_done=alive(self, self._show_list)
         )
+
+    def _show_last(self, runs: list[jobruns.RunRecord]) -> None:
+        self.last.setText(last_backup_text(runs[0] if runs else None))
 
     def _show_list(self, items: list[backup.BackupInfo]) -> None:
         self.list.clear()

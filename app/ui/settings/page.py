@@ -241,7 +241,7 @@ class SettingsPage(QWidget):
             return
 
         def status(vault: Vault) -> tuple[str, list[jobruns.JobRun], float]:
-            return embedder_line(vault.counts()), jobruns.list_job_runs(vault, 8), vault.now()
+            return embedder_line(vault.counts()), jobruns.list_job_runs(vault, 8, "consolidation"), vault.now()
 
         def show(result: tuple[str, list[jobruns.JobRun], float]) -> None:
             self.embedder.setText(result[0])
