@@ -26,7 +26,7 @@ from reverie.core.vault import Vault
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
-EMBED_WAIT_S = 20.0  # how long ``remember`` waits for its note's vectors before answering
+EMBED_WAIT_S = 30.0  # how long ``remember`` waits for its note's vectors before answering
 LOCKED = (
     "Reverie's vault is locked with a passphrase: add REVERIE_PASSPHRASE (the vault's passphrase) to the env "
     "of Reverie's entry in this app's MCP configuration, then restart the app."
