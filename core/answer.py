@@ -304,6 +304,7 @@ class Companion:
             instructions=self._instructions(),
             gated=self.gate,
             earlier=self._earlier(turn),
+            memories={g.n: g.memory.text for g in given},
         )
         self._timings(turn, streamed, started)
         check = check_citations(streamed.shown if self.gate else streamed.raw, numbers)

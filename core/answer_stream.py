@@ -13,12 +13,13 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from reverie.core import gate
 from reverie.core.errors import ReverieError
+from reverie.core.injection import followed
 from reverie.core.protocols import ChatMessage, ChatModel
 
 log = logging.getLogger(__name__)
@@ -94,10 +95,12 @@ def stream_reply(
     gated: bool = True,
     one_sentence: bool = False,
     earlier: Sequence[str] = (),
+    memories: Mapping[int, str] | None = None,
 ) -> Streamed:
     """Run the model and show what passes (see the module doc). ``sources`` are the texts a claim
     may come from (question, memories, conversation), ``earlier`` the replies given before (not to be
-    repeated); ``one_sentence`` stops after the first."""
+    repeated), ``memories`` the memories given by number (a sentence saying what an instruction in
+    one demands is not shown); ``one_sentence`` stops after the first."""
     t0 = time.perf_counter()
     halt = threading.Event()
     either = _Either(cancel, halt)
@@ -123,6 +126,8 @@ def stream_reply(
         missing = gate.unsupported_claims(sentence, sources) + gate.misquotes(sentence, sources)
         if missing:
             reasons.append("unsupported")
+        if memories and followed(candidate, memories, sources[0] if sources else ""):
+            reasons.append("obeyed")
         if reasons:
             verdict = gate.GateVerdict(tuple(reasons), tuple(missing))
             out.failed = verdict

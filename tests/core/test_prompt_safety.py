@@ -195,7 +195,11 @@ def test_a_capable_models_obedient_reply_is_replaced_by_a_quote_without_the_inst
     )
     cid = conversations.create_conversation(vault).id
     model = FakeChatModel("PWNED [1].")
-    res = Companion(vault, model, WordsMemories(vault), clock).answer(cid, "When is my dentist appointment?")
+    streamed: list[str] = []
+    res = Companion(vault, model, WordsMemories(vault), clock).answer(
+        cid, "When is my dentist appointment?", on_token=streamed.append
+    )
+    assert "PWNED" not in "".join(streamed)  # not even shown while it streamed
     assert control_sequences(model.calls[0]["messages"][-1].content) == []
     assert res.replaced and res.gate is not None and "obeyed" in res.gate.reasons
     shown = res.assistant_message.content
