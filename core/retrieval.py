@@ -204,7 +204,7 @@ class Retriever:
             self.vault, vector_id(self.embedder.model_id, self.config.turn_window), int(self.embedder.dim)
         )
         index.refresh(self.vault)
-        ids, sims = index.search(q, limit, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived)
+        ids, sims = index.search(q, limit, self.vault, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived)
         return RankedList("vector", tuple(int(i) for i in ids.tolist()), tuple(float(x) for x in sims.tolist()))
 
     def browse(self, f: SearchFilters, limit: int) -> list[int]:

@@ -1,37 +1,54 @@
-"""The in-memory vector index: every vector of one embedder, searched by brute force in NumPy.
+"""The in-memory vector index: every vector of one embedder as 8-bit codes, scanned in full, and the
+best candidates scored again exactly from the vault's own vectors.
 
-The vault stores vectors as float16 BLOBs (half the bytes of float32). In memory they are one
-contiguous float32 matrix: NumPy has no half-precision BLAS, and a float32 matrix-vector product
-over a million 384-dimensional rows is one memory-bound BLAS call (tens of milliseconds), exact,
-at 1.0x the raw float32 matrix, within the 1.5x memory target. Beside it live small arrays for the
-filters (memory id, kind, date, archived/deleted state), so a search is a handful of whole-array
-operations and never loops over rows in Python.
+The vault stores vectors as float16 BLOBs. In memory each is 384 bytes of codes (faiss'
+``IndexScalarQuantizer``, 8 bits a dimension over a per-dimension range): a quarter of a float32
+matrix, and a scan of all of them reads a quarter of the bytes. The scan is exact over the codes;
+its top candidates (``candidates(k)``, twice what is asked) are read back from ``vectors`` by id and
+scored in float32, so a result's order and similarities are those of an exact float32 search
+whenever the true top ``k`` are among the candidates (recall is measured in
+``tests/benchmarks/bench_search.py``). Beside the codes live small arrays for the filters
+(memory id, kind, date, archived/deleted state), passed to the scan as a bitmap.
 
 The index follows the vault through ``vector_changes`` (migration 0002): ``refresh`` reads the
 entries after the last one it saw and reloads only those memories; when the log has been pruned
-past that point, or most rows changed, it reloads everything.
+past that point, or most rows changed, it reloads everything. Large indexes are saved inside the
+vault in blocks (``core.vectorblocks``, migration 0010), so that the next open reads a few dozen
+blocks and then the log entries after them, instead of every vector.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from typing import Any
 
+import faiss
 import numpy as np
 
+from reverie.core import vectorblocks
 from reverie.core.sqltypes import Connection
 from reverie.core.vault import Vault
+
+log = logging.getLogger(__name__)
 
 KINDS = ("chat", "note", "fact", "summary")
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 DEAD, ARCHIVED = 1, 2  # state bits
 LOAD_CHUNK = 20_000
 LOG_KEEP = 200_000  # change-log entries kept by prune_changes
+SAVE_MIN_ROWS = 20_000  # smaller indexes load from the vectors as fast as from blocks: not saved
+SAVE_EVERY = 20_000  # change-log entries after which the changed blocks are saved again
+
+
+def candidates(k: int) -> int:
+    """How many rows the 8-bit scan hands to the exact re-score for a top ``k``."""
+    return max(2 * k, k + 64)
 
 
 def _rows_to_arrays(rows: list[Any], dim: int) -> tuple[np.ndarray, ...]:
-    """(ids, float32 vectors, kind codes, happened_at, state) from rows of
+    """(ids, float16 vectors, kind codes, happened_at, state) from rows of
     (memory_id, dim, vec blob, kind, happened_at, archived); rows of another dim are skipped."""
     rows = [r for r in rows if r[1] == dim and len(r[2]) == dim * 2]
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -40,6 +57,19 @@ def _rows_to_arrays(rows: list[Any], dim: int) -> tuple[np.ndarray, ...]:
     happened = np.fromiter((r[4] for r in rows), dtype=np.float64, count=len(rows))
     state = np.fromiter((ARCHIVED if r[5] else 0 for r in rows), dtype=np.uint8, count=len(rows))
     return ids, vecs, kinds, happened, state
+
+
+def _bounds(vecs: np.ndarray) -> np.ndarray:
+    """The quantizer's per-dimension ranges (lower bounds, then widths) for vectors like ``vecs``:
+    half as wide again as the largest component seen, or the whole unit range for a small sample.
+    A component outside is clipped; the exact re-score puts any order right."""
+    dim = vecs.shape[1]
+    if len(vecs) < 1000:
+        m = np.ones(dim, dtype=np.float32)
+    else:
+        m = np.minimum(1.0, np.abs(vecs.astype(np.float32)).max(axis=0) * 1.5).astype(np.float32)
+        m = np.maximum(m, 1e-3)
+    return np.concatenate([-m, 2 * m]).astype(np.float32)
 
 
 _SELECT = (
@@ -51,20 +81,42 @@ _SELECT = (
 class VectorIndex:
     """All vectors of one model, in memory. Thread-safe; ``search`` refreshes nothing by itself."""
 
-    def __init__(self, model_id: str, dim: int) -> None:
+    def __init__(self, model_id: str, dim: int, *, saved: bool = True) -> None:
         self.model_id = model_id
         self.dim = dim
+        self.saved = saved  # load from and save to the vault's blocks (core.vectorblocks)
         self._lock = threading.RLock()
         self._n = 0
+        self._quantizer(np.concatenate([-np.ones(dim), 2 * np.ones(dim)]).astype(np.float32))
         self._alloc(0)
         self._last_seq: int | None = None  # None: never loaded
         self._n_dead = 0
         self._sorted = True  # ids[:n] ascending (then lookups need no extra arrays)
+        # What the vault's saved copy lacks: blocks changed since, or a new generation is due.
+        self._gen: int | None = None
+        self._saved_seq = 0
+        self._dirty: set[int] = set()
+        self._whole = True
 
     # -- storage --------------------------------------------------------------------------
+    def _quantizer(self, bounds: np.ndarray) -> None:
+        sq = faiss.IndexScalarQuantizer(self.dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+        faiss.copy_array_to_vector(np.ascontiguousarray(bounds, dtype=np.float32), sq.sq.trained)
+        sq.is_trained = True
+        self._sq = sq
+        self._bounds = np.ascontiguousarray(bounds, dtype=np.float32)
+        self._cap = 0
+
+    def _codes_view(self, cap: int) -> None:
+        """Size the quantizer's own code array to ``cap`` rows (contents kept) and view it."""
+        self._sq.codes.resize(max(cap, 1) * self.dim)
+        self._cap = cap
+        flat = faiss.rev_swig_ptr(self._sq.codes.data(), max(cap, 1) * self.dim)
+        self.codes: np.ndarray = flat.reshape(max(cap, 1), self.dim)
+
     def _alloc(self, cap: int) -> None:
+        self._codes_view(cap)
         self.ids = np.zeros(cap, dtype=np.int64)
-        self.mat = np.zeros((cap, self.dim), dtype=np.float32)
         self.kinds = np.zeros(cap, dtype=np.int8)
         self.happened = np.zeros(cap, dtype=np.float64)
         self.state = np.zeros(cap, dtype=np.uint8)
@@ -74,19 +126,24 @@ class VectorIndex:
         if need <= cap:
             return
         new_cap = max(need, int(cap * 1.25) + 1024)
-        old: tuple[np.ndarray, ...] = (self.ids, self.mat, self.kinds, self.happened, self.state)
-        self._alloc(new_cap)
+        self._codes_view(new_cap)
         n = self._n
-        new: tuple[np.ndarray, ...] = (self.ids, self.mat, self.kinds, self.happened, self.state)
-        for dst, src in zip(new, old, strict=True):
-            dst[:n] = src[:n]
+        for name in ("ids", "kinds", "happened", "state"):
+            old = getattr(self, name)
+            new = np.zeros(new_cap, dtype=old.dtype)
+            new[:n] = old[:n]
+            setattr(self, name, new)
+
+    def _encode(self, vecs: np.ndarray) -> np.ndarray:
+        out: np.ndarray = self._sq.sa_encode(np.ascontiguousarray(vecs, dtype=np.float32))
+        return out
 
     def __len__(self) -> int:
         return self._n - self._n_dead
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.ids, self.mat, self.kinds, self.happened, self.state))
+        return self._cap * self.dim + sum(a.nbytes for a in (self.ids, self.kinds, self.happened, self.state))
 
     # -- keeping up with the vault -----------------------------------------------------------
     def refresh(self, vault: Vault) -> int:
@@ -97,29 +154,63 @@ class VectorIndex:
                     "SELECT (SELECT max(seq) FROM vector_changes), (SELECT min(seq) FROM vector_changes)"
                 ).fetchone()
             hi = int(hi or 0)
+            loaded = 0
+            if self._last_seq is None and self.saved:
+                saved = vectorblocks.load(vault, self.model_id, self.dim)
+                if saved is not None and saved.seq <= hi and (lo is None or int(lo) <= saved.seq + 1):
+                    self._from_saved(saved)
+                    loaded = self._n
             if self._last_seq is not None and hi == self._last_seq:
-                return 0
+                return loaded
             if self._last_seq is None or (lo is not None and int(lo) > self._last_seq + 1) or hi < self._last_seq:
-                return self._full_load(vault, hi)
-            return self._apply_changes(vault, hi)
+                done = self._full_load(vault, hi)
+            else:
+                done = self._apply_changes(vault, hi)
+            self._maybe_save(vault)
+            return loaded + done
+
+    def _from_saved(self, saved: vectorblocks.Saved) -> None:
+        self._quantizer(saved.quantizer)
+        self._n = self._n_dead = 0
+        self._alloc(saved.rows + 256)
+        for b in saved.blocks:
+            m = len(b.ids)
+            s = b.number * vectorblocks.BLOCK_ROWS
+            self.ids[s : s + m] = b.ids
+            self.codes[s : s + m] = b.codes
+            self.kinds[s : s + m] = b.kinds
+            self.happened[s : s + m] = b.happened
+            self.state[s : s + m] = b.state
+        self._n = saved.rows
+        n = self._n
+        self._n_dead = int(np.count_nonzero(self.state[:n] & DEAD))
+        self._sorted = bool(np.all(self.ids[1:n] > self.ids[: n - 1])) if n > 1 else True
+        self._last_seq = self._saved_seq = saved.seq
+        self._gen, self._dirty, self._whole = saved.gen, set(), False
 
     def _full_load(self, vault: Vault, seq: int) -> int:
         with vault.read() as conn:
             count = int(conn.execute("SELECT count(*) FROM vectors WHERE model_id = ?", (self.model_id,)).fetchone()[0])
         self._n = self._n_dead = 0
-        self._alloc(count + 256)
         last = -1
+        first = True
         while True:
             with vault.read() as conn:  # the lock is let go between chunks
                 rows = conn.execute(
                     _SELECT + "AND v.memory_id > ? ORDER BY v.memory_id LIMIT ?", (self.model_id, last, LOAD_CHUNK)
                 ).fetchall()
+            if first:  # the ranges of the 8-bit codes come from the first rows
+                arrays = _rows_to_arrays(rows, self.dim)
+                self._quantizer(_bounds(arrays[1]))
+                self._alloc(count + 256)
+                first = False
             if not rows:
                 break
             last = int(rows[-1][0])
             self._append(*_rows_to_arrays(rows, self.dim))
         self._sorted = True
         self._last_seq = seq
+        self._whole, self._dirty = True, set()
         # Changes made while loading are applied (idempotently) by the next refresh.
         return self._n
 
@@ -134,11 +225,12 @@ class VectorIndex:
         if n and ids[0] <= self.ids[n - 1] or not bool(np.all(ids[1:] > ids[:-1])):
             self._sorted = False
         self.ids[n : n + m] = ids
-        self.mat[n : n + m] = vecs  # float16 -> float32
+        self.codes[n : n + m] = self._encode(vecs)
         self.kinds[n : n + m] = kinds
         self.happened[n : n + m] = happened
         self.state[n : n + m] = state
         self._n += m
+        self._dirty.update(range(n // vectorblocks.BLOCK_ROWS, (n + m - 1) // vectorblocks.BLOCK_ROWS + 1))
 
     def _positions(self, ids: np.ndarray) -> np.ndarray:
         """Row of each id in the index, -1 where absent."""
@@ -153,9 +245,10 @@ class VectorIndex:
     def _sort(self) -> None:
         n = self._n
         order = np.argsort(self.ids[:n], kind="stable")
-        for arr in (self.ids, self.mat, self.kinds, self.happened, self.state):
+        for arr in (self.ids, self.codes, self.kinds, self.happened, self.state):
             arr[:n] = arr[:n][order]
         self._sorted = True
+        self._whole = True  # rows moved between blocks
 
     def _apply_changes(self, vault: Vault, hi: int) -> int:
         assert self._last_seq is not None
@@ -183,6 +276,7 @@ class VectorIndex:
         newly_dead = dead_rows[(self.state[dead_rows] & DEAD) == 0]
         self.state[newly_dead] |= DEAD
         self._n_dead += len(newly_dead)
+        self._dirty.update((newly_dead // vectorblocks.BLOCK_ROWS).tolist())
         # Memories with a vector: update in place, or append.
         if len(ids):
             order = np.argsort(ids)
@@ -191,10 +285,12 @@ class VectorIndex:
             have = p >= 0
             rows_in = p[have]
             self._n_dead -= int(np.count_nonzero(self.state[rows_in] & DEAD))
-            self.mat[rows_in] = vecs[have]
+            if len(rows_in):
+                self.codes[rows_in] = self._encode(vecs[have])
             self.kinds[rows_in] = kinds[have]
             self.happened[rows_in] = happened[have]
             self.state[rows_in] = state[have]
+            self._dirty.update((rows_in // vectorblocks.BLOCK_ROWS).tolist())
             new = ~have
             self._append(ids[new], vecs[new], kinds[new], happened[new], state[new])
         self._last_seq = hi
@@ -204,16 +300,54 @@ class VectorIndex:
 
     def _compact(self) -> None:
         keep = np.flatnonzero((self.state[: self._n] & DEAD) == 0)
-        for arr in (self.ids, self.mat, self.kinds, self.happened, self.state):
+        for arr in (self.ids, self.codes, self.kinds, self.happened, self.state):
             arr[: len(keep)] = arr[keep]
         self._n = len(keep)
         self._n_dead = 0
+        self._whole = True  # rows moved between blocks
+
+    def _maybe_save(self, vault: Vault) -> None:
+        """Save the index inside the vault: whole after a reload or a move of rows, else the
+        changed blocks once ``SAVE_EVERY`` log entries have gone by. A vault that cannot be
+        written (a read-only copy) only loses the speed-up."""
+        assert self._last_seq is not None
+        n, seq = self._n, self._last_seq
+        if n < SAVE_MIN_ROWS or not self.saved:
+            return
+        if not self._whole and (not self._dirty or seq - self._saved_seq < SAVE_EVERY):
+            return
+        numbers = (
+            range((n + vectorblocks.BLOCK_ROWS - 1) // vectorblocks.BLOCK_ROWS) if self._whole else sorted(self._dirty)
+        )
+        blocks = []
+        for b in numbers:
+            s, e = b * vectorblocks.BLOCK_ROWS, min(n, (b + 1) * vectorblocks.BLOCK_ROWS)
+            blocks.append(
+                vectorblocks.Block(
+                    b, self.ids[s:e], self.codes[s:e], self.kinds[s:e], self.happened[s:e], self.state[s:e]
+                )
+            )
+        try:
+            self._gen = vectorblocks.save(
+                vault,
+                self.model_id,
+                self.dim,
+                gen=None if self._whole else self._gen,
+                seq=seq,
+                quantizer=self._bounds,
+                blocks=blocks,
+            )
+        except Exception as exc:  # noqa: BLE001 - the index works without its saved copy; logged
+            log.warning("could not save the vector index in the vault: %s", exc)
+            return
+        self._saved_seq, self._dirty, self._whole = seq, set(), False
 
     # -- search --------------------------------------------------------------------------
     def search(
         self,
         query: np.ndarray,
         k: int,
+        vault: Vault | None = None,
         *,
         kinds: tuple[str, ...] = (),
         since: float | None = None,
@@ -221,34 +355,57 @@ class VectorIndex:
         archived: str = "exclude",
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` most similar memories (ids, cosine similarities), best first, among those that
-        pass the filters. ``query`` must be a unit vector of this index's dimension."""
+        pass the filters. ``query`` must be a unit vector of this index's dimension. With ``vault``
+        the candidates are scored exactly from its vectors; without it the order and similarities
+        are those of the 8-bit codes."""
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if q.shape[0] != self.dim:
             raise ValueError(f"query has dimension {q.shape[0]}, index has {self.dim}")
+        none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         with self._lock:
             n = self._n
             if n == 0 or k <= 0:
-                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+                return none
             ok = self._mask(n, kinds, since, until, archived)
-            if ok is None:
-                scores = self.mat[:n] @ q
-                rows = None
-            else:
-                rows = np.flatnonzero(ok)
-                if len(rows) > n // 4:
-                    scores = self.mat[:n] @ q
-                    scores[~ok] = -np.inf
-                    rows = None
-                else:
-                    scores = self.mat[rows] @ q
-            k = min(k, len(scores))
-            if k == 0:
-                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-            top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-            top = top[np.argsort(-scores[top], kind="stable")]
-            top = top[np.isfinite(scores[top])]
-            idx = top if rows is None else rows[top]
-            return self.ids[idx].copy(), scores[top].astype(np.float32)
+            want = min(n, candidates(k) if vault is not None else k)
+            params = None
+            if ok is not None:
+                passing = int(np.count_nonzero(ok))
+                if passing == 0:
+                    return none
+                want = min(want, passing)
+                bits = np.packbits(ok, bitorder="little")
+                sel = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bits))  # bits and sel live until the scan is done
+                params = faiss.SearchParameters()
+                params.sel = sel
+            self._sq.ntotal = n
+            dist, pos = self._sq.search(q.reshape(1, -1), want, params=params)
+            found = pos[0] >= 0
+            ids = self.ids[pos[0][found]]
+            approx = dist[0][found].astype(np.float32)
+        if vault is None:
+            return ids[:k], approx[:k]
+        return self._exact(vault, q, ids, k)
+
+    def _exact(self, vault: Vault, q: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The best ``k`` of ``ids`` by the float32 similarity of their stored vectors (a memory whose
+        vector is gone since the last refresh drops out)."""
+        ids = np.sort(ids)  # in id order: neighbouring rows of the vectors table, and ties go to the older
+        rows: list[Any] = []
+        with vault.read() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500].tolist()
+                rows += conn.execute(
+                    f"SELECT memory_id, vec FROM vectors WHERE memory_id IN ({','.join('?' * len(chunk))}) "
+                    "AND model_id = ? ORDER BY memory_id",
+                    (*chunk, self.model_id),
+                ).fetchall()
+        rows = [r for r in rows if len(r[1]) == self.dim * 2]
+        got = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f2").reshape(len(rows), self.dim)
+        sims = vecs.astype(np.float32) @ q
+        top = np.argsort(-sims, kind="stable")[:k]
+        return got[top], sims[top].astype(np.float32)
 
     def _mask(
         self, n: int, kinds: tuple[str, ...], since: float | None, until: float | None, archived: str

@@ -46,7 +46,7 @@ def test_exact_top_k_matches_brute_force(vault):
     index = VectorIndex("m", DIM)
     assert index.refresh(vault) == 300 and len(index) == 300
     q = _unit(rng, 1)[0]
-    got_ids, got = index.search(q, 10)
+    got_ids, got = index.search(q, 10, vault)
     ref = vecs.astype(np.float16).astype(np.float32) @ q
     want = np.argsort(-ref)[:10]
     assert got_ids.tolist() == [ids[i] for i in want]
@@ -60,14 +60,14 @@ def test_filters_kind_time_archived(vault):
     index = VectorIndex("m", DIM)
     index.refresh(vault)
     q = _unit(rng, 1)[0]
-    assert set(index.search(q, 100, kinds=("chat",))[0].tolist()) == set(b)
-    assert set(index.search(q, 100, since=1005.0, until=1010.0)[0].tolist()) == set(a[5:10])
+    assert set(index.search(q, 100, vault, kinds=("chat",))[0].tolist()) == set(b)
+    assert set(index.search(q, 100, vault, since=1005.0, until=1010.0)[0].tolist()) == set(a[5:10])
     with vault.tx() as conn:
         conn.execute(f"UPDATE memories SET archived = 1 WHERE id IN ({','.join(map(str, a[:3]))})")
     assert index.refresh(vault) == 3
-    assert set(index.search(q, 100)[0].tolist()) == set(a[3:] + b)
-    assert set(index.search(q, 100, archived="only")[0].tolist()) == set(a[:3])
-    assert len(index.search(q, 100, archived="include")[0]) == 40
+    assert set(index.search(q, 100, vault)[0].tolist()) == set(a[3:] + b)
+    assert set(index.search(q, 100, vault, archived="only")[0].tolist()) == set(a[:3])
+    assert len(index.search(q, 100, vault, archived="include")[0]) == 40
 
 
 def test_follows_inserts_deletes_and_model_changes(vault):
@@ -85,7 +85,7 @@ def test_follows_inserts_deletes_and_model_changes(vault):
         conn.execute("UPDATE vectors SET model_id = 'm' WHERE memory_id = ?", (other[0],))
     index.refresh(vault)
     q = _unit(rng, 1)[0]
-    found = set(index.search(q, 1000)[0].tolist())
+    found = set(index.search(q, 1000, vault)[0].tolist())
     assert found == set(first[2:] + more[1:] + other[:1])
     # Out-of-order ids (an old memory re-embedded) are found by later updates too.
     with vault.tx() as conn:
@@ -94,11 +94,11 @@ def test_follows_inserts_deletes_and_model_changes(vault):
             (more[0], "m", DIM, q.astype("<f2").tobytes()),
         )
     index.refresh(vault)
-    assert index.search(q, 1)[0].tolist() == [more[0]]
+    assert index.search(q, 1, vault)[0].tolist() == [more[0]]
     with vault.tx() as conn:
         conn.execute("UPDATE memories SET archived = 1 WHERE id = ?", (more[0],))
     index.refresh(vault)
-    assert more[0] not in index.search(q, 1000)[0].tolist()
+    assert more[0] not in index.search(q, 1000, vault)[0].tolist()
 
 
 def test_compaction_and_reload_after_pruned_log(vault):
@@ -145,7 +145,7 @@ def test_note_edit_replaces_only_changed_vectors(vault):
     embedding.embed_pending(vault, emb)
     assert index.refresh(vault) == 2  # one vector gone, one new
     q = emb.embed(["T\nepsilon zeta"])[0]
-    top = index.search(q, 1)[0][0]
+    top = index.search(q, 1, vault)[0][0]
     assert vault.query("SELECT text FROM memories WHERE id = ?", (int(top),))[0][0] == "epsilon zeta"
 
 
