@@ -90,3 +90,14 @@ def test_the_settings_page_saves_the_backup_fields(qtbot, ui_session, vault, tmp
     s = load_settings(vault)
     assert (s.backup_enabled, s.backup_folder, s.keep_daily, s.keep_weekly) == (True, str(tmp_path / "b"), 3, 4)
     assert page.recovery.title() == "Recovery kit"
+
+
+def test_the_kit_line_says_when_the_kit_no_longer_opens_the_vault():
+    from reverie.app.ui.settings.recovery_box import NOT_ENCRYPTED, kit_text
+    from reverie.core.keys import KeyMode
+
+    info = recovery.KitInfo(True, 1_795_000_000.0, KeyMode.KEYRING)
+    assert kit_text(KeyMode.KEYRING, info, False).endswith("no longer opens it. Make a new kit.")
+    assert kit_text(KeyMode.KEYRING, info, True).endswith("its code opens the vault.")
+    assert "If you changed the passphrase since" in kit_text(KeyMode.PASSPHRASE, info, None)
+    assert kit_text(KeyMode.NONE, recovery.KitInfo(False), None) == NOT_ENCRYPTED

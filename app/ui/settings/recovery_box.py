@@ -183,6 +183,10 @@ class RecoveryBox(QGroupBox):
         session.vault_ready.connect(lambda _: self.refresh())
         self.refresh()
 
+    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt naming
+        self.refresh()  # the lock may have changed since (the kit is then stale)
+        super().showEvent(event)  # type: ignore[arg-type]
+
     def refresh(self) -> None:
         vault = self.session.vault
         if vault is None or vault.closed:
