@@ -2,7 +2,9 @@
 
 The worker calls back from its own thread; the signals here carry that to the GUI thread.
 Cancel stops the current run after its batch; search keeps working by words, and the rest is
-embedded when new memories arrive or at the next start.
+embedded when new memories arrive or at the next start. After the search model was changed the
+run is named "Re-embedding for <model>". A run that fails (a search model server that is down)
+ends with its one sentence in the status line; search works by words meanwhile.
 """
 
 from __future__ import annotations
@@ -24,18 +26,26 @@ class IndexingStatus(QObject):
         self._cancelled = False
         services.indexing.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         services.indexing.idle.connect(self._on_idle, Qt.ConnectionType.QueuedConnection)
+        services.indexing.error.connect(self._on_error, Qt.ConnectionType.QueuedConnection)
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.handle is None:
             if done >= total:
                 return  # a single small batch: nothing worth showing
             self._cancelled = False
-            self.handle = self.tracker.begin(NAME, total, self._cancel)
+            self.handle = self.tracker.begin(getattr(self.services, "indexing_name", NAME) or NAME, total, self._cancel)
         self.handle.progress(done, total)
 
     def _cancel(self) -> None:
         self._cancelled = True
         self.services.pause_indexing()
+
+    def _on_error(self, message: str) -> None:
+        """A run failed, or the search model could not be built: its sentence in the status line."""
+        handle, self.handle = self.handle, None
+        if handle is None:
+            handle = self.tracker.begin(getattr(self.services, "indexing_name", NAME) or NAME)
+        handle.finish(message)  # the run's idle that follows finds no handle: the sentence stays
 
     def _on_idle(self, count: int) -> None:
         if self.handle is None:

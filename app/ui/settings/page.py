@@ -32,9 +32,10 @@ from reverie.app.ui.changes import SETTINGS, OpChanges
 from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
-from reverie.app.ui.settings.connected_box import ConnectedBox
 from reverie.app.ui.settings.backup_box import BackupBox
+from reverie.app.ui.settings.connected_box import ConnectedBox
 from reverie.app.ui.settings.data_box import DataBox
+from reverie.app.ui.settings.embedder_box import SearchModelBox
 from reverie.app.ui.settings.models_box import ChatModelBox
 from reverie.app.ui.settings.recovery_box import RecoveryBox
 from reverie.app.ui.settings.security import EncryptionBox
@@ -47,6 +48,7 @@ from reverie.core.errors import ReverieError
 from reverie.core.settings import Settings, load_settings, save_settings
 from reverie.core.vault import Vault
 from reverie.models.defaults import default_embedder_location
+from reverie.models.registry import build_embedder, describe_embedder, embedder_label
 
 LOCKED_SETTINGS = "The vault is locked. Its settings are kept inside it and show here once you unlock it."
 THEMES = [("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")]
@@ -68,17 +70,41 @@ def _spin(lo: float, hi: float, step: float, decimals: int, suffix: str = "") ->
     return box
 
 
-def embedder_line(counts: dict[str, int]) -> str:
-    loc = default_embedder_location()
-    state = "ready" if loc.found else f"missing ({loc.problem})"
-    memories, vectors = counts.get("memories", 0), counts.get("vectors", 0)
-    waiting = max(0, memories - vectors)
+def embedder_line(vault: Vault, in_use: Any = None) -> str:
+    """The search model (``in_use``, the window's embedder, else the one the settings choose) and how
+    far the vault is embedded with it (database lane: counts and index lookups; nothing is loaded or
+    asked of a server)."""
+    from reverie.core.embedding import pending_count, vector_id
+
+    settings = load_settings(vault)
+    if settings.embedder_kind == "default":
+        loc = default_embedder_location()
+        name, state = loc.name, "ready" if loc.found else f"missing ({loc.problem})"
+    else:
+        name, state = describe_embedder(settings), "chosen"
+    try:
+        model_id = in_use.model_id if in_use is not None else build_embedder(settings).model_id
+    except ReverieError as exc:
+        return f"{name}: {exc}"
+    tag = vector_id(model_id)
+    memories = vault.counts().get("memories", 0)
+    waiting = pending_count(vault, tag)
+    with vault.read() as conn:  # vectors of another model: the vault is being embedded again
+        other = conn.execute(
+            "SELECT EXISTS(SELECT 1 FROM vectors WHERE model_id < ?) OR EXISTS(SELECT 1 FROM vectors WHERE model_id > ?)",
+            (tag, tag),
+        ).fetchone()[0]
+    if waiting and other:
+        return (
+            f"Re-embedding for {embedder_label(settings)}: {memories - waiting:,} of {memories:,}; search works by "
+            "words and by the memories embedded so far meanwhile."
+        )
     tail = (
         f"; {waiting} of {memories} memories wait to be embedded (they are already found by words)"
         if waiting
         else f"; all {memories} memories are searchable by meaning"
     )
-    return f"{loc.name}: {state}{tail}."
+    return f"{name}: {state}{tail}."
 
 
 class SettingsPage(QWidget):
@@ -126,12 +152,9 @@ class SettingsPage(QWidget):
 
         self.model_box = ChatModelBox(finder, session.model.submit, session=session)
         lay.addWidget(self.model_box)
-        emb = QGroupBox("Embedder (search by meaning)")
-        el = QVBoxLayout(emb)
-        self.embedder = QLabel("Checking…")
-        self.embedder.setWordWrap(True)
-        el.addWidget(self.embedder)
-        lay.addWidget(emb)
+        self.search_model = SearchModelBox()
+        self.embedder = self.search_model.status
+        lay.addWidget(self.search_model)
 
         nightly = QGroupBox("Nightly consolidation")
         nf = _form(nightly)
@@ -222,6 +245,7 @@ class SettingsPage(QWidget):
         run ends (the embedder line said "26 of 26 wait" after all were embedded)."""
         services.indexing.progress.connect(self._indexer_moved, Qt.ConnectionType.QueuedConnection)
         services.indexing.idle.connect(self._indexer_moved, Qt.ConnectionType.QueuedConnection)
+        self.search_model.follow(services)
 
     def _indexer_moved(self, *_counts: int) -> None:
         self._load_status()
@@ -241,7 +265,11 @@ class SettingsPage(QWidget):
             return
 
         def status(vault: Vault) -> tuple[str, list[jobruns.JobRun], float]:
-            return embedder_line(vault.counts()), jobruns.list_job_runs(vault, 8, "consolidation"), vault.now()
+            return (
+                embedder_line(vault, self.search_model.in_use()),
+                jobruns.list_job_runs(vault, 8, "consolidation"),
+                vault.now(),
+            )
 
         def show(result: tuple[str, list[jobruns.JobRun], float]) -> None:
             self.embedder.setText(result[0])
@@ -254,6 +282,7 @@ class SettingsPage(QWidget):
     def _show(self, s: Settings) -> None:
         self.settings = s
         self.model_box.load(s)
+        self.search_model.load(s)
         self.consolidate.setChecked(s.consolidation_enabled)
         h, _, m = s.consolidation_time.partition(":")
         self.time.setTime(QTime(int(h), int(m)))
@@ -271,7 +300,7 @@ class SettingsPage(QWidget):
     def collect(self) -> Settings:
         """The settings as the form shows them; raises ReverieError with a sentence when unusable."""
         s = Settings.from_dict(self.settings.to_dict())
-        problem = self.model_box.store(s)
+        problem = self.model_box.store(s) or self.search_model.store(s)
         if problem:
             raise ReverieError(problem)
         s.consolidation_enabled = self.consolidate.isChecked()
