@@ -126,6 +126,10 @@ class RemoteEmbedder:
         assert self._dim is not None
         return self._dim
 
+    def retry_now(self) -> None:
+        """Forget that the server could not be reached: the next request tries it (the user's Test)."""
+        self._down = None
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``: shape (len(texts), dim), float32, rows of unit length."""
         if len(texts) == 0:

@@ -13,7 +13,7 @@ from typing import Any
 from reverie.app import context
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
 from reverie.core import backup, recovery, restore
-from reverie.core.errors import InputError, VaultLockedError
+from reverie.core.errors import DataFolderError, InputError, VaultLockedError
 from reverie.core.keys import KeyMode
 from reverie.core.scheduler import local_tz
 from reverie.core.settings import load_settings
@@ -56,6 +56,10 @@ def register(sub: Any) -> None:
         p.set_defaults(func=run_recover)
 
 
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
 def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
@@ -73,18 +77,20 @@ def _folder(vault: Vault, given: str | None) -> Path:
 
 
 def run_backup(args: Any) -> int:
+    """Into the Settings folder: a logged job run, then the rotation. With --to: one backup, kept as is."""
     with cli_vault(args, create=False) as vault:
-        info = backup.make_backup(vault, _folder(vault, args.to), vault.now(), local_tz())
-        settings = load_settings(vault)
-        removed = []
-        if not args.to:
-            removed = backup.rotate(
-                info.path.parent, vault.header.vault_id, settings.keep_daily, settings.keep_weekly, local_tz()
-            )
+        folder = _folder(vault, args.to)
+        if args.to:
+            info = backup.make_backup(vault, folder, vault.now(), local_tz())
+            removed: list[str] = []
+        else:
+            run = backup.run_backup(vault, load_settings(vault), vault.now(), local_tz())
+            if run.status != "ok":
+                raise DataFolderError(run.error or "The backup failed; the vault was not changed.")
+            info = backup.list_backups(folder, vault.header.vault_id)[0]
+            removed = [line.removeprefix("removed ") for line in run.log if line.startswith("removed ")]
     if args.json:
-        print_json(
-            {"file": str(info.path), "size": info.size, "counts": info.counts, "removed": [str(p) for p in removed]}
-        )
+        print_json({"file": str(info.path), "size": info.size, "counts": info.counts, "removed": removed})
     else:
         print(f"Backed up and verified: {info.path} ({info.size:,} bytes).")
         if removed:
@@ -108,7 +114,8 @@ def run_list(args: Any) -> int:
         c = b.counts
         print(
             f"{_when(b.created_at)}  {b.path.name}  {b.size:,} bytes  "
-            f"{c.get('memories', 0)} memories, {c.get('notes', 0)} notes, {c.get('messages', 0)} messages"
+            f"{_n(c.get('memories', 0), 'memory', 'memories')}, {_n(c.get('notes', 0), 'note', 'notes')}, "
+            f"{_n(c.get('messages', 0), 'message', 'messages')}"
         )
     return 0
 

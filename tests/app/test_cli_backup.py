@@ -5,9 +5,19 @@ from __future__ import annotations
 import re
 
 from reverie.app.cli import main
-from reverie.core import backup
+from reverie.core import backup, jobruns
 from reverie.core.paths import vault_paths
 from reverie.core.vault import VaultHeader
+
+
+def jobruns_of(job):
+    from reverie.app import context
+
+    vault = context.open_vault(vault_paths())
+    try:
+        return jobruns.recent_runs(vault, job)
+    finally:
+        vault.close()
 
 
 def run(capsys, *argv):
@@ -45,8 +55,9 @@ def test_backup_list_and_restore(capsys, tmp_path):
     code, out, _ = run(capsys, "backup")
     assert code == 0 and "Backed up and verified" in out
     (info,) = backup.list_backups(folder)
+    assert [r.status for r in jobruns_of(backup.JOB)] == ["ok"]  # logged like the daily one
     code, out, _ = run(capsys, "backups")
-    assert info.path.name in out and "1 notes" in out
+    assert info.path.name in out and "1 note," in out
     run(capsys, "note", "add", "After the backup")
     code, out, err = run(capsys, "restore", str(info.path))  # no terminal, no --yes: nothing changes
     assert code == 2 and "Notes: 2 now, 1 in the backup" in out and "--yes" in err

@@ -88,6 +88,10 @@ def test_an_unreachable_server_is_one_sentence_and_then_fails_at_once():
     with pytest.raises(ModelError) as again:
         emb.embed(["hello"])
     assert str(again.value) == str(first.value)
+    emb.retry_now()  # the user's Test: tried again at once
+    with pytest.raises(ModelError) as retried:
+        emb.embed(["hello"])
+    assert str(retried.value) != str(first.value)
     now[0] += 20  # after it: tried again
     with pytest.raises(ModelError) as later:
         emb.embed(["hello"])

@@ -42,12 +42,17 @@ from reverie.core.vault import Vault
 NO_FOLDER = "Choose a folder for the backups (another disk, or a folder your cloud drive syncs)."
 
 
+def _n(count: int, one: str) -> str:
+    many = "memories" if one == "memory" else one + "s"
+    return f"{count:,} {one if count == 1 else many}"
+
+
 def backup_line(b: backup.BackupInfo) -> str:
     c = b.counts
     when = datetime.fromtimestamp(b.created_at).strftime("%Y-%m-%d %H:%M")
     return (
-        f"{when} — {c.get('memories', 0)} memories, {c.get('notes', 0)} notes, "
-        f"{c.get('messages', 0)} messages ({b.size / 1_048_576:.1f} MB)"
+        f"{when} — {_n(c.get('memories', 0), 'memory')}, "
+        f"{_n(c.get('notes', 0), 'note')}, {_n(c.get('messages', 0), 'message')} ({b.size / 1_048_576:.1f} MB)"
     )
 
 
@@ -117,6 +122,7 @@ class BackupBox(QGroupBox):
         intro.setObjectName("muted")
         lay.addWidget(intro)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.enabled = QCheckBox("Back up the vault every day")
         form.addRow(self.enabled)
         folder_row = QHBoxLayout()
@@ -131,6 +137,9 @@ class BackupBox(QGroupBox):
         self.keep_daily.setRange(0, 365)
         self.keep_weekly = QSpinBox()
         self.keep_weekly.setRange(0, 520)
+        for spin in (self.keep_daily, self.keep_weekly):
+            spin.setMinimumWidth(120)
+            spin.setMaximumWidth(160)
         form.addRow("Keep daily backups:", self.keep_daily)
         form.addRow("Keep weekly backups:", self.keep_weekly)
         lay.addLayout(form)
@@ -204,6 +213,8 @@ class BackupBox(QGroupBox):
         self.last.setText(last_backup_text(runs[0] if runs else None))
 
     def _show_list(self, items: list[backup.BackupInfo]) -> None:
+        if items and self.last.text() == last_backup_text(None):
+            self.last.setText("")  # backups made elsewhere (or by an older run) are listed below
         self.list.clear()
         for b in items:
             item = QListWidgetItem(backup_line(b))

@@ -45,7 +45,10 @@ SWITCH_NOTE = (
 
 def test_embedder(settings: Settings) -> tuple[int, float]:
     """Embed one sentence with the model ``settings`` choose: (dimension, seconds). Off the GUI thread."""
-    embedder = context.build_embedder(settings)
+    embedder = context.build_embedder(settings)  # the window's own when it is the saved choice
+    retry = getattr(embedder, "retry_now", None)
+    if callable(retry):
+        retry()  # a server that was down a moment ago is asked again
     start = time.perf_counter()
     vecs = embedder.embed([TEST_SENTENCE])
     return int(vecs.shape[1]), time.perf_counter() - start
@@ -199,6 +202,8 @@ class SearchModelBox(QGroupBox):
     def _test_done(self, result: tuple[int, float]) -> None:
         dim, seconds = result
         self._tested(f"It works: {dim}-dimensional vectors, {seconds * 1000:,.0f} ms for one sentence.")
+        if self.services is not None:
+            self.services.notify_indexer()  # a run that failed while the server was down goes on
 
     def _tested(self, text: str, error: bool = False) -> None:
         if not text.endswith("…"):
