@@ -93,7 +93,7 @@ class Backend:
     def close(self) -> None:
         with self._lock:
             if self._worker is not None:
-                self._worker.stop(timeout=30)
+                self._worker.stop(timeout=5)  # a batch in flight; the thread is a daemon
                 self._worker = None
             if self.vault is not None:
                 self.vault.close()
