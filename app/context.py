@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reverie.core import keys
-from reverie.core.answer import Companion, MemorySource
 from reverie.core.errors import KeyringUnavailableError, ReverieError, VaultLockedError
 from reverie.core.keys import KeyMode
 from reverie.core.paths import VaultPaths, data_home, vault_paths
@@ -22,12 +21,11 @@ from reverie.core.settings import Settings, load_settings
 from reverie.core.tiers import TIERS, Tier, resolve_tier
 from reverie.core.transfer.scratch import sweep_stale_temps
 from reverie.core.vault import Vault
-from reverie.models.gguf import GgufInfo
-from reverie.models.registry import build_chat_model as _build_chat_model
-from reverie.models.registry import find_ggufs as _find_ggufs
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the answer path and the models load when a command uses them, not at start-up
+    from reverie.core.answer import Companion, MemorySource
     from reverie.core.retrieval import RetrievalConfig, Retriever
+    from reverie.models.gguf import GgufInfo
 
 ENV_PASSPHRASE = "REVERIE_PASSPHRASE"
 
@@ -69,11 +67,15 @@ def create_vault(paths: VaultPaths, choice: VaultChoice) -> Vault:
 def find_ggufs(extra_folders: Sequence[str] = ()) -> list[GgufInfo]:
     """GGUF chat models found on this machine (the default one, LM Studio, Ollama, ~/models and
     ``extra_folders``), with name, size, quantisation and context length from their headers."""
+    from reverie.models.registry import find_ggufs as _find_ggufs
+
     return _find_ggufs(list(extra_folders))
 
 
 def build_chat_model(settings: Settings) -> ChatModel:
     """The chat model the settings choose (default GGUF, a GGUF file, or a server); not loaded yet."""
+    from reverie.models.registry import build_chat_model as _build_chat_model
+
     return _build_chat_model(settings)
 
 
@@ -86,6 +88,8 @@ def build_companion(
     profile_provider=None,
 ) -> Companion:
     """The companion that answers with cited memories, wired from the settings."""
+    from reverie.core.answer import Companion
+
     settings = settings or load_settings(vault)
     if profile_provider is None:
         from reverie.core.profile import get_profile

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from reverie.app import context
-from reverie.app.cli.common import add_json_flag, cli_vault, print_json
+from reverie.app.cli.common import add_json_flag, cli_vault, print_json, quick_retriever
 from reverie.core import conversations, sources
 from reverie.core.answer import AnswerResult
 from reverie.core.clock import iso, local_date
@@ -45,7 +45,7 @@ def run_ask(args: Any) -> int:
     if not question.strip():
         raise InputError("Ask something: the question is empty.")
     with cli_vault(args) as vault:
-        companion = context.build_companion(vault)
+        companion = context.build_companion(vault, memories=quick_retriever(vault))
         cid = _conversation_id(vault, args.conversation, question)
         result = _answer(companion, cid, question, stream=not args.json)
     if args.json:

@@ -7,8 +7,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from reverie.app import context
-from reverie.app.cli.common import add_json_flag, cli_vault, print_json
+from reverie.app.cli.common import add_json_flag, cli_vault, print_json, quick_retriever
 from reverie.core import embedding, replies
 from reverie.core.clock import iso, local_date
 from reverie.core.errors import InputError, ModelError
@@ -122,7 +121,7 @@ def run_search(args: Any) -> int:
             if not kinds:
                 result = SearchResult(found, args.query, filters.since, filters.until, None)
                 return _print(args, result)
-        retriever = context.build_retriever(vault, words_only=args.mode == "bm25")
+        retriever = quick_retriever(vault, words_only=args.mode == "bm25")
         if retriever.embedder is not None:
             try:
                 pending = embedding.pending_count(vault, embedding.vector_id(retriever.embedder.model_id))

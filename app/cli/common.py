@@ -76,3 +76,14 @@ def default_embedder() -> Embedder:
     from reverie.models.embedder import default_embedder as build
 
     return build()
+
+
+def quick_retriever(vault: Vault, *, words_only: bool = False) -> Any:
+    """Search for a one-shot command: the window's, except that the built-in search model embeds the
+    query (and a few new memories) in NumPy, without loading torch (seconds, for one line)."""
+    from reverie.models.minilm_numpy import quick_first
+
+    retriever = context.build_retriever(vault, words_only=words_only)
+    if retriever.embedder is not None:
+        retriever.embedder = quick_first(retriever.embedder)
+    return retriever

@@ -36,7 +36,36 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The commands of the busiest modules, so that ``reverie search ...`` imports cmd_search alone and
+# not every module's dependencies (a command not named here builds the whole parser, as --help does).
+COMMAND_HOMES = {
+    "info": "reverie.app.cli.cmd_info",
+    "init": "reverie.app.cli.cmd_info",
+    "note": "reverie.app.cli.cmd_notes",
+    "notes": "reverie.app.cli.cmd_notes",
+    "ask": "reverie.app.cli.cmd_ask",
+    "search": "reverie.app.cli.cmd_search",
+}
+_GLOBAL_WITH_VALUE = ("--home",)
+
+
+def command_modules(argv: Sequence[str]) -> tuple[str, ...]:
+    """The modules the parser needs for ``argv``: the command's own, or all of them."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            home = COMMAND_HOMES.get(arg)
+            return (home,) if home in COMMAND_MODULES else COMMAND_MODULES
+        elif not arg.startswith("--home="):
+            return COMMAND_MODULES  # -h, --version, or an option argparse will explain
+    return COMMAND_MODULES
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reverie",
         description="Reverie, a private memory companion. With no command, opens the window.",
@@ -44,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reverie {__version__}")
     parser.add_argument("--home", help="data folder (default: REVERIE_HOME or the platform's data dir)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -58,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(command_modules(argv))
     args = parser.parse_args(argv)
     # The umask covers what this run creates; an older Reverie's vault folder and files are fixed here.
     make_vault_private(vault_paths(Path(args.home).expanduser() if args.home else data_home()))
