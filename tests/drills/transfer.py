@@ -373,6 +373,10 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
     return bytes(buf)
 
 
+BAD_TIMES = (1e300, -1e300, 2**70, -(2**70), -1e12, 1e12, 7_289_654_400.0, -2_208_988_801.0)
+BAD_DATES = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1899-12-31", "2201-01-01", "[[0002-02-02]]")
+
+
 def _json_mutate(value: Any, rng: random.Random, depth: int = 0) -> Any:
     """A structural mutation of a JSON value: a field replaced by a hostile value, dropped or added."""
     hostile = (
@@ -440,8 +444,15 @@ def _vault_mutant(original: bytes, rng: random.Random) -> bytes:
     lines = members[name].splitlines(keepends=True)
     if lines:
         i = rng.randrange(len(lines))
-        if rng.random() < 0.5:
+        roll = rng.random()
+        if roll < 0.4:
             lines[i] = _mutate(lines[i], rng)
+        elif roll < 0.6:  # a time out of range in a record that is otherwise right
+            rec = json.loads(lines[i])
+            times = [k for k in rec if k.endswith("_at") or k in ("at", "valid_from", "valid_to")]
+            if times:
+                rec[rng.choice(times)] = rng.choice(BAD_TIMES)
+            lines[i] = (json.dumps(rec) + "\n").encode("utf-8")
         else:
             rec = _json_mutate(json.loads(lines[i]), rng)
             lines[i] = (json.dumps(rec, ensure_ascii=rng.random() < 0.5) + "\n").encode("utf-8", "surrogatepass")
@@ -554,7 +565,10 @@ def run_fuzz(mutations: int, workdir: str | Path, *, seed: int = 99) -> dict[str
                 folder.mkdir()
                 for name, text in MARKDOWN_SAMPLE.items():
                     data = text.encode("utf-8")
-                    if rng.random() < 0.6:
+                    if rng.random() < 0.25:
+                        field = rng.choice(("date", "created", "updated", "modified"))
+                        data = f"---\n{field}: {rng.choice(BAD_DATES)}\n---\n".encode() + data
+                    if rng.random() < 0.5:
                         data = _mutate(data, rng)
                     fname = os.fsencode(name)
                     if rng.random() < 0.2:
