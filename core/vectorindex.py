@@ -4,9 +4,9 @@ best candidates scored again exactly from the vault's own vectors.
 The vault stores vectors as float16 BLOBs. In memory each is 384 bytes of codes (faiss'
 ``IndexScalarQuantizer``, 8 bits a dimension over a per-dimension range): a quarter of a float32
 matrix, and a scan of all of them reads a quarter of the bytes. The scan is exact over the codes;
-its top candidates (``candidates(k)``, twice what is asked) are read back from ``vectors`` by id and
-scored in float32, so a result's order and similarities are those of an exact float32 search
-whenever the true top ``k`` are among the candidates (recall is measured in
+its top candidates (``candidates(k)``: a quarter more than asked, at least 32 more) are read back
+from ``vectors`` by id and scored in float32, so a result's order and similarities are those of an
+exact float32 search whenever the true top ``k`` are among the candidates (recall is measured in
 ``tests/benchmarks/bench_search.py``). Beside the codes live small arrays for the filters
 (memory id, kind, date, archived/deleted state), passed to the scan as a bitmap.
 
@@ -43,8 +43,9 @@ SAVE_EVERY = 20_000  # change-log entries after which the changed blocks are sav
 
 
 def candidates(k: int) -> int:
-    """How many rows the 8-bit scan hands to the exact re-score for a top ``k``."""
-    return max(2 * k, k + 64)
+    """How many rows the 8-bit scan hands to the exact re-score for a top ``k`` (each is one row
+    read back from the vault, some 0.1 ms)."""
+    return k + max(32, k // 4)
 
 
 def _rows_to_arrays(rows: list[Any], dim: int) -> tuple[np.ndarray, ...]:
@@ -379,6 +380,9 @@ class VectorIndex:
                 params = faiss.SearchParameters()
                 params.sel = sel
             self._sq.ntotal = n
+            # One query is one thread's scan; OpenMP's idle workers spin, and on a busy machine
+            # they made it four times slower. The setting is per calling thread.
+            faiss.omp_set_num_threads(1)
             dist, pos = self._sq.search(q.reshape(1, -1), want, params=params)
             found = pos[0] >= 0
             ids = self.ids[pos[0][found]]
