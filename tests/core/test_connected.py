@@ -89,6 +89,7 @@ def test_the_log_keeps_query_text_only_when_the_user_turned_it_on(vault, clock):
     ]
     assert calls[0].client_name == "LM Studio" and calls[0].at == clock.now()
     assert connected.get_client(vault, c.id).calls == 3
+    assert vault.query("PRAGMA synchronous")[0][0] == 2  # the vault's own durability is back (FULL)
     with pytest.raises(InputError):
         connected.log_call(vault, c.id, "remember", clock.now(), "maybe")  # type: ignore[arg-type]
     assert len(connected.recent_calls(vault)) == 3
