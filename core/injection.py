@@ -41,12 +41,15 @@ _OVERRIDE = re.compile(
     r"(?:instructions?|rules?|prompts?|guidelines|directions|directives|everything|the\s+above)\b"
 )
 _REGIME = re.compile(
-    r"(?i)\b(?:you\s+are\s+now|from\s+now\s+on|new\s+instructions?|system\s+(?:prompt|message|override)|"
+    r"(?i)(?<![\w'’]\s)\byou\s+are\s+now\b|\b(?:from\s+now\s+on|new\s+instructions?|system\s+(?:prompt|message|override)|"
     r"act\s+as|pretend\s+(?:to\s+be|you\s+are)|your\s+new\s+(?:role|name|task)\s+is)\b"
 )
-_IDENTITY = re.compile(r"(?i)\b(?:you\s+are\s+now|act\s+as|pretend\s+to\s+be|pretend\s+you\s+are)\s+(?P<rest>[^\n]*)")
+_IDENTITY = re.compile(
+    r"(?i)(?:(?<![\w'’]\s)\byou\s+are\s+now|\bact\s+as|pretend\s+to\s+be|pretend\s+you\s+are)\s+(?P<rest>[^\n]*)"
+)
 _SAY = r"(?:answer|reply|respond|say|write|output|print|repeat|state|type|tell\s+the\s+user|begin|start|end|sign)"
 _RESPOND = r"(?:answer|reply|respond|output|print)"
+_TELL = r"(?:answer|reply|respond|say|output|print|repeat|type)"  # an imperative that says what to answer
 _AGENT_DEMAND = re.compile(
     r"(?i)\b(?:the\s+assistant|assistant|the\s+ai|ai|the\s+model|reverie|the\s+bot|chatbot|the\s+system)\s+"
     r"(?:must|should|shall|will|has\s+to|have\s+to|needs?\s+to|is\s+to|are\s+to|ought\s+to|may\s+only|can\s+only)\s+"
@@ -58,14 +61,14 @@ _YOU_DEMAND = re.compile(
 )
 _IMPERATIVE = re.compile(
     r"(?i)^(?P<lead>(?:(?:please|always|now|just|only|instead|and|then|so|simply|important|note)[,:!\s]+)*)"
-    r"(?P<verb>" + _SAY + r")\b(?P<rest>[^\n]*)"
+    r"(?P<verb>" + _TELL + r")\b(?P<rest>[^\n]*)"
 )
 _ANY_DEMAND = re.compile(r"(?i)\b" + _SAY + r"\b(?P<rest>[^\n]*)")
 # A demand is aimed at whoever answers when it says how to answer.
 _AIMED = re.compile(
     r"(?i)^\s*(?:with|only|exactly|by\s+saying|the\s+word|:)|(?:^|\s)[\"“'‘]\S|"
     r"\b(?:every|any|all|each)\s+(?:question|message|answer|reply|prompt|request)s?\b|\bthe\s+user\b|"
-    r"\binstead\b|\bno\s+matter\b|\bwhatever\b|\bnothing\s+else\b"
+    r"\bno\s+matter\s+what\b|\bnothing\s+else\b"
 )
 _LEAD = re.compile(
     r"(?i)^[\s:,-]*(?:(?:only|with|exactly|by\s+saying|that|the\s+words?|the\s+phrase|always|just|simply)\b[\s:,-]*)*"
@@ -119,12 +122,13 @@ def _in_sentence(sentence: str, forged: bool) -> Instruction | None:
         return Instruction(s, _payload(m.group("rest")), "demand")
     if m := _YOU_DEMAND.search(s):
         rest = m.group("rest")
-        responds = re.fullmatch(_RESPOND, m.group("verb"), re.IGNORECASE) and not rest.lstrip().startswith("to ")
-        if forged or responds or _AIMED.search(rest):
+        if forged or _AIMED.search(rest):
             return Instruction(s, _payload(rest), "demand")
     if m := _IMPERATIVE.match(s):
         rest = m.group("rest")
-        insists = bool(m.group("lead").strip()) and re.fullmatch(_RESPOND, m.group("verb"), re.IGNORECASE)
+        insists = re.search(r"(?i)\b(?:always|only|instead|important)\b", m.group("lead")) and re.fullmatch(
+            _RESPOND, m.group("verb"), re.IGNORECASE
+        )
         if forged or insists or _AIMED.search(rest):
             return Instruction(s, _payload(rest), "demand")
     over = _OVERRIDE.search(s) or _REGIME.search(s)

@@ -144,6 +144,10 @@ NOT_INSTRUCTIONS = [
     "[Note: buy milk] and eggs",
     "User: where is it?\nAssistant: On Main Street.",
     "We agreed: always answer honestly, even when it's hard.",
+    "Please reply soon!",
+    "Write it down in your journal instead, whatever you like.",
+    "Start with the basics.",
+    "You must answer the call from the bank.",
 ]
 
 
