@@ -12,7 +12,7 @@ from typing import Any
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
 from reverie.core.embedding import vector_id
 from reverie.core.errors import InputError
-from reverie.core.keys import KeyMode
+from reverie.core.keys import KeyMode, check_passphrase
 from reverie.core.transfer import FolderPreview, export_vault, import_preview, import_vault, preview_markdown_folder
 from reverie.core.transfer.chatgpt_import import import_chatgpt
 from reverie.core.transfer.markdown_export import export_markdown
@@ -54,19 +54,19 @@ def register(sub: Any) -> None:
     add_json_flag(p)
     p.set_defaults(func=run_import)
     p = sub.add_parser("lock", help="change how the vault is locked: keyring, passphrase or none")
-    p.add_argument("mode", choices=("keyring", "passphrase", "none"))
+    p.add_argument("mode", metavar="{keyring,passphrase,none}", help="how the vault is to be locked")
     p.add_argument("--passphrase-env", metavar="VAR", help="the new passphrase is in this variable")
-    p.set_defaults(func=run_lock)
+    p.set_defaults(func=run_lock, remove_passphrase=False)
     p = sub.add_parser("passphrase", help="set, change or remove the vault's passphrase")
     psub = p.add_subparsers(dest="passphrase_command", metavar="ACTION", required=True)
     s = psub.add_parser("set", help="lock the vault with a (new) passphrase")
     s.add_argument("--passphrase-env", metavar="VAR", help="the new passphrase is in this variable")
-    s.set_defaults(func=run_lock, mode="passphrase")
+    s.set_defaults(func=run_lock, mode="passphrase", remove_passphrase=False)
     r = psub.add_parser("remove", help="stop using a passphrase: key in the keyring, or no encryption")
     group = r.add_mutually_exclusive_group(required=True)
     group.add_argument("--keyring", dest="mode", action="store_const", const="keyring")
     group.add_argument("--unencrypted", dest="mode", action="store_const", const="none")
-    r.set_defaults(func=run_lock, passphrase_env=None)
+    r.set_defaults(func=run_lock, passphrase_env=None, remove_passphrase=True)
 
 
 def _from_env(var: str | None) -> str | None:
@@ -81,8 +81,12 @@ def _from_env(var: str | None) -> str | None:
 def _ask_new_passphrase(what: str) -> str:
     if not sys.stdin.isatty():
         raise InputError(f"Give the {what} with --passphrase-env VAR (no terminal to type it in); nothing was done.")
-    first = getpass.getpass(f"New {what}: ")
-    if getpass.getpass("Type it again: ") != first:
+    try:
+        first = getpass.getpass(f"New {what}: ")
+        again = getpass.getpass("Type it again: ")
+    except EOFError:
+        raise InputError("No passphrase was typed; nothing was done.") from None
+    if again != first:
         raise InputError("The two passphrases differ; nothing was done.")
     return first
 
@@ -244,21 +248,30 @@ def run_import(args: Any) -> int:
     return 0
 
 
+LOCK_MODES = {m.value: m for m in KeyMode}
+LOCK_WORDS = {
+    KeyMode.KEYRING: "its key is now in the system keyring",
+    KeyMode.PASSPHRASE: "it now opens with the new passphrase",
+    KeyMode.NONE: "it is no longer encrypted",
+}
+
+
 def run_lock(args: Any) -> int:
-    mode = KeyMode(args.mode)
+    """``reverie lock MODE`` and ``reverie passphrase set|remove``: every refusal is one sentence."""
+    mode = LOCK_MODES.get(str(args.mode).strip().lower())
+    if mode is None:
+        raise InputError(f"There is no lock called {args.mode!r}: choose keyring, passphrase or none.")
+    if args.passphrase_env and mode is not KeyMode.PASSPHRASE:
+        raise InputError(f"--passphrase-env is only for a passphrase lock, not {mode.value}; nothing was done.")
     passphrase = None
     if mode is KeyMode.PASSPHRASE:
-        passphrase = _from_env(args.passphrase_env) or _ask_new_passphrase("vault passphrase")
+        passphrase = check_passphrase(_from_env(args.passphrase_env) or _ask_new_passphrase("vault passphrase"))
     with cli_vault(args, create=False) as vault:
+        if args.remove_passphrase and vault.key_mode is not KeyMode.PASSPHRASE:
+            how = "its key is in the system keyring" if vault.key_mode is KeyMode.KEYRING else "it is not encrypted"
+            raise InputError(f"The vault has no passphrase to remove ({how}); nothing was changed.")
         if mode is vault.key_mode and mode is not KeyMode.PASSPHRASE:
-            print(f"The vault is already locked that way ({mode.value}); nothing changed.")
-            return 0
+            raise InputError(f"The vault is already locked that way ({mode.value}); nothing was changed.")
         vault = change_lock(vault, mode, passphrase)
-        vault.close()
-    words = {
-        KeyMode.KEYRING: "its key is now in the system keyring",
-        KeyMode.PASSPHRASE: "it now opens with the new passphrase",
-        KeyMode.NONE: "it is no longer encrypted",
-    }
-    print(f"Changed how the vault is locked: {words[mode]}.")
+    print(f"Changed how the vault is locked: {LOCK_WORDS[mode]}.")
     return 0
