@@ -2,11 +2,13 @@
 
 First a preview, like an import's: what the vault holds now and what the backup holds (memories,
 notes, messages), both read from the files themselves, the backup opened with the vault's key.
-Then the swap: the backup is copied beside the vault as ``reverie.db.restore-new`` and checked;
-the vault is closed; the current database gets a second name, ``reverie.db.restore-old`` (a hard
-link: the safety copy), and the copy is renamed over ``reverie.db`` in one atomic step. At every
-moment ``reverie.db`` is a whole database, the old or the restored one. The safety copy is removed
-only once the restored vault has opened; if it does not open, the old one is put back.
+Then the replacement, the way a change of lock replaces the file (``core/lockjournal.py``), holding
+the vault lock exclusively so other windows and commands wait and then reconnect: the backup is
+copied beside the vault (``reverie.db.rekey-new``) and checked, the current database is copied to
+``reverie.db.restore-old`` (the safety copy), the journal is committed with the copy's size and
+SHA-256, and the bytes are copied over ``reverie.db`` in place. Killed before the commit, the vault
+opens as it was; killed after it, the next open finishes the copy. The safety copy is removed once
+the restored vault has opened; if it does not open, the safety copy is copied back.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reverie.core import backup as bk
-from reverie.core.errors import TransferError, VaultError
+from reverie.core import lockjournal
+from reverie.core.errors import ReverieError, TransferError, VaultBusyError, VaultError
 from reverie.core.paths import VaultPaths, ensure_writable_folder
+from reverie.core.sqltypes import Connection
 from reverie.core.vault import Vault
 
 NEW_SUFFIX = ".restore-new"
 OLD_SUFFIX = ".restore-old"
-OTHER_OPEN = "Another Reverie (a window or a command) has the vault open; close it and try again."
+OTHER_OPEN = "Another program is reading the vault and does not let go of it; close it and try again."
 
 
 @dataclass(frozen=True)
@@ -54,71 +58,84 @@ def preview(vault: Vault, path: Path) -> RestorePreview:
     return RestorePreview(info, vault.counts(), then)
 
 
-def _paths(paths: VaultPaths) -> tuple[Path, Path, Path]:
-    db = paths.database
-    return db, Path(str(db) + NEW_SUFFIX), Path(str(db) + OLD_SUFFIX)
+def safety_path(paths: VaultPaths) -> Path:
+    return Path(str(paths.database) + OLD_SUFFIX)
 
 
 def restore(vault: Vault, path: Path, reopen: Callable[[], Vault]) -> Vault:
     """Replace ``vault``'s database with the backup at ``path``; ``reopen()`` opens the vault again
-    (with its passphrase, where it has one). Returns the reopened vault. On any failure before the
-    swap the vault is as it was (and open); after it, the old database is put back."""
+    (with its passphrase, where it has one). Returns the reopened vault; ``vault`` is closed once
+    the copy begins. Before that, any failure leaves the vault as it was (and open); if the restored
+    vault does not open, the safety copy is put back."""
     paths = vault.paths
-    db, new, old = _paths(paths)
+    db, temp, safety = paths.database, lockjournal.temp_path(paths), safety_path(paths)
     info = preview(vault, path).backup
-    bk._remove(new, Path(str(new) + "-journal"))
-    try:
-        shutil.copyfile(info.path, new)
-        os.chmod(new, 0o600)
-        bk._fsync(new)
-        bk.inspect_file(vault, new, full=False)
-    except OSError as exc:
-        bk._remove(new)
-        raise TransferError(f"The backup could not be copied beside the vault ({exc.strerror or exc}).") from exc
-    except BaseException:
-        bk._remove(new)
-        raise
-    with vault.read() as conn:  # another process reading or writing keeps its WAL: refuse while open
-        busy, log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    if busy or (log not in (0, -1)):
-        bk._remove(new)
-        raise VaultError(OTHER_OPEN)
-    vault.close()
-    wal = Path(str(db) + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:  # opened by another process in the meantime
-        bk._remove(new)
-        raise VaultError(OTHER_OPEN + " (The vault was closed here; open it again.)")
-    bk._remove(wal, Path(str(db) + "-shm"))
-    bk._remove(old)
-    try:
-        os.link(db, old)
-    except OSError:
-        shutil.copy2(db, old)
-    os.replace(new, db)
-    bk._fsync_dir(paths.folder)
-    try:
-        restored = reopen()
-    except BaseException:
-        os.replace(old, db)
-        bk._fsync_dir(paths.folder)
-        raise
-    bk._remove(old)
+    mode = vault.key_mode
+    with vault.changing() as conn:  # other windows and commands wait, and reconnect afterwards
+        journal = lockjournal.Journal("preparing", vault.header.vault_id, mode, mode)
+        try:
+            lockjournal.remove_temp(paths)
+            bk._remove(safety)
+            lockjournal.write_journal(paths, journal)
+            _copy_private(info.path, temp)
+            _ready(conn, temp)
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy is not None and int(busy[0]):
+                raise VaultBusyError(OTHER_OPEN)
+            _copy_private(db, safety)  # the current vault, until the restored one opens
+            size, digest = lockjournal.file_digest(temp)
+        except (Exception, KeyboardInterrupt) as exc:
+            with contextlib.suppress(Exception):
+                lockjournal.rollback(paths, journal)
+            bk._remove(safety)
+            if isinstance(exc, ReverieError | KeyboardInterrupt):
+                raise
+            raise TransferError(f"The backup could not be put in place ({exc}); the vault was not changed.") from exc
+        lockjournal.at("restore-prepared")
+        vault.lock_file.bump()
+        lockjournal.write_journal(paths, journal.committed(size, digest))  # from here on, the backup wins
+        lockjournal.at("restore-committed")
+        vault.drop_connection()
+        lockjournal.finish(paths, journal.committed(size, digest))  # the bytes copied over reverie.db
+        try:
+            restored = reopen()
+        except BaseException:
+            lockjournal.copy_in_place(safety, db)
+            vault.lock_file.bump()
+            bk._remove(safety)
+            raise
+    bk._remove(safety)
     return restored
 
 
+def _ready(conn: Connection, temp: Path) -> None:
+    """Check the copy opens with the vault's key (attached without a KEY: the vault's own) and give
+    it the vault's journal mode, WAL, in its header, as a change of lock does."""
+    conn.execute("ATTACH DATABASE ? AS reverie_restore", (str(temp),))
+    try:
+        conn.execute("PRAGMA reverie_restore.journal_mode = WAL")
+        result = conn.execute("PRAGMA reverie_restore.quick_check").fetchone()[0]
+    finally:
+        conn.execute("DETACH DATABASE reverie_restore")
+    if result != "ok":
+        raise TransferError(f"The backup's copy beside the vault is damaged ({result}); the vault was not changed.")
+
+
+def _copy_private(src: Path, dst: Path) -> None:
+    bk._remove(dst)
+    bk._private_empty(dst)
+    shutil.copyfile(src, dst)
+    bk._fsync(dst)
+
+
 def recover_leftovers(paths: VaultPaths) -> list[str]:
-    """After a restore that was killed: ``reverie.db`` is always whole, so only the extra names go
-    (a missing database, which no step here leaves, is put back from the safety copy)."""
-    db, new, old = _paths(paths)
-    done = []
-    if not db.exists() and old.exists():
-        os.replace(old, db)
-        done.append("put the vault back from its safety copy")
-    for p in (new, old):
-        if p.exists():
-            bk._remove(p)
-            done.append(f"removed {p.name}")
-    return done
+    """After a restore that was killed: the journal (``rekey.json``) is finished or undone when the
+    vault next opens; only a safety copy may be left, and it goes here."""
+    safety = safety_path(paths)
+    if safety.exists():
+        bk._remove(safety)
+        return [f"removed {safety.name}"]
+    return []
 
 
 def restore_into(paths: VaultPaths, path: Path) -> bk.BackupInfo:

@@ -135,3 +135,23 @@ def test_restore_into_an_empty_folder_on_a_new_machine_with_the_recovery_code(pa
     v = Vault.open(fresh, clock=clock)
     assert dump(v) == before
     v.close()
+
+
+def test_another_open_vault_sees_the_restored_one_on_its_next_use(paths, clock, tmp_path):
+    v = Vault.create(paths, KeyMode.PASSPHRASE, "a long passphrase", clock=clock)
+    populate(v, clock)
+    before = dump(v)
+    info = backup.make_backup(v, tmp_path / "b", clock.now(), UTC)
+    notes.create_note(v, "Written after the backup.")
+    other = Vault.open(paths, "a long passphrase", clock=clock)  # a second window or command
+    assert other.counts()["notes"] == before_notes(before) + 1
+    v = restore.restore(v, info.path, lambda: Vault.open(paths, "a long passphrase", clock=clock))
+    assert dump(other) == before == dump(v)  # it reconnected: the file's generation changed
+    notes.create_note(other, "Written by the other one after the restore.")
+    assert v.counts()["notes"] == before_notes(before) + 1
+    other.close()
+    v.close()
+
+
+def before_notes(d) -> int:
+    return len(d["notes"])
