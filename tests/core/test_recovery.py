@@ -135,3 +135,18 @@ def test_the_header_without_a_kit_reads_and_writes_as_before(paths, clock):
     data = json.loads(paths.header.read_text())
     assert "recovery" not in data
     assert VaultHeader.read(paths.header).recovery is None
+
+
+def test_a_change_of_lock_keeps_the_kit_in_the_header_and_settings_sees_it_is_stale(paths, clock, memory_keyring):
+    from reverie.core.transfer.rekey import change_lock
+
+    v = Vault.create(paths, KeyMode.KEYRING, clock=clock)
+    code = recovery.make_kit(v, clock.now())
+    assert recovery.kit_status(v)[1] is True
+    v = change_lock(v, KeyMode.KEYRING)  # a new key in the keyring
+    assert v.header.recovery is not None and recovery.kit_status(v)[1] is False
+    v = change_lock(v, KeyMode.PASSPHRASE, "a long passphrase")
+    assert recovery.kit_status(v, "a long passphrase")[1] is False
+    v.close()
+    with pytest.raises(WrongKeyError, match="Make a new kit"):
+        recovery.recover(paths, code)
