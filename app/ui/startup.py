@@ -76,7 +76,16 @@ class Startup(QObject):
         if not self.paths.exists():
             self._begin()
             return
+        if self._header_mode() is KeyMode.KEYRING:
+            self._open(None)  # the key may be back (keyring unlocked); if not, the recovery code is asked
+            return
         self._ask_passphrase("")
+
+    def _header_mode(self) -> KeyMode | None:
+        try:
+            return VaultHeader.read(self.paths.header).key_mode
+        except Exception:  # noqa: BLE001 - no readable header: treat it as a passphrase vault
+            return None
 
     def _ask_passphrase(self, message: str) -> None:
         dlg = UnlockDialog(str(self.paths.folder), self.window)

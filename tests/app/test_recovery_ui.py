@@ -46,6 +46,7 @@ def test_a_lost_keyring_entry_asks_for_the_recovery_code_and_the_vault_opens(qtb
     assert "not in the system keyring" in asked[0] and "recovery code" in asked[0]
     assert "does not open this vault" in asked[1]
     assert notice.isHidden()
+    assert window.action("unlock") is not None
     window.close()
 
 
@@ -108,4 +109,23 @@ def test_an_unencrypted_vault_is_not_offered_a_kit(qtbot, paths, clock):
     startup.offer_kit = lambda: (_ for _ in ()).throw(AssertionError("offered"))
     startup._created(Vault.create(paths, KeyMode.NONE, clock=clock), None)
     assert session.is_open
+    window.close()
+
+
+def test_unlock_on_a_keyring_vault_tries_the_keyring_again_then_asks_for_the_code(qtbot, paths, clock, memory_keyring):
+    v = Vault.create(paths, KeyMode.KEYRING, clock=clock)
+    code = recovery.make_kit(v, clock.now())
+    secret = recovery.current_key(v).secret
+    v.close()
+    memory_keyring.store.clear()
+    session, window = _window(qtbot, paths)
+    startup = Startup(window)
+    asked: list[str] = []
+    startup.ask_code = lambda message: asked.append(message) and None  # cancelled
+    startup.start()
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=20_000)
+    memory_keyring.store[("Reverie vault", VaultHeader.read(paths.header).vault_id)] = secret  # keyring is back
+    window.action("unlock")()
+    qtbot.waitUntil(lambda: session.is_open, timeout=20_000)
+    assert len(asked) == 1 and code  # opened from the keyring, without the code
     window.close()
