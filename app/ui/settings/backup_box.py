@@ -192,6 +192,10 @@ class BackupBox(QGroupBox):
             self.refresh()
 
     # -- list ----------------------------------------------------------------------------------------
+    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt naming
+        self.refresh()  # the daily backup may have run since
+        super().showEvent(event)  # type: ignore[arg-type]
+
     def refresh(self) -> None:
         vault = self.session.vault
         text = self.folder.text().strip()
