@@ -111,7 +111,7 @@ class _Pass:
     ) -> None:
         self.conn, self.archive, self.policy, self.now, self.model = conn, archive, policy, now, model
         self.keep_trust = keep_trust
-        self.st = mg.MergeState(policy=policy)
+        self.st = mg.MergeState(policy=policy, trusted=keep_trust)
         self.ids: dict[str, set[Any]] = {
             t: set() for t in ("conversations", "messages", "notes", "memories", "citations", "vectors")
         }

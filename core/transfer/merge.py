@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reverie.core import ingest
+from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.transfer.markdown_import import legacy_properties
 
 NEW, UPDATED, UNCHANGED, CONFLICTING = "new", "updated", "unchanged", "conflicting"
@@ -51,6 +52,7 @@ class MergeState:
     supersede: list[tuple[str, str | None]] = field(default_factory=list)
     history_keys: set[bytes] | None = None
     skipped_memories: int = 0
+    trusted: bool = False  # the file's trust is kept: a record it makes the user's own is an update
 
 
 # -- conversations --------------------------------------------------------------------------
@@ -172,7 +174,18 @@ def classify_note(conn: Any, r: dict[str, Any], st: MergeState) -> str:
     mine["meta"], mine["tags"] = _load(mine["meta"]), _load(mine["tags"])
     if all(mine[k] == r[k] for k in _NOTE):
         return UNCHANGED
+    if st.trusted and _only_marked_own(mine, r):
+        return UPDATED
     return _newer(r["updated_at"], mine["updated_at"])
+
+
+def _only_marked_own(mine: dict[str, Any], r: dict[str, Any]) -> bool:
+    """The file's note is the vault's with the mark of the user's own writing added."""
+    meta = r["meta"]
+    if not isinstance(meta, dict) or meta.get(OWN_NOTE_KEY) is not True or not isinstance(mine["meta"], dict):
+        return False
+    unmarked = {k: v for k, v in meta.items() if k != OWN_NOTE_KEY}
+    return mine["meta"] == unmarked and all(mine[k] == r[k] for k in _NOTE if k != "meta")
 
 
 def apply_note(conn: Any, r: dict[str, Any], status: str, now: float, trust: str = "user") -> None:
@@ -265,6 +278,13 @@ def classify_memory(conn: Any, r: dict[str, Any], st: MergeState) -> tuple[str, 
     mine["meta"] = _load(mine["meta"])
     if all(mine[k] == r[k] for k in (*_MEM, "superseded_by")):
         return UNCHANGED, int(row[0])
+    if (
+        st.trusted
+        and mine["trust"] == "imported"
+        and r["trust"] != "imported"
+        and all(mine[k] == r[k] for k in (*_MEM, "superseded_by") if k != "trust")
+    ):
+        return UPDATED, int(row[0])  # the user says the file is theirs: its trust replaces "imported"
     return _newer(_activity(r), _activity(mine)), int(row[0])
 
 

@@ -272,3 +272,13 @@ def test_an_edited_own_export_is_no_longer_signed(source, tmp_path):
     path = export_vault(source, tmp_path / "own.reverie").path
     edited = _edit_first(path, tmp_path, "memories.jsonl", lambda r: r.update(trust="user"))
     assert not import_preview(source, edited).own_export
+
+
+def test_importing_again_with_mine_makes_the_records_the_users_own(source, fresh, tmp_path):
+    path = export_vault(source, tmp_path / "a.reverie").path
+    import_vault(fresh, path)
+    assert _trusts(fresh) == {"imported"}
+    again = import_vault(fresh, path, mine=True)
+    assert again.replaced["memories"] > 0 and _trusts(fresh) == {r["trust"] for r in records(path, "memories")}
+    assert import_vault(fresh, path, mine=True).changed is False
+    assert import_vault(fresh, path).changed is False  # a later import without it leaves the trust alone
