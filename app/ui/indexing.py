@@ -33,7 +33,7 @@ class IndexingStatus(QObject):
             if done >= total:
                 return  # a single small batch: nothing worth showing
             self._cancelled = False
-            self.handle = self.tracker.begin(getattr(self.services, "indexing_name", NAME) or NAME, total, self._cancel)
+            self.handle = self.tracker.begin(self.services.indexing_name or NAME, total, self._cancel)
         self.handle.progress(done, total)
 
     def _cancel(self) -> None:
@@ -44,7 +44,7 @@ class IndexingStatus(QObject):
         """A run failed, or the search model could not be built: its sentence in the status line."""
         handle, self.handle = self.handle, None
         if handle is None:
-            handle = self.tracker.begin(getattr(self.services, "indexing_name", NAME) or NAME)
+            handle = self.tracker.begin(self.services.indexing_name or NAME)
         handle.finish(message)  # the run's idle that follows finds no handle: the sentence stays
 
     def _on_idle(self, count: int) -> None:

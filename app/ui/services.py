@@ -131,8 +131,8 @@ class AppServices:
         if self._injected_embedder is not None or not self._wants_embedder:
             return
         settings = load_settings(vault)
-        if self._embedder_key is not None and embedder_key(settings) == self._embedder_key:
-            return
+        if self._embedder is not None and embedder_key(settings) == self._embedder_key:
+            return  # the same choice (a choice that failed to build is tried again)
         old, self.indexer = self.indexer, None
         self._embedder, self._use_embedder, self._embedder_key = None, True, None
         new = self.embedder(vault)
