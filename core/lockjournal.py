@@ -166,11 +166,11 @@ def copy_in_place(src: Path, dst: Path) -> None:
     fd = os.open(dst, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         with open(src, "rb") as fh:
-            offset = 0
             half_told = False
             while chunk := fh.read(min(CHUNK, max(1, size // 2))):
-                os.pwrite(fd, chunk, offset)
-                offset += len(chunk)
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view) :]
                 if not half_told:
                     half_told = True
                     at("copy-half")

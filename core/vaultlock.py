@@ -76,6 +76,7 @@ class VaultLock:
         self._owner: int | None = None  # the thread holding it exclusively
         self._owner_depth = 0
         self._os_held = False
+        self._io = threading.Lock()
 
     @classmethod
     def of(cls, folder: Path) -> VaultLock:
@@ -91,6 +92,13 @@ class VaultLock:
         if self._fd is None:
             try:
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except PermissionError:
+                try:  # a read-only vault can still be read (and is told read-only when written)
+                    self._fd = os.open(self.path, os.O_RDONLY)
+                except OSError as exc:
+                    raise DataFolderError(
+                        f"Reverie cannot open the vault's lock file {self.path}: {exc.strerror or exc}."
+                    ) from exc
             except OSError as exc:
                 raise DataFolderError(
                     f"Reverie cannot open the vault's lock file {self.path}: {exc.strerror or exc}."
@@ -101,7 +109,10 @@ class VaultLock:
         """The current generation (empty before the first change of lock); only while holding the lock."""
         if self._fd is None:
             raise RuntimeError("generation() needs the lock")
-        return os.pread(self._fd, 64, 0).decode("ascii", "replace").strip()
+        with self._io:  # threads holding it shared share the descriptor's offset (no pread on Windows)
+            os.lseek(self._fd, 0, os.SEEK_SET)
+            data = os.read(self._fd, 64)
+        return data.decode("ascii", "replace").strip()
 
     def bump(self) -> str:
         """Give the vault a new generation; only while holding the lock exclusively."""
@@ -109,7 +120,8 @@ class VaultLock:
             raise RuntimeError("bump() needs the exclusive lock")
         token = secrets.token_hex(8)
         fd = self._open()
-        os.pwrite(fd, (token + "\n").encode("ascii"), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, (token + "\n").encode("ascii"))
         os.ftruncate(fd, len(token) + 1)
         return token
 
