@@ -58,6 +58,15 @@ class Settings:
     backup_enabled: bool = False
     keep_daily: int = 7
     keep_weekly: int = 4
+    # reminders, the morning recap, the review of fading memories, the tray (quiet by default)
+    reminders_notify: bool = True
+    recap_enabled: bool = False
+    recap_time: str = "08:00"
+    recap_notify: bool = False
+    review_enabled: bool = True
+    review_per_day: int = 10
+    close_to_tray: bool = False
+    start_at_login: bool = False
 
     def validate(self) -> Settings:
         h, _, m = self.consolidation_time.partition(":")
@@ -92,6 +101,11 @@ class Settings:
             raise InputError("Keep at least one backup (daily or weekly).")
         if self.backup_enabled and not self.backup_folder.strip():
             raise InputError("Choose a folder for the backups before turning them on.")
+        rh, _, rm = self.recap_time.partition(":")
+        if not (rh.isdigit() and rm.isdigit() and 0 <= int(rh) < 24 and 0 <= int(rm) < 60):
+            raise InputError("The recap time must look like 08:00 (hours:minutes, 24-hour clock).")
+        if not 1 <= self.review_per_day <= 50:
+            raise InputError("The review takes between 1 and 50 memories a day.")
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,7 +9,10 @@ moment, the way a calendar app reads what you type:
 - a time: "at 2:30", "6pm", "14:30", "noon"; an hour from 1 to 7 without am/pm is afternoon
   (nobody books the dentist at 2:30 in the night), as is any hour said with "dinner", "evening",
   "tonight" or "party";
-- "before 6pm" and "by 6" keep their word: the moment is a deadline.
+- "before 6pm" and "by 6" keep their word: the moment is a deadline;
+- "in two hours", "in 30 minutes", "in half an hour": an exact moment from now;
+- an hour said without am/pm and without an evening word ("at 7") is marked ``ambiguous``
+  (a reminder asks which one is meant; ``core.reminder_time``).
 Pure: ``now`` and ``tz`` are passed in.
 """
 
@@ -52,7 +55,8 @@ _DATE_PATTERNS = (
     (
         "in_n",
         re.compile(
-            r"\bin\s+(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|ten)\s+(?P<unit>day|week|month)s?\b",
+            r"\bin\s+(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|"
+            r"thirty|forty[- ]five|forty|fifty|half an?)\s+(?P<unit>minute|min|hour|hr|day|week|month)s?\b",
             re.IGNORECASE,
         ),
     ),
@@ -70,7 +74,28 @@ _PAST = re.compile(
     r"have been)\b"
 )
 _EVENING = re.compile(r"(?i)\b(?:dinner|evening|tonight|night|party|drinks|concert|movie|show)\b")
-_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "forty five": 45,
+    "fifty": 50,
+}
 _MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -84,6 +109,7 @@ class When:
     future: bool
     deadline: bool = False  # "before 6pm", "by Friday"
     spans: tuple[tuple[int, int], ...] = ()  # where the date and the time were said
+    ambiguous: bool = False  # an hour said without am/pm ("at 7"): morning or evening cannot be told
 
     def label(self, now: float, tz: tzinfo | None = None) -> str:
         """ "Thu 3 Dec at 14:30", "Mon 7 Dec before 18:00", "Feb 2027" (the year when not this year)."""
@@ -163,8 +189,16 @@ def _date(kind: str, m: re.Match[str], now: datetime, past: bool) -> tuple[datet
         ahead = (5 - today.weekday()) % 7 + (7 if rel == "next weekend" else 0)
         return today + timedelta(days=ahead), "day"
     if kind == "in_n":
-        n = int(g["n"]) if g["n"].isdigit() else _NUMBER_WORDS[g["n"].lower()]
+        said = g["n"].lower()
         unit = g["unit"].lower()
+        if said.startswith("half"):  # "in half an hour"
+            if unit not in ("hour", "hr"):
+                return None
+            return now.replace(second=0, microsecond=0) + timedelta(minutes=30), "minute"
+        n = int(said) if said.isdigit() else _NUMBER_WORDS[said]
+        if unit in ("minute", "min", "hour", "hr"):  # an exact moment: "in two hours"
+            step = timedelta(hours=n) if unit in ("hour", "hr") else timedelta(minutes=n)
+            return now.replace(second=0, microsecond=0) + step, "minute"
         if unit == "month":
             mo = today.month - 1 + n
             return today.replace(year=today.year + mo // 12, month=mo % 12 + 1, day=1), "month"
@@ -195,11 +229,12 @@ def _date(kind: str, m: re.Match[str], now: datetime, past: bool) -> tuple[datet
     return None
 
 
-def _time(text: str, evening: bool) -> tuple[int, int, bool, str, tuple[int, int]] | None:
+def _time(text: str, evening: bool) -> tuple[int, int, bool, str, tuple[int, int], bool] | None:
+    """(hour, minute, deadline, words, span, ambiguous) of the first time said."""
     for m in _TIME_RE.finditer(text):
         g = m.groupdict()
         if g["noon"]:
-            return (0 if g["noon"].lower() == "midnight" else 12), 0, False, m.group(0), m.span()
+            return (0 if g["noon"].lower() == "midnight" else 12), 0, False, m.group(0), m.span(), False
         hour = int(g["h"])
         ampm = (g["ampm"] or "").lower().replace(".", "")
         # a bare number is a time only after "at"/"before"/"by"… or with minutes or am/pm
@@ -207,6 +242,8 @@ def _time(text: str, evening: bool) -> tuple[int, int, bool, str, tuple[int, int
             continue
         if g["tword"] and not (g["m"] or ampm) and hour > 12:
             continue
+        # "at 7", "by 9:30": morning or evening? (an evening word, "dinner at 8", tells)
+        ambiguous = not ampm and 1 <= hour <= 11 and not evening
         if ampm == "pm" and hour < 12:
             hour += 12
         elif ampm == "am" and hour == 12:
@@ -214,7 +251,7 @@ def _time(text: str, evening: bool) -> tuple[int, int, bool, str, tuple[int, int
         elif not ampm and hour <= 12 and (1 <= hour <= 7 or (evening and hour <= 11)):
             hour += 12
         deadline = (g["tword"] or "").lower() in ("before", "by", "until")
-        return hour, int(g["m"] or 0), deadline, m.group(0), m.span()
+        return hour, int(g["m"] or 0), deadline, m.group(0), m.span(), ambiguous
     return None
 
 
@@ -245,8 +282,9 @@ def find_when(text: str, now: float, tz: tzinfo | None = None) -> When | None:
         day, granularity, phrase, start, end = found
         spans.append((start, end))
     deadline = bool(re.match(r"(?i)(?:by|until|before)\b", phrase))
+    ambiguous = False
     if clock is not None and granularity == "day":
-        hour, minute, deadline, said, span = clock
+        hour, minute, deadline, said, span, ambiguous = clock
         at = day.replace(hour=hour, minute=minute)
         if found is None and at < dt_now:
             at += timedelta(days=1)  # "at 6pm" said at 8pm: tomorrow
@@ -258,4 +296,4 @@ def find_when(text: str, now: float, tz: tzinfo | None = None) -> When | None:
     future = at >= dt_now.replace(hour=0, minute=0, second=0, microsecond=0) and not (
         past and found is not None and at < dt_now
     )
-    return When(at.timestamp(), phrase, granularity, future, deadline, tuple(sorted(spans)))
+    return When(at.timestamp(), phrase, granularity, future, deadline, tuple(sorted(spans)), ambiguous)
