@@ -118,5 +118,5 @@ def describe(exc: BaseException) -> str:
     """One sentence for any error: the user error's own, or one naming the unexpected error's type."""
     known = user_error(exc)
     if known is not None:
-        return " ".join(str(known).split())
+        return str(known)
     return f"Something went wrong ({type(exc).__name__}); your data is unchanged."

@@ -117,7 +117,7 @@ def guarded(fn: Callable[[], int]) -> int:
                 f"Something went wrong ({type(exc).__name__}; {ENV_DEBUG}=1 shows the details); your data is unchanged."
             )
             return EXIT_UNEXPECTED
-        _say(describe(known))
+        _say(" ".join(describe(known).split()))  # one line on the terminal
         return EXIT_BUSY if isinstance(known, VaultBusyError) else EXIT_USER
 
 

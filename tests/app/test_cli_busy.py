@@ -150,6 +150,7 @@ def test_the_top_level_turns_every_error_into_one_line(capsys, monkeypatch):
     cases = [
         (sqlite3.OperationalError("database is locked"), cli_run.EXIT_BUSY, BUSY_SENTENCE),
         (InputError("That is not a date."), cli_run.EXIT_USER, "That is not a date."),
+        (InputError("Two lines\nbecome one."), cli_run.EXIT_USER, "Two lines become one."),
         (PermissionError(13, "Permission denied", "/x/y"), cli_run.EXIT_USER, "/x/y: Permission denied"),
         (ZeroDivisionError("division by zero"), cli_run.EXIT_UNEXPECTED, "(ZeroDivisionError; REVERIE_DEBUG=1"),
     ]
