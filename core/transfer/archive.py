@@ -24,11 +24,11 @@ from reverie.core.transfer.format import (
     MEMBERS,
     TABLES,
     Limits,
-    Manifest,
     check_record,
     decode_line,
     echo,
 )
+from reverie.core.transfer.manifest import Manifest
 
 _UNCHANGED = "the vault was not changed"
 

@@ -25,7 +25,8 @@ from reverie.core.clock import clamp, in_range
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.sqltypes import Connection
 from reverie.core.transfer.archive import ArchiveWriter, age_encrypt
-from reverie.core.transfer.format import SIGNING_KEY, TABLES, TIME_FIELDS, Manifest
+from reverie.core.transfer.format import SIGNING_KEY, TABLES, TIME_FIELDS
+from reverie.core.transfer.manifest import Manifest
 from reverie.core.transfer.scratch import Job, sweep_stale_temps
 from reverie.core.transfer.sqlrows import reader
 from reverie.core.vault import Vault
