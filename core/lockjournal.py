@@ -83,9 +83,12 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+TMP_SUFFIX = ".rekey-tmp"  # our own name: other writers of vault.json use ".tmp"
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``path`` whole or not at all (temporary file, fsync, rename, fsync of the folder)."""
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(path.name + TMP_SUFFIX)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.write(fd, text.encode("utf-8"))
@@ -136,10 +139,15 @@ def set_header_mode(header: Path, mode: KeyMode) -> None:
 
 def pending(paths: VaultPaths) -> bool:
     """True when an unfinished change of lock (or its leftovers) is in the vault folder."""
+    return any(p.exists() for p in (journal_path(paths), temp_path(paths), *_strays(paths)))
+
+
+def _strays(paths: VaultPaths) -> tuple[Path, ...]:
+    """Files a crash can leave: half-written journal or header, a copy from the renaming versions."""
     return (
-        journal_path(paths).exists()
-        or temp_path(paths).exists()
-        or Path(str(paths.database) + LEGACY_OLD_SUFFIX).exists()
+        journal_path(paths).with_name(JOURNAL_NAME + TMP_SUFFIX),
+        paths.header.with_name(paths.header.name + TMP_SUFFIX),
+        Path(str(paths.database) + LEGACY_OLD_SUFFIX),
     )
 
 
@@ -247,6 +255,9 @@ def _legacy(paths: VaultPaths) -> None:
 def recover(paths: VaultPaths) -> bool:
     """Finish or undo an interrupted change of lock; the caller holds the vault's lock exclusively.
     True when something was done."""
+    for stray in _strays(paths)[:2]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(stray)
     journal = read_journal(paths)
     if journal is None:
         if not pending(paths):

@@ -129,3 +129,13 @@ def test_leftovers_of_the_renaming_versions_are_repaired(paths, clock, memory_ke
     assert [n.body for n in notes.list_notes(again)] == ["kept"]
     again.close()
     assert not (paths.folder / ("reverie.db" + lockjournal.LEGACY_OLD_SUFFIX)).exists()
+
+
+def test_half_written_journal_and_header_files_are_removed_at_open(paths, clock, memory_keyring):
+    """A change killed inside an atomic write leaves its temporary file; the next open removes it."""
+    v = Vault.create(paths, KeyMode.NONE, clock=clock)
+    v.close()
+    for name in ("rekey.json" + lockjournal.TMP_SUFFIX, "vault.json" + lockjournal.TMP_SUFFIX):
+        (paths.folder / name).write_text('{"state": "commi', encoding="utf-8")
+    Vault.open(paths, clock=clock).close()
+    assert sorted(p.name for p in paths.folder.iterdir()) == ["reverie.db", "vault.json", "vault.lock"]
