@@ -26,6 +26,7 @@ from reverie.core import history
 from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.transfer import merge as mg
+from reverie.core.transfer import merge_refs as refs
 from reverie.core.transfer.archive import Archive, open_archive
 from reverie.core.transfer.export import stored_signing_key
 from reverie.core.transfer.format import DEFAULT_LIMITS, KEY, Limits, echo, echo_id
@@ -42,8 +43,8 @@ _CLASSIFY = {
     "conversations": mg.classify_conversation,
     "messages": mg.classify_message,
     "notes": mg.classify_note,
-    "citations": mg.classify_citation,
-    "history": mg.classify_history,
+    "citations": refs.classify_citation,
+    "history": refs.classify_history,
 }
 _ID_COL = {"conversations": "id", "messages": "id", "notes": "id", "memories": "uid"}
 
@@ -184,7 +185,7 @@ class _Pass:
             if status == mg.UNCHANGED:
                 st.vector_ok.add(r["uid"])
         elif table == "vectors":
-            status, mid = mg.classify_vector(conn, r, st)
+            status, mid = refs.classify_vector(conn, r, st)
             if self.model is not None and r["model_id"] != self.model:
                 self.vectors_skipped += 1
                 return "skipped" if apply else status
@@ -204,14 +205,14 @@ class _Pass:
             if not mg.apply_memory(conn, r, status, mid, self.now, st):
                 return "skipped"
         elif table == "citations":
-            mg.apply_citation(conn, r, status)
+            refs.apply_citation(conn, r, status)
         elif table == "history":
-            mg.apply_history(conn, r, st)
+            refs.apply_history(conn, r, st)
         elif table == "vectors":
             if r["memory_uid"] not in st.vector_ok or mid is None:
                 self.vectors_skipped += 1
                 return "skipped"
-            mg.apply_vector(conn, r, mid)
+            refs.apply_vector(conn, r, mid)
         return status
 
 
