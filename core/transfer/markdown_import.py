@@ -17,6 +17,10 @@ Imported files are documents, not the user's own words, unless the import says t
 is kept in the note's meta (``own_words``, see ``consolidation.planner.own_words_sql``); only
 notes so marked (and notes written in Reverie) are read for facts about the user. A later import
 with the mark adds it to notes already imported; one without it leaves an earlier mark alone.
+The memories of an imported note have trust ``imported``, ``user`` once it is marked.
+
+A file whose name is not valid UTF-8 is left out with a sentence; file times and front matter dates
+outside the years 1900-2200 are not stored (see ``notefile``).
 """
 
 from __future__ import annotations
