@@ -217,8 +217,10 @@ def snooze(vault: Vault, reminder_id: int, seconds: float, now: float) -> Remind
     )
 
 
-def reminder_lists(vault: Vault, *, done_limit: int = 50) -> ReminderLists:
-    """The Reminders list: upcoming (soonest first), due (shown, not done), missed, done (latest first)."""
+def reminder_lists(vault: Vault, *, now: float | None = None, done_limit: int = 50) -> ReminderLists:
+    """The Reminders list: upcoming (soonest first), due (shown, not done), missed, done (latest first).
+    With ``now`` (a reader with no scheduler, the command line), an upcoming one whose time has
+    passed is listed as missed; nothing is written."""
     with vault.read() as conn:
         rows = conn.execute(
             f"SELECT {_COLS} FROM reminders WHERE state IN ('upcoming', 'firing', 'fired', 'missed') ORDER BY next_at, id"
@@ -227,10 +229,14 @@ def reminder_lists(vault: Vault, *, done_limit: int = 50) -> ReminderLists:
             f"SELECT {_COLS} FROM reminders WHERE state = 'done' ORDER BY done_at DESC, id DESC LIMIT ?", (done_limit,)
         ).fetchall()
     items = [Reminder.from_row(r) for r in rows]
+
+    def overdue(r: Reminder) -> bool:
+        return now is not None and r.next_at <= now
+
     return ReminderLists(
-        upcoming=[r for r in items if r.state == "upcoming"],
+        upcoming=[r for r in items if r.state == "upcoming" and not overdue(r)],
         due=[r for r in items if r.state in ("firing", "fired")],
-        missed=[r for r in items if r.state == "missed"],
+        missed=[r for r in items if r.state == "missed" or (r.state == "upcoming" and overdue(r))],
         done=[Reminder.from_row(r) for r in done],
     )
 

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_eval",
     "reverie.app.cli.cmd_backup",
     "reverie.app.cli.cmd_mcp",
+    "reverie.app.cli.cmd_reminders",
 )
 
 

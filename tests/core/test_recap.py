@@ -81,3 +81,22 @@ def test_a_recap_reads_only(vault, clock):
     before = vault.query("SELECT count(*) FROM history")[0][0]
     compose_recap(vault, clock.now(), BERLIN)
     assert vault.query("SELECT count(*) FROM history")[0][0] == before
+
+
+def test_the_recap_is_offered_once_a_day_at_its_time_when_on(vault, clock):
+    from reverie.core.reminders_schedule import ReminderScheduler
+    from reverie.core.settings import Settings
+
+    settings = Settings(recap_enabled=False, recap_time="08:00")
+    shown = []
+    sched = ReminderScheduler(
+        vault, lambda f: None, clock=clock, tz=BERLIN, settings_loader=lambda: settings, on_recap=shown.append
+    )
+    assert not sched.tick_recap(at(2026, 11, 30, 8, 5))  # off by default
+    settings.recap_enabled = True
+    assert not sched.tick_recap(at(2026, 11, 30, 7, 59))  # before its time
+    assert sched.tick_recap(at(2026, 11, 30, 8, 0))
+    assert not sched.tick_recap(at(2026, 11, 30, 9, 0))  # once a day
+    assert sched.tick_recap(at(2026, 12, 1, 10, 30))  # started late the next morning: shown then
+    assert not sched.tick_recap(at(2026, 12, 2, 21, 0))  # not in the evening, for a morning recap
+    assert shown == [at(2026, 11, 30, 8, 0), at(2026, 12, 1, 10, 30)]
