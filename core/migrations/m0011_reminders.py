@@ -3,7 +3,7 @@ every firing, claimed before the notification is shown and acknowledged after it
 between neither loses a reminder nor shows it twice."""
 
 SQL = """
-CREATE TABLE reminders (
+CREATE TABLE IF NOT EXISTS reminders (
     id           INTEGER PRIMARY KEY,
     uid          TEXT NOT NULL UNIQUE,         -- kept by exports and imports
     text         TEXT NOT NULL,
@@ -22,9 +22,9 @@ CREATE TABLE reminders (
     origin       TEXT,
     meta         TEXT NOT NULL DEFAULT '{}'
 );
-CREATE INDEX reminders_next ON reminders(state, next_at);
+CREATE INDEX IF NOT EXISTS reminders_next ON reminders(state, next_at);
 
-CREATE TABLE reminder_firings (
+CREATE TABLE IF NOT EXISTS reminder_firings (
     id           INTEGER PRIMARY KEY,
     reminder_id  INTEGER NOT NULL REFERENCES reminders(id) ON DELETE CASCADE,
     round        INTEGER NOT NULL,             -- the reminder's snooze count when it fired
@@ -35,5 +35,5 @@ CREATE TABLE reminder_firings (
     late         INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
     UNIQUE (reminder_id, round)
 );
-CREATE INDEX reminder_firings_open ON reminder_firings(outcome, acked_at);
+CREATE INDEX IF NOT EXISTS reminder_firings_open ON reminder_firings(outcome, acked_at);
 """

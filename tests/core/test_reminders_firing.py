@@ -191,3 +191,20 @@ def test_apscheduler_jobs_are_rebuilt_from_the_vault(vault, clock):
     finally:
         sched.shutdown()
     assert sched.jobs() == []
+
+
+def test_a_vault_from_before_reminders_gets_them_on_open(paths, clock):
+    vault = Vault.create(paths, KeyMode.KEYRING, clock=clock)
+    with vault.tx() as conn:  # as an older version left it
+        conn.execute("DROP TABLE reminder_firings")
+        conn.execute("DROP TABLE reminders")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 11")
+        conn.execute("PRAGMA user_version = 10")
+    vault.close()
+    vault = Vault.open(paths, clock=clock)
+    try:
+        assert vault.query("PRAGMA user_version")[0][0] >= 11
+        r = reminders.add_reminder(vault, "works", clock.now() + HOUR, clock.now())
+        assert reminders.get_reminder(vault, r.id).state == "upcoming"
+    finally:
+        vault.close()
