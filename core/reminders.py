@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any, Literal
 
-from reverie.core import history
+from reverie.core import history, sources
 from reverie.core.errors import InputError, NotFoundError
+from reverie.core.records import MEMORY_COLS, Memory
 from reverie.core.reminder_time import MAX_AHEAD_SECONDS, MAX_YEARS_AHEAD, local_label, resolve_reminder_time
 from reverie.core.sqltypes import Connection, inserted_id
 from reverie.core.vault import Vault
@@ -349,3 +350,19 @@ def firings(vault: Vault, reminder_id: int) -> list[dict[str, Any]]:
         ).fetchall()
     keys = ("id", "round", "due_at", "claimed_at", "acked_at", "outcome", "late")
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def describe_reminder_source(vault: Vault, reminder: Reminder) -> str:
+    """Where the reminder was asked for, as a citation names it ('Note “Trip”', 'Conversation “Plans”
+    (you)', via ``core.sources``); "You" for one added directly."""
+    if reminder.source_kind == "user" or not reminder.source_id:
+        return "You"
+    with vault.read() as conn:
+        if reminder.source_kind == "memory":
+            where, params = "id = ?", (reminder.source_id,)
+        else:
+            where, params = "source_kind = ? AND source_id = ?", (reminder.source_kind, reminder.source_id)
+        row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE {where} ORDER BY seq LIMIT 1", params).fetchone()
+        if row is not None:
+            return sources.describe_source(conn, Memory.from_row(row))
+    return sources.DELETED.get(reminder.source_kind, "A memory that was deleted")

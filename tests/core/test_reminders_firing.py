@@ -208,3 +208,20 @@ def test_a_vault_from_before_reminders_gets_them_on_open(paths, clock):
         assert reminders.get_reminder(vault, r.id).state == "upcoming"
     finally:
         vault.close()
+
+
+def test_a_firing_cites_where_the_reminder_was_asked_for(vault, clock):
+    from reverie.core import conversations, notes
+
+    now = clock.now()
+    note = notes.create_note(vault, "Pay rent on the 14th.", title="Money")
+    conv = conversations.create_conversation(vault, "Plans")
+    msg = conversations.add_message(vault, conv.id, "user", "Lena's dinner on the 14th at 8")
+    from_note = reminders.add_reminder(vault, "Pay rent", now + HOUR, now, source_kind="note", source_id=note.id)
+    from_msg = reminders.add_reminder(vault, "Lena's dinner", now + HOUR, now, source_kind="message", source_id=msg.id)
+    own = reminders.add_reminder(vault, "stretch", now + HOUR, now)
+    assert reminders.describe_reminder_source(vault, from_note) == "Note “Money”"
+    assert reminders.describe_reminder_source(vault, from_msg) == "Conversation “Plans” (you)"
+    assert reminders.describe_reminder_source(vault, own) == "You"
+    notes.delete_note(vault, note.id)
+    assert reminders.describe_reminder_source(vault, from_note) == "A note that was deleted"
