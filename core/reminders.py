@@ -358,6 +358,7 @@ def describe_reminder_source(vault: Vault, reminder: Reminder) -> str:
     if reminder.source_kind == "user" or not reminder.source_id:
         return "You"
     with vault.read() as conn:
+        params: tuple[str, ...]
         if reminder.source_kind == "memory":
             where, params = "id = ?", (reminder.source_id,)
         else:
