@@ -24,6 +24,7 @@ from typing import Any
 
 from reverie.core import jobruns, reminders
 from reverie.core.clock import Clock
+from reverie.core.errors import ReverieError
 from reverie.core.reminders import Firing
 from reverie.core.scheduler import local_tz, missed_slot, parse_time
 
@@ -71,7 +72,11 @@ class ReminderScheduler:
             except Exception:  # left claimed: shown as missed at the next start
                 log.exception("a reminder could not be shown")
                 continue
-            reminders.acknowledge(self.vault, firing.id, now)
+            try:
+                reminders.acknowledge(self.vault, firing.id, now)
+            except ReverieError as exc:  # the vault closed meanwhile: the claim stays, missed at the next start
+                log.warning("a reminder was shown but could not be recorded: %s", exc)
+                break
             shown.append(firing)
         return shown
 

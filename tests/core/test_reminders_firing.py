@@ -225,3 +225,26 @@ def test_a_firing_cites_where_the_reminder_was_asked_for(vault, clock):
     assert reminders.describe_reminder_source(vault, own) == "You"
     notes.delete_note(vault, note.id)
     assert reminders.describe_reminder_source(vault, from_note) == "A note that was deleted"
+
+
+def test_the_vault_closed_while_a_reminder_fires(paths, clock):
+    vault = Vault.create(paths, KeyMode.KEYRING, clock=clock)
+    now = clock.now()
+    r = reminders.add_reminder(vault, "feed the cat", now + HOUR, now)
+    seen = []
+
+    def show_then_quit(firing):
+        seen.append(firing.reminder.id)
+        vault.close()  # the user quits while the notification is on its way
+
+    sched = ReminderScheduler(vault, show_then_quit, clock=clock, tz=BERLIN)
+    assert sched.tick(now + HOUR) == [] and seen == [r.id]  # no error escapes; nothing recorded as shown
+    vault = Vault.open(paths, clock=clock)
+    try:
+        assert reminders.get_reminder(vault, r.id).state == "firing"  # claimed, not acknowledged
+        again = []
+        missed = ReminderScheduler(vault, again.append, clock=clock, tz=BERLIN).catch_up(now + 2 * HOUR)
+        assert [(f.reminder.id, f.missed) for f in missed] == [(r.id, True)] and len(again) == 1
+        assert [f["outcome"] for f in reminders.firings(vault, r.id)] == ["missed"]
+    finally:
+        vault.close()
