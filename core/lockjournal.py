@@ -168,24 +168,44 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+# Descriptors of vault files written in place, kept open for the life of the process: closing a
+# descriptor of a file drops every POSIX lock this process holds on it, including the ones SQLite
+# holds for another open connection to the vault (which would let a process that thinks it is the
+# last one delete the WAL under it).
+_kept: dict[str, int] = {}
+
+
+def _kept_fd(path: Path) -> int:
+    key = os.path.realpath(path)
+    fd = _kept.get(key)
+    if fd is not None:
+        try:
+            st, held = os.stat(key), os.fstat(fd)
+            if (st.st_dev, st.st_ino) == (held.st_dev, held.st_ino):
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # a file that is gone or was replaced: its locks are no one's concern now
+    fd = _kept[key] = os.open(key, os.O_RDWR | os.O_CREAT, 0o600)
+    return fd
+
+
 def copy_in_place(src: Path, dst: Path) -> None:
     """Write ``src``'s bytes over ``dst`` (same file, same identity), then cut it to size and fsync."""
     size = src.stat().st_size
-    fd = os.open(dst, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        with open(src, "rb") as fh:
-            half_told = False
-            while chunk := fh.read(min(CHUNK, max(1, size // 2))):
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view) :]
-                if not half_told:
-                    half_told = True
-                    at("copy-half")
-        os.ftruncate(fd, size)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fd = _kept_fd(dst)
+    os.lseek(fd, 0, os.SEEK_SET)
+    with open(src, "rb") as fh:
+        half_told = False
+        while chunk := fh.read(min(CHUNK, max(1, size // 2))):
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
+            if not half_told:
+                half_told = True
+                at("copy-half")
+    os.ftruncate(fd, size)
+    os.fsync(fd)
 
 
 def rollback(paths: VaultPaths, journal: Journal) -> None:
@@ -239,8 +259,9 @@ def _legacy(paths: VaultPaths) -> None:
         return
     try:
         header_plain = json.loads(paths.header.read_text(encoding="utf-8")).get("key_mode") == KeyMode.NONE.value
-        with open(paths.database, "rb") as fh:
-            db_plain = fh.read(16) == SQLITE_MAGIC
+        fd = _kept_fd(paths.database)
+        os.lseek(fd, 0, os.SEEK_SET)
+        db_plain = os.read(fd, 16) == SQLITE_MAGIC
     except (OSError, ValueError):
         return
     if header_plain != db_plain:  # the new file was moved in, but vault.json still names the old mode

@@ -139,14 +139,9 @@ def _open_connection(
             raise VaultLockedError("This vault is protected by a passphrase; enter it to unlock.")
         key = VaultKey(KeyMode.PASSPHRASE, passphrase)
     else:
+        # A file that is not a plain database is told by _connect (no raw read of the file here: closing
+        # a descriptor of it would drop the POSIX locks of this process's other connections to it).
         key = VaultKey(KeyMode.NONE)
-        with contextlib.suppress(OSError), open(paths.database, "rb") as fh:
-            head = fh.read(16)
-            if head and head != SQLITE_MAGIC:
-                raise NotAVaultError(
-                    f"{paths.database.name} is not a Reverie vault (the file is damaged or "
-                    "not a database); it was left as it was."
-                )
     conn = _connect(paths.database, key, create=False)
     try:
         schema.check_not_newer(conn)
@@ -208,6 +203,7 @@ class Vault:
         self._flock = VaultLock.of(paths.folder)
         self._passphrase = passphrase  # to reconnect after another process re-wrote the file
         self._generation = generation
+        self._stale = False  # True once the connection was closed because the file was re-written
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -317,8 +313,9 @@ class Vault:
         for _ in range(3):
             self._flock.acquire(exclusive=False, timeout=LOCK_WAIT_S)
             try:
-                if self._flock.depth() > 1 or self._flock.generation() == self._generation:
+                if self._flock.depth() > 1 or (not self._stale and self._flock.generation() == self._generation):
                     return
+                self._close_stale()  # holding the lock shared: no change is copying the file meanwhile
             except BaseException:
                 self._flock.release()
                 raise
@@ -326,20 +323,26 @@ class Vault:
             self._reconnect()
         raise VaultBusyError(BUSY_LOCK_SENTENCE)
 
+    def _close_stale(self) -> None:
+        """The file was re-written elsewhere: this connection is never used again. It is closed before
+        the file is opened again (and before any repair copies bytes into it), so that no descriptor
+        this process closes can drop the POSIX locks SQLite holds for a live connection."""
+        if not self._stale:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            self._stale = True
+
     def _reconnect(self) -> None:
         """Another process changed how the vault is locked: open the file again with the key it has now."""
         try:
             conn, header, generation = open_current(self.paths, self._passphrase, self.clock)
         except (WrongKeyError, VaultLockedError) as exc:
-            self._drop_connection()
+            self._closed = True
             raise VaultLockedError(
                 "How the vault is locked was changed in another Reverie window or command; open it again "
                 "(with its new passphrase, if it has one)."
             ) from exc
-        old = self._conn
-        self._conn, self.header, self._generation = conn, header, generation
-        with contextlib.suppress(Exception):
-            old.close()
+        self._conn, self.header, self._generation, self._stale = conn, header, generation, False
 
     # -- changing the file (core/transfer/rekey.py) ---------------------------------------
     @contextlib.contextmanager
@@ -349,7 +352,8 @@ class Vault:
         with self._lock:
             self._check_open()
             with self._flock.exclusive(CHANGE_WAIT_S):
-                if self._flock.generation() != self._generation or lockjournal.pending(self.paths):
+                if self._stale or self._flock.generation() != self._generation or lockjournal.pending(self.paths):
+                    self._close_stale()
                     self._reconnect()
                 yield self._conn
 
@@ -363,15 +367,14 @@ class Vault:
             self._drop_connection()
 
     def _drop_connection(self) -> None:
-        with contextlib.suppress(Exception):
-            self._conn.close()
+        self._close_stale()
         self._closed = True
 
     def adopt(self, conn: Connection, header: VaultHeader, passphrase: str | None, generation: str) -> None:
         """Use ``conn`` (opened on the re-written file) from now on."""
         with self._lock:
             self._conn, self.header, self._passphrase, self._generation = conn, header, passphrase, generation
-            self._closed = False
+            self._closed = self._stale = False
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         with self.read() as conn:
@@ -415,10 +418,11 @@ class Vault:
                 held = True
             try:
                 # Checkpoint only a file that is still ours (not re-written by a change of lock meanwhile).
-                if held and (self._flock.depth() > 1 or self._flock.generation() == self._generation):
+                current = held and (self._flock.depth() > 1 or self._flock.generation() == self._generation)
+                if current and not self._stale:
                     with contextlib.suppress(Exception):
                         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                self._conn.close()
+                self._close_stale()
             finally:
                 if held:
                     self._flock.release()
