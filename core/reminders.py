@@ -354,13 +354,14 @@ def firings(vault: Vault, reminder_id: int) -> list[dict[str, Any]]:
 
 def describe_reminder_source(vault: Vault, reminder: Reminder) -> str:
     """Where the reminder was asked for, as a citation names it ('Note “Trip”', 'Conversation “Plans”
-    (you)', via ``core.sources``); "You" for one added directly."""
+    (you)', via ``core.sources``); "You" for one added directly. ``source_id`` is a note's or a
+    message's id, or a memory's uid."""
     if reminder.source_kind == "user" or not reminder.source_id:
         return "You"
     with vault.read() as conn:
         params: tuple[str, ...]
-        if reminder.source_kind == "memory":
-            where, params = "id = ?", (reminder.source_id,)
+        if reminder.source_kind == "memory":  # a memory is named by its uid, which exports keep
+            where, params = "uid = ?", (reminder.source_id,)
         else:
             where, params = "source_kind = ? AND source_id = ?", (reminder.source_kind, reminder.source_id)
         row = conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE {where} ORDER BY seq LIMIT 1", params).fetchone()

@@ -248,3 +248,24 @@ def test_the_vault_closed_while_a_reminder_fires(paths, clock):
         assert [f["outcome"] for f in reminders.firings(vault, r.id)] == ["missed"]
     finally:
         vault.close()
+
+
+@pytest.mark.parametrize(
+    ("tz", "said"),
+    [
+        ("Europe/Berlin", (2026, 10, 24, 20, 0)),  # the night summer time ends
+        ("America/New_York", (2027, 3, 13, 20, 0)),  # the night it starts
+    ],
+)
+def test_tomorrow_at_9_fires_at_nine_local_across_the_change(vault, clock, tz, said):
+    from datetime import datetime
+
+    zone = ZoneInfo(tz)
+    now = datetime(*said, tzinfo=zone).timestamp()
+    r = reminders.remind_from_text(vault, "call the vet tomorrow at 9am", now, zone)
+    shown = []
+    sched = ReminderScheduler(vault, shown.append, clock=clock, tz=zone)
+    assert sched.tick(r.due_at - 1) == []
+    fired = sched.tick(r.due_at)
+    assert [f.reminder.id for f in fired] == [r.id] and not fired[0].late
+    assert datetime.fromtimestamp(fired[0].due_at, zone).strftime("%H:%M") == "09:00"
