@@ -100,3 +100,21 @@ def test_the_recap_is_offered_once_a_day_at_its_time_when_on(vault, clock):
     assert sched.tick_recap(at(2026, 12, 1, 10, 30))  # started late the next morning: shown then
     assert not sched.tick_recap(at(2026, 12, 2, 21, 0))  # not in the evening, for a morning recap
     assert shown == [at(2026, 11, 30, 8, 0), at(2026, 12, 1, 10, 30)]
+
+
+def test_companion_settings_are_quiet_by_default_and_checked(vault):
+    import pytest
+
+    from reverie.core.errors import InputError
+    from reverie.core.settings import Settings, load_settings, save_settings
+
+    s = Settings()
+    assert (s.reminders_notify, s.recap_enabled, s.recap_time, s.recap_notify) == (True, False, "08:00", False)
+    assert (s.review_enabled, s.review_per_day, s.close_to_tray, s.start_at_login) == (True, 10, False, False)
+    for bad in ({"recap_time": "8am"}, {"recap_time": "24:00"}, {"review_per_day": 0}, {"review_per_day": 500}):
+        with pytest.raises(InputError):
+            Settings(**bad).validate()
+    save_settings(vault, Settings(recap_enabled=True, recap_time="07:30", review_per_day=5))
+    got = load_settings(vault)
+    assert (got.recap_enabled, got.recap_time, got.review_per_day) == (True, "07:30", 5)
+    assert Settings.from_dict({"recap_time": "nope", "review_per_day": 3}).recap_time == "08:00"
