@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
-from reverie.core import recap, reminders, review
-from reverie.core.decay import DecayParams
 from reverie.core.errors import InputError
 from reverie.core.reminder_time import local_label, parse_duration, resolve_reminder_time
-from reverie.core.scheduler import local_tz
-from reverie.core.settings import load_settings
 from reverie.core.sources import clip
-from reverie.core.vault import Vault
+
+if TYPE_CHECKING:  # the core modules are imported by the commands that use them (start-up time)
+    from reverie.core import reminders
+    from reverie.core.decay import DecayParams
+    from reverie.core.vault import Vault
 
 
 def _now(vault: Vault) -> float:
@@ -21,6 +21,8 @@ def _now(vault: Vault) -> float:
 
 
 def _tz() -> tzinfo | None:
+    from reverie.core.scheduler import local_tz
+
     return local_tz()
 
 
@@ -79,6 +81,8 @@ def _line(r: reminders.Reminder, now: float, tz: tzinfo | None) -> str:
 
 
 def run_remind(args: Any) -> int:
+    from reverie.core import reminders
+
     with cli_vault(args) as vault:
         now, tz = _now(vault), _tz()
         suggestion = resolve_reminder_time(args.at or args.text, now, tz)
@@ -96,6 +100,8 @@ def run_remind(args: Any) -> int:
 
 
 def run_list(args: Any) -> int:
+    from reverie.core import reminders
+
     with cli_vault(args, create=False) as vault:
         now, tz = _now(vault), _tz()
         lists = reminders.reminder_lists(vault, now=now)
@@ -115,6 +121,8 @@ def run_list(args: Any) -> int:
 
 
 def run_act(args: Any) -> int:
+    from reverie.core import reminders
+
     with cli_vault(args, create=False) as vault:
         now, tz = _now(vault), _tz()
         if args.action == "done":
@@ -134,11 +142,16 @@ def run_act(args: Any) -> int:
 
 
 def _params(vault: Vault) -> tuple[DecayParams, int]:
+    from reverie.core.decay import DecayParams
+    from reverie.core.settings import load_settings
+
     s = load_settings(vault)
     return DecayParams.from_settings(s), int(s.review_per_day)
 
 
 def run_review(args: Any) -> int:
+    from reverie.core import review
+
     with cli_vault(args, create=False) as vault:
         now, tz = _now(vault), _tz()
         params, per_day = _params(vault)
@@ -156,6 +169,8 @@ def run_review(args: Any) -> int:
 
 
 def run_choice(args: Any) -> int:
+    from reverie.core import review
+
     with cli_vault(args, create=False) as vault:
         m = review.review(vault, args.id, args.choice, _now(vault), text=getattr(args, "text", None))
     if args.json:
@@ -167,6 +182,8 @@ def run_choice(args: Any) -> int:
 
 
 def run_review_history(args: Any) -> int:
+    from reverie.core import review
+
     with cli_vault(args, create=False) as vault:
         days = review.review_history(vault, _tz())
     if args.json:
@@ -180,6 +197,8 @@ def run_review_history(args: Any) -> int:
 
 
 def run_recap(args: Any) -> int:
+    from reverie.core import recap
+
     with cli_vault(args, create=False) as vault:
         r = recap.compose_recap(vault, _now(vault), _tz())
     if args.json:
