@@ -1,0 +1,247 @@
+"""Showing a reminder that fired: the tray's message where Qt has a tray, else the desktop's
+notification service over D-Bus (``org.freedesktop.Notifications``, with "Snooze 1 hour" and
+"Done" when the server supports actions), else the window itself (a banner with Snooze and Done,
+and a sentence in the status bar). With reminder notifications off, only the window shows it.
+
+The platform's services are reached through two small boundaries, ``tray`` (an object with
+``showMessage``) and ``DesktopNotifications`` (wrapping a D-Bus interface with ``call``), so a test
+fakes them. Nothing here touches the vault: ``Notifier.show`` is called on the GUI thread with
+what to say, and its ``snooze`` / ``done`` signals carry the reminder's id back.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
+
+from reverie.core.reminder_time import local_label
+from reverie.core.reminders import Firing
+
+log = logging.getLogger(__name__)
+
+SNOOZE_SECONDS = 3600
+DBUS_SERVICE = "org.freedesktop.Notifications"
+DBUS_PATH = "/org/freedesktop/Notifications"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One reminder to show: its title line, its text and the source it was asked in."""
+
+    reminder_id: int
+    firing_id: int
+    title: str
+    text: str
+    source: str
+    missed: bool = False
+
+    @property
+    def body(self) -> str:
+        return f"{self.text}\nFrom: {self.source}"
+
+    @property
+    def line(self) -> str:
+        """One line, for the status bar."""
+        return f"{self.title}: {self.text} (from {self.source})"
+
+
+def notice_for(firing: Firing, source: str, now: float, tz: tzinfo | None) -> Notice:
+    """What to say about a firing; a missed one says so, with the time it was for."""
+    reminder = firing.reminder
+    if firing.missed:
+        title = f"Missed reminder · {local_label(firing.due_at, now, tz)}"
+    elif firing.late:
+        title = f"Reminder (late) · {local_label(firing.due_at, now, tz)}"
+    else:
+        title = "Reminder"
+    return Notice(reminder.id, firing.id, title, reminder.text, source, firing.missed)
+
+
+class Tray(Protocol):
+    def showMessage(self, title: str, msg: str, icon: Any = ..., msecs: int = ...) -> None: ...  # noqa: N802
+
+
+class DesktopNotifications(QObject):
+    """The freedesktop notification service over D-Bus. ``iface`` is a ``QDBusInterface`` (or a test's
+    fake with ``call(method, *args)`` returning an object with ``arguments()``)."""
+
+    action = Signal(int, str)  # notification id, action key
+
+    def __init__(self, iface: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.iface = iface
+        self._actions: bool | None = None
+
+    @classmethod
+    def from_session_bus(cls, parent: QObject | None = None) -> DesktopNotifications | None:
+        """The session bus's service, or None when there is no bus or nobody provides it."""
+        try:
+            from PySide6.QtDBus import QDBusConnection, QDBusInterface
+        except ImportError:
+            return None
+        bus = QDBusConnection.sessionBus()
+        if not bus.isConnected():
+            return None
+        iface = QDBusInterface(DBUS_SERVICE, DBUS_PATH, DBUS_SERVICE, bus)
+        if not iface.isValid():
+            return None
+        found = cls(iface, parent)
+        bus.connect(DBUS_SERVICE, DBUS_PATH, DBUS_SERVICE, "ActionInvoked", found._invoked)
+        return found
+
+    def _invoked(self, nid: int, key: str) -> None:
+        self.action.emit(int(nid), str(key))
+
+    def supports_actions(self) -> bool:
+        if self._actions is None:
+            try:
+                reply = self.iface.call("GetCapabilities")
+                caps = reply.arguments()[0] if reply.arguments() else []
+                self._actions = "actions" in list(caps)
+            except Exception:  # noqa: BLE001 - a server that cannot say: no buttons
+                self._actions = False
+        return self._actions
+
+    def notify(self, summary: str, body: str, actions: list[str]) -> int | None:
+        """Show one notification; its id, or None when the service refused it."""
+        args = ("Reverie", 0, "reverie", summary, body, actions if self.supports_actions() else [], {}, -1)
+        try:
+            reply = self.iface.call("Notify", *args)
+        except Exception:
+            log.warning("the notification service failed", exc_info=True)
+            return None
+        got = reply.arguments() if reply is not None else []
+        if not got or getattr(reply, "type", lambda: None)() == _error_type():
+            return None
+        try:
+            return int(got[0])
+        except (TypeError, ValueError):
+            return None
+
+
+def _error_type() -> Any:
+    try:
+        from PySide6.QtDBus import QDBusMessage
+
+        return QDBusMessage.MessageType.ErrorMessage
+    except ImportError:  # pragma: no cover - QtDBus ships with PySide6
+        return None
+
+
+class ReminderBanner(QFrame):
+    """The in-window reminder: its title, text and source, with Snooze 1 hour, Done and ×."""
+
+    snooze = Signal(int)
+    done = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reminderBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#reminderBanner { border: 1px solid palette(highlight); border-radius: 8px; background: palette(base); }"
+        )
+        self.notices: list[Notice] = []
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 8, 8)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(self.label.textFormat().PlainText)
+        row.addWidget(self.label, 1)
+        self.snooze_button = QPushButton("Snooze 1 hour")
+        self.done_button = QPushButton("Done")
+        self.close_button = QPushButton("Dismiss")
+        for b in (self.snooze_button, self.done_button, self.close_button):
+            row.addWidget(b)
+        self.snooze_button.clicked.connect(lambda: self._answer(self.snooze))
+        self.done_button.clicked.connect(lambda: self._answer(self.done))
+        self.close_button.clicked.connect(lambda: self._answer(None))
+        self.hide()
+
+    @property
+    def current(self) -> Notice | None:
+        return self.notices[0] if self.notices else None
+
+    def add(self, notice: Notice) -> None:
+        self.notices.append(notice)
+        self._refresh()
+
+    def drop(self, reminder_id: int) -> None:
+        self.notices = [n for n in self.notices if n.reminder_id != reminder_id]
+        self._refresh()
+
+    def _answer(self, signal: Any) -> None:
+        if not self.notices:
+            return
+        notice = self.notices.pop(0)
+        if signal is not None:
+            signal.emit(notice.reminder_id)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        notice = self.current
+        if notice is None:
+            self.hide()
+            return
+        more = f"  (+{len(self.notices) - 1} more)" if len(self.notices) > 1 else ""
+        self.label.setText(f"{notice.title}{more}\n{notice.text}\nFrom: {notice.source}")
+        self.show()
+
+
+class Notifier(QObject):
+    """Shows each notice the way the platform and the settings allow; ``shown`` says which way."""
+
+    snooze = Signal(int)  # reminder id
+    done = Signal(int)
+    shown = Signal(str, object)  # "tray" | "dbus" | "window", the Notice
+
+    def __init__(
+        self,
+        banner: ReminderBanner,
+        status: Any,
+        *,
+        tray: Tray | None = None,
+        desktop: DesktopNotifications | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.banner = banner
+        self.status = status  # callable(sentence)
+        self.tray = tray
+        self.desktop = desktop
+        self._sent: dict[int, int] = {}  # D-Bus notification id -> reminder id
+        banner.snooze.connect(self.snooze)
+        banner.done.connect(self.done)
+        if desktop is not None:
+            desktop.action.connect(self._desktop_action)
+
+    def show(self, notice: Notice, *, notify: bool) -> str:
+        """Show ``notice``; with ``notify`` off, in the window alone. Returns the way it went."""
+        how = "window"
+        if notify and self.tray is not None:
+            self.tray.showMessage(notice.title, notice.body, QSystemTrayIcon.MessageIcon.Information, 15_000)
+            how = "tray"
+        elif notify and self.desktop is not None:
+            nid = self.desktop.notify(notice.title, notice.body, ["snooze", "Snooze 1 hour", "done", "Done"])
+            if nid is not None:
+                self._sent[nid] = notice.reminder_id
+                how = "dbus"
+        self.banner.add(notice)  # in the window too, with Snooze and Done, until it is answered
+        self.status(notice.line)
+        self.shown.emit(how, notice)
+        return how
+
+    def _desktop_action(self, nid: int, key: str) -> None:
+        rid = self._sent.pop(nid, None)
+        if rid is None:
+            return
+        self.banner.drop(rid)  # answered in the notification: not asked again in the window
+        if key == "snooze":
+            self.snooze.emit(rid)
+        elif key == "done":
+            self.done.emit(rid)
