@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reverie.app import context
+from reverie.app.cli.common import quick_retriever  # the searcher ``reverie search`` uses
 from reverie.core import connected, memories, notes, profile, sources
 from reverie.core.clock import iso
 from reverie.core.embedding import EmbeddingWorker
@@ -26,7 +27,8 @@ from reverie.core.vault import Vault
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 50
-EMBED_WAIT_S = 30.0  # how long ``remember`` waits for its note's vectors before answering
+EMBED_WAIT_S = 30.0
+EMBED_BATCH = 16  # the most texts the quick (NumPy) encoder takes in one batch  # how long ``remember`` waits for its note's vectors before answering
 LOCKED = (
     "Reverie's vault is locked with a passphrase: add REVERIE_PASSPHRASE (the vault's passphrase) to the env "
     "of Reverie's entry in this app's MCP configuration, then restart the app."
@@ -53,11 +55,11 @@ class Answer:
 class Backend:
     """One vault, opened on first use; the retriever and an embedding worker built with it."""
 
-    def __init__(self, home: str | None, *, embedder_factory: Callable[[], Any] | None = None) -> None:
+    def __init__(self, home: str | None, *, retriever_factory: Callable[[Vault], Retriever] | None = None) -> None:
         self.home = home
         self.vault: Vault | None = None
         self.problem: str | None = None
-        self._embedder_factory = embedder_factory or context.build_embedder
+        self._retriever_factory = retriever_factory or quick_retriever
         self._retriever: Retriever | None = None
         self._worker: EmbeddingWorker | None = None
         self._lock = threading.Lock()
@@ -81,11 +83,18 @@ class Backend:
             except ReverieError as exc:
                 self.problem = str(exc)
                 return None
+            except Exception as exc:  # never crash the app: say it, and try again on the next call
+                log.exception("the vault could not be opened")
+                self.problem = f"Reverie could not open its vault ({type(exc).__name__}); see Reverie's log."
+                return None
             self.problem = None
             try:
-                self._retriever = Retriever(self.vault, self._embedder_factory())
-                self._worker = EmbeddingWorker(self.vault, self._retriever.embedder).start()
-            except ReverieError as exc:  # no embedder: search by words
+                self._retriever = self._retriever_factory(self.vault)
+                if self._retriever.embedder is not None:
+                    # Batches the size the quick (NumPy) encoder takes: a long-lived server that loaded
+                    # torch for a batch kept its thread pool busy, and every later call paid ~25 ms.
+                    self._worker = EmbeddingWorker(self.vault, self._retriever.embedder, batch_size=EMBED_BATCH).start()
+            except Exception as exc:  # noqa: BLE001 - no search model: search by words
                 log.warning("searching by words only: %s", exc)
                 self._retriever = Retriever(self.vault, None)
             return self.vault

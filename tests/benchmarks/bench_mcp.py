@@ -5,9 +5,11 @@ direct ``Retriever.search`` (the same searcher) on the same vault: what the MCP 
 
 The vault is a real encrypted (SQLCipher, passphrase) vault in a temporary folder, filled with synthetic
 memories (texts from a Zipf-distributed vocabulary and random unit vectors tagged with the real embedder's
-id, inserted directly: no embedding), as in ``bench_search.py``. Both sides use the real MiniLM embedder
-to encode the query, ask for 10 hits and the same queries; each is warmed up first. The server's side also
-checks the app's permission, logs the call, names each hit's source and sends JSON over a pipe.
+id, inserted directly: no embedding), as in ``bench_search.py``. Both sides use the searcher ``reverie
+search`` uses (``quick_retriever``: the real MiniLM weights, the query encoded in NumPy), ask for 10 hits
+with the same queries, taking turns at going first; each is warmed up first. The server's side also checks
+the app's permission, logs the call, names each hit's source and sends JSON over a pipe. A second series
+times ``get_memory`` both ways: the fixed cost of a call, without a search's noise.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.types import Implementation
 
-from reverie.core import embedding
+from reverie.app.cli.common import quick_retriever
+from reverie.core import embedding, memories
 from reverie.core.keys import KeyMode
 from reverie.core.paths import vault_paths
 from reverie.core.retrieval import Retriever
@@ -103,10 +106,11 @@ def stats(samples: list[float]) -> tuple[float, float]:
 
 
 async def paired(home: Path, retriever: Retriever, vault: Vault, qs: list[str], warm: list[str]) -> dict[str, list]:
-    """Each query twice, back to back: directly, then through the server (so both meet the same load)."""
+    """Each query twice, back to back, directly and through the server, taking turns at going first (so
+    both meet the same load and neither always finds the pages warm)."""
     env = dict(os.environ, REVERIE_PASSPHRASE=PASS, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     params = StdioServerParameters(command=sys.executable, args=["-m", "reverie", "--home", str(home), "mcp"], env=env)
-    out: dict[str, list] = {"direct": [], "mcp": [], "direct_hits": [], "mcp_hits": []}
+    out: dict[str, list] = {k: [] for k in ("direct", "mcp", "direct_hits", "mcp_hits", "get_direct", "get_mcp")}
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write, client_info=Implementation(name="bench", version="1")) as session:
             await session.initialize()
@@ -114,16 +118,28 @@ async def paired(home: Path, retriever: Retriever, vault: Vault, qs: list[str], 
                 retriever.search(q, now=vault.now(), k=K)
                 r = await session.call_tool("search_memories", {"query": q, "limit": K})
                 assert not r.is_error, r.content
-            for q in qs:
+            for i, q in enumerate(qs):
+                for side in ("direct", "mcp") if i % 2 == 0 else ("mcp", "direct"):  # neither always goes first
+                    t = time.perf_counter()
+                    if side == "direct":
+                        n = len(retriever.search(q, now=vault.now(), k=K).hits)
+                    else:
+                        r = await session.call_tool("search_memories", {"query": q, "limit": K})
+                        assert not r.is_error, r.content
+                        n = len(r.structured_content["hits"])
+                    out[side].append(time.perf_counter() - t)
+                    out[side + "_hits"].append(n)
+            # The fixed cost of a call, without a search's noise: get_memory, direct and over MCP.
+            size = vault.counts().get("memories", 1)
+            for i in range(len(qs)):
+                mid = 1 + (i * 7919) % size
                 t = time.perf_counter()
-                hits = retriever.search(q, now=vault.now(), k=K).hits
-                out["direct"].append(time.perf_counter() - t)
-                out["direct_hits"].append(len(hits))
+                memories.get_memory(vault, mid)
+                out["get_direct"].append(time.perf_counter() - t)
                 t = time.perf_counter()
-                r = await session.call_tool("search_memories", {"query": q, "limit": K})
-                out["mcp"].append(time.perf_counter() - t)
+                r = await session.call_tool("get_memory", {"id": mid})
+                out["get_mcp"].append(time.perf_counter() - t)
                 assert not r.is_error, r.content
-                out["mcp_hits"].append(len(r.structured_content["hits"]))
     return out
 
 
@@ -142,7 +158,7 @@ def main() -> None:
         fill(vault, texts, embedding.vector_id(emb.model_id), rng)
         print(f"filled {args.size:,} memories in {time.perf_counter() - t:.0f} s", file=sys.stderr)
         qs, warm = queries(texts, rng, args.queries), queries(texts, rng, 5)
-        retriever = Retriever(vault, emb)
+        retriever = quick_retriever(vault)  # the searcher of reverie search and reverie mcp
         res = anyio.run(paired, home, retriever, vault, qs, warm)
         vault.close()
 
@@ -155,6 +171,12 @@ def main() -> None:
     print(
         f"  overhead: medians {m_med - d_med:+.2f} ms, median of per-query differences {diff:+.2f} ms "
         f"(ratio {m_med / d_med:.2f}x; target <= 5 ms)"
+    )
+    g_d, _ = stats(res["get_direct"])
+    g_m, g_p95 = stats(res["get_mcp"])
+    print(
+        f"  get_memory: direct median {g_d:.2f} ms, over MCP median {g_m:.2f} ms (p95 {g_p95:.2f} ms): "
+        f"the fixed cost of a call {g_m - g_d:+.2f} ms"
     )
     print(
         f"  hits per query: direct {statistics.mean(res['direct_hits']):.1f}, MCP {statistics.mean(res['mcp_hits']):.1f}"

@@ -4,6 +4,7 @@ runs in another process, so the box reads the vault again when it is shown or Re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtGui import QShowEvent
@@ -176,12 +177,12 @@ class ConnectedBox(QGroupBox):
         self.grid.setColumnStretch(1, 1)
 
     # -- write ----------------------------------------------------------------------------
-    def _submit(self, fn: object, *args: object) -> None:
+    def _submit(self, fn: Callable[..., object], *args: object) -> None:
         if self._loading or self.session.vault is None:
             return
         self.message.setVisible(False)
         self.session.db.submit(
-            fn,  # type: ignore[arg-type]
+            fn,
             self.session.vault,
             *args,
             on_done=alive(self, lambda _r: self.reload()),
