@@ -1,0 +1,118 @@
+"""Quick capture: Enter makes a note (on the database lane), ? asks Reverie and shows the answer with
+its sources, a failure or a locked vault keeps the text, Undo puts it back, Esc hides."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from ui_fixtures import settle
+from uifakes import fake_services
+
+from reverie.app.ui.capture import LOCKED, CaptureBox
+from reverie.app.ui.session import Session
+from reverie.core import notes
+from reverie.core.errors import VaultBusyError
+
+
+def box_for(qtbot, session, model=None):
+    services = fake_services(session, model)
+    box = CaptureBox(services)
+    qtbot.addWidget(box)
+    box.open_box()
+    return box
+
+
+def type_and_enter(qtbot, box, text):
+    box.edit.setPlainText(text)
+    qtbot.keyClick(box.edit, Qt.Key.Key_Return)
+
+
+def titles(vault):
+    return [n.title for n in notes.list_notes(vault)]
+
+
+def test_enter_saves_a_note_and_the_box_hides(qtbot, paths, vault):
+    session = Session(paths)
+    session.set_vault(vault)
+    box = box_for(qtbot, session)
+    with qtbot.waitSignal(box.saved, timeout=10_000) as got:
+        type_and_enter(qtbot, box, "Buy oat milk and coffee beans")
+    assert got.args[0].body.strip() == "Buy oat milk and coffee beans"
+    assert titles(vault) == ["Buy oat milk and coffee beans"]
+    assert box.edit.toPlainText() == "" and "Saved to Notes" in box.status.text() and "Undo" in box.status.text()
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=10_000)  # a moment later
+    settle(qtbot, session)
+    session.close()
+
+
+def test_shift_enter_is_a_new_line(qtbot, paths, vault):
+    session = Session(paths)
+    session.set_vault(vault)
+    box = box_for(qtbot, session)
+    box.edit.setPlainText("first")
+    box.edit.moveCursor(box.edit.textCursor().MoveOperation.End)
+    qtbot.keyClick(box.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert box.edit.toPlainText() == "first\n" and titles(vault) == []
+    session.close()
+
+
+def test_undo_removes_the_note_and_gives_the_text_back(qtbot, paths, vault):
+    session = Session(paths)
+    session.set_vault(vault)
+    box = box_for(qtbot, session)
+    with qtbot.waitSignal(box.saved, timeout=10_000):
+        type_and_enter(qtbot, box, "Call the plumber")
+    box.undo()
+    qtbot.waitUntil(lambda: box.edit.toPlainText() == "Call the plumber", timeout=10_000)
+    assert titles(vault) == []
+    session.close()
+
+
+def test_a_locked_vault_keeps_the_text_with_one_sentence(qtbot, paths):
+    session = Session(paths)  # no vault open: it stays locked
+    box = box_for(qtbot, session)
+    type_and_enter(qtbot, box, "An idea I must not lose")
+    assert box.edit.toPlainText() == "An idea I must not lose" and box.status.text() == LOCKED
+    assert box.isVisible() and box.unsaved_text()
+
+
+def test_a_failed_save_keeps_the_text(qtbot, paths, vault, monkeypatch):
+    session = Session(paths)
+    session.set_vault(vault)
+    box = box_for(qtbot, session)
+
+    def busy(*_a, **_k):
+        raise VaultBusyError("The vault is busy with another Reverie; try again in a moment.")
+
+    monkeypatch.setattr(notes, "create_note", busy)
+    type_and_enter(qtbot, box, "Keep me")
+    qtbot.waitUntil(lambda: box.status.text().startswith("Not saved:"), timeout=10_000)
+    assert box.edit.toPlainText() == "Keep me" and not box.edit.isReadOnly()
+    assert "busy" in box.status.text() and box.isVisible()
+    session.close()
+
+
+def test_a_question_is_answered_in_the_box_with_numbered_sources(qtbot, paths, vault):
+    notes.create_note(vault, "# Garden\n\nThe tulip bulbs go in the north bed before the first frost.")
+    session = Session(paths)
+    session.set_vault(vault)
+    box = box_for(qtbot, session)
+    with qtbot.waitSignal(box.answered, timeout=30_000) as got:
+        type_and_enter(qtbot, box, "? where do the tulip bulbs go")
+    result = got.args[0]
+    assert box.question.text() == "where do the tulip bulbs go"
+    assert box.answer.text() == result.assistant_message.content and "tulip" in box.answer.text()
+    assert result.citations and box.sources.text().splitlines()[1] == f"1. {result.citations[0].source_title}"
+    assert "Garden" in box.sources.text()
+    assert box.edit.toPlainText() == "" and box.isVisible()  # the answer stays to be read
+    settle(qtbot, session)
+    session.close()
+
+
+def test_esc_hides_and_keeps_what_was_typed(qtbot, paths):
+    session = Session(paths)
+    box = box_for(qtbot, session)
+    box.edit.setPlainText("half a thought")
+    qtbot.keyClick(box.edit, Qt.Key.Key_Escape)
+    assert not box.isVisible()
+    box.open_box()
+    assert box.isVisible() and box.edit.toPlainText() == "half a thought"
