@@ -192,6 +192,9 @@ MARKDOWN_SAMPLE = {
 }
 
 
+FRESH_EVERY = 300  # mutations per target vault
+
+
 def run_fuzz(mutations: int, workdir: str | Path, *, seed: int = 99) -> dict[str, int]:
     """Mutate a real export, Markdown files and a ChatGPT export; import each mutant as a dry run
     and for real. Returns counts; ``tracebacks``, ``partial_imports`` and ``bad_times_stored``
@@ -222,6 +225,11 @@ def run_fuzz(mutations: int, workdir: str | Path, *, seed: int = 99) -> dict[str
     bad_seen = 0
     try:
         for i in range(mutations):
+            if i and i % FRESH_EVERY == 0:  # a fresh vault now and then: its history would grow without end
+                target.close()
+                shutil.rmtree(work / "target")
+                target = Vault.create(vault_paths(work / "target"), KeyMode.NONE, clock=clock)
+                bad_seen = 0
             kind = ("vault", "markdown", "chatgpt")[i % 3]
             case = work / f"case-{i % 7}"
             shutil.rmtree(case, ignore_errors=True)
@@ -229,7 +237,10 @@ def run_fuzz(mutations: int, workdir: str | Path, *, seed: int = 99) -> dict[str
             if kind == "vault":
                 path = case / "m.reverie"
                 path.write_bytes(_vault_mutant(real, rng))
-                calls = [lambda p=path: import_preview(target, p), lambda p=path: import_vault(target, p)]
+                calls = [
+                    lambda p=path, v=target: import_preview(v, p),
+                    lambda p=path, v=target: import_vault(v, p),
+                ]
             elif kind == "markdown":
                 folder = case / "notes"
                 folder.mkdir()
@@ -246,8 +257,8 @@ def run_fuzz(mutations: int, workdir: str | Path, *, seed: int = 99) -> dict[str
                     with open(os.path.join(os.fsencode(folder), fname or b"x.md"), "wb") as fh:
                         fh.write(data)
                 calls = [
-                    lambda f=folder: preview_markdown_folder(target, f),
-                    lambda f=folder: import_markdown_folder(target, f, mine=rng.random() < 0.5),
+                    lambda f=folder, v=target: preview_markdown_folder(v, f),
+                    lambda f=folder, v=target: import_markdown_folder(v, f, mine=rng.random() < 0.5),
                 ]
             else:
                 path = case / "conversations.json"
@@ -256,7 +267,7 @@ def run_fuzz(mutations: int, workdir: str | Path, *, seed: int = 99) -> dict[str
                 else:
                     data = _json_mutate(_chatgpt_sample(), rng)
                     path.write_bytes(json.dumps(data).encode("utf-8", "surrogatepass"))
-                calls = [lambda p=path: import_chatgpt(target, p)]
+                calls = [lambda p=path, v=target: import_chatgpt(v, p)]
             counts["mutations"] += 1
             for call in calls:
                 before = _signature(target)
