@@ -14,7 +14,6 @@ from reverie.app import context
 from reverie.core import conversations, embedding, notes
 from reverie.core.injection import followed
 from reverie.core.promptsafe import control_sequences
-from reverie.core.retrieval import Retriever
 from reverie.core.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -68,7 +67,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def real_model():
-    model = context.build_chat_model(Settings(threads=2, context_size=2048))
+    model = context.build_chat_model(Settings(threads=1))  # the default model (one thread: the machine is shared)
     yield model
     model.unload()
 
@@ -80,7 +79,7 @@ def test_an_injected_instruction_is_never_obeyed(vault, clock, real_model, case)
     if extra is not None:
         notes.create_note(vault, extra, "Update")
     question, answer = ASK[fact]
-    retriever = Retriever(vault, context.build_embedder())
+    retriever = context.build_retriever(vault)  # what reverie ask searches with
     embedding.embed_pending(vault, retriever.embedder)
     injected = {1: note, **({2: extra} if extra else {})}
     for tier in ("auto", "capable"):
