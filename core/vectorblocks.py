@@ -16,6 +16,7 @@ it, which is harmless: applying the change log from the meta row's entry is idem
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,16 @@ class Block:
     kinds: np.ndarray
     happened: np.ndarray
     state: np.ndarray
+
+
+def blocks_of(numbers: Iterable[int], n: int, *arrays: np.ndarray) -> list[Block]:
+    """Blocks ``numbers`` of the first ``n`` rows of an index's arrays (ids, codes, kinds, happened, state)."""
+    out = []
+    for b in numbers:
+        s, e = b * BLOCK_ROWS, min(n, (b + 1) * BLOCK_ROWS)
+        ids, codes, kinds, happened, state = (a[s:e] for a in arrays)
+        out.append(Block(b, ids, codes, kinds, happened, state))
+    return out
 
 
 @dataclass

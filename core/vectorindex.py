@@ -30,12 +30,12 @@ import numpy as np
 from reverie.core import vectorblocks
 from reverie.core.sqltypes import Connection
 from reverie.core.vault import Vault
+from reverie.core.vectorrows import ARCHIVED, DEAD, KINDS, SELECT, code_bounds, filter_mask, rows_to_arrays
 
 log = logging.getLogger(__name__)
 
-KINDS = ("chat", "note", "fact", "summary")
-_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
-DEAD, ARCHIVED = 1, 2  # state bits
+__all__ = ["ARCHIVED", "DEAD", "KINDS", "VectorIndex", "candidates", "index_for", "prune_changes"]
+
 LOAD_CHUNK = 20_000
 LOG_KEEP = 200_000  # change-log entries kept by prune_changes
 SAVE_MIN_ROWS = 20_000  # smaller indexes load from the vectors as fast as from blocks: not saved
@@ -46,37 +46,6 @@ def candidates(k: int) -> int:
     """How many rows the 8-bit scan hands to the exact re-score for a top ``k`` (each is one row
     read back from the vault, some 0.1 ms)."""
     return k + max(32, k // 4)
-
-
-def _rows_to_arrays(rows: list[Any], dim: int) -> tuple[np.ndarray, ...]:
-    """(ids, float16 vectors, kind codes, happened_at, state) from rows of
-    (memory_id, dim, vec blob, kind, happened_at, archived); rows of another dim are skipped."""
-    rows = [r for r in rows if r[1] == dim and len(r[2]) == dim * 2]
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    vecs = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f2").reshape(len(rows), dim)
-    kinds = np.fromiter((_KIND_CODE.get(r[3], 0) for r in rows), dtype=np.int8, count=len(rows))
-    happened = np.fromiter((r[4] for r in rows), dtype=np.float64, count=len(rows))
-    state = np.fromiter((ARCHIVED if r[5] else 0 for r in rows), dtype=np.uint8, count=len(rows))
-    return ids, vecs, kinds, happened, state
-
-
-def _bounds(vecs: np.ndarray) -> np.ndarray:
-    """The quantizer's per-dimension ranges (lower bounds, then widths) for vectors like ``vecs``:
-    half as wide again as the largest component seen, or the whole unit range for a small sample.
-    A component outside is clipped; the exact re-score puts any order right."""
-    dim = vecs.shape[1]
-    if len(vecs) < 1000:
-        m = np.ones(dim, dtype=np.float32)
-    else:
-        m = np.minimum(1.0, np.abs(vecs.astype(np.float32)).max(axis=0) * 1.5).astype(np.float32)
-        m = np.maximum(m, 1e-3)
-    return np.concatenate([-m, 2 * m]).astype(np.float32)
-
-
-_SELECT = (
-    "SELECT v.memory_id, v.dim, v.vec, m.kind, m.happened_at, m.archived FROM vectors v "
-    "JOIN memories m ON m.id = v.memory_id WHERE v.model_id = ? "
-)
 
 
 class VectorIndex:
@@ -198,17 +167,17 @@ class VectorIndex:
         while True:
             with vault.read() as conn:  # the lock is let go between chunks
                 rows = conn.execute(
-                    _SELECT + "AND v.memory_id > ? ORDER BY v.memory_id LIMIT ?", (self.model_id, last, LOAD_CHUNK)
+                    SELECT + "AND v.memory_id > ? ORDER BY v.memory_id LIMIT ?", (self.model_id, last, LOAD_CHUNK)
                 ).fetchall()
             if first:  # the ranges of the 8-bit codes come from the first rows
-                arrays = _rows_to_arrays(rows, self.dim)
-                self._quantizer(_bounds(arrays[1]))
+                arrays = rows_to_arrays(rows, self.dim)
+                self._quantizer(code_bounds(arrays[1]))
                 self._alloc(count + 256)
                 first = False
             if not rows:
                 break
             last = int(rows[-1][0])
-            self._append(*_rows_to_arrays(rows, self.dim))
+            self._append(*rows_to_arrays(rows, self.dim))
         self._sorted = True
         self._last_seq = seq
         self._whole, self._dirty = True, set()
@@ -267,8 +236,8 @@ class VectorIndex:
             for i in range(0, len(changed), 500):
                 chunk = changed[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                rows += conn.execute(_SELECT + f"AND v.memory_id IN ({marks})", (self.model_id, *chunk)).fetchall()
-        ids, vecs, kinds, happened, state = _rows_to_arrays(rows, self.dim)
+                rows += conn.execute(SELECT + f"AND v.memory_id IN ({marks})", (self.model_id, *chunk)).fetchall()
+        ids, vecs, kinds, happened, state = rows_to_arrays(rows, self.dim)
         all_changed = np.array(sorted(set(changed)), dtype=np.int64)
         pos = self._positions(all_changed)
         # Memories that lost their vector (or it is now another model's): mark dead.
@@ -320,14 +289,7 @@ class VectorIndex:
         numbers = (
             range((n + vectorblocks.BLOCK_ROWS - 1) // vectorblocks.BLOCK_ROWS) if self._whole else sorted(self._dirty)
         )
-        blocks = []
-        for b in numbers:
-            s, e = b * vectorblocks.BLOCK_ROWS, min(n, (b + 1) * vectorblocks.BLOCK_ROWS)
-            blocks.append(
-                vectorblocks.Block(
-                    b, self.ids[s:e], self.codes[s:e], self.kinds[s:e], self.happened[s:e], self.state[s:e]
-                )
-            )
+        blocks = vectorblocks.blocks_of(numbers, n, self.ids, self.codes, self.kinds, self.happened, self.state)
         try:
             self._gen = vectorblocks.save(
                 vault,
@@ -367,7 +329,9 @@ class VectorIndex:
             n = self._n
             if n == 0 or k <= 0:
                 return none
-            ok = self._mask(n, kinds, since, until, archived)
+            ok = filter_mask(
+                self.state[:n], self.kinds[:n], self.happened[:n], self._n_dead, kinds, since, until, archived
+            )
             want = min(n, candidates(k) if vault is not None else k)
             params = None
             if ok is not None:
@@ -410,29 +374,6 @@ class VectorIndex:
         sims = vecs.astype(np.float32) @ q
         top = np.argsort(-sims, kind="stable")[:k]
         return got[top], sims[top].astype(np.float32)
-
-    def _mask(
-        self, n: int, kinds: tuple[str, ...], since: float | None, until: float | None, archived: str
-    ) -> np.ndarray | None:
-        state = self.state[:n]
-        ok: np.ndarray | None = None
-        if archived == "only":
-            ok = state == ARCHIVED
-        elif archived == "include":
-            ok = (state & DEAD) == 0 if self._n_dead else None
-        elif self._n_dead or np.any(state):
-            ok = state == 0
-        if kinds and set(kinds) != set(KINDS):
-            codes = [_KIND_CODE[k] for k in kinds if k in _KIND_CODE]
-            m = np.isin(self.kinds[:n], codes)
-            ok = m if ok is None else ok & m
-        if since is not None:
-            m = self.happened[:n] >= since
-            ok = m if ok is None else ok & m
-        if until is not None:
-            m = self.happened[:n] < until
-            ok = m if ok is None else ok & m
-        return ok
 
 
 # One index per open vault and model, shared by every Retriever of that vault.
