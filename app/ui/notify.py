@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 SNOOZE_SECONDS = 3600
 DBUS_SERVICE = "org.freedesktop.Notifications"
 DBUS_PATH = "/org/freedesktop/Notifications"
+TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -79,23 +80,23 @@ class DesktopNotifications(QObject):
 
     @classmethod
     def from_session_bus(cls, parent: QObject | None = None) -> DesktopNotifications | None:
-        """The session bus's service, or None when there is no bus or nobody provides it."""
+        """The session bus's notification service, or None when there is no bus or nobody provides it.
+        The calls go through jeepney (installed with keyring on Linux): PySide's QtDBus cannot send the
+        uint32 the specification asks for, and a service checks the signature."""
         try:
-            from PySide6.QtDBus import QDBusConnection, QDBusInterface
-        except ImportError:
+            bus = _SessionBus()
+        except Exception as exc:  # noqa: BLE001 - no bus, no jeepney: reminders show in the window
+            log.info("no desktop notifications: %s", exc)
             return None
-        bus = QDBusConnection.sessionBus()
-        if not bus.isConnected():
+        found = cls(bus, parent)
+        bus.on_action = found.action.emit  # from jeepney's thread: queued to the GUI thread
+        try:
+            bus.call("GetCapabilities")
+        except Exception as exc:  # noqa: BLE001 - nobody provides the service
+            log.info("no desktop notification service: %s", exc)
+            bus.close()
             return None
-        iface = QDBusInterface(DBUS_SERVICE, DBUS_PATH, DBUS_SERVICE, bus)
-        if not iface.isValid():
-            return None
-        found = cls(iface, parent)
-        bus.connect(DBUS_SERVICE, DBUS_PATH, DBUS_SERVICE, "ActionInvoked", found._invoked)
         return found
-
-    def _invoked(self, nid: int, key: str) -> None:
-        self.action.emit(int(nid), str(key))
 
     def supports_actions(self) -> bool:
         if self._actions is None:
@@ -116,7 +117,7 @@ class DesktopNotifications(QObject):
             log.warning("the notification service failed", exc_info=True)
             return None
         got = reply.arguments() if reply is not None else []
-        if not got or getattr(reply, "type", lambda: None)() == _error_type():
+        if not got:
             return None
         try:
             return int(got[0])
@@ -124,13 +125,58 @@ class DesktopNotifications(QObject):
             return None
 
 
-def _error_type() -> Any:
-    try:
-        from PySide6.QtDBus import QDBusMessage
+class _Reply:
+    def __init__(self, body: tuple[Any, ...]) -> None:
+        self.body = body
 
-        return QDBusMessage.MessageType.ErrorMessage
-    except ImportError:  # pragma: no cover - QtDBus ships with PySide6
-        return None
+    def arguments(self) -> list[Any]:
+        return list(self.body)
+
+
+class _SessionBus:
+    """``org.freedesktop.Notifications`` on the session bus through jeepney's thread-safe router;
+    ``ActionInvoked`` signals are read on a thread of its own and passed to ``on_action``."""
+
+    SIGNATURES = {"GetCapabilities": None, "Notify": "susssasa{sv}i"}
+
+    def __init__(self) -> None:
+        import threading
+
+        from jeepney import DBusAddress, MatchRule
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.threading import DBusRouter, open_dbus_connection
+
+        self.router = DBusRouter(open_dbus_connection(bus="SESSION"))
+        self.address = DBusAddress(DBUS_PATH, bus_name=DBUS_SERVICE, interface=DBUS_SERVICE)
+        self.on_action: Any = None
+        rule = MatchRule(type="signal", interface=DBUS_SERVICE, member="ActionInvoked", path=DBUS_PATH)
+        self.router.send_and_get_reply(message_bus.AddMatch(rule), timeout=TIMEOUT_S)
+        self._filter = self.router.filter(rule, bufsize=32)
+        threading.Thread(target=self._listen, name="reverie-notify", daemon=True).start()
+
+    def _listen(self) -> None:
+        while True:
+            try:
+                msg = self._filter.queue.get()
+            except Exception:  # noqa: BLE001 - the router closed
+                return
+            if msg is None:
+                return
+            if self.on_action is not None and len(msg.body) >= 2:
+                self.on_action(int(msg.body[0]), str(msg.body[1]))
+
+    def call(self, method: str, *args: Any) -> _Reply:
+        from jeepney import MessageType, new_method_call
+
+        msg = new_method_call(self.address, method, self.SIGNATURES.get(method), args)
+        reply = self.router.send_and_get_reply(msg, timeout=TIMEOUT_S)
+        if reply.header.message_type == MessageType.error:
+            raise RuntimeError(str(reply.body[0] if reply.body else "the notification service refused"))
+        return _Reply(reply.body)
+
+    def close(self) -> None:
+        self._filter.queue.put(None)
+        self.router.close()
 
 
 class ReminderBanner(QFrame):
