@@ -116,12 +116,21 @@ def reviewed_between(conn: Connection, start: float, end: float) -> int:
 def candidates(conn: Connection, now: float, params: DecayParams, top: float = REVIEW_BAND_TOP) -> list[ReviewItem]:
     """Every memory in the fading band at ``now``, ranked (best first)."""
     low = -math.log(top) * DAY  # R <= top  <=>  t >= -ln(top) * S
-    rows = conn.execute(
-        f"SELECT {MEMORY_COLS} FROM memories WHERE archived = 0 AND pinned = 0 AND superseded_by IS NULL "
-        "AND importance <= :max_imp AND (:now - coalesce(last_recalled_at, recorded_at)) >= :low * strength "
-        "ORDER BY (:now - coalesce(last_recalled_at, recorded_at)) / strength DESC, id LIMIT :limit",
-        {"now": now, "max_imp": params.max_importance, "low": low, "limit": CANDIDATE_LIMIT},
-    ).fetchall()
+    # the ids first (the sort carries no text), then the rows of those few
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM memories WHERE archived = 0 AND pinned = 0 AND superseded_by IS NULL "
+            "AND importance <= :max_imp AND (:now - coalesce(last_recalled_at, recorded_at)) >= :low * strength "
+            "ORDER BY (:now - coalesce(last_recalled_at, recorded_at)) / strength DESC, id LIMIT :limit",
+            {"now": now, "max_imp": params.max_importance, "low": low, "limit": CANDIDATE_LIMIT},
+        )
+    ]
+    rows = (
+        conn.execute(f"SELECT {MEMORY_COLS} FROM memories WHERE id IN ({', '.join('?' * len(ids))})", ids).fetchall()
+        if ids
+        else []
+    )
     out = []
     for row in rows:
         m = Memory.from_row(row)
