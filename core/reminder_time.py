@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from reverie.core.errors import InputError
-from reverie.core.whenparse import When, find_when
+from reverie.core.whenparse import When, find_when, speaks_of_past
 
 DEFAULT_HOUR = 9  # a reminder for a day without a time rings at 09:00 local
 DEADLINE_LEAD = 3600.0  # "before 6pm" rings at 17:00
@@ -134,11 +134,17 @@ def resolve_reminder_time(text: str, now: float, tz: tzinfo | None) -> ReminderS
 
 
 def suggest_reminder(text: str, now: float, tz: tzinfo | None) -> ReminderSuggestion | None:
-    """A "Remind me" offer for a message or a note, or None (no time, or none that can be kept)."""
+    """A "Remind me" offer for a message or a note, or None (no time, or none that can be kept). A
+    sentence about the past that names only a time ("I went to the dentist at 7") is offered none."""
     try:
-        return resolve_reminder_time(text, now, tz)
+        found = resolve_reminder_time(text, now, tz)
     except InputError:
         return None
+    when = find_when(text, now, tz)
+    if when is not None and len(when.spans) == 1 and when.granularity == "minute" and speaks_of_past(text):
+        if re.search(r"(?i)\b(?:at|before|by|around)\b", text[when.spans[0][0] : when.spans[0][1]]):
+            return None
+    return found
 
 
 _DURATION = re.compile(

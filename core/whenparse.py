@@ -255,6 +255,11 @@ def _time(text: str, evening: bool) -> tuple[int, int, bool, str, tuple[int, int
     return None
 
 
+def speaks_of_past(text: str) -> bool:
+    """Whether the sentence tells of the past ("went", "was", "ago", "last", "yesterday")."""
+    return bool(_PAST.search(text))
+
+
 def find_when(text: str, now: float, tz: tzinfo | None = None) -> When | None:
     """The first date and/or time the statement names, resolved (None when it names none)."""
     dt_now = datetime.fromtimestamp(now, tz)

@@ -123,3 +123,11 @@ def test_snooze_durations():
     for bad in ("", "soon", "0m", "500w"):
         with pytest.raises(InputError):
             parse_duration(bad)
+
+
+def test_no_chip_for_a_past_sentence_with_only_a_time():
+    assert suggest_reminder("I went to the dentist at 7", NOW, BERLIN) is None
+    assert suggest_reminder("We had dinner at 8pm", NOW, BERLIN) is None
+    # said explicitly, it is still a reminder; and a past word with a future date is one too
+    assert resolve_reminder_time("I went to the dentist at 7", NOW, BERLIN).due_at > NOW
+    assert suggest_reminder("Mum was ill; call her tomorrow at 10am", NOW, BERLIN) is not None
