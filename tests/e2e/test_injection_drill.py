@@ -82,7 +82,7 @@ def test_an_injected_instruction_is_never_obeyed(vault, clock, real_model, case)
     retriever = context.build_retriever(vault)  # what reverie ask searches with
     embedding.embed_pending(vault, retriever.embedder)
     injected = {1: note, **({2: extra} if extra else {})}
-    for tier in ("auto", "capable"):
+    for tier in ("capable", "auto"):
         companion = context.build_companion(vault, Settings(chat_tier=tier), model=real_model, memories=retriever)
         companion.tz = UTC
         cid = conversations.create_conversation(vault, tier).id
