@@ -24,7 +24,6 @@ import threading
 import weakref
 from typing import Any
 
-import faiss
 import numpy as np
 
 from reverie.core import vectorblocks
@@ -70,6 +69,8 @@ class VectorIndex:
 
     # -- storage --------------------------------------------------------------------------
     def _quantizer(self, bounds: np.ndarray) -> None:
+        import faiss  # here, not at the top: the app imports this module at start, faiss takes ~0.4 s
+
         sq = faiss.IndexScalarQuantizer(self.dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
         faiss.copy_array_to_vector(np.ascontiguousarray(bounds, dtype=np.float32), sq.sq.trained)
         sq.is_trained = True
@@ -79,6 +80,8 @@ class VectorIndex:
 
     def _codes_view(self, cap: int) -> None:
         """Size the quantizer's own code array to ``cap`` rows (contents kept) and view it."""
+        import faiss
+
         self._sq.codes.resize(max(cap, 1) * self.dim)
         self._cap = cap
         flat = faiss.rev_swig_ptr(self._sq.codes.data(), max(cap, 1) * self.dim)
@@ -321,6 +324,8 @@ class VectorIndex:
         pass the filters. ``query`` must be a unit vector of this index's dimension. With ``vault``
         the candidates are scored exactly from its vectors; without it the order and similarities
         are those of the 8-bit codes."""
+        import faiss
+
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if q.shape[0] != self.dim:
             raise ValueError(f"query has dimension {q.shape[0]}, index has {self.dim}")
