@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_backup",
     "reverie.app.cli.cmd_mcp",
     "reverie.app.cli.cmd_reminders",
+    "reverie.app.cli.cmd_capture",
 )
 
 

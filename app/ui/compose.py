@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reverie.app.ui import chat, insights, memories, notes, search, settings, transfer
+from reverie.app.ui import chat, insights, memories, notes, reminders, search, settings, transfer, tray
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.shell import Shell
 
@@ -17,6 +17,7 @@ FEATURES: tuple[tuple[str, Install], ...] = (
     ("notes", notes.install),
     ("search", search.install),
     ("memories", memories.install),
+    ("reminders", reminders.install),
     ("insights", insights.install),
     ("settings", settings.install),
     ("transfer", transfer.install),
@@ -24,5 +25,8 @@ FEATURES: tuple[tuple[str, Install], ...] = (
 
 
 def install_features(shell: Shell, services: AppServices) -> dict[str, object]:
-    """Install every feature; returns what each install gave back (its page or its actions), by name."""
-    return {name: install(shell, services) for name, install in FEATURES}
+    """Install every feature; returns what each install gave back (its page or its actions), by name,
+    and the ``companion`` (the tray, quick capture, reminders as they fire: ``tray.install``)."""
+    installed = {name: install(shell, services) for name, install in FEATURES}
+    installed["companion"] = tray.install(shell, services)
+    return installed

@@ -42,15 +42,29 @@ def _make_settings_private(conf: Path) -> None:
         strip_shared_bits(conf)
 
 
-def run_gui(home: str | None = None, argv: list[str] | None = None) -> int:
+def run_gui(home: str | None = None, argv: list[str] | None = None, *, capture: bool = False) -> int:
+    """Open the window, or hand over to the Reverie already running on this data folder (it shows
+    its window, or with ``capture`` its quick-capture box) and return at once."""
     from reverie.app.ui.main_window import MainWindow
     from reverie.app.ui.session import Session
+    from reverie.app.ui.single import SingleInstance, send, server_name
     from reverie.app.ui.startup import Startup
 
     app = prepare_app(argv)
-    session = Session(context.resolve_paths(home))
+    paths = context.resolve_paths(home)
+    request = "capture" if capture else "show"
+    single = SingleInstance(server_name(paths.folder))
+    if not single.listen() and send(single.name, request):
+        return 0  # the running Reverie took it
+    session = Session(paths)
     make_vault_private(session.paths)
     window = MainWindow(session)
+    companion = window.features.get("companion")
+    if companion is not None:
+        single.message.connect(companion.handle)  # type: ignore[attr-defined]
+    session.closing.connect(single.stop)  # a Reverie started while this one closes starts normally
     window.show()
     Startup(window).start()
+    if capture and companion is not None:
+        companion.capture()  # type: ignore[attr-defined]
     return app.exec()

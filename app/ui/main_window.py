@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -52,7 +53,10 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        self.banners = QVBoxLayout()  # a banner above the page (a reminder that fired)
+        self.banners.setContentsMargins(0, 0, 0, 0)
+        self.banners.addWidget(self.stack, 1)
+        row.addLayout(self.banners, 1)
         self.setCentralWidget(central)
         self.pages: dict[str, Page] = {}
         self.tasks = TaskTracker(self)  # background work, shown in the status bar
@@ -179,6 +183,11 @@ class MainWindow(QMainWindow):
         self.nav.set_compact(self.width() < COMPACT_BELOW)  # icons alone in a narrow window
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        keep = self.action("close_to_tray")
+        if keep is not None and keep(event):  # closed from the title bar: Reverie stays in the tray
+            event.ignore()
+            self.hide()
+            return
         unsaved = self.unsaved()
         if unsaved and not self.confirm_close(unsaved):
             event.ignore()

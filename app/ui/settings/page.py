@@ -33,6 +33,7 @@ from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.settings.backup_box import BackupBox
+from reverie.app.ui.settings.companion_box import CompanionBox
 from reverie.app.ui.settings.connected_box import ConnectedBox
 from reverie.app.ui.settings.data_box import DataBox
 from reverie.app.ui.settings.embedder_box import SearchModelBox
@@ -197,6 +198,8 @@ class SettingsPage(QWidget):
             self.theme.addItem(label)
         lf.addRow("Theme:", self.theme)
         lay.addWidget(look)
+        self.companion = CompanionBox()
+        lay.addWidget(self.companion)
 
         self.encryption = EncryptionBox(session)
         lay.addWidget(self.encryption)
@@ -293,6 +296,7 @@ class SettingsPage(QWidget):
         self.archive_importance.setValue(s.archive_max_importance)
         self.theme.setCurrentIndex(next((i for i, (_, v) in enumerate(THEMES) if v == s.theme), 0))
         self.backups.load(s)
+        self.companion.load(s)
         self._say("")
         self._apply_theme(s.theme)
 
@@ -312,6 +316,7 @@ class SettingsPage(QWidget):
         s.archive_max_importance = self.archive_importance.value()
         s.theme = THEMES[self.theme.currentIndex()][1]
         self.backups.store(s)
+        self.companion.store(s)
         return s.validate()
 
     def save_settings(self) -> None:
