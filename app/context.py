@@ -130,6 +130,18 @@ _EMBEDDERS: dict[tuple[str, ...], Embedder] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
+def vectors_tag(vault: Vault) -> str:
+    """The tag the vault's vectors carry with the chosen search model (what an import compares a
+    file's vectors with); the built-in model's when the choice is incomplete. Loads nothing."""
+    from reverie.core.embedding import vector_id
+    from reverie.models.defaults import DEFAULT_EMBEDDER_ID
+
+    try:
+        return vector_id(build_embedder(load_settings(vault)).model_id)
+    except ReverieError:
+        return vector_id(DEFAULT_EMBEDDER_ID)
+
+
 def build_retriever(vault: Vault, *, words_only: bool = False, config: RetrievalConfig | None = None) -> Retriever:
     """Search over ``vault``: hybrid with the chosen search model, or by words alone."""
     from reverie.core.retrieval import Retriever

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from reverie.app import context
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
-from reverie.core.embedding import vector_id
 from reverie.core.errors import InputError
 from reverie.core.keys import KeyMode, check_passphrase
 from reverie.core.transfer import FolderPreview, export_vault, import_preview, import_vault, preview_markdown_folder
@@ -18,7 +18,6 @@ from reverie.core.transfer.chatgpt_import import import_chatgpt
 from reverie.core.transfer.markdown_export import export_markdown
 from reverie.core.transfer.markdown_import import SUFFIXES, import_markdown_folder
 from reverie.core.transfer.rekey import change_lock
-from reverie.models.defaults import DEFAULT_EMBEDDER_ID
 
 
 def register(sub: Any) -> None:
@@ -206,7 +205,7 @@ def run_import(args: Any) -> int:
                 path,
                 passphrase=passphrase,
                 progress=_progress,
-                embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+                embedder_id=context.vectors_tag(vault),
                 mine=args.mine,
             )
             data = {
@@ -231,7 +230,7 @@ def run_import(args: Any) -> int:
                 policy=args.policy,
                 passphrase=passphrase,
                 progress=_progress,
-                embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
+                embedder_id=context.vectors_tag(vault),
                 mine=args.mine,
             )
             data = {"kind": kind, **r.__dict__}

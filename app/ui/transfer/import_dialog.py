@@ -9,7 +9,9 @@ own notes (Reverie learns facts about them only from their own words)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,13 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app import context
 from reverie.app.ui.changes import IMPORTED
 from reverie.app.ui.session import Session
 from reverie.app.ui.uikit import ElidedLabel, alive
-from reverie.core.embedding import vector_id
 from reverie.core.transfer import ImportPreview, ImportSummary, import_preview, import_vault
 from reverie.core.transfer.markdown_preview import FolderPreview, preview_markdown_folder
-from reverie.models.defaults import DEFAULT_EMBEDDER_ID
 
 OWN_NOTES_LABEL = "These are my own notes"
 OWN_NOTES_HINT = (
@@ -51,6 +52,16 @@ OWN_EXPORT_HINT = (
 )
 POLICIES = (("newer", "Keep the newer version"), ("mine", "Keep mine"), ("theirs", "Take theirs"))
 COLUMNS = ("new", "updated", "unchanged", "conflicting")
+
+
+def _with_tag(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` (an import or its preview) called with the tag of the vault's chosen search model,
+    read on the database lane like everything else the dialog asks of the vault."""
+
+    def run(vault: Any, path: Path, **kwargs: Any) -> Any:
+        return fn(vault, path, embedder_id=context.vectors_tag(vault), **kwargs)
+
+    return run
 
 
 class ProgressRelay(QObject):
@@ -117,12 +128,11 @@ class ImportDialog(QDialog):
         self.message.setText("Checking the file…")
         vault = self.session.vault
         self.session.db.submit(
-            import_preview,
+            _with_tag(import_preview),
             vault,
             self.path,
             passphrase=self._secret(),
             progress=self.relay,
-            embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
             mine=self.mine.isChecked(),
             on_done=self._previewed,
             on_error=self._failed,
@@ -155,11 +165,10 @@ class ImportDialog(QDialog):
         self.progress.setVisible(True)
         self._cancel.clear()
         self.session.db.submit(
-            import_vault,
+            _with_tag(import_vault),
             self.session.vault,
             self.path,
             policy=self.policy.currentData(),
-            embedder_id=vector_id(DEFAULT_EMBEDDER_ID),
             mine=self.mine.isChecked(),
             passphrase=self._secret(),
             progress=self.relay,
