@@ -19,6 +19,7 @@ class OpChanges:
     memories: bool = False  # memories themselves: added, pinned, archived, edited, deleted, consolidated
     settings: bool = False  # the vault's settings (model choice, theme, nightly hour, ...)
     new_memories: bool = False  # memories that still need their vectors: the indexer wakes up
+    reminders: bool = False  # a reminder was added, done, snoozed or cancelled
 
     def __or__(self, other: OpChanges) -> OpChanges:
         return OpChanges(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
@@ -36,3 +37,4 @@ ANSWERED = OpChanges(conversations=True, memories=True, new_memories=True)
 CONVERSATION_DELETED = OpChanges(conversations=True, memories=True)
 IMPORTED = OpChanges(notes=True, conversations=True, memories=True, new_memories=True)
 SETTINGS = OpChanges(settings=True)
+REMINDERS = OpChanges(reminders=True)

@@ -24,6 +24,7 @@ NAMES: dict[str, str] = {
     "search": "mdi6.magnify",
     "memories": "mdi6.brain",
     "insights": "mdi6.chart-timeline-variant",
+    "reminders": "mdi6.bell-outline",
     "settings": "mdi6.cog-outline",
     # what a memory came from
     "note": "mdi6.file-document-outline",

@@ -8,7 +8,7 @@ import inspect
 import grimp
 import pytest
 
-FEATURES = ("chat", "notes", "search", "memories", "insights", "settings", "transfer")
+FEATURES = ("chat", "notes", "search", "memories", "reminders", "insights", "settings", "transfer")
 
 
 @pytest.fixture(scope="module")

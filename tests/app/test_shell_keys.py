@@ -13,7 +13,7 @@ from reverie.app.ui import menus
 from reverie.app.ui.sidebar import COMPACT, WIDE
 from reverie.core import notes
 
-ORDER = ["home", "chat", "notes", "search", "memories", "insights", "settings"]
+ORDER = ["home", "chat", "notes", "search", "memories", "reminders", "insights", "settings"]
 
 
 def menu(window, title):
