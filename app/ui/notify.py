@@ -28,6 +28,8 @@ SNOOZE_SECONDS = 3600
 DBUS_SERVICE = "org.freedesktop.Notifications"
 DBUS_PATH = "/org/freedesktop/Notifications"
 TIMEOUT_S = 2.0
+RECAP_TITLE = "Your morning recap is ready"
+RECAP_BODY = "Today's reminders and notes, and what Reverie learned last night: open Reverie to read it."
 
 
 @dataclass(frozen=True)
@@ -280,6 +282,18 @@ class Notifier(QObject):
         self.banner.add(notice)  # in the window too, with Snooze and Done, until it is answered
         self.status(notice.line)
         self.shown.emit(how, notice)
+        return how
+
+    def show_recap(self) -> str:
+        """The morning recap is ready (called only when its notification is on)."""
+        title, body = RECAP_TITLE, RECAP_BODY
+        how = "window"
+        if self.tray is not None:
+            self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 15_000)
+            how = "tray"
+        elif self.desktop is not None and self.desktop.notify(title, body, []) is not None:
+            how = "dbus"
+        self.status(f"{title}: {body}")
         return how
 
     def _desktop_action(self, nid: int, key: str) -> None:

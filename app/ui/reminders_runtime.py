@@ -1,6 +1,9 @@
 """Reminders while the window is open: the core ``ReminderScheduler`` started when the vault opens
 (on the database lane), rebuilt after every change (``Session.changed``), stopped at close.
 
+With the morning recap on, its time is recorded once a day (``tick_recap``) and, only when the
+recap's notification is on too, a notification says it is ready.
+
 A firing is claimed on the scheduler's thread; ``_on_due`` names its source there (a vault read),
 hands it to the GUI thread and waits (at most ``SHOW_TIMEOUT_S``) until the ``Notifier`` has shown
 it; only then does the scheduler acknowledge it. A firing not shown (the window closing) raises, so
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -44,6 +47,7 @@ class _Pending:
 
 class RemindersRuntime(QObject):
     fired = Signal(object)  # the Notice shown (GUI thread)
+    recap = Signal(float)  # the morning recap's time came (GUI thread), when its notification is on
     _due = Signal(object)  # _Pending, from the scheduler's thread
 
     def __init__(self, session: Session, notifier: Notifier, *, tz: Any = None, parent: QObject | None = None) -> None:
@@ -56,6 +60,7 @@ class RemindersRuntime(QObject):
         self._waiting: list[_Pending] = []
         self._lock = threading.Lock()
         self._due.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self.recap.connect(lambda _now: self.notifier.show_recap())
         notifier.snooze.connect(self.snooze)
         notifier.done.connect(self.done)
         session.vault_ready.connect(lambda vault: session.db.submit(self._start, vault))
@@ -69,7 +74,14 @@ class RemindersRuntime(QObject):
             return
         if self.scheduler is not None:
             self.scheduler.shutdown()
-        scheduler = ReminderScheduler(vault, self._on_due, tz=self.tz)
+        scheduler = ReminderScheduler(
+            vault,
+            self._on_due,
+            tz=self.tz,
+            # every firing comes to the window, which shows it as a notification or in the window alone
+            settings_loader=lambda: replace(load_settings(vault), reminders_notify=True),
+            on_recap=lambda now: self._on_recap(vault, now),
+        )
         self.scheduler = scheduler
         scheduler.start()  # the missed ones first, once
         if self._closed:  # the window closed while it started
@@ -104,6 +116,11 @@ class RemindersRuntime(QObject):
                 self._waiting.remove(pending)
         if not pending.ok:
             raise RuntimeError("the reminder was not shown")  # stays claimed: missed at the next start
+
+    def _on_recap(self, vault: Any, now: float) -> None:
+        """The recap's time came (it is on): a notification only when that was asked for too."""
+        if not self._closed and load_settings(vault).recap_notify:
+            self.recap.emit(now)
 
     # -- GUI thread ------------------------------------------------------------------------------------
     def _show(self, pending: _Pending) -> None:

@@ -4,6 +4,7 @@ the window; missed ones once, as missed; each firing acknowledged only after it 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC
 
 from ui_fixtures import settle
 
@@ -168,4 +169,43 @@ def test_a_firing_not_shown_before_close_stays_claimed(qtbot, paths, vault, cloc
     clock.advance(61)
     assert scheduler.tick() == []
     assert [f.reminder.text for f in reminders.recover(vault, clock.now())] == ["Call the bank"]
+    session.close()
+
+
+def test_the_morning_recap_notifies_only_when_asked(qtbot, paths, vault, clock):
+
+    from reverie.app.ui.notify import RECAP_TITLE
+    from reverie.app.ui.session import Session
+
+    save_settings(vault, replace(load_settings(vault), recap_enabled=True, recap_time="08:00", recap_notify=True))
+    session = Session(paths)
+    tray = FakeTray()
+    notifier, _, _ = make(qtbot, tray=tray)
+    rt = RemindersRuntime(session, notifier, tz=UTC)  # the clock reads 11:06 UTC
+    session.set_vault(vault)
+    qtbot.waitUntil(lambda: rt.scheduler is not None, timeout=10_000)
+    settle(qtbot, session)
+    with qtbot.waitSignal(rt.recap, timeout=10_000):
+        session.db.submit(rt.scheduler.tick_recap)
+    assert tray.messages[-1][0] == RECAP_TITLE
+    session.close()
+
+
+def test_the_morning_recap_is_quiet_by_default(qtbot, paths, vault, clock):
+
+    from reverie.app.ui.session import Session
+
+    save_settings(vault, replace(load_settings(vault), recap_enabled=True, recap_time="08:00"))
+    session = Session(paths)
+    tray = FakeTray()
+    notifier, _, _ = make(qtbot, tray=tray)
+    rt = RemindersRuntime(session, notifier, tz=UTC)
+    session.set_vault(vault)
+    qtbot.waitUntil(lambda: rt.scheduler is not None, timeout=10_000)
+    settle(qtbot, session)
+    done = []
+    session.db.submit(rt.scheduler.tick_recap, on_done=done.append)
+    qtbot.waitUntil(lambda: done == [True], timeout=10_000)  # the recap's time was recorded
+    settle(qtbot, session)
+    assert tray.messages == []
     session.close()
