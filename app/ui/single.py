@@ -68,19 +68,19 @@ class SingleInstance(QObject):
         return self.server.fullServerName() if self.server is not None else ""
 
     def listen(self) -> bool:
-        """Listen on the name; a stale socket file (nothing answers) is removed first. False when
-        another Reverie answers on it (hand over with ``send``) or the socket cannot be made."""
+        """Listen on the name. False when another Reverie answers on it (hand over with ``send``) or
+        the socket cannot be made. Asked first: on Unix, listening with socket options puts the new
+        socket in place of an existing one, so it must not be tried while another Reverie lives. A
+        socket file nobody answers on (a crash) is removed."""
+        if send(self.name, "ping", reply_ms=CONNECT_MS):
+            return False
+        QLocalServer.removeServer(self.name)  # left by a crash: nobody answers
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
-            if send(self.name, "ping", reply_ms=CONNECT_MS):
-                server.deleteLater()
-                return False
-            QLocalServer.removeServer(self.name)  # left by a crash: nobody answers
-            if not server.listen(self.name):
-                log.warning("no single-instance socket: %s", server.errorString())
-                server.deleteLater()
-                return False
+            log.warning("no single-instance socket: %s", server.errorString())
+            server.deleteLater()
+            return False
         server.newConnection.connect(self._accept)
         self.server = server
         return True

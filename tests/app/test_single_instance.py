@@ -87,3 +87,25 @@ def test_a_stale_socket_file_from_a_crash_is_removed(qtbot, tmp_path):
         qtbot.waitUntil(lambda: proc.poll() is not None, timeout=20_000)
     assert got.args == ["show"] and proc.returncode == 0
     inst.stop()
+
+
+def test_reverie_capture_hands_over_to_the_running_reverie(qtbot, tmp_path):
+    from reverie.core.paths import vault_paths
+
+    home = tmp_path / "home"
+    running = SingleInstance(server_name(vault_paths(home).folder))
+    assert running.listen()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    with qtbot.waitSignal(running.message, timeout=30_000, check_params_cb=lambda m: m == "capture"):
+        proc = subprocess.Popen([sys.executable, "-m", "reverie", "--home", str(home), "capture"], env=env)
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=30_000)
+    assert proc.returncode == 0
+    assert not (home / "reverie.db").exists()  # it handed over: no window, no vault of its own
+    running.stop()
+
+
+def test_the_command_line_knows_capture():
+    from reverie.app.cli.run import build_parser
+
+    args = build_parser().parse_args(["capture"])
+    assert args.command == "capture" and args.func.__module__ == "reverie.app.cli.cmd_capture"
