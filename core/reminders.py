@@ -203,10 +203,13 @@ def cancel(vault: Vault, reminder_id: int, now: float) -> Reminder:
 
 
 def snooze(vault: Vault, reminder_id: int, seconds: float, now: float) -> Reminder:
-    """Fire again ``seconds`` from now (a new round: it can fire once more)."""
+    """Fire again ``seconds`` from now (a new round: it can fire once more); one that has not fired
+    yet is put off by ``seconds`` from its time."""
     if not seconds > 0:
         raise InputError("A snooze must be some time ahead.")
-    until = now + seconds
+    current = get_reminder(vault, reminder_id)
+    start = current.next_at if current.state == "upcoming" and current.next_at > now else now
+    until = start + seconds
     check_due(until, now)
     return _change(
         vault,

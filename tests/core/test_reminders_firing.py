@@ -269,3 +269,9 @@ def test_tomorrow_at_9_fires_at_nine_local_across_the_change(vault, clock, tz, s
     fired = sched.tick(r.due_at)
     assert [f.reminder.id for f in fired] == [r.id] and not fired[0].late
     assert datetime.fromtimestamp(fired[0].due_at, zone).strftime("%H:%M") == "09:00"
+
+
+def test_snoozing_one_that_has_not_fired_puts_it_off_from_its_time(vault, clock):
+    now = clock.now()
+    r = reminders.add_reminder(vault, "call Sam", now + 5 * HOUR, now)
+    assert reminders.snooze(vault, r.id, 2 * HOUR, now).next_at == now + 7 * HOUR
