@@ -26,7 +26,7 @@ from reverie.core.answer import AnswerResult
 from reverie.core.records import Note
 
 HIDE_AFTER_MS = 2500
-HINT = "A note, or ? and a question for Reverie · Enter saves · Shift+Enter new line · Esc closes"
+HINT = "Enter saves a note · ? first asks Reverie · Shift+Enter new line · Esc closes"
 LOCKED = "The vault is locked: unlock Reverie to save this; your text stays here."
 BUSY_ANSWERING = "Reverie is still answering the last question; your text stays here."
 
@@ -46,7 +46,7 @@ class CaptureBox(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground, False)
         self.setWindowTitle("Quick capture — Reverie")
         self.setObjectName("captureBox")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
         self.setMaximumWidth(720)
         frame = QFrame(self)
         frame.setObjectName("captureFrame")
@@ -241,7 +241,7 @@ class CaptureBox(QWidget):
         if self.edit.toPlainText().strip().lstrip("?").strip() == result.user_message.content.strip():
             self.edit.clear()  # asked and answered: recorded in a new conversation
         self.answer.setText(result.assistant_message.content)
-        lines = [f"{c.n}. {c.source_title}" for c in result.citations]
+        lines = [f"{c.n}. {c.source_title}" for c in sorted(result.citations, key=lambda c: c.n)]
         self.sources.setText("Sources\n" + "\n".join(lines) if lines else "")
         self.sources.setVisible(bool(lines))
         self.adjustSize()

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QVBoxLayout, QWidget
 
 from reverie.core.reminder_time import local_label
 from reverie.core.reminders import Firing
@@ -181,31 +181,46 @@ class _SessionBus:
         self.router.close()
 
 
-class ReminderBanner(QFrame):
-    """The in-window reminder: its title, text and source, with Snooze 1 hour, Done and ×."""
+class ReminderBanner(QWidget):
+    """The in-window reminder, above the page: its title, text and source, with Snooze 1 hour, Done
+    and Dismiss. Several wait their turn ("+2 more")."""
 
     snooze = Signal(int)
     done = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("reminderBanner")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 12, 24, 0)
+        card = QFrame()
+        card.setObjectName("reminderBanner")
+        card.setStyleSheet(
             "#reminderBanner { border: 1px solid palette(highlight); border-radius: 8px; background: palette(base); }"
         )
+        outer.addWidget(card)
         self.notices: list[Notice] = []
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 8, 8, 8)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(self.label.textFormat().PlainText)
-        row.addWidget(self.label, 1)
+        row = QHBoxLayout(card)
+        row.setContentsMargins(14, 10, 10, 10)
+        row.setSpacing(8)
+        col = QVBoxLayout()
+        col.setSpacing(2)
+        self.title = QLabel()
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.label = QLabel()  # the reminder's text
+        self.source = QLabel()
+        self.source.setObjectName("muted")
+        for w in (self.title, self.label, self.source):
+            w.setWordWrap(True)
+            w.setTextFormat(Qt.TextFormat.PlainText)
+            col.addWidget(w)
+        row.addLayout(col, 1)
         self.snooze_button = QPushButton("Snooze 1 hour")
         self.done_button = QPushButton("Done")
         self.close_button = QPushButton("Dismiss")
         for b in (self.snooze_button, self.done_button, self.close_button):
-            row.addWidget(b)
+            row.addWidget(b, 0, Qt.AlignmentFlag.AlignVCenter)
         self.snooze_button.clicked.connect(lambda: self._answer(self.snooze))
         self.done_button.clicked.connect(lambda: self._answer(self.done))
         self.close_button.clicked.connect(lambda: self._answer(None))
@@ -237,7 +252,9 @@ class ReminderBanner(QFrame):
             self.hide()
             return
         more = f"  (+{len(self.notices) - 1} more)" if len(self.notices) > 1 else ""
-        self.label.setText(f"{notice.title}{more}\n{notice.text}\nFrom: {notice.source}")
+        self.title.setText(notice.title + more)
+        self.label.setText(notice.text)
+        self.source.setText(f"From: {notice.source}")
         self.show()
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QPushButton, QWidget
 
+from reverie.app.ui import shots_companion as companion_shots
 from reverie.app.ui.screencheck import Offender, check_widget, window_offender
 from reverie.app.ui.screenplay import BIG_PAGES, EMPTY_PAGES, LOCKED_PAGES, PAGES, Stage
 
@@ -173,6 +174,9 @@ JOBS: list[tuple[tuple[str, ...], str, Job]] = [
     (("about",), "sample", _optional("about")),
     (("shortcuts",), "sample", _optional("shortcuts")),
     (("palette",), "sample", _optional("palette", "open_palette", typed="ex")),
+    (("tray-menu",), "sample", companion_shots.tray_scene),
+    (("capture-empty", "capture-answer"), "sample", companion_shots.capture_scene),
+    (("reminder-fired", "reminder-fired-missed"), "sample", companion_shots.reminder_scene),
     *(((f"empty-{n}",), "empty", _page_job(f"empty-{n}")) for n in EMPTY_PAGES),
     (("import-preview", "import-progress"), "empty", _import),
     (("unlock",), "locked", _unlock),
@@ -261,7 +265,7 @@ class Shooter:
         widget.grab().save(str(path))
         self.saved.append(path)
         found = check_widget(widget)
-        small = window_offender(widget, self.size) if not isinstance(widget, QDialog) else None
+        small = window_offender(widget, self.size) if widget.windowType() == Qt.WindowType.Window else None
         if small is not None:
             found.append(small)
         self.offenders += [o.where(name, f"{w}x{h}", self.theme) for o in found]

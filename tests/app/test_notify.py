@@ -88,7 +88,7 @@ def test_with_neither_the_window_shows_it_with_snooze_and_done(qtbot):
     notifier, banner, said = make(qtbot)
     assert notifier.show(NOTICE, notify=True) == "window"
     assert banner.isVisibleTo(banner.parentWidget() or banner) and "Call Anna" in banner.label.text()
-    assert "From: Note “Trip”" in banner.label.text() and said
+    assert banner.source.text() == "From: Note “Trip”" and banner.title.text() == "Reminder" and said
     with qtbot.waitSignal(notifier.snooze) as got:
         banner.snooze_button.click()
     assert got.args == [7] and banner.current is None
