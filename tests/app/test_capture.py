@@ -116,3 +116,38 @@ def test_esc_hides_and_keeps_what_was_typed(qtbot, paths):
     assert not box.isVisible()
     box.open_box()
     assert box.isVisible() and box.edit.toPlainText() == "half a thought"
+
+
+def test_capture_ask_and_a_reminder_touch_the_vault_off_the_gui_thread(qtbot, paths, vault, clock):
+    import threading
+
+    from uifakes import open_window
+
+    from reverie.core import reminders
+
+    notes.create_note(vault, "# Travel\n\nThe passport is in the top drawer of the desk.")
+    r = reminders.add_reminder(vault, "Renew the passport", clock.now() + 60, clock.now())
+    seen: list[str] = []
+    real_tx, real_read = vault.tx, vault.read
+    vault.tx = lambda: (seen.append(threading.current_thread().name), real_tx())[1]
+    vault.read = lambda: (seen.append(threading.current_thread().name), real_read())[1]
+    window = open_window(qtbot, paths, vault)
+    companion = window.features["companion"]
+    qtbot.waitUntil(lambda: companion.runtime.scheduler is not None, timeout=10_000)
+    box = companion.box
+    box.open_box()
+    with qtbot.waitSignal(box.saved, timeout=10_000):
+        type_and_enter(qtbot, box, "Buy stamps for the postcards")
+    with qtbot.waitSignal(box.answered, timeout=30_000):
+        type_and_enter(qtbot, box, "? where is my passport")
+    clock.advance(61)
+    with qtbot.waitSignal(companion.runtime.fired, timeout=10_000):
+        window.session.db.submit(companion.runtime.scheduler.tick)
+    assert companion.banner.current.text == "Renew the passport"
+    companion.banner.done_button.click()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Done: Renew the passport", timeout=10_000)
+    settle(qtbot, window.session)
+    del vault.tx, vault.read
+    assert seen and threading.main_thread().name not in seen
+    assert reminders.get_reminder(vault, r.id).state == "done"
+    window.close()
