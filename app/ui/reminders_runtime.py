@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from reverie.app.ui.changes import OpChanges
+from reverie.app.ui.changes import REMINDERS, OpChanges
 from reverie.app.ui.notify import SNOOZE_SECONDS, Notifier, notice_for
 from reverie.app.ui.session import Session
 from reverie.core import reminders
@@ -32,7 +32,6 @@ from reverie.core.settings import load_settings
 
 log = logging.getLogger(__name__)
 SHOW_TIMEOUT_S = 20.0
-REMINDERS = OpChanges()  # a snooze or done changes no page of the core's OpChanges kinds
 
 
 @dataclass

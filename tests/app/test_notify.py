@@ -209,3 +209,23 @@ def test_the_morning_recap_is_quiet_by_default(qtbot, paths, vault, clock):
     settle(qtbot, session)
     assert tray.messages == []
     session.close()
+
+
+def test_done_in_the_banner_tells_the_pages_reminders_changed(qtbot, paths, vault, clock):
+    from reverie.app.ui.session import Session
+
+    r = reminders.add_reminder(vault, "Pay the rent", clock.now() + 60, clock.now())
+    session = Session(paths)
+    rt, banner = runtime(qtbot, session)
+    session.set_vault(vault)
+    qtbot.waitUntil(lambda: rt.scheduler is not None, timeout=10_000)
+    settle(qtbot, session)
+    clock.advance(61)
+    with qtbot.waitSignal(rt.fired, timeout=10_000):
+        session.db.submit(rt.scheduler.tick)
+    with qtbot.waitSignal(session.changed, timeout=10_000) as got:
+        banner.done_button.click()
+    assert got.args[0].reminders
+    settle(qtbot, session)
+    assert reminders.get_reminder(vault, r.id).state == "done"
+    session.close()
