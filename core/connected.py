@@ -228,6 +228,7 @@ def log_call(
     tool: str,
     now: float,
     outcome: Outcome,
+    *,
     results: int = 0,
     query: str | None = None,
 ) -> None:
@@ -243,13 +244,13 @@ def log_call(
         level = int(conn.execute("PRAGMA synchronous").fetchone()[0])
         conn.execute("PRAGMA synchronous = NORMAL")
         try:
-            _log(vault, client_id, tool, now, outcome, results, query)
+            _log(vault, client_id, tool, now, outcome, results=results, query=query)
         finally:
             conn.execute(f"PRAGMA synchronous = {level:d}")
 
 
 def _log(
-    vault: Vault, client_id: int, tool: str, now: float, outcome: Outcome, results: int, query: str | None
+    vault: Vault, client_id: int, tool: str, now: float, outcome: Outcome, *, results: int, query: str | None
 ) -> None:
     with vault.tx() as conn:
         row = conn.execute("SELECT value FROM settings WHERE key = ?", (RECORD_QUERIES_KEY,)).fetchone()

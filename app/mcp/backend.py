@@ -132,7 +132,7 @@ class Backend:
         except ReverieError:
             connected.log_call(vault, client.id, tool, vault.now(), "failed", query=query)
             raise
-        connected.log_call(vault, client.id, tool, vault.now(), "ok", answer.count, query=query)
+        connected.log_call(vault, client.id, tool, vault.now(), "ok", results=answer.count, query=query)
         return answer
 
     # -- the tools --------------------------------------------------------------------------

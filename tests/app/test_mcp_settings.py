@@ -33,7 +33,7 @@ def test_no_app_yet_says_so(qtbot, ui_session):
 def test_apps_their_log_and_switches_write_to_the_vault(qtbot, ui_session, vault, clock):
     claude = connected.see_client(vault, "Claude Desktop", "0.14", clock.now())
     cursor = connected.see_client(vault, "Cursor", "1.2", clock.now())
-    connected.log_call(vault, claude.id, "search_memories", clock.now(), "ok", 3, query="Maya")
+    connected.log_call(vault, claude.id, "search_memories", clock.now(), "ok", results=3, query="Maya")
     connected.log_call(vault, cursor.id, "remember", clock.now(), "refused")
     box = _box(qtbot, ui_session)
     qtbot.waitUntil(lambda: len(box.permission) == 2, timeout=10_000)

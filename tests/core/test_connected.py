@@ -52,7 +52,7 @@ def test_a_client_is_seen_once_by_name_with_the_default_permission(vault, clock)
     assert again.first_seen == first.first_seen and again.last_seen == clock.now()
     clock.advance(60)
     assert connected.see_client(vault, "Claude Desktop", "1.0", clock.now()) == again  # read, not written
-    connected.log_call(vault, again.id, "list_recent", clock.now(), "ok", 2)
+    connected.log_call(vault, again.id, "list_recent", clock.now(), "ok", results=2)
     assert connected.get_client(vault, again.id).last_seen == clock.now()
     nameless = connected.see_client(vault, None, None, clock.now())
     assert nameless.name == connected.UNKNOWN_APP
@@ -74,11 +74,11 @@ def test_permission_and_forget_grant_are_kept(vault, clock):
 
 def test_the_log_keeps_query_text_only_when_the_user_turned_it_on(vault, clock):
     c = connected.see_client(vault, "LM Studio", "0.3", clock.now())
-    connected.log_call(vault, c.id, "search_memories", clock.now(), "ok", 3, query="Maya's move")
+    connected.log_call(vault, c.id, "search_memories", clock.now(), "ok", results=3, query="Maya's move")
     assert not connected.records_queries(vault)
     connected.set_records_queries(vault, True)
     clock.advance(5)
-    connected.log_call(vault, c.id, "search_memories", clock.now(), "ok", 1, query="aisle seats")
+    connected.log_call(vault, c.id, "search_memories", clock.now(), "ok", results=1, query="aisle seats")
     clock.advance(5)
     connected.log_call(vault, c.id, "remember", clock.now(), "refused")
     calls = connected.recent_calls(vault)
@@ -99,7 +99,7 @@ def test_the_log_is_pruned_but_the_call_count_is_not(vault, clock, monkeypatch):
     monkeypatch.setattr(connected, "LOG_KEEP", 150)
     c = connected.see_client(vault, "VS Code", "1", clock.now())
     for _ in range(300):
-        connected.log_call(vault, c.id, "get_memory", clock.now(), "ok", 1)
+        connected.log_call(vault, c.id, "get_memory", clock.now(), "ok", results=1)
     assert 150 <= len(connected.recent_calls(vault, limit=1000)) < 300
     assert connected.get_client(vault, c.id).calls == 300
 
