@@ -24,6 +24,7 @@ from reverie.app.ui.services import AppServices
 from reverie.core import notes
 from reverie.core.answer import AnswerResult
 from reverie.core.records import Note
+from reverie.core.vault import Vault
 
 HIDE_AFTER_MS = 2500
 HINT = "Enter saves a note · ? first asks Reverie · Shift+Enter new line · Esc closes"
@@ -141,8 +142,19 @@ class CaptureBox(QWidget):
         self.adjustSize()
 
     def unsaved_text(self) -> str | None:
-        """For the window's close check."""
-        return "the text in Quick capture" if self.edit.toPlainText().strip() else None
+        """For the window's close check: a note typed while the vault is locked, or a question not
+        asked (a note typed while it is open is saved at close, ``last_save``)."""
+        text = self.edit.toPlainText().strip()
+        if not text or (self.session.is_open and not text.startswith("?")):
+            return None
+        return "the question in Quick capture" if text.startswith("?") else "the text in Quick capture"
+
+    def last_save(self, vault: Vault) -> None:
+        """At close, after the lanes stopped: a note typed and not yet saved is saved."""
+        text = self.edit.toPlainText().strip()
+        if text and not text.startswith("?") and not self._saving:
+            notes.create_note(vault, text)
+            self.edit.clear()
 
     # -- Enter --------------------------------------------------------------------------------------
     def submit(self) -> None:

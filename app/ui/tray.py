@@ -58,6 +58,7 @@ class Companion(QObject):
         self.settings = Settings()
         self.box = CaptureBox(services)
         shell.register_unsaved(self.box.unsaved_text)
+        self.session.at_close(self.box.last_save)
         self.banner = ReminderBanner(window)
         slot = getattr(window, "banners", None)
         if slot is not None:

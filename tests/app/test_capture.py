@@ -151,3 +151,48 @@ def test_capture_ask_and_a_reminder_touch_the_vault_off_the_gui_thread(qtbot, pa
     assert seen and threading.main_thread().name not in seen
     assert reminders.get_reminder(vault, r.id).state == "done"
     window.close()
+
+
+def test_a_note_left_typed_in_the_box_is_saved_when_the_window_closes(qtbot, paths, vault):
+    from uifakes import open_window
+
+    window = open_window(qtbot, paths, vault)
+    box = window.features["companion"].box
+    box.open_box()
+    box.edit.setPlainText("Remember the umbrella")
+    assert window.unsaved() == []  # nothing to warn about: it will be saved
+    settle(qtbot, window.session)
+    window.close()
+    from reverie.core.vault import Vault
+
+    again = Vault.open(paths)
+    assert [n.title for n in notes.list_notes(again)] == ["Remember the umbrella"]
+    again.close()
+
+
+def test_a_question_not_asked_is_named_at_close(qtbot, paths, vault):
+    from uifakes import open_window
+
+    window = open_window(qtbot, paths, vault)
+    box = window.features["companion"].box
+    box.edit.setPlainText("? when is the dentist")
+    assert window.unsaved() == ["the question in Quick capture"]
+    box.edit.clear()
+    settle(qtbot, window.session)
+    window.close()
+
+
+def test_with_a_tray_the_icon_has_the_menu(qtbot, paths, vault, monkeypatch):
+    from uifakes import open_window
+
+    from reverie.app.ui import tray
+
+    monkeypatch.setattr(tray, "tray_available", lambda: True)
+    window = open_window(qtbot, paths, vault)
+    companion = window.features["companion"]
+    assert companion.tray is companion.tray_icon is not None
+    menu = companion.tray_icon.contextMenu()
+    assert [a.text() for a in menu.actions() if not a.isSeparator()] == list(tray.MENU)
+    assert companion.notifier.tray is companion.tray_icon
+    settle(qtbot, window.session)
+    window.close()
