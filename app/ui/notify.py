@@ -93,7 +93,8 @@ class DesktopNotifications(QObject):
         found = cls(bus, parent)
         bus.on_action = found.action.emit  # from jeepney's thread: queued to the GUI thread
         try:
-            bus.call("GetCapabilities")
+            caps = bus.call("GetCapabilities").arguments()
+            found._actions = "actions" in list(caps[0] if caps else [])
         except Exception as exc:  # noqa: BLE001 - nobody provides the service
             log.info("no desktop notification service: %s", exc)
             bus.close()

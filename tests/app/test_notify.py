@@ -229,3 +229,55 @@ def test_done_in_the_banner_tells_the_pages_reminders_changed(qtbot, paths, vaul
     settle(qtbot, session)
     assert reminders.get_reminder(vault, r.id).state == "done"
     session.close()
+
+
+def test_the_real_bus_path_sends_what_the_specification_asks(qtbot, monkeypatch):
+    """Over a private session bus to a service that checks Notify's signature (susssasa{sv}i), and its
+    ActionInvoked signal coming back as Done."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    if shutil.which("dbus-daemon") is None:
+        pytest.skip("no dbus-daemon")
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"], stdout=subprocess.PIPE, text=True
+    )
+    server = None
+    try:
+        address = bus.stdout.readline().strip()
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        script = Path(__file__).with_name("fake_notifications_server.py")
+        server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+        assert json.loads(server.stdout.readline()) == {"ready": True}
+        desktop = DesktopNotifications.from_session_bus()
+        assert desktop is not None and desktop.supports_actions()
+        notifier, banner, _ = make(qtbot, desktop=desktop)
+        assert notifier.show(NOTICE, notify=True) == "dbus"
+        calls = [json.loads(server.stdout.readline()) for _ in range(2)]
+        notify = next(c for c in calls if c["member"] == "Notify")
+        assert notify["signature"] == "susssasa{sv}i"
+        assert notify["body"][3] == "Reminder" and "Note “Trip”" in notify["body"][4]
+        from jeepney import DBusAddress, new_signal
+        from jeepney.io.blocking import open_dbus_connection
+
+        with open_dbus_connection(bus="SESSION") as conn:
+            signal = new_signal(
+                DBusAddress("/org/freedesktop/Notifications", interface="org.freedesktop.Notifications"),
+                "ActionInvoked",
+                "us",
+                (5, "done"),
+            )
+            with qtbot.waitSignal(notifier.done, timeout=10_000) as got:
+                conn.send(signal)
+        assert got.args == [7] and banner.current is None
+        desktop.iface.close()
+    finally:
+        for proc in (server, bus):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
