@@ -32,6 +32,7 @@ from reverie.app.ui.chat.model import (
 from reverie.app.ui.chat.panes import ChatPanes, PaneBar
 from reverie.app.ui.chat.sources import SourcesPanel
 from reverie.app.ui.chat.thread import ThreadView
+from reverie.app.ui.remindchip import RemindChip, message_source
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.shell import Page, Shell
 from reverie.core import conversations, message_memory
@@ -85,6 +86,8 @@ class ChatPage(QWidget):
         self.empty_state = EmptyState(session)  # instead of the thread while it has no message
         cl.insertWidget(1, self.empty_state, 1)
         self.empty_state.follow(self.messages, self.thread)
+        self.remind_chip = RemindChip(session)  # "Remind me" when the message just sent names a time ahead
+        cl.addWidget(self.remind_chip)
         cl.addWidget(box)
         self.sources_panel = right = SourcesPanel()
         self.sources, self.sources_hint = right.model, right.hint
@@ -207,6 +210,7 @@ class ChatPage(QWidget):
         # The list shows the new title; it keeps whichever conversation is open by then (the user may
         # have switched away while the answer streams).
         self.session.db.submit(data.ensure_title, vault, cid, text, on_done=lambda _r: self.refresh())
+        self.remind_chip.offer(text, "message", message_source(cid))
         self._sync()
 
     def _detach_stream(self) -> None:
@@ -308,6 +312,8 @@ class ChatPage(QWidget):
             self.load(cid)
 
     def load(self, cid: str, focus: str | None = None) -> None:
+        if cid != self.cid:
+            self.remind_chip.clear()  # it was about the other conversation's message
         self.cid = cid
         self._select_row(cid)
         self._focus = focus

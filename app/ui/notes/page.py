@@ -26,6 +26,7 @@ from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.notes.editor import NoteEditor
 from reverie.app.ui.notes.markdown import LinkTarget
 from reverie.app.ui.notes.model import PAGE, IdRole, NoteItemDelegate, NoteListItemModel, NoteRow, load_rows
+from reverie.app.ui.remindchip import RemindChip, note_source
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Page, Shell
@@ -80,6 +81,8 @@ class NotesPage(QWidget):
         self.editor = NoteEditor()
         self.locked = LockedNotice(session, shell)
         self.editor.add_notice(self.locked)
+        self.remind_chip = RemindChip(session)  # "Remind me" when the saved note names a time ahead
+        self.editor.add_notice(self.remind_chip)
         self.undo_bar = QFrame()
         self.undo_bar.setObjectName("undoBar")
         ub = QHBoxLayout(self.undo_bar)
@@ -258,6 +261,8 @@ class NotesPage(QWidget):
             return
         if self._dirty:
             self.save()  # keystrokes typed into the previous note while this one was loading
+        if self.remind_chip.key != note.id:
+            self.remind_chip.clear()
         self.editor.set_note(note)
         self.editor.status.setText("")
         self._revealed = None
@@ -372,6 +377,7 @@ class NotesPage(QWidget):
             self.editor.note = note
             if not self._dirty:
                 self.editor.status.setText("Saved.")
+            self.remind_chip.offer(f"{note.title}\n{note.body}", "note", note_source(note.id), key=note.id)
         self.session.publish(NOTE_SAVED)
 
     def _save_failed(self, message: str) -> None:
