@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui import icons
 from reverie.app.ui.changes import NOTE_SAVED, OpChanges
+from reverie.app.ui.homecards import CompanionCards
 from reverie.app.ui.homedata import Item, Snapshot, greeting, snapshot, vault_line
 from reverie.app.ui.homelists import RecentList
 from reverie.app.ui.session import Session
@@ -153,6 +154,8 @@ class HomePage(QScrollArea):
         column.addWidget(self.ask_box)
         column.addLayout(buttons)
         column.addSpacing(SPACE_4)
+        self.companion = CompanionCards(session, shell)  # the morning recap and the review, when on
+        column.addWidget(self.companion)
         column.addWidget(cards)
         column.addStretch(1)
         column.addWidget(self.details)
