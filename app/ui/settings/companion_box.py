@@ -16,12 +16,15 @@ LOGIN_ELSEWHERE = (
 )
 
 
+NO_TRAY = "Keep Reverie in the tray when the window is closed (this desktop has no tray)"
+
+
 class CompanionBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None, *, tray: bool | None = None) -> None:
         super().__init__("Companion", parent)
         self.has_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
         form = QFormLayout(self)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.reminders_notify = QCheckBox("Show a desktop notification when a reminder is due")
         self.reminders_notify.setToolTip("Off: reminders show in Reverie's window only.")
         self.recap = QCheckBox("Prepare a morning recap of the day")
@@ -45,7 +48,7 @@ class CompanionBox(QGroupBox):
         form.addRow(self.close_to_tray)
         if not self.has_tray:
             self.close_to_tray.setEnabled(False)
-            self.close_to_tray.setToolTip("This desktop shows no tray icons.")
+            self.close_to_tray.setText(NO_TRAY)
         form.addRow(self.start_at_login)
         if not sys.platform.startswith("linux"):
             self.start_at_login.setEnabled(False)
