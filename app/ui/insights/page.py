@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from reverie.app.ui import fmt
 from reverie.app.ui.changes import OpChanges
+from reverie.app.ui.insights.review_history import ReviewHistoryView
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Page, Shell
@@ -219,6 +220,8 @@ class InsightsPage(QWidget):
         grid.addWidget(self.activity_view, 1, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
+        self.review_view = ReviewHistoryView()  # beside the activity chart, once a review was made
+        self.review_view.place(grid, self.activity_view)
         self.stack.addWidget(self.empty)
         self.stack.addWidget(charts)
         lay.addWidget(self.stack, 1)
@@ -233,12 +236,14 @@ class InsightsPage(QWidget):
 
     def _theme_changed(self, _name: str) -> None:
         self._draw()
+        self.review_view.draw()
 
     def _on_changes(self, changes: OpChanges) -> None:
         if changes.content or changes.settings:
             self.reload()
 
     def reload(self) -> None:
+        self.review_view.reload(self.session)
         if self.session.vault is not None:
             self.session.db.submit(
                 load_insights,
