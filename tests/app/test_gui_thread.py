@@ -81,3 +81,39 @@ def test_home_and_the_palette_read_and_write_on_the_database_lane(qtbot, paths, 
     del vault.tx, vault.read  # the vault's own methods again
     window.close()
     assert seen and threading.main_thread().name not in seen
+
+
+def test_reminders_the_chip_the_recap_and_the_review_stay_off_the_gui_thread(qtbot, paths, vault):
+    import dataclasses
+
+    from fading import fading_memory
+
+    from reverie.core.settings import load_settings, save_settings
+
+    save_settings(vault, dataclasses.replace(load_settings(vault), recap_enabled=True, review_enabled=True))
+    fading_memory(vault, "The bike lock code was 4312.", vault.now())
+    seen = _threads_touching(vault)
+    window = open_window(qtbot, paths, vault)
+    chat = window.show_page("chat")
+    chat.composer.setPlainText("remind me to call the garage tomorrow at 5pm")
+    chat.send()
+    qtbot.waitUntil(lambda: not chat.remind_chip.isHidden(), timeout=15_000)
+    qtbot.waitUntil(lambda: not chat.flow.running, timeout=15_000)
+    chat.remind_chip.accept_button.click()
+    qtbot.waitUntil(lambda: chat.remind_chip.text.startswith("Reminder set"), timeout=10_000)
+    page = window.show_page("reminders")
+    qtbot.waitUntil(lambda: page.row_texts("upcoming") == ["call the garage"], timeout=10_000)
+    page.sections["upcoming"].rows[0].buttons["done"].click()
+    qtbot.waitUntil(lambda: page.row_texts("done") == ["call the garage"], timeout=10_000)
+    cards = window.home.companion
+    qtbot.waitUntil(lambda: not cards.review.isHidden(), timeout=10_000)
+    cards.open_review()
+    cards.dialog.buttons["keep"].click()
+    qtbot.waitUntil(lambda: cards.dialog.index == 1, timeout=10_000)
+    cards.dialog.accept()
+    window.show_page("insights")
+    qtbot.waitUntil(lambda: not window.pages["insights"].widget.review_view.isHidden(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.session.db.pending == 0 and window.session.model.pending == 0, timeout=10_000)
+    del vault.tx, vault.read  # the vault's own methods again
+    window.close()
+    assert seen and threading.main_thread().name not in seen
