@@ -4,16 +4,15 @@ answer of the window's chat model) and a reminder that fired (the banner in the 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QPoint
 
 from reverie.app.ui.notify import Notice
 from reverie.app.ui.tray import tray_menu
 
-if TYPE_CHECKING:
-    from reverie.app.ui.screenplay import Stage
-    from reverie.app.ui.shots import Shooter
+Stage = Any  # screenplay.Stage (not imported: shots imports this module)
+Shooter = Any  # shots.Shooter
 
 QUESTION = "? where do the tulip bulbs go"
 
