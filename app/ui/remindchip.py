@@ -168,7 +168,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class RemindChip(QFrame):
+class RemindChip(QWidget):
     """Hidden until a text names a time ahead. ``offer(text, source_kind, resolve)`` looks for one;
     ``accepted(reminder)`` once it is stored."""
 
@@ -179,7 +179,6 @@ class RemindChip(QFrame):
         super().__init__(parent)
         self.session = session
         self.tz: tzinfo | None = local_tz()
-        self.setObjectName("homeCard")
         self.suggestion: ReminderSuggestion | None = None
         self.now = 0.0
         self.reminder: reminders.Reminder | None = None
@@ -188,13 +187,19 @@ class RemindChip(QFrame):
         self._token = 0
         self._key: str | None = None  # what the chip is about (a note's id): offered again only if new
         self._settled: set[str] = set()  # keys whose offer was accepted or dismissed
-        lay = QHBoxLayout(self)
+        outer = QHBoxLayout(self)
+        self.outer = outer  # the page sets the margins that line the card up with its column
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.card = QFrame()
+        self.card.setObjectName("homeCard")
+        outer.addWidget(self.card)
+        lay = QHBoxLayout(self.card)
         lay.setContentsMargins(SPACE_2, SPACE_1, SPACE_1, SPACE_1)
         lay.setSpacing(SPACE_2)
         self.icon = QLabel()
         self.icon.setPixmap(icons.icon("reminders").pixmap(16, 16))
         self.label = ElidedLabel("")
-        self.accept_button = QPushButton("Remind me")
+        self.accept_button = QPushButton("Set reminder")
         self.accept_button.setObjectName("primary")
         self.accept_button.clicked.connect(lambda: self.accept_time(self.suggestion.due_at if self.suggestion else 0))
         self.other_button = QPushButton("")  # the other reading of an ambiguous hour
@@ -243,13 +248,14 @@ class RemindChip(QFrame):
             return
         ambiguous = suggestion.ambiguous and suggestion.alternative is not None
         if ambiguous and suggestion.alternative is not None:
-            self.label.setText(f"Remind me: {suggestion.text} · {local_label(suggestion.due_at, now, self.tz)}?")
-            self.accept_button.setText(hhmm(suggestion.due_at, self.tz))
-            self.other_button.setText(hhmm(suggestion.alternative, self.tz))
+            first, other = hhmm(suggestion.due_at, self.tz), hhmm(suggestion.alternative, self.tz)
+            self.label.setText(f"Remind me · {local_label(suggestion.due_at, now, self.tz)} or {other}?")
+            self.accept_button.setText(first)
+            self.other_button.setText(other)
         else:
-            self.label.setText(f"Remind me: {suggestion.text} · {suggestion.label}")
-            self.accept_button.setText("Remind me")
-        self.label.setToolTip(f"From “{suggestion.phrase}”")
+            self.label.setText(f"Remind me · {suggestion.label}")
+            self.accept_button.setText("Set reminder")
+        self.card.setToolTip(f"“{suggestion.text}”, from “{suggestion.phrase}”")
         self.accept_button.setVisible(True)
         self.other_button.setVisible(ambiguous)
         self.edit_button.setVisible(True)

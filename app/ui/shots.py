@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QPushButton, QWidget
 
 from reverie.app.ui import shots_companion as companion_shots
+from reverie.app.ui import shots_reminders as reminder_shots
 from reverie.app.ui.screencheck import Offender, check_widget, window_offender
 from reverie.app.ui.screenplay import BIG_PAGES, EMPTY_PAGES, LOCKED_PAGES, PAGES, Stage
 
@@ -177,6 +178,10 @@ JOBS: list[tuple[tuple[str, ...], str, Job]] = [
     (("tray-menu",), "sample", companion_shots.tray_scene),
     (("capture-empty", "capture-answer"), "sample", companion_shots.capture_scene),
     (("reminder-fired", "reminder-fired-missed"), "sample", companion_shots.reminder_scene),
+    (("remind-chip", "remind-edit-time"), "sample", reminder_shots.chip_scene),
+    (("reminders", "reminders-missed", "reminders-done"), "sample", reminder_shots.reminders_scene),
+    (("home-companion", "review-dialog"), "sample", reminder_shots.home_scene),
+    (("insights-review",), "sample", reminder_shots.insights_scene),
     *(((f"empty-{n}",), "empty", _page_job(f"empty-{n}")) for n in EMPTY_PAGES),
     (("import-preview", "import-progress"), "empty", _import),
     (("unlock",), "locked", _unlock),

@@ -87,6 +87,7 @@ class ChatPage(QWidget):
         cl.insertWidget(1, self.empty_state, 1)
         self.empty_state.follow(self.messages, self.thread)
         self.remind_chip = RemindChip(session)  # "Remind me" when the message just sent names a time ahead
+        self.remind_chip.outer.setContentsMargins(12, 0, 12, 6)  # lined up with the input box
         cl.addWidget(self.remind_chip)
         cl.addWidget(box)
         self.sources_panel = right = SourcesPanel()

@@ -75,9 +75,12 @@ def tomorrow_seconds(now: float, tz: tzinfo | None) -> float:
 
 
 def snooze(vault: Vault, reminder_id: int, how: str, tz: tzinfo | None) -> Reminder:
-    """Snooze "hour" (one hour from now) or "tomorrow" (09:00 tomorrow)."""
+    """Snooze "hour" or "tomorrow" (09:00 the next day). Like ``core.reminders.snooze``, from now for
+    one that fired or was missed, from its own time for one still ahead."""
     now = vault.now()
-    seconds = HOUR if how == "hour" else tomorrow_seconds(now, tz)
+    current = reminders.get_reminder(vault, reminder_id)
+    start = current.next_at if current.state == "upcoming" and current.next_at > now else now
+    seconds = HOUR if how == "hour" else tomorrow_seconds(start, tz)
     return reminders.snooze(vault, reminder_id, seconds, now)
 
 

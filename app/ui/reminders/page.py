@@ -10,6 +10,7 @@ write through ``Session.run_op``. The window's ``reminders`` action opens the pa
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,13 +71,14 @@ class ReminderRow(QFrame):
         meta.setSpacing(SPACE_2)
         self.when = QLabel(prefix + row.when)
         self.when.setObjectName("muted")
-        self.source = QPushButton(row.source)
-        self.source.setFlat(True)
-        self.source.setObjectName("link")
-        self.source.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.source.setEnabled(row.memory is not None)
-        self.source.setToolTip("Open where this was asked" if row.memory is not None else "")
-        self.source.clicked.connect(lambda: page.open_source(row.memory))
+        self.source = QLabel()
+        self.source.setObjectName("muted")
+        if row.memory is not None:  # a link that opens where it was asked
+            self.source.setText(f'<a href="open">{html.escape(row.source)}</a>')
+            self.source.setToolTip("Open where this was asked")
+            self.source.linkActivated.connect(lambda _href: page.open_source(row.memory))
+        else:
+            self.source.setText(html.escape(row.source))
         meta.addWidget(self.when)
         meta.addWidget(QLabel("·"))
         meta.addWidget(self.source)
@@ -90,12 +91,16 @@ class ReminderRow(QFrame):
             rid = row.reminder.id
             done = QPushButton("Done")
             done.clicked.connect(lambda: page.act(data.mark_done, rid))
-            snooze = QToolButton()
-            snooze.setText("Snooze")
-            snooze.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            snooze = QPushButton("Snooze")
             menu = QMenu(snooze)
-            menu.addAction("For 1 hour", lambda: page.act(data.snooze, rid, "hour", page.tz))
-            menu.addAction("Until tomorrow, 09:00", lambda: page.act(data.snooze, rid, "tomorrow", page.tz))
+            ahead = section == "upcoming"  # put off from its own time
+            menu.addAction(
+                "An hour later" if ahead else "For 1 hour", lambda: page.act(data.snooze, rid, "hour", page.tz)
+            )
+            menu.addAction(
+                "To the next day, 09:00" if ahead else "Until tomorrow, 09:00",
+                lambda: page.act(data.snooze, rid, "tomorrow", page.tz),
+            )
             snooze.setMenu(menu)
             cancel = QPushButton("Cancel")
             cancel.setToolTip("Take this reminder off the list")
