@@ -24,6 +24,7 @@ says so). Without an embedder (or before vectors land) search works by words alo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -49,7 +50,7 @@ from reverie.core.searchtypes import (
     SearchResult,
     filter_sql,
 )
-from reverie.core.vectorindex import index_for
+from reverie.core.vectorindex import VectorIndex, candidates, index_for
 
 __all__ = [
     "ARCHIVED",
@@ -197,14 +198,45 @@ class Retriever:
             return RankedList("vector", ())
         return self.nearest(np.asarray(self.embedder.embed([text]), dtype=np.float32)[0], f, limit)
 
-    def nearest(self, q: np.ndarray, f: SearchFilters, limit: int) -> RankedList:
-        """The memories nearest in meaning to the query vector ``q`` under the filters."""
+    def _index(self) -> VectorIndex:
         assert self.embedder is not None
-        index = index_for(
-            self.vault, vector_id(self.embedder.model_id, self.config.turn_window), int(self.embedder.dim)
-        )
+        return index_for(self.vault, vector_id(self.embedder.model_id, self.config.turn_window), int(self.embedder.dim))
+
+    def _ready_index(self) -> VectorIndex | None:
+        """The vector index, up to date; None when the embedder cannot say its size (the search
+        goes on without the early scan, and ``nearest`` reports what is wrong)."""
+        try:
+            index = self._index()
+        except ModelError:
+            return None
         index.refresh(self.vault)
-        ids, sims = index.search(q, limit, self.vault, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived)
+        return index
+
+    def _encode_and_scan(
+        self, text: str, f: SearchFilters, limit: int, out: dict[str, np.ndarray], index: VectorIndex | None
+    ) -> np.ndarray:
+        """(On the helper thread) the query's vector, and in ``out["ids"]`` the index's candidates for it."""
+        assert self.embedder is not None
+        vecs = self.embedder.embed([text])
+        if index is not None:
+            with contextlib.suppress(ValueError):  # a vector of another size: ``nearest`` says so
+                q = np.asarray(vecs, dtype=np.float32)[0]
+                out["ids"] = index.scan(
+                    q, candidates(limit), kinds=f.kinds, since=f.since, until=f.until, archived=f.archived
+                )[0]
+        return vecs
+
+    def nearest(self, q: np.ndarray, f: SearchFilters, limit: int, scanned: np.ndarray | None = None) -> RankedList:
+        """The memories nearest in meaning to the query vector ``q`` under the filters (``scanned``:
+        the index's candidates for ``q``, found meanwhile on the helper thread)."""
+        index = self._index()
+        if scanned is not None:
+            ids, sims = index.rescore(self.vault, q, scanned, limit)
+        else:
+            index.refresh(self.vault)
+            ids, sims = index.search(
+                q, limit, self.vault, kinds=f.kinds, since=f.since, until=f.until, archived=f.archived
+            )
         return RankedList("vector", tuple(int(i) for i in ids.tolist()), tuple(float(x) for x in sims.tolist()))
 
     def browse(self, f: SearchFilters, limit: int) -> list[int]:
@@ -258,10 +290,13 @@ class Retriever:
         cfg, eff, text, mode = self.config, plan.filters, plan.text, plan.mode
         lists: list[RankedList] = []
         encoded: Future[np.ndarray] | None = None
+        limit = max(cfg.vector_candidates, plan.k)
+        scanned: dict[str, np.ndarray] = {}
         if mode in ("hybrid", "vector") and self.embedder is not None and text.strip():
-            # The query is encoded on another thread while the words are searched here (torch
-            # and SQLite both let go of the GIL): the words cost almost nothing on top.
-            encoded = _pool().submit(self.embedder.embed, [text])
+            # The query is encoded, and the vector index scanned, on another thread while the words
+            # are searched here (torch, faiss and SQLite all let go of the GIL); the vault is read
+            # only here: the index is brought up to date first, the scan's candidates re-scored after.
+            encoded = _pool().submit(self._encode_and_scan, text, eff, limit, scanned, self._ready_index())
         try:
             if mode in ("hybrid", "bm25"):
                 lists += self._words(
@@ -270,9 +305,7 @@ class Retriever:
         finally:
             q = self._query_vector(encoded, mode)
         if mode in ("hybrid", "vector"):
-            found = (
-                self.nearest(q, eff, max(cfg.vector_candidates, plan.k)) if q is not None else RankedList("vector", ())
-            )
+            found = self.nearest(q, eff, limit, scanned.get("ids")) if q is not None else RankedList("vector", ())
             lists.append(replace(found, weight=cfg.vector_weight if mode == "hybrid" else 1.0))
         if text.strip():
             for extra in cfg.extra_rankers:

@@ -322,8 +322,26 @@ class VectorIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` most similar memories (ids, cosine similarities), best first, among those that
         pass the filters. ``query`` must be a unit vector of this index's dimension. With ``vault``
-        the candidates are scored exactly from its vectors; without it the order and similarities
-        are those of the 8-bit codes."""
+        the candidates are scored exactly from its vectors (``rescore``); without it the order and
+        similarities are those of the 8-bit codes."""
+        want = candidates(k) if vault is not None else k
+        ids, approx = self.scan(query, want, kinds=kinds, since=since, until=until, archived=archived)
+        if vault is None:
+            return ids[:k], approx[:k]
+        return self.rescore(vault, query, ids, k)
+
+    def scan(
+        self,
+        query: np.ndarray,
+        want: int,
+        *,
+        kinds: tuple[str, ...] = (),
+        since: float | None = None,
+        until: float | None = None,
+        archived: str = "exclude",
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best ``want`` rows by their 8-bit codes (ids, approximate similarities) among those
+        that pass the filters. Reads no vault: a helper thread may run it."""
         import faiss
 
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
@@ -332,12 +350,12 @@ class VectorIndex:
         none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         with self._lock:
             n = self._n
-            if n == 0 or k <= 0:
+            if n == 0 or want <= 0:
                 return none
             ok = filter_mask(
                 self.state[:n], self.kinds[:n], self.happened[:n], self._n_dead, kinds, since, until, archived
             )
-            want = min(n, candidates(k) if vault is not None else k)
+            want = min(n, want)
             params = None
             if ok is not None:
                 passing = int(np.count_nonzero(ok))
@@ -354,15 +372,12 @@ class VectorIndex:
             faiss.omp_set_num_threads(1)
             dist, pos = self._sq.search(q.reshape(1, -1), want, params=params)
             found = pos[0] >= 0
-            ids = self.ids[pos[0][found]]
-            approx = dist[0][found].astype(np.float32)
-        if vault is None:
-            return ids[:k], approx[:k]
-        return self._exact(vault, q, ids, k)
+            return self.ids[pos[0][found]], dist[0][found].astype(np.float32)
 
-    def _exact(self, vault: Vault, q: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def rescore(self, vault: Vault, query: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The best ``k`` of ``ids`` by the float32 similarity of their stored vectors (a memory whose
         vector is gone since the last refresh drops out)."""
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         ids = np.sort(ids)  # in id order: neighbouring rows of the vectors table, and ties go to the older
         rows: list[Any] = []
         with vault.read() as conn:
