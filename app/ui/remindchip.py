@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
@@ -48,6 +49,7 @@ def hhmm(ts: float, tz: tzinfo | None) -> str:
     return datetime.fromtimestamp(ts, tz).strftime("%H:%M")
 
 
+ROOM_FOR_TEXT = 600  # the chip shows what it reminds of from this width
 MAX_LINES = 60  # a note is read line by line, this far
 
 
@@ -112,6 +114,7 @@ class EditTimeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Remind me")
+        self.setMinimumWidth(380)
         self.now, self.tz = now, tz
         self.due_at = suggestion.due_at
         lay = QVBoxLayout(self)
@@ -199,7 +202,7 @@ class RemindChip(QWidget):
         self.icon = QLabel()
         self.icon.setPixmap(icons.icon("reminders").pixmap(16, 16))
         self.label = ElidedLabel("")
-        self.accept_button = QPushButton("Set reminder")
+        self.accept_button = QPushButton("Remind me")
         self.accept_button.setObjectName("primary")
         self.accept_button.clicked.connect(lambda: self.accept_time(self.suggestion.due_at if self.suggestion else 0))
         self.other_button = QPushButton("")  # the other reading of an ambiguous hour
@@ -214,8 +217,10 @@ class RemindChip(QWidget):
         self.close_button.clicked.connect(self.dismiss)
         lay.addWidget(self.icon)
         lay.addWidget(self.label, 1)
-        for w in (self.accept_button, self.other_button, self.edit_button, self.undo_button, self.close_button):
+        for w in (self.accept_button, self.other_button, self.edit_button, self.undo_button):
             lay.addWidget(w)
+        lay.addStretch()  # with the words hidden (narrow), the buttons stay by the bell
+        lay.addWidget(self.close_button)
         self.setVisible(False)
 
     # -- offering ------------------------------------------------------------------------------
@@ -247,15 +252,15 @@ class RemindChip(QWidget):
             self.setVisible(False)
             return
         ambiguous = suggestion.ambiguous and suggestion.alternative is not None
+        when = local_label(suggestion.due_at, now, self.tz).replace(" at ", " ")  # "Mon 7 Dec 17:00"
+        self.label.setText(suggestion.text)
         if ambiguous and suggestion.alternative is not None:
-            first, other = hhmm(suggestion.due_at, self.tz), hhmm(suggestion.alternative, self.tz)
-            self.label.setText(f"Remind me · {local_label(suggestion.due_at, now, self.tz)} or {other}?")
-            self.accept_button.setText(first)
-            self.other_button.setText(other)
+            self.accept_button.setText(f"Remind me · {when}")
+            self.other_button.setText(f"{hhmm(suggestion.alternative, self.tz)} instead")
+            self.label.setText(f"{suggestion.text} · {suggestion.question}")
         else:
-            self.label.setText(f"Remind me · {suggestion.label}")
-            self.accept_button.setText("Set reminder")
-        self.card.setToolTip(f"“{suggestion.text}”, from “{suggestion.phrase}”")
+            self.accept_button.setText(f"Remind me · {when}")
+        self.card.setToolTip(f"“{suggestion.text}”: {suggestion.label}, from “{suggestion.phrase}”")
         self.accept_button.setVisible(True)
         self.other_button.setVisible(ambiguous)
         self.edit_button.setVisible(True)
@@ -344,6 +349,10 @@ class RemindChip(QWidget):
         self._token += 1
         self.suggestion, self.reminder, self._key = None, None, None
         self.setVisible(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self.label.setVisible(self.width() >= ROOM_FOR_TEXT)  # narrow: the buttons say it, the tooltip has the words
 
     @property
     def key(self) -> str | None:

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from reverie.app.ui.shots import Shooter
 
 CHIP_MESSAGE = "Remind me to pick up my prescription Monday before 6pm"
-HISTORY = ("keep", "keep", "pin", "fade", "keep", "correct", "keep", "fade", "keep")
+# (days ago, choice): two weeks of reviews, a few a day
+HISTORY = ((1, "keep"), (1, "keep"), (1, "fade"), (2, "keep"), (2, "pin"), (4, "correct"), (4, "keep"),
+           (4, "keep"), (6, "fade"), (9, "keep"), (9, "keep"))  # fmt: skip
 
 
 def _at(now: float, days: int, hour: int, minute: int = 0) -> float:
@@ -55,7 +57,7 @@ def seed(vault: Vault, note_id: str | None) -> dict[str, str]:
     # memories that fade: recorded weeks ago, weakly held
     rows = vault.query(
         "SELECT id FROM memories WHERE kind IN ('note', 'chat') AND pinned = 0 AND archived = 0 "
-        "AND trust != 'assistant' ORDER BY id LIMIT 16"
+        "AND trust != 'assistant' ORDER BY id LIMIT 18"
     )
     with vault.tx() as conn:
         for i, (mid,) in enumerate(rows):
@@ -64,12 +66,12 @@ def seed(vault: Vault, note_id: str | None) -> dict[str, str]:
                 "WHERE id = ?",
                 (now - (18 + i) * DAY, mid),
             )
-    for back, (choice, (mid,)) in enumerate(zip(HISTORY, rows[: len(HISTORY)], strict=False)):
+    for (back, choice), (mid,) in zip(HISTORY, rows[: len(HISTORY)], strict=False):
         text = None
         if choice == "correct":
             (old,) = vault.query("SELECT text FROM memories WHERE id = ?", (mid,))[0]
             text = old
-        review.review(vault, mid, choice, now - (1 + back) * DAY - 3 * 3600, text=text)
+        review.review(vault, mid, choice, now - back * DAY - 3 * 3600, text=text)
     # last night's consolidation, and what it learned
     with vault.tx() as conn:
         start = _at(now, 0, 3) if _at(now, 0, 3) < now else now - 5 * 3600
@@ -84,7 +86,9 @@ def seed(vault: Vault, note_id: str | None) -> dict[str, str]:
                 actor="consolidation",
             )  # fmt: skip
     year_ago = datetime.fromtimestamp(now).replace(year=datetime.fromtimestamp(now).year - 1, hour=11).timestamp()
-    notes.create_note(vault, "First frost on the allotment; the tulip bulbs went in.", "Allotment", happened_at=year_ago)
+    notes.create_note(
+        vault, "First frost on the allotment; the tulip bulbs went in.", "Allotment", happened_at=year_ago
+    )
     return ids
 
 

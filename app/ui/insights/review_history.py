@@ -7,9 +7,17 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QStackedBarSeries, QValueAxis
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from reverie.app.ui.session import Session
@@ -23,6 +31,7 @@ from reverie.core.vault import Vault
 DAYS = 14
 CHOICE_COLORS = {"keep": "#3fa66a", "pin": "#7c6fd6", "fade": "#9a9aa2", "correct": "#3b8fd9"}
 CHOICE_NAMES = {"keep": "Kept", "pin": "Pinned", "fade": "Let fade", "correct": "Corrected"}
+SHORT_NAMES = {"keep": "Kept", "pin": "Pin", "fade": "Fade", "correct": "Fixed"}  # a narrow chart's legend
 
 
 def load_review_days(vault: Vault, days: int = DAYS) -> tuple[float, list[ReviewDay]]:
@@ -55,6 +64,7 @@ class ReviewHistoryView(QChartView):
         self.days: list[ReviewDay] = []
         self._grid: QGridLayout | None = None
         self._activity: QWidget | None = None
+        self._drawn_plan: tuple[int, bool] = (0, False)
         self.setVisible(False)
 
     def place(self, grid: QGridLayout, activity: QWidget) -> None:
@@ -86,10 +96,30 @@ class ReviewHistoryView(QChartView):
             self._arrange()
         self.draw()
 
+    def _plan(self) -> tuple[int, bool]:
+        """(label every n-th day, short legend names): what the view's width has room for (a legend
+        in a row gives each entry the same share)."""
+        room = max(1, self.width() - 60) / DAYS
+        need = self.fontMetrics().horizontalAdvance("30") + 12
+        step = next((n for n in (1, 2, 7) if room * n >= need), 14)
+        share = (self.width() - 40) / len(CHOICE_NAMES)
+        fits = all(self.fontMetrics().horizontalAdvance(n) + 24 <= share for n in CHOICE_NAMES.values())
+        return step, not fits
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        """As tall as the activity chart beside it asks to be (the rows of charts keep their share)."""
+        return self._activity.sizeHint() if self._activity is not None else super().sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        if self._plan() != self._drawn_plan:
+            self.draw()
+
     def draw(self) -> None:
         if not self.days:
             return
-        chart = review_chart(day_rows(self.now, self.days))
+        self._drawn_plan = plan = self._plan()
+        chart = review_chart(day_rows(self.now, self.days), *plan)
         chart.setTheme(
             QChart.ChartTheme.ChartThemeDark if current_theme() == "dark" else QChart.ChartTheme.ChartThemeLight
         )
@@ -107,15 +137,18 @@ class ReviewHistoryView(QChartView):
         return {c: sum(getattr(d, c) for d in self.days) for c in CHOICE_NAMES}
 
 
-def review_chart(rows: list[ReviewDay]) -> QChart:
+def review_chart(rows: list[ReviewDay], step: int = 2, short: bool = False) -> QChart:
+    """Stacked bars of the choices per day; every ``step``-th day labelled (counted back from today),
+    each label free to use the room of the days it skips; the legend below (``short`` names)."""
     chart = QChart()
     chart.setTitle("Your reviews of fading memories")
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.setBackgroundRoundness(6)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    names = SHORT_NAMES if short else CHOICE_NAMES
     series = QStackedBarSeries()
-    for choice, name in CHOICE_NAMES.items():
+    for choice, name in names.items():
         if not any(getattr(d, choice) for d in rows):
             continue
         bs = QBarSet(name)
@@ -126,15 +159,15 @@ def review_chart(rows: list[ReviewDay]) -> QChart:
     series.setBarWidth(0.7)
     chart.addSeries(series)
     cats = QBarCategoryAxis()
-    labels = []
+    cats.append([d.day for d in rows])
+    days = QCategoryAxis()
+    days.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    days.setRange(-0.5, len(rows) - 0.5)
+    days.setStartValue(-0.5)
     for i, d in enumerate(rows):
-        day = datetime.strptime(d.day, "%Y-%m-%d")
-        text = str(day.day) if (len(rows) - 1 - i) % 2 == 0 else ""  # every other day, today labelled
-        while text in labels:
-            text += "\u200b"
-        labels.append(text)
-    cats.append(labels)
-    cats.setGridLineVisible(False)
+        if (len(rows) - 1 - i) % step == 0:  # today labelled, and every step-th day before it
+            days.append(str(datetime.strptime(d.day, "%Y-%m-%d").day), i)
+    days.setGridLineVisible(False)
     peak = max((d.total for d in rows), default=0)
     step = next((s for s in (1, 2, 5, 10, 20, 50) if peak <= 4 * s), 100)
     intervals = max(1, math.ceil(peak / step))
@@ -143,7 +176,11 @@ def review_chart(rows: list[ReviewDay]) -> QChart:
     y.setTickCount(intervals + 1)
     y.setLabelFormat("%d")
     chart.addAxis(cats, Qt.AlignmentFlag.AlignBottom)
+    cats.setLabelsVisible(False)  # a category axis cuts each label to its bar: the labels go on ``days``
+    cats.setGridLineVisible(False)
+    chart.addAxis(days, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(cats)
+    series.attachAxis(days)
     series.attachAxis(y)
     return chart
