@@ -22,6 +22,7 @@ from reverie.core.transfer.format import (
     DEFAULT_LIMITS,
     MANIFEST,
     MEMBERS,
+    OPTIONAL_TABLES,
     TABLES,
     Limits,
     check_record,
@@ -191,7 +192,7 @@ def _check_structure(zf: zipfile.ZipFile, limits: Limits, label: str) -> Manifes
     if MANIFEST not in seen:
         raise TransferError(f"{label} has no manifest, so it is not a Reverie vault file; {_UNCHANGED}.")
     for table in TABLES:
-        if table != "vectors" and f"{table}.jsonl" not in seen:
+        if table not in OPTIONAL_TABLES and f"{table}.jsonl" not in seen:
             raise TransferError(f"{label} lacks the member {table}.jsonl; {_UNCHANGED}.")
     info = zf.getinfo(MANIFEST)
     if info.file_size > limits.max_manifest_bytes:

@@ -50,6 +50,8 @@ QUERIES = {
     "history": "SELECT at, entity, entity_id, action, actor, before, after, note FROM history ORDER BY at, id",
     "vectors": "SELECT m.uid AS memory_uid, v.model_id, v.dim, v.vec FROM vectors v "
     "JOIN memories m ON m.id = v.memory_id ORDER BY m.uid",
+    "reminders": "SELECT uid, text, due_at, next_at, created_at, updated_at, source_kind, source_id, state, "
+    "snoozed, fired_at, done_at, origin, meta FROM reminders ORDER BY uid",
 }
 
 

@@ -28,7 +28,8 @@ MANIFEST = "manifest.json"
 AGE_MAGIC = b"age-encryption.org/v1"
 
 # Import order: a table only refers to tables before it.
-TABLES = ("conversations", "messages", "notes", "memories", "citations", "history", "vectors")
+TABLES = ("conversations", "messages", "notes", "memories", "citations", "history", "vectors", "reminders")
+OPTIONAL_TABLES = frozenset({"vectors", "reminders"})  # vectors: --no-vectors; reminders: older files
 MEMBERS = {f"{t}.jsonl": t for t in TABLES}
 
 MAX_INT = 2**63 - 1
@@ -48,6 +49,10 @@ TIME_FIELDS = frozenset(
         "last_recalled_at",
         "archived_at",
         "at",
+        "due_at",
+        "next_at",
+        "fired_at",
+        "done_at",
     }
 )
 ECHO_CHARS = 40  # at most this much of a file's content is quoted in an error sentence
@@ -287,6 +292,22 @@ SPEC: dict[str, dict[str, Check]] = {
         "note": _OSTR,
     },
     "vectors": {"memory_uid": _id, "model_id": _text, "dim": _bounded(_int, 1, 65536), "vec": _b64},
+    "reminders": {
+        "uid": _id,
+        "text": _text,
+        "due_at": _time,
+        "next_at": _time,
+        "created_at": _time,
+        "updated_at": _time,
+        "source_kind": _enum("user", "message", "note", "memory"),
+        "source_id": _optional(_id),
+        "state": _enum("upcoming", "firing", "fired", "missed", "done", "cancelled"),
+        "snoozed": _bounded(_int, 0, MAX_INT),
+        "fired_at": _ONUM,
+        "done_at": _ONUM,
+        "origin": _OSTR,
+        "meta": _object,
+    },
 }
 
 # Which field identifies a record of each table (for duplicates and merging).
@@ -297,6 +318,7 @@ KEY: dict[str, Callable[[dict[str, Any]], Any]] = {
     "memories": lambda r: r["uid"],
     "citations": lambda r: (r["message_id"], r["n"]),
     "vectors": lambda r: r["memory_uid"],
+    "reminders": lambda r: r["uid"],
 }
 
 

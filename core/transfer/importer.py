@@ -27,6 +27,7 @@ from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.transfer import merge as mg
 from reverie.core.transfer import merge_refs as refs
+from reverie.core.transfer import merge_reminders as rem
 from reverie.core.transfer.archive import Archive, open_archive
 from reverie.core.transfer.export import stored_signing_key
 from reverie.core.transfer.format import DEFAULT_LIMITS, KEY, Limits, echo, echo_id
@@ -45,6 +46,7 @@ _CLASSIFY = {
     "notes": mg.classify_note,
     "citations": refs.classify_citation,
     "history": refs.classify_history,
+    "reminders": rem.classify_reminder,
 }
 _ID_COL = {"conversations": "id", "messages": "id", "notes": "id", "memories": "uid"}
 
@@ -114,7 +116,7 @@ class _Pass:
         self.keep_trust = keep_trust
         self.st = mg.MergeState(policy=policy, trusted=keep_trust)
         self.ids: dict[str, set[Any]] = {
-            t: set() for t in ("conversations", "messages", "notes", "memories", "citations", "vectors")
+            t: set() for t in ("conversations", "messages", "notes", "memories", "citations", "vectors", "reminders")
         }
         self.counts: dict[str, Counter[str]] = {}
         self.vectors_skipped = 0
@@ -213,6 +215,8 @@ class _Pass:
                 self.vectors_skipped += 1
                 return "skipped"
             refs.apply_vector(conn, r, mid)
+        elif table == "reminders":
+            rem.apply_reminder(conn, r, status)
         return status
 
 
