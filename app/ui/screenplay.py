@@ -114,6 +114,12 @@ def insights(stage: Stage) -> QWidget:
     return stage.window
 
 
+def reminders(stage: Stage) -> QWidget:
+    stage.page("reminders")
+    stage.settle()
+    return stage.window
+
+
 def _settings(where: float) -> ScreenFn:
     def show(stage: Stage) -> QWidget:
         page = stage.page("settings")
@@ -141,6 +147,7 @@ PAGES: dict[str, ScreenFn] = {
     "memories-by-day": _memories(0, by_day=True),
     "memories-archived": _memories(0, archived=True),
     "about-me": _memories(1),
+    "reminders": reminders,
     "insights": insights,
     "settings": _settings(0.0),
     "settings-middle": _settings(0.5),
@@ -148,6 +155,6 @@ PAGES: dict[str, ScreenFn] = {
 }
 
 # the pages of an empty, locked or very full vault
-EMPTY_PAGES = ("home", "chat", "notes", "search", "memories", "about-me", "insights")
+EMPTY_PAGES = ("home", "chat", "notes", "search", "memories", "about-me", "reminders", "insights")
 LOCKED_PAGES = ("home", "chat", "notes", "search", "memories", "insights", "settings")
 BIG_PAGES = ("home", "memories", "memories-by-day", "search", "insights", "notes")

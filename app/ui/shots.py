@@ -179,7 +179,7 @@ JOBS: list[tuple[tuple[str, ...], str, Job]] = [
     (("capture-empty", "capture-answer"), "sample", companion_shots.capture_scene),
     (("reminder-fired", "reminder-fired-missed"), "sample", companion_shots.reminder_scene),
     (("remind-chip", "remind-edit-time"), "sample", reminder_shots.chip_scene),
-    (("reminders", "reminders-missed", "reminders-done"), "sample", reminder_shots.reminders_scene),
+    (("reminders-upcoming", "reminders-missed", "reminders-done"), "sample", reminder_shots.reminders_scene),
     (("home-companion", "review-dialog"), "sample", reminder_shots.home_scene),
     (("insights-review",), "sample", reminder_shots.insights_scene),
     *(((f"empty-{n}",), "empty", _page_job(f"empty-{n}")) for n in EMPTY_PAGES),

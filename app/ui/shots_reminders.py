@@ -140,7 +140,7 @@ def reminders_scene(sh: Shooter, stage: Stage) -> None:
     page = stage.page("reminders")
     page.refresh()
     stage.settle()
-    for index, name in enumerate(("reminders", "reminders-missed", "reminders-done")):
+    for index, name in enumerate(("reminders-upcoming", "reminders-missed", "reminders-done")):
         page.tabs.setCurrentIndex(index)
         stage.settle()
         sh.snap(stage.window, name)
