@@ -43,7 +43,7 @@ from reverie.core.records import Memory
 from reverie.core.scheduler import local_tz
 
 EMPTY = {
-    "upcoming": "Nothing ahead. Write “remind me to call Lena tomorrow at 6” in Chat or a note, or use New reminder….",
+    "upcoming": "Nothing ahead. Write “remind me to call Lena tomorrow at 6pm” in Chat or a note, or use “New reminder…” above.",
     "missed": "No missed reminders.",
     "done": "Nothing done yet.",
 }
