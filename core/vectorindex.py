@@ -353,7 +353,14 @@ class VectorIndex:
             if n == 0 or want <= 0:
                 return none
             ok = filter_mask(
-                self.state[:n], self.kinds[:n], self.happened[:n], self._n_dead, kinds, since, until, archived
+                self.state[:n],
+                self.kinds[:n],
+                self.happened[:n],
+                self._n_dead,
+                kinds=kinds,
+                since=since,
+                until=until,
+                archived=archived,
             )
             want = min(n, want)
             params = None

@@ -47,6 +47,7 @@ def filter_mask(
     kind_codes: np.ndarray,
     happened: np.ndarray,
     n_dead: int,
+    *,
     kinds: tuple[str, ...],
     since: float | None,
     until: float | None,
