@@ -22,7 +22,7 @@ from reverie.core.vault import Vault
 
 if TYPE_CHECKING:
     from reverie.app.ui.screenplay import Stage
-    from reverie.app.ui.shots import Shooter
+    from reverie.app.ui.shotdata import Shooter  # the protocol (shots imports this module)
 
 CHIP_MESSAGE = "Remind me to pick up my prescription Monday before 6pm"
 # (days ago, choice): two weeks of reviews, a few a day
