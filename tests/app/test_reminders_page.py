@@ -126,3 +126,16 @@ def test_the_window_has_a_reminders_page_and_action(qtbot, paths, vault):
     action()
     assert window.stack.currentWidget() is window.pages["reminders"].widget
     window.close()
+
+
+def test_snoozing_a_missed_reminder_counts_from_now(qtbot, ui_session, vault, clock):
+    now = vault.now()
+    late = reminders.add_reminder(vault, "water the plants", now + HOUR, now, tz=UTC)
+    clock.advance(3 * HOUR)
+    page, _ = make_page(qtbot, ui_session)
+    qtbot.waitUntil(lambda: page.row_texts("missed") == ["water the plants"], timeout=10_000)
+    menu = page.sections["missed"].rows[0].buttons["snooze"].menu()
+    assert [a.text() for a in menu.actions()] == ["For 1 hour", "Until tomorrow, 09:00"]
+    menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: page.row_texts("upcoming") == ["water the plants"], timeout=10_000)
+    assert reminders.get_reminder(vault, late.id).next_at == vault.now() + HOUR
