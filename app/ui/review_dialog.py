@@ -86,7 +86,7 @@ class ReviewDialog(QDialog):
         self.index = 0
         self.busy = False
         self.setWindowTitle("Fading memories")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
         lay = QVBoxLayout(self)
         lay.setSpacing(SPACE_3)
         self.progress = QLabel("")
@@ -101,10 +101,10 @@ class ReviewDialog(QDialog):
         self.source.setWordWrap(True)
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.status.setVisible(False)
         lay.addWidget(self.progress)
         lay.addWidget(self.text)
         lay.addWidget(self.source)
-        lay.addStretch(1)
         lay.addWidget(self.status)
         row = QHBoxLayout()
         row.setSpacing(SPACE_2)
@@ -154,6 +154,7 @@ class ReviewDialog(QDialog):
             text = dialog.edit.toPlainText()
         self.busy = True
         self.status.setText("")
+        self.status.setVisible(False)
         self._show()
 
         def done(_m: Memory) -> None:
@@ -165,6 +166,7 @@ class ReviewDialog(QDialog):
         def failed(message: str) -> None:
             self.busy = False
             self.status.setText(message)
+            self.status.setVisible(True)
             self._show()
 
         self.session.run_op(
