@@ -57,6 +57,7 @@ class ReminderScheduler:
         self.settings_loader = settings_loader
         self._sched: Any = None
         self._guard = threading.Lock()
+        self._stopped = False  # shut down for good: a late start() starts nothing
         self._tick_lock = threading.Lock()
 
     # -- what a firing does, with an injected time ----------------------------------------------
@@ -145,11 +146,16 @@ class ReminderScheduler:
         }
         if self.tz is not None:
             options["timezone"] = self.tz
+        sched = BackgroundScheduler(**options)
+        sched.add_job(self._safe, "interval", seconds=CHECK_SECONDS, id="check", replace_existing=True)
         with self._guard:
-            self._sched = BackgroundScheduler(**options)
-            self._sched.add_job(self._safe, "interval", seconds=CHECK_SECONDS, id="check", replace_existing=True)
+            if self._stopped:  # shut down while the missed ones were read: start nothing
+                return missed
+            self._sched = sched
         self.changed()
-        self._sched.start(paused=paused)
+        with self._guard:  # a shutdown on another thread waits until the scheduler has really started
+            if self._sched is sched:
+                sched.start(paused=paused)
         return missed
 
     def changed(self) -> int:
@@ -174,5 +180,6 @@ class ReminderScheduler:
     def shutdown(self) -> None:
         with self._guard:
             sched, self._sched = self._sched, None
-        if sched is not None:
+            self._stopped = True
+        if sched is not None and sched.running:
             sched.shutdown(wait=True)

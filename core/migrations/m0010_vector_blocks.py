@@ -9,7 +9,7 @@ entries after it are applied on load. Everything here is derived from ``vectors`
 """
 
 SQL = """
-CREATE TABLE vector_index_meta (
+CREATE TABLE IF NOT EXISTS vector_index_meta (
     model_id   TEXT PRIMARY KEY,
     dim        INTEGER NOT NULL,
     gen        INTEGER NOT NULL,
@@ -17,7 +17,7 @@ CREATE TABLE vector_index_meta (
     quantizer  BLOB NOT NULL
 );
 
-CREATE TABLE vector_index_blocks (
+CREATE TABLE IF NOT EXISTS vector_index_blocks (
     model_id   TEXT NOT NULL,
     gen        INTEGER NOT NULL,
     block      INTEGER NOT NULL,
