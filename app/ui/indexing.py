@@ -23,17 +23,24 @@ class IndexingStatus(QObject):
         self.tracker = tracker
         self.services = services
         self.handle: TaskHandle | None = None
+        self._name = NAME  # the running handle's name
         self._cancelled = False
         services.indexing.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         services.indexing.idle.connect(self._on_idle, Qt.ConnectionType.QueuedConnection)
         services.indexing.error.connect(self._on_error, Qt.ConnectionType.QueuedConnection)
 
     def _on_progress(self, done: int, total: int) -> None:
+        name = self.services.indexing_name or NAME
+        if self.handle is not None and done == 0 and name != self._name:
+            # A new run (another search model) began before the last one's idle arrived: it gets its own name.
+            old, self.handle = self.handle, None
+            old.finish()
         if self.handle is None:
             if done >= total:
                 return  # a single small batch: nothing worth showing
             self._cancelled = False
-            self.handle = self.tracker.begin(self.services.indexing_name or NAME, total, self._cancel)
+            self._name = name
+            self.handle = self.tracker.begin(name, total, self._cancel)
         self.handle.progress(done, total)
 
     def _cancel(self) -> None:
