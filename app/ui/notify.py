@@ -69,6 +69,25 @@ class Tray(Protocol):
     def showMessage(self, title: str, msg: str, icon: Any = ..., msecs: int = ...) -> None: ...  # noqa: N802
 
 
+def open_session_bus() -> tuple[Any, bool] | None:
+    """The session bus's notification service and whether it shows buttons, or None when there is no
+    bus or nobody provides it. The calls go through jeepney (installed with keyring on Linux): PySide's
+    QtDBus cannot send the uint32 the specification asks for, and a service checks the signature.
+    Blocks up to ``TIMEOUT_S``: call it off the GUI thread."""
+    try:
+        bus = _SessionBus()
+    except Exception as exc:  # noqa: BLE001 - no bus, no jeepney: reminders show in the window
+        log.info("no desktop notifications: %s", exc)
+        return None
+    try:
+        caps = bus.call("GetCapabilities").arguments()
+        return bus, "actions" in list(caps[0] if caps else [])
+    except Exception as exc:  # noqa: BLE001 - nobody provides the service
+        log.info("no desktop notification service: %s", exc)
+        bus.close()
+        return None
+
+
 class DesktopNotifications(QObject):
     """The freedesktop notification service over D-Bus. ``iface`` is a ``QDBusInterface`` (or a test's
     fake with ``call(method, *args)`` returning an object with ``arguments()``)."""
@@ -82,23 +101,18 @@ class DesktopNotifications(QObject):
 
     @classmethod
     def from_session_bus(cls, parent: QObject | None = None) -> DesktopNotifications | None:
-        """The session bus's notification service, or None when there is no bus or nobody provides it.
-        The calls go through jeepney (installed with keyring on Linux): PySide's QtDBus cannot send the
-        uint32 the specification asks for, and a service checks the signature."""
-        try:
-            bus = _SessionBus()
-        except Exception as exc:  # noqa: BLE001 - no bus, no jeepney: reminders show in the window
-            log.info("no desktop notifications: %s", exc)
-            return None
+        """The session bus's notification service, or None when there is no bus or nobody provides it
+        (blocks up to ``TIMEOUT_S``: the window calls ``open_session_bus`` off the GUI thread instead)."""
+        opened = open_session_bus()
+        return None if opened is None else cls.wrap(opened, parent)
+
+    @classmethod
+    def wrap(cls, opened: tuple[Any, bool], parent: QObject | None = None) -> DesktopNotifications:
+        """The service ``open_session_bus`` found, as an object of the GUI thread."""
+        bus, actions = opened
         found = cls(bus, parent)
+        found._actions = actions
         bus.on_action = found.action.emit  # from jeepney's thread: queued to the GUI thread
-        try:
-            caps = bus.call("GetCapabilities").arguments()
-            found._actions = "actions" in list(caps[0] if caps else [])
-        except Exception as exc:  # noqa: BLE001 - nobody provides the service
-            log.info("no desktop notification service: %s", exc)
-            bus.close()
-            return None
         return found
 
     def supports_actions(self) -> bool:
@@ -279,12 +293,17 @@ class Notifier(QObject):
         self.banner = banner
         self.status = status  # callable(sentence)
         self.tray = tray
-        self.desktop = desktop
+        self.desktop: DesktopNotifications | None = None
         self._sent: dict[int, int] = {}  # D-Bus notification id -> reminder id
         banner.snooze.connect(self.snooze)
         banner.done.connect(self.done)
         if desktop is not None:
-            desktop.action.connect(self._desktop_action)
+            self.use_desktop(desktop)
+
+    def use_desktop(self, desktop: DesktopNotifications) -> None:
+        """Notify through the desktop's service from now on (found after the window opened)."""
+        self.desktop = desktop
+        desktop.action.connect(self._desktop_action)
 
     def show(self, notice: Notice, *, notify: bool) -> str:
         """Show ``notice``; with ``notify`` off, in the window alone. Returns the way it went."""

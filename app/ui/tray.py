@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from reverie.app.ui import autostart
 from reverie.app.ui.capture import CaptureBox
 from reverie.app.ui.changes import OpChanges
-from reverie.app.ui.notify import DesktopNotifications, Notifier, ReminderBanner
+from reverie.app.ui.notify import DesktopNotifications, Notifier, ReminderBanner, open_session_bus
 from reverie.app.ui.reminders_runtime import RemindersRuntime
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.shell import Shell
@@ -49,6 +50,8 @@ def tray_menu(companion: Companion, parent: QWidget | None = None) -> QMenu:
 class Companion(QObject):
     """What ``install`` builds; ``handle`` takes a request handed over by a second launch."""
 
+    bus_found = Signal(object)  # (the session bus, shows buttons) or None, from the thread that asked
+
     def __init__(self, shell: Shell, services: AppServices, *, tray: Any = None, desktop: Any = None) -> None:
         window = shell.window()
         super().__init__(window)
@@ -67,14 +70,28 @@ class Companion(QObject):
         self.menu: QMenu | None = None
         if tray is None and tray_available():
             tray = self._make_tray(window)
-        if tray is None and desktop is None:
-            desktop = DesktopNotifications.from_session_bus(self)
         self.tray = tray
         self.notifier = Notifier(self.banner, shell.show_message, tray=tray, desktop=desktop, parent=self)
+        if tray is None and desktop is None:
+            # Asking the session bus can wait up to its timeout: not on the GUI thread, not at start-up.
+            self.bus_found.connect(self._use_bus)
+            threading.Thread(target=self._find_bus, name="reverie-dbus", daemon=True).start()
         self.runtime = RemindersRuntime(self.session, self.notifier, parent=self)
         shell.register_action("quick_capture", self.capture)
         self.session.vault_ready.connect(lambda vault: self.session.db.submit(self._read, vault, on_done=self._apply))
         self.session.changed.connect(self._changed)
+
+    def _find_bus(self) -> None:
+        opened = open_session_bus()
+        try:
+            self.bus_found.emit(opened)
+        except RuntimeError:  # the window closed meanwhile
+            if opened is not None:
+                opened[0].close()
+
+    def _use_bus(self, opened: tuple[Any, bool] | None) -> None:
+        if opened is not None:
+            self.notifier.use_desktop(DesktopNotifications.wrap(opened, self))
 
     def _make_tray(self, window: QWidget) -> QSystemTrayIcon:
         icon = QSystemTrayIcon(QApplication.windowIcon(), self)

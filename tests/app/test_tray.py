@@ -122,3 +122,31 @@ def test_a_second_launch_shows_the_window_or_the_capture_box(qtbot, paths, vault
     assert companion.box.isVisible()
     settle(qtbot, window.session)
     window.close()
+
+
+def test_without_a_tray_the_desktop_service_is_asked_off_the_gui_thread(qtbot, paths, vault, monkeypatch):
+    import threading
+
+    asked_on: list[str] = []
+
+    class Bus:
+        on_action = None
+
+        def call(self, method, *args):
+            raise AssertionError(method)
+
+        def close(self) -> None:
+            pass
+
+    def opened():
+        asked_on.append(threading.current_thread().name)
+        return Bus(), True
+
+    monkeypatch.setattr(tray, "tray_available", lambda: False)
+    monkeypatch.setattr(tray, "open_session_bus", opened)
+    window = open_window(qtbot, paths, vault)
+    companion = window.features["companion"]
+    qtbot.waitUntil(lambda: companion.notifier.desktop is not None, timeout=10_000)
+    assert asked_on == ["reverie-dbus"]
+    assert companion.notifier.desktop.supports_actions() is True
+    window.hide()
