@@ -6,11 +6,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-extras=""
+extras="[documents]"
 editable=""
 case "${1:-}" in
-  --test) extras="[test,bench]" ;;
-  --dev) extras="[test,bench]"; editable="--editable" ;;
+  --test) extras="[documents,test,bench]" ;;
+  --dev) extras="[documents,test,bench]"; editable="--editable" ;;
   "") ;;
   *) echo "usage: bash packaging/install.sh [--test | --dev]" >&2; exit 2 ;;
 esac
