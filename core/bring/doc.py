@@ -105,3 +105,17 @@ class Doc:
             default=str,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def page_at(pages: list[tuple[int, int, int]] | list[list[int]], offset: int) -> int | None:
+    """The page (from 1) that a body offset lies on, given a note's ``pages`` (PDFs); the page before
+    when the offset falls between two pages' text; None when the note has no pages."""
+    found: int | None = None
+    for page, start, end in pages:
+        if start <= offset < end:
+            return int(page)
+        if start <= offset:
+            found = int(page)
+    if found is None and pages:
+        return int(pages[0][0])
+    return found
