@@ -148,6 +148,7 @@ def docx_file(folder: Path, name: str = "plans.docx") -> Path:
     props.keywords = "garden, spring"
     props.category = "Home"
     props.subject = "Planting"
+    props.comments = "Spring planting notes"
     doc.add_heading("Garden plans", level=1)
     p = doc.add_paragraph("Plant the ")
     p.add_run("tomatoes").bold = True

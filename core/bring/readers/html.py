@@ -28,15 +28,15 @@ from urllib.parse import quote, unquote, urlsplit
 
 from reverie.core.bring.doc import (
     DOCUMENTS_EXTRA,
-    MAX_DOCUMENT_BYTES,
     Attachment,
     Doc,
     MissingPart,
     PropertyValues,
     Unreadable,
 )
+from reverie.core.bring.readers.docmeta import check_size, keyword_tags
 from reverie.core.sources import clip, first_line_title
-from reverie.core.textutil import clean_text, human_size
+from reverie.core.textutil import clean_text
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
@@ -191,11 +191,7 @@ def read_file(path: Path, rel: str) -> Doc:
     """The web page at ``path`` as one Doc (see the module's docstring)."""
     try:
         size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise Unreadable(
-                f"{rel} is {human_size(size)}, more than the {human_size(MAX_DOCUMENT_BYTES)} "
-                "a document may be; it was left out."
-            )
+        check_size(size, rel)
         data = path.read_bytes()
     except OSError as exc:
         raise Unreadable(f"{rel} could not be opened; it was left out.") from exc
@@ -221,7 +217,7 @@ def read_file(path: Path, rel: str) -> Doc:
     published = meta.get("article:published_time") or meta.get("date") or meta.get("dc.date")
     if published:
         properties["published"] = published
-    tags = list(dict.fromkeys(k.strip() for k in meta.get("keywords", "").split(",") if 0 < len(k.strip()) <= 60))
+    tags = keyword_tags(meta.get("keywords"))
 
     problems: list[str] = []
     attachments = _local_images(root, path, rel, problems)

@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reverie.core.bring.doc import DOCUMENTS_EXTRA, MAX_DOCUMENT_BYTES, Doc, MissingPart, PropertyValues, Unreadable
-from reverie.core.sources import TITLE_LIMIT, clip, first_line_title
-from reverie.core.textutil import clean_text, human_size
+from reverie.core.bring.doc import DOCUMENTS_EXTRA, Doc, MissingPart, PropertyValues, Unreadable
+from reverie.core.bring.readers.docmeta import check_size, keyword_tags, real_title
+from reverie.core.sources import first_line_title
+from reverie.core.textutil import clean_text
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -32,11 +33,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _HYPHEN = re.compile(r"(\w)-\n[ \t]*([a-zà-öø-ÿ])")
 _SPACES = re.compile(r"[ \t\xa0]+")
 _BLANKS = re.compile(r"\n{3,}")
-_NOT_TITLES = re.compile(
-    r"^(?:untitled\d*|document\d*|title|none|null|unknown|slide \d+|"
-    r"microsoft (?:word|powerpoint|excel) - .*|.*\.(?:docx?|pdf|odt|rtf|txt|tex|dvi|indd|pages|pptx?|xlsx?|html?))$",
-    re.IGNORECASE,
-)
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -80,15 +76,6 @@ def clean_page_text(text: str) -> str:
     text = "\n".join(line.strip() for line in text.split("\n"))
     text = _HYPHEN.sub(r"\1\2", text)
     return _BLANKS.sub("\n\n", text).strip()
-
-
-def _real_title(value: str | None, stem: str) -> str | None:
-    if not value:
-        return None
-    title = clip(clean_text(value), TITLE_LIMIT)
-    if not _WORDS.search(title) or _NOT_TITLES.match(title) or title.casefold() == stem.casefold():
-        return None
-    return title
 
 
 def _meta_text(reader: PdfReader, key: str) -> str | None:
@@ -154,11 +141,7 @@ def read_file(path: Path, rel: str) -> Doc:
         size = path.stat().st_size
     except OSError as exc:
         raise Unreadable(f"{rel} could not be opened; it was left out.") from exc
-    if size > MAX_DOCUMENT_BYTES:
-        raise Unreadable(
-            f"{rel} is {human_size(size)}, more than the {human_size(MAX_DOCUMENT_BYTES)} "
-            "a document may be; it was left out."
-        )
+    check_size(size, rel)
     reader = _open(path, rel)
     texts: list[tuple[int, str]] = []
     problems: list[str] = []
@@ -190,16 +173,13 @@ def read_file(path: Path, rel: str) -> Doc:
     body = "\n\n".join(body_parts)
 
     stem = Path(rel).stem or path.stem
-    title = _real_title(_meta_text(reader, "/Title"), stem) or _first_meaningful_line(body, stem)
+    title = real_title(_meta_text(reader, "/Title"), stem) or _first_meaningful_line(body, stem)
     properties: PropertyValues = {}
-    tags: list[str] = []
     for key, name in (("/Author", "author"), ("/Subject", "subject"), ("/Keywords", "keywords")):
         value = _meta_text(reader, key)
         if value:
             properties[name] = value
-    if "keywords" in properties:
-        words = re.split(r"[,;]", str(properties["keywords"]))
-        tags = list(dict.fromkeys(w.strip() for w in words if w.strip() and len(w.strip()) <= 60))
+    tags = keyword_tags(_meta_text(reader, "/Keywords"))
     return Doc(
         key=rel,
         kind=KIND,
