@@ -18,7 +18,7 @@ from typing import Any
 
 from reverie.core.bring.doc import Attachment, Doc, Skipped
 from reverie.core.bring.plan import ATTACHMENT_SUFFIXES, Source, Unit, plan, suffix_readers
-from reverie.core.bring.worker import read_unit
+from reverie.core.bring.worker import BoundedReader
 from reverie.core.bring.write import (
     BringReport,
     Target,
@@ -162,7 +162,7 @@ def preview(
     changed: list[tuple[str, str]] = []
     unchanged: list[str] = []
     skipped: list[tuple[str, str]] = list(source.skipped)
-    with vault.read() as conn:
+    with vault.read() as conn, BoundedReader() as reading:
         ledger = _ledger(conn, source)
         total = len(source.units)
         for i, unit in enumerate(source.units):
@@ -184,7 +184,7 @@ def preview(
                     else:
                         unchanged.append(unit.rel)
                     continue
-            result = read_unit(unit, _flavour(source))
+            result = reading.read(unit, _flavour(source))
             if isinstance(result, str):
                 skipped.append((unit.rel, _would(result)))
                 continue
@@ -219,8 +219,9 @@ def _would(problem: str) -> str:
 class _Run:
     """One bring-in: parsed docs waiting to be written, flushed a batch at a time."""
 
-    def __init__(self, vault: Vault, source: Source, mine: bool, report: BringReport) -> None:
+    def __init__(self, vault: Vault, source: Source, mine: bool, report: BringReport, reading: BoundedReader) -> None:
         self.vault, self.source, self.mine, self.report = vault, source, mine, report
+        self.reading = reading
         self.pending: list[tuple[Doc, Target, dict[str, Any]]] = []
         self.own_marks: list[str] = []
         self.units_done = 0
@@ -279,19 +280,20 @@ def bring_in(
             "total = excluded.total",
             (source.path, int(mine), now, now, len(source.units)),
         )
-    run = _Run(vault, source, mine, report)
-    total = len(source.units)
-    for i, unit in enumerate(source.units):
-        if cancelled(cancel):
-            report.stopped = True
-            break
-        if progress:
-            progress(READING, i, total)
-        _take(run, unit, ledger)
-        run.units_done = i + 1
-        report.files += 1
-        if len(run.pending) + len(run.own_marks) >= BATCH_FILES or (i + 1) % BATCH_FILES == 0:
-            run.flush()
+    with BoundedReader() as reading:
+        run = _Run(vault, source, mine, report, reading)
+        total = len(source.units)
+        for i, unit in enumerate(source.units):
+            if cancelled(cancel):
+                report.stopped = True
+                break
+            if progress:
+                progress(READING, i, total)
+            _take(run, unit, ledger)
+            run.units_done = i + 1
+            report.files += 1
+            if len(run.pending) + len(run.own_marks) >= BATCH_FILES or (i + 1) % BATCH_FILES == 0:
+                run.flush()
     run.flush()
     run.resolve_links()
     if not report.stopped:
@@ -321,7 +323,7 @@ def _take(run: _Run, unit: Unit, ledger: Ledger) -> None:
             if run.mine:
                 run.own_marks.append(target.note_id)
             return
-    result = read_unit(unit, _flavour(run.source))
+    result = run.reading.read(unit, _flavour(run.source))
     if isinstance(result, str):
         report.skipped.append((unit.rel, result))
         return

@@ -4,42 +4,283 @@ the whole run.
 ``read_unit`` reads one unit in this process; ``read_units`` reads many, in order. A reader's
 ``Unreadable``/``MissingPart`` is the sentence given; any other exception from a parser is turned into
 one naming the file.
+
+``BoundedReader`` reads with a time and a memory bound: the formats whose parsers can hang or blow
+up (PDF, DOCX, HTML and every export) are read in one long-lived worker process (started with
+``spawn``, never ``fork``: the window's threads must not be copied), under ``RLIMIT_AS`` where the
+system has it. A file that takes longer than ``FILE_SECONDS`` (an export: more, by its size) or needs
+more than ``MEMORY_BYTES`` is left out with one sentence; the worker is replaced and the run goes on.
+Markdown and text are cheap and read in this process. Docs come back pickled, one message each, so the
+worker never holds a whole export's attachments at once.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from types import TracebackType
 
 from reverie.core.bring.doc import Doc, MissingPart, Skipped, Unreadable
-from reverie.core.bring.plan import Unit, reader
+from reverie.core.bring.plan import EXPORT_READERS, FILE_READERS, Unit, reader
 from reverie.core.sources import clip
+from reverie.core.textutil import human_size
+
+log = logging.getLogger(__name__)
 
 Result = list[Doc | Skipped] | str
+
+# Read in this process: their parsing is a decode and a split, it cannot hang.
+IN_PROCESS = frozenset({"markdown", "text"})
+FILE_SECONDS = 60.0  # a file that takes longer is left out
+EXPORT_SECONDS = 300.0  # an export gets this, plus EXPORT_SECONDS_PER_MB for each MB of it
+EXPORT_SECONDS_PER_MB = 2.0
+MEMORY_BYTES = 1536 * 1024 * 1024  # RLIMIT_AS of the worker (address space, not resident memory)
+START_SECONDS = 120.0  # a worker that is not ready by then is given up: files are read here instead
+# Imported by the worker before it says it is ready, so the first PDF does not pay for pypdf. A test
+# may add a module of its own (one that swaps in a reader that hangs) before the worker starts.
+CHILD_IMPORTS: tuple[str, ...] = tuple(
+    f"reverie.core.bring.readers.{name}" for name in (*FILE_READERS, *EXPORT_READERS) if name not in IN_PROCESS
+)
+
+
+def _docs(unit: Unit, flavour: str) -> Iterator[Doc | Skipped]:
+    mod = reader(unit.reader)
+    if mod is None:
+        raise Unreadable(f"{clip(unit.rel, 120)} needs a reader this install does not have; it was left out.")
+    if hasattr(mod, "read_export"):
+        yield from mod.read_export(Path(unit.abspath))
+    elif unit.reader == "markdown":
+        yield mod.read_file(Path(unit.abspath), unit.rel, flavour)
+    else:
+        yield mod.read_file(Path(unit.abspath), unit.rel)
+
+
+def _sentence(unit: Unit, exc: BaseException) -> str:
+    if isinstance(exc, Unreadable | MissingPart):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return f"{clip(unit.rel, 120)} needs more memory to read than Reverie allows; it was left out."
+    if isinstance(exc, RecursionError):
+        return f"{clip(unit.rel, 120)} is nested too deeply to read; it was left out."
+    return f"{clip(unit.rel, 120)} could not be read ({type(exc).__name__}); it was left out."
 
 
 def read_unit(unit: Unit, flavour: str = "markdown") -> Result:
     """The docs (and skipped entries) of one unit, or the sentence saying why it was left out."""
-    mod = reader(unit.reader)
-    if mod is None:
-        return f"{clip(unit.rel, 120)} needs a reader this install does not have; it was left out."
     try:
-        if hasattr(mod, "read_export"):
-            return list(mod.read_export(Path(unit.abspath)))
-        if unit.reader == "markdown":
-            return [mod.read_file(Path(unit.abspath), unit.rel, flavour)]
-        return [mod.read_file(Path(unit.abspath), unit.rel)]
-    except (Unreadable, MissingPart) as exc:
-        return str(exc)
-    except MemoryError:
-        return f"{clip(unit.rel, 120)} needs more memory to read than Reverie allows; it was left out."
-    except RecursionError:
-        return f"{clip(unit.rel, 120)} is nested too deeply to read; it was left out."
+        return list(_docs(unit, flavour))
     except Exception as exc:  # noqa: BLE001 - a parser's bug on one file must not stop the others
-        return f"{clip(unit.rel, 120)} could not be read ({type(exc).__name__}); it was left out."
+        return _sentence(unit, exc)
 
 
 def read_units(units: Iterable[Unit], flavour: str = "markdown") -> Iterator[tuple[Unit, Result]]:
     """Each unit with what reading it gave, in the order given."""
     for unit in units:
         yield unit, read_unit(unit, flavour)
+
+
+def time_bound(unit: Unit) -> float:
+    """Seconds the worker may take over ``unit``: a file gets ``FILE_SECONDS``, an export more by its size."""
+    if unit.reader in EXPORT_READERS:
+        return EXPORT_SECONDS + EXPORT_SECONDS_PER_MB * unit.size / (1024 * 1024)
+    return FILE_SECONDS
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:g} s"
+    return f"{round(seconds / 60):g} min"
+
+
+def too_slow(unit: Unit, seconds: float) -> str:
+    return f"{clip(unit.rel, 120)} took longer than {_duration(seconds)} to read; it was left out."
+
+
+def too_big(unit: Unit, memory: int) -> str:
+    return f"{clip(unit.rel, 120)} needed more than {human_size(memory)} of memory to read; it was left out."
+
+
+def crashed(unit: Unit) -> str:
+    return f"{clip(unit.rel, 120)} made the reader stop unexpectedly; it was left out."
+
+
+# -- the worker process -------------------------------------------------------------------------
+
+
+def _limit_memory(memory: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: no address-space limit; the time bound still holds
+        return
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError, AttributeError):  # macOS refuses RLIMIT_AS; go on without it
+        log.info("the reader's memory bound is not available here")
+
+
+def _watch_parent(parent: int) -> None:
+    """Leave when the process that started this one is gone (killed): a worker stuck in a parser
+    must not outlive it."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="reverie-reader-watch", daemon=True).start()
+
+
+def serve(conn: Connection, memory: int, imports: tuple[str, ...], parent: int) -> None:
+    """The worker: read each unit sent, answer with ("doc", doc)... then ("end", None), or ("sentence",
+    text); ("memory", None) when the memory bound was hit (the worker then leaves, to be replaced)."""
+    _limit_memory(memory)
+    _watch_parent(parent)
+    for name in imports:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue  # an optional reader this install lacks: its files get their sentence
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        unit, flavour = msg
+        try:
+            for doc in _docs(unit, flavour):
+                conn.send(("doc", doc))
+        except MemoryError:
+            conn.send(("memory", None))
+            return
+        except Exception as exc:  # noqa: BLE001 - one file's sentence, the worker goes on
+            conn.send(("sentence", _sentence(unit, exc)))
+            continue
+        conn.send(("end", None))
+
+
+class _Worker:
+    def __init__(self, memory: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc: BaseProcess = ctx.Process(
+            target=serve,
+            args=(child, memory, CHILD_IMPORTS, os.getpid()),
+            name="reverie-reader",
+            daemon=True,
+        )
+        self.proc.start()
+        child.close()
+
+    def wait_ready(self, seconds: float) -> bool:
+        try:
+            if self.conn.poll(seconds):
+                kind, _ = self.conn.recv()
+                return bool(kind == "ready")
+        except (EOFError, OSError):
+            pass
+        return False
+
+    def stop(self, kill: bool) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except OSError:
+                kill = True
+        if kill or self.proc.is_alive():
+            self.proc.join(0 if kill else 2.0)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5.0)
+        self.conn.close()
+
+
+class BoundedReader:
+    """Reads units as ``read_unit`` does, the risky formats in a worker process under a time and a
+    memory bound. One worker serves every unit (started when first needed, replaced after a file that
+    hung it or ran it out of memory). Use it as a context manager, or call ``close()``."""
+
+    def __init__(self, *, seconds: float | None = None, memory: int | None = None) -> None:
+        self.seconds = seconds  # None: ``time_bound(unit)``
+        self.memory = MEMORY_BYTES if memory is None else memory
+        self._worker: _Worker | None = None
+        self._broken = False  # the worker could not start here: read in this process
+        self.started = 0  # workers started (1 + how many were replaced)
+
+    def __enter__(self) -> BoundedReader:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.stop(kill=False)
+            self._worker = None
+
+    def _replace(self) -> None:
+        if self._worker is not None:
+            self._worker.stop(kill=True)
+            self._worker = None
+
+    def _ready_worker(self) -> _Worker | None:
+        if self._worker is None and not self._broken:
+            try:
+                worker = _Worker(self.memory)
+            except (OSError, RuntimeError) as exc:
+                log.warning("the reader process could not start (%s); reading here instead", exc)
+                self._broken = True
+                return None
+            self.started += 1
+            if not worker.wait_ready(START_SECONDS):
+                log.warning("the reader process did not start; reading here instead")
+                worker.stop(kill=True)
+                self._broken = True
+                return None
+            self._worker = worker
+        return self._worker
+
+    def read(self, unit: Unit, flavour: str = "markdown") -> Result:
+        """What ``read_unit(unit, flavour)`` gives, or the sentence of the bound it crossed."""
+        if unit.reader in IN_PROCESS:
+            return read_unit(unit, flavour)
+        worker = self._ready_worker()
+        if worker is None:
+            return read_unit(unit, flavour)
+        seconds = self.seconds if self.seconds is not None else time_bound(unit)
+        deadline = time.monotonic() + seconds
+        docs: list[Doc | Skipped] = []
+        try:
+            worker.conn.send((unit, flavour))
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not worker.conn.poll(left):
+                    self._replace()
+                    return too_slow(unit, seconds)
+                kind, value = worker.conn.recv()
+                if kind == "doc":
+                    docs.append(value)
+                elif kind == "end":
+                    return docs
+                elif kind == "memory":
+                    self._replace()
+                    return too_big(unit, self.memory)
+                else:
+                    return str(value)
+        except (EOFError, OSError, ValueError):  # the worker died (a crash in C, the system's OOM killer)
+            self._replace()
+            return crashed(unit)

@@ -1,0 +1,100 @@
+"""The bounded reader: risky formats are read in a worker process under a time and a memory bound; a
+file that hangs the parser, eats memory or crashes it is left out with one sentence, the worker is
+replaced, and every other file comes in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reverie.core.bring import worker
+from reverie.core.bring.pipeline import bring_in, pending_jobs, plan, preview
+from reverie.core.bring.plan import Unit
+from reverie.core.bring.worker import BoundedReader, read_unit, time_bound
+
+PAGE = "<html><head><title>{0}</title></head><body><p>{0} is a page about tomatoes.</p></body></html>"
+
+
+def _folder(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    root.mkdir()
+    for name in ("fine", "hang", "also fine", "hog", "crash", "last"):
+        (root / f"{name}.html").write_text(PAGE.format(name))
+    (root / "note.md").write_text("A Markdown note, read in this process.\n")
+    return root
+
+
+@pytest.fixture
+def stuck(monkeypatch):
+    """The worker imports the misbehaving readers (tests/bring_stuck_readers.py); a file may take 1.5 s."""
+    monkeypatch.setattr(worker, "CHILD_IMPORTS", (*worker.CHILD_IMPORTS, "bring_stuck_readers"))
+    monkeypatch.setattr(worker, "FILE_SECONDS", 1.5)
+
+
+def _titles(vault) -> set[str]:
+    with vault.read() as conn:
+        return {r[0] for r in conn.execute("SELECT title FROM notes")}
+
+
+def test_a_file_that_hangs_eats_memory_or_crashes_is_left_out_and_the_rest_comes_in(vault, tmp_path, stuck):
+    root = _folder(tmp_path)
+    report = bring_in(vault, plan(root))
+    reasons = dict(report.skipped)
+    assert reasons == {
+        "hang.html": "hang.html took longer than 1.5 s to read; it was left out.",
+        "hog.html": "hog.html needed more than 1.5 GB of memory to read; it was left out.",
+        "crash.html": "crash.html made the reader stop unexpectedly; it was left out.",
+    }
+    assert _titles(vault) == {"fine", "also fine", "last", "note"}
+    assert report.added == 4 and report.files == 7
+    assert set(report.problems) == set(reasons.values())
+    assert pending_jobs(vault) == []
+
+
+def test_the_preview_gives_the_same_sentences_and_writes_nothing(vault, tmp_path, stuck):
+    root = _folder(tmp_path)
+    p = preview(vault, plan(root))
+    assert dict(p.skipped)["hang.html"] == "hang.html took longer than 1.5 s to read; it would be left out."
+    assert p.counts == {"new": 4, "changed": 0, "unchanged": 0, "skipped": 3}
+    assert _titles(vault) == set()
+
+
+def test_one_worker_serves_every_file_and_is_replaced_only_after_a_file_that_broke_it(tmp_path, stuck):
+    root = _folder(tmp_path)
+    units = {Path(u.rel).stem: u for u in plan(root).units}
+    with BoundedReader() as reading:
+        for name in ("fine", "also fine", "last"):
+            assert not isinstance(reading.read(units[name]), str)
+        assert reading.started == 1
+        assert isinstance(reading.read(units["hang"]), str)
+        assert reading.read(units["fine"])[0].title == "fine"  # type: ignore[union-attr]
+        assert reading.started == 2
+        assert not isinstance(reading.read(units["note"]), str)  # Markdown: read here, no worker needed
+        assert reading.started == 2
+
+
+def test_markdown_alone_never_starts_a_worker(tmp_path):
+    (tmp_path / "a.md").write_text("just words\n")
+    with BoundedReader() as reading:
+        [doc] = reading.read(plan(tmp_path).units[0])  # type: ignore[misc]
+        assert doc.body.strip() == "just words" and reading.started == 0
+
+
+def test_what_the_worker_reads_equals_what_this_process_reads(tmp_path):
+    root = tmp_path / "d"
+    root.mkdir()
+    (root / "page.html").write_text(PAGE.format("Page") + '<img src="pic.png">')
+    (root / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 8)
+    (root / "broken.html").write_bytes(b"\xff\xfe\x00<html")
+    with BoundedReader() as reading:
+        for unit in plan(root).units:
+            assert reading.read(unit) == read_unit(unit)
+
+
+def test_an_export_gets_more_time_by_its_size():
+    file_unit = Unit("/x/a.pdf", "a.pdf", "pdf", 10 << 20, 0.0)
+    export = Unit("/x/e.enex", "e.enex", "enex", 100 << 20, 0.0)
+    assert time_bound(file_unit) == worker.FILE_SECONDS
+    assert time_bound(export) == worker.EXPORT_SECONDS + 100 * worker.EXPORT_SECONDS_PER_MB
+    assert worker.too_slow(export, time_bound(export)) == "e.enex took longer than 8 min to read; it was left out."
