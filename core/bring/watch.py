@@ -30,8 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from reverie.core.bring import plan as bring_plan
+from reverie.core.bring.doc import MAX_DOCUMENT_BYTES
 from reverie.core.errors import InputError, NotFoundError
+from reverie.core.sources import clip
 from reverie.core.sqltypes import Connection
+from reverie.core.textutil import human_size
 from reverie.core.vault import Vault
 
 
@@ -197,6 +200,25 @@ def list_files(root: str | Path, under: str = "") -> dict[str, FileStat]:
             if st is not None:
                 found[rel] = st
     return found
+
+
+def list_attachments(root: str | Path) -> tuple[tuple[str, str], ...]:
+    """(relative, absolute) paths of the files notes may embed (images, PDFs), outside hidden folders."""
+    found: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            if os.path.splitext(name)[1].lower() in bring_plan.ATTACHMENT_SUFFIXES and not os.path.islink(full):
+                found.append((os.path.relpath(full, root).replace(os.sep, "/"), full))
+    return tuple(found)
+
+
+def too_big(rel: str, size: int) -> str:
+    return (
+        f"{clip(rel, 120)} is {human_size(size)}, more than the {human_size(MAX_DOCUMENT_BYTES)} Reverie reads "
+        "from one file; it was left out."
+    )
 
 
 def file_sha(path: str | Path) -> str | None:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reverie.core import history, ingest
+from reverie.core.bring.doc import MAX_DOCUMENT_BYTES
+from reverie.core.bring.plan import LABELS, Source, Unit
 from reverie.core.bring.watch import (
     ACTOR,
     MISSING_KEY,
@@ -26,10 +28,12 @@ from reverie.core.bring.watch import (
     ScanPlan,
     cached_stats,
     get_folder,
+    list_attachments,
     meta_dict,
     normalise,
     reader_for,
     scan_paths,
+    too_big,
 )
 from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.errors import TransferError
@@ -77,11 +81,42 @@ class WatchReport:
         return ", ".join(parts) if parts else "up to date"
 
 
-def _pipeline_bring(vault: Vault, root: Path, paths: list[str], *, mine: bool = False) -> BringInSummary:
-    from reverie.core.bring.pipeline import bring_in_paths
+class PipelineBring:
+    """Reads a watched folder's files with the bring-in pipeline: the files named, as one source
+    (notes' embedded images and PDFs found among the folder's files, listed once per look)."""
 
-    result: BringInSummary = bring_in_paths(vault, root, paths, mine=mine)
-    return result
+    def __init__(self) -> None:
+        self._attachments: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def __call__(self, vault: Vault, root: Path, paths: list[str], *, mine: bool = False) -> BringInSummary:
+        from reverie.core.bring.pipeline import bring_in
+
+        base = str(root)
+        units: list[Unit] = []
+        skipped: list[tuple[str, str]] = []
+        for path in paths:
+            rel = os.path.relpath(path, base).replace(os.sep, "/")
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue  # gone meanwhile: the next look sees it missing
+            if st.st_size > MAX_DOCUMENT_BYTES:
+                skipped.append((rel, too_big(rel, st.st_size)))
+                continue
+            units.append(Unit(path, rel, reader_for(rel), st.st_size, st.st_mtime))
+        if base not in self._attachments:
+            self._attachments[base] = list_attachments(base)
+        kind = "obsidian" if (root / ".obsidian").is_dir() else "folder"
+        source = Source(
+            root,
+            kind,
+            LABELS[kind],
+            tuple(units),
+            tuple(skipped),
+            path=f"{base}#changes",
+            attachments=self._attachments[base],
+        )
+        return bring_in(vault, source, mine=mine)
 
 
 def cancelled(cancel: Any) -> bool:
@@ -119,7 +154,7 @@ def apply(
                 report.archived += _archive(conn, now, base, plan.known[rel], rel)
     reads = list(plan.new) + list(plan.changed)
     read: set[str] = set()
-    fn = bring or _pipeline_bring
+    fn = bring or PipelineBring()
     for i in range(0, len(reads), max(1, batch)):
         if cancelled(cancel):
             report.stopped = True

@@ -18,12 +18,6 @@ from reverie.core.bring.watch_apply import apply, apply_events
 from reverie.core.errors import InputError, NotFoundError
 
 
-def _bring(vault, root, paths, *, mine=False):
-    from reverie.core.bring.pipeline import bring_in_paths
-
-    return bring_in_paths(vault, root, paths, mine=mine)
-
-
 def listing(root: Path) -> dict[str, tuple[int, int, str]]:
     """Every file and folder under ``root`` with its time, size and hash: the folder as the user sees it."""
     out: dict[str, tuple[int, int, str]] = {}
@@ -53,7 +47,7 @@ def memories(vault, note_id: str) -> list[tuple[str, int]]:
 
 def look(vault, root: Path, **kw):
     plan = scan(vault, root)
-    return plan, apply(vault, root, plan, bring=_bring, **kw)
+    return plan, apply(vault, root, plan, **kw)
 
 
 @pytest.fixture
@@ -274,7 +268,6 @@ def test_events_are_carried_in_without_a_full_look(vault, folder, monkeypatch):
             str(base / "note.md.swp"),
             "/elsewhere/x.md",
         ],  # fmt: skip
-        bring=_bring,
     )
     assert looked == []  # no walk of the folder
     assert (report.added, report.moved, report.archived) == (1, 1, 1)
@@ -282,10 +275,10 @@ def test_events_are_carried_in_without_a_full_look(vault, folder, monkeypatch):
     # a folder renamed: what it holds follows
     (folder / "journal").rename(folder / "diary")
     (folder / "diary" / "june.md").write_text("# June\n\nSwimming at the lake.\n")
-    report = apply_events(vault, folder, [str(base / "diary" / "june.md")], bring=_bring)
+    report = apply_events(vault, folder, [str(base / "diary" / "june.md")])
     assert report.added == 1
     (folder / "diary").rename(folder / "days")
-    report = apply_events(vault, folder, [str(base / "diary"), str(base / "days")], bring=_bring)
+    report = apply_events(vault, folder, [str(base / "diary"), str(base / "days")])
     assert report.moved == 1 and notes(vault)["June"][2]["path"] == "days/june.md"
 
 
@@ -323,7 +316,7 @@ def test_the_folder_is_never_written(vault, folder):
     (folder / "garden.md").unlink()
     before = listing(folder)
     look(vault, folder)
-    apply_events(vault, folder, [str(folder / "journal")], bring=_bring)
+    apply_events(vault, folder, [str(folder / "journal")])
     watch.set_state(vault, folder, "paused")
     watch.remove_folder(vault, folder)
     assert listing(folder) == before
