@@ -238,7 +238,7 @@ def _notion_members() -> dict[str, bytes]:
     }
 
 
-def notion_zip(root: Path) -> Path:
+def notion_zip(root: Path, *, stored_part: bool = False) -> Path:
     """``Export-<uuid>.zip`` holding the pages, a nested ``Part-2`` zip with one more page, and a
     member whose name climbs out with ``..``."""
     root.mkdir(parents=True, exist_ok=True)
@@ -249,7 +249,11 @@ def notion_zip(root: Path) -> Path:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in _notion_members().items():
             zf.writestr(name, data)
-        zf.write(part, "Export-6c1e2b7a-9f0d-4c1b-8e2a-3d4f5a6b7c8d-Part-2.zip")
+        zf.write(
+            part,
+            "Export-6c1e2b7a-9f0d-4c1b-8e2a-3d4f5a6b7c8d-Part-2.zip",
+            compress_type=zipfile.ZIP_STORED if stored_part else zipfile.ZIP_DEFLATED,
+        )
         zf.writestr("../escape.md", "# Escape\n\nshould never be read\n")
     part.unlink()
     return target

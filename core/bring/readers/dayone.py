@@ -26,7 +26,7 @@ from reverie.core.textutil import clean_text
 KIND = "dayone"
 LABEL = "Day One (JSON export)"
 
-MAX_JOURNAL_BYTES = 256 * 1024 * 1024  # one journal's JSON (its text; the media are separate files)
+MAX_JOURNAL_BYTES = 128 * 1024 * 1024  # one journal's JSON (its text; the media are separate files)
 _MEDIA = {"photos": "photos", "videos": "videos", "audios": "audios", "pdfAttachments": "pdfs"}
 _MOMENT = re.compile(r"dayone-moment:/{1,2}(?:[a-zA-Z]+/)?([0-9A-Za-z-]+)")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")

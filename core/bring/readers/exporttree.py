@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from reverie.core.bring.doc import MAX_DOCUMENT_BYTES, Skipped, Unreadable
 from reverie.core.sources import clip
 
 MAX_RATIO = 100  # a member over BOMB_FLOOR bytes that unpacks to more than 100x its packed size
 BOMB_FLOOR = 1024 * 1024
-MAX_NESTED_ZIP_BYTES = 512 * 1024 * 1024  # a zip inside the zip (Notion's "Part-1.zip") is read in memory
+MAX_NESTED_ZIP_BYTES = 256 * 1024 * 1024  # a compressed zip inside the zip is read in memory (a stored one in place)
 MAX_MEMBERS = 200_000
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError)
 
@@ -57,6 +59,7 @@ class ExportTree:
         self.entries: dict[str, Entry] = {}
         self.skipped: list[Skipped] = []
         self._zips: list[zipfile.ZipFile] = []
+        self._windows: list[_Window] = []
 
     def files(self) -> Iterator[Entry]:
         yield from (self.entries[k] for k in sorted(self.entries))
@@ -91,7 +94,10 @@ class ExportTree:
     def close(self) -> None:
         for zf in self._zips:
             zf.close()
+        for window in self._windows:
+            window.close()
         self._zips.clear()
+        self._windows.clear()
 
     def __enter__(self) -> ExportTree:
         return self
@@ -131,9 +137,18 @@ class ExportTree:
                 self.entries.setdefault(rel, Entry(rel, info.file_size, info=info, zf=zf))
 
     def _open_nested(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """A zip inside the zip: read in place when it is stored (Notion's parts), else in memory, bounded."""
         try:
-            data = self.read(Entry(info.filename, info.file_size, info=info, zf=zf), MAX_NESTED_ZIP_BYTES)
-            inner = zipfile.ZipFile(io.BytesIO(data))
+            if info.compress_type == zipfile.ZIP_STORED and zf.filename:
+                window = _Window.of(zf.filename, info)
+                self._windows.append(window)
+                inner = zipfile.ZipFile(window)
+            elif info.file_size > MAX_NESTED_ZIP_BYTES:
+                self.skipped.append(Skipped(info.filename, _too_big_nested(info.filename, self.label)))
+                return
+            else:
+                data = self.read(Entry(info.filename, info.file_size, info=info, zf=zf), MAX_NESTED_ZIP_BYTES)
+                inner = zipfile.ZipFile(io.BytesIO(data))
         except Unreadable as exc:
             self.skipped.append(Skipped(info.filename, str(exc)))
             return
@@ -159,6 +174,64 @@ class ExportTree:
                 self.entries[rel_base + name] = Entry(rel_base + name, size, disk=p)
                 if len(self.entries) > MAX_MEMBERS:
                     raise Unreadable(f"{self.label} holds more than {MAX_MEMBERS:,} files; nothing was brought in.")
+
+
+def _too_big_nested(name: str, label: str) -> str:
+    return (
+        f"{clip(name, 120)} is a zip too big to read inside {label}; it was left out "
+        f"(unzip {label} and bring in {clip(name.rsplit('/', 1)[-1], 80)} itself)."
+    )
+
+
+class _Window(io.RawIOBase):
+    """The bytes of a stored member of a zip file, read in place: a zip inside a zip without a copy."""
+
+    def __init__(self, fh: BinaryIO, start: int, size: int) -> None:
+        super().__init__()
+        self._fh, self._start, self._size, self._pos = fh, start, size, 0
+
+    @classmethod
+    def of(cls, path: str, info: zipfile.ZipInfo) -> _Window:
+        fh = open(path, "rb")  # closed with the window, by ExportTree.close
+        try:
+            fh.seek(info.header_offset)
+            head = fh.read(30)
+            if len(head) != 30 or head[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile(info.filename)
+            name_len, extra_len = struct.unpack("<HH", head[26:30])
+            return cls(fh, info.header_offset + 30 + name_len + extra_len, info.file_size)
+        except BaseException:
+            fh.close()
+            raise
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = min(max(base + offset, 0), self._size)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        n = min(len(view), self._size - self._pos)
+        if n <= 0:
+            return 0
+        self._fh.seek(self._start + self._pos)
+        data = self._fh.read(n)
+        view[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
 
 
 def open_tree(

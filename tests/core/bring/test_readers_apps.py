@@ -182,8 +182,9 @@ def test_dayone_broken_journal_files_say_why(tmp_path: Path) -> None:
 # -- Notion ---------------------------------------------------------------------------------------
 
 
-def test_notion_reads_pages_subpages_databases_links_images_and_nested_zips(tmp_path: Path) -> None:
-    path = fx.notion_zip(tmp_path)
+@pytest.mark.parametrize("stored_part", [False, True], ids=["deflated-part", "stored-part"])
+def test_notion_reads_pages_subpages_databases_links_images_and_nested_zips(tmp_path: Path, stored_part: bool) -> None:
+    path = fx.notion_zip(tmp_path, stored_part=stored_part)
     assert notion.claims(path)
     docs, skipped = read(notion, path)
     ids = fx.NOTION_IDS
@@ -213,6 +214,26 @@ def test_notion_reads_pages_subpages_databases_links_images_and_nested_zips(tmp_
     assert docs[ids["ideas"]].title == "Ideas"  # from the Part-2 zip inside the zip
     assert not any("never be read" in d.body for d in docs.values())
     assert fingerprints(notion, path) == {k: d.fingerprint() for k, d in docs.items()}
+
+
+def test_a_compressed_part_zip_too_big_to_read_in_memory_is_set_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exporttree, "MAX_NESTED_ZIP_BYTES", 10)
+    path = fx.notion_zip(tmp_path)
+    docs, skipped = read(notion, path)
+    assert fx.NOTION_IDS["ideas"] not in docs and fx.NOTION_IDS["trip"] in docs
+    part = "Export-6c1e2b7a-9f0d-4c1b-8e2a-3d4f5a6b7c8d-Part-2.zip"
+    assert (
+        Skipped(
+            part,
+            f"{part} is a zip too big to read inside {path.name}; it was left out (unzip {path.name} and bring in {part} itself).",
+        )
+        in skipped
+    )
+    # A stored part is read in place, whatever its size.
+    docs, _ = read(notion, fx.notion_zip(tmp_path / "stored", stored_part=True))
+    assert fx.NOTION_IDS["ideas"] in docs
 
 
 def test_notion_a_page_that_is_not_a_database_row_keeps_its_colon_lines(tmp_path: Path) -> None:
