@@ -1,0 +1,431 @@
+"""The PDF, DOCX, web page and Evernote readers, on real files written by those formats' own producers
+(see ``bring_docs_fixtures``): what each keeps, the one sentence for each broken input, and that
+garbage never raises anything but ``Unreadable`` or ``MissingPart``."""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import bring_docs_fixtures as fx
+import pytest
+
+from reverie.core.bring.doc import Doc, MissingPart, Skipped, Unreadable
+from reverie.core.bring.readers import docx as docx_reader
+from reverie.core.bring.readers import enex, html, pdf
+
+# -- PDF ------------------------------------------------------------------------------------------
+
+
+def test_pdf_pages_slice_each_page_text_exactly(tmp_path: Path) -> None:
+    doc = pdf.read_file(fx.text_pdf(tmp_path), "trips/lisbon.pdf")
+    assert doc.key == "trips/lisbon.pdf" and doc.kind == "pdf"
+    assert [p[0] for p in doc.pages] == [1, 2, 4]  # page 3 is blank: no entry
+    slices = [doc.body[start:end] for _, start, end in doc.pages]
+    assert "\n\n".join(slices) == doc.body
+    assert slices[0] == fx.PDF_PAGES[0]
+    assert slices[1] == fx.PDF_PAGES[1] + "\nIt was a wonderful afternoon."  # the line-end hyphen joined
+    assert slices[2] == fx.PDF_PAGES[2]
+    assert doc.source_file == str((tmp_path / "lisbon.pdf").resolve())
+
+
+def test_pdf_metadata_gives_title_dates_properties_and_tags(tmp_path: Path) -> None:
+    doc = pdf.read_file(fx.text_pdf(tmp_path), "lisbon.pdf")
+    assert doc.title == "Lisbon journal"
+    assert doc.created == fx.PDF_CREATED.timestamp()
+    assert doc.properties == {"author": "Ana Silva", "subject": "Travel", "keywords": "travel, portugal; family"}
+    assert doc.tags == ["travel", "portugal", "family"]
+    assert doc.problems == []
+
+
+@pytest.mark.parametrize("title", [None, "Microsoft Word - lisbon.docx", "untitled", "lisbon", "   "])
+def test_pdf_without_a_real_title_takes_its_first_line(tmp_path: Path, title: str | None) -> None:
+    doc = pdf.read_file(fx.text_pdf(tmp_path, title=title), "lisbon.pdf")
+    assert doc.title == "Trip to Lisbon"
+
+
+def test_encrypted_pdf_is_one_sentence_unless_the_empty_password_opens_it(tmp_path: Path) -> None:
+    with pytest.raises(Unreadable) as err:
+        pdf.read_file(fx.encrypted_pdf(tmp_path), "secret.pdf")
+    assert str(err.value) == "secret.pdf is encrypted; it was left out."
+    opened = pdf.read_file(fx.encrypted_pdf(tmp_path, "open.pdf", user_password=""), "open.pdf")
+    assert opened.title == "Lisbon journal" and fx.PDF_PAGES[2] in opened.body
+
+
+def test_image_only_pdf_says_there_is_no_text_layer(tmp_path: Path) -> None:
+    with pytest.raises(Unreadable) as err:
+        pdf.read_file(fx.image_only_pdf(tmp_path), "scans/scan.pdf")
+    assert str(err.value) == "scans/scan.pdf has no text layer; OCR is not available, so it was left out."
+
+
+def test_damaged_pdfs_are_one_sentence(tmp_path: Path) -> None:
+    for path in fx.invalid_pdfs(tmp_path):
+        with pytest.raises(Unreadable) as err:
+            pdf.read_file(path, path.name)
+        assert str(err.value) == f"{path.name} is damaged or is not a PDF; it was left out."
+
+
+def test_too_big_pdf_is_refused_by_its_size_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pypdf
+
+    def never(*_a: object, **_k: object) -> None:
+        raise AssertionError("a file over the limit was opened")
+
+    monkeypatch.setattr(pypdf, "PdfReader", never)
+    big = fx.huge_sparse_pdf(tmp_path)
+    start = time.perf_counter()
+    with pytest.raises(Unreadable) as err:
+        pdf.read_file(big, "huge.pdf")
+    assert time.perf_counter() - start < 1.0
+    assert str(err.value) == "huge.pdf is 200.0 MB, more than the 64.0 MB a document may be; it was left out."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("D:20230504103000+02'00'", "2023-05-04T08:30:00+00:00"),
+        ("D:20230504103000+02'00", "2023-05-04T08:30:00+00:00"),
+        ("D:20230504103000-05'30'", "2023-05-04T16:00:00+00:00"),
+        ("D:20230504103000Z", "2023-05-04T10:30:00+00:00"),
+        ("D:20230504103000Z00'00'", "2023-05-04T10:30:00+00:00"),
+        ("D:20230504103000", "2023-05-04T10:30:00+00:00"),
+        ("20230504", "2023-05-04T00:00:00+00:00"),
+        ("D:2023", "2023-01-01T00:00:00+00:00"),
+    ],
+)
+def test_pdf_dates_are_parsed(text: str, expected: str) -> None:
+    from datetime import datetime
+
+    assert pdf.parse_pdf_date(text) == datetime.fromisoformat(expected).timestamp()
+
+
+@pytest.mark.parametrize("text", ["", "garbage", "D:", "D:20231304", "D:20230230", "D:20230504103000+99'00'", None, 5])
+def test_bad_pdf_dates_are_none(text: object) -> None:
+    assert pdf.parse_pdf_date(text) is None
+
+
+def test_page_text_is_cleaned() -> None:
+    raw = "Hello\x00   big \t world\x07\nan exam-\nple of hyphen-\nated text\n\n\n\nNew para  \nUSA-\nBased"
+    assert pdf.clean_page_text(raw) == ("Hello big world\nan example of hyphenated text\n\nNew para\nUSA-\nBased")
+
+
+def test_pdf_needs_pypdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = fx.text_pdf(tmp_path)
+    monkeypatch.setitem(sys.modules, "pypdf", None)
+    with pytest.raises(MissingPart) as err:
+        pdf.read_file(path, "lisbon.pdf")
+    assert str(err.value) == "Reading PDF files needs pypdf: pip install 'reverie[documents]'"
+
+
+# -- DOCX -----------------------------------------------------------------------------------------
+
+
+def test_docx_becomes_markdown(tmp_path: Path) -> None:
+    doc = docx_reader.read_file(fx.docx_file(tmp_path), "plans.docx")
+    assert doc.kind == "docx" and doc.key == "plans.docx"
+    assert doc.body.startswith("# Garden plans\n\nPlant the **tomatoes** after the *last frost*.\n\n## Shopping\n\n")
+    assert "- Seeds\n- Compost\n1. Dig the beds" in doc.body
+    assert "See [the tomato guide](https://example.org/tomatoes)" in doc.body
+    assert "| Plant | Month |\n| --- | --- |\n| Tomato | May |\n| Bean \\| pole | June |" in doc.body
+    assert doc.body.endswith("![image1.png](image1.png)\n\nThe end.")
+
+
+def test_docx_core_properties_and_images(tmp_path: Path) -> None:
+    doc = docx_reader.read_file(fx.docx_file(tmp_path), "plans.docx")
+    assert doc.title == "Garden plans"
+    assert doc.created == fx.DOCX_CREATED.timestamp() and doc.updated == fx.DOCX_MODIFIED.timestamp()
+    assert doc.tags == ["garden", "spring", "Home"]
+    assert doc.properties == {
+        "author": "Ben Okafor",
+        "subject": "Planting",
+        "category": "Home",
+        "description": "Spring planting notes",
+    }
+    assert len(doc.attachments) == 1
+    image = doc.attachments[0]
+    assert (image.name, image.mime, image.data) == ("image1.png", "image/png", fx.png_bytes(8, 8, (30, 160, 60)))
+    assert doc.problems == []
+
+
+def test_docx_image_over_the_limit_is_a_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docx_reader, "MAX_ATTACHMENT_BYTES", 20)
+    doc = docx_reader.read_file(fx.docx_file(tmp_path), "plans.docx")
+    assert doc.attachments == [] and "![" not in doc.body
+    assert doc.problems == [
+        "The image image1.png in plans.docx is 74 bytes, more than the 20 bytes an attachment may be; it was left out."
+    ]
+
+
+def test_broken_docx_is_one_sentence(tmp_path: Path) -> None:
+    for path in fx.invalid_docx(tmp_path):
+        with pytest.raises(Unreadable) as err:
+            docx_reader.read_file(path, path.name)
+        assert str(err.value) == f"{path.name} is damaged or is not a Word document; it was left out."
+
+
+def test_docx_that_unpacks_too_big_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w/>" + " " * 2_000_000)
+    monkeypatch.setattr(docx_reader, "MAX_UNPACKED_BYTES", 1_000_000)
+    with pytest.raises(Unreadable) as err:
+        docx_reader.read_file(path, "bomb.docx")
+    assert str(err.value) == "bomb.docx unpacks to 1.9 MB, more than the 976.6 KB a document may; it was left out."
+
+
+def test_docx_needs_python_docx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = fx.docx_file(tmp_path)
+    monkeypatch.setitem(sys.modules, "docx", None)
+    with pytest.raises(MissingPart) as err:
+        docx_reader.read_file(path, "plans.docx")
+    assert str(err.value) == "Reading Word documents needs python-docx: pip install 'reverie[documents]'"
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+
+
+def test_web_page_keeps_its_text_and_meta(tmp_path: Path) -> None:
+    doc = html.read_file(fx.html_file(tmp_path), "web/tomatoes.html")
+    assert doc.kind == "html" and doc.title == "How to grow tomatoes"
+    assert doc.properties == {
+        "source": "https://example.org/tomatoes",
+        "description": "A short guide to tomatoes.",
+        "author": "Ben Okafor",
+        "published": "2021-06-01T08:00:00+00:00",
+    }
+    assert doc.tags == ["garden", "tomatoes"]
+    assert doc.created == 1622534400.0
+    assert doc.links == ["web/notes/compost.html"]
+    assert doc.body.startswith("# Growing tomatoes\n\nTomatoes need **sun** and *water*.")
+    assert "[soil guide](https://example.org/soil)" in doc.body
+    assert "- Stake them\n- Pinch the side shoots" in doc.body
+    assert doc.body.endswith("[x] watered today")
+    for hidden in ("SECRET-SCRIPT", "NAVTEXT", "FOOTERTEXT", "COMMENTTEXT", "color: red"):
+        assert hidden not in doc.body
+
+
+def test_web_page_without_title_takes_its_first_h1(tmp_path: Path) -> None:
+    path = tmp_path / "t.html"
+    path.write_text("<html><body><p>intro</p><h1>The heading</h1></body></html>", encoding="utf-8")
+    assert html.read_file(path, "t.html").title == "The heading"
+    path.write_text("<p>Just a line of text</p>", encoding="utf-8")
+    assert html.read_file(path, "t.html").title == "Just a line of text"
+
+
+def test_saved_page_keeps_its_address_and_local_images(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    doc = html.read_file(fx.saved_page(folder), "Saved Page.html")
+    assert doc.title == "A day at the lake"
+    assert doc.properties["source"] == "https://blog.example.com/post/42"
+    image = folder / "Saved Page_files" / "photo one.png"
+    assert [(a.name, a.mime, a.path, a.data) for a in doc.attachments] == [
+        ("Saved Page_files/photo one.png", "image/png", str(image.resolve()), None)
+    ]
+    assert "![the lake](Saved%20Page_files/photo%20one.png)" in doc.body
+    assert "![remote](https://cdn.example.com/remote.png)" in doc.body  # remote images stay links
+    assert doc.problems == ["An image of Saved Page.html lies outside its folder (../outside.png); it was left out."]
+
+
+def test_web_page_in_its_declared_legacy_charset(tmp_path: Path) -> None:
+    doc = html.read_file(fx.cp1252_html(tmp_path), "legacy.htm")
+    assert doc.title == "Café notes"
+    assert doc.body == "“Café” – crème brûlée €5"
+
+
+def test_latin1_declaration_is_read_as_windows_1252() -> None:
+    data = '<meta charset="iso-8859-1"><p>\u201cok\u201d</p>'.encode("cp1252")
+    assert "\u201cok\u201d" in html.decode_html(data, "x.html")
+
+
+def test_web_page_neither_utf8_nor_declared_is_a_sentence(tmp_path: Path) -> None:
+    with pytest.raises(Unreadable) as err:
+        html.read_file(fx.not_utf8_html(tmp_path), "mystery.html")
+    assert str(err.value) == "mystery.html is not UTF-8 text and declares no encoding; it was left out."
+
+
+def test_html_to_markdown_helper() -> None:
+    text = html.html_to_markdown(
+        "<h2>Plan</h2><script>x()</script><ul><li><input type='checkbox' checked> done</li>"
+        "<li><input type='checkbox'> open</li></ul><p>a<br>b snake_case</p><!-- hidden -->"
+    )
+    assert text == "## Plan\n\n- [x] done\n- [ ] open\n\na\\\nb snake_case"
+
+
+def test_web_page_needs_markdownify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = fx.html_file(tmp_path)
+    monkeypatch.setitem(sys.modules, "markdownify", None)
+    with pytest.raises(MissingPart) as err:
+        html.read_file(path, "tomatoes.html")
+    assert "pip install 'reverie[documents]'" in str(err.value)
+    monkeypatch.setitem(sys.modules, "bs4", None)
+    with pytest.raises(MissingPart):
+        html.html_to_markdown("<p>x</p>")
+
+
+# -- ENEX -----------------------------------------------------------------------------------------
+
+
+def _docs(path: Path) -> list[Doc | Skipped]:
+    return list(enex.read_export(path))
+
+
+def test_enex_notes_keep_their_parts(tmp_path: Path) -> None:
+    photo, groceries = _docs(fx.enex_file(tmp_path))
+    assert isinstance(photo, Doc) and isinstance(groceries, Doc)
+    assert photo.key == "Travel.enex#1:Sunset photo" and photo.kind == "enex"
+    assert photo.title == "Sunset photo" and photo.folder == "Travel"
+    assert photo.created == 1683196200.0 and photo.updated == 1683273600.0
+    assert photo.body == "The sunset from the **bridge**:\n\n![sunset.png](sunset.png)"
+    assert [(a.name, a.mime, a.data) for a in photo.attachments] == [("sunset.png", "image/png", fx.ENEX_PNG)]
+    assert photo.properties == {"notebook": "Travel", "author": "Ana"}
+
+    assert groceries.title == "Groceries & errands"
+    assert groceries.tags == ["shopping", "weekly list"]
+    assert groceries.body == "- [x] Milk\n- [ ] Bread\n\nSee [the recipe](https://example.org/recipe)."
+    assert groceries.properties == {
+        "notebook": "Travel",
+        "latitude": "38.7223",
+        "longitude": "-9.1393",
+        "source": "https://example.org/recipe",
+        "place": "Lisbon",
+    }
+    assert groceries.created == 1683702000.0 and groceries.updated == 1683833400.0
+    assert groceries.problems == [] and groceries.attachments == []
+
+
+def test_enex_keys_are_stable_and_a_guid_is_the_key(tmp_path: Path) -> None:
+    guid_note = (
+        "<note><guid>abc-123</guid><title>With id</title><content><![CDATA[<en-note>x</en-note>]]></content></note>"
+    )
+    path = fx.enex_file(tmp_path, extra_note=guid_note)
+    first, again = _docs(path), _docs(path)
+    assert [d.key for d in first] == ["Travel.enex#1:Sunset photo", "Travel.enex#2:Groceries & errands", "abc-123"]
+    assert [d.fingerprint() for d in first if isinstance(d, Doc)] == [
+        d.fingerprint() for d in again if isinstance(d, Doc)
+    ]
+
+
+def test_enex_bad_notes_are_skipped_or_carry_a_sentence(tmp_path: Path) -> None:
+    extra = (
+        "<note><title>No body</title></note>"
+        "<note><title>Lost picture</title><content><![CDATA[<en-note>see <en-media hash='0123' type='image/png'/>"
+        "</en-note>]]></content><resource><data>!!!notbase64</data><mime>image/png</mime></resource></note>"
+    )
+    docs = _docs(fx.enex_file(tmp_path, extra_note=extra))
+    skipped, lost = docs[2], docs[3]
+    assert skipped == Skipped(
+        "Travel.enex#3:No body", "The note “No body” in Travel.enex has no content; it was left out."
+    )
+    assert isinstance(lost, Doc) and lost.body == "see" and lost.attachments == []
+    assert lost.problems == [
+        "The attachment attachment-1.png of The note “Lost picture” in Travel.enex could not be decoded; it was left out.",
+        "The note “Lost picture” in Travel.enex refers to an attachment that is not in the export.",
+    ]
+
+
+def test_enex_attachment_over_the_limit_is_a_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(enex, "MAX_ATTACHMENT_BYTES", 10)
+    photo = _docs(fx.enex_file(tmp_path))[0]
+    assert isinstance(photo, Doc) and photo.attachments == []
+    assert (
+        photo.problems[0]
+        == "The attachment sunset.png of The note “Sunset photo” in Travel.enex is too big to keep; it was left out."
+    )
+
+
+def test_malformed_enex_is_unreadable_after_its_good_notes(tmp_path: Path) -> None:
+    notes = enex.read_export(fx.malformed_enex(tmp_path))
+    assert isinstance(next(notes), Doc)
+    with pytest.raises(Unreadable) as err:
+        next(notes)
+    assert str(err.value).startswith("Broken.enex is not a well-formed Evernote export (line ")
+
+
+def test_entity_bomb_is_refused_without_expansion(tmp_path: Path) -> None:
+    start = time.perf_counter()
+    with pytest.raises(Unreadable) as err:
+        _docs(fx.entity_bomb_enex(tmp_path))
+    assert time.perf_counter() - start < 0.5
+    assert str(err.value) == "Bomb.enex declares its own XML entities, which are not read; it was left out."
+
+
+def test_enex_that_is_other_xml_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "feed.enex"
+    path.write_text("<?xml version='1.0'?><rss><note/></rss>", encoding="utf-8")
+    with pytest.raises(Unreadable) as err:
+        _docs(path)
+    assert str(err.value) == "feed.enex is not an Evernote export; it was left out."
+
+
+def test_enex_folder_reads_every_notebook_and_skips_a_broken_one(tmp_path: Path) -> None:
+    folder = tmp_path / "evernote"
+    folder.mkdir()
+    fx.enex_file(folder, "Travel.enex")
+    fx.entity_bomb_enex(folder, "Bomb.enex")
+    fx.enex_file(folder, "Work.enex")
+    assert enex.claims(folder) and enex.claims(folder / "Travel.enex")
+    assert not enex.claims(tmp_path / "nothing.txt") and not enex.claims(tmp_path)
+    out = _docs(folder)
+    assert isinstance(out[0], Skipped) and out[0].key == "Bomb.enex"
+    assert [(d.folder, d.key) for d in out[1:] if isinstance(d, Doc)] == [
+        ("Travel", "Travel.enex#1:Sunset photo"),
+        ("Travel", "Travel.enex#2:Groceries & errands"),
+        ("Work", "Work.enex#1:Sunset photo"),
+        ("Work", "Work.enex#2:Groceries & errands"),
+    ]
+
+
+def test_enex_dates() -> None:
+    assert enex.enex_time("20230504T103000Z") == 1683196200.0
+    assert enex.enex_time("2023-05-04") is None and enex.enex_time(None) is None
+
+
+# -- garbage --------------------------------------------------------------------------------------
+
+
+def _mutations(data: bytes, seed: int, count: int) -> list[bytes]:
+    rng = random.Random(seed)
+    out = [b"", data[:1], data[: len(data) // 2], data[::-1][:200]]
+    for _ in range(count):
+        buf = bytearray(data)
+        for _ in range(rng.randint(1, 12)):
+            choice, at = rng.random(), rng.randrange(len(buf))
+            if choice < 0.5:
+                buf[at] = rng.randrange(256)
+            elif choice < 0.75:
+                del buf[at : at + rng.randint(1, 64)]
+            else:
+                buf[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
+        out.append(bytes(buf))
+    return out
+
+
+def test_garbage_never_raises_anything_but_a_sentence(tmp_path: Path) -> None:
+    sources = {
+        "pdf": fx.text_pdf(tmp_path).read_bytes(),
+        "docx": fx.docx_file(tmp_path).read_bytes(),
+        "html": fx.html_file(tmp_path).read_bytes(),
+        "enex": fx.enex_file(tmp_path).read_bytes(),
+    }
+    readers = {"pdf": pdf.read_file, "docx": docx_reader.read_file, "html": html.read_file}
+    outcomes = {"doc": 0, "unreadable": 0}
+    for suffix, data in sources.items():
+        for i, mutated in enumerate(_mutations(data, seed=len(suffix), count=40)):
+            path = tmp_path / f"m{i}.{suffix}"
+            path.write_bytes(mutated)
+            try:
+                if suffix == "enex":
+                    items = list(enex.read_export(path))
+                    assert all(isinstance(x, Doc | Skipped) for x in items)
+                else:
+                    assert isinstance(readers[suffix](path, path.name), Doc)
+                outcomes["doc"] += 1
+            except Unreadable as exc:
+                assert path.name in str(exc) and str(exc).endswith(".")
+                outcomes["unreadable"] += 1
+    assert outcomes["doc"] > 0 and outcomes["unreadable"] > 0
