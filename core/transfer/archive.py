@@ -2,7 +2,8 @@
 
 Reading is defensive: member names and sizes (against the manifest's declared sizes and absolute
 caps) are checked before a byte of a member is inflated, every member is streamed line by line with a bound on the line length, and its SHA-256
-and record count are checked against the manifest.
+and record count are checked against the manifest. An attachment's member (``attachments/<id>``) must
+declare its size, at most ``MAX_ATTACHMENT_BYTES``, and is read whole and checked against its SHA-256.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from reverie.core.attachments import MAX_ATTACHMENT_BYTES
 from reverie.core.errors import TransferError
 from reverie.core.transfer.format import (
     AGE_MAGIC,
@@ -25,6 +27,8 @@ from reverie.core.transfer.format import (
     OPTIONAL_TABLES,
     TABLES,
     Limits,
+    attachment_member,
+    attachment_member_id,
     check_record,
     decode_line,
     echo,
@@ -118,6 +122,29 @@ class Archive:
                 f"{self.manifest.counts.get(table)}; {_UNCHANGED}."
             )
 
+    @property
+    def attachment_ids(self) -> set[str]:
+        """The ids of the attachments whose bytes the file holds."""
+        return {aid for aid in map(attachment_member_id, self.manifest.sha256) if aid is not None}
+
+    def attachment_data(self, aid: str) -> bytes:
+        """The bytes of one attachment, checked against the manifest's size and SHA-256."""
+        name = attachment_member(aid)
+        size = self.manifest.sizes.get(name)
+        if size is None:
+            raise TransferError(f"{self.label} lacks the member {name}; {_UNCHANGED}.")
+        try:
+            with self.zf.open(name) as fh:
+                data = fh.read(size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, KeyError):
+            raise _damaged(f"{self.label} (member {name})") from None
+        if len(data) != size or hashlib.sha256(data).hexdigest() != self.manifest.sha256.get(name):
+            raise TransferError(
+                f"The member {name} of {self.label} does not match its checksum (it was altered "
+                f"or damaged); {_UNCHANGED}."
+            )
+        return data
+
     def close(self) -> None:
         self.zf.close()
 
@@ -183,7 +210,7 @@ def _check_structure(zf: zipfile.ZipFile, limits: Limits, label: str) -> Manifes
         if name in seen:
             raise TransferError(f"{label} contains the member {echo(name)} twice; {_UNCHANGED}.")
         seen.add(name)
-        if name != MANIFEST and name not in MEMBERS:
+        if name != MANIFEST and name not in MEMBERS and attachment_member_id(name) is None:
             raise TransferError(f"{label} contains an unexpected member {echo(name)}; {_UNCHANGED}.")
         if info.flag_bits & 0x1:
             raise TransferError(f"{label} uses zip encryption, which Reverie does not read; {_UNCHANGED}.")
@@ -213,6 +240,11 @@ def _check_structure(zf: zipfile.ZipFile, limits: Limits, label: str) -> Manifes
             raise TransferError(
                 f"The member {name} of {label} does not have the size its manifest declares (it was altered "
                 f"or damaged); {_UNCHANGED}."
+            )
+        if attachment_member_id(name) is not None and (declared is None or declared > MAX_ATTACHMENT_BYTES):
+            raise TransferError(
+                f"The member {name} of {label} is larger than an attachment may be, or does not declare "
+                f"its size; {_UNCHANGED}."
             )
         if info.file_size > limits.max_member_bytes:
             raise TransferError(f"The member {name} of {label} is larger than Reverie accepts; {_UNCHANGED}.")
@@ -252,6 +284,13 @@ class ArchiveWriter:
         self.counts[table] = n
         self.sizes[name] = total
         return n
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        """One binary member (an attachment's bytes), with its SHA-256 and size in the manifest."""
+        with self.zf.open(name, "w", force_zip64=True) as out:
+            out.write(data)
+        self.sha256[name] = hashlib.sha256(data).hexdigest()
+        self.sizes[name] = len(data)
 
     def abort(self) -> None:
         """Close the zip after a failure (what it wrote is thrown away with the job folder)."""

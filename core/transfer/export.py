@@ -25,7 +25,7 @@ from reverie.core.clock import clamp, in_range
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.sqltypes import Connection
 from reverie.core.transfer.archive import ArchiveWriter, age_encrypt
-from reverie.core.transfer.format import SIGNING_KEY, TABLES, TIME_FIELDS
+from reverie.core.transfer.format import SIGNING_KEY, TABLES, TIME_FIELDS, attachment_member
 from reverie.core.transfer.manifest import Manifest
 from reverie.core.transfer.scratch import Job, sweep_stale_temps
 from reverie.core.transfer.sqlrows import reader
@@ -52,6 +52,7 @@ QUERIES = {
     "JOIN memories m ON m.id = v.memory_id ORDER BY m.uid",
     "reminders": "SELECT uid, text, due_at, next_at, created_at, updated_at, source_kind, source_id, state, "
     "snoozed, fired_at, done_at, origin, meta FROM reminders ORDER BY uid",
+    "attachments": "SELECT id, note_id, name, mime, size, sha256, created_at, meta FROM attachments ORDER BY id",
 }
 
 
@@ -99,6 +100,18 @@ def _lines(
                 progress(table, i, total)
     if progress:
         progress(table, total, total)
+
+
+def _write_attachments(
+    conn: Connection, writer: ArchiveWriter, total: int, progress: Progress | None, cancel: Any
+) -> None:
+    """Each attachment's bytes as its own member, ``attachments/<id>`` (one at a time in memory)."""
+    for i, (aid, data) in enumerate(conn.execute("SELECT id, data FROM attachments ORDER BY id"), 1):
+        if cancel is not None and _is_set(cancel):
+            raise TransferCancelledError("The export was cancelled; no file was written.")
+        writer.write_bytes(attachment_member(aid), bytes(data))
+        if progress:
+            progress("attachment files", i, total)
 
 
 def _is_set(cancel: Any) -> bool:
@@ -149,6 +162,7 @@ def export_vault(
                             writer.write_member(
                                 table, _lines(table_rows(conn, table), table, totals[table], progress, cancel)
                             )
+                        _write_attachments(conn, writer, totals.get("attachments", 0), progress, cancel)
                     except BaseException:
                         writer.abort()
                         raise
@@ -160,6 +174,7 @@ def export_vault(
                     emb_id if include_vectors else None,
                     emb_dim if include_vectors else None,
                     vault_id=vault.header.vault_id,
+                    version=2 if totals.get("attachments") else 1,  # older readers read a file without them
                 )
                 writer.finish(manifest, secret)
                 if passphrase:

@@ -2,7 +2,8 @@
 in ``manifest.py``).
 
 A vault file is a zip archive (optionally wrapped in an age passphrase envelope) holding
-``manifest.json`` and one JSONL member per table. See ``docs/vault-format.md``.
+``manifest.json``, one JSONL member per table and, for each attachment, its bytes as a member
+``attachments/<id>``. See ``docs/vault-format.md``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import base64
 import binascii
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reverie.core.attachments import MAX_ATTACHMENT_BYTES, MAX_NAME_CHARS, attachment_id
 from reverie.core.clock import MAX_YEAR, MIN_YEAR, in_range
 from reverie.core.errors import TransferError
 from reverie.core.properties import PropertyError, check_properties
@@ -23,14 +26,38 @@ from reverie.core.sources import clip
 from reverie.core.textutil import clean_text
 
 FORMAT_NAME = "reverie-vault-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: attachments (a file without them is written as version 1, which older readers read)
 MANIFEST = "manifest.json"
 AGE_MAGIC = b"age-encryption.org/v1"
 
 # Import order: a table only refers to tables before it.
-TABLES = ("conversations", "messages", "notes", "memories", "citations", "history", "vectors", "reminders")
-OPTIONAL_TABLES = frozenset({"vectors", "reminders"})  # vectors: --no-vectors; reminders: older files
+TABLES = (
+    "conversations",
+    "messages",
+    "notes",
+    "memories",
+    "citations",
+    "history",
+    "vectors",
+    "reminders",
+    "attachments",
+)
+# vectors: --no-vectors; reminders and attachments: older files
+OPTIONAL_TABLES = frozenset({"vectors", "reminders", "attachments"})
 MEMBERS = {f"{t}.jsonl": t for t in TABLES}
+ATTACHMENT_PREFIX = "attachments/"  # an attachment's bytes: the member ``attachments/<id>``
+_ATTACHMENT_MEMBER = re.compile(r"^attachments/([0-9a-f]{32})$")
+
+
+def attachment_member(aid: str) -> str:
+    return ATTACHMENT_PREFIX + aid
+
+
+def attachment_member_id(name: str) -> str | None:
+    """The attachment id a member name holds the bytes of, or None when it is no attachment member."""
+    m = _ATTACHMENT_MEMBER.match(name)
+    return m.group(1) if m else None
+
 
 MAX_INT = 2**63 - 1
 MAX_ID_CHARS = 200
@@ -218,6 +245,18 @@ def _b64(value: Any) -> bytes:
         raise _BadFieldError("is not valid base64") from exc
 
 
+def _sha256(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise _BadFieldError("must be a SHA-256 in hex")
+    return value
+
+
+def _attachment_id(value: Any) -> str:
+    if not isinstance(value, str) or attachment_member_id(attachment_member(value)) is None:
+        raise _BadFieldError("must be an attachment id (32 hex digits)")
+    return value
+
+
 _OSTR = _optional(_text)
 _ONUM = _optional(_time)
 SPEC: dict[str, dict[str, Check]] = {
@@ -308,6 +347,16 @@ SPEC: dict[str, dict[str, Check]] = {
         "origin": _OSTR,
         "meta": _object,
     },
+    "attachments": {
+        "id": _attachment_id,
+        "note_id": _id,
+        "name": lambda v: _text(v, MAX_NAME_CHARS),
+        "mime": lambda v: _text(v, 200),
+        "size": _bounded(_int, 0, MAX_ATTACHMENT_BYTES),
+        "sha256": _sha256,
+        "created_at": _time,
+        "meta": _object,
+    },
 }
 
 # Which field identifies a record of each table (for duplicates and merging).
@@ -319,6 +368,7 @@ KEY: dict[str, Callable[[dict[str, Any]], Any]] = {
     "citations": lambda r: (r["message_id"], r["n"]),
     "vectors": lambda r: r["memory_uid"],
     "reminders": lambda r: r["uid"],
+    "attachments": lambda r: r["id"],
 }
 
 
@@ -351,6 +401,10 @@ def check_record(table: str, raw: Any, where: str) -> dict[str, Any]:
             raise TransferError(
                 f"In {where}, the note's properties are not valid ({exc.reason}); the vault was not changed."
             ) from None
+    if table == "attachments" and out["id"] != attachment_id(out["note_id"], out["name"]):
+        raise TransferError(
+            f"In {where}, the attachment's id is not the one its note and name give; the vault was not changed."
+        )
     if table == "memories" and out["source_kind"] in ("note", "message") and not out["source_id"]:
         raise TransferError(
             f"In {where}, a memory of a {out['source_kind']} has no source id; the vault was not changed."

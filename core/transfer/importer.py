@@ -26,6 +26,7 @@ from reverie.core import history
 from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.errors import TransferCancelledError, TransferError
 from reverie.core.transfer import merge as mg
+from reverie.core.transfer import merge_attachments as att
 from reverie.core.transfer import merge_refs as refs
 from reverie.core.transfer import merge_reminders as rem
 from reverie.core.transfer.archive import Archive, open_archive
@@ -39,6 +40,7 @@ _PARENT = {
     "messages": ("conversation_id", "conversations", "conversation"),
     "citations": ("message_id", "messages", "message"),
     "vectors": ("memory_uid", "memories", "memory"),
+    "attachments": ("note_id", "notes", "note"),
 }
 _CLASSIFY = {
     "conversations": mg.classify_conversation,
@@ -47,6 +49,7 @@ _CLASSIFY = {
     "citations": refs.classify_citation,
     "history": refs.classify_history,
     "reminders": rem.classify_reminder,
+    "attachments": att.classify_attachment,
 }
 _ID_COL = {"conversations": "id", "messages": "id", "notes": "id", "memories": "uid"}
 
@@ -116,8 +119,19 @@ class _Pass:
         self.keep_trust = keep_trust
         self.st = mg.MergeState(policy=policy, trusted=keep_trust)
         self.ids: dict[str, set[Any]] = {
-            t: set() for t in ("conversations", "messages", "notes", "memories", "citations", "vectors", "reminders")
+            t: set()
+            for t in (
+                "conversations",
+                "messages",
+                "notes",
+                "memories",
+                "citations",
+                "vectors",
+                "reminders",
+                "attachments",
+            )
         }
+        self.data: dict[str, bytes] = {}  # the current attachment's bytes, checked
         self.counts: dict[str, Counter[str]] = {}
         self.vectors_skipped = 0
 
@@ -143,6 +157,8 @@ class _Pass:
                     f"{where} refers to a {what} ({echo_id(r[col])}) that is neither in the file nor in "
                     "the vault; the vault was not changed."
                 )
+        if table == "attachments":
+            self._check_attachment(where, r)
         if table == "memories" and r["source_kind"] in ("note", "message"):
             parent = "notes" if r["source_kind"] == "note" else "messages"
             if not self._known(parent, r["source_id"]):
@@ -150,6 +166,17 @@ class _Pass:
                     f"{where} belongs to a {r['source_kind']} ({echo_id(r['source_id'])}) that is neither "
                     "in the file nor in the vault; the vault was not changed."
                 )
+
+    def _check_attachment(self, where: str, r: dict[str, Any]) -> None:
+        """The record's bytes are in the file, of its size and checksum (read and checked here)."""
+        if r["id"] not in self.archive.attachment_ids:
+            raise TransferError(f"{where} names an attachment whose bytes the file lacks; the vault was not changed.")
+        data = self.archive.attachment_data(r["id"])
+        if len(data) != r["size"] or att.sha256_hex(data) != r["sha256"]:
+            raise TransferError(
+                f"In {where}, the attachment's size or checksum is not that of its bytes; the vault was not changed."
+            )
+        self.data = {r["id"]: data}
 
     def run(self, apply: bool, progress: Progress | None, cancel: Any) -> None:
         pending_supersede: list[tuple[str, str]] = []
@@ -177,6 +204,12 @@ class _Pass:
             self.counts[table] = counter
             if progress:
                 progress(stage, total, total)
+        stray = self.archive.attachment_ids - self.ids["attachments"]
+        if stray:
+            raise TransferError(
+                f"{self.archive.label} holds the bytes of an attachment ({echo_id(min(stray))}) that no record "
+                "names; the vault was not changed."
+            )
 
     def record(self, table: str, r: dict[str, Any], apply: bool) -> str:
         """Classify one record; when applying, write it. Returns its status (or 'kept' / 'skipped')."""
@@ -217,6 +250,8 @@ class _Pass:
             refs.apply_vector(conn, r, mid)
         elif table == "reminders":
             rem.apply_reminder(conn, r, status)
+        elif table == "attachments":
+            att.apply_attachment(conn, r, self.data.pop(r["id"]), status)
         return status
 
 

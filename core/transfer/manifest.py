@@ -111,7 +111,7 @@ class Manifest:
             raise TransferError(
                 f"The vault file's manifest and its contents disagree about {echo(missing)}; the vault was not changed."
             )
-        if set(counts) != {MEMBERS[n] for n in names}:
+        if set(counts) != {MEMBERS[n] for n in names if n in MEMBERS}:
             raise TransferError(bad.format("its record counts do not match its members"))
         return cls(
             str(raw.get("app_version", ""))[:100],

@@ -4,7 +4,10 @@
 properties exactly as they came in); a note imported from a file goes back to that file's place:
 ``Projects/Kyoto/plan.md`` is written as ``notes/Projects/Kyoto/plan.md``. Every folder and file
 name is made safe (no ``..``, no absolute paths, no characters or names Windows refuses).
-``conversations/<date> <title>.md`` holds a conversation, one section per message. The folder is
+A note's attachments are written beside it as the note refers to them (``photo.png`` next to the
+note, ``assets/scan.pdf`` in ``assets/`` next to it), so its links and embeds still find them; the
+same bytes are written once per folder, and another file of a name already taken there gets
+``name (2).ext``. ``conversations/<date> <title>.md`` holds a conversation, one section per message. The folder is
 written in a private work folder inside the vault folder (``scratch.Job``) and renamed into place
 when complete, so a failed or killed export never leaves a half-written folder (what a killed one
 left is swept at the next start); an existing non-empty folder is refused. Files are 0600,
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reverie.core.attachments import safe_parts
 from reverie.core.clock import iso
 from reverie.core.errors import TransferError
 from reverie.core.properties import render_properties
@@ -35,6 +39,7 @@ class MarkdownExportSummary:
     folder: Path
     notes: int
     conversations: int
+    attachments: int = 0
 
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -122,19 +127,45 @@ def export_markdown(vault: Vault, folder: str | Path) -> MarkdownExportSummary:
         with Job(vault.paths.folder) as job:
             tmp = job.dir / "markdown"
             tmp.mkdir(mode=DIR_MODE)
-            n_notes, n_convs = _write_all(vault, tmp)
+            n_notes, n_convs, n_files = _write_all(vault, tmp)
             if folder.exists():
                 folder.rmdir()
             job.place(tmp, folder)
     except OSError as exc:
         raise TransferError(f"Reverie could not write {folder}: {exc.strerror or exc}; nothing was written.") from None
-    return MarkdownExportSummary(folder, n_notes, n_convs)
+    return MarkdownExportSummary(folder, n_notes, n_convs, n_files)
 
 
-def _write_file(path: Path, text: str) -> None:
+def _write_file(path: Path, text: str | bytes) -> None:
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), FILE_MODE)
     with os.fdopen(fd, "wb") as out:
-        out.write(text.encode("utf-8"))
+        out.write(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+def _write_attachments(conn: Any, where: Path, note_id: str, written: dict[str, str], used_notes: set[str]) -> int:
+    """Write a note's attachments beside its file (``where``); returns how many files were written."""
+    n = 0
+    for name, sha, data in conn.execute(
+        "SELECT name, sha256, data FROM attachments WHERE note_id = ? ORDER BY name", (note_id,)
+    ):
+        parts = safe_parts(str(name))
+        folder = _mkdirs(where, tuple(parts[:-1]))
+        stem, dot, suffix = parts[-1].rpartition(".")
+        stem, suffix = (stem, dot + suffix) if stem else (parts[-1], "")
+        target, k = folder / parts[-1], 2
+        while True:
+            key = str(target).casefold()
+            if written.get(key) == sha:
+                break  # the same bytes are already there (another note of the folder refers to them)
+            if key not in written and not target.exists():
+                _write_file(target, bytes(data))
+                written[key] = sha
+                if suffix.lower() == ".md":  # a note written later must not take this file's name
+                    used_notes.add(str(target.with_suffix("")).casefold())
+                n += 1
+                break
+            target, k = folder / f"{stem} ({k}){suffix}", k + 1
+    return n
 
 
 def _mkdirs(root: Path, parts: tuple[str, ...]) -> Path:
@@ -146,12 +177,13 @@ def _mkdirs(root: Path, parts: tuple[str, ...]) -> Path:
     return where
 
 
-def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
+def _write_all(vault: Vault, out: Path) -> tuple[int, int, int]:
     (out / "notes").mkdir(mode=DIR_MODE)
     (out / "conversations").mkdir(mode=DIR_MODE)
     used_notes: set[str] = set()
     used_convs: set[str] = set()
-    n_notes = n_convs = 0
+    written: dict[str, str] = {}  # attachment files written: path (casefolded) -> sha256
+    n_notes = n_convs = n_files = 0
     with vault.read() as conn:
         conn.execute("BEGIN")
         try:
@@ -161,6 +193,7 @@ def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
                 where = _mkdirs(out / "notes", folders)
                 path = _unique(where, stem, used_notes)
                 _write_file(path, note_markdown(note))
+                n_files += _write_attachments(conn, where, note.id, written, used_notes)
                 n_notes += 1
             convs: list[Any] = conn.execute(
                 f"SELECT {CONVERSATION_COLS} FROM conversations ORDER BY created_at, id"
@@ -178,4 +211,4 @@ def _write_all(vault: Vault, out: Path) -> tuple[int, int]:
                 n_convs += 1
         finally:
             conn.execute("COMMIT")
-    return n_notes, n_convs
+    return n_notes, n_convs, n_files
