@@ -175,6 +175,27 @@ def docx_file(folder: Path, name: str = "plans.docx") -> Path:
     return path
 
 
+def docx_with_content_control(folder: Path, name: str = "cover.docx") -> Path:
+    """A cover line inside a content control (``w:sdt``, as Word's cover pages are) and a paragraph
+    with a line break, a tab and runs of spaces."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+
+    doc = Document()
+    cover = doc.add_paragraph("Annual   report 2024")
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    cover._p.addprevious(sdt)
+    content.append(cover._p)
+    sdt.append(content)
+    para = doc.add_paragraph("First line")
+    run = para.add_run()
+    run.add_break()
+    run.add_text("second\tline")
+    path = folder / name
+    doc.save(str(path))
+    return path
+
+
 def invalid_docx(folder: Path) -> list[Path]:
     """Files named .docx that are not documents: plain text, a zip cut short, a zip without a document."""
     import zipfile

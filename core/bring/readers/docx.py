@@ -13,9 +13,10 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from reverie.core.bring.doc import (
@@ -48,6 +49,7 @@ _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _HEADING = re.compile(r"^heading (\d)$", re.IGNORECASE)
 _LONE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _BLANKS = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"[ \t\xa0]+")
 
 
 def _escape(text: str) -> str:
@@ -123,7 +125,8 @@ class _Writer:
                 flush()
                 parts.append(images)
         flush()
-        return " ".join("".join(parts).replace("\t", " ").split(" ")).strip()
+        lines = [_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
+        return "\\\n".join(line for line in lines if line)
 
     def paragraph(self, paragraph: Paragraph) -> tuple[str, str]:
         """The paragraph as Markdown, and what block it is ("list", "heading", "text")."""
@@ -136,11 +139,13 @@ class _Writer:
             style = ""
         heading = _HEADING.match(style)
         if heading or style.lower() == "title":
+            text = text.replace("\\\n", " ")
             return "#" * (int(heading.group(1)) if heading else 1) + " " + text, "heading"
         numbered = bool(paragraph._p.xpath("./w:pPr/w:numPr"))
         if style.lower().startswith("list") or numbered:
             ilvl = [str(v) for v in paragraph._p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")]
             level = min(int(ilvl[0]), 8) if ilvl and ilvl[0].isdigit() else 0
+            text = text.replace("\\\n", " ")
             mark = "1." if "number" in style.lower() else "-"
             return "  " * level + f"{mark} {text}", "list"
         if text.startswith(("#", ">", "- ", "+ ")):
@@ -159,6 +164,22 @@ class _Writer:
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines)
+
+
+def _blocks(element: Any, parent: Any, depth: int = 0) -> Iterator[Paragraph | Table]:
+    """The paragraphs and tables under ``element`` in order, those inside content controls (``w:sdt``,
+    as Word's cover pages and tables of contents are) included."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, parent)
+        elif child.tag in (qn("w:sdt"), qn("w:sdtContent")) and depth < 8:
+            yield from _blocks(child, parent, depth + 1)
 
 
 def _open(path: Path, rel: str) -> Document:
@@ -208,7 +229,7 @@ def read_file(path: Path, rel: str) -> Doc:
 
         writer = _Writer(document, rel)
         blocks: list[tuple[str, str]] = []
-        for item in document.iter_inner_content():
+        for item in _blocks(document.element.body, document._body):
             if isinstance(item, Table):
                 blocks.append((writer.table(item), "table"))
             else:

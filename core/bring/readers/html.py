@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 KIND = "html"
 
-_DROP = ("script", "style", "nav", "footer", "noscript", "template", "iframe", "object", "embed")
+_DROP = ("head", "title", "script", "style", "nav", "footer", "noscript", "template", "iframe", "object", "embed")
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)["']""")
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)

@@ -159,6 +159,12 @@ def test_docx_image_over_the_limit_is_a_sentence(tmp_path: Path, monkeypatch: py
     ]
 
 
+def test_docx_content_controls_and_line_breaks_are_kept(tmp_path: Path) -> None:
+    doc = docx_reader.read_file(fx.docx_with_content_control(tmp_path), "cover.docx")
+    assert doc.body == "Annual report 2024\n\nFirst line\\\nsecond line"
+    assert doc.title == "Annual report 2024"
+
+
 def test_broken_docx_is_one_sentence(tmp_path: Path) -> None:
     for path in fx.invalid_docx(tmp_path):
         with pytest.raises(Unreadable) as err:
@@ -214,6 +220,9 @@ def test_web_page_without_title_takes_its_first_h1(tmp_path: Path) -> None:
     assert html.read_file(path, "t.html").title == "The heading"
     path.write_text("<p>Just a line of text</p>", encoding="utf-8")
     assert html.read_file(path, "t.html").title == "Just a line of text"
+    path.write_text("<head><title>Only head</title><style>p{}</style></head><p>No body tag</p>", encoding="utf-8")
+    doc = html.read_file(path, "t.html")
+    assert (doc.title, doc.body) == ("Only head", "No body tag")
 
 
 def test_saved_page_keeps_its_address_and_local_images(tmp_path: Path) -> None:
