@@ -28,12 +28,25 @@ _NOTE_FIELDS = ("textContent", "listContent", "title")
 _TIME_FIELDS = ("createdTimestampUsec", "userEditedTimestampUsec")
 
 
+def _keep_folder(folder: Path) -> bool:
+    """A folder holding a ``.json`` that starts like a Keep note (the first five are looked at)."""
+    try:
+        notes = [p for p in sorted(folder.iterdir())[:2000] if p.suffix.lower() == ".json" and p.is_file()][:5]
+        for note in notes:
+            with open(note, "rb") as fh:
+                head = fh.read(8192)
+            if any(f'"{k}"'.encode() in head for k in _TIME_FIELDS):
+                return True
+    except OSError:
+        return False
+    return False
+
+
 def claims(path: Path) -> bool:
-    """A ``Keep`` folder (or a folder holding ``Keep`` / ``Takeout/Keep``) or a zip with ``Keep/*.json``."""
+    """A ``Keep`` folder of notes (or a folder holding ``Keep`` / ``Takeout/Keep``), or a zip with ``Keep/*.json``."""
     if path.is_dir():
-        if path.name == "Keep":
-            return any(p.suffix.lower() == ".json" for p in path.iterdir())
-        return (path / "Keep").is_dir() or (path / "Takeout" / "Keep").is_dir()
+        folders = [path] if path.name == "Keep" else [path / "Keep", path / "Takeout" / "Keep"]
+        return any(f.is_dir() and _keep_folder(f) for f in folders)
     return path.suffix.lower() == ".zip" and any(_NOTE.search(n) for n in zip_names(path))
 
 

@@ -49,6 +49,10 @@ def read_export(path: Path) -> Iterator[Doc | Skipped]:
     with open_tree(path, skip_dir=lambda rel: rel == "logseq" or rel.startswith("logseq/")) as tree:
         yield from tree.skipped
         for entry in tree.files():
+            if entry.rel.lower().endswith(".org") and not entry.rel.startswith("assets/"):
+                yield Skipped(
+                    entry.rel, f"{entry.rel} is an Org-mode page, which Reverie does not read; it was left out."
+                )
             if entry.rel.lower().endswith(".md") and not entry.rel.startswith("assets/"):
                 try:
                     text = decode_text(tree.read(entry), entry.rel)
@@ -102,7 +106,7 @@ def outline(text: str) -> tuple[str, dict[str, str | list[str]], dict[str, str |
         _add(page, m.group(1), prop_value(m.group(1), m.group(2) or ""))
         i += 1
     out: list[str] = []
-    drawer = False
+    drawer = fence = False
     for line in lines[i:]:
         bare = line.strip()
         if bare.upper() in (":LOGBOOK:", ":PROPERTIES:"):
@@ -112,7 +116,9 @@ def outline(text: str) -> tuple[str, dict[str, str | list[str]], dict[str, str |
             continue
         m = _BULLET.match(line)
         content = (m.group("text") or "") if m else bare
-        prop = _PROP.match(content.strip())
+        opens = content.strip().startswith(("```", "~~~"))
+        in_code, fence = fence or opens, fence != opens  # a fence line opens or closes a code block
+        prop = None if in_code else _PROP.match(content.strip())
         if prop:
             _add(blocks, prop.group(1), prop_value(prop.group(1), prop.group(2) or ""))
             continue
@@ -124,7 +130,7 @@ def outline(text: str) -> tuple[str, dict[str, str | list[str]], dict[str, str |
         if not content.strip():
             continue
         word, _, rest = content.partition(" ")
-        if word in _MARKERS:
+        if word in _MARKERS and not in_code:
             content = f"{_MARKERS[word]} {rest}".rstrip()
         out.append(f"{indent}- {content}")
     body = "\n".join(out).strip("\n")

@@ -97,10 +97,17 @@ def test_keep_sets_aside_broken_notes_and_reads_the_rest(tmp_path: Path) -> None
     assert reasons["Other.json"] == "Other.json is not a Google Keep note; it was left out."
 
 
-def test_keep_without_notes_is_unreadable(tmp_path: Path) -> None:
+def test_keep_without_notes_is_unreadable_and_not_claimed(tmp_path: Path) -> None:
     (tmp_path / "Keep").mkdir()
-    with pytest.raises(Unreadable, match="holds no Google Keep notes"):
+    with pytest.raises(Unreadable) as exc:
         list(keep.read_export(tmp_path / "Keep"))
+    assert str(exc.value) == "Keep holds no Google Keep notes (no Keep folder of .json notes); nothing was brought in."
+    (tmp_path / "Keep" / "settings.json").write_text('{"theme": "dark"}')
+    assert not keep.claims(tmp_path) and not keep.claims(tmp_path / "Keep")
+    assert read(keep, tmp_path / "Keep") == (
+        {},
+        [Skipped("settings.json", "settings.json is not a Google Keep note; it was left out.")],
+    )
 
 
 # -- Day One --------------------------------------------------------------------------------------
@@ -331,6 +338,21 @@ def test_logseq_keeps_journal_days_outlines_properties_links_and_tags(tmp_path: 
     assert dune.links == ["book", "Frank Herbert", "Brian Herbert"]
     assert not any("backup" in d.body or "deleted" in d.body for d in docs.values())
     assert fingerprints(logseq, graph) == {k: d.fingerprint() for k, d in docs.items()}
+
+
+def test_logseq_code_blocks_keep_their_lines_and_org_pages_are_set_aside(tmp_path: Path) -> None:
+    graph = fx.logseq_graph(tmp_path)
+    (graph / "pages" / "code.md").write_text(
+        "- A snippet\n\t- ```clojure\n\t  key:: not a property\n\t  TODO x\n\t  ```\n"
+    )
+    (graph / "pages" / "old.org").write_text("* An org page\n")
+    docs, skipped = read(logseq, graph)
+    code = docs["pages/code.md"]
+    assert code.properties == {}
+    assert code.body == "- A snippet\n  - ```clojure\n    key:: not a property\n    TODO x\n    ```"
+    assert skipped == [
+        Skipped("pages/old.org", "pages/old.org is an Org-mode page, which Reverie does not read; it was left out.")
+    ]
 
 
 def test_logseq_names_and_property_values() -> None:
