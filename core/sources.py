@@ -6,9 +6,11 @@ from a first line is cut the same way everywhere.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Final
 
+from reverie.core import notesource
 from reverie.core.records import Memory
 from reverie.core.sqltypes import Connection
 
@@ -125,7 +127,8 @@ def cite_label(conn: Connection, memory: Memory, *, open_conversation: str | Non
     """What a citation chip names: the exact source of ``memory``.
 
     A message: who said it and when ("You · 3 Dec", "Maya · Tue 14:02"), and the conversation's
-    title when it is not ``open_conversation``; a note: its title; a fact or summary: its kind; a
+    title when it is not ``open_conversation``; a passage of a PDF note: the file and its page
+    ("report.pdf p. 3", ``core.notesource.cite_name``); another note: its title; a fact or summary: its kind; a
     source that was deleted says so."""
     if memory.source_kind == "message" and memory.source_id:
         row = conn.execute(
@@ -141,4 +144,13 @@ def cite_label(conn: Connection, memory: Memory, *, open_conversation: str | Non
         if cid != open_conversation:
             label += f" · {clip(title_or_fallback('message', memory.kind, title), CITE_TITLE_LIMIT)}"
         return label
+    if memory.source_kind == "note" and memory.source_id:
+        row = conn.execute("SELECT origin, meta FROM notes WHERE id = ?", (memory.source_id,)).fetchone()
+        page = (
+            notesource.cite_name(row[0], json.loads(row[1] or "{}"), memory.span_start, memory.span_end)
+            if row
+            else None
+        )
+        if page:
+            return page  # a passage of a PDF: "report.pdf p. 3"
     return source_title(conn, memory)
