@@ -66,6 +66,15 @@ NAMES: dict[str, str] = {
     "quit": "mdi6.exit-to-app",
     "collapse": "mdi6.chevron-double-left",
     "expand": "mdi6.chevron-double-right",
+    # a note's attachments, by their type
+    "attachment": "mdi6.paperclip",
+    "file": "mdi6.file-outline",
+    "file_image": "mdi6.file-image-outline",
+    "file_pdf": "mdi6.file-pdf-box",
+    "file_audio": "mdi6.file-music-outline",
+    "file_video": "mdi6.file-video-outline",
+    "file_text": "mdi6.file-document-outline",
+    "file_archive": "mdi6.folder-zip-outline",
 }
 
 _cache: dict[tuple[str, str], QIcon] = {}

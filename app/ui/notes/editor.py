@@ -1,5 +1,6 @@
-"""The note editor: title, tags, properties, Markdown text with a preview (wikilinks, callouts), the
-notes linking here, and the highlight of a cited passage."""
+"""The note editor: title, where a brought-in note lives, tags, properties, Markdown text with a preview
+(wikilinks, callouts), its attachments, the notes linking here, and the highlight of a cited passage
+(with the page it is on, for a PDF)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reverie.app.ui.notes.attachments import AttachmentsPanel
 from reverie.app.ui.notes.backlinks import BacklinksPanel
+from reverie.app.ui.notes.loading import LoadedNote
 from reverie.app.ui.notes.markdown import LINK_SCHEME, LinkTarget, heading_block_top, render
+from reverie.app.ui.notes.origin import OriginLine, PageNote
 from reverie.app.ui.notes.properties import PropertiesPanel
 from reverie.app.ui.theme import theme_signals
 from reverie.app.ui.uikit import PREVIEW_MAX_CHARS, utf16_offset
+from reverie.core.notesource import NoteOrigin
 from reverie.core.records import Note
 from reverie.core.sources import first_line_title
 from reverie.core.wikilinks import WikiLink, title_key
@@ -87,12 +92,18 @@ class NoteEditor(QWidget):
         self.tabs.addTab(self.body, "Write")
         self.tabs.addTab(self.preview, "Preview")
         self.backlinks = BacklinksPanel()
+        self.origin_line = OriginLine()  # a brought-in note: where it lives
+        self.page_note = PageNote()  # a PDF note opened at a passage: its page
+        self.attachments = AttachmentsPanel()
+        self.origin: NoteOrigin | None = None
+        self.present = True
         self.status = QLabel("")
         self.status.setObjectName("muted")
         self.status.setWordWrap(True)
-        for w in (self.title, self.tags, self.properties):
+        for w in (self.title, self.origin_line, self.tags, self.properties, self.page_note):
             lay.addWidget(w)
         lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.attachments)
         lay.addWidget(self.backlinks)
         lay.addWidget(self.status)
         self.link_index: dict[str, str] = {}  # a link's key -> the id of the note it names
@@ -103,6 +114,8 @@ class NoteEditor(QWidget):
         self.body.textChanged.connect(self._body_changed)
         self.tabs.currentChanged.connect(lambda i: self.render_preview() if i == PREVIEW else None)
         theme_signals().changed.connect(self._theme_changed)
+        self.origin_line.problem.connect(self.status.setText)
+        self.page_note.problem.connect(self.status.setText)
         self._loading = False
 
     def add_notice(self, notice: QWidget) -> None:
@@ -111,7 +124,12 @@ class NoteEditor(QWidget):
 
     # -- content ---------------------------------------------------------------------------
     def set_note(self, note: Note | None) -> None:
-        """Show a note (None: an empty draft) without counting it as an edit."""
+        """Show a note (None: an empty draft) without counting it as an edit. Another note than the
+        one shown forgets where the last one came from and its attachments until ``set_loaded``."""
+        if note is None or self.note is None or note.id != self.note.id:
+            self.show_origin(None)
+            self.attachments.set_rows([])
+        self.page_note.show_page(None, None)
         self._loading = True
         try:
             self.note = note
@@ -127,6 +145,16 @@ class NoteEditor(QWidget):
         if note is None:
             self.backlinks.set_notes(None, [])
         self.refresh_preview(keep_scroll=False)
+
+    def set_loaded(self, loaded: LoadedNote) -> None:
+        """Show a note read with where it came from and its attachments (``loading.load_note``)."""
+        self.set_note(loaded.note)
+        self.show_origin(loaded.origin, loaded.present)
+        self.attachments.set_rows(loaded.attachments)
+
+    def show_origin(self, origin: NoteOrigin | None, present: bool = True) -> None:
+        self.origin, self.present = origin, present
+        self.origin_line.set_origin(origin, present)
 
     def write(self) -> None:
         """Show the Write tab and put the cursor in the text, so typing lands there."""
@@ -148,6 +176,7 @@ class NoteEditor(QWidget):
         if self._loading:
             return
         self.body.setExtraSelections([])
+        self.page_note.show_page(None, None)  # the marked passage is gone with its mark
         self._user_edit()
 
     def _user_edit(self) -> None:
@@ -229,6 +258,8 @@ class NoteEditor(QWidget):
         place.setPosition(a)
         self.body.setTextCursor(place)
         self.body.centerCursor()
+        origin = self.origin
+        self.page_note.show_page(origin, origin.page_at(start) if origin is not None else None, self.present)
 
     def highlighted_range(self) -> tuple[int, int] | None:
         """The marked passage in UTF-16 positions (what tests and the e2e check look at)."""

@@ -1,13 +1,13 @@
 """The Notes screen: a filtered list, the editor with autosave, delete with undo, opening a note at a
-cited passage, [[links]] between notes and the notes linking here. All reads and writes go to the
-database lane. While the vault is locked, what is typed stays in the editor (the window warns
+cited passage (a PDF's at its page), [[links]] between notes and the notes linking here, where a
+brought-in note lives and its attachments. All reads and writes go to the database lane. While the vault is locked, what is typed stays in the editor (the window warns
 before closing) and is saved when the vault opens."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,8 +24,10 @@ from reverie.app.ui import icons
 from reverie.app.ui.changes import NOTE_SAVED, NOTES_REMOVED_OR_BACK, OpChanges
 from reverie.app.ui.locked import LockedNotice
 from reverie.app.ui.notes.editor import NoteEditor
+from reverie.app.ui.notes.loading import LoadedNote, OpenedCopies, load_note
 from reverie.app.ui.notes.markdown import LinkTarget
 from reverie.app.ui.notes.model import PAGE, IdRole, NoteItemDelegate, NoteListItemModel, NoteRow, load_rows
+from reverie.app.ui.notes.origin import open_url
 from reverie.app.ui.remindchip import RemindChip, note_source
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
@@ -126,9 +128,12 @@ class NotesPage(QWidget):
         self.editor.edited.connect(self._edited)
         self.editor.link_clicked.connect(self.follow_link)
         self.editor.backlinks.open_note.connect(self.open_note)
+        self.editor.attachments.open_attachment.connect(self.open_attachment)
+        self._copies = OpenedCopies()  # attachments written for the system's viewer, removed at close
         session.vault_ready.connect(self._vault_opened)
         session.changed.connect(self._on_changes)
         session.at_close(self._last_save)
+        session.at_close(self._copies.remove)
         shell.register_unsaved(self.unsaved_text)
         self._tab_order()
         self._sync_buttons()
@@ -143,14 +148,18 @@ class NotesPage(QWidget):
             self.locked.button,
             self.undo_button,
             e.title,
+            e.origin_line.open_button,
+            e.origin_line.folder_button,
             e.tags,
             e.properties.toggle,
             e.properties.add_button,
             e.properties.remove_button,
             e.properties.table,
+            e.page_note.open_button,
             e.tabs,
             e.body,
             e.preview,
+            e.attachments.list,
             e.backlinks.toggle,
             e.backlinks.list,
         ]
@@ -244,10 +253,10 @@ class NotesPage(QWidget):
         self._load_token += 1
         token = self._load_token
         self.session.db.submit(
-            notes.get_note,
+            load_note,
             self.session.vault,
             note_id,
-            on_done=lambda n: self._loaded(token, n, start, end, heading),
+            on_done=lambda loaded: self._loaded(token, loaded, start, end, heading),
             on_error=self._open_failed,
         )
 
@@ -256,14 +265,15 @@ class NotesPage(QWidget):
             self.filter.clear()
         self.open_note(memory.source_id, memory.span_start, memory.span_end)
 
-    def _loaded(self, token: int, note: Note, start: int | None, end: int | None, heading: str = "") -> None:
+    def _loaded(self, token: int, loaded: LoadedNote, start: int | None, end: int | None, heading: str = "") -> None:
         if token != self._load_token:
             return
         if self._dirty:
             self.save()  # keystrokes typed into the previous note while this one was loading
+        note = loaded.note
         if self.remind_chip.key != note.id:
             self.remind_chip.clear()
-        self.editor.set_note(note)
+        self.editor.set_loaded(loaded)
         self.editor.status.setText("")
         self._revealed = None
         self._mark(note.id, scroll=True)
@@ -286,6 +296,24 @@ class NotesPage(QWidget):
         self.editor.status.setText("A new note; it is saved as soon as you write." if self.session.is_open else "")
         self.editor.write()
         self._sync_buttons()
+
+    # -- attachments ---------------------------------------------------------------------------
+    def open_attachment(self, attachment_id: str, name: str) -> None:
+        """Open an attachment in the system's viewer: a private copy is written on the database lane."""
+        vault = self.session.vault
+        if vault is None:
+            return
+        self.editor.status.setText(f"Opening {name}…")
+
+        def written(path: Any) -> None:
+            if open_url(QUrl.fromLocalFile(str(path))):
+                self.editor.status.setText("")
+            else:
+                self.editor.status.setText(f"No program opened {name}.")
+
+        self.session.db.submit(
+            self._copies.export, vault, attachment_id, on_done=written, on_error=self.editor.status.setText
+        )
 
     # -- links ---------------------------------------------------------------------------------
     def follow_link(self, target: LinkTarget) -> None:

@@ -1,0 +1,104 @@
+"""What the Notes screen reads with a note, as plain functions run on the database lane: where it came
+from and whether that file is still on disk, its attachments (with a small picture of each image), and
+the private copy of an attachment the system's viewer opens."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from reverie.core import attachments, notes, notesource
+from reverie.core.notesource import NoteOrigin
+from reverie.core.records import Note
+
+THUMB_PX = 40  # the side of an image's small picture in the list
+THUMB_MAX_BYTES = 4 * 1024 * 1024  # a bigger image shows its icon (reading it to draw 40 px is not worth it)
+THUMB_MAX_COUNT = 24  # pictures drawn per note; the rest show their icon
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """An attachment as the note lists it; ``thumb`` a small picture of an image (made on the lane:
+    a QImage may be made on any thread, a QPixmap only on the GUI thread)."""
+
+    id: str
+    name: str
+    mime: str
+    size: int
+    thumb: QImage | None = None
+
+
+@dataclass(frozen=True)
+class LoadedNote:
+    """A note with what the editor shows around it."""
+
+    note: Note
+    origin: NoteOrigin | None = None
+    present: bool = True  # the origin's file (or export) is still on disk
+    attachments: tuple[AttachmentRow, ...] = field(default_factory=tuple)
+
+
+def watched_roots(conn: Any) -> list[str]:
+    """The folders Reverie watches (none in a vault without the watched folders' table)."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'watched_folders'").fetchone():
+        return []
+    return [str(r[0]) for r in conn.execute("SELECT path FROM watched_folders").fetchall()]
+
+
+def _thumb(data: bytes) -> QImage | None:
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    return image.scaled(
+        THUMB_PX, THUMB_PX, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+
+
+def attachment_rows(conn: Any, note_id: str) -> list[AttachmentRow]:
+    out = []
+    for i, a in enumerate(attachments.for_note(conn, note_id)):
+        thumb = None
+        if a.mime.startswith("image/") and a.size <= THUMB_MAX_BYTES and i < THUMB_MAX_COUNT:
+            thumb = _thumb(attachments.read(conn, a.id))
+        out.append(AttachmentRow(a.id, a.name, a.mime, a.size, thumb))
+    return out
+
+
+def load_note(vault: Any, note_id: str) -> LoadedNote:
+    """The note, where it came from and whether that is still on disk, and its attachments."""
+    note = notes.get_note(vault, note_id)
+    with vault.read() as conn:
+        origin = notesource.describe(note.origin, note.meta, watched_roots=watched_roots(conn))
+        rows = attachment_rows(conn, note.id)
+    present = True
+    if origin is not None and origin.on_disk:
+        present = os.path.exists(origin.on_disk)
+    return LoadedNote(note, origin, present, tuple(rows))
+
+
+class OpenedCopies:
+    """The private folder that attachments are written to for the system's viewer (made when the
+    first one opens, 0700), removed when the window closes: the vault's files do not stay readable
+    outside it."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+
+    def export(self, vault: Any, attachment_id: str) -> Path:
+        """(Database lane.) Write the attachment's bytes to a private copy; its path."""
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="reverie-open-"))
+        with vault.read() as conn:
+            return attachments.export_to(conn, attachment_id, self.folder)
+
+    def remove(self, _vault: Any = None) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None

@@ -1,0 +1,172 @@
+"""A brought-in note in the Notes screen: where it lives under its title ("Open file", "Show in folder"),
+the page of a PDF passage it is opened at ("Open at page 3"), and its attachments (a click opens a
+private copy in the system's viewer)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from uifakes import open_window
+
+from reverie.core import attachments, notes
+
+PAGES = [[1, 0, 40], [2, 40, 80], [3, 80, 120]]
+
+
+def _pdf_body() -> str:
+    return "".join(f"Page {n} text about the harbour project.".ljust(40, ".") for n in (1, 2, 3))
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    urls: list[QUrl] = []
+
+    def fake_open(url: QUrl) -> bool:
+        urls.append(QUrl(url))
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(fake_open))
+    return urls
+
+
+def _page(qtbot, paths, vault):
+    window = open_window(qtbot, paths, vault)
+    return window, window.show_page("notes")
+
+
+def _pdf_note(vault, pdf: Path):
+    body = _pdf_body()
+    assert len(body) == 120
+    return notes.create_note(
+        vault,
+        body,
+        "Harbour report",
+        origin=f"file:{pdf}",
+        meta={"source_file": str(pdf), "path": pdf.name, "pages": PAGES, "source": {"kind": "pdf", "label": "PDF"}},
+    )
+
+
+def test_a_pdf_note_opened_at_a_passage_says_its_page_and_opens_the_file_there(qtbot, paths, vault, tmp_path, opened):
+    pdf = tmp_path / "Work" / "report.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4 not really")
+    note = _pdf_note(vault, pdf)
+    _window, page = _page(qtbot, paths, vault)
+    page.open_note(note.id, 85, 110)
+    qtbot.waitUntil(lambda: page.editor.highlighted_range() is not None, timeout=10_000)
+    ed = page.editor
+    assert ed.origin_line.isVisibleTo(page)
+    line = ed.origin_line.label.text()
+    assert line.startswith("From report.pdf · 3 pages · ")
+    assert line.endswith(str(pdf.parent).replace(str(Path.home()), "~"))
+    assert ed.page_note.isVisibleTo(page)
+    assert "page 3 of 3" in ed.page_note.label.text()
+    assert ed.page_note.open_button.text() == "Open at page 3"
+    qtbot.mouseClick(ed.page_note.open_button, Qt.MouseButton.LeftButton)
+    assert opened[-1].toLocalFile() == str(pdf)
+    assert opened[-1].fragment() == "page=3"
+    qtbot.mouseClick(ed.origin_line.open_button, Qt.MouseButton.LeftButton)
+    assert opened[-1] == QUrl.fromLocalFile(str(pdf))
+    qtbot.mouseClick(ed.origin_line.folder_button, Qt.MouseButton.LeftButton)
+    assert opened[-1] == QUrl.fromLocalFile(str(pdf.parent))
+
+    page.open_note(note.id, 5, 20)  # the first page
+    qtbot.waitUntil(lambda: "page 1 of 3" in ed.page_note.label.text(), timeout=10_000)
+    qtbot.keyClicks(ed.body, "x")  # editing drops the mark, and the page it named
+    assert not ed.page_note.isVisibleTo(page)
+
+
+def test_a_moved_file_is_said_to_be_gone_and_not_offered(qtbot, paths, vault, tmp_path, opened):
+    pdf = tmp_path / "Work" / "report.pdf"  # never written: the file was moved away
+    note = _pdf_note(vault, pdf)
+    _window, page = _page(qtbot, paths, vault)
+    page.open_note(note.id)
+    qtbot.waitUntil(lambda: page.editor.origin_line.isVisibleTo(page), timeout=10_000)
+    ed = page.editor
+    assert "no longer in" in ed.origin_line.label.text()
+    assert not ed.origin_line.open_button.isVisibleTo(page)
+    assert not ed.origin_line.folder_button.isVisibleTo(page)
+    assert opened == []
+
+
+def test_a_note_written_in_reverie_shows_no_origin_and_no_attachments(qtbot, paths, vault):
+    note = notes.create_note(vault, "Plans for the weekend", "Weekend")
+    _window, page = _page(qtbot, paths, vault)
+    page.open_note(note.id)
+    qtbot.waitUntil(lambda: page.editor.note is not None, timeout=10_000)
+    assert not page.editor.origin_line.isVisibleTo(page)
+    assert not page.editor.page_note.isVisibleTo(page)
+    assert not page.editor.attachments.isVisibleTo(page)
+
+
+def test_an_evernote_note_lists_its_attachments_and_a_click_opens_a_private_copy(qtbot, paths, vault, tmp_path, opened):
+    export = tmp_path / "Travel.enex"
+    export.write_text("<en-export/>")
+    note = notes.create_note(
+        vault,
+        "The hotel is by the station.",
+        "Lisbon hotel",
+        origin=f"enex:{export}#abc123",
+        meta={"folder": "Travel", "source": {"kind": "enex", "label": "Evernote export"}},
+    )
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    img = QImage(64, 32, QImage.Format.Format_RGB32)
+    img.fill(QColor("#3a7"))
+    raw = QByteArray()
+    buf = QBuffer(raw)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    img.save(buf, "PNG")
+    png = bytes(raw.data())
+    with vault.tx() as conn:
+        attachments.store(conn, vault.now(), note.id, "photo.png", "image/png", png)
+        attachments.store(conn, vault.now(), note.id, "booking.pdf", "application/pdf", b"%PDF-1.4 booking")
+    _window, page = _page(qtbot, paths, vault)
+    page.open_note(note.id)
+    ed = page.editor
+    qtbot.waitUntil(lambda: ed.attachments.isVisibleTo(page), timeout=10_000)
+    assert ed.origin_line.label.text() == "From Evernote · notebook Travel"
+    assert not ed.origin_line.open_button.isVisibleTo(page)  # an entry of an export has no file of its own
+    assert ed.origin_line.folder_button.isVisibleTo(page)
+    assert ed.attachments.names() == ["booking.pdf", "photo.png"]
+    assert ed.attachments.header.text() == "2 attachments"
+    photo = ed.attachments.rows[1]
+    assert photo.thumb is not None and max(photo.thumb.width(), photo.thumb.height()) == 40
+    assert ed.attachments.rows[0].thumb is None
+    assert "16 bytes" in ed.attachments.list.item(0).text()
+
+    item = ed.attachments.list.item(0)
+    rect = ed.attachments.list.visualItemRect(item)
+    qtbot.mouseClick(ed.attachments.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: len(opened) == 1, timeout=10_000)
+    copy = Path(opened[0].toLocalFile())
+    assert copy.name == "booking.pdf"
+    assert copy.read_bytes() == b"%PDF-1.4 booking"
+    assert os.stat(copy).st_mode & 0o077 == 0  # private to the user
+    folder = page._copies.folder
+    assert folder is not None and copy.is_relative_to(folder)
+    page._copies.remove()
+    assert not folder.exists()
+
+
+def test_a_watched_folder_note_names_its_file(qtbot, paths, vault, tmp_path, opened):
+    root = tmp_path / "Notes"
+    (root / "Journal").mkdir(parents=True)
+    md = root / "Journal" / "2023-05-04.md"
+    md.write_text("A walk by the river.")
+    with vault.tx() as conn:
+        conn.execute("INSERT INTO watched_folders(path, mine, added_at) VALUES (?, 1, ?)", (str(root), vault.now()))
+    note = notes.create_note(
+        vault, "A walk by the river.", "2023-05-04", origin=f"file:{md}", meta={"path": "Journal/2023-05-04.md"}
+    )
+    _window, page = _page(qtbot, paths, vault)
+    page.open_note(note.id)
+    qtbot.waitUntil(lambda: page.editor.origin_line.isVisibleTo(page), timeout=10_000)
+    assert page.editor.origin_line.label.text() == "From a watched folder: " + str(md).replace(str(Path.home()), "~")
+    qtbot.mouseClick(page.editor.origin_line.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl.fromLocalFile(str(md))]
