@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui import fmt
 from reverie.app.ui.session import Session
+from reverie.app.ui.settings.attachments_line import AttachmentsLine
 from reverie.app.ui.shell import Action
 from reverie.core.consolidation.outcome import describe_run, details
 from reverie.core.jobruns import JobRun
@@ -145,6 +146,8 @@ class DataBox(QGroupBox):
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         lay.addWidget(hint)
+        self.attachments = AttachmentsLine(session)
+        lay.addWidget(self.attachments)
         self.buttons: dict[str, QPushButton] = {}
         for line in (
             (("export", "Export vault…"), ("import", "Import vault file…"), ("export_markdown", "Export as Markdown…")),
