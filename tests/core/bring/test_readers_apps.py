@@ -418,3 +418,45 @@ def test_no_reader_raises_anything_but_a_sentence_on_garbage(tmp_path: Path, mod
         for item in items:
             if isinstance(item, Skipped):
                 assert item.reason.endswith(".") and "Traceback" not in item.reason
+
+
+# -- through the pipeline, into a real vault ----------------------------------------------------------
+
+
+def _vault_notes(vault) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    import json
+
+    with vault.read() as conn:
+        return {r[0]: json.loads(r[1]) for r in conn.execute("SELECT title, meta FROM notes")}
+
+
+@pytest.mark.parametrize("make", ["keep", "dayone", "notion", "logseq"])
+def test_each_export_comes_into_a_vault_once(vault, tmp_path: Path, make: str) -> None:  # type: ignore[no-untyped-def]
+    from reverie.core.bring.pipeline import bring_in, plan
+
+    path = {
+        "keep": fx.keep_takeout_zip,
+        "dayone": fx.dayone_zip,
+        "notion": fx.notion_zip,
+        "logseq": fx.logseq_graph,
+    }[make](tmp_path)
+    source = plan(path)
+    assert source.kind == make
+    expected = {"keep": 3, "dayone": 3, "notion": 6, "logseq": 4}[make]
+    report = bring_in(vault, source)
+    assert report.added == expected, report.problems
+    notes = _vault_notes(vault)
+    assert len(notes) == expected
+    title = {"keep": "Trip to Lisbon", "dayone": "A day in Belém", "notion": "Dune", "logseq": "Thu 4 May 2023"}[make]
+    assert title in notes
+    attached = {"keep": "1a2b3c4d5e.jpg", "dayone": f"{fx.DAYONE_PHOTO_MD5}.jpeg", "notion": "tram.png"}
+    with vault.read() as conn:
+        rows = conn.execute(
+            "SELECT n.title, a.name, length(a.data) FROM attachments a JOIN notes n ON n.id = a.note_id"
+        ).fetchall()
+    if make in attached:
+        assert (attached[make], len(fx.JPEG if make != "notion" else fx.PNG)) in {(r[1], r[2]) for r in rows}
+    else:
+        assert [(r[0], r[1]) for r in rows] == [("Thu 4 May 2023", "tram_1683196200.png")]
+    again = bring_in(vault, plan(path))
+    assert (again.added, again.updated, again.unchanged) == (0, 0, expected)
