@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import struct
 import zipfile
 import zlib
@@ -60,12 +61,25 @@ class ExportTree:
         self.skipped: list[Skipped] = []
         self._zips: list[zipfile.ZipFile] = []
         self._windows: list[_Window] = []
+        self._stems: dict[str, list[Entry]] | None = None
 
     def files(self) -> Iterator[Entry]:
         yield from (self.entries[k] for k in sorted(self.entries))
 
     def get(self, rel: str) -> Entry | None:
         return self.entries.get(rel)
+
+    def same_stem(self, rel: str, skip: tuple[str, ...] = ()) -> Entry | None:
+        """The file at ``rel`` or, failing that, one beside it named the same with another suffix
+        (not one ending in ``skip``)."""
+        found = self.entries.get(rel)
+        if found is not None:
+            return found
+        if self._stems is None:
+            self._stems = {}
+            for key in sorted(self.entries):
+                self._stems.setdefault(posixpath.splitext(key)[0], []).append(self.entries[key])
+        return next((e for e in self._stems.get(posixpath.splitext(rel)[0], []) if not e.rel.endswith(skip)), None)
 
     def read(self, entry: Entry, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
         """The bytes of ``entry``, at most ``limit`` of them; ``Unreadable`` with one sentence otherwise."""

@@ -175,25 +175,6 @@ def _annotations(note: dict[str, Any], body: str, props: PropertyValues) -> str:
     return "\n".join(lines)
 
 
-def _find(tree: ExportTree, folder: str, name: str) -> Entry | None:
-    """An attachment next to its note; Takeout sometimes names ``x.jpeg`` a file saved as ``x.jpg``."""
-    found = tree.get(folder + name)
-    if found is not None:
-        return found
-    stem = PurePosixPath(name).stem
-    return next(
-        (
-            e
-            for e in tree.files()
-            if e.rel.startswith(folder)
-            and PurePosixPath(e.name).stem == stem
-            and "/" not in e.rel[len(folder) :]
-            and not e.rel.endswith((".json", ".html"))
-        ),
-        None,
-    )
-
-
 def _attach(tree: ExportTree, entry: Entry, note: dict[str, Any], doc: Doc) -> None:
     folder = entry.rel[: len(entry.rel) - len(entry.name)]
     refs: list[str] = []
@@ -202,7 +183,7 @@ def _attach(tree: ExportTree, entry: Entry, note: dict[str, Any], doc: Doc) -> N
         if not name:
             continue
         mime = _text(att.get("mimetype")).strip() or mimetypes.guess_type(name)[0] or "application/octet-stream"
-        found = _find(tree, folder, name)
+        found = tree.same_stem(folder + name, skip=(".json", ".html"))  # Takeout saves x.jpeg as x.jpg
         if found is None:
             doc.problems.append(
                 f"{doc.title}: the attached file {clip(name, 80)} is not in the export; the note came in without it."

@@ -97,8 +97,11 @@ def read_export(path: Path) -> Iterator[Doc | Skipped]:
                 yield Skipped(strip_id(entry.name)[1] or entry.rel, str(exc))
                 continue
             yield _page(tree, entry, text, header)
+        titles: dict[str, set[str]] = {}
+        for e in pages:
+            titles.setdefault(e.rel.rsplit("/", 1)[0] if "/" in e.rel else "", set()).add(_title_of(e.rel))
         for folder, (entry, header, rows) in tables.items():
-            yield _database(tree, entry, folder, header, rows)
+            yield _database(entry, folder, header, rows, titles.get(folder, set()))
 
 
 def _databases(tree: ExportTree) -> dict[str, tuple[Entry, list[str], list[list[str]]]]:
@@ -230,11 +233,11 @@ def _attach(tree: ExportTree, found: Entry, doc: Doc) -> str | None:
     return name
 
 
-def _database(tree: ExportTree, entry: Entry, folder: str, header: list[str], rows: list[list[str]]) -> Doc:
-    """A database as a note: its columns and a list of its rows, each a link to the row's page."""
+def _database(entry: Entry, folder: str, header: list[str], rows: list[list[str]], pages: set[str]) -> Doc:
+    """A database as a note: its columns and a list of its rows, each a link to the row's page (``pages``:
+    the titles of the pages in its folder)."""
     title = _title_of(entry.rel)
     row_titles = list(dict.fromkeys(r[0].strip() for r in rows if r and r[0].strip()))
-    pages = {_title_of(e.rel) for e in tree.files() if e.rel.startswith(folder + "/") and e.rel.endswith(".md")}
     lines = [f"- [[{t}]]" if t in pages else f"- {t}" for t in row_titles]
     doc = Doc(
         key=strip_id(PurePosixPath(folder).name)[1] or entry.rel,

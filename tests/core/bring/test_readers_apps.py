@@ -14,6 +14,7 @@ import pytest
 
 from reverie.core.bring.doc import Doc, Skipped, Unreadable
 from reverie.core.bring.readers import dayone, exporttree, keep, logseq, notion
+from reverie.core.vault import Vault
 
 READERS = (keep, dayone, notion, logseq)
 
@@ -423,7 +424,7 @@ def test_no_reader_raises_anything_but_a_sentence_on_garbage(tmp_path: Path, mod
 # -- through the pipeline, into a real vault ----------------------------------------------------------
 
 
-def _vault_notes(vault) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+def _vault_notes(vault: Vault) -> dict[str, dict[str, object]]:
     import json
 
     with vault.read() as conn:
@@ -431,7 +432,7 @@ def _vault_notes(vault) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("make", ["keep", "dayone", "notion", "logseq"])
-def test_each_export_comes_into_a_vault_once(vault, tmp_path: Path, make: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_export_comes_into_a_vault_once(vault: Vault, tmp_path: Path, make: str) -> None:
     from reverie.core.bring.pipeline import bring_in, plan
 
     path = {
