@@ -3,10 +3,11 @@
     python tests/benchmarks/bench_drills.py [--trials 200] [--mutations 10000] [--only writes,lock]
 
 Runs each drill that exists (``writes.run``, ``lock.run``, ``transfer.run_export_kills``,
-``transfer.run_import_kills``, ``transfer.run_fuzz``) in a fresh temporary folder and prints its
-counts and how long it took. Any count but the amounts of work done (trials, kills, writes, files)
-above 0 (lost writes, failed integrity checks, "database is locked", leftovers, tracebacks) is a
-failure: the script exits 1 and says which. Not part of the test suite.
+``transfer.run_import_kills``, ``transfer.run_fuzz``, ``bring.run``: kills of a 10,000-file bring-in)
+in a fresh temporary folder and prints its counts and how long it took. Any count but the amounts of
+work done (trials, kills, writes, files) above 0 (lost writes, failed integrity checks, "database is
+locked", leftovers, tracebacks) is a failure: the script exits 1 and says which. Not part of the test
+suite.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ DRILLS: list[tuple[str, str, str]] = [
     ("transfer", "run_export_kills", "trials"),
     ("transfer", "run_import_kills", "trials"),
     ("transfer", "run_fuzz", "mutations"),
+    ("bring", "run", "trials"),
 ]
 
 # Counts that say how much was done (or were refused in a clear sentence); every other count is of something that went wrong and must be 0.
