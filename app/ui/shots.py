@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QPushButton, QWidget
 
 from reverie.app.ui import shots_companion as companion_shots
+from reverie.app.ui import shots_notesource as notesource_shots
 from reverie.app.ui import shots_reminders as reminder_shots
 from reverie.app.ui.screencheck import Offender, check_widget, window_offender
 from reverie.app.ui.screenplay import BIG_PAGES, EMPTY_PAGES, LOCKED_PAGES, PAGES, Stage
@@ -182,6 +183,7 @@ JOBS: list[tuple[tuple[str, ...], str, Job]] = [
     (("reminders-upcoming", "reminders-missed", "reminders-done"), "sample", reminder_shots.reminders_scene),
     (("home-companion", "review-dialog"), "sample", reminder_shots.home_scene),
     (("insights-review",), "sample", reminder_shots.insights_scene),
+    (("notes-pdf", "notes-evernote", "notes-dayone"), "sample", notesource_shots.notes_scene),
     *(((f"empty-{n}",), "empty", _page_job(f"empty-{n}")) for n in EMPTY_PAGES),
     (("import-preview", "import-progress"), "empty", _import),
     (("unlock",), "locked", _unlock),
