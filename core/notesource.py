@@ -140,13 +140,11 @@ def tilde(path: str, home: str) -> str:
     return path
 
 
-def origin_line(info: NoteOrigin, *, present: bool, home: str, page: int | None = None) -> str:
-    """The quiet line under a brought-in note's title: "From report.pdf · 12 pages · ~/Documents/Work",
-    "From Evernote · notebook Travel", "From a watched folder: ~/Notes/Journal/2023-05-04.md".
-    ``present``: the file (or export) is still on disk; ``page``: the page the open passage is on."""
+def origin_parts(info: NoteOrigin, *, present: bool, home: str, page: int | None = None) -> tuple[str, str]:
+    """``origin_line`` in two parts, (what, where): the window cuts a long path in its middle and keeps
+    the words whole. ``what + where`` is the line."""
     if info.watched and info.file:
-        where = tilde(info.file, home)
-        return f"From a watched folder: {where}" + ("" if present else " (no longer there)")
+        return "From a watched folder", f": {tilde(info.file, home)}" + ("" if present else " (no longer there)")
     parts = [f"From {info.name}"]
     if info.kind != "file" and info.file:
         parts.append(EXPORT_NAMES.get(info.kind, info.kind))  # "From Untitled.md · Notion"
@@ -156,14 +154,21 @@ def origin_line(info: NoteOrigin, *, present: bool, home: str, page: int | None 
         parts.append(f"{info.page_count} page" + ("s" if info.page_count != 1 else ""))
     if info.folder and info.kind != "file":
         parts.append(f"{FOLDER_WORDS.get(info.kind, 'folder')} {info.folder}")
+    what = " · ".join(parts)
     folder_on_disk = info.folder_on_disk
     if info.kind == "file" and folder_on_disk:
-        if not present:
-            return " · ".join(parts) + f" · no longer in {tilde(folder_on_disk, home)}"
-        parts.append(tilde(folder_on_disk, home))
-    elif not present and info.on_disk:
-        parts.append("the export is no longer there")
-    return " · ".join(parts)
+        return what, (" · " if present else " · no longer in ") + tilde(folder_on_disk, home)
+    if not present and info.on_disk:
+        return what, " · the export is no longer there"
+    return what, ""
+
+
+def origin_line(info: NoteOrigin, *, present: bool, home: str, page: int | None = None) -> str:
+    """The quiet line under a brought-in note's title: "From report.pdf · 12 pages · ~/Documents/Work",
+    "From Evernote · notebook Travel", "From a watched folder: ~/Notes/Journal/2023-05-04.md".
+    ``present``: the file (or export) is still on disk; ``page``: the page the open passage is on."""
+    what, where = origin_parts(info, present=present, home=home, page=page)
+    return what + where
 
 
 def page_line(info: NoteOrigin, page: int) -> str:

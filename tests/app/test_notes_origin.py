@@ -60,7 +60,7 @@ def test_a_pdf_note_opened_at_a_passage_says_its_page_and_opens_the_file_there(q
     qtbot.waitUntil(lambda: page.editor.highlighted_range() is not None, timeout=10_000)
     ed = page.editor
     assert ed.origin_line.isVisibleTo(page)
-    line = ed.origin_line.label.text()
+    line = ed.origin_line.text()
     assert line.startswith("From report.pdf · 3 pages · ")
     assert line.endswith(str(pdf.parent).replace(str(Path.home()), "~"))
     assert ed.page_note.isVisibleTo(page)
@@ -87,7 +87,7 @@ def test_a_moved_file_is_said_to_be_gone_and_not_offered(qtbot, paths, vault, tm
     page.open_note(note.id)
     qtbot.waitUntil(lambda: page.editor.origin_line.isVisibleTo(page), timeout=10_000)
     ed = page.editor
-    assert "no longer in" in ed.origin_line.label.text()
+    assert "no longer in" in ed.origin_line.text()
     assert not ed.origin_line.open_button.isVisibleTo(page)
     assert not ed.origin_line.folder_button.isVisibleTo(page)
     assert opened == []
@@ -130,7 +130,7 @@ def test_an_evernote_note_lists_its_attachments_and_a_click_opens_a_private_copy
     page.open_note(note.id)
     ed = page.editor
     qtbot.waitUntil(lambda: ed.attachments.isVisibleTo(page), timeout=10_000)
-    assert ed.origin_line.label.text() == "From Evernote · notebook Travel"
+    assert ed.origin_line.text() == "From Evernote · notebook Travel"
     assert not ed.origin_line.open_button.isVisibleTo(page)  # an entry of an export has no file of its own
     assert ed.origin_line.folder_button.isVisibleTo(page)
     assert ed.attachments.names() == ["booking.pdf", "photo.png"]
@@ -167,6 +167,42 @@ def test_a_watched_folder_note_names_its_file(qtbot, paths, vault, tmp_path, ope
     _window, page = _page(qtbot, paths, vault)
     page.open_note(note.id)
     qtbot.waitUntil(lambda: page.editor.origin_line.isVisibleTo(page), timeout=10_000)
-    assert page.editor.origin_line.label.text() == "From a watched folder: " + str(md).replace(str(Path.home()), "~")
+    assert page.editor.origin_line.text() == "From a watched folder: " + str(md).replace(str(Path.home()), "~")
     qtbot.mouseClick(page.editor.origin_line.open_button, Qt.MouseButton.LeftButton)
     assert opened == [QUrl.fromLocalFile(str(md))]
+
+
+def test_the_origin_and_the_attachments_are_read_and_written_on_the_database_lane(
+    qtbot, paths, vault, tmp_path, opened
+):
+    import threading
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    note = _pdf_note(vault, pdf)
+    with vault.tx() as conn:
+        attachments.store(conn, vault.now(), note.id, "scan.pdf", "application/pdf", b"%PDF-1.4 scan")
+    seen: list[str] = []
+    real_tx, real_read = vault.tx, vault.read
+
+    def tx():
+        seen.append(threading.current_thread().name)
+        return real_tx()
+
+    def read():
+        seen.append(threading.current_thread().name)
+        return real_read()
+
+    vault.tx, vault.read = tx, read
+    try:
+        _window, page = _page(qtbot, paths, vault)
+        page.open_note(note.id, 90, 100)
+        ed = page.editor
+        qtbot.waitUntil(lambda: ed.attachments.isVisibleTo(page) and ed.page_note.isVisibleTo(page), timeout=10_000)
+        page.open_attachment(ed.attachments.rows[0].id, "scan.pdf")
+        qtbot.waitUntil(lambda: len(opened) == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: page.session.db.pending == 0, timeout=10_000)
+    finally:
+        del vault.tx, vault.read
+    assert seen and threading.main_thread().name not in seen
+    assert Path(opened[0].toLocalFile()).read_bytes() == b"%PDF-1.4 scan"

@@ -58,7 +58,6 @@ class AttachmentsPanel(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setWordWrap(False)
-        self.list.setUniformItemSizes(True)
         self.list.setIconSize(QSize(THUMB_PX, THUMB_PX))
         self.list.setViewMode(QListView.ViewMode.ListMode)
         self.list.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -83,9 +82,8 @@ class AttachmentsPanel(QWidget):
         n = len(self.rows)
         self.header.setText(f"{n} attachment{'s' if n != 1 else ''}")
         self.setVisible(n > 0)
-        shown = min(max(n, 1), MAX_VISIBLE_ROWS)
-        row_h = max(self.list.sizeHintForRow(0), THUMB_PX + 4) if n else THUMB_PX + 4
-        self.list.setFixedHeight(shown * row_h + 2 * self.list.frameWidth() + 2)
+        rows_h = sum(max(self.list.sizeHintForRow(i), 20) for i in range(min(n, MAX_VISIBLE_ROWS)))
+        self.list.setFixedHeight(max(rows_h, 20) + 2 * self.list.frameWidth() + 2)
 
     def names(self) -> list[str]:
         return [r.name for r in self.rows]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from reverie.app.ui import icons
 from reverie.app.ui.uikit import ElidedLabel
@@ -52,13 +52,19 @@ class OriginLine(QWidget):
         self.setObjectName("noteOrigin")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(2, 0, 0, 0)
-        lay.setSpacing(4)
-        self.label = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
-        self.label.setObjectName("muted")
+        lay.setSpacing(0)
+        self.what = ElidedLabel()  # "From report.pdf · 12 pages": kept whole while there is room
+        self.what.setObjectName("muted")
+        self.what.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.where = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)  # " · ~/Documents/Work": cut in its middle
+        self.where.setObjectName("muted")
         self.open_button = _link_button("Open file", "open", "Open the file this note was read from")
         self.folder_button = _link_button("Show in folder", "folder", "Open the folder that holds the file")
-        lay.addWidget(self.label, 1)
+        lay.addWidget(self.what)
+        lay.addWidget(self.where, 1)
+        lay.addSpacing(6)
         lay.addWidget(self.open_button)
+        lay.addSpacing(4)
         lay.addWidget(self.folder_button)
         self.origin: NoteOrigin | None = None
         self.present = False
@@ -70,14 +76,21 @@ class OriginLine(QWidget):
         self.origin, self.present = origin, present
         self.setVisible(origin is not None)
         if origin is None:
-            self.label.setText("")
+            self.what.setText("")
+            self.where.setText("")
             return
-        self.label.setText(notesource.origin_line(origin, present=present, home=str(Path.home()), page=page))
+        what, where = notesource.origin_parts(origin, present=present, home=str(Path.home()), page=page)
+        self.what.setText(what)
+        self.where.setText(where)
         self.open_button.setVisible(present and origin.file is not None)
         self.open_button.setToolTip(f"Open {origin.file}" if origin.file else "")
         folder = origin.folder_on_disk
         self.folder_button.setVisible(present and folder is not None)
         self.folder_button.setToolTip(f"Open {folder}" if folder else "")
+
+    def text(self) -> str:
+        """The whole line, as the user would read it with room enough."""
+        return self.what.text() + self.where.text()
 
     def open_file(self) -> None:
         if self.origin is not None and self.origin.file and not open_url(page_url(self.origin.file, None)):
