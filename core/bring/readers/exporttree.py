@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from reverie.core.bring.doc import MAX_DOCUMENT_BYTES, Skipped, Unreadable
 from reverie.core.sources import clip
@@ -28,7 +28,24 @@ MAX_RATIO = 100  # a member over BOMB_FLOOR bytes that unpacks to more than 100x
 BOMB_FLOOR = 1024 * 1024
 MAX_NESTED_ZIP_BYTES = 256 * 1024 * 1024  # a compressed zip inside the zip is read in memory (a stored one in place)
 MAX_MEMBERS = 200_000
+_CHUNK = 1024 * 1024
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError)
+
+
+def _bounded(fh: IO[bytes], limit: int, size: int) -> bytes:
+    """At most ``limit + 1`` bytes of ``fh``, read in chunks (``read(n)`` sets aside ``n`` bytes at once),
+    the first as big as the file's declared ``size`` and one more byte."""
+    chunks: list[bytes] = []
+    total = 0
+    step = min(_CHUNK, max(size, 0) + 1)
+    while total <= limit:
+        chunk = fh.read(min(step, limit + 1 - total))
+        step = _CHUNK
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def unsafe_name(name: str) -> bool:
@@ -91,10 +108,10 @@ class ExportTree:
         try:
             if entry.disk is not None:
                 with open(entry.disk, "rb") as fh:
-                    data = fh.read(limit + 1)
+                    data = _bounded(fh, limit, entry.size)
             elif entry.zf is not None and entry.info is not None:
                 with entry.zf.open(entry.info) as fh:
-                    data = fh.read(limit + 1)
+                    data = _bounded(fh, limit, entry.size)
             else:  # pragma: no cover - an Entry is made with one or the other
                 raise Unreadable(f"{shown} cannot be read; it was left out.")
         except _ZIP_ERRORS as exc:
