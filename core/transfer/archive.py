@@ -286,8 +286,11 @@ class ArchiveWriter:
         return n
 
     def write_bytes(self, name: str, data: bytes) -> None:
-        """One binary member (an attachment's bytes), with its SHA-256 and size in the manifest."""
-        with self.zf.open(name, "w", force_zip64=True) as out:
+        """One binary member (an attachment's bytes), with its SHA-256 and size in the manifest. Stored, not
+        deflated: images, PDFs and sound are compressed already, and deflating them took most of an export."""
+        info = zipfile.ZipInfo(name)
+        info.compress_type = zipfile.ZIP_STORED
+        with self.zf.open(info, "w", force_zip64=True) as out:
             out.write(data)
         self.sha256[name] = hashlib.sha256(data).hexdigest()
         self.sizes[name] = len(data)

@@ -88,6 +88,10 @@ def test_attachments_survive_export_and_import_once(two, tmp_path, clock, passph
             assert hashlib.sha256(parts[name]).hexdigest() == r["sha256"] == manifest["members"][name]["sha256"]
             assert manifest["members"][name]["bytes"] == r["size"] == len(parts[name])
             assert "data" not in r
+        with zipfile.ZipFile(path) as zf:  # stored: images and PDFs are compressed already
+            assert {zf.getinfo(f"attachments/{r['id']}").compress_type for r in records(path, "attachments")} == {
+                zipfile.ZIP_STORED
+            }
     else:
         assert b"PNG" not in path.read_bytes() and b"scanned receipt" not in path.read_bytes()
 
