@@ -46,10 +46,26 @@ MAX_UNPACKED_BYTES = 4 * MAX_DOCUMENT_BYTES
 _IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
-_HEADING = re.compile(r"^heading (\d)$", re.IGNORECASE)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HEADING = re.compile(r"^heading ?(\d)$")
 _LONE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _BLANKS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\xa0]+")
+
+
+def _style_names(document: Document) -> dict[str, str]:
+    """Style id -> its name in lower case ("heading 1", "list bullet"), read once: python-docx's own
+    lookup walks every style for each paragraph."""
+    names: dict[str, str] = {}
+    try:
+        styles = document.part._styles_part.element
+    except (KeyError, ValueError, AttributeError):
+        return names
+    for style in styles.iterchildren(_W + "style"):
+        name = style.find(_W + "name")
+        if name is not None:
+            names[str(style.get(_W + "styleId", ""))] = str(name.get(_W + "val", "")).lower()
+    return names
 
 
 def _escape(text: str) -> str:
@@ -71,6 +87,7 @@ class _Writer:
         self.rel = rel
         self.images: dict[str, Attachment] = {}  # relationship id -> attachment
         self.problems: list[str] = []
+        self.styles = _style_names(document)
         self._collect_images(document)
 
     def _collect_images(self, document: Document) -> None:
@@ -133,20 +150,21 @@ class _Writer:
         text = self.inline(paragraph)
         if not text:
             return "", "text"
-        try:
-            style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        except (KeyError, ValueError, AttributeError):
-            style = ""
-        heading = _HEADING.match(style)
-        if heading or style.lower() == "title":
+        p_pr = paragraph._p.find(_W + "pPr")
+        style_el = p_pr.find(_W + "pStyle") if p_pr is not None else None
+        style_id = str(style_el.get(_W + "val", "")) if style_el is not None else ""
+        style = self.styles.get(style_id, "")
+        heading = _HEADING.match(style) or _HEADING.match(style_id.lower())  # "Heading1" in any language
+        if heading or style == "title":
             text = text.replace("\\\n", " ")
             return "#" * (int(heading.group(1)) if heading else 1) + " " + text, "heading"
-        numbered = bool(paragraph._p.xpath("./w:pPr/w:numPr"))
-        if style.lower().startswith("list") or numbered:
-            ilvl = [str(v) for v in paragraph._p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")]
-            level = min(int(ilvl[0]), 8) if ilvl and ilvl[0].isdigit() else 0
+        num_pr = p_pr.find(_W + "numPr") if p_pr is not None else None
+        if style.startswith("list") or num_pr is not None:
+            ilvl = num_pr.find(_W + "ilvl") if num_pr is not None else None
+            value = str(ilvl.get(_W + "val", "")) if ilvl is not None else ""
+            level = min(int(value), 8) if value.isdigit() else 0
             text = text.replace("\\\n", " ")
-            mark = "1." if "number" in style.lower() else "-"
+            mark = "1." if "number" in style else "-"
             return "  " * level + f"{mark} {text}", "list"
         if text.startswith(("#", ">", "- ", "+ ")):
             text = "\\" + text

@@ -196,16 +196,18 @@ class _Reader:
 
     def _body(self, content: str, by_hash: dict[str, Attachment], where: str, problems: list[str]) -> str:
         soup = parse_html(content)
-        for todo in soup.find_all("en-todo"):
-            todo.replace_with("[x] " if str(todo.get("checked", "")).lower() == "true" else "[ ] ")
-        for crypt in soup.find_all("en-crypt"):
-            crypt.replace_with("(encrypted text, left out)")
-            problems.append(f"{where} holds encrypted text, which was left out.")
-        for media in soup.find_all("en-media"):
-            att = by_hash.get(str(media.get("hash", "")).strip().lower())
+        for node in soup.find_all(["en-todo", "en-crypt", "en-media"]):
+            if node.name == "en-todo":
+                node.replace_with("[x] " if str(node.get("checked", "")).lower() == "true" else "[ ] ")
+                continue
+            if node.name == "en-crypt":
+                node.replace_with("(encrypted text, left out)")
+                problems.append(f"{where} holds encrypted text, which was left out.")
+                continue
+            att = by_hash.get(str(node.get("hash", "")).strip().lower())
             if att is None:
                 problems.append(f"{where} refers to an attachment that is not in the export.")
-                media.decompose()
+                node.decompose()
                 continue
             link = soup.new_tag("img" if att.mime.startswith("image/") else "a")
             if link.name == "img":
@@ -213,7 +215,7 @@ class _Reader:
             else:
                 link["href"] = quote(att.name)
                 link.string = att.name
-            media.replace_with(link)
+            node.replace_with(link)
         prune(soup)
         root = soup.find("en-note") or soup
         text = _TODO.sub(r"\1- \2", soup_to_markdown(root)).replace("- - [", "- [")
@@ -231,6 +233,7 @@ class _Reader:
         problems: list[str] = []
         by_hash = self._attachments(note, where, problems)
         body = self._body(note.fields["content"], by_hash, where, problems)
+        problems = list(dict.fromkeys(problems))
         if not raw_title and not body and not by_hash:
             return Skipped(key, f"{where} is empty; it was left out.")
         properties: PropertyValues = {"notebook": self.notebook}

@@ -71,15 +71,20 @@ def parse_html(html: str) -> BeautifulSoup:
 
 
 def prune(root: BeautifulSoup) -> None:
-    """Leave out scripts, styles, navigation, footers and comments; a checkbox becomes its text."""
-    from bs4 import Comment
+    """Leave out scripts, styles, navigation, footers and comments; a checkbox becomes its text.
+    One walk over the tree (a page of megabytes is walked once, not once per kind)."""
+    from bs4 import Comment, Tag
 
-    for tag in root.find_all(_DROP):
-        tag.decompose()
-    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for box in root.find_all("input", attrs={"type": "checkbox"}):
-        box.replace_with("[x] " if box.has_attr("checked") else "[ ] ")
+    for node in list(root.descendants):
+        if node.decomposed or node.parent is None:
+            continue  # inside a part already left out
+        if isinstance(node, Comment):
+            node.extract()
+        elif isinstance(node, Tag):
+            if node.name in _DROP:
+                node.decompose()
+            elif node.name == "input" and str(node.get("type", "")).lower() == "checkbox":
+                node.replace_with("[x] " if node.has_attr("checked") else "[ ] ")
 
 
 def soup_to_markdown(root: object) -> str:
@@ -136,16 +141,17 @@ def _iso_time(value: str) -> float | None:
 
 def _meta(root: BeautifulSoup) -> dict[str, str]:
     found: dict[str, str] = {}
-    for tag in root.find_all("meta"):
+    for tag in root.find_all(["meta", "link"]):
+        if tag.name == "link":
+            rel_attr = tag.get("rel")
+            rels = rel_attr if isinstance(rel_attr, list) else str(rel_attr or "").split()
+            if "canonical" in [str(r).lower() for r in rels] and tag.get("href") and "canonical" not in found:
+                found["canonical"] = str(tag["href"]).strip()
+            continue
         key = str(tag.get("name") or tag.get("property") or "").strip().lower()
         content = " ".join(str(tag.get("content") or "").split())
         if key and content and key not in found:
             found[key] = content
-    for link in root.find_all("link", href=True):
-        rel_attr = link.get("rel")
-        rels = rel_attr if isinstance(rel_attr, list) else str(rel_attr or "").split()
-        if "canonical" in [str(r).lower() for r in rels] and "canonical" not in found:
-            found["canonical"] = str(link["href"]).strip()
     return found
 
 

@@ -165,6 +165,17 @@ def test_docx_content_controls_and_line_breaks_are_kept(tmp_path: Path) -> None:
     assert doc.title == "Annual report 2024"
 
 
+def test_docx_heading_style_in_another_language(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Einkauf", level=2)
+    document.styles["Heading 2"].name = "Überschrift 2"  # the style id stays "Heading2", as German Word writes
+    document.add_paragraph("Brot")
+    document.save(str(tmp_path / "de.docx"))
+    assert docx_reader.read_file(tmp_path / "de.docx", "de.docx").body == "## Einkauf\n\nBrot"
+
+
 def test_broken_docx_is_one_sentence(tmp_path: Path) -> None:
     for path in fx.invalid_docx(tmp_path):
         with pytest.raises(Unreadable) as err:
@@ -335,6 +346,28 @@ def test_enex_bad_notes_are_skipped_or_carry_a_sentence(tmp_path: Path) -> None:
         "The attachment attachment-1.png of The note “Lost picture” in Travel.enex could not be decoded; it was left out.",
         "The note “Lost picture” in Travel.enex refers to an attachment that is not in the export.",
     ]
+
+
+def test_enex_other_files_are_links_and_encrypted_text_is_a_sentence(tmp_path: Path) -> None:
+    import base64
+    import hashlib
+
+    data = b"%PDF-1.4 not really"
+    digest = hashlib.md5(data).hexdigest()
+    extra = (
+        f"<note><title>Receipt</title><content><![CDATA[<en-note><div>Paid.</div><en-media hash='{digest}' "
+        "type='application/pdf'/><en-crypt cipher='AES'>c2VjcmV0</en-crypt><en-crypt>eA==</en-crypt></en-note>]]>"
+        f"</content><resource><data encoding='base64'>{base64.b64encode(data).decode()}</data>"
+        "<mime>application/pdf</mime><resource-attributes><file-name>dir/receipt 1.pdf</file-name>"
+        "</resource-attributes></resource></note>"
+    )
+    receipt = _docs(fx.enex_file(tmp_path, extra_note=extra))[2]
+    assert isinstance(receipt, Doc)
+    assert (
+        receipt.body == "Paid.\n\n[receipt 1.pdf](receipt%201.pdf)(encrypted text, left out)(encrypted text, left out)"
+    )
+    assert [(a.name, a.mime, a.data) for a in receipt.attachments] == [("receipt 1.pdf", "application/pdf", data)]
+    assert receipt.problems == ["The note “Receipt” in Travel.enex holds encrypted text, which was left out."]
 
 
 def test_enex_attachment_over_the_limit_is_a_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
