@@ -35,6 +35,7 @@ from reverie.core.errors import InputError, NotFoundError
 from reverie.core.sources import clip
 from reverie.core.sqltypes import Connection
 from reverie.core.textutil import human_size
+from reverie.core.transfer.markdown_import import _mark_own
 from reverie.core.vault import Vault
 
 
@@ -341,10 +342,16 @@ def set_state(vault: Vault, path: str | Path, state: str) -> WatchedFolder:
 
 
 def set_mine(vault: Vault, path: str | Path, mine: bool) -> WatchedFolder:
-    """Whether a folder's files are the user's own notes (applies to what is read from now on)."""
+    """Whether a folder's files are the user's own notes. Marking it marks the notes already brought in
+    from it too (facts about the user may be drawn from them); unmarking applies to files read from
+    now on and leaves earlier marks alone, as an import without the mark does."""
     found = get_folder(vault, path)
+    now = vault.now()
     with vault.tx() as conn:
         conn.execute("UPDATE watched_folders SET mine = ? WHERE path = ?", (int(mine), found.path))
+        if mine:
+            for k in known_files(conn, found.path).values():
+                _mark_own(conn, now, k.record_id)
     return get_folder(vault, found.path)
 
 
@@ -434,20 +441,30 @@ def unavailable(root: str) -> str:
     )
 
 
+def folder_state(vault: Vault, root: str | Path) -> tuple[dict[str, Known], dict[str, FileStat]]:
+    """What the vault knows of a folder: its ledger rows and the sizes and times of the last look."""
+    base = normalise(root)
+    with vault.read() as conn:
+        return known_files(conn, base), cached_stats(conn, base)
+
+
+def look(root: str, known: Mapping[str, Known], cache: Mapping[str, FileStat]) -> ScanPlan:
+    """``scan`` without the vault (any thread): the folder against what ``folder_state`` read."""
+    if not Path(root).is_dir():
+        return ScanPlan(root, problem=unavailable(root))
+    listed = list_files(root)
+    if not listed and any(not k.missing for k in known.values()):
+        return ScanPlan(root, problem=unavailable(root))
+    return diff(root, listed, known, cache)
+
+
 def scan(vault: Vault, root: str | Path) -> ScanPlan:
     """What changed in a watched folder since its last look (reads nothing in the vault but the
     ledger; writes nothing anywhere). A folder that is gone, or empty while notes came from it (a
     drive that is not connected), gives a plan with its ``problem`` and no change."""
     base = normalise(root)
-    with vault.read() as conn:
-        known = known_files(conn, base)
-        cache = cached_stats(conn, base)
-    if not Path(base).is_dir():
-        return ScanPlan(base, problem=unavailable(base))
-    listed = list_files(base)
-    if not listed and any(not k.missing for k in known.values()):
-        return ScanPlan(base, problem=unavailable(base))
-    return diff(base, listed, known, cache)
+    known, cache = folder_state(vault, base)
+    return look(base, known, cache)
 
 
 def scan_paths(vault: Vault, root: str | Path, touched: Iterable[str]) -> ScanPlan:
@@ -474,4 +491,10 @@ def scan_paths(vault: Vault, root: str | Path, touched: Iterable[str]) -> ScanPl
         return any(rel == r or rel.startswith(r + "/") for r in rels)
 
     known = {rel: k for rel, k in known_all.items() if hit(rel)}
+    if any(rel not in known_all for rel in listed):
+        # A new file may be one that moved from a path these events did not name (its deletion
+        # comes in another batch): files of the ledger that are gone count as vanished too.
+        for rel, k in known_all.items():
+            if rel not in known and not os.path.lexists(os.path.join(base, rel)):
+                known[rel] = k
     return diff(base, listed, known, cache)

@@ -40,10 +40,12 @@ from reverie.app.ui.settings.embedder_box import SearchModelBox
 from reverie.app.ui.settings.models_box import ChatModelBox
 from reverie.app.ui.settings.recovery_box import RecoveryBox
 from reverie.app.ui.settings.security import EncryptionBox
+from reverie.app.ui.settings.watch_box import WatchBox
 from reverie.app.ui.shell import Action, Page, Shell
 from reverie.app.ui.tasks import TaskTracker
 from reverie.app.ui.theme import apply_theme
 from reverie.app.ui.uikit import alive
+from reverie.app.ui.watching import WatchRuntime
 from reverie.core import jobruns
 from reverie.core.errors import ReverieError
 from reverie.core.settings import Settings, load_settings, save_settings
@@ -209,6 +211,8 @@ class SettingsPage(QWidget):
         lay.addWidget(self.backups)
         self.data = DataBox(session, actions)
         lay.addWidget(self.data)
+        self.watched = WatchBox(session)
+        lay.addWidget(self.watched)
         self.connected = ConnectedBox(session)
         lay.addWidget(self.connected)
         lay.addStretch(1)
@@ -360,5 +364,6 @@ class SettingsPage(QWidget):
 def install(shell: Shell, services: AppServices) -> SettingsPage:
     page = SettingsPage(services.session, shell.tasks, actions=shell.action, shell=shell)
     page.follow_indexer(services)
+    page.watched.attach(WatchRuntime(services.session, shell.tasks, parent=page))
     shell.add_page(Page("settings", "Settings", page))
     return page
