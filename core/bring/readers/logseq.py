@@ -23,6 +23,7 @@ from urllib.parse import unquote
 from reverie.core.bring.doc import Attachment, Doc, PropertyValues, Skipped, Unreadable
 from reverie.core.bring.readers.exporttree import Entry, ExportTree, decode_text, open_tree
 from reverie.core.mdsyntax import inline_tags
+from reverie.core.properties import MAX_ITEMS
 from reverie.core.wikilinks import find_links
 
 KIND = "logseq"
@@ -88,7 +89,7 @@ def _add(props: dict[str, str | list[str]], key: str, value: str | list[str]) ->
         return
     old = props[key]
     merged = [*([old] if isinstance(old, str) else old), *([value] if isinstance(value, str) else value)]
-    props[key] = list(dict.fromkeys(v for v in merged if v))
+    props[key] = list(dict.fromkeys(v for v in merged if v))[:MAX_ITEMS]
 
 
 def outline(text: str) -> tuple[str, dict[str, str | list[str]], dict[str, str | list[str]]]:
@@ -166,15 +167,15 @@ def _page(tree: ExportTree, entry: Entry, text: str) -> Doc:
             values = [value] if isinstance(value, str) else value
             if folded in _HIDDEN_PROPS or folded.startswith("logseq."):
                 continue
-            if folded == "title" and isinstance(value, str) and source is page:
-                title = value.strip()
+            if folded == "title":  # a page's title (a block's is dropped: a note has one title)
+                title = title or (value.strip() if isinstance(value, str) and source is page else "")
             elif folded in ("tags", "tag"):
                 tags += values
             elif folded in ("alias", "aliases"):
                 aliases += values
             elif key in props:
                 old = props[key]
-                props[key] = list(dict.fromkeys([*([old] if isinstance(old, str) else old), *values]))
+                props[key] = list(dict.fromkeys([*([old] if isinstance(old, str) else old), *values]))[:MAX_ITEMS]
             else:
                 props[key] = value
     tags += [t.strip() for t in _TAG_REF.findall(body)] + inline_tags(body)

@@ -144,6 +144,8 @@ def _props(lines: list[str], header: list[str], doc: Doc) -> int:
         key, value = m.group(1).strip(), m.group(2).strip()
         folded = key.casefold()
         n += 1
+        if folded == "title":  # the page's own title, already its heading
+            continue
         when = notion_date(value) if folded in _CREATED | _UPDATED | {"date"} else None
         if when is not None and folded in _CREATED:
             doc.created = when

@@ -244,6 +244,15 @@ def test_a_compressed_part_zip_too_big_to_read_in_memory_is_set_aside(
     assert fx.NOTION_IDS["ideas"] in docs
 
 
+def test_notion_a_title_column_is_not_a_property(tmp_path: Path) -> None:
+    path = tmp_path / "Export-t.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"Db {'7' * 32}.csv", "Title,Stage\nA,new\n")
+        zf.writestr(f"Db {'7' * 32}/A {'8' * 32}.md", "# A\n\nTitle: A\nStage: new\n\nbody")
+    docs, _ = read(notion, path)
+    assert (docs["8" * 32].properties, docs["8" * 32].body) == ({"Stage": "new"}, "body")
+
+
 def test_notion_a_page_that_is_not_a_database_row_keeps_its_colon_lines(tmp_path: Path) -> None:
     path = tmp_path / "Export-x.zip"
     with zipfile.ZipFile(path, "w") as zf:
@@ -347,9 +356,12 @@ def test_logseq_code_blocks_keep_their_lines_and_org_pages_are_set_aside(tmp_pat
         "- A snippet\n\t- ```clojure\n\t  key:: not a property\n\t  TODO x\n\t  ```\n"
     )
     (graph / "pages" / "old.org").write_text("* An org page\n")
+    (graph / "pages" / "own.md").write_text("- a block\n  title:: not the page's\n  Tags:: x\n")
     docs, skipped = read(logseq, graph)
     code = docs["pages/code.md"]
     assert code.properties == {}
+    own = docs["pages/own.md"]  # no property a note cannot keep (its own title and tags are fields)
+    assert (own.title, own.tags, own.properties, own.body) == ("own", ["x"], {}, "- a block")
     assert code.body == "- A snippet\n  - ```clojure\n    key:: not a property\n    TODO x\n    ```"
     assert skipped == [
         Skipped("pages/old.org", "pages/old.org is an Org-mode page, which Reverie does not read; it was left out.")
