@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -19,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reverie.core.bring.doc import MAX_ATTACHMENT_BYTES, Attachment, Doc, PropertyValues, Skipped, Unreadable
-from reverie.core.bring.readers.exporttree import Entry, ExportTree, decode_text, open_tree, zip_names
+from reverie.core.bring.readers.exporttree import ZIP_ERRORS, Entry, ExportTree, decode_text, open_tree, zip_names
 from reverie.core.sources import clip, first_line_title
 from reverie.core.textutil import clean_text
 
@@ -56,15 +57,11 @@ def claims(path: Path) -> bool:
     tops = [n for n in names if "/" not in n and n.lower().endswith(".json")]
     if not tops:
         return False
-    with open_tree(path) as tree:
-        entry = tree.get(tops[0])
-        if entry is None or entry.zf is None or entry.info is None:
-            return False
-        try:
-            with entry.zf.open(entry.info) as fh:
-                return _looks_like_journal(fh.read(8192))
-        except (OSError, ValueError, RuntimeError, EOFError):
-            return False
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(tops[0]) as fh:
+            return _looks_like_journal(fh.read(8192))
+    except ZIP_ERRORS:  # a damaged zip is not claimed (its reader would say why it cannot be read)
+        return False
 
 
 def _tree(path: Path) -> tuple[ExportTree, list[Entry]]:
@@ -102,7 +99,7 @@ def _entries(tree: ExportTree, journal: Entry) -> list[Any]:
     text = decode_text(tree.read(journal, MAX_JOURNAL_BYTES), journal.rel)
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         raise Unreadable(f"{clip(journal.rel, 120)} is not valid JSON; nothing was brought in from it.") from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise Unreadable(

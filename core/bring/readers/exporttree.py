@@ -29,7 +29,7 @@ BOMB_FLOOR = 1024 * 1024
 MAX_NESTED_ZIP_BYTES = 256 * 1024 * 1024  # a compressed zip inside the zip is read in memory (a stored one in place)
 MAX_MEMBERS = 200_000
 _CHUNK = 1024 * 1024
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError)
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError)
 
 
 def _bounded(fh: IO[bytes], limit: int, size: int) -> bytes:
@@ -114,7 +114,7 @@ class ExportTree:
                     data = _bounded(fh, limit, entry.size)
             else:  # pragma: no cover - an Entry is made with one or the other
                 raise Unreadable(f"{shown} cannot be read; it was left out.")
-        except _ZIP_ERRORS as exc:
+        except ZIP_ERRORS as exc:
             if isinstance(exc, Unreadable):
                 raise
             raise Unreadable(f"{shown} in {self.label} is damaged or cannot be read; it was left out.") from None
@@ -183,7 +183,7 @@ class ExportTree:
         except Unreadable as exc:
             self.skipped.append(Skipped(info.filename, str(exc)))
             return
-        except _ZIP_ERRORS:
+        except ZIP_ERRORS:
             self._skip(info.filename, "is not a zip archive or is damaged")
             return
         self.add_zip(inner, nested=False, limit=MAX_DOCUMENT_BYTES)
@@ -284,7 +284,7 @@ def open_tree(
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise Unreadable(f"There is no file or folder at {path}; nothing was brought in.") from None
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         raise Unreadable(f"{path.name} is not a zip archive or is damaged; nothing was brought in.") from None
     try:
         tree.add_zip(zf, nested=nested_zips, limit=limit)
@@ -299,7 +299,7 @@ def zip_names(path: Path, limit: int = 2000) -> list[str]:
     try:
         with zipfile.ZipFile(path) as zf:
             return [i.filename for i in zf.infolist()[:limit]]
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         return []
 
 

@@ -77,7 +77,7 @@ def _load(tree: ExportTree, entry: Entry) -> dict[str, Any] | Skipped:
         return Skipped(entry.name, str(exc))
     try:
         note = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         return Skipped(entry.name, f"{clip(entry.rel, 120)} is not valid JSON; it was left out.")
     if (
         not isinstance(note, dict)

@@ -90,12 +90,14 @@ def test_keep_sets_aside_broken_notes_and_reads_the_rest(tmp_path: Path) -> None
     )
     (folder / "Broken.json").write_text('{"title": "half')
     (folder / "Other.json").write_text('{"name": "not a note"}')
+    (folder / "Deep.json").write_text("[" * 200_000 + "]" * 200_000)
     docs, skipped = read(keep, folder)
     assert len(docs) == 3
     reasons = {s.key: s.reason for s in skipped}
     assert reasons["Latin.json"] == "Latin.json is not UTF-8 text; it was left out."
     assert reasons["Broken.json"] == "Broken.json is not valid JSON; it was left out."
     assert reasons["Other.json"] == "Other.json is not a Google Keep note; it was left out."
+    assert reasons["Deep.json"] == "Deep.json is not valid JSON; it was left out."
 
 
 def test_keep_without_notes_is_unreadable_and_not_claimed(tmp_path: Path) -> None:
@@ -473,3 +475,57 @@ def test_each_export_comes_into_a_vault_once(vault: Vault, tmp_path: Path, make:
         assert [(r[0], r[1]) for r in rows] == [("Thu 4 May 2023", "tram_1683196200.png")]
     again = bring_in(vault, plan(path))
     assert (again.added, again.updated, again.unchanged) == (0, 0, expected)
+
+
+def test_odd_values_in_keep_and_day_one_json_are_sentences_or_left_out(tmp_path: Path) -> None:
+    import json
+
+    odd: list[object] = [None, 5, -1, 1e308, "x", [], {}, [1, None], {"a": [None]}, True]
+    keep_dir = tmp_path / "Keep"
+    keep_dir.mkdir()
+    fields = ["title", "textContent", "listContent", "labels", "annotations", "attachments", "color", "sharees"]
+    fields += ["createdTimestampUsec", "userEditedTimestampUsec", "isTrashed"]
+    entries = []
+    for i, value in enumerate(odd):
+        note: dict[str, object] = {f: value for f in fields}
+        note["userEditedTimestampUsec"] = value if i % 2 else 1683196200000000
+        (keep_dir / f"n{i}.json").write_text(json.dumps(note))
+        entry: dict[str, object] = {k: value for k in ("text", "tags", "location", "weather", "photos", "timeZone")}
+        entry.update(uuid=value if i % 3 else f"U{i}", creationDate=value if i % 2 else "2023-05-04T10:30:00Z")
+        entries.append(entry)
+    entries += odd
+    (tmp_path / "Journal.json").write_text(json.dumps({"metadata": {}, "entries": entries}))
+    for module, path in ((keep, keep_dir), (dayone, tmp_path / "Journal.json")):
+        items = list(module.read_export(path))
+        assert items, module.KIND
+        for item in items:
+            if isinstance(item, Doc):
+                assert isinstance(item.title, str) and item.title and isinstance(item.body, str)
+                assert all(isinstance(t, str) for t in item.tags)
+                assert item.created is None or isinstance(item.created, float)
+            else:
+                assert item.reason.endswith("it was left out.")
+
+
+@pytest.mark.parametrize("module", READERS[:3], ids=lambda m: m.KIND)
+def test_damaged_copies_of_each_zip_never_raise_more_than_a_sentence(tmp_path: Path, module: ModuleType) -> None:
+    import random
+
+    make = {"keep": fx.keep_takeout_zip, "dayone": fx.dayone_zip, "notion": fx.notion_zip}[module.KIND]
+    data = make(tmp_path / "src").read_bytes()
+    rnd = random.Random(17)
+    for i in range(40):
+        damaged = bytearray(data)
+        for _ in range(rnd.randint(1, 8)):
+            damaged[rnd.randrange(len(damaged))] = rnd.randrange(256)
+        if i % 4 == 0:
+            damaged = damaged[: rnd.randrange(len(damaged))]
+        path = tmp_path / f"Export-{i}.zip"
+        path.write_bytes(bytes(damaged))
+        module.claims(path)
+        try:
+            items = list(module.read_export(path))
+        except Unreadable as exc:
+            assert str(exc).endswith(".")
+            continue
+        assert all(isinstance(item, Doc | Skipped) for item in items)
