@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "reverie.app.cli.cmd_mcp",
     "reverie.app.cli.cmd_reminders",
     "reverie.app.cli.cmd_capture",
+    "reverie.app.cli.cmd_watch",
 )
 
 
