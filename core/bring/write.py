@@ -10,13 +10,12 @@ watched file that was renamed keeps its note.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reverie.core import history, ingest
+from reverie.core import attachments, history, ingest
 from reverie.core.bring.doc import Attachment, Doc
 from reverie.core.clock import MAX_YEAR, MIN_YEAR, in_range
 from reverie.core.consolidation.planner import OWN_NOTE_KEY
@@ -120,12 +119,6 @@ def _properties(doc: Doc, problems: list[str]) -> dict[str, str | list[str]]:
 def store_attachments(conn: Connection, now: float, note_id: str, items: list[Attachment], report: BringReport) -> None:
     """Store a note's attachments in the vault (encrypted with it); one that is too big or cannot be
     read is a sentence in the report, the note still comes in."""
-    if not items:
-        return
-    try:
-        attachments = importlib.import_module("reverie.core.attachments")
-    except ImportError:
-        return
     for item in items:
         try:
             if item.data is not None:

@@ -71,6 +71,12 @@ def test_preview_writes_nothing_and_bring_in_writes_what_it_said(vault, tmp_path
     assert meta["link_ids"] == {"Trip": notes["Trip"][0]}
     assert notes["Trip"][1]["folder"] == "sub"
     assert report.passages >= 3
+    assert report.attachments == 1
+    with vault.read() as conn:
+        from reverie.core import attachments
+
+        [att] = attachments.for_note(conn, note_id)
+        assert att.name == "pic.png" and attachments.read(conn, att.id).startswith(b"\x89PNG")
     assert pending_jobs(vault) == []
     again = bring_in(vault, plan(root))
     assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
