@@ -9,12 +9,13 @@ and set with ``create_note(..., properties=)`` / ``update_note(..., properties=)
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from reverie.core import history, ingest, sources
+from reverie.core import attachments, history, ingest, sources
 from reverie.core.errors import InputError, NotFoundError
 from reverie.core.mdsyntax import inline_tags
 from reverie.core.properties import check_properties
@@ -285,7 +286,11 @@ def delete_note(vault: Vault, note_id: str, *, actor: str = "user") -> Note:
         row = conn.execute(f"SELECT {NOTE_COLS} FROM notes WHERE id = ?", (note_id,)).fetchone()
         if row is None:
             raise NotFoundError("That note no longer exists (it may have been deleted).")
-        note = Note.from_row(row)
+        files = tuple(
+            (r[0], r[1], bytes(r[2]))
+            for r in conn.execute("SELECT name, mime, data FROM attachments WHERE note_id = ?", (note_id,)).fetchall()
+        )
+        note = dataclasses.replace(Note.from_row(row), files=files)
         ids = [
             r[0]
             for r in conn.execute(
@@ -299,8 +304,8 @@ def delete_note(vault: Vault, note_id: str, *, actor: str = "user") -> Note:
 
 
 def restore_note(vault: Vault, note: Note) -> Note:
-    """Undo a delete: put the note back with its id, title, body, tags, properties and dates."""
-    return create_note(
+    """Undo a delete: put the note back with its id, title, body, tags, properties, dates and attachments."""
+    restored = create_note(
         vault,
         note.body,
         note.title,
@@ -312,3 +317,8 @@ def restore_note(vault: Vault, note: Note) -> Note:
         properties=note.properties,
         meta=note.meta,
     )
+    if note.files:
+        with vault.tx() as conn:
+            for name, mime, data in note.files:
+                attachments.store(conn, vault.now(), note.id, name, mime, data, actor="user")
+    return restored

@@ -66,6 +66,8 @@ class Note:
     happened_at: float
     origin: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # A deleted note's attachments (name, mime, bytes), held only to undo the delete.
+    files: tuple[tuple[str, str, bytes], ...] = field(default=(), repr=False, compare=False)
 
     @classmethod
     def from_row(cls, r: Any) -> Note:
