@@ -15,6 +15,13 @@ from reverie.app.ui.services import AppServices
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
 
 NAME = "Indexing memories by meaning"
+NEXT_RUN = "next_run_name"  # a dynamic property of services.indexing: the name of the next run, once
+
+
+def name_next_run(services: AppServices, name: str) -> None:
+    """Name the next embedding run after the work that made it ("Bringing in Documents: passages to
+    embed"), so the status line reads the two as one job."""
+    services.indexing.setProperty(NEXT_RUN, name)
 
 
 class IndexingStatus(QObject):
@@ -30,7 +37,7 @@ class IndexingStatus(QObject):
         services.indexing.error.connect(self._on_error, Qt.ConnectionType.QueuedConnection)
 
     def _on_progress(self, done: int, total: int) -> None:
-        name = self.services.indexing_name or NAME
+        name = self.services.indexing.property(NEXT_RUN) or self.services.indexing_name or NAME
         if self.handle is not None and done == 0 and name != self._name:
             # A new run (another search model) began before the last one's idle arrived: it gets its own name.
             old, self.handle = self.handle, None
@@ -55,6 +62,7 @@ class IndexingStatus(QObject):
         handle.finish(message)  # the run's idle that follows finds no handle: the sentence stays
 
     def _on_idle(self, count: int) -> None:
+        self.services.indexing.setProperty(NEXT_RUN, None)
         if self.handle is None:
             return
         self.handle.finish(

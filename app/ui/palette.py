@@ -37,7 +37,7 @@ ACTION_LABELS = {
     "export": "Export vault…",
     "export_markdown": "Export as Markdown…",
     "import": "Import vault file…",
-    "import_markdown": "Import Markdown or Obsidian folder…",
+    "bring_in": "Bring in documents, folders or note-app exports…",
     "import_chatgpt": "Import ChatGPT export…",
     "lock": "Change lock (passphrase, keyring)…",
     "new_note": "New note",

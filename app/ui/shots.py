@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QPushButton, QWidget
 
+from reverie.app.ui import shots_bringin as bringin_shots
 from reverie.app.ui import shots_companion as companion_shots
 from reverie.app.ui import shots_notesource as notesource_shots
 from reverie.app.ui import shots_reminders as reminder_shots
@@ -70,27 +71,6 @@ def _passphrase(sh: Shooter, stage: Stage) -> None:
     if button is None:
         raise LookupError("Settings has no 'Use a passphrase…' button")
     sh.modal(button.click, [lambda d: sh.snap(d, "passphrase-dialog")])
-
-
-def _notes_import(sh: Shooter, stage: Stage) -> None:
-    folder = sh.tmp / "Obsidian vault"
-    if not folder.exists():  # a small Obsidian-like folder, so the dialog previews real files
-        (folder / "Journal").mkdir(parents=True)
-        (folder / ".obsidian").mkdir()
-        for name, text in (
-            ("Journal/2026-11-02.md", "---\ntags: [journal]\n---\nLong run, 14 km. #running"),
-            ("Journal/2026-11-03.md", "Dentist booked for Dec 3. See [[Health]]."),
-            ("Health.md", "# Health\n\n- dentist every 6 months"),
-            ("Recipes/Walnut-free pesto.md", "Basil, pine nuts, parmesan, olive oil."),
-        ):
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text(text, encoding="utf-8")
-    dlg = stage.window.features["transfer"].notes_import_dialog(folder)
-    dlg.show()
-    stage.settle()  # the folder's preview
-    stage.settle()
-    sh.snap(dlg, "notes-import")
-    dlg.reject()
 
 
 def _optional(key: str, method: str = "", typed: str = "") -> Job:
@@ -172,7 +152,9 @@ JOBS: list[tuple[tuple[str, ...], str, Job]] = [
     (("export-file", "export-passphrase"), "sample", _export),
     (("lock-change",), "sample", _lock_change),
     (("passphrase-dialog",), "sample", _passphrase),
-    (("notes-import",), "sample", _notes_import),
+    (("bring-chooser",), "sample", bringin_shots.chooser_scene),
+    (("bring-preview", "bring-progress", "bring-report"), "sample", bringin_shots.bring_scene),
+    (("bring-resume",), "sample", bringin_shots.resume_scene),
     (("about",), "sample", _optional("about")),
     (("shortcuts",), "sample", _optional("shortcuts")),
     (("palette",), "sample", _optional("palette", "open_palette", typed="ex")),

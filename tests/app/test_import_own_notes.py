@@ -47,7 +47,7 @@ def test_cli_import_marks_own_notes_only_with_mine(capsys, tmp_path):
     chat = tmp_path / "conversations.json"
     chat.write_text("[]", encoding="utf-8")
     assert main(["--home", str(docs), "import", str(chat), "--mine"]) == 2
-    assert "--mine is for Markdown or text notes" in capsys.readouterr().err
+    assert "--mine is for notes and documents brought in" in capsys.readouterr().err
 
 
 def test_the_folder_import_dialog_asks_whether_the_notes_are_mine(qtbot, tmp_path, paths):
@@ -60,18 +60,17 @@ def test_the_folder_import_dialog_asks_whether_the_notes_are_mine(qtbot, tmp_pat
     window = MainWindow(session)
     qtbot.addWidget(window)
     session.set_vault(Vault.open(paths))
-    said: list[str] = []
-    window.statusBar().messageChanged.connect(said.append)
     folder = _folder(tmp_path)
-    dialog = window.features["transfer"].notes_import_dialog(folder)
+    dialog = window.features["transfer"].bring_dialog(folder)
     qtbot.addWidget(dialog)
     assert dialog.mine.text() == OWN_NOTES_LABEL and not dialog.mine.isChecked()  # documents unless said
     from PySide6.QtWidgets import QLabel
 
     assert "never taken as facts about you" in " ".join(w.text() for w in dialog.findChildren(QLabel))
     dialog.mine.setChecked(True)  # the preview is read again; Import waits for it
-    qtbot.waitUntil(lambda: dialog.import_button.isEnabled() and dialog.preview.mine, timeout=10_000)
-    dialog.import_button.click()
-    qtbot.waitUntil(lambda: any("Marked as your own notes" in m for m in said), timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.bring_button.isEnabled() and dialog.preview.mine, timeout=10_000)
+    with qtbot.waitSignal(dialog.brought, timeout=30_000):
+        dialog.bring_button.click()
+    assert "Marked as your own notes" in dialog.message.text()
     assert [json.loads(r[0]).get("own_words") for r in session.vault.query("SELECT meta FROM notes")] == [True]
     window.close()

@@ -132,7 +132,7 @@ def test_data_buttons_open_the_file_menus_actions(qtbot, paths, vault):
         setattr(window.features["transfer"], f"ask_{key}", lambda k=key: called.append(k))
     for button in page.data.buttons.values():
         button.click()
-    assert called == ["export", "import", "export_markdown", "import_markdown", "import_chatgpt"]
+    assert called == ["export", "import", "export_markdown", "bring_in", "import_chatgpt"]
 
 
 def test_an_unencrypted_vault_is_encrypted_from_settings(qtbot, tmp_path, memory_keyring):

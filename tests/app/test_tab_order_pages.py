@@ -12,7 +12,8 @@ from reverie.app.ui.insights import InsightsPage
 from reverie.app.ui.memories import MemoriesPage
 from reverie.app.ui.settings import SettingsPage
 from reverie.app.ui.tasks import TaskTracker
-from reverie.app.ui.transfer.import_dialog import NotesImportDialog
+from reverie.app.ui.transfer.bring_dialog import BringDialog
+from reverie.app.ui.transfer.bring_run import BringRunner
 from reverie.core import notes
 
 ui_session = ui_fixtures.ui_session
@@ -99,7 +100,7 @@ def test_insights_page(qtbot, ui_session, vault):
 
 def test_folder_import_preview(qtbot, ui_session, tmp_path):
     (tmp_path / "a.md").write_text("# A\n\ntext", encoding="utf-8")
-    dialog = NotesImportDialog(tmp_path, None, ui_session)
+    dialog = BringDialog(tmp_path, ui_session, BringRunner(ui_session, None, TaskTracker()))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.check()

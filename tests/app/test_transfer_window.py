@@ -72,8 +72,8 @@ def test_bring_in_export_markdown_and_lock_from_the_menu(qtbot, tmp_path, paths)
     actions = window.features["transfer"]
     (tmp_path / "md").mkdir()
     (tmp_path / "md" / "a.md").write_text("# Alpha\n\nFirst note.\n")
-    actions.do_import_markdown(tmp_path / "md")
-    _says(qtbot, window, "Imported 1 notes")
+    actions.do_bring_in(tmp_path / "md")
+    _says(qtbot, window, "Brought in md: 1 new, 0 updated.")
     chat = [
         {
             "title": "T",

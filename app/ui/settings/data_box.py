@@ -151,7 +151,7 @@ class DataBox(QGroupBox):
         self.buttons: dict[str, QPushButton] = {}
         for line in (
             (("export", "Export vault…"), ("import", "Import vault file…"), ("export_markdown", "Export as Markdown…")),
-            (("import_markdown", "Import Markdown or Obsidian folder…"), ("import_chatgpt", "Import ChatGPT export…")),
+            (("bring_in", "Bring in…"), ("import_chatgpt", "Import ChatGPT export…")),
         ):
             buttons = QHBoxLayout()
             for key, label in line:

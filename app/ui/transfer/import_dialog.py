@@ -2,9 +2,8 @@
 merge policy, then an all-or-nothing import with a progress bar and a Cancel button. The work
 runs on the database lane; progress comes back through a queued signal.
 
-Also the dialog before a Markdown or text folder import: the same kind of preview (new, changed,
-unchanged, skipped with reasons) before anything is written, and whether the files are the user's
-own notes (Reverie learns facts about them only from their own words)."""
+The words about one's own notes are shared with File → Bring in… (``bring_dialog``): Reverie learns
+facts about the user only from their own words."""
 
 from __future__ import annotations
 
@@ -13,21 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QTableWidget,
     QTableWidgetItem,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -35,9 +31,7 @@ from PySide6.QtWidgets import (
 from reverie.app import context
 from reverie.app.ui.changes import IMPORTED
 from reverie.app.ui.session import Session
-from reverie.app.ui.uikit import ElidedLabel, alive
 from reverie.core.transfer import ImportPreview, ImportSummary, import_preview, import_vault
-from reverie.core.transfer.markdown_preview import FolderPreview, preview_markdown_folder
 
 OWN_NOTES_LABEL = "These are my own notes"
 OWN_NOTES_HINT = (
@@ -210,112 +204,3 @@ class ImportDialog(QDialog):
             self.message.setText("Cancelling…")
             return
         self.reject()
-
-
-class NotesImportDialog(QDialog):
-    """Before a Markdown / Obsidian / text folder import: what it would do, file by file (new,
-    changed and why, unchanged, skipped and why; ``core.transfer.markdown_preview``, run on the
-    database lane), and whether the files are the user's own writing. Nothing is written until
-    Import is pressed; Cancel writes nothing."""
-
-    previewed = Signal(object)  # FolderPreview
-
-    def __init__(self, folder: str | Path, parent: QWidget | None = None, session: Session | None = None) -> None:
-        super().__init__(parent)
-        self.folder = Path(folder)
-        self.session = session
-        self.preview: FolderPreview | None = None
-        self._generation = 0
-        self.setWindowTitle(f"Import notes from {self.folder.name or self.folder}")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Import the Markdown and text files in this folder as notes:"))
-        self.where = ElidedLabel(str(self.folder), mode=Qt.TextElideMode.ElideMiddle)  # a long path: …/middle/…
-        layout.addWidget(self.where)
-        self.message = QLabel("Reading the folder…")
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
-        self.files = QTreeWidget()
-        self.files.setHeaderLabels(["File", "What happens"])
-        self.files.setRootIsDecorated(True)
-        self.files.setUniformRowHeights(True)
-        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        header = self.files.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 200)
-        layout.addWidget(self.files, 1)
-        self.mine = QCheckBox(OWN_NOTES_LABEL)
-        self.mine.setChecked(False)
-        layout.addWidget(self.mine)
-        hint = QLabel(OWN_NOTES_HINT)
-        hint.setWordWrap(True)
-        hint.setObjectName("muted")
-        layout.addWidget(hint)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setEnabled(session is None)  # with a vault: once the preview says what changes
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.mine.toggled.connect(lambda _: self.check())  # marking as one's own changes what is updated
-        self.resize(600, 480)
-
-    def own_notes(self) -> bool:
-        return self.mine.isChecked()
-
-    def check(self) -> None:
-        """Ask the vault what the import would do (on the database lane; nothing is written)."""
-        if self.session is None or self.session.vault is None:
-            return
-        self._generation += 1
-        gen = self._generation
-        self.import_button.setEnabled(False)
-        self.message.setText("Reading the folder…")
-        self.session.db.submit(
-            preview_markdown_folder,
-            self.session.vault,
-            self.folder,
-            mine=self.own_notes(),
-            on_done=alive(self, lambda p: self._previewed(gen, p)),
-            on_error=alive(self, lambda m: self._failed(gen, m)),
-        )
-
-    def _previewed(self, gen: int, preview: FolderPreview) -> None:
-        if gen != self._generation:
-            return
-        self.preview = preview
-        c = preview.counts
-        self.message.setText(
-            f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
-            + (f", {c['skipped']} skipped" if c["skipped"] else "")
-            + "."
-            + ("" if preview.changes_anything else " Nothing to import: the vault already holds these notes.")
-        )
-        self.files.clear()
-        groups = (
-            ("New notes", [(f, "added as a new note") for f in preview.new]),
-            ("Changed", list(preview.changed)),
-            ("Skipped", list(preview.skipped)),
-            ("Unchanged", [(f, "already in the vault") for f in preview.unchanged]),
-        )
-        for title, rows in groups:
-            if not rows:
-                continue
-            group = QTreeWidgetItem([f"{title} ({len(rows)})", ""])
-            for path, why in rows:
-                item = QTreeWidgetItem([path, why])
-                item.setToolTip(0, path)
-                item.setToolTip(1, why)
-                group.addChild(item)
-            self.files.addTopLevelItem(group)
-            group.setExpanded(title != "Unchanged")
-        self.import_button.setEnabled(preview.changes_anything)
-        self.previewed.emit(preview)
-
-    def _failed(self, gen: int, message: str) -> None:
-        if gen == self._generation:
-            self.preview = None
-            self.files.clear()
-            self.message.setText(message)
-            self.import_button.setEnabled(False)

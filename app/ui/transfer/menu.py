@@ -1,5 +1,7 @@
-"""The File menu: Export, Export as Markdown, Import (a vault file, a Markdown/Obsidian folder, a
-ChatGPT export) and Change lock. Every action runs on the database lane; the GUI never waits."""
+"""The File menu: Export, Export as Markdown, Import a vault file, Bring in… (folders, documents,
+journals and note-app exports), Import a ChatGPT export, and Change lock. Every action runs on the
+database lane (a bring-in on a lane of its own); the GUI never waits. When the vault opens with a
+bring-in that stopped before its end, the window offers to continue it."""
 
 from __future__ import annotations
 
@@ -25,12 +27,15 @@ from reverie.app.ui.changes import IMPORTED
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Shell
-from reverie.app.ui.transfer.import_dialog import ImportDialog, NotesImportDialog, ProgressRelay
+from reverie.app.ui.transfer.bring_api import BringApi
+from reverie.app.ui.transfer.bring_dialog import BringChooser, BringDialog
+from reverie.app.ui.transfer.bring_resume import ResumeOffer
+from reverie.app.ui.transfer.bring_run import BringRunner
+from reverie.app.ui.transfer.import_dialog import ImportDialog, ProgressRelay
 from reverie.core.keys import KeyMode
 from reverie.core.transfer import export_vault
 from reverie.core.transfer.chatgpt_import import import_chatgpt
 from reverie.core.transfer.markdown_export import export_markdown
-from reverie.core.transfer.markdown_import import import_markdown_folder
 from reverie.core.transfer.rekey import change_lock
 from reverie.core.vault import Vault
 
@@ -38,9 +43,15 @@ from reverie.core.vault import Vault
 class TransferActions:
     """The File menu's actions; each ``do_*`` method takes its path, so it is testable without a file dialog."""
 
-    def __init__(self, shell: Shell, session: Session) -> None:
-        self.shell, self.session = shell, session
+    def __init__(
+        self, shell: Shell, session: Session, services: AppServices | None = None, api: BringApi | None = None
+    ) -> None:
+        self.shell, self.session, self.services = shell, session, services
         self.window = window = shell.window()  # the parent of the dialogs and actions
+        self.runner = BringRunner(session, services, shell.tasks, api)
+        self.offers: list[ResumeOffer] = []  # stopped bring-ins offered at start
+        self.dialogs: list[BringDialog] = []  # bring-in dialogs open (or hidden while their job runs)
+        session.vault_ready.connect(self.check_pending)
         self.relay = ProgressRelay()
         self.relay.progressed.connect(
             lambda stage, done, total: shell.show_message(f"{stage}: {100 * done // max(total, 1)}%", 2000)
@@ -51,7 +62,7 @@ class TransferActions:
             ("export", "&Export vault…", self.ask_export, "Ctrl+Shift+E"),
             ("export_markdown", "Export as &Markdown…", self.ask_export_markdown, None),
             ("import", "&Import vault file…", self.ask_import, "Ctrl+Shift+I"),
-            ("import_markdown", "Import Markdown or &Obsidian folder…", self.ask_import_markdown, None),
+            ("bring_in", "&Bring in…", self.ask_bring_in, None),
             ("import_chatgpt", "Import &ChatGPT export…", self.ask_import_chatgpt, None),
             ("lock", "Change &lock (passphrase, keyring)…", self.ask_lock, None),
         ):
@@ -148,27 +159,63 @@ class TransferActions:
         dialog.check()
         return dialog
 
-    def ask_import_markdown(self) -> None:
+    # -- bring in --------------------------------------------------------------------------
+    def ask_bring_in(self) -> None:
+        """What can be brought in, then a folder or a file, then its preview."""
         if self._ready():
-            folder = QFileDialog.getExistingDirectory(self.window, "Import a Markdown or Obsidian folder")
-            if folder:
-                self.notes_import_dialog(folder).open()
+            chooser = BringChooser(self.window)
+            if chooser.exec() == QDialog.DialogCode.Accepted and chooser.path:
+                self.bring_dialog(chooser.path).show()
 
-    def notes_import_dialog(self, folder: str | Path) -> NotesImportDialog:
-        """The dialog that previews the folder import and asks whether the folder holds the user's
-        own notes; only Import writes (Cancel writes nothing)."""
-        dialog = NotesImportDialog(folder, self.window, self.session)
-        dialog.accepted.connect(lambda: self.do_import_markdown(folder, mine=dialog.own_notes()))
+    def bring_dialog(self, path: str | Path) -> BringDialog:
+        """The preview of bringing ``path`` in (read on the database lane; nothing written until
+        Bring in is pressed), which then follows the job to its report."""
+        dialog = BringDialog(path, self.session, self.runner, self.services, self.window)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self._forget_dialog(dialog))
+        dialog.brought.connect(self._brought)
         dialog.check()
         return dialog
 
-    def do_import_markdown(self, folder: str | Path, mine: bool = False) -> None:
-        def done(s: Any) -> None:
-            extra = f" {len(s.problems)} files were left out: {s.problems[0]}" if s.problems else ""
-            whose = " Marked as your own notes." if mine else " Kept as documents (not a source of facts about you)."
-            self._changed(f"Imported {s.added} notes, updated {s.updated}, {s.unchanged} unchanged.{whose}{extra}")
+    def do_bring_in(self, path: str | Path, mine: bool = False) -> None:
+        """Bring ``path`` in without a preview (planned on the bring-in lane); the status bar follows it."""
+        if self._ready():
+            self.runner.start(path, mine=mine)
 
-        self._run(import_markdown_folder, self.session.vault, folder, progress=self.relay, done=done, mine=mine)
+    def _forget_dialog(self, dialog: BringDialog) -> None:
+        if dialog in self.dialogs and (dialog.job is None or not dialog.job.running):
+            self.dialogs.remove(dialog)
+
+    def _brought(self, report: Any) -> None:
+        """A dialog hidden while its job ran comes back when files were left out: its report says why."""
+        for dialog in list(self.dialogs):
+            if dialog.report is report:
+                if report.problems and not dialog.isVisible():
+                    dialog.show()
+                if not dialog.isVisible():
+                    self.dialogs.remove(dialog)
+
+    def check_pending(self, vault: Vault | None = None) -> None:
+        """Ask the vault (database lane) for bring-ins that stopped before their end; offer each."""
+        vault = vault or self.session.vault
+        if vault is None:
+            return
+        runner = self.runner
+
+        def pending(v: Vault) -> list[Any]:
+            return runner.api.pending_jobs(v)
+
+        self.session.db.submit(pending, vault, on_done=self._offer, on_error=lambda _m: None)
+
+    def _offer(self, jobs: list[Any]) -> None:
+        offered = {o.pending.path for o in self.offers if o.isVisible()}
+        running = {str(j.path) for j in self.runner.running()}
+        for job in jobs:
+            if job.path in offered or job.path in running:
+                continue
+            offer = ResumeOffer(job, self.session, self.runner, self.window)
+            self.offers.append(offer)
+            offer.show()
 
     def ask_import_chatgpt(self) -> None:
         if self._ready():
@@ -277,4 +324,4 @@ class LockDialog(QDialog):
 
 def install(shell: Shell, services: AppServices) -> TransferActions:
     """The File menu; its commands are also offered by name (``shell.action("export")``)."""
-    return TransferActions(shell, services.session)
+    return TransferActions(shell, services.session, services)

@@ -1,0 +1,177 @@
+"""File → Bring in… on a real folder (a PDF written by fpdf2, a DOCX by python-docx, a Markdown note
+and a broken PDF): the preview says what the source is and what would come in, with the reason a file
+is left out; Bring in writes the notes and lists what was left out; Cancel stops after the batch in
+flight, and the offer at the next start continues the job to its end."""
+
+from __future__ import annotations
+
+import threading
+
+from bring_docs_fixtures import docx_file, text_pdf
+from uifakes import open_window
+
+from reverie.core import notes
+from reverie.core.bring.pipeline import BATCH_FILES, pending_jobs
+from reverie.core.keys import KeyMode  # noqa: F401 - the vault fixture's mode
+from reverie.core.vault import Vault
+
+
+def _folder(tmp_path):
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    text_pdf(folder)
+    docx_file(folder)
+    (folder / "garden.md").write_text("# Garden\n\nThe roses bloom in June.\n", encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not a PDF at all\n")
+    return folder
+
+
+def _rows(dialog):
+    tree = dialog.files
+    return {
+        tree.topLevelItem(i).text(0): [
+            (tree.topLevelItem(i).child(j).text(0), tree.topLevelItem(i).child(j).text(1))
+            for j in range(tree.topLevelItem(i).childCount())
+        ]
+        for i in range(tree.topLevelItemCount())
+    }
+
+
+def test_bring_in_previews_a_real_folder_then_brings_it_in(qtbot, paths, vault, tmp_path):
+    folder = _folder(tmp_path)
+    window = open_window(qtbot, paths, vault)
+    dialog = window.features["transfer"].bring_dialog(folder)
+    qtbot.addWidget(dialog)
+    assert not dialog.bring_button.isEnabled()  # not before the preview says what would change
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
+    assert dialog.what.text() == "Folder of documents, 4 files"
+    assert dialog.message.text() == "3 new, 0 changed, 0 unchanged, 1 skipped."
+    rows = _rows(dialog)
+    assert sorted(f for f, _ in rows["New notes (3)"]) == ["garden.md", "lisbon.pdf", "plans.docx"]
+    ((skipped, why),) = rows["Skipped (1)"]
+    assert skipped == "broken.pdf" and "broken.pdf" in why and "would be left out" in why
+    assert notes.list_notes(vault) == []  # the preview wrote nothing
+    with qtbot.waitSignal(dialog.brought, timeout=60_000) as done:
+        dialog.bring_button.click()
+    report = done.args[0]
+    assert (report.added, report.files, report.stopped) == (3, 4, False)  # 4 files read, 1 left out
+    titles = sorted(n.title for n in notes.list_notes(vault))
+    assert "Garden" in titles and "Lisbon journal" in titles and "Garden plans" in titles
+    assert dialog.left_out.isVisible() and "broken.pdf" in dialog.left_out.toPlainText()
+    assert dialog.left_out.isReadOnly()  # selectable and copyable, not editable
+    assert dialog.message.text().startswith("Brought in 3 new notes, updated 0, 0 unchanged.")
+    assert "1 file was left out" in dialog.message.text()
+    assert dialog.cancel_button.text() == "Close"
+    assert pending_jobs(vault) == []
+    dialog.reject()
+    window.close()
+
+
+def test_an_unreadable_choice_says_why_and_offers_nothing(qtbot, paths, vault, tmp_path):
+    window = open_window(qtbot, paths, vault)
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    dialog = window.features["transfer"].bring_dialog(tmp_path / "photo.jpg")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "not something Reverie can bring in" in dialog.message.text(), timeout=10_000)
+    assert not dialog.bring_button.isEnabled() and dialog.what.text() == "Nothing to bring in"
+    dialog.reject()
+    window.close()
+
+
+class _Gate:
+    """Holds the bring-in on its lane at file ``at`` until released (the test presses Cancel meanwhile)."""
+
+    def __init__(self, at: int) -> None:
+        self.at, self.reached, self.release = at, threading.Event(), threading.Event()
+
+    def wrap(self, bring_in):
+        def gated(vault, source, progress=None, cancel=None, *, mine=False):
+            def held(stage, done, total):
+                if progress is not None:
+                    progress(stage, done, total)
+                if done == self.at and not self.release.is_set():
+                    self.reached.set()
+                    self.release.wait(30)
+
+            return bring_in(vault, source, held, cancel, mine=mine)
+
+        return gated
+
+
+def test_cancel_keeps_what_was_read_and_the_next_start_offers_to_continue(qtbot, paths, vault, tmp_path):
+    from reverie.app.ui.transfer import bring_api
+
+    folder = tmp_path / "Journal"
+    folder.mkdir()
+    n = 2 * BATCH_FILES + 2
+    for i in range(n):
+        (folder / f"day-{i:03d}.md").write_text(f"# Day {i}\n\nWalked {i} km.\n", encoding="utf-8")
+    window = open_window(qtbot, paths, vault)
+    transfer = window.features["transfer"]
+    real = bring_api.real_api()
+    gate = _Gate(BATCH_FILES + 5)
+    transfer.runner._api = bring_api.BringApi(
+        real.plan, real.preview, gate.wrap(real.bring_in), real.pending_jobs, real.forget_job
+    )
+    dialog = transfer.bring_dialog(folder)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.bring_button.isEnabled, timeout=30_000)
+    dialog.bring_button.click()
+    qtbot.waitUntil(gate.reached.is_set, timeout=30_000)
+    held = f"Reading files: {BATCH_FILES + 5} of {n}"
+    qtbot.waitUntil(lambda: dialog.progress.text() == held, timeout=10_000)  # the count, as it is
+    task = window.tasks.current()
+    assert task.name == "Bringing in Journal: reading files" and task.total == n
+    with qtbot.waitSignal(dialog.brought, timeout=30_000) as done:
+        dialog.cancel_button.click()  # Cancel: stop after the batch in flight
+        assert dialog.message.text().startswith("Stopping after the files being read now")
+        gate.release.set()
+    report = done.args[0]
+    assert report.stopped and 0 < report.added < n
+    saved = len(notes.list_notes(vault))
+    assert saved == report.added
+    assert dialog.message.text().startswith(f"Stopped after {report.files} files. What was read is saved")
+    assert "The rest comes in when you bring this in again" in dialog.message.text()
+    (job,) = pending_jobs(vault)
+    assert (job.done, job.total) == (report.files, n)
+    dialog.reject()
+    window.close()  # quit
+
+    again = Vault.open(paths)
+    window = open_window(qtbot, paths, again)  # the next start
+    transfer = window.features["transfer"]
+    qtbot.waitUntil(lambda: bool(transfer.offers) and transfer.offers[0].isVisible(), timeout=10_000)
+    offer = transfer.offers[0]
+    assert not offer.isModal()  # the window stays usable
+    assert offer.message.text() == f"Bringing in {folder} stopped at {report.files} of {n} files."
+    said = []
+    window.statusBar().messageChanged.connect(said.append)
+    offer.continue_button.click()
+    qtbot.waitUntil(lambda: any(m.startswith("Brought in Journal:") for m in said), timeout=60_000)
+    assert len(notes.list_notes(again)) == n
+    assert pending_jobs(again) == []
+    assert any(m == f"Brought in Journal: {n - saved} new, 0 updated." for m in said)
+    window.close()
+
+
+def test_forget_it_drops_the_offer_and_keeps_what_came_in(qtbot, paths, vault, tmp_path):
+    from reverie.core.bring.pipeline import bring_in, plan
+
+    folder = tmp_path / "Notes"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"n{i}.md").write_text(f"# N{i}\n\ntext {i}\n", encoding="utf-8")
+    stop = threading.Event()
+    stop.set()
+    bring_in(vault, plan(folder), cancel=stop)  # stopped before the first file: a pending job
+    assert len(pending_jobs(vault)) == 1
+    window = open_window(qtbot, paths, vault)
+    transfer = window.features["transfer"]
+    qtbot.waitUntil(lambda: bool(transfer.offers), timeout=10_000)
+    transfer.offers[0].forget_button.click()
+    qtbot.waitUntil(lambda: window.session.db.pending == 0)
+    assert pending_jobs(vault) == [] and not transfer.offers[0].isVisible()
+    transfer.check_pending()  # asked again: nothing to offer
+    qtbot.waitUntil(lambda: window.session.db.pending == 0)
+    assert len(transfer.offers) == 1
+    window.close()
