@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from reverie.app import context
+from reverie.app.cli import import_bring
 from reverie.app.cli.common import add_json_flag, cli_vault, print_json
 from reverie.core.errors import InputError
 from reverie.core.keys import KeyMode, check_passphrase
-from reverie.core.transfer import FolderPreview, export_vault, import_preview, import_vault, preview_markdown_folder
+from reverie.core.transfer import export_vault, import_preview, import_vault
 from reverie.core.transfer.chatgpt_import import import_chatgpt
 from reverie.core.transfer.markdown_export import export_markdown
-from reverie.core.transfer.markdown_import import SUFFIXES, import_markdown_folder
 from reverie.core.transfer.rekey import change_lock
 
 
@@ -29,11 +29,21 @@ def register(sub: Any) -> None:
     add_json_flag(p)
     p.set_defaults(func=run_export)
     p = sub.add_parser(
-        "import", help="import a .reverie file, a Markdown/Obsidian folder, text files or a ChatGPT conversations.json"
+        "import",
+        help="bring in a folder or file (documents, Obsidian, Logseq, Keep, Day One, Notion, Evernote), "
+        "a .reverie vault file or a ChatGPT conversations.json",
+        description="Bring notes and documents in: a folder (of PDF, DOCX, HTML, Markdown and text files; an "
+        "Obsidian vault; a Logseq graph; a Google Keep Takeout; a Day One export), a Notion export .zip, an "
+        "Evernote .enex, or one PDF, DOCX, HTML, Markdown or text file. Nothing in the folder is changed; "
+        "running it again brings in only what is new or changed, and continues a run that was stopped "
+        "(Ctrl-C stops after the files being written). Also imports a .reverie vault file (merged record "
+        "by record) and a ChatGPT export (conversations.json).",
     )
-    p.add_argument("path")
+    p.add_argument("path", help="a folder, a file to bring in, a .reverie vault file or a ChatGPT conversations.json")
     p.add_argument(
-        "--dry-run", action="store_true", help="only say what would change (vault files and Markdown/text folders)"
+        "--dry-run",
+        action="store_true",
+        help="only say what would change: new, changed, unchanged and skipped files with why (not for ChatGPT)",
     )
     p.add_argument(
         "--policy",
@@ -45,7 +55,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--mine",
         action="store_true",
-        help="these are my own notes: Markdown/text files are read as your own writing (Reverie may learn "
+        help="these are my own notes: what is brought in is read as your own writing (Reverie may learn "
         "facts about you from them); a vault file keeps the trust its records were exported with. Without "
         "it, imported records are 'imported': searchable, never a source of facts about you (your own "
         "exports, signed by this vault, keep their trust anyway)",
@@ -120,33 +130,11 @@ def run_export(args: Any) -> int:
 
 
 def _kind(path: Path) -> str:
-    if path.is_dir() or path.suffix.lower() in SUFFIXES:
-        return "markdown"
+    if import_bring.is_bring_in(path):
+        return "bring"
     if path.suffix.lower() == ".json":
         return "chatgpt"
     return "vault"
-
-
-def _folder_preview_text(fp: FolderPreview, shown: int = 20) -> str:
-    c = fp.counts
-    lines = [
-        f"Dry run, nothing was changed. Importing {fp.folder} would add {c['new']} new notes, "
-        f"update {c['changed']}, leave {c['unchanged']} unchanged and skip {c['skipped']} files."
-    ]
-    for head, items in (
-        ("New", [(f, "") for f in fp.new]),
-        ("Changed", list(fp.changed)),
-        ("Skipped", list(fp.skipped)),
-    ):
-        if items:
-            lines.append(f"{head}:")
-            lines += [
-                f"  {f}" + (f" ({why})" if why and head == "Changed" else "") if head != "Skipped" else f"  {why}"
-                for f, why in items[:shown]
-            ]
-            if len(items) > shown:
-                lines.append(f"  … and {len(items) - shown} more (--json lists them all)")
-    return "\n".join(lines)
 
 
 def run_import(args: Any) -> int:
@@ -154,44 +142,24 @@ def run_import(args: Any) -> int:
     kind = _kind(path)
     if args.dry_run and kind == "chatgpt":
         raise InputError(
-            "--dry-run works for .reverie vault files and Markdown or text folders; a ChatGPT "
+            "--dry-run works for vault files and what is brought in (folders, documents, note-app exports); a ChatGPT "
             "import skips what it already holds, so run it directly."
         )
     if args.mine and kind == "chatgpt":
         raise InputError(
-            "--mine is for Markdown or text notes and vault files; a ChatGPT export is always read as "
+            "--mine is for notes and documents brought in, and vault files; a ChatGPT export is always read as "
             "imported conversations. Nothing was imported."
         )
     passphrase = _from_env(args.passphrase_env)
     with cli_vault(args) as vault:
-        if kind == "markdown" and args.dry_run:
-            fp = preview_markdown_folder(vault, path, progress=_progress, mine=args.mine)
-            data: dict[str, Any] = {
-                "kind": kind,
-                "dry_run": True,
-                "mine": args.mine,
-                "folder": str(fp.folder),
-                **fp.counts,
-                "files": {
-                    "new": list(fp.new),
-                    "changed": [{"path": f, "why": w} for f, w in fp.changed],
-                    "unchanged": list(fp.unchanged),
-                    "skipped": [{"path": f, "why": w} for f, w in fp.skipped],
-                },
-            }
-            text = _folder_preview_text(fp)
-        elif kind == "markdown":
-            s = import_markdown_folder(vault, path, progress=_progress, mine=args.mine)
-            data = {"kind": kind, "mine": args.mine, **s.__dict__}
-            text = f"Imported {s.added} new notes, updated {s.updated}, {s.unchanged} unchanged."
-            text += (
-                " Marked as your own writing: Reverie learns facts about you from them."
-                if args.mine
-                else " Read as documents: searchable, but not a source of facts about you (add --mine if you "
-                "wrote them)."
-            )
-            text += "".join(f"\n  {p}" for p in s.problems)
-        elif kind == "chatgpt":
+        if kind == "bring":
+            if args.dry_run:
+                data, text = import_bring.dry_run(vault, path, mine=args.mine, progress=_progress)
+                problems = [f["why"] for f in data["files"]["skipped"]]
+            else:
+                data, text, problems = import_bring.run(vault, path, mine=args.mine, progress=_progress)
+            return import_bring.finish(data, text, problems, as_json=args.json)
+        if kind == "chatgpt":
             s2 = import_chatgpt(vault, path, progress=_progress)
             data = {"kind": kind, **s2.__dict__}
             text = (

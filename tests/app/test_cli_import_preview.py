@@ -1,5 +1,5 @@
-"""``reverie import --dry-run FOLDER``: the preview of a Markdown/Obsidian folder import, writing nothing;
-and search results shown as plain text."""
+"""``reverie import --dry-run FOLDER``: the preview of a folder brought in, writing nothing; and search
+results shown as plain text."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def test_dry_run_of_a_folder_prints_the_preview_and_imports_nothing(capsys, tmp_
     code, out, _ = run(capsys, "--home", home, "import", "--dry-run", str(folder))
     assert code == 0
     assert out.splitlines() == [
-        f"Dry run, nothing was changed. Importing {folder} would add 1 new notes, update 0, leave 0 unchanged "
-        "and skip 1 files.",
+        f"Dry run, nothing was changed. Bringing in {folder} (Folder of documents, 2 files) would add 1 new note, "
+        "update 0, leave 0 unchanged and skip 1 file.",
         "New:",
         "  Projects/Kyoto/plan.md",
         "Skipped:",
@@ -32,7 +32,7 @@ def test_dry_run_of_a_folder_prints_the_preview_and_imports_nothing(capsys, tmp_
     ]
     assert json.loads(run(capsys, "--home", home, "notes", "--json")[1]) == []
     code, out, _ = run(capsys, "--home", home, "import", str(folder))
-    assert code == 0 and "Imported 1 new notes" in out
+    assert code == 0 and f"Brought in {folder} (Folder of documents, 2 files): 1 new note, 0 updated" in out
     (note,) = json.loads(run(capsys, "--home", home, "notes", "--json")[1])
     assert note["properties"] == {"author": "me"} and note["folder"] == "Projects/Kyoto"
     code, out, _ = run(capsys, "--home", home, "import", "--dry-run", "--json", "--mine", str(folder))

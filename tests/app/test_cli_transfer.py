@@ -52,7 +52,7 @@ def test_export_dry_run_import_and_markdown(capsys, tmp_path, monkeypatch):
     code, out, _ = run(capsys, "--home", str(dst), "export", str(tmp_path / "md"), "--markdown")
     assert code == 0 and (tmp_path / "md" / "notes").is_dir()
     code, out, _ = run(capsys, "--home", str(tmp_path / "third"), "import", str(tmp_path / "md" / "notes"))
-    assert code == 0 and "Imported 1 new notes" in out
+    assert code == 0 and ": 1 new note, 0 updated" in out
 
 
 def test_bad_file_and_missing_passphrase_give_one_sentence(capsys, tmp_path):
