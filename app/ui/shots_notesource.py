@@ -1,6 +1,6 @@
 """Screenshot scenes of brought-in notes in the Notes screen: a PDF opened at a cited passage (its file
-under the title, the page beside the passage), an Evernote note with its attachments (a picture of the
-photo), and a Day One entry.
+under the title, the page beside the passage), an Evernote note in the Preview with the photo its text
+shows and its attachments, and a Day One entry.
 
 The sample vault gets, once per window and on the database lane, the notes these screens show, with
 the meta the bring-in pipeline writes (``core.bring.write``) and their files in the run's temporary
@@ -148,9 +148,11 @@ def notes_scene(sh: Shooter, stage: Stage) -> None:
     page.open_note(stage.ids["bring-pdf"], start, end)
     stage.settle()
     sh.snap(stage.window, "notes-pdf")
+    page.editor.tabs.setCurrentIndex(1)  # the Preview draws the photo the text shows, from the vault
     page.open_note(stage.ids["bring-evernote"])
     stage.settle()
     sh.snap(stage.window, "notes-evernote")
+    page.editor.tabs.setCurrentIndex(0)
     page.open_note(stage.ids["bring-dayone"])
     stage.settle()
     sh.snap(stage.window, "notes-dayone")

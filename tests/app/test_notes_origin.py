@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from uifakes import open_window
 
+from reverie.app.ui.notes.loading import THUMB_PX
 from reverie.core import attachments, notes
 
 PAGES = [[1, 0, 40], [2, 40, 80], [3, 80, 120]]
@@ -136,7 +137,7 @@ def test_an_evernote_note_lists_its_attachments_and_a_click_opens_a_private_copy
     assert ed.attachments.names() == ["booking.pdf", "photo.png"]
     assert ed.attachments.header.text() == "2 attachments"
     photo = ed.attachments.rows[1]
-    assert photo.thumb is not None and max(photo.thumb.width(), photo.thumb.height()) == 40
+    assert photo.thumb is not None and max(photo.thumb.width(), photo.thumb.height()) == THUMB_PX
     assert ed.attachments.rows[0].thumb is None
     assert "16 bytes" in ed.attachments.list.item(0).text()
 
@@ -206,3 +207,54 @@ def test_the_origin_and_the_attachments_are_read_and_written_on_the_database_lan
         del vault.tx, vault.read
     assert seen and threading.main_thread().name not in seen
     assert Path(opened[0].toLocalFile()).read_bytes() == b"%PDF-1.4 scan"
+
+
+def _png(w: int, h: int) -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    img = QImage(w, h, QImage.Format.Format_RGB32)
+    img.fill(QColor("#3a7"))
+    raw = QByteArray()
+    buf = QBuffer(raw)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    img.save(buf, "PNG")
+    return bytes(raw.data())
+
+
+def test_markdown_images_of_attachments_show_in_the_preview_and_embeds_open_the_file(qtbot, paths, vault, opened):
+    from PySide6.QtGui import QImage, QTextDocument
+
+    from reverie.app.ui.notes.loading import PREVIEW_IMAGE_PX
+
+    body = "The view:\n\n![](view%20one.png)\n\nAnd a scan: ![[scans/receipt.png]]\n\n![](elsewhere.png)"
+    note = notes.create_note(vault, body, "Views", origin="enex:/x/a.enex#v", meta={"folder": "Travel"})
+    with vault.tx() as conn:
+        attachments.store(conn, vault.now(), note.id, "view one.png", "image/png", _png(1200, 600))
+        attachments.store(conn, vault.now(), note.id, "scans/receipt.png", "image/png", _png(20, 30))
+    _window, page = _page(qtbot, paths, vault)
+    ed = page.editor
+    ed.tabs.setCurrentIndex(1)  # Preview
+    page.open_note(note.id)
+    qtbot.waitUntil(lambda: ed.attachments.isVisibleTo(page), timeout=10_000)
+    doc = ed.preview.document()
+    image = doc.resource(QTextDocument.ResourceType.ImageResource.value, QUrl("view%20one.png"))
+    assert isinstance(image, QImage) and image.width() == PREVIEW_IMAGE_PX  # drawn from the vault, made narrower
+    missing = doc.resource(QTextDocument.ResourceType.ImageResource.value, QUrl("elsewhere.png"))
+    assert not isinstance(missing, QImage) or missing.isNull()  # not an attachment: nothing is loaded
+    shown = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                shown.append(fmt.toImageFormat().name())
+            it += 1
+        block = block.next()
+    assert "view%20one.png" in shown  # an image without words is drawn too (Qt's reader drops it)
+    embed = next(t for t in ed.links if t.link.is_file)
+    assert embed.note_id is not None and embed.tooltip.startswith("Open “scans/receipt.png”")
+    page.follow_link(embed)
+    qtbot.waitUntil(lambda: len(opened) == 1, timeout=10_000)
+    assert Path(opened[0].toLocalFile()).name == "receipt.png"

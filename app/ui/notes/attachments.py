@@ -88,6 +88,12 @@ class AttachmentsPanel(QWidget):
     def names(self) -> list[str]:
         return [r.name for r in self.rows]
 
+    def find(self, name: str) -> AttachmentRow | None:
+        """The attachment a link names: by its whole name, else by its file name."""
+        leaf = name.replace("\\", "/").rsplit("/", 1)[-1]
+        exact = next((r for r in self.rows if r.name == name), None)
+        return exact or next((r for r in self.rows if r.name.rsplit("/", 1)[-1] == leaf), None)
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
         if (
             obj is self.list

@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QKeyEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.notes.attachments import AttachmentsPanel
 from reverie.app.ui.notes.backlinks import BacklinksPanel
-from reverie.app.ui.notes.loading import LoadedNote
+from reverie.app.ui.notes.loading import AttachmentRow, LoadedNote
 from reverie.app.ui.notes.markdown import LINK_SCHEME, LinkTarget, heading_block_top, render
 from reverie.app.ui.notes.origin import OriginLine, PageNote
 from reverie.app.ui.notes.properties import PropertiesPanel
@@ -59,6 +61,23 @@ class _LeaveOnEscape(QObject):
         return False
 
 
+class _Preview(QTextBrowser):
+    """The Preview: Markdown images that name one of the note's attachments are drawn from the vault
+    (``images``, read with the note on the database lane); nothing else is loaded from anywhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: dict[str, QImage] = {}
+
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802 - Qt naming
+        if kind == QTextDocument.ResourceType.ImageResource.value and self.images:
+            u = QUrl(url)
+            for key in (u.toString(), u.toString(QUrl.ComponentFormattingOption.FullyEncoded), u.path()):
+                if key in self.images:
+                    return self.images[key]
+        return None  # not a file beside the vault, not the web
+
+
 class NoteEditor(QWidget):
     edited = Signal()  # the user changed the title, tags, properties or text
     link_clicked = Signal(object)  # a LinkTarget clicked in the preview
@@ -83,7 +102,7 @@ class NoteEditor(QWidget):
         self._escape = _LeaveOnEscape(self)
         self.body.installEventFilter(self._escape)
         self.properties = PropertiesPanel()
-        self.preview = QTextBrowser()
+        self.preview = _Preview()
         self.preview.setObjectName("notePreview")
         self.preview.setOpenLinks(False)  # links are handled here; the browser must not navigate
         self.preview.setOpenExternalLinks(False)
@@ -123,12 +142,24 @@ class NoteEditor(QWidget):
         self._layout.insertWidget(0, notice)
 
     # -- content ---------------------------------------------------------------------------
-    def set_note(self, note: Note | None) -> None:
+    def set_note(
+        self,
+        note: Note | None,
+        images: dict[str, QImage] | None = None,
+        files: tuple[AttachmentRow, ...] | None = None,
+    ) -> None:
         """Show a note (None: an empty draft) without counting it as an edit. Another note than the
-        one shown forgets where the last one came from and its attachments until ``set_loaded``."""
+        one shown forgets where the last one came from and its attachments until ``set_loaded``;
+        ``images``: the pictures its Markdown images show (``loading.preview_images``); ``files``: its
+        attachments."""
         if note is None or self.note is None or note.id != self.note.id:
             self.show_origin(None)
             self.attachments.set_rows([])
+            self.preview.images = {}
+        if images is not None:
+            self.preview.images = dict(images)
+        if files is not None:
+            self.attachments.set_rows(files)  # before the preview: ![[photo.png]] links to its file
         self.page_note.show_page(None, None)
         self._loading = True
         try:
@@ -148,9 +179,8 @@ class NoteEditor(QWidget):
 
     def set_loaded(self, loaded: LoadedNote) -> None:
         """Show a note read with where it came from and its attachments (``loading.load_note``)."""
-        self.set_note(loaded.note)
+        self.set_note(loaded.note, loaded.images, loaded.attachments)
         self.show_origin(loaded.origin, loaded.present)
-        self.attachments.set_rows(loaded.attachments)
 
     def show_origin(self, origin: NoteOrigin | None, present: bool = True) -> None:
         self.origin, self.present = origin, present
@@ -197,6 +227,10 @@ class NoteEditor(QWidget):
             self.refresh_preview()
 
     def resolve(self, link: WikiLink) -> str | None:
+        """The id of the note a link names; for a file, of the attachment the note carries by that name."""
+        if link.is_file:
+            found = self.attachments.find(link.target.strip())
+            return found.id if found is not None else None
         if not link.target.strip():
             return self.note.id if self.note else None
         return self.link_index.get(title_key(link.target))

@@ -5,22 +5,26 @@ the private copy of an attachment the system's viewer opens."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage
 
 from reverie.core import attachments, notes, notesource
 from reverie.core.notesource import NoteOrigin
 from reverie.core.records import Note
 
-THUMB_PX = 40  # the side of an image's small picture in the list
+THUMB_PX = 32  # the side of an image's small picture in the list
 THUMB_MAX_BYTES = 4 * 1024 * 1024  # a bigger image shows its icon (reading it to draw 40 px is not worth it)
 THUMB_MAX_COUNT = 24  # pictures drawn per note; the rest show their icon
+PREVIEW_IMAGE_PX = 480  # the widest an attachment shown in the Preview is drawn (no sideways scrolling)
+PREVIEW_MAX_IMAGES = 20  # images of the vault a Preview shows; further ones stay links
+_MD_IMAGE = re.compile(r'!\[[^\]\n]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))(?:\s+"[^"\n]*")?\s*\)')
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class LoadedNote:
     origin: NoteOrigin | None = None
     present: bool = True  # the origin's file (or export) is still on disk
     attachments: tuple[AttachmentRow, ...] = field(default_factory=tuple)
+    images: dict[str, QImage] = field(default_factory=dict)  # ``![](name)`` in the text -> the attachment's picture
 
 
 def watched_roots(conn: Any) -> list[str]:
@@ -71,16 +76,58 @@ def attachment_rows(conn: Any, note_id: str) -> list[AttachmentRow]:
     return out
 
 
+def image_names(body: str) -> list[str]:
+    """The targets of the Markdown images in ``body`` (``![](photo.jpg)`` -> "photo.jpg"), as written
+    and as decoded (``my%20photo.jpg`` is also "my photo.jpg"), in their order."""
+    out: list[str] = []
+    for m in _MD_IMAGE.finditer(body):
+        raw = m.group(1) or m.group(2)
+        for name in (raw, QUrl.fromPercentEncoding(raw.encode("utf-8"))):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def preview_images(conn: Any, body: str, rows: list[AttachmentRow]) -> dict[str, QImage]:
+    """The pictures of the attachments the text shows as Markdown images, at most ``PREVIEW_IMAGE_PX`` wide."""
+    wanted = image_names(body)
+    if not wanted:
+        return {}
+    by_name = {r.name: r for r in rows if r.mime.startswith("image/")}
+    by_leaf: dict[str, AttachmentRow] = {}
+    for r in by_name.values():
+        by_leaf.setdefault(r.name.rsplit("/", 1)[-1], r)
+    out: dict[str, QImage] = {}
+    decoded: dict[str, QImage | None] = {}
+    for name in wanted:
+        row = by_name.get(name) or by_name.get(name.removeprefix("./")) or by_leaf.get(name.rsplit("/", 1)[-1])
+        if row is None:
+            continue
+        if row.id not in decoded:
+            if len(decoded) >= PREVIEW_MAX_IMAGES:
+                break
+            image = QImage.fromData(attachments.read(conn, row.id))
+            if not image.isNull() and image.width() > PREVIEW_IMAGE_PX:
+                image = image.scaledToWidth(PREVIEW_IMAGE_PX, Qt.TransformationMode.SmoothTransformation)
+            decoded[row.id] = None if image.isNull() else image
+        found = decoded[row.id]
+        if found is not None:
+            out[name] = found
+    return out
+
+
 def load_note(vault: Any, note_id: str) -> LoadedNote:
-    """The note, where it came from and whether that is still on disk, and its attachments."""
+    """The note, where it came from and whether that is still on disk, its attachments and the
+    pictures its text shows."""
     note = notes.get_note(vault, note_id)
     with vault.read() as conn:
         origin = notesource.describe(note.origin, note.meta, watched_roots=watched_roots(conn))
         rows = attachment_rows(conn, note.id)
+        images = preview_images(conn, note.body, rows)
     present = True
     if origin is not None and origin.on_disk:
         present = os.path.exists(origin.on_disk)
-    return LoadedNote(note, origin, present, tuple(rows))
+    return LoadedNote(note, origin, present, tuple(rows), images)
 
 
 class OpenedCopies:

@@ -83,7 +83,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&!#~|])")
 
 @dataclass(frozen=True)
 class LinkTarget:
-    """What a preview link points at: the wikilink, and the note it names (None: no such note yet)."""
+    """What a preview link points at: the wikilink, and the note it names (None: no such note yet);
+    for a file (``![[photo.png]]``), the id of the attachment the note carries under that name."""
 
     link: WikiLink
     note_id: str | None
@@ -92,7 +93,9 @@ class LinkTarget:
     def tooltip(self) -> str:
         name = self.link.target.strip() or self.link.heading.strip()
         if self.link.is_file:
-            return f"“{name}” is a file the note embeds; Reverie keeps the notes' text, not their files."
+            if self.note_id is not None:
+                return f"Open “{name}”, a file this note carries"
+            return f"“{name}” is a file the note links to; it did not come in with the note."
         if self.note_id is None:
             return f"No note is called “{name}” yet: click to create it."
         return f"Open “{name}”" + (f" at “{self.link.heading.strip()}”" if self.link.heading.strip() else "")
@@ -107,18 +110,43 @@ def _escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_EMPTY_ALT = re.compile(r"!\[\]\(")
+
+
 def _with_links(text: str, resolve: Callable[[WikiLink], str | None]) -> tuple[str, list[LinkTarget]]:
-    """``text`` with each wikilink turned into a Markdown link to ``reverie-link:N``."""
+    """``text`` with each wikilink turned into a Markdown link to ``reverie-link:N`` (``resolve``
+    names the note, or a file's attachment), and each image without words (``![](photo.jpg)``, which
+    Qt's Markdown reader would drop) given a space for them."""
     out: list[str] = []
     targets: list[LinkTarget] = []
     pos = 0
     for link in find_links(text):
         out.append(text[pos : link.start])
-        targets.append(LinkTarget(link, None if link.is_file else resolve(link)))
+        targets.append(LinkTarget(link, resolve(link)))
         out.append(f"[{_escape(link.shown) or '…'}]({LINK_SCHEME}:{len(targets) - 1})")
         pos = link.end
     out.append(text[pos:])
-    return "".join(out), targets
+    return _with_alt("".join(out)), targets
+
+
+def _with_alt(text: str) -> str:
+    """Images without words get a space for them, outside fenced code."""
+    if "![](" not in text:
+        return text
+    lines = text.split("\n")
+    fence = ""
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if m:
+            mark = m.group(1)
+            if not fence:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence):
+                fence = ""
+            continue
+        if not fence:
+            lines[i] = _EMPTY_ALT.sub("![ ](", line)
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -320,7 +320,11 @@ class NotesPage(QWidget):
         """A link clicked in the preview: open the note it names (at its heading), or offer to write it."""
         link = target.link
         if link.is_file:
-            self.editor.status.setText(target.tooltip)
+            found = self.editor.attachments.find(link.target.strip())
+            if found is not None:  # ![[photo.png]]: the note carries that file
+                self.open_attachment(found.id, found.name)
+            else:
+                self.editor.status.setText(target.tooltip)
         elif target.note_id is not None:
             if self.editor.note is not None and target.note_id == self.editor.note.id:
                 self.editor.show_heading(link.heading)
