@@ -54,35 +54,36 @@ def test_the_watched_folders_box(qtbot, ui_session, tmp_path):  # noqa: F811
     settle(qtbot, ui_session)
     assert box.empty.isVisible() and box.empty.text() == EMPTY and not box.list.isVisible()
     assert "never writes into them" in box.findChildren(type(box.empty))[0].text()
-    assert not box.pause.isEnabled() and not box.remove.isEnabled() and not box.mine.isEnabled()
+    assert box.rows == []
 
     box.add_path(str(tmp_path / "nowhere"))
     qtbot.waitUntil(lambda: "There is no folder" in box.message.text(), timeout=WAIT)
     assert box.message.objectName() == "errorText"
 
     box.add_path(str(folder))
-    qtbot.waitUntil(lambda: box.list.count() == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(box.rows) == 1, timeout=WAIT)
     assert box.message.text().startswith("Watching") and box.list.isVisible() and not box.empty.isVisible()
     qtbot.waitUntil(lambda: box.status.text() == "Watching 1 folder · up to date", timeout=WAIT)
-    qtbot.waitUntil(lambda: "2 notes" in box.list.item(0).text(), timeout=WAIT)
-    assert box.list.item(0).text().startswith(str(folder)) and "last looked" in box.list.item(0).text()
-    assert box.pause.text() == "Pause" and not box.mine.isChecked()
+    qtbot.waitUntil(lambda: "2 notes" in box.line(0), timeout=WAIT)
+    assert box.line(0).startswith(str(folder)) and "last looked" in box.line(0)
+    assert box.rows[0].path.text() == str(folder) and box.rows[0].detail.text().startswith("Watching · 2 notes")
+    assert box.rows[0].pause.text() == "Pause" and not box.rows[0].mine.isChecked()
 
-    box.mine.click()  # these are my own notes: what came in is marked
-    qtbot.waitUntil(lambda: "your own notes" in box.list.item(0).text(), timeout=WAIT)
-    assert box.mine.isChecked() and all(_own_marks(vault)) and len(_own_marks(vault)) == 2
+    box.rows[0].mine.click()  # these are my own notes: what came in is marked
+    qtbot.waitUntil(lambda: "your own notes" in box.line(0), timeout=WAIT)
+    assert box.rows[0].mine.isChecked() and all(_own_marks(vault)) and len(_own_marks(vault)) == 2
 
-    box.pause.click()
-    qtbot.waitUntil(lambda: box.pause.text() == "Resume", timeout=WAIT)
-    assert box.list.item(0).text().split("\n")[1].startswith("Paused")
+    box.rows[0].pause.click()
+    qtbot.waitUntil(lambda: box.rows[0].pause.text() == "Resume", timeout=WAIT)
+    assert box.line(0).split("\n")[1].startswith("Paused")
     qtbot.waitUntil(lambda: box.status.text() == "Watching is paused", timeout=WAIT)
     (folder / "while.md").write_text("# While paused\n\nWritten meanwhile.\n")
-    box.pause.click()
-    qtbot.waitUntil(lambda: "3 notes" in box.list.item(0).text(), timeout=WAIT)
-    assert box.pause.text() == "Pause"
+    box.rows[0].pause.click()
+    qtbot.waitUntil(lambda: "3 notes" in box.line(0), timeout=WAIT)
+    assert box.rows[0].pause.text() == "Pause"
 
-    box.remove.click()
-    qtbot.waitUntil(lambda: box.list.count() == 0 and box.empty.isVisible(), timeout=WAIT)
+    box.rows[0].remove.click()
+    qtbot.waitUntil(lambda: box.rows == [] and box.empty.isVisible(), timeout=WAIT)
     assert "notes brought in from it stay" in box.message.text()
     with vault.peek() as conn:
         assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 3

@@ -10,11 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from reverie.app.ui.changes import IMPORTED
 from reverie.app.ui.session import Session
-from reverie.app.ui.uikit import alive
+from reverie.app.ui.uikit import ElidedLabel, alive
 from reverie.app.ui.watching import WatchRuntime, plural, short
 from reverie.core.bring import watch
 from reverie.core.bring.watch import WatchedFolder
@@ -34,13 +33,14 @@ INTRO = (
 EMPTY = "No folder is watched yet. Add one (an Obsidian vault, a Documents folder) and its notes stay in step with it."
 
 
-def folder_line(f: WatchedFolder) -> str:
-    """Two lines: where, then its state, notes and last look (and a problem, when there is one)."""
+def folder_line(f: WatchedFolder, *, mine: bool = True) -> str:
+    """Two lines: where, then its state, notes and last look (and a problem, when there is one);
+    ``mine=False`` leaves out "your own notes" (a check box beside it says so)."""
     state = "Watching" if f.watching else "Paused"
     parts = [state, plural(f.files, "note")]
     if f.missing:
         parts.append(f"{f.missing:,} with the file gone")
-    if f.mine:
+    if f.mine and mine:
         parts.append("your own notes")
     parts.append(
         "last looked " + datetime.fromtimestamp(f.last_scan_at).strftime("%d %b %H:%M")
@@ -51,12 +51,49 @@ def folder_line(f: WatchedFolder) -> str:
     return f"{line}\n{f.problem}" if f.problem else line
 
 
+class FolderRow(QFrame):
+    """One watched folder: its path (cut in the middle when long), its state, notes and last look, a
+    problem when there is one, "These are my own notes", and Pause/Resume and Remove."""
+
+    def __init__(self, f: WatchedFolder, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder = f
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 6, 0, 6)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        self.path = ElidedLabel(short(f.path), mode=Qt.TextElideMode.ElideMiddle)
+        self.path.setObjectName("sectionTitle")
+        self.path.setToolTip(f.path)
+        text.addWidget(self.path)
+        self.detail = QLabel(folder_line(f, mine=False).split("\n")[1])
+        self.detail.setObjectName("muted")
+        self.detail.setWordWrap(True)
+        text.addWidget(self.detail)
+        self.problem = QLabel(f.problem)
+        self.problem.setObjectName("errorText")
+        self.problem.setWordWrap(True)
+        self.problem.setVisible(bool(f.problem))
+        text.addWidget(self.problem)
+        self.mine = QCheckBox("These are my own notes")
+        self.mine.setChecked(f.mine)
+        self.mine.setToolTip("Facts about you may be drawn from your own notes; not from other documents.")
+        text.addWidget(self.mine)
+        row.addLayout(text, 1)
+        self.pause = QPushButton("Pause" if f.watching else "Resume")
+        self.remove = QPushButton("Remove")
+        self.remove.setToolTip("Stop watching this folder; the notes brought in from it stay.")
+        for b in (self.pause, self.remove):
+            row.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+
+
 class WatchBox(QGroupBox):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("Watched folders", parent)
         self.session = session
         self.runtime: WatchRuntime | None = None
         self.folders: list[WatchedFolder] = []
+        self.rows: list[FolderRow] = []
         lay = QVBoxLayout(self)
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
@@ -65,28 +102,16 @@ class WatchBox(QGroupBox):
         self.empty = QLabel(EMPTY)
         self.empty.setWordWrap(True)
         lay.addWidget(self.empty)
-        self.list = QListWidget()
-        self.list.setWordWrap(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.list.currentRowChanged.connect(lambda _row: self._selection())
+        self.list = QWidget()
+        self.rows_layout = QVBoxLayout(self.list)
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows_layout.setSpacing(0)
         lay.addWidget(self.list)
-        self.mine = QCheckBox("These are my own notes")
-        self.mine.setToolTip("Facts about you may be drawn from your own notes; not from other documents.")
-        self.mine.clicked.connect(self._set_mine)
-        lay.addWidget(self.mine)
         row = QHBoxLayout()
         self.add = QPushButton("Add folder…")
         self.add.clicked.connect(self.choose)
-        self.pause = QPushButton("Pause")
-        self.pause.clicked.connect(self.toggle_pause)
-        self.remove = QPushButton("Remove")
-        self.remove.setToolTip("Stop watching this folder; the notes brought in from it stay.")
-        self.remove.clicked.connect(self.remove_selected)
         row.addWidget(self.add)
         row.addStretch(1)
-        row.addWidget(self.pause)
-        row.addWidget(self.remove)
         lay.addLayout(row)
         self.status = QLabel("")
         self.status.setObjectName("muted")
@@ -114,36 +139,31 @@ class WatchBox(QGroupBox):
             )
 
     def show_folders(self, folders: list[WatchedFolder]) -> None:
-        selected = self.selected()
         self.folders = list(folders)
-        self.list.clear()
-        for f in self.folders:
-            item = QListWidgetItem(folder_line(f))
-            item.setToolTip(f.path)
-            item.setData(Qt.ItemDataRole.UserRole, f.path)
-            self.list.addItem(item)
-        rows = max(1, len(self.folders))
-        line = self.list.fontMetrics().lineSpacing()
-        self.list.setFixedHeight(min(rows, 4) * (3 * line + 10) + 6)
+        while self.rows_layout.count():
+            item = self.rows_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.rows = []
+        for i, f in enumerate(self.folders):
+            if i:
+                line = QFrame()
+                line.setFrameShape(QFrame.Shape.HLine)
+                line.setFrameShadow(QFrame.Shadow.Sunken)
+                self.rows_layout.addWidget(line)
+            row = FolderRow(f)
+            row.pause.clicked.connect(lambda _c=False, f=f: self.toggle_pause(f))
+            row.remove.clicked.connect(lambda _c=False, f=f: self.remove_folder(f))
+            row.mine.clicked.connect(lambda checked, f=f: self.set_mine(f, checked))
+            self.rows_layout.addWidget(row)
+            self.rows.append(row)
         self.list.setVisible(bool(self.folders))
         self.empty.setVisible(not self.folders)
-        paths = [f.path for f in self.folders]
-        if selected is not None and selected.path in paths:
-            self.list.setCurrentRow(paths.index(selected.path))
-        elif self.folders:
-            self.list.setCurrentRow(0)
-        self._selection()
 
-    def selected(self) -> WatchedFolder | None:
-        row = self.list.currentRow()
-        return self.folders[row] if 0 <= row < len(self.folders) else None
-
-    def _selection(self) -> None:
-        f = self.selected()
-        for w in (self.mine, self.pause, self.remove):
-            w.setEnabled(f is not None)
-        self.mine.setChecked(bool(f and f.mine))
-        self.pause.setText("Resume" if f is not None and not f.watching else "Pause")
+    def line(self, row: int) -> str:
+        """What row ``row`` says (its path, then its state, notes and last look)."""
+        return folder_line(self.folders[row]) if 0 <= row < len(self.folders) else ""
 
     # -- writing -------------------------------------------------------------------------------------
     def choose(self) -> None:
@@ -158,19 +178,19 @@ class WatchBox(QGroupBox):
 
         def done(f: WatchedFolder) -> None:
             self._say(f"Watching {short(f.path)}: its files come in now, and Reverie follows them while it runs.")
-            self._changed(select=f.path)
+            self._changed()
 
         self.session.db.submit(watch.add_folder, vault, path, on_done=alive(self, done), on_error=self._error)
 
-    def toggle_pause(self) -> None:
-        f, vault = self.selected(), self.session.vault
-        if f is None or vault is None:
+    def toggle_pause(self, f: WatchedFolder) -> None:
+        vault = self.session.vault
+        if vault is None:
             return
         state = "paused" if f.watching else "on"
 
         def done(_f: WatchedFolder) -> None:
             self._say(
-                f"Paused {short(f.path)}; changes are caught up when you resume."
+                f"Paused {short(f.path)}; what changes meanwhile is caught up when you resume."
                 if state == "paused"
                 else f"Watching {short(f.path)} again; catching up on what changed."
             )
@@ -178,9 +198,9 @@ class WatchBox(QGroupBox):
 
         self.session.db.submit(watch.set_state, vault, f.path, state, on_done=alive(self, done), on_error=self._error)
 
-    def remove_selected(self) -> None:
-        f, vault = self.selected(), self.session.vault
-        if f is None or vault is None:
+    def remove_folder(self, f: WatchedFolder) -> None:
+        vault = self.session.vault
+        if vault is None:
             return
 
         def done(_f: WatchedFolder) -> None:
@@ -189,9 +209,9 @@ class WatchBox(QGroupBox):
 
         self.session.db.submit(watch.remove_folder, vault, f.path, on_done=alive(self, done), on_error=self._error)
 
-    def _set_mine(self, checked: bool) -> None:
-        f, vault = self.selected(), self.session.vault
-        if f is None or vault is None:
+    def set_mine(self, f: WatchedFolder, checked: bool) -> None:
+        vault = self.session.vault
+        if vault is None:
             return
 
         def done(_f: WatchedFolder) -> None:
@@ -206,19 +226,10 @@ class WatchBox(QGroupBox):
             watch.set_mine, vault, f.path, checked, changes=IMPORTED, on_done=alive(self, done), on_error=self._error
         )
 
-    def _changed(self, select: str | None = None) -> None:
+    def _changed(self) -> None:
         if self.runtime is not None:
             self.runtime.reload()
-
-        def show(folders: list[WatchedFolder]) -> None:
-            self.show_folders(folders)
-            if select is not None:
-                paths = [f.path for f in self.folders]
-                if select in paths:
-                    self.list.setCurrentRow(paths.index(select))
-
-        if self.session.vault is not None:
-            self.session.db.submit(watch.list_folders, self.session.vault, on_done=alive(self, show))
+        self.load()
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setObjectName("errorText" if error else "muted")
