@@ -29,7 +29,7 @@ from reverie.core.wikilinks import find_links
 KIND = "logseq"
 LABEL = "Logseq graph"
 
-_PROP = re.compile(r"^([A-Za-z0-9_][\w\-.?/]*)::(?:[ \t]+(.*?))?[ \t]*$")
+_PROP = re.compile(r"^([A-Za-z0-9_][\w\-.?/]{0,99})::(?:[ \t]+(.*))?$")  # the value is stripped after
 _BULLET = re.compile(r"^(?P<indent>[\t ]*)-(?:[ \t]+(?P<text>.*)|)$")
 _JOURNAL = re.compile(r"^(\d{4})[_-](\d{2})[_-](\d{2})$")
 _REF = re.compile(r"\[\[([^\[\]\n]+)\]\]")

@@ -33,8 +33,10 @@ LABEL = "Notion (Markdown & CSV export)"
 _ID = re.compile(r"\s+([0-9a-f]{32})(?=(?:_all)?(?:\.[A-Za-z0-9]+)?$)")
 _NAMED = re.compile(r"\s[0-9a-f]{32}(?:_all)?\.(?:md|csv)$")
 _PROP = re.compile(r"^([^:\n]{1,100}): (.*)$")
-_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(([^)\n]+)\)")
-_RELATION = re.compile(r"\s*([^,()]+?)\s+\(([^()]*\.md)\)\s*(?:,|$)")
+# No "[" inside the text or the target (a target may hold one level of parentheses, as Notion
+# leaves them in "Notes%20(old)%20<id>.md"), so a line of brackets is matched in linear time.
+_LINK = re.compile(r"(!?)\[([^\[\]\n]{0,1000})\]\(((?:[^()\[\]\n]|\([^()\[\]\n]{0,200}\)){1,2000})\)")
+_MD_REF = re.compile(r"\(([^()\n]*\.md)\)")
 _CREATED = {"created", "created time", "date created", "created at"}
 _UPDATED = {"last edited time", "last edited", "updated", "last updated", "edited"}
 _TAGS = {"tags", "tag", "multi-select", "labels"}
@@ -158,14 +160,26 @@ def _props(lines: list[str], header: list[str], doc: Doc) -> int:
         if folded in _TAGS:
             doc.tags += [t.strip() for t in value.split(",") if t.strip()]
             continue
-        related = _RELATION.findall(value)
-        if related and _RELATION.sub("", value).strip() == "":
-            titles = [strip_id(t.strip())[0] for t, _ in related]
+        titles = relations(value)
+        if titles:
             doc.links += titles
             doc.properties[key] = titles
         elif value:
             doc.properties[key] = value
     return n
+
+
+def relations(value: str) -> list[str]:
+    """The titles of a relation value, ``A (A%20<id>.md), B (B%20<id>.md)``; [] when it is not one."""
+    titles: list[str] = []
+    prev = 0
+    for m in _MD_REF.finditer(value):
+        title = value[prev : m.start()].strip().removeprefix(",").strip()
+        if not title:
+            return []
+        titles.append(strip_id(title)[0])
+        prev = m.end()
+    return titles if value[prev:].strip() == "" else []
 
 
 def _page(tree: ExportTree, entry: Entry, text: str, header: list[str] | None) -> Doc:

@@ -255,6 +255,19 @@ def test_notion_a_title_column_is_not_a_property(tmp_path: Path) -> None:
     assert (docs["8" * 32].properties, docs["8" * 32].body) == ({"Stage": "new"}, "body")
 
 
+def test_notion_links_with_parentheses_and_relations(tmp_path: Path) -> None:
+    path = tmp_path / "Export-l.zip"
+    old, new = "9" * 32, "a" * 32
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"Notes (old) {old}.md", "# Notes (old)\n\nhello")
+        zf.writestr(f"New {new}.md", f"# New\n\nSee [the old notes](Notes%20(old)%20{old}.md) and [[[x]]]")
+    docs, _ = read(notion, path)
+    assert docs[new].body == "See [[Notes (old)|the old notes]] and [[[x]]]" and docs[new].links == ["Notes (old)"]
+    ref = f"Dune (Reading%20list/Dune%20{old}.md), Atlas of Remote Islands (Atlas%20{new}.md)"
+    assert notion.relations(ref) == ["Dune", "Atlas of Remote Islands"]
+    assert notion.relations("some (text)") == [] and notion.relations("(a.md)") == []
+
+
 def test_notion_a_page_that_is_not_a_database_row_keeps_its_colon_lines(tmp_path: Path) -> None:
     path = tmp_path / "Export-x.zip"
     with zipfile.ZipFile(path, "w") as zf:
