@@ -61,6 +61,11 @@ def _note_files(tree: ExportTree, top_is_keep: bool) -> list[Entry]:
 def read_export(path: Path) -> Iterator[Doc | Skipped]:
     with open_tree(path) as tree:
         notes = _note_files(tree, path.is_dir() and path.name == "Keep")
+        if not notes and any(_NOTE.search(e.rel[:-5] + ".json") for e in tree.files() if e.rel.endswith(".html")):
+            raise Unreadable(
+                f"{path.name} holds Keep notes only as web pages (.html), as older Takeouts did; Reverie reads the "
+                "notes' .json files that Takeout writes today: export Keep again at takeout.google.com."
+            )
         if not notes:
             raise Unreadable(
                 f"{path.name} holds no Google Keep notes (no Keep folder of .json notes); nothing was brought in."

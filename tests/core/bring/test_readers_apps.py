@@ -100,6 +100,18 @@ def test_keep_sets_aside_broken_notes_and_reads_the_rest(tmp_path: Path) -> None
     assert reasons["Deep.json"] == "Deep.json is not valid JSON; it was left out."
 
 
+def test_an_older_html_only_keep_takeout_says_what_to_do(tmp_path: Path) -> None:
+    folder = fx.keep_takeout(tmp_path) / "Keep"
+    for p in folder.glob("*.json"):
+        p.unlink()
+    with pytest.raises(Unreadable) as exc:
+        list(keep.read_export(folder.parent))
+    assert str(exc.value) == (
+        "Takeout holds Keep notes only as web pages (.html), as older Takeouts did; Reverie reads the notes' .json "
+        "files that Takeout writes today: export Keep again at takeout.google.com."
+    )
+
+
 def test_keep_without_notes_is_unreadable_and_not_claimed(tmp_path: Path) -> None:
     (tmp_path / "Keep").mkdir()
     with pytest.raises(Unreadable) as exc:
