@@ -36,6 +36,7 @@ from reverie.app.ui.tasks import TaskHandle, TaskTracker
 from reverie.core.bring import watch, watch_apply
 from reverie.core.bring.watch import WatchedFolder
 from reverie.core.bring.watch_apply import WatchReport
+from reverie.core.errors import NotFoundError, ReverieError
 from reverie.core.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -225,7 +226,7 @@ class WatchRuntime(QObject):
             return
         if done >= total or self._stop.is_set():
             if self._handle is not None:
-                self._handle.finish(f"Caught up on {short(root)}.")
+                self._handle.finish(f"Caught up on {short(root)}." if total >= 0 else "")
                 self._handle = None
             return
         if self._handle is None:
@@ -283,7 +284,16 @@ class WatchRuntime(QObject):
             if stop.is_set():
                 return
             if f.path not in before:
-                self._catch_up(vault, f.path, stop)
+                try:
+                    self._catch_up(vault, f.path, stop)
+                except NotFoundError:
+                    pass  # removed meanwhile
+                except ReverieError as exc:
+                    self._problems[f.path] = str(exc)
+                finally:
+                    if self._catching is not None:  # stopped by an error: its progress ends too
+                        self._progress.emit(f.path, -1, -1)
+                    self._catching = None
         self._known = self._lane(watch.list_folders, vault)
         self.folders.emit(self._known)
 
@@ -314,9 +324,17 @@ class WatchRuntime(QObject):
         self.applied.emit(root, summary)
 
     def _apply_events(self, vault: Vault, root: str, paths: list[str]) -> None:
-        report: WatchReport = self._lane(watch_apply.apply_events, vault, root, paths, batch=PART)
+        try:
+            report: WatchReport = self._lane(watch_apply.apply_events, vault, root, paths, batch=PART)
+        except NotFoundError:
+            return  # removed meanwhile
+        except ReverieError as exc:  # the vault busy elsewhere, ...: the next start catches up
+            self._problems[root] = str(exc)
+            return
         if report.changed:
             self._changed.emit()
+            self._known = self._lane(watch.list_folders, vault)
+            self.folders.emit(self._known)
         self.applied.emit(root, report)
 
     def _schedule(self, root: str, stop: threading.Event) -> None:

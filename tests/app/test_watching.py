@@ -219,3 +219,19 @@ def test_pausing_stops_following_and_resuming_catches_up(qtbot, ui_session, fold
     watch.set_state(vault, folder, "on")
     runtime.reload()
     qtbot.waitUntil(lambda: note(vault, "Paused") is not None, timeout=WAIT)
+
+
+def test_a_folder_removed_behind_the_runtimes_back_does_not_stop_it(qtbot, ui_session, folder, runtime):  # noqa: F811
+    vault = ui_session.vault
+    qtbot.waitUntil(lambda: runtime.text == "Watching 1 folder · up to date", timeout=WAIT)
+    batches: list[object] = []
+    runtime.applied.connect(lambda _root, report: batches.append(report))
+    watch.remove_folder(vault, folder)  # as `reverie watch remove` does from another process
+    (folder / "after.md").write_text("# After\n\nWritten once the folder was removed.\n")
+    qtbot.waitUntil(lambda: runtime.debouncer.waiting == 0 and ui_session.db.pending == 0, timeout=WAIT)
+    assert note(vault, "After") is None and not batches
+    thread = runtime._thread
+    assert thread is not None and thread.is_alive()
+    runtime.reload()
+    qtbot.waitUntil(lambda: runtime.text == "No folder is watched.", timeout=WAIT)
+    assert not runtime._watches
