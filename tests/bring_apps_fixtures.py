@@ -169,7 +169,7 @@ def _dayone_journal() -> dict[str, object]:
                 "uuid": DAYONE_UUIDS[2],
                 "creationDate": "2023-05-07T08:00:00Z",
                 "timeZone": "America/New_York",
-                "text": "Photo gone\n\n![](dayone-moment://FFFF0000FFFF0000FFFF0000FFFF0000)",
+                "text": "![](dayone-moment://FFFF0000FFFF0000FFFF0000FFFF0000)\n\nPhoto gone",
                 "photos": [{"identifier": "FFFF0000FFFF0000FFFF0000FFFF0000", "md5": "0" * 32, "type": "png"}],
             },
         ],

@@ -30,6 +30,7 @@ LABEL = "Day One (JSON export)"
 MAX_JOURNAL_BYTES = 128 * 1024 * 1024  # one journal's JSON (its text; the media are separate files)
 _MEDIA = {"photos": "photos", "videos": "videos", "audios": "audios", "pdfAttachments": "pdfs"}
 _MOMENT = re.compile(r"dayone-moment:/{1,2}(?:[a-zA-Z]+/)?([0-9A-Za-z-]+)")
+_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 
 
@@ -173,7 +174,8 @@ def _entry(tree: ExportTree, raw: object, journal: str, fallback_key: str) -> Do
     created = _when(raw.get("creationDate"))
     updated = _when(raw.get("modifiedDate")) or created
     zone = _text(raw.get("timeZone")).strip()
-    title = _ESCAPED.sub(r"\1", first_line_title(text, fallback="")) or _day_title(created, zone)
+    words = _IMAGE.sub("", text)  # an entry that opens with a photo is named by its first words
+    title = _ESCAPED.sub(r"\1", first_line_title(words, fallback="")) or _day_title(created, zone)
     props: PropertyValues = {"journal": journal}
     _place(raw.get("location"), props)
     weather = _weather(raw.get("weather"))
