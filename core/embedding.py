@@ -3,9 +3,10 @@
 A memory is searchable by its words the moment it is written; its vector lands here, later,
 tagged with the embedder's model id. ``embed_pending`` is resumable (it embeds whatever lacks a
 vector of the current model, so a switch of embedder re-embeds everything and an interrupted run
-just continues) and never holds the vault lock while the model runs: it reads a batch, lets go,
-embeds, then writes the batch in one short transaction, skipping memories whose text changed
-meanwhile. ``EmbeddingWorker`` runs it on a plain thread (no Qt) whenever it is notified.
+just continues) and never holds the vault lock while the model runs: it reads a window of up to
+``READ_AHEAD`` pending memories, lets go, and embeds them longest first in batches (similar
+lengths pad little), writing each batch in one short transaction and skipping memories whose
+text changed meanwhile. ``EmbeddingWorker`` runs it on a plain thread (no Qt) whenever it is notified.
 
 The embedder may be the built-in model, a model folder or a server (``models.registry``); its
 ``model_id`` names it (``docs/decisions.md``, "Choosing the embedder"). A server's dimension is
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,44 @@ def _check(vecs: Any, n: int, dim: int, model_id: str) -> np.ndarray:
     return arr / np.maximum(norms, 1e-12)
 
 
+READ_AHEAD = 2048  # memories read at once, then embedded longest first in batches of ``batch_size``
+
+
+def _cancelled(cancel: Any) -> bool:
+    return cancel is not None and bool(cancel.is_set())
+
+
+def by_length(ids: list[int], inputs: Mapping[int, str], size: int) -> list[list[int]]:
+    """``ids`` in batches of ``size``, longest inputs first: texts of similar length share a batch,
+    so the model pads them little (what ``SentenceTransformer.encode`` does inside one call, done
+    here across a window of many batches). Each batch keeps the ids' order."""
+    place = {mid: n for n, mid in enumerate(ids)}
+    order = sorted(ids, key=lambda i: len(inputs[i]), reverse=True)
+    return [sorted(order[i : i + size], key=place.__getitem__) for i in range(0, len(order), size)]
+
+
+def _embed_and_write(
+    vault: Vault, embedder: Embedder, ids: list[int], inputs: Mapping[int, str], model_id: str, dim: int, window: int
+) -> int:
+    """Embed the inputs of ``ids`` and write their vectors in one transaction, skipping memories
+    whose input changed since it was read; returns how many were embedded."""
+    vecs = _check(embedder.embed([inputs[i] for i in ids]), len(ids), dim, model_id)
+    blobs = vecs.astype("<f2")
+    with vault.tx() as conn:
+        # Only inputs unchanged since they were read (the turn and the turns before it).
+        current = turn_context.inputs_for(conn, ids, window)
+        params = [
+            (mid, model_id, dim, blobs[i].tobytes()) for i, mid in enumerate(ids) if current.get(mid) == inputs[mid]
+        ]
+        conn.executemany(
+            "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(memory_id) DO UPDATE SET model_id = excluded.model_id, dim = excluded.dim, "
+            "vec = excluded.vec",
+            params,
+        )
+    return len(ids)
+
+
 def embed_pending(
     vault: Vault,
     embedder: Embedder,
@@ -118,8 +157,8 @@ def embed_pending(
     last_id = hint
     if progress:
         progress(0, total)
-    while done < total and not (cancel is not None and cancel.is_set()):
-        take = min(batch_size, total - done)
+    while done < total and not _cancelled(cancel):
+        take = min(max(batch_size, READ_AHEAD), total - done)
         with vault.read() as conn:
             rows = conn.execute(
                 f"SELECT m.id {_PENDING} AND m.id > ? ORDER BY m.id LIMIT ?",
@@ -132,26 +171,12 @@ def embed_pending(
                 continue
             break
         last_id = int(rows[-1][0])
-        rows = [r for r in rows if r[0] in inputs]
-        vecs = _check(embedder.embed([inputs[r[0]] for r in rows]), len(rows), dim, model_id)
-        blobs = vecs.astype("<f2")
-        with vault.tx() as conn:
-            # Only inputs unchanged since they were read (the turn and the turns before it).
-            current = turn_context.inputs_for(conn, [r[0] for r in rows], window)
-            params = [
-                (r[0], model_id, dim, blobs[i].tobytes())
-                for i, r in enumerate(rows)
-                if current.get(r[0]) == inputs[r[0]]
-            ]
-            conn.executemany(
-                "INSERT INTO vectors(memory_id, model_id, dim, vec) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(memory_id) DO UPDATE SET model_id = excluded.model_id, dim = excluded.dim, "
-                "vec = excluded.vec",
-                params,
-            )
-        done += len(rows)
-        if progress:
-            progress(done, total)
+        for chunk in by_length([int(r[0]) for r in rows if r[0] in inputs], inputs, batch_size):
+            if _cancelled(cancel):
+                break
+            done += _embed_and_write(vault, embedder, chunk, inputs, model_id, dim, window)
+            if progress:
+                progress(done, total)
     if done:
         with vault.tx() as conn:
             prune_changes(conn, LOG_KEEP)

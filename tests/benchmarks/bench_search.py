@@ -18,7 +18,8 @@ and noisy copies of corpus vectors. Cold open is the time from opening the vault
 included) to the first search's result, with the index read from its blocks in the vault and, for
 comparison, rebuilt from every stored vector as before migration 0010 (the vault file is in the OS
 page cache in both). Ingest throughput is measured separately on real sentences: notes recorded and
-embedded by ``embed_pending`` against ``embedder.embed`` alone on the same texts.
+embedded by ``embed_pending`` against ``embedder.embed`` alone on the same inputs (each passage with
+its title line, as the vault embeds it; checked).
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ import numpy as np
 import psutil
 import sqlite_vec
 
-from reverie.core import embedding, fts, notes, ranking, vectorindex
+from reverie.core import embedding, fts, notes, ranking, turn_context, vectorindex
 from reverie.core.keys import KeyMode
 from reverie.core.paths import vault_paths
+from reverie.core.records import embed_text
 from reverie.core.retrieval import Retriever
 from reverie.core.textindex import index_text
 from reverie.core.textutil import content_hash
@@ -394,11 +396,14 @@ def bench_ingest(emb, n: int, home: Path, rounds: int = 3) -> dict:
     median of each round's own ratios."""
     rng = np.random.default_rng(3)
     texts = [" ".join(rng.choice(SENTENCES, int(rng.integers(1, 4)), replace=False)) + f" (#{i})" for i in range(n)]
-    emb.embed(texts[:64])  # load and warm the model
+    # The raw reference embeds exactly what the pipeline embeds: a note's passage is embedded with its
+    # title line ("n\n..."); checked against the vault after the first recording.
+    inputs = [embed_text("n", t) for t in texts]
+    emb.embed(inputs[:64])  # load and warm the model
     raw_s, ingest_s, pipeline_s = [], [], []
     for r in range(rounds):
         t = time.perf_counter()
-        emb.embed(texts)
+        emb.embed(inputs)
         raw_s.append(time.perf_counter() - t)
         vault = Vault.create(vault_paths(home / f"ingest{r}"), KeyMode.PASSPHRASE, "benchmark passphrase")
         try:
@@ -419,6 +424,9 @@ def bench_ingest(emb, n: int, home: Path, rounds: int = 3) -> dict:
             ingest_s.append(time.perf_counter() - t)
             worker.stop()
             assert worker.error is None, worker.error
+            with vault.read() as conn:
+                ids = [row[0] for row in conn.execute("SELECT id FROM memories")]
+                assert sorted(turn_context.inputs_for(conn, ids, embedding.WINDOW).values()) == sorted(inputs)
             # The embedding pipeline alone, on the same recorded texts: re-embed under another id.
             t = time.perf_counter()
             embedding.embed_pending(vault, _Renamed(emb, r), batch_size=256)
