@@ -140,6 +140,10 @@ def test_an_evernote_note_lists_its_attachments_and_a_click_opens_a_private_copy
     assert photo.thumb is not None and max(photo.thumb.width(), photo.thumb.height()) == THUMB_PX
     assert ed.attachments.rows[0].thumb is None
     assert "16 bytes" in ed.attachments.list.item(0).text()
+    qtbot.mouseClick(ed.attachments.header, Qt.MouseButton.LeftButton)  # folded away, as the backlinks fold
+    assert not ed.attachments.list.isVisibleTo(page) and ed.attachments.isVisibleTo(page)
+    qtbot.mouseClick(ed.attachments.header, Qt.MouseButton.LeftButton)
+    assert ed.attachments.list.isVisibleTo(page)
 
     item = ed.attachments.list.item(0)
     rect = ed.attachments.list.visualItemRect(item)
@@ -258,3 +262,26 @@ def test_markdown_images_of_attachments_show_in_the_preview_and_embeds_open_the_
     page.follow_link(embed)
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=10_000)
     assert Path(opened[0].toLocalFile()).name == "receipt.png"
+
+
+def test_in_a_narrow_editor_the_origin_buttons_give_up_their_words_first(qtbot, tmp_path):
+    from reverie.app.ui.notes.origin import OriginLine
+    from reverie.core import notesource
+
+    pdf = tmp_path / "Work" / "Harbour redevelopment report 2026.pdf"
+    line = OriginLine()
+    qtbot.addWidget(line)
+    line.set_origin(notesource.describe(f"file:{pdf}", {"pages": PAGES}), True)
+    line.resize(1400, 30)
+    line.show()
+    qtbot.waitExposed(line)
+    assert line.open_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert line.what.shown() == line.what.text()
+    line.resize(480, 30)
+    qtbot.waitUntil(lambda: line.open_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly)
+    assert line.folder_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    qtbot.waitUntil(lambda: line.what.shown() == "From Harbour redevelopment report 2026.pdf · 3 pages")
+    line.resize(200, 30)  # narrower still: the words are cut with "…", never clipped
+    qtbot.waitUntil(lambda: line.what.shown().endswith("…"))
+    line.resize(1400, 30)  # and the line grows back
+    qtbot.waitUntil(lambda: line.open_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

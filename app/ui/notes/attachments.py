@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QToolButt
 
 from reverie.app.ui import icons
 from reverie.app.ui.notes.loading import THUMB_PX, AttachmentRow
+from reverie.app.ui.uikit import settings
 from reverie.core.textutil import human_size
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -50,9 +51,7 @@ class AttachmentsPanel(QWidget):
         self.header = QToolButton()
         self.header.setObjectName("attachmentsHeader")
         self.header.setAutoRaise(True)
-        self.header.setIcon(icons.icon("attachment"))
         self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.header.setEnabled(False)  # a heading, not a command
         self.list = QListWidget()
         self.list.setObjectName("attachmentList")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -65,6 +64,8 @@ class AttachmentsPanel(QWidget):
         lay.addWidget(self.header)
         lay.addWidget(self.list)
         self.rows: list[AttachmentRow] = []
+        self.expanded = bool(settings().value("notes/attachments_open", True, type=bool))
+        self.header.clicked.connect(lambda: self.set_expanded(not self.expanded))
         self.list.itemClicked.connect(self._activated)  # a click; Enter below (not both: one viewer opens)
         self.list.installEventFilter(self)
         self.set_rows([])
@@ -82,8 +83,19 @@ class AttachmentsPanel(QWidget):
         n = len(self.rows)
         self.header.setText(f"{n} attachment{'s' if n != 1 else ''}")
         self.setVisible(n > 0)
+        self._sync()
         rows_h = sum(max(self.list.sizeHintForRow(i), 20) for i in range(min(n, MAX_VISIBLE_ROWS)))
         self.list.setFixedHeight(max(rows_h, 20) + 2 * self.list.frameWidth() + 2)
+
+    def set_expanded(self, on: bool) -> None:
+        self.expanded = on
+        settings().setValue("notes/attachments_open", on)
+        self._sync()
+
+    def _sync(self) -> None:
+        self.list.setVisible(self.expanded)
+        self.header.setArrowType(Qt.ArrowType.DownArrow if self.expanded else Qt.ArrowType.RightArrow)
+        self.header.setToolTip(("Hide" if self.expanded else "Show") + " the files this note carries")
 
     def names(self) -> list[str]:
         return [r.name for r in self.rows]

@@ -19,7 +19,7 @@ from reverie.core import attachments, notes, notesource
 from reverie.core.notesource import NoteOrigin
 from reverie.core.records import Note
 
-THUMB_PX = 32  # the side of an image's small picture in the list
+THUMB_PX = 28  # the side of an image's small picture in the list
 THUMB_MAX_BYTES = 4 * 1024 * 1024  # a bigger image shows its icon (reading it to draw 40 px is not worth it)
 THUMB_MAX_COUNT = 24  # pictures drawn per note; the rest show their icon
 PREVIEW_IMAGE_PX = 480  # the widest an attachment shown in the Preview is drawn (no sideways scrolling)

@@ -8,13 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from reverie.app.ui import icons
 from reverie.app.ui.uikit import ElidedLabel
 from reverie.core import notesource
 from reverie.core.notesource import NoteOrigin
+
+WHERE_MIN_PX = 140  # room the path keeps before the buttons give up their words
 
 
 def open_url(url: QUrl) -> bool:
@@ -83,10 +85,26 @@ class OriginLine(QWidget):
         self.what.setText(what)
         self.where.setText(where)
         self.open_button.setVisible(present and origin.file is not None)
-        self.open_button.setToolTip(f"Open {origin.file}" if origin.file else "")
+        self.open_button.setToolTip(f"Open file: {origin.file}" if origin.file else "")
         folder = origin.folder_on_disk
         self.folder_button.setVisible(present and folder is not None)
-        self.folder_button.setToolTip(f"Open {folder}" if folder else "")
+        self.folder_button.setToolTip(f"Show in folder: {folder}" if folder else "")
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """In a narrow editor the buttons show their icons alone, so the words stay whole."""
+        shown = [b for b in (self.open_button, self.folder_button) if not b.isHidden()]
+        worded = sum(b.fontMetrics().horizontalAdvance(b.text()) + b.iconSize().width() + 16 for b in shown)
+        need = self.what.sizeHint().width() + min(self.where.sizeHint().width(), WHERE_MIN_PX) + worded + 16
+        wide = self.width() >= need
+        for b in shown:
+            b.setToolButtonStyle(
+                Qt.ToolButtonStyle.ToolButtonTextBesideIcon if wide else Qt.ToolButtonStyle.ToolButtonIconOnly
+            )
 
     def text(self) -> str:
         """The whole line, as the user would read it with room enough."""
