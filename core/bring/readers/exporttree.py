@@ -188,7 +188,9 @@ class ExportTree:
             return
         self.add_zip(inner, nested=False, limit=MAX_DOCUMENT_BYTES)
 
-    def add_folder(self, root: Path, skip_dir: Callable[[str], bool]) -> None:
+    def add_folder(self, root: Path, skip_dir: Callable[[str], bool], *, nested_zips: bool = False) -> None:
+        """The files under ``root``; with ``nested_zips``, the files of the zips at its top too (an unzipped
+        Notion export holds ``…-Part-1.zip`` files)."""
         for folder, dirs, files in os.walk(root, followlinks=False):
             base = Path(folder)
             rel_base = base.relative_to(root).as_posix()
@@ -202,9 +204,20 @@ class ExportTree:
                     size = p.stat().st_size
                 except OSError:
                     continue
+                if nested_zips and not rel_base and name.lower().endswith(".zip"):
+                    self._add_zip_file(p)
+                    continue
                 self.entries[rel_base + name] = Entry(rel_base + name, size, disk=p)
                 if len(self.entries) > MAX_MEMBERS:
                     raise Unreadable(f"{self.label} holds more than {MAX_MEMBERS:,} files; nothing was brought in.")
+
+    def _add_zip_file(self, path: Path) -> None:
+        try:
+            zf = zipfile.ZipFile(path)
+        except ZIP_ERRORS:
+            self._skip(path.name, "is not a zip archive or is damaged")
+            return
+        self.add_zip(zf, nested=False, limit=MAX_DOCUMENT_BYTES)
 
 
 def _too_big_nested(name: str, label: str) -> str:
@@ -278,7 +291,7 @@ def open_tree(
     leaves out a folder of a folder export by its relative path."""
     tree = ExportTree(path.name)
     if path.is_dir():
-        tree.add_folder(path, skip_dir)
+        tree.add_folder(path, skip_dir, nested_zips=nested_zips)
         return tree
     try:
         zf = zipfile.ZipFile(path)

@@ -32,6 +32,7 @@ LABEL = "Notion (Markdown & CSV export)"
 
 _ID = re.compile(r"\s+([0-9a-f]{32})(?=(?:_all)?(?:\.[A-Za-z0-9]+)?$)")
 _NAMED = re.compile(r"\s[0-9a-f]{32}(?:_all)?\.(?:md|csv)$")
+_PART = re.compile(r"^Export-[0-9a-f-]{36}-Part-\d+\.zip$")
 _PROP = re.compile(r"^([^:\n]{1,100}): (.*)$")
 # No "[" inside the text or the target (a target may hold one level of parentheses, as Notion
 # leaves them in "Notes%20(old)%20<id>.md"), so a line of brackets is matched in linear time.
@@ -60,8 +61,8 @@ def _folder_of(rel: str) -> str:
 
 def claims(path: Path) -> bool:
     """A zip (or folder) holding ``Title <32-hex id>.md`` pages, or an ``Export-….zip`` of Part zips."""
-    if path.is_dir():
-        return any(_NAMED.search(p.name) for p in path.iterdir())
+    if path.is_dir():  # the export unzipped: its pages, or its Part zips
+        return any(_NAMED.search(p.name) or _PART.search(p.name) for p in path.iterdir())
     if path.suffix.lower() != ".zip":
         return False
     names = zip_names(path)

@@ -238,6 +238,23 @@ def test_notion_reads_pages_subpages_databases_links_images_and_nested_zips(tmp_
     assert fingerprints(notion, path) == {k: d.fingerprint() for k, d in docs.items()}
 
 
+def test_notion_export_unzipped_to_its_part_zips(tmp_path: Path) -> None:
+    outer = fx.notion_zip(tmp_path)
+    folder = tmp_path / "unzipped"
+    folder.mkdir()
+    with zipfile.ZipFile(outer) as zf:
+        part = next(n for n in zf.namelist() if n.endswith(".zip"))
+        (folder / part).write_bytes(zf.read(part))
+    (folder / "Export-6c1e2b7a-9f0d-4c1b-8e2a-3d4f5a6b7c8d-Part-3.zip").write_bytes(b"not a zip")
+    assert notion.claims(folder)
+    docs, skipped = read(notion, folder)
+    assert [d.title for d in docs.values()] == ["Ideas"]
+    assert [s.reason for s in skipped] == [
+        "Export-6c1e2b7a-9f0d-4c1b-8e2a-3d4f5a6b7c8d-Part-3.zip in unzipped is not a zip archive or is damaged; "
+        "it was left out."
+    ]
+
+
 def test_a_compressed_part_zip_too_big_to_read_in_memory_is_set_aside(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
