@@ -54,7 +54,7 @@ def test_the_watched_folders_box(qtbot, ui_session, tmp_path):  # noqa: F811
     settle(qtbot, ui_session)
     assert box.empty.isVisible() and box.empty.text() == EMPTY and not box.list.isVisible()
     assert "never writes into them" in box.findChildren(type(box.empty))[0].text()
-    assert box.rows == []
+    assert box.rows == [] and not box.status.isVisible()
 
     box.add_path(str(tmp_path / "nowhere"))
     qtbot.waitUntil(lambda: "There is no folder" in box.message.text(), timeout=WAIT)

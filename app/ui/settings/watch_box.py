@@ -160,6 +160,7 @@ class WatchBox(QGroupBox):
             self.rows.append(row)
         self.list.setVisible(bool(self.folders))
         self.empty.setVisible(not self.folders)
+        self.status.setVisible(bool(self.folders))  # "No folder is watched." would repeat the line above
 
     def line(self, row: int) -> str:
         """What row ``row`` says (its path, then its state, notes and last look)."""
