@@ -13,15 +13,15 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO
 
 from reverie.core.bring.doc import MAX_DOCUMENT_BYTES, Skipped, Unreadable
+from reverie.core.bring.readers.zipwindow import ZipWindow
 from reverie.core.sources import clip
 
 MAX_RATIO = 100  # a member over BOMB_FLOOR bytes that unpacks to more than 100x its packed size
@@ -77,7 +77,7 @@ class ExportTree:
         self.entries: dict[str, Entry] = {}
         self.skipped: list[Skipped] = []
         self._zips: list[zipfile.ZipFile] = []
-        self._windows: list[_Window] = []
+        self._windows: list[ZipWindow] = []
         self._stems: dict[str, list[Entry]] | None = None
 
     def files(self) -> Iterator[Entry]:
@@ -171,7 +171,7 @@ class ExportTree:
         """A zip inside the zip: read in place when it is stored (Notion's parts), else in memory, bounded."""
         try:
             if info.compress_type == zipfile.ZIP_STORED and zf.filename:
-                window = _Window.of(zf.filename, info)
+                window = ZipWindow.of(zf.filename, info)
                 self._windows.append(window)
                 inner = zipfile.ZipFile(window)
             elif info.file_size > MAX_NESTED_ZIP_BYTES:
@@ -225,57 +225,6 @@ def _too_big_nested(name: str, label: str) -> str:
         f"{clip(name, 120)} is a zip too big to read inside {label}; it was left out "
         f"(unzip {label} and bring in {clip(name.rsplit('/', 1)[-1], 80)} itself)."
     )
-
-
-class _Window(io.RawIOBase):
-    """The bytes of a stored member of a zip file, read in place: a zip inside a zip without a copy."""
-
-    def __init__(self, fh: BinaryIO, start: int, size: int) -> None:
-        super().__init__()
-        self._fh, self._start, self._size, self._pos = fh, start, size, 0
-
-    @classmethod
-    def of(cls, path: str, info: zipfile.ZipInfo) -> _Window:
-        fh = open(path, "rb")  # closed with the window, by ExportTree.close
-        try:
-            fh.seek(info.header_offset)
-            head = fh.read(30)
-            if len(head) != 30 or head[:4] != b"PK\x03\x04":
-                raise zipfile.BadZipFile(info.filename)
-            name_len, extra_len = struct.unpack("<HH", head[26:30])
-            return cls(fh, info.header_offset + 30 + name_len + extra_len, info.file_size)
-        except BaseException:
-            fh.close()
-            raise
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
-        self._pos = min(max(base + offset, 0), self._size)
-        return self._pos
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        n = min(len(view), self._size - self._pos)
-        if n <= 0:
-            return 0
-        self._fh.seek(self._start + self._pos)
-        data = self._fh.read(n)
-        view[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
-
-    def close(self) -> None:
-        self._fh.close()
-        super().close()
 
 
 def open_tree(
