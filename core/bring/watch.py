@@ -31,6 +31,7 @@ from typing import Any
 
 from reverie.core.bring import plan as bring_plan
 from reverie.core.bring.doc import MAX_DOCUMENT_BYTES
+from reverie.core.bring.write import ledger_value
 from reverie.core.errors import InputError, NotFoundError
 from reverie.core.sources import clip
 from reverie.core.sqltypes import Connection
@@ -84,6 +85,7 @@ class Known:
     sha: str  # hex SHA-256 of the bytes read (the ledger's value without its reader version)
     record_id: str
     missing: bool  # its note is marked missing (the file was gone at the last look)
+    stale: bool = False  # read by an older version of its reader: read again once
 
 
 @dataclass(frozen=True)
@@ -368,7 +370,12 @@ def known_files(conn: Connection, root: str) -> dict[str, Known]:
         (lo, hi, *sources),
     ).fetchall()
     start = len(lo)
-    return {r[1][start:]: Known(r[0], r[1], str(r[2]).split("+", 1)[0], r[3], bool(r[4])) for r in rows}
+    return {
+        r[1][start:]: Known(
+            r[0], r[1], str(r[2]).split("+", 1)[0], r[3], bool(r[4]), not str(r[2]).endswith(ledger_value(r[0], ""))
+        )
+        for r in rows
+    }
 
 
 def cached_stats(conn: Connection, root: str) -> dict[str, FileStat]:
@@ -403,7 +410,7 @@ def diff(
             continue
         if k.missing:
             returned.append(rel)
-        if cache.get(rel) == st or file_sha(os.path.join(root, rel)) == k.sha:
+        if not k.stale and (cache.get(rel) == st or file_sha(os.path.join(root, rel)) == k.sha):
             unchanged += 1
         else:
             changed.append(rel)

@@ -320,3 +320,24 @@ def test_the_folder_is_never_written(vault, folder):
     watch.set_state(vault, folder, "paused")
     watch.remove_folder(vault, folder)
     assert listing(folder) == before
+
+
+def test_marking_a_folder_as_own_notes_marks_what_came_from_it(vault, folder):
+    add_folder(vault, folder)
+    look(vault, folder)
+    assert not any(n[2].get("own_words") for n in notes(vault).values())
+    assert watch.set_mine(vault, folder, True).mine
+    assert all(n[2].get("own_words") is True for n in notes(vault).values())
+    (folder / "more.md").write_text("# More\n\nI like early mornings.\n")
+    look(vault, folder)
+    assert notes(vault)["More"][2].get("own_words") is True
+
+
+def test_a_file_read_by_an_older_reader_is_read_again_once(vault, folder):
+    add_folder(vault, folder)
+    look(vault, folder)
+    with vault.tx() as conn:  # as an older version of the reader left it
+        conn.execute("UPDATE import_files SET sha256 = substr(sha256, 1, 64) || '+r0' WHERE path LIKE '%garden.md'")
+    plan, report = look(vault, folder)
+    assert plan.changed == ("garden.md",) and report.files == 1
+    assert not scan(vault, folder).changes_anything
