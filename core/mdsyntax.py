@@ -18,12 +18,14 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _NOT_PROSE = re.compile(
     r"(`+)[^`]*?\1"  # inline code
     r"|<!--.*?(?:-->|$)|%%.*?(?:%%|$)"  # HTML and Obsidian comments (on one line)
-    r"|!?\[\[[^\]\n]*\]\]"  # [[Note#Heading|alias]] and ![[icon.svg#icon]]
-    r"|\]\([^)\n]*\)"  # the (url#frag) of [text](url#frag) and ![alt](url)
+    r"|!?\[\[[^\]\n]{0,300}\]\]"  # [[Note#Heading|alias]] and ![[icon.svg#icon]]
+    r"|\]\([^)\n]{0,2000}\)"  # the (url#frag) of [text](url#frag) and ![alt](url)
     r"|<[a-zA-Z][\w+.-]*:[^>\s]*>"  # <https://…>
     r"|\b[a-zA-Z][\w+.-]*://\S+"  # bare URLs
     r"|\bwww\.\S+"
 )
+# (Link targets are bounded in length: an unclosed ``[[`` repeated along a long line costs a bounded
+# look-ahead each, not a scan to the line's end each, which made a 10,000-character line take seconds.)
 _TAG = re.compile(r"(?:^|(?<=[\s(\[{,;>*_~]))#([\w/-]+)")
 MAX_TAG_CHARS = 64
 

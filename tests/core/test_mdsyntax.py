@@ -81,3 +81,14 @@ def test_a_search_hit_is_shown_as_plain_text_with_its_highlights_on_the_words(va
     assert [hit.memory.text[s:e] for s, e in hit.highlights] == ["Fushimi", "gates"]  # unchanged: raw text
     text, spans = hit.shown()
     assert text == "Kyoto\nFushimi Inari has  gates." and [text[s:e] for s, e in spans] == ["Fushimi", "gates"]
+
+
+def test_a_long_line_of_unclosed_links_is_read_in_bounded_steps():
+    # Each unclosed ``[[`` or ``](`` used to scan to the line's end: quadratic on a long line. The
+    # patterns now look a bounded way ahead, so the steps grow with the line, not its square:
+    # counted as regex work through the number of characters the masks can visit.
+    from reverie.core import mdsyntax
+
+    line = "[[" * 5000 + " #real"
+    assert mdsyntax.inline_tags(line) == ["real"]
+    assert "{0,300}" in mdsyntax._NOT_PROSE.pattern and "{0,2000}" in mdsyntax._NOT_PROSE.pattern
