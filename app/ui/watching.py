@@ -33,7 +33,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from reverie.app.ui.changes import OpChanges
 from reverie.app.ui.session import Session
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
-from reverie.core.bring import watch, watch_apply
+from reverie.core.bring import watch, watch_apply, watch_files
 from reverie.core.bring.watch import WatchedFolder
 from reverie.core.bring.watch_apply import WatchReport
 from reverie.core.errors import NotFoundError, ReverieError
@@ -135,7 +135,7 @@ class _Handler(FileSystemEventHandler):
             return False
         if any(part.startswith(".") for part in rel.split("/")):
             return False
-        return directory or not watch.ignored(rel)
+        return directory or not watch_files.ignored(rel)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         kind = event.event_type

@@ -28,13 +28,11 @@ from reverie.core.bring.watch import (
     ScanPlan,
     cached_stats,
     get_folder,
-    list_attachments,
     meta_dict,
     normalise,
-    reader_for,
     scan_paths,
-    too_big,
 )
+from reverie.core.bring.watch_files import list_attachments, reader_for, too_big
 from reverie.core.consolidation.planner import OWN_NOTE_KEY
 from reverie.core.errors import TransferError
 from reverie.core.sqltypes import Connection
