@@ -91,7 +91,8 @@ class _Gate:
                     progress(stage, done, total)
                 if done == self.at and not self.release.is_set():
                     self.reached.set()
-                    self.release.wait(30)
+                    while not (self.release.wait(0.01) or (cancel is not None and cancel.is_set())):
+                        pass  # held until released, or until the job is told to stop
 
             return bring_in(vault, source, held, cancel, mine=mine)
 
@@ -174,4 +175,90 @@ def test_forget_it_drops_the_offer_and_keeps_what_came_in(qtbot, paths, vault, t
     transfer.check_pending()  # asked again: nothing to offer
     qtbot.waitUntil(lambda: window.session.db.pending == 0)
     assert len(transfer.offers) == 1
+    window.close()
+
+
+def _gated_window(qtbot, paths, vault, gate, **kwargs):
+    from reverie.app.ui.transfer import bring_api
+
+    window = open_window(qtbot, paths, vault, **kwargs)
+    transfer = window.features["transfer"]
+    real = bring_api.real_api()
+    transfer.runner._api = bring_api.BringApi(
+        real.plan, real.preview, gate.wrap(real.bring_in), real.pending_jobs, real.forget_job
+    )
+    return window, transfer
+
+
+def test_quitting_mid_run_stops_after_the_batch_and_leaves_the_job_to_continue(qtbot, paths, vault, tmp_path):
+    folder = tmp_path / "Journal"
+    folder.mkdir()
+    n = 2 * BATCH_FILES
+    for i in range(n):
+        (folder / f"day-{i:03d}.md").write_text(f"# Day {i}\n\nWalked {i} km.\n", encoding="utf-8")
+    gate = _Gate(BATCH_FILES + 3)
+    window, transfer = _gated_window(qtbot, paths, vault, gate)
+    job = transfer.runner.start(folder, mine=False)  # File → Bring in…, then Hide: the job runs on
+    qtbot.waitUntil(gate.reached.is_set, timeout=30_000)
+    window.close()  # quit: the job is told to stop, and the window waits for its batch only
+    assert job.cancel.is_set() and not gate.release.is_set()
+    again = Vault.open(paths)  # the next start
+    try:
+        kept = len(notes.list_notes(again))
+        assert BATCH_FILES <= kept < n
+        (pending,) = pending_jobs(again)
+        assert (pending.done, pending.total) == (kept, n)
+    finally:
+        again.close()
+
+
+def test_the_gui_thread_never_reads_and_the_embedding_reads_as_the_same_job(qtbot, paths, vault, tmp_path):
+    from embedfakes import FakeEmbedder
+
+    folder = tmp_path / "Journal"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"day-{i}.md").write_text(f"# Day {i}\n\nWalked {i} km by the river.\n", encoding="utf-8")
+    seen: list[str] = []
+    real_tx, real_read = vault.tx, vault.read
+
+    def tx():
+        seen.append(threading.current_thread().name)
+        return real_tx()
+
+    def read():
+        seen.append(threading.current_thread().name)
+        return real_read()
+
+    vault.tx, vault.read = tx, read
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(texts):
+        if any("river" in t for t in texts):
+            holding.set()
+            release.wait(30)
+
+    window = open_window(qtbot, paths, vault, embedder=FakeEmbedder(hook=hold), batch_size=2)
+    transfer = window.features["transfer"]
+    dialog = transfer.bring_dialog(folder)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.bring_button.isEnabled, timeout=30_000)
+    with qtbot.waitSignal(dialog.brought, timeout=30_000) as done:
+        dialog.bring_button.click()
+    assert done.args[0].passages >= 6
+    qtbot.waitUntil(holding.is_set, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: window.tasks.current() is not None and window.tasks.current().name.endswith("passages to embed"),
+        timeout=10_000,
+    )
+    assert window.tasks.current().name == "Bringing in Journal: passages to embed"  # one job, its second part
+    assert not dialog.progress.isHidden() and dialog.progress.text().startswith("Passages to embed: ")
+    release.set()
+    qtbot.waitUntil(lambda: "Every passage is embedded" in dialog.message.text(), timeout=30_000)
+    assert dialog.progress.isHidden() and window.tasks.current() is None
+    transfer.check_pending()
+    qtbot.waitUntil(lambda: window.session.db.pending == 0 and transfer.runner.lane.pending == 0)
+    del vault.tx, vault.read
+    assert seen and threading.main_thread().name not in seen  # the window never waited on the vault
+    assert any(name.startswith("reverie-bring") for name in seen)  # preview and bring-in: their own lane
     window.close()

@@ -1,7 +1,7 @@
 """File → Bring in…: choose a folder or a file, see what it would do, bring it in, follow it.
 
 ``BringChooser`` lists what can be brought in and offers "Folder…" and "File…" (one file dialog
-cannot pick both). ``BringDialog`` plans and previews on the database lane (nothing is written):
+cannot pick both). ``BringDialog`` plans and previews off the GUI thread, on the bring-in lane (nothing is written):
 what the source is ("Logseq graph, 1,204 files"), then new, changed, unchanged and skipped files
 with the reasons, and whether these are the user's own notes. "Bring in" starts the job
 (``BringRunner``): "Reading files: 1,234 of 10,000", then "Passages to embed: 120 of 480" from the
@@ -193,7 +193,7 @@ class BringDialog(QDialog):
     def own_notes(self) -> bool:
         return self.mine.isChecked()
 
-    # -- preview (database lane; nothing is written) -----------------------------------------
+    # -- preview (the bring-in lane; nothing is written) ---------------------------------------
     def check(self) -> None:
         if self.session.vault is None or self.job is not None:
             return
@@ -203,15 +203,11 @@ class BringDialog(QDialog):
         self._preview_cancel = cancel = threading.Event()
         self.bring_button.setEnabled(False)
         self.message.setText("Reading the list of files…")
-        api, mine = self.runner.api, self.own_notes()
-
-        def work(vault: Any) -> Any:
-            source = api.plan(self.path)
-            return api.preview(vault, source, self.relay, cancel, mine=mine)
-
-        self.session.db.submit(
-            work,
-            self.session.vault,
+        self.runner.preview(
+            self.path,
+            mine=self.own_notes(),
+            progress=self.relay,
+            cancel=cancel,
             on_done=alive(self, lambda p: self._previewed(gen, p)),
             on_error=alive(self, lambda m: self._failed(gen, m)),
         )
@@ -237,11 +233,13 @@ class BringDialog(QDialog):
             if not rows:
                 continue
             group = QTreeWidgetItem([f"{title} ({len(rows):,})", ""])
+            items = []
             for key, why in rows:
                 item = QTreeWidgetItem([key, why])
                 item.setToolTip(0, key)
                 item.setToolTip(1, why)
-                group.addChild(item)
+                items.append(item)
+            group.addChildren(items)  # at once: 10,000 rows in one go
             self.files.addTopLevelItem(group)
             group.setExpanded(title != "Unchanged" and len(rows) <= 500)
         first_skipped = next(

@@ -1,4 +1,4 @@
-"""Running a bring-in: on a lane of its own (pages keep reading the vault on the database lane while
+"""Running a bring-in (and its preview): on a lane of its own (pages keep reading the vault on the database lane while
 10,000 files come in; the vault's lock keeps writes one at a time), with its progress in the status
 bar and in whichever dialog follows it, and a Cancel that stops after the batch in flight.
 
@@ -70,6 +70,7 @@ class BringRunner(QObject):
         self._api = api
         self.lane = Lane("bring", self)
         self.jobs: list[BringJob] = []
+        self._previews: list[threading.Event] = []  # the cancels of previews queued or running
         session.closing.connect(self.stop)
 
     @property
@@ -100,6 +101,19 @@ class BringRunner(QObject):
         self.started.emit(job)
         return job
 
+    def preview(
+        self, path: str | Path, *, mine: bool, progress: Any, cancel: threading.Event, on_done: Any, on_error: Any
+    ) -> None:
+        """Plan ``path`` and preview it on this lane (reading 10,000 files to say what is new must not
+        hold the database lane, which every page reads through); nothing is written."""
+        api, vault = self.api, self.session.vault
+        self._previews = [c for c in self._previews if not c.is_set()] + [cancel]
+
+        def work() -> Any:
+            return api.preview(vault, api.plan(Path(path)), progress, cancel, mine=mine)
+
+        self.lane.submit(work, on_done=on_done, on_error=on_error)
+
     def _done(self, job: BringJob, report: Any) -> None:
         job.report = report
         if job.handle is not None:
@@ -123,6 +137,8 @@ class BringRunner(QObject):
         """The window closes: running jobs stop after their batch, before the vault closes."""
         for job in self.jobs:
             job.stop()
+        for cancel in self._previews:
+            cancel.set()
         self.lane.shutdown(wait=True)
 
 
