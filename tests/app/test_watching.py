@@ -15,7 +15,8 @@ import pytest
 from ui_fixtures import ui_session  # noqa: F401 - fixture
 
 from reverie.app.ui.tasks import TaskTracker
-from reverie.app.ui.watching import Debouncer, WatchRuntime, status_text
+from reverie.app.ui.watchdebounce import Debouncer
+from reverie.app.ui.watching import WatchRuntime, status_text
 from reverie.core import history
 from reverie.core.bring import watch
 from reverie.core.bring.watch import WatchedFolder
@@ -235,3 +236,23 @@ def test_a_folder_removed_behind_the_runtimes_back_does_not_stop_it(qtbot, ui_se
     runtime.reload()
     qtbot.waitUntil(lambda: runtime.text == "No folder is watched.", timeout=WAIT)
     assert not runtime._watches
+
+
+def test_the_window_follows_a_folder_added_in_settings(qtbot, paths, vault, tmp_path):
+    from uifakes import open_window
+
+    folder = tmp_path / "Vault"
+    folder.mkdir()
+    (folder / "garden.md").write_text("# Garden\n\nTomatoes need full sun.\n")
+    window = open_window(qtbot, paths, vault)
+    box = window.show_page("settings").watched
+    assert box.runtime is not None  # installed with the Settings page, started when the vault opened
+    box.runtime.debouncer.quiet, box.runtime.tick = 0.3, 0.05
+    box.add_path(str(folder))
+    qtbot.waitUntil(lambda: box.status.text() == "Watching 1 folder · up to date" and len(box.rows) == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: note(vault, "Garden") is not None, timeout=WAIT)
+    (folder / "ideas.md").write_text("# Ideas\n\nA bench under the fig tree.\n")
+    qtbot.waitUntil(lambda: note(vault, "Ideas") is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: "2 notes" in box.line(0), timeout=WAIT)
+    window.close()
+    assert box.runtime._observer is None  # stopped with the window
