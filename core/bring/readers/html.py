@@ -51,6 +51,7 @@ _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORE
 _BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _TRAILING = re.compile(r"[ \t]+\n")
 _BOX_SPACE = re.compile(r"\[([ x])\] {2,}")
+MAX_DEPTH = 40  # an element this deep keeps its text, not its tags and theirs
 # What a browser reads a declared legacy charset as (the WHATWG encoding standard).
 _LEGACY = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "iso8859-1": "cp1252"}
 
@@ -71,33 +72,56 @@ def parse_html(html: str) -> BeautifulSoup:
 
 
 def prune(root: BeautifulSoup) -> None:
-    """Leave out scripts, styles, navigation, footers and comments; a checkbox becomes its text.
-    One walk over the tree (a page of megabytes is walked once, not once per kind)."""
+    """Leave out scripts, styles, navigation, footers and comments; a checkbox becomes its text;
+    an element nested ``MAX_DEPTH`` deep is kept as its plain text (the Markdown converter recurses
+    once per level). One walk over the tree, without recursion."""
     from bs4 import Comment, Tag
 
-    for node in list(root.descendants):
-        if node.decomposed or node.parent is None:
-            continue  # inside a part already left out
-        if isinstance(node, Comment):
-            node.extract()
-        elif isinstance(node, Tag):
-            if node.name in _DROP:
-                node.decompose()
-            elif node.name == "input" and str(node.get("type", "")).lower() == "checkbox":
-                node.replace_with("[x] " if node.has_attr("checked") else "[ ] ")
+    drop: list[Tag] = []
+    boxes: list[Tag] = []
+    deep: list[Tag] = []
+    comments: list[Comment] = []
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.contents:
+            if isinstance(child, Comment):
+                comments.append(child)
+            elif isinstance(child, Tag):
+                if child.name in _DROP:
+                    drop.append(child)
+                    continue
+                if child.name == "input" and str(child.get("type", "")).lower() == "checkbox":
+                    boxes.append(child)
+                if depth + 1 >= MAX_DEPTH:
+                    deep.append(child)  # kept as its text, not walked further
+                    continue
+                stack.append((child, depth + 1))
+    for tag in drop:
+        tag.decompose()
+    for comment in comments:
+        comment.extract()
+    for box in boxes:
+        box.replace_with("[x] " if box.has_attr("checked") else "[ ] ")
+    for tag in deep:
+        tag.replace_with(" ".join(tag.get_text(" ").split()))
 
 
 def soup_to_markdown(root: object) -> str:
     """Markdown for a BeautifulSoup tree already pruned: ATX headings, ``-`` bullets, at most one
     blank line between blocks."""
     try:
+        from bs4 import PageElement
         from markdownify import MarkdownConverter
     except ImportError as exc:
         raise _missing() from exc
     converter = MarkdownConverter(
         heading_style="ATX", bullets="-", escape_underscores=False, newline_style="backslash", strip_document="strip"
     )
-    text = clean_text(converter.convert_soup(root))
+    try:
+        text = clean_text(converter.convert_soup(root))
+    except RecursionError:  # nesting deeper than prune() flattens, in a tree it was not given
+        text = clean_text(root.get_text("\n") if isinstance(root, PageElement) else "")
     text = _TRAILING.sub("\n", text.replace("\r\n", "\n").replace("\xa0", " "))
     return _BOX_SPACE.sub(r"[\1] ", _BLANKS.sub("\n\n", text)).strip()
 

@@ -276,6 +276,16 @@ def test_html_to_markdown_helper() -> None:
     assert text == "## Plan\n\n- [x] done\n- [ ] open\n\na\\\nb snake_case"
 
 
+def test_deeply_nested_html_keeps_its_text_without_recursing(tmp_path: Path) -> None:
+    depth = 3000  # the Markdown converter recurses a few frames per level: far past Python's limit
+    text = html.html_to_markdown("<div><b>top</b>" + "<div>level" * depth + "deepest" + "</div>" * (depth + 1))
+    assert text.startswith("**top**") and text.endswith("level leveldeepest")
+    assert text.count("level") == depth
+    path = tmp_path / "deep.html"
+    path.write_text("<ul><li>" * depth + "bottom", encoding="utf-8")
+    assert html.read_file(path, "deep.html").body.endswith("bottom")
+
+
 def test_web_page_needs_markdownify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = fx.html_file(tmp_path)
     monkeypatch.setitem(sys.modules, "markdownify", None)
