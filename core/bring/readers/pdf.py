@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reverie.core.bring.doc import DOCUMENTS_EXTRA, Doc, MissingPart, PropertyValues, Unreadable
 from reverie.core.bring.readers.docmeta import check_size, keyword_tags, real_title
@@ -101,19 +101,25 @@ def _first_meaningful_line(body: str, fallback: str) -> str:
     return fallback
 
 
-def _page_has_image(page: object) -> bool:
+def _holds_image(holder: Any, depth: int = 0) -> bool:
+    """Whether a page (or a form it draws, as some scanners wrap their images) draws an image."""
     try:
-        resources = page.get("/Resources")  # type: ignore[attr-defined]
+        resources = holder.get("/Resources")
         xobjects = resources.get_object().get("/XObject") if resources is not None else None
         if xobjects is None:
             return False
-        return any(ref.get_object().get("/Subtype") == "/Image" for ref in xobjects.get_object().values())
+        for ref in xobjects.get_object().values():
+            xobject = ref.get_object()
+            kind = xobject.get("/Subtype")
+            if kind == "/Image" or (kind == "/Form" and depth < 3 and _holds_image(xobject, depth + 1)):
+                return True
     except Exception:  # noqa: BLE001 - a damaged page says nothing about images
         return False
+    return False
 
 
 def _has_images(reader: PdfReader) -> bool:
-    return any(_page_has_image(page) for page in reader.pages)
+    return any(_holds_image(page) for page in reader.pages)
 
 
 def _open(path: Path, rel: str) -> PdfReader:
@@ -123,9 +129,10 @@ def _open(path: Path, rel: str) -> PdfReader:
         raise MissingPart(f"Reading PDF files needs pypdf: {DOCUMENTS_EXTRA}") from exc
     try:
         reader = PdfReader(path, strict=False)
+        encrypted = reader.is_encrypted
     except Exception as exc:
         raise Unreadable(f"{rel} is damaged or is not a PDF; it was left out.") from exc
-    if reader.is_encrypted:
+    if encrypted:
         try:
             opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
         except Exception:  # noqa: BLE001 - an encryption pypdf cannot undo without a library it lacks

@@ -61,6 +61,17 @@ def test_image_only_pdf_says_there_is_no_text_layer(tmp_path: Path) -> None:
     assert str(err.value) == "scans/scan.pdf has no text layer; OCR is not available, so it was left out."
 
 
+def test_blank_pdf_holds_no_text(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    blank = FPDF()
+    blank.add_page()
+    blank.output(str(tmp_path / "blank.pdf"))
+    with pytest.raises(Unreadable) as err:
+        pdf.read_file(tmp_path / "blank.pdf", "blank.pdf")
+    assert str(err.value) == "blank.pdf holds no text; it was left out."
+
+
 def test_damaged_pdfs_are_one_sentence(tmp_path: Path) -> None:
     for path in fx.invalid_pdfs(tmp_path):
         with pytest.raises(Unreadable) as err:
