@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -27,6 +28,8 @@ import numpy as np
 
 from reverie.core.errors import ModelError
 from reverie.models.defaults import DEFAULT_EMBEDDER_DIM, DEFAULT_EMBEDDER_ID, default_embedder_location
+
+log = logging.getLogger(__name__)
 
 
 def default_threads() -> int:
@@ -53,8 +56,18 @@ def _limit_blas_threads(n: int) -> None:
     threadpool_limits(limits=n, user_api="blas")
 
 
+BACKENDS = ("auto", "torch")  # auto: ONNX Runtime for the built-in model once exported, else PyTorch
+
+
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model as an ``Embedder``: lazy, batched, normalised, offline."""
+    """A sentence-transformers model as an ``Embedder``: lazy, batched, normalised, offline.
+
+    The built-in MiniLM runs on ONNX Runtime when its export is in the model cache
+    (``models.onnx_minilm``); otherwise on PyTorch, which makes the export on a background thread
+    the first time it loads and hands over to it once its vectors are checked to match. A model
+    folder the user chose always runs on PyTorch (its modules may be any sentence-transformers
+    pipeline, which the export does not reproduce). ``backend="torch"`` keeps PyTorch.
+    """
 
     def __init__(
         self,
@@ -66,7 +79,10 @@ class SentenceTransformerEmbedder:
         threads: int = 0,  # 0: default_threads()
         device: str = "cpu",
         max_seq_length: int | None = 256,
+        backend: str = "auto",
     ) -> None:
+        if backend not in BACKENDS:
+            raise ModelError(f"Reverie does not know the embedder backend {backend!r}; choose auto or torch.")
         self._path = Path(model_path) if model_path else None
         self._model_id = model_id
         self._dim = dim
@@ -74,8 +90,12 @@ class SentenceTransformerEmbedder:
         self.threads = threads or default_threads()
         self.device = device
         self.max_seq_length = max_seq_length
+        self.backend_choice = backend
         self._model: Any = None
-        self._lock = threading.Lock()
+        self._onnx: Any = None  # an OnnxMiniLM once adopted
+        self._exporter: threading.Thread | None = None
+        self.export_problem: str | None = None
+        self._lock = threading.RLock()
 
     @property
     def model_id(self) -> str:
@@ -94,9 +114,52 @@ class SentenceTransformerEmbedder:
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self._model is not None or self._onnx is not None
+
+    @property
+    def backend(self) -> str | None:
+        """What embeds now: "onnx", "torch", or None before the first load."""
+        if self._onnx is not None:
+            return "onnx"
+        return "torch" if self._model is not None else None
+
+    def onnx_source(self) -> Path | None:
+        """The built-in model's folder when this embedder may run it on ONNX Runtime, else None."""
+        if self.backend_choice != "auto" or self._model_id != DEFAULT_EMBEDDER_ID or self.device != "cpu":
+            return None
+        loc = default_embedder_location()
+        if not loc.found or loc.path is None:
+            return None
+        if self._path is not None and self._path.resolve() != Path(loc.path).resolve():
+            return None
+        return Path(loc.path)
 
     def _load(self) -> Any:
+        """What embeds: the ONNX model when its export is cached, else the PyTorch model (and the
+        export starts in the background)."""
+        with self._lock:
+            if self._onnx is not None:
+                return self._onnx
+            if self._model is not None:
+                return self._model
+            source = self.onnx_source()
+            if source is not None:
+                from reverie.models import onnx_minilm
+
+                try:
+                    self._onnx = onnx_minilm.load_cached(
+                        source, threads=self.threads, max_tokens=self.max_seq_length or onnx_minilm.MAX_TOKENS
+                    )
+                except OSError as exc:  # an unreadable cache folder: PyTorch will do
+                    self.export_problem = str(exc)
+                if self._onnx is not None:
+                    return self._onnx
+            model = self._load_torch()
+            if source is not None:
+                self._start_export(source)
+            return model
+
+    def _load_torch(self) -> Any:
         with self._lock:
             if self._model is not None:
                 return self._model
@@ -138,11 +201,50 @@ class SentenceTransformerEmbedder:
             self._model = model
             return model
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts``: shape (len(texts), dim), float32, rows of unit length."""
-        if len(texts) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._load()
+    # -- the ONNX export, once, in the background -------------------------------------------------
+    def _start_export(self, source: Path) -> None:
+        from reverie.models import onnx_minilm
+
+        if self._exporter is not None or not onnx_minilm.exporter_available():
+            return
+        self._exporter = threading.Thread(target=self._export, args=(source,), name="reverie-onnx-export", daemon=True)
+        self._exporter.start()
+
+    def wait_export(self, timeout: float | None = None) -> bool:
+        """Wait for a background export to end; True when the ONNX model is in use."""
+        if self._exporter is not None:
+            self._exporter.join(timeout)
+        return self._onnx is not None
+
+    def _export(self, source: Path) -> None:
+        from reverie.models import onnx_minilm
+
+        made: list[Any] = []
+
+        def accept(path: Path) -> None:
+            onnx = onnx_minilm.OnnxMiniLM(
+                path, source, threads=self.threads, max_tokens=self.max_seq_length or onnx_minilm.MAX_TOKENS
+            )
+            diff = onnx_minilm.matches(onnx, self._torch_embed(onnx_minilm.CHECK_TEXTS))
+            if diff > onnx_minilm.MATCH_TOLERANCE:
+                raise ModelError(f"The ONNX search model differs from PyTorch's by {diff:.2g}; it is not used.")
+            made.append((onnx, diff))
+
+        try:
+            _torch_threads(self.threads)
+            path = onnx_minilm.export(source, onnx_minilm.export_folder(source), accept)
+        except Exception as exc:  # noqa: BLE001 - PyTorch carries on; the reason is kept for `info`
+            log.warning("the search model stays on PyTorch: %s", exc)
+            self.export_problem = str(exc)
+            return
+        onnx, diff = made[0]
+        with self._lock:
+            self._onnx = onnx
+            self._model = None  # its memory goes; torch stays imported
+        log.info("the search model runs on ONNX Runtime (%s; largest difference %.2g)", path, diff)
+
+    def _torch_embed(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._model or self._load_torch()
         _torch_threads(self.threads)  # torch's thread count is per calling thread
         out = model.encode(
             list(texts),
@@ -152,6 +254,16 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(out, dtype=np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``: shape (len(texts), dim), float32, rows of unit length."""
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self._load()
+        onnx = self._onnx  # the export may have been adopted since
+        if onnx is None:
+            return self._torch_embed(texts)
+        return np.ascontiguousarray(onnx.embed(texts, self.batch_size), dtype=np.float32)
 
 
 # The registry: model ids -> factories. A new embedder family registers here, not in an if/elif.

@@ -60,8 +60,11 @@ def _describe(mode: KeyMode) -> str:
 
 
 def run_info(args: Any) -> int:
+    from reverie.models.onnx_minilm import describe_backend
+
     with cli_vault(args) as vault:
         emb = default_embedder_location()
+        backend = describe_backend(emb.path if emb.found else None)
         gguf = default_gguf_location()
         data = {
             "vault": str(vault.paths.folder),
@@ -76,6 +79,7 @@ def run_info(args: Any) -> int:
                     "path": str(emb.path) if emb.path else None,
                     "found": emb.found,
                     "problem": emb.problem,
+                    "backend": backend[0],
                 },
                 "chat": {
                     "name": gguf.name,
@@ -99,4 +103,6 @@ def run_info(args: Any) -> int:
     for label, m in (("Embedder", emb), ("Chat model", gguf)):
         state = f"found at {m.path}" if m.found else f"NOT FOUND: {m.problem}"
         print(f"{label + ':':<12} {m.name}, {state}")
+        if m is emb and emb.found:
+            print(f"{'':<12} runs on {backend[1]}")
     return 0
