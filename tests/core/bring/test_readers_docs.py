@@ -271,6 +271,9 @@ def test_web_page_in_its_declared_legacy_charset(tmp_path: Path) -> None:
 def test_latin1_declaration_is_read_as_windows_1252() -> None:
     data = '<meta charset="iso-8859-1"><p>\u201cok\u201d</p>'.encode("cp1252")
     assert "\u201cok\u201d" in html.decode_html(data, "x.html")
+    xhtml = b'<?xml version="1.0" encoding="ISO-8859-15"?><html><body><p>\xa4 5</p></body></html>'
+    assert "\u20ac 5" in html.decode_html(xhtml, "x.xhtml")  # the XML declaration names the charset
+    assert html.decode_html(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "bom.html") == "<p>caf\u00e9</p>"
 
 
 def test_web_page_neither_utf8_nor_declared_is_a_sentence(tmp_path: Path) -> None:
@@ -441,6 +444,15 @@ def test_enex_folder_reads_every_notebook_and_skips_a_broken_one(tmp_path: Path)
         ("Work", "Work.enex#1:Sunset photo"),
         ("Work", "Work.enex#2:Groceries & errands"),
     ]
+
+
+def test_enex_needs_markdownify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = fx.enex_file(tmp_path)
+    monkeypatch.setitem(sys.modules, "markdownify", None)
+    with pytest.raises(MissingPart):
+        _docs(path)
+    with pytest.raises(MissingPart):
+        _docs(tmp_path)  # a folder of exports says so too, instead of skipping each file
 
 
 def test_enex_dates() -> None:
