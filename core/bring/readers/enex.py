@@ -67,7 +67,9 @@ class _EntitiesDeclared(Exception):  # noqa: N818 - raised inside the parser, tu
 @dataclass
 class _Resource:
     fields: dict[str, str] = field(default_factory=dict)
+    data: bytes | None = None  # decoded when its element ends, so its base64 text is not kept too
     data_too_big: bool = False
+    data_invalid: bool = False
 
 
 @dataclass
@@ -164,6 +166,11 @@ class _Reader:
             note.fields[tag] = text
         elif depth == 4 and parent == "note-attributes":
             note.attributes[tag] = text.strip()
+        elif res is not None and depth == 4 and tag == "data":
+            try:
+                res.data = base64.b64decode(text)
+            except (binascii.Error, ValueError):
+                res.data_invalid = True
         elif res is not None and (depth == 4 or (depth == 5 and parent == "resource-attributes")):
             res.fields[tag] = text
 
@@ -177,9 +184,8 @@ class _Reader:
             if res.data_too_big:
                 problems.append(f"The attachment {name} of {where} is too big to keep; it was left out.")
                 continue
-            try:
-                data = base64.b64decode(res.fields.get("data", ""))
-            except (binascii.Error, ValueError):
+            data = res.data
+            if data is None or res.data_invalid:
                 problems.append(f"The attachment {name} of {where} could not be decoded; it was left out.")
                 continue
             if len(data) > MAX_ATTACHMENT_BYTES:
