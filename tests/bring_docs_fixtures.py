@@ -133,6 +133,22 @@ def _add_hyperlink(paragraph: object, url: str, text: str) -> None:
     paragraph._p.append(link)  # type: ignore[attr-defined]
 
 
+def _add_anchor_link(paragraph: object, anchor: str, text: str) -> None:
+    """A link to a bookmark in the document itself, as a table of contents writes."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.text = text
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)  # type: ignore[attr-defined]
+
+
 def docx_file(folder: Path, name: str = "plans.docx") -> Path:
     """Headings, a bulleted and a numbered list, bold and italic runs, a hyperlink, a table, an
     embedded PNG and core properties."""
@@ -161,6 +177,7 @@ def docx_file(folder: Path, name: str = "plans.docx") -> Path:
     doc.add_paragraph("Dig the beds", style="List Number")
     link_para = doc.add_paragraph("See ")
     _add_hyperlink(link_para, "https://example.org/tomatoes", "the tomato guide")
+    _add_anchor_link(link_para, "_Toc1", " and the contents")
     table = doc.add_table(rows=3, cols=2)
     for r, (a, b) in enumerate([("Plant", "Month"), ("Tomato", "May"), ("Bean | pole", "June")]):
         table.cell(r, 0).text = a

@@ -133,7 +133,7 @@ class _Writer:
             if isinstance(item, Hyperlink):
                 flush()
                 text = _escape(item.text).replace("[", "\\[").replace("]", "\\]")
-                url = item.url
+                url = item.url if item.address else ""  # a link to a place in the document is its text
                 parts.append(f"[{text}]({url.replace(' ', '%20').replace(')', '%29')})" if url and text else text)
                 continue
             pending.append((item.text, bool(item.bold), bool(item.italic)))

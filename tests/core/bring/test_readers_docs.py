@@ -140,7 +140,7 @@ def test_docx_becomes_markdown(tmp_path: Path) -> None:
     assert doc.kind == "docx" and doc.key == "plans.docx"
     assert doc.body.startswith("# Garden plans\n\nPlant the **tomatoes** after the *last frost*.\n\n## Shopping\n\n")
     assert "- Seeds\n- Compost\n1. Dig the beds" in doc.body
-    assert "See [the tomato guide](https://example.org/tomatoes)" in doc.body
+    assert "See [the tomato guide](https://example.org/tomatoes) and the contents\n" in doc.body
     assert "| Plant | Month |\n| --- | --- |\n| Tomato | May |\n| Bean \\| pole | June |" in doc.body
     assert doc.body.endswith("![image1.png](image1.png)\n\nThe end.")
 
