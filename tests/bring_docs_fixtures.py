@@ -382,3 +382,37 @@ def entity_bomb_enex(folder: Path, name: str = "Bomb.enex") -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def mhtml_archive(folder: Path, name: str = "lake.mhtml") -> Path:
+    """A page saved as one file (MHTML), written as a MIME message by the standard library's email
+    package the way Chrome lays it out: the page, then its image by address and another by Content-ID."""
+    from email.charset import QP, Charset
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    quoted = Charset("utf-8")
+    quoted.body_encoding = QP  # Chrome writes the page quoted-printable
+    archive = MIMEMultipart("related", type="text/html")
+    archive["From"] = "<Saved by Blink>"
+    archive["Snapshot-Content-Location"] = "https://blog.example.com/lake"
+    archive["Subject"] = "A day at the lake"
+    page = MIMEText(
+        "<html><head><title>A day at the lake</title></head><body><h1>The lake</h1>"
+        '<p>Cold water, \u00e9t\u00e9 warm sun.</p><img src="https://blog.example.com/img/lake%20view.png">'
+        '<img src="cid:logo@example"><img src="https://elsewhere.example.com/missing.png"></body></html>',
+        "html",
+        quoted,
+    )
+    page["Content-Location"] = "https://blog.example.com/lake"
+    archive.attach(page)
+    image = MIMEImage(png_bytes(3, 3), "png")
+    image["Content-Location"] = "https://blog.example.com/img/lake%20view.png"
+    archive.attach(image)
+    logo = MIMEImage(png_bytes(2, 2, (0, 0, 0)), "png")
+    logo["Content-ID"] = "<logo@example>"
+    archive.attach(logo)
+    path = folder / name
+    path.write_bytes(archive.as_bytes())
+    return path

@@ -1,5 +1,5 @@
-"""Web pages (``.html``, ``.htm``, ``.xhtml``) as Markdown notes, and the HTML-to-Markdown helper the
-Evernote and Notion readers share.
+"""Web pages (``.html``, ``.htm``, ``.xhtml``; web archives ``.mhtml``/``.mht`` through ``mhtml``) as
+Markdown notes, and the HTML-to-Markdown helper the Evernote and Notion readers share.
 
 Converted with ``markdownify`` (MIT, in the ``documents`` extra; html2text is GPL and was not used),
 parsed by the standard library's HTML parser through BeautifulSoup. Scripts, styles, navigation,
@@ -21,6 +21,7 @@ import mimetypes
 import posixpath
 import re
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,7 +42,8 @@ from reverie.core.textutil import clean_text
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
 
-SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+ARCHIVE_SUFFIXES = frozenset({".mhtml", ".mht"})
+SUFFIXES = frozenset({".html", ".htm", ".xhtml"}) | ARCHIVE_SUFFIXES
 KIND = "html"
 
 _DROP = ("head", "title", "script", "style", "nav", "footer", "noscript", "template", "iframe", "object", "embed")
@@ -217,15 +219,36 @@ def _local_links(root: BeautifulSoup, rel: str) -> list[str]:
     return links
 
 
+Images = Callable[["BeautifulSoup", list[str]], list[Attachment]]
+
+
 def read_file(path: Path, rel: str) -> Doc:
-    """The web page at ``path`` as one Doc (see the module's docstring)."""
+    """The web page at ``path`` as one Doc (see the module's docstring); a web archive (``.mhtml``,
+    ``.mht``) is read by ``mhtml``."""
     try:
         size = path.stat().st_size
         check_size(size, rel)
         data = path.read_bytes()
     except OSError as exc:
         raise Unreadable(f"{rel} could not be opened; it was left out.") from exc
+    if path.suffix.lower() in ARCHIVE_SUFFIXES:
+        from reverie.core.bring.readers import mhtml
+
+        return mhtml.read_archive(data, path, rel)
     text = decode_html(data, rel)
+    saved = _SAVED_FROM.search(text[:4096])
+    return page_doc(
+        text,
+        path,
+        rel,
+        lambda root, problems: _local_images(root, path, rel, problems),
+        saved.group(1) if saved else None,
+    )
+
+
+def page_doc(text: str, path: Path, rel: str, images: Images, source: str | None) -> Doc:
+    """A page's text as a Doc: ``images`` finds the attachments its images are (and points the
+    ``<img>`` at them); ``source`` is the address it was saved from, when known."""
     root = parse_html(text)
     meta = _meta(root)
     title_tag = root.find("title")
@@ -236,8 +259,7 @@ def read_file(path: Path, rel: str) -> Doc:
         title = clip(clean_text(h1.get_text(" "))) if h1 else ""
 
     properties: PropertyValues = {}
-    saved = _SAVED_FROM.search(text[:4096])
-    source = saved.group(1) if saved else meta.get("og:url") or meta.get("canonical")
+    source = source or meta.get("og:url") or meta.get("canonical")
     if source:
         properties["source"] = source
     if desc := meta.get("description") or meta.get("og:description"):
@@ -250,7 +272,7 @@ def read_file(path: Path, rel: str) -> Doc:
     tags = keyword_tags(meta.get("keywords"))
 
     problems: list[str] = []
-    attachments = _local_images(root, path, rel, problems)
+    attachments = images(root, problems)
     links = _local_links(root, rel)
     body = soup_to_markdown(root.body or root)
     stem = Path(rel).stem or path.stem

@@ -240,8 +240,9 @@ def test_garbage_never_raises_anything_but_a_sentence(tmp_path: Path) -> None:
         "docx": fx.docx_file(tmp_path).read_bytes(),
         "html": fx.html_file(tmp_path).read_bytes(),
         "enex": fx.enex_file(tmp_path).read_bytes(),
+        "mhtml": fx.mhtml_archive(tmp_path).read_bytes(),
     }
-    readers = {"pdf": pdf.read_file, "docx": docx_reader.read_file, "html": html.read_file}
+    readers = {"pdf": pdf.read_file, "docx": docx_reader.read_file, "html": html.read_file, "mhtml": html.read_file}
     outcomes = {"doc": 0, "unreadable": 0}
     for suffix, data in sources.items():
         for i, mutated in enumerate(_mutations(data, seed=len(suffix), count=40)):

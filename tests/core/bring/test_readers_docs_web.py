@@ -63,6 +63,36 @@ def test_saved_page_keeps_its_address_and_local_images(tmp_path: Path) -> None:
     assert doc.problems == ["An image of Saved Page.html lies outside its folder (../outside.png); it was left out."]
 
 
+def test_web_archive_keeps_its_page_address_and_images(tmp_path: Path) -> None:
+    doc = html.read_file(fx.mhtml_archive(tmp_path), "saved/lake.mhtml")
+    assert (doc.key, doc.kind, doc.title) == ("saved/lake.mhtml", "html", "A day at the lake")
+    assert doc.properties == {"source": "https://blog.example.com/lake"}
+    assert [(a.name, a.mime, a.data, a.path) for a in doc.attachments] == [
+        ("lake view.png", "image/png", fx.png_bytes(3, 3), None),
+        ("image-2.png", "image/png", fx.png_bytes(2, 2, (0, 0, 0)), None),
+    ]
+    assert doc.body == (
+        "# The lake\n\nCold water, \u00e9t\u00e9 warm sun.\n\n![](lake%20view.png)![](image-2.png)"
+        "![](https://elsewhere.example.com/missing.png)"
+    )
+
+
+def test_web_archive_image_over_the_limit_and_not_an_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reverie.core.bring.readers import mhtml
+
+    monkeypatch.setattr(mhtml, "MAX_ATTACHMENT_BYTES", 70)
+    doc = html.read_file(fx.mhtml_archive(tmp_path), "lake.mhtml")
+    assert [a.name for a in doc.attachments] == ["image-2.png"]
+    assert doc.problems == [
+        "The image lake view.png in lake.mhtml is 73 bytes, more than the 70 bytes an attachment may be; it was left out."
+    ]
+    plain = tmp_path / "plain.mht"
+    plain.write_text("<html><body>not MIME</body></html>", encoding="utf-8")
+    with pytest.raises(Unreadable) as err:
+        html.read_file(plain, "plain.mht")
+    assert str(err.value) == "plain.mht is not a web archive with a page in it; it was left out."
+
+
 def test_web_page_in_its_declared_legacy_charset(tmp_path: Path) -> None:
     doc = html.read_file(fx.cp1252_html(tmp_path), "legacy.htm")
     assert doc.title == "Café notes"
