@@ -285,3 +285,23 @@ def test_in_a_narrow_editor_the_origin_buttons_give_up_their_words_first(qtbot, 
     qtbot.waitUntil(lambda: line.what.shown().endswith("…"))
     line.resize(1400, 30)  # and the line grows back
     qtbot.waitUntil(lambda: line.open_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+
+def test_pictures_are_made_once_per_content(qapp, vault, monkeypatch):
+    from reverie.app.ui.notes import loading
+
+    note = notes.create_note(vault, "![](p.png)", "Pictures")
+    with vault.tx() as conn:
+        attachments.store(conn, vault.now(), note.id, "p.png", "image/png", _png(600, 300))
+    reads: list[str] = []
+    real = attachments.read
+    monkeypatch.setattr(attachments, "read", lambda conn, aid: (reads.append(aid), real(conn, aid))[1])
+    first = loading.load_note(vault, note.id)
+    assert len(reads) == 2 and first.attachments[0].thumb is not None  # its picture, and its Preview image
+    assert first.images["p.png"].width() == loading.PREVIEW_IMAGE_PX
+    loading.load_note(vault, note.id)
+    assert len(reads) == 2  # opened again: nothing read or decoded again
+    with vault.tx() as conn:
+        attachments.store(conn, vault.now(), note.id, "p.png", "image/png", _png(100, 300))
+    again = loading.load_note(vault, note.id)
+    assert len(reads) == 4 and again.images["p.png"].width() == 100  # new bytes, new pictures

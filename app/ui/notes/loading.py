@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import tempfile
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ class AttachmentRow:
     mime: str
     size: int
     thumb: QImage | None = None
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,13 +69,36 @@ def _thumb(data: bytes) -> QImage | None:
     )
 
 
+class _Pictures:
+    """Pictures already made from attachments, by id and content hash (new bytes make a new picture):
+    a note opened again does not read and decode its photos again. Used on the database lane only."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.found: OrderedDict[tuple[str, str, str], QImage | None] = OrderedDict()
+
+    def get(self, key: tuple[str, str, str], make: Callable[[], QImage | None]) -> QImage | None:
+        if key in self.found:
+            self.found.move_to_end(key)
+            return self.found[key]
+        image = make()
+        self.found[key] = image
+        while len(self.found) > self.limit:
+            self.found.popitem(last=False)
+        return image
+
+
+_thumbs = _Pictures(512)  # 28 px each
+_shown_images = _Pictures(24)  # up to 480 px wide each
+
+
 def attachment_rows(conn: Any, note_id: str) -> list[AttachmentRow]:
     out = []
     for i, a in enumerate(attachments.for_note(conn, note_id)):
         thumb = None
         if a.mime.startswith("image/") and a.size <= THUMB_MAX_BYTES and i < THUMB_MAX_COUNT:
-            thumb = _thumb(attachments.read(conn, a.id))
-        out.append(AttachmentRow(a.id, a.name, a.mime, a.size, thumb))
+            thumb = _thumbs.get(("thumb", a.id, a.sha256), lambda a=a: _thumb(attachments.read(conn, a.id)))
+        out.append(AttachmentRow(a.id, a.name, a.mime, a.size, thumb, a.sha256))
     return out
 
 
@@ -86,6 +112,15 @@ def image_names(body: str) -> list[str]:
             if name not in out:
                 out.append(name)
     return out
+
+
+def _shown(conn: Any, attachment_id: str) -> QImage | None:
+    image = QImage.fromData(attachments.read(conn, attachment_id))
+    if image.isNull():
+        return None
+    if image.width() > PREVIEW_IMAGE_PX:
+        image = image.scaledToWidth(PREVIEW_IMAGE_PX, Qt.TransformationMode.SmoothTransformation)
+    return image
 
 
 def preview_images(conn: Any, body: str, rows: list[AttachmentRow]) -> dict[str, QImage]:
@@ -106,10 +141,7 @@ def preview_images(conn: Any, body: str, rows: list[AttachmentRow]) -> dict[str,
         if row.id not in decoded:
             if len(decoded) >= PREVIEW_MAX_IMAGES:
                 break
-            image = QImage.fromData(attachments.read(conn, row.id))
-            if not image.isNull() and image.width() > PREVIEW_IMAGE_PX:
-                image = image.scaledToWidth(PREVIEW_IMAGE_PX, Qt.TransformationMode.SmoothTransformation)
-            decoded[row.id] = None if image.isNull() else image
+            decoded[row.id] = _shown_images.get(("preview", row.id, row.sha256), lambda r=row: _shown(conn, r.id))
         found = decoded[row.id]
         if found is not None:
             out[name] = found
