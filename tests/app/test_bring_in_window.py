@@ -42,7 +42,7 @@ def test_bring_in_previews_a_real_folder_then_brings_it_in(qtbot, paths, vault, 
     window = open_window(qtbot, paths, vault)
     dialog = window.features["transfer"].bring_dialog(folder)
     qtbot.addWidget(dialog)
-    assert not dialog.bring_button.isEnabled()  # not before the preview says what would change
+    assert dialog.preview is not None or not dialog.bring_button.isEnabled()  # not before the preview
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
     assert dialog.what.text() == "Folder of documents, 4 files"
     assert dialog.message.text() == "3 new, 0 changed, 0 unchanged, 1 skipped."
@@ -148,7 +148,12 @@ def test_cancel_keeps_what_was_read_and_the_next_start_offers_to_continue(qtbot,
     said = []
     window.statusBar().messageChanged.connect(said.append)
     offer.continue_button.click()
+    following = transfer.dialogs[-1]  # the bring-in window follows the continued job
+    qtbot.addWidget(following)
+    assert following.isVisible() and following.what.text() == "Continuing to bring in Journal"
     qtbot.waitUntil(lambda: any(m.startswith("Brought in Journal:") for m in said), timeout=60_000)
+    qtbot.waitUntil(lambda: following.report is not None)
+    assert following.message.text().startswith(f"Brought in {n - saved} new notes, updated 0, {saved} unchanged.")
     assert len(notes.list_notes(again)) == n
     assert pending_jobs(again) == []
     assert any(m == f"Brought in Journal: {n - saved} new, 0 updated." for m in said)
@@ -255,7 +260,8 @@ def test_the_gui_thread_never_reads_and_the_embedding_reads_as_the_same_job(qtbo
     assert not dialog.progress.isHidden() and dialog.progress.text().startswith("Passages to embed: ")
     release.set()
     qtbot.waitUntil(lambda: "Every passage is embedded" in dialog.message.text(), timeout=30_000)
-    assert dialog.progress.isHidden() and window.tasks.current() is None
+    assert dialog.progress.isHidden()
+    qtbot.waitUntil(lambda: window.tasks.current() is None)  # the status line's job ended too
     transfer.check_pending()
     qtbot.waitUntil(lambda: window.session.db.pending == 0 and transfer.runner.lane.pending == 0)
     del vault.tx, vault.read

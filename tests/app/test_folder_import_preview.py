@@ -29,8 +29,8 @@ def test_folder_preview_then_cancel_writes_nothing_and_bring_in_writes(qtbot, pa
 
     dialog = transfer.bring_dialog(folder)
     qtbot.addWidget(dialog)
-    assert not dialog.bring_button.isEnabled()  # not before the preview says what would change
-    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    assert dialog.preview is not None or not dialog.bring_button.isEnabled()  # not before the preview
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
     p = dialog.preview
     assert p.new == ("travel.md",) and [f for f, _ in p.changed] == ["kitchen.md"]
     assert p.unchanged == ("garden.md",) and [f for f, _ in p.skipped] == ["broken.md"]
@@ -54,7 +54,7 @@ def test_folder_preview_then_cancel_writes_nothing_and_bring_in_writes(qtbot, pa
 
     dialog = transfer.bring_dialog(folder)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.bring_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.bring_button.isEnabled(), timeout=30_000)
     with qtbot.waitSignal(dialog.brought, timeout=30_000):
         dialog.bring_button.click()
     assert "Travel" in [n.title for n in notes.list_notes(vault)]
@@ -88,7 +88,7 @@ def test_settings_data_button_opens_the_chooser_then_the_same_preview(qtbot, pat
     settings.data.buttons["bring_in"].click()  # returns once the chooser closed
     assert chosen and chosen[0].path == str(folder)
     (dialog,) = transfer.dialogs
-    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
     assert dialog.isVisible() and dialog.preview.new == ("garden.md", "kitchen.md")
     assert notes.list_notes(vault) == []  # nothing written while the preview is open
     dialog.reject()

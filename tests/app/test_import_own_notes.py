@@ -68,7 +68,7 @@ def test_the_folder_import_dialog_asks_whether_the_notes_are_mine(qtbot, tmp_pat
 
     assert "never taken as facts about you" in " ".join(w.text() for w in dialog.findChildren(QLabel))
     dialog.mine.setChecked(True)  # the preview is read again; Import waits for it
-    qtbot.waitUntil(lambda: dialog.bring_button.isEnabled() and dialog.preview.mine, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.bring_button.isEnabled() and dialog.preview.mine, timeout=30_000)
     with qtbot.waitSignal(dialog.brought, timeout=30_000):
         dialog.bring_button.click()
     assert "Marked as your own notes" in dialog.message.text()

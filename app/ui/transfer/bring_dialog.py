@@ -281,6 +281,11 @@ class BringDialog(QDialog):
     def follow(self, job: BringJob) -> None:
         """Show ``job``'s progress here (also for a job continued from the start-up offer)."""
         self.job = job
+        if self.preview is None:  # continued from the offer at start: no preview, the job itself
+            self.what.setText(f"Continuing to bring in {job.name}")
+            self.files.setVisible(False)
+            self.mine.setVisible(False)
+            self.hint.setVisible(False)
         self.bring_button.setVisible(False)
         self.mine.setEnabled(False)
         self.hide_button.setVisible(True)

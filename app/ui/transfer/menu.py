@@ -30,7 +30,7 @@ from reverie.app.ui.shell import Shell
 from reverie.app.ui.transfer.bring_api import BringApi
 from reverie.app.ui.transfer.bring_dialog import BringChooser, BringDialog
 from reverie.app.ui.transfer.bring_resume import ResumeOffer
-from reverie.app.ui.transfer.bring_run import BringRunner
+from reverie.app.ui.transfer.bring_run import BringJob, BringRunner
 from reverie.app.ui.transfer.import_dialog import ImportDialog, ProgressRelay
 from reverie.core.keys import KeyMode
 from reverie.core.transfer import export_vault
@@ -214,8 +214,18 @@ class TransferActions:
             if job.path in offered or job.path in running:
                 continue
             offer = ResumeOffer(job, self.session, self.runner, self.window)
+            offer.continued.connect(self._follow)
             self.offers.append(offer)
             offer.show()
+
+    def _follow(self, job: BringJob) -> None:
+        """A continued job gets the bring-in window, with its progress and then its report."""
+        dialog = BringDialog(job.path, self.session, self.runner, self.services, self.window)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self._forget_dialog(dialog))
+        dialog.brought.connect(self._brought)
+        dialog.follow(job)
+        dialog.show()
 
     def ask_import_chatgpt(self) -> None:
         if self._ready():
