@@ -118,7 +118,9 @@ def describe(origin: str | None, meta: Mapping[str, Any], *, watched_roots: Iter
     if not sep or kind not in EXPORT_NAMES:
         return None
     export_meta = meta.get("export")
-    export = export_meta if isinstance(export_meta, str) else rest.rpartition("#")[0] if "#" in rest else rest
+    # The export's path is in the meta; else before the first "#" (an entry's key may hold one:
+    # "Travel.enex#1:Sunset photo").
+    export = export_meta if isinstance(export_meta, str) else rest.partition("#")[0]
     if own is not None and own.lower().endswith(".json"):
         own = None  # a Keep note's JSON file is the export's inside, not a file to read it in
     return NoteOrigin(

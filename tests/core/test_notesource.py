@@ -55,6 +55,8 @@ def test_export_entries_name_the_app_and_their_notebook_or_journal():
     assert notesource.origin_line(enex, present=False, home=HOME) == (
         "From Evernote · notebook Travel · the export is no longer there"
     )
+    no_meta = notesource.describe("enex:/home/ada/Travel.enex#Travel.enex#1:Sunset photo", {})
+    assert no_meta is not None and no_meta.export == "/home/ada/Travel.enex"
     dayone = notesource.describe("dayone:/d/Journal.zip#E1", {"folder": "Journal"})
     assert dayone is not None
     assert notesource.origin_line(dayone, present=True, home=HOME) == "From Day One · journal Journal"
