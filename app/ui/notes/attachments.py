@@ -16,6 +16,7 @@ from reverie.core.textutil import human_size
 IdRole = Qt.ItemDataRole.UserRole + 1
 NameRole = Qt.ItemDataRole.UserRole + 2
 MAX_VISIBLE_ROWS = 4
+ROW_PX = THUMB_PX + 4
 
 
 def icon_name(mime: str, name: str = "") -> str:
@@ -57,6 +58,7 @@ class AttachmentsPanel(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setWordWrap(False)
+        self.list.setUniformItemSizes(True)
         self.list.setIconSize(QSize(THUMB_PX, THUMB_PX))
         self.list.setViewMode(QListView.ViewMode.ListMode)
         self.list.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -73,9 +75,11 @@ class AttachmentsPanel(QWidget):
     def set_rows(self, rows: list[AttachmentRow] | tuple[AttachmentRow, ...]) -> None:
         self.rows = list(rows)
         self.list.clear()
+        row_h = max(ROW_PX, self.list.fontMetrics().height() + 8)  # a bigger text size makes taller rows
         for r in self.rows:
             icon = QIcon(QPixmap.fromImage(r.thumb)) if r.thumb is not None else icons.icon(icon_name(r.mime, r.name))
             item = QListWidgetItem(icon, f"{r.name}  ·  {human_size(r.size)}")
+            item.setSizeHint(QSize(0, row_h))  # every row as high, a picture's or an icon's
             item.setData(IdRole, r.id)
             item.setData(NameRole, r.name)
             item.setToolTip(f"{r.name}\n{r.mime}, {human_size(r.size)}\nClick to open it")
@@ -84,8 +88,7 @@ class AttachmentsPanel(QWidget):
         self.header.setText(f"{n} attachment{'s' if n != 1 else ''}")
         self.setVisible(n > 0)
         self._sync()
-        rows_h = sum(max(self.list.sizeHintForRow(i), 20) for i in range(min(n, MAX_VISIBLE_ROWS)))
-        self.list.setFixedHeight(max(rows_h, 20) + 2 * self.list.frameWidth() + 2)
+        self.list.setFixedHeight(max(min(n, MAX_VISIBLE_ROWS), 1) * row_h + 2 * self.list.frameWidth() + 2)
 
     def set_expanded(self, on: bool) -> None:
         self.expanded = on
