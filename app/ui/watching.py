@@ -115,6 +115,7 @@ class WatchRuntime(QObject):
         self._watches: dict[str, ObservedWatch] = {}
         self._observing = threading.Lock()  # the observer and its watches (watcher thread, GUI thread at stop)
         self._known: list[WatchedFolder] = []
+        self._caught: set[str] = set()
         self._problems: dict[str, str] = {}
         self._catching: tuple[str, int, int] | None = None
         self._reload = threading.Event()
@@ -135,7 +136,8 @@ class WatchRuntime(QObject):
         self.stop()
         self._stop = threading.Event()
         self.vault = vault
-        self._known, self._problems = [], {}  # every folder is caught up on at each start
+        self._known, self._problems = [], {}
+        self._caught = set()  # the folders caught up on since this start
         self._reload.set()
         self._thread = threading.Thread(target=self._run, args=(vault, self._stop), name="reverie-watch", daemon=True)
         self._thread.start()
@@ -205,9 +207,9 @@ class WatchRuntime(QObject):
     def _refresh(self, vault: Vault, stop: threading.Event) -> None:
         """Follow the folders that are on, and catch up on those not looked at since this start."""
         folders: list[WatchedFolder] = self._lane(watch.list_folders, vault)
-        before = {f.path for f in self._known if f.watching}
         self._known = folders
         on = [f for f in folders if f.watching]
+        self._caught &= {f.path for f in on}  # a folder paused or removed is caught up on again when back
         for path in list(self._watches):
             if path not in {f.path for f in on}:
                 self._unschedule(path)
@@ -218,7 +220,8 @@ class WatchRuntime(QObject):
         for f in on:
             if stop.is_set():
                 return
-            if f.path not in before:
+            if f.path not in self._caught:
+                self._caught.add(f.path)
                 try:
                     self._catch_up(vault, f.path, stop)
                 except NotFoundError:
@@ -229,7 +232,7 @@ class WatchRuntime(QObject):
                     if self._catching is not None:  # stopped by an error: its progress ends too
                         self._progress.emit(f.path, -1, -1)
                     self._catching = None
-        self._known = self._lane(watch.list_folders, vault)
+        self._known = self._lane(watch.list_folders, vault)  # a folder added meanwhile: its reload follows
         self.folders.emit(self._known)
 
     def _catch_up(self, vault: Vault, root: str, stop: threading.Event) -> None:
