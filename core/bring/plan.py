@@ -151,7 +151,12 @@ def _folder(p: Path, chosen: str, by_suffix: dict[str, str]) -> Source:
     skipped: list[tuple[str, str]] = []
     attachments: list[tuple[str, str]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        pages = {Path(f).stem for f in filenames if f.lower().endswith((".html", ".htm"))}
+        # A saved web page's "<page>_files" folder holds its images and frames: they come in with
+        # the page (as its attachments), not as documents of their own.
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and not (d.endswith("_files") and d[:-6] in pages)
+        )
         for fname in sorted(filenames):
             if is_temporary(fname):
                 continue

@@ -165,3 +165,13 @@ def test_page_at_finds_the_page_of_an_offset():
     pages = [(1, 0, 100), (2, 102, 250), (4, 252, 300)]
     assert page_at(pages, 0) == 1 and page_at(pages, 101) == 1 and page_at(pages, 102) == 2
     assert page_at(pages, 299) == 4 and page_at([], 5) is None
+
+
+def test_a_saved_web_page_s_files_folder_is_not_read_as_documents(tmp_path):
+    root = tmp_path / "Saved"
+    (root / "Recipe_files").mkdir(parents=True)
+    (root / "Recipe.html").write_text("<html><head><title>Recipe</title></head><body><p>Flour</p></body></html>")
+    (root / "Recipe_files" / "frame.html").write_text("<html><body>ad frame</body></html>")
+    (root / "Other_files").mkdir()
+    (root / "Other_files" / "kept.md").write_text("a folder that only looks like one")
+    assert sorted(u.rel for u in plan(root).units) == ["Other_files/kept.md", "Recipe.html"]
