@@ -305,3 +305,29 @@ def test_pictures_are_made_once_per_content(qapp, vault, monkeypatch):
         attachments.store(conn, vault.now(), note.id, "p.png", "image/png", _png(100, 300))
     again = loading.load_note(vault, note.id)
     assert len(reads) == 4 and again.images["p.png"].width() == 100  # new bytes, new pictures
+
+
+def test_when_no_program_takes_the_page_the_file_opens_and_when_none_takes_it_the_note_says_so(
+    qtbot, paths, vault, tmp_path, monkeypatch
+):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    note = _pdf_note(vault, pdf)
+    _window, page = _page(qtbot, paths, vault)
+    page.open_note(note.id, 45, 50)
+    ed = page.editor
+    qtbot.waitUntil(lambda: ed.page_note.isVisibleTo(page), timeout=10_000)
+    asked: list[QUrl] = []
+    takes_plain = [True]
+
+    def fake_open(url: QUrl) -> bool:
+        asked.append(QUrl(url))
+        return not url.hasFragment() and takes_plain[0]
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(fake_open))
+    qtbot.mouseClick(ed.page_note.open_button, Qt.MouseButton.LeftButton)
+    assert [u.fragment() for u in asked] == ["page=2", ""]  # then the file at its start
+    assert ed.status.text() == ""
+    takes_plain[0] = False
+    qtbot.mouseClick(ed.page_note.open_button, Qt.MouseButton.LeftButton)
+    assert ed.status.text() == "No program opened report.pdf."

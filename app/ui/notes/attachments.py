@@ -4,12 +4,17 @@ database lane (``loading.OpenedCopies``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QToolButton, QVBoxLayout, QWidget
 
 from reverie.app.ui import icons
-from reverie.app.ui.notes.loading import THUMB_PX, AttachmentRow
+from reverie.app.ui.notes.loading import THUMB_PX, AttachmentRow, OpenedCopies
+from reverie.app.ui.notes.origin import open_url
+from reverie.app.ui.session import Session
 from reverie.app.ui.uikit import settings
 from reverie.core.textutil import human_size
 
@@ -125,3 +130,19 @@ class AttachmentsPanel(QWidget):
         aid = item.data(IdRole)
         if aid:
             self.open_attachment.emit(str(aid), str(item.data(NameRole)))
+
+
+def open_copy(
+    session: Session, copies: OpenedCopies, attachment_id: str, name: str, say: Callable[[str], None]
+) -> None:
+    """Write a private copy of an attachment on the database lane, then hand it to the system's viewer;
+    ``say`` gets a sentence while it opens, and when no program took it."""
+    vault = session.vault
+    if vault is None:
+        return
+    say(f"Opening {name}…")
+
+    def written(path: Path) -> None:
+        say("" if open_url(QUrl.fromLocalFile(str(path))) else f"No program opened {name}.")
+
+    session.db.submit(copies.export, vault, attachment_id, on_done=written, on_error=say)

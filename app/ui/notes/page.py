@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 from reverie.app.ui import icons
 from reverie.app.ui.changes import NOTE_SAVED, NOTES_REMOVED_OR_BACK, OpChanges
 from reverie.app.ui.locked import LockedNotice
+from reverie.app.ui.notes.attachments import open_copy
 from reverie.app.ui.notes.editor import NoteEditor
 from reverie.app.ui.notes.loading import LoadedNote, OpenedCopies, load_note
 from reverie.app.ui.notes.markdown import LinkTarget
 from reverie.app.ui.notes.model import PAGE, IdRole, NoteItemDelegate, NoteListItemModel, NoteRow, load_rows
-from reverie.app.ui.notes.origin import open_url
 from reverie.app.ui.remindchip import RemindChip, note_source
 from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
@@ -300,20 +300,7 @@ class NotesPage(QWidget):
     # -- attachments ---------------------------------------------------------------------------
     def open_attachment(self, attachment_id: str, name: str) -> None:
         """Open an attachment in the system's viewer: a private copy is written on the database lane."""
-        vault = self.session.vault
-        if vault is None:
-            return
-        self.editor.status.setText(f"Opening {name}…")
-
-        def written(path: Any) -> None:
-            if open_url(QUrl.fromLocalFile(str(path))):
-                self.editor.status.setText("")
-            else:
-                self.editor.status.setText(f"No program opened {name}.")
-
-        self.session.db.submit(
-            self._copies.export, vault, attachment_id, on_done=written, on_error=self.editor.status.setText
-        )
+        open_copy(self.session, self._copies, attachment_id, name, self.editor.status.setText)
 
     # -- links ---------------------------------------------------------------------------------
     def follow_link(self, target: LinkTarget) -> None:
