@@ -10,6 +10,8 @@ and the next start offers to continue (``pending_jobs``)."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,21 @@ from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.tasks import TaskHandle, TaskTracker
 from reverie.app.ui.transfer.bring_api import BringApi, source_name
+
+
+class Throttle:
+    """Passes progress on at most every ``seconds`` (and always the first and the last): 10,000 files
+    must not become 10,000 queued signals that the GUI thread then works through in one go."""
+
+    def __init__(self, emit: Callable[[str, int, int], None], seconds: float = 0.05) -> None:
+        self.emit, self.seconds = emit, seconds
+        self._last = -1.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done <= 0 or done >= total or now - self._last >= self.seconds:
+            self._last = now
+            self.emit(stage, done, total)
 
 
 class BringJob(QObject):
@@ -95,7 +112,7 @@ class BringRunner(QObject):
 
         def work() -> Any:
             planned = source if source is not None else api.plan(job.path)
-            return api.bring_in(vault, planned, job.progressed.emit, job.cancel, mine=job.mine)
+            return api.bring_in(vault, planned, Throttle(job.progressed.emit), job.cancel, mine=job.mine)
 
         self.lane.submit(work, on_done=lambda r: self._done(job, r), on_error=lambda m: self._failed(job, m))
         self.started.emit(job)
@@ -110,7 +127,7 @@ class BringRunner(QObject):
         self._previews = [c for c in self._previews if not c.is_set()] + [cancel]
 
         def work() -> Any:
-            return api.preview(vault, api.plan(Path(path)), progress, cancel, mine=mine)
+            return api.preview(vault, api.plan(Path(path)), Throttle(progress), cancel, mine=mine)
 
         self.lane.submit(work, on_done=on_done, on_error=on_error)
 
