@@ -238,17 +238,21 @@ def test_a_folder_removed_behind_the_runtimes_back_does_not_stop_it(qtbot, ui_se
     assert not runtime._watches
 
 
-def test_the_window_follows_a_folder_added_in_settings(qtbot, paths, vault, tmp_path):
+def test_the_window_follows_a_folder_added_in_settings(qtbot, paths, vault, tmp_path, monkeypatch):
     from uifakes import open_window
+
+    from reverie.app.ui.settings import watch_box
 
     folder = tmp_path / "Vault"
     folder.mkdir()
     (folder / "garden.md").write_text("# Garden\n\nTomatoes need full sun.\n")
     window = open_window(qtbot, paths, vault)
-    box = window.show_page("settings").watched
+    box = window.pages["settings"].widget.watched
     assert box.runtime is not None  # installed with the Settings page, started when the vault opened
     box.runtime.debouncer.quiet, box.runtime.tick = 0.3, 0.05
-    box.add_path(str(folder))
+    monkeypatch.setattr(watch_box.QFileDialog, "getExistingDirectory", lambda *_a: str(folder))
+    window.action("watch_folder")()  # "Watch folder" in the palette: Settings, then the folder chooser
+    assert window.stack.currentWidget() is window.pages["settings"].widget
     qtbot.waitUntil(lambda: box.status.text() == "Watching 1 folder · up to date" and len(box.rows) == 1, timeout=WAIT)
     qtbot.waitUntil(lambda: note(vault, "Garden") is not None, timeout=WAIT)
     (folder / "ideas.md").write_text("# Ideas\n\nA bench under the fig tree.\n")

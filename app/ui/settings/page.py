@@ -365,5 +365,6 @@ def install(shell: Shell, services: AppServices) -> SettingsPage:
     page = SettingsPage(services.session, shell.tasks, actions=shell.action, shell=shell)
     page.follow_indexer(services)
     page.watched.attach(WatchRuntime(services.session, shell.tasks, parent=page))
+    page.watched.offer(shell)
     shell.add_page(Page("settings", "Settings", page))
     return page

@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from reverie.app.ui.changes import IMPORTED
 from reverie.app.ui.session import Session
+from reverie.app.ui.shell import Shell
 from reverie.app.ui.uikit import ElidedLabel, alive
 from reverie.app.ui.watching import WatchRuntime, plural, short
 from reverie.core.bring import watch
@@ -123,6 +125,21 @@ class WatchBox(QGroupBox):
         lay.addWidget(self.message)
         self.show_folders([])
         session.vault_ready.connect(lambda _vault: self.load())
+
+    def offer(self, shell: Shell) -> None:
+        """The "watch_folder" command (the palette's "Watch folder"): Settings at this box, then the
+        folder chooser."""
+
+        def watch_folder() -> None:
+            shell.show_page("settings")
+            parent = self.parentWidget()
+            while parent is not None and not isinstance(parent, QScrollArea):
+                parent = parent.parentWidget()
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(self, 0, 0)
+            self.choose()
+
+        shell.register_action("watch_folder", watch_folder)
 
     def attach(self, runtime: WatchRuntime) -> None:
         """Follow the runtime: its status line, and the folders after each look."""
