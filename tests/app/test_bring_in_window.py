@@ -280,3 +280,28 @@ def test_progress_is_passed_on_sparingly_but_always_the_first_and_the_last():
     for i in range(10_001):
         throttle("reading files", i, 10_000)
     assert got == [("reading files", 0, 10_000), ("reading files", 10_000, 10_000)]
+
+
+def test_a_big_group_of_rows_is_made_only_when_opened(qtbot, paths, vault, tmp_path):
+    from reverie.app.ui.session import Session
+    from reverie.app.ui.tasks import TaskTracker
+    from reverie.app.ui.transfer.bring_dialog import EXPANDED_ROWS, BringDialog
+    from reverie.app.ui.transfer.bring_run import BringRunner
+
+    folder = tmp_path / "Many"
+    folder.mkdir()
+    for i in range(EXPANDED_ROWS + 1):
+        (folder / f"n{i:04d}.md").write_text(f"# N{i}\n\ntext\n", encoding="utf-8")
+    session = Session(paths)
+    session.set_vault(vault)
+    dialog = BringDialog(folder, session, BringRunner(session, None, TaskTracker()))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.check()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
+    group = dialog.files.topLevelItem(0)
+    assert group.text(0) == f"New notes ({EXPANDED_ROWS + 1:,})" and not group.isExpanded()
+    assert group.childCount() == 0  # not made yet
+    group.setExpanded(True)
+    assert group.childCount() == EXPANDED_ROWS + 1 and group.child(0).text(0) == "n0000.md"
+    session.close()

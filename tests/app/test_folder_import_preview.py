@@ -35,6 +35,8 @@ def test_folder_preview_then_cancel_writes_nothing_and_bring_in_writes(qtbot, pa
     assert p.new == ("travel.md",) and [f for f, _ in p.changed] == ["kitchen.md"]
     assert p.unchanged == ("garden.md",) and [f for f, _ in p.skipped] == ["broken.md"]
     assert dialog.message.text() == "1 new, 1 changed, 1 unchanged, 1 skipped."
+    for i in range(dialog.files.topLevelItemCount()):
+        dialog.files.topLevelItem(i).setExpanded(True)  # Unchanged starts closed: its rows are made when opened
     shown = {
         dialog.files.topLevelItem(i).text(0): [
             (dialog.files.topLevelItem(i).child(j).text(0), dialog.files.topLevelItem(i).child(j).text(1))

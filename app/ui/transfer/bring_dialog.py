@@ -46,6 +46,18 @@ from reverie.app.ui.transfer.bring_run import BringJob, BringRunner
 from reverie.app.ui.transfer.import_dialog import OWN_NOTES_HINT, OWN_NOTES_LABEL
 from reverie.app.ui.uikit import ElidedLabel, alive
 
+EXPANDED_ROWS = 500  # a group of more rows starts closed, and its rows are made when it is opened
+
+
+def _fill(group: QTreeWidgetItem, rows: list[tuple[str, str]]) -> None:
+    items = []
+    for key, why in rows:
+        item = QTreeWidgetItem([key, why])
+        item.setToolTip(0, key)
+        item.setToolTip(1, why)
+        items.append(item)
+    group.addChildren(items)  # at once
+
 
 class BringChooser(QDialog):
     """What can be brought in, and two ways to point at it: a folder or a file."""
@@ -143,6 +155,8 @@ class BringDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 260)
         self.files.currentItemChanged.connect(self._show_row)
+        self.files.itemExpanded.connect(self._expanded)
+        self._unfilled: dict[int, list[tuple[str, str]]] = {}  # groups whose rows are made when opened
         layout.addWidget(self.files, 1)
         self.row = QLabel("")  # the chosen row in full: a long reason does not fit its column
         self.row.setWordWrap(True)
@@ -223,6 +237,7 @@ class BringDialog(QDialog):
         self.what.setText(describe(preview.source))
         self.message.setText(counts_sentence(preview))
         self.files.clear()
+        self._unfilled.clear()
         groups = (
             ("New notes", [(f, "comes in as a new note") for f in preview.new]),
             ("Changed", list(preview.changed)),
@@ -233,15 +248,13 @@ class BringDialog(QDialog):
             if not rows:
                 continue
             group = QTreeWidgetItem([f"{title} ({len(rows):,})", ""])
-            items = []
-            for key, why in rows:
-                item = QTreeWidgetItem([key, why])
-                item.setToolTip(0, key)
-                item.setToolTip(1, why)
-                items.append(item)
-            group.addChildren(items)  # at once: 10,000 rows in one go
             self.files.addTopLevelItem(group)
-            group.setExpanded(title != "Unchanged" and len(rows) <= 500)
+            if title != "Unchanged" and len(rows) <= EXPANDED_ROWS:
+                _fill(group, rows)
+                group.setExpanded(True)
+            else:  # its rows are made when it is opened: 10,000 of them cost the GUI thread a moment
+                self._unfilled[id(group)] = rows
+                group.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
         first_skipped = next(
             (
                 self.files.topLevelItem(i).child(0)
@@ -254,6 +267,11 @@ class BringDialog(QDialog):
             self.files.setCurrentItem(first_skipped)  # why the first file is left out, in full
         self.bring_button.setEnabled(preview.changes_anything)
         self.previewed.emit(preview)
+
+    def _expanded(self, group: QTreeWidgetItem) -> None:
+        rows = self._unfilled.pop(id(group), None)
+        if rows is not None:
+            _fill(group, rows)
 
     def _show_row(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
         why = item.text(1) if item is not None else ""
