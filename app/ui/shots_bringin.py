@@ -51,6 +51,15 @@ def _folder(sh: Shooter) -> Path:
     return folder
 
 
+def _until(sh: Shooter, done: Any, seconds: float = 60) -> None:
+    """Pump events until ``done()`` (the preview and the job run on the bring-in lane, which
+    ``stage.settle`` does not wait for)."""
+    for _ in range(int(seconds / 0.05)):
+        if done():
+            return
+        sh.pump(0.05)
+
+
 def chooser_scene(sh: Shooter, stage: Stage) -> None:
     chooser = BringChooser(stage.window)
     chooser.show()
@@ -65,7 +74,7 @@ def bring_scene(sh: Shooter, stage: Stage) -> None:
     transfer = stage.window.features["transfer"]
     dialog = transfer.bring_dialog(_folder(sh))
     dialog.show()
-    stage.settle()  # the preview, on the database lane
+    _until(sh, lambda: dialog.preview is not None)  # the preview, on the bring-in lane
     sh.snap(dialog, "bring-preview")
     gate = threading.Event()  # the bring-in lane holds the job while the dialog shows it running
     transfer.runner.lane.submit(gate.wait)
@@ -77,11 +86,7 @@ def bring_scene(sh: Shooter, stage: Stage) -> None:
         sh.snap(dialog, "bring-progress")
     finally:
         gate.set()
-    job = dialog.job
-    for _ in range(200):  # the few files of the folder come in
-        if job is None or not job.running:
-            break
-        sh.pump(0.05)
+    _until(sh, lambda: dialog.report is not None)  # the few files of the folder come in
     stage.settle()
     sh.snap(dialog, "bring-report")
     dialog.reject()
