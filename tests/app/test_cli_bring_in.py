@@ -86,3 +86,25 @@ def test_a_missing_reader_library_is_one_sentence_and_a_non_zero_exit(capsys, tm
     assert line.startswith("reverie: ") and "pip install 'reverie[documents]'" in line
     code, out, err = run(capsys, "--home", home, "import", str(tmp_path), "--dry-run")
     assert code == 2 and "pip install 'reverie[documents]'" in err
+
+
+def test_note_app_exports_come_in_by_what_they_are(capsys, tmp_path):
+    from bring_apps_fixtures import dayone_folder, dayone_zip, keep_takeout_zip, logseq_graph, notion_zip
+
+    made = {
+        "dayone": dayone_zip(tmp_path / "a"),
+        "logseq": logseq_graph(tmp_path / "b"),
+        "keep": keep_takeout_zip(tmp_path / "c"),
+        "notion": notion_zip(tmp_path / "d"),
+    }
+    for i, (kind, path) in enumerate(made.items()):
+        home = str(tmp_path / f"home{i}")
+        code, out, err = run(capsys, "--home", home, "import", str(path), "--dry-run", "--json")
+        data = json.loads(out)
+        assert code == 0, err
+        assert data["source"]["kind"] == kind and data["new"] > 0
+        code, out, err = run(capsys, "--home", home, "import", str(path), "--json")
+        assert code == 0 and json.loads(out)["added"] == data["new"], err
+    journal = dayone_folder(tmp_path / "e") / "Journal.json"  # a JSON object: Day One's, not ChatGPT's
+    code, out, err = run(capsys, "--home", str(tmp_path / "home-json"), "import", str(journal), "--json")
+    assert code == 0 and json.loads(out)["source"]["kind"] == "dayone", err
