@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reverie.core.bring.doc import Attachment, Doc, Skipped
-from reverie.core.bring.plan import ATTACHMENT_SUFFIXES, Source, Unit, plan, suffix_readers
+from reverie.core.bring.plan import ATTACHMENT_SUFFIXES, FILE_READERS, Source, Unit, plan
 from reverie.core.bring.worker import BoundedReader
 from reverie.core.bring.write import (
     BringReport,
@@ -96,19 +96,24 @@ class PendingJob:
 
 
 def _ledger(conn: Connection, source: Source) -> Ledger:
-    """The ledger rows under the source's root: (reader, path) -> (value, note id)."""
-    root = str(source.root)
-    prefix = root.rstrip("/\\") + "/"
-    rows = conn.execute(
-        "SELECT source, path, sha256, record_id FROM import_files WHERE record_kind = 'note' "
-        "AND (substr(path, 1, ?) = ? OR path = ? OR substr(path, 1, ?) = ?)",
-        (len(prefix), prefix, root, len(source.path) + 1, source.path + "#"),
-    ).fetchall()
-    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+    """The ledger rows of the source's readers under its root (files) or its export (entries):
+    (reader, path) -> (value, note id). Each is a range of the ledger's primary key, not a scan."""
+    root = str(source.root).rstrip("/\\")
+    ranges = [(root + "/", root + "0"), (source.path + "#", source.path + "$")]  # "0" and "$" follow "/" and "#"
+    out: Ledger = {}
+    for reader in sorted({u.reader for u in source.units}):
+        for low, high in ranges:
+            rows = conn.execute(
+                "SELECT path, sha256, record_id FROM import_files WHERE source = ? AND path >= ? AND path < ? "
+                "AND record_kind = 'note'",
+                (reader, low, high),
+            ).fetchall()
+            out.update({(reader, r[0]): (r[1], r[2]) for r in rows})
+    return out
 
 
 def _display(unit: Unit, doc: Doc | Skipped) -> str:
-    if unit.reader in suffix_readers().values() and not isinstance(doc, Skipped) and doc.key == unit.rel:
+    if _is_file_unit(unit) and not isinstance(doc, Skipped) and doc.key == unit.rel:
         return unit.rel
     title = doc.key if isinstance(doc, Skipped) else (doc.title or doc.key)
     return f"{unit.rel} › {clip(title, 120)}"
@@ -119,7 +124,7 @@ def _flavour(source: Source) -> str:
 
 
 def _is_file_unit(unit: Unit) -> bool:
-    return unit.reader in suffix_readers().values()
+    return unit.reader in FILE_READERS
 
 
 def _extra(source: Source, unit: Unit, doc: Doc) -> dict[str, Any]:

@@ -9,6 +9,7 @@ links are not followed (a loop cannot trap the walk); a file too big to read is 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from dataclasses import dataclass
@@ -70,8 +71,9 @@ def reader(name: str) -> ModuleType | None:
         return None
 
 
+@functools.cache
 def suffix_readers() -> dict[str, str]:
-    """File suffix (lower case, with the dot) -> the file reader that reads it."""
+    """File suffix (lower case, with the dot) -> the file reader that reads it (do not change the dict)."""
     out: dict[str, str] = {}
     for name in FILE_READERS:
         mod = reader(name)
