@@ -60,6 +60,10 @@ def test_bring_in_previews_a_real_folder_then_brings_it_in(qtbot, paths, vault, 
     assert "Garden" in titles and "Lisbon journal" in titles and "Garden plans" in titles
     assert dialog.left_out.isVisible() and "broken.pdf" in dialog.left_out.toPlainText()
     assert dialog.left_out.isReadOnly()  # selectable and copyable, not editable
+    dialog.copy_button.click()
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.clipboard().text() == dialog.left_out.toPlainText()
     assert dialog.message.text().startswith("Brought in 3 new notes, updated 0, 0 unchanged.")
     assert "1 file was left out" in dialog.message.text()
     assert dialog.cancel_button.text() == "Close"

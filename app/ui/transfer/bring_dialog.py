@@ -16,10 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -165,8 +167,15 @@ class BringDialog(QDialog):
         self.row.setVisible(False)
         layout.addWidget(self.row)
         self.left_out_title = QLabel("")
-        self.left_out_title.setVisible(False)
-        layout.addWidget(self.left_out_title)
+        self.copy_button = QPushButton("Copy the list")
+        self.copy_button.setToolTip("Copy the files left out, with why, to paste them elsewhere.")
+        self.copy_button.clicked.connect(self.copy_left_out)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.left_out_title, 1)
+        title_row.addWidget(self.copy_button)
+        for w in (self.left_out_title, self.copy_button):
+            w.setVisible(False)
+        layout.addLayout(title_row)
         self.left_out = QPlainTextEdit()  # the report's files left out: scrolls, selects, copies
         self.left_out.setReadOnly(True)
         self.left_out.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -335,6 +344,7 @@ class BringDialog(QDialog):
         if report.problems:
             self.left_out_title.setText(f"Left out ({len(report.problems):,}), with why:")
             self.left_out_title.setVisible(True)
+            self.copy_button.setVisible(True)
             self.left_out.setPlainText("\n".join(report.problems))
             self.left_out.setVisible(True)
         passages = int(getattr(report, "passages", 0) or 0)
@@ -346,6 +356,10 @@ class BringDialog(QDialog):
         else:
             self.progress.setVisible(False)
         self.brought.emit(report)
+
+    def copy_left_out(self) -> None:
+        QApplication.clipboard().setText(self.left_out.toPlainText())
+        self.copy_button.setText("Copied")
 
     def _embedding_progressed(self, done: int, total: int) -> None:
         if self._embedding and total:
