@@ -29,7 +29,7 @@ def test_a_pdf_passage_is_cited_by_file_and_page_and_opens_at_its_page(qtbot, pa
     chat.send()
     qtbot.waitUntil(
         lambda: not chat.flow.running and bool(chat.thread.widgets) and bool(chat.thread.widgets[-1].chips),
-        timeout=15_000,
+        timeout=30_000,
     )
     chips = chat.thread.widgets[-1].chips
     labels = [c.text() for c in chips]

@@ -203,7 +203,7 @@ def test_the_origin_and_the_attachments_are_read_and_written_on_the_database_lan
         _window, page = _page(qtbot, paths, vault)
         page.open_note(note.id, 90, 100)
         ed = page.editor
-        qtbot.waitUntil(lambda: ed.attachments.isVisibleTo(page) and ed.page_note.isVisibleTo(page), timeout=10_000)
+        qtbot.waitUntil(lambda: ed.attachments.isVisibleTo(page) and ed.page_note.isVisibleTo(page), timeout=30_000)
         page.open_attachment(ed.attachments.rows[0].id, "scan.pdf")
         qtbot.waitUntil(lambda: len(opened) == 1, timeout=10_000)
         qtbot.waitUntil(lambda: page.session.db.pending == 0, timeout=10_000)
