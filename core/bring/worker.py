@@ -49,6 +49,10 @@ START_SECONDS = 120.0  # a worker that is not ready by then is given up: files a
 CHILD_IMPORTS: tuple[str, ...] = tuple(
     f"reverie.core.bring.readers.{name}" for name in (*FILE_READERS, *EXPORT_READERS) if name not in IN_PROCESS
 )
+# Parsers' own warnings about a damaged file ("EOF marker not found") are not shown: the file's one
+# sentence says it. Quieted in the worker, where the parsing happens (the window's or the command's
+# logging set-up does not reach it).
+QUIET_LOGGERS = ("pypdf", "docx")
 
 
 def _docs(unit: Unit, flavour: str) -> Iterator[Doc | Skipped]:
@@ -145,6 +149,8 @@ def serve(conn: Connection, memory: int, imports: tuple[str, ...], parent: int) 
     text); ("memory", None) when the memory bound was hit (the worker then leaves, to be replaced)."""
     _limit_memory(memory)
     _watch_parent(parent)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
     for name in imports:
         try:
             importlib.import_module(name)

@@ -98,3 +98,12 @@ def test_an_export_gets_more_time_by_its_size():
     assert time_bound(file_unit) == worker.FILE_SECONDS
     assert time_bound(export) == worker.EXPORT_SECONDS + 100 * worker.EXPORT_SECONDS_PER_MB
     assert worker.too_slow(export, time_bound(export)) == "e.enex took longer than 8 min to read; it was left out."
+
+
+def test_a_parser_s_own_warnings_about_a_damaged_file_stay_off_the_terminal(tmp_path, capfd):
+    (tmp_path / "damaged.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\n")  # no xref, no EOF marker
+    with BoundedReader() as reading:
+        result = reading.read(plan(tmp_path).units[0])
+    assert isinstance(result, str) and result.startswith("damaged.pdf ")
+    err = capfd.readouterr().err
+    assert "EOF marker" not in err and "pypdf" not in err
