@@ -75,7 +75,7 @@ class SentenceTransformerEmbedder:
         *,
         model_id: str = DEFAULT_EMBEDDER_ID,
         dim: int | None = DEFAULT_EMBEDDER_DIM,  # None: what the loaded model says
-        batch_size: int = 64,
+        batch_size: int = 16,  # sorted by length, small batches were ~25% faster than 64 (both backends)
         threads: int = 0,  # 0: default_threads()
         device: str = "cpu",
         max_seq_length: int | None = 256,
