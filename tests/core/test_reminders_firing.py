@@ -198,7 +198,7 @@ def test_a_vault_from_before_reminders_gets_them_on_open(paths, clock):
     with vault.tx() as conn:  # as an older version left it
         conn.execute("DROP TABLE reminder_firings")
         conn.execute("DROP TABLE reminders")
-        conn.execute("DELETE FROM schema_migrations WHERE version = 11")
+        conn.execute("DELETE FROM schema_migrations WHERE version >= 11")
         conn.execute("PRAGMA user_version = 10")
     vault.close()
     vault = Vault.open(paths, clock=clock)
