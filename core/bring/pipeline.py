@@ -226,6 +226,7 @@ class _Run:
 
     def __init__(self, vault: Vault, source: Source, mine: bool, report: BringReport, reading: BoundedReader) -> None:
         self.vault, self.source, self.mine, self.report = vault, source, mine, report
+        self.cancel: Any = None
         self.reading = reading
         self.pending: list[tuple[Doc, Target, dict[str, Any]]] = []
         self.own_marks: list[str] = []
@@ -287,6 +288,7 @@ def bring_in(
         )
     with BoundedReader() as reading:
         run = _Run(vault, source, mine, report, reading)
+        run.cancel = cancel
         total = len(source.units)
         for i, unit in enumerate(source.units):
             if cancelled(cancel):
@@ -294,7 +296,11 @@ def bring_in(
                 break
             if progress:
                 progress(READING, i, total)
-            _take(run, unit, ledger)
+            try:
+                _take(run, unit, ledger)
+            except TransferCancelledError:  # stopped while a slow file was being read: it comes in next time
+                report.stopped = True
+                break
             run.units_done = i + 1
             report.files += 1
             if len(run.pending) + len(run.own_marks) >= BATCH_FILES or (i + 1) % BATCH_FILES == 0:
@@ -328,11 +334,10 @@ def _take(run: _Run, unit: Unit, ledger: Ledger) -> None:
             if run.mine:
                 run.own_marks.append(target.note_id)
             return
-    result = run.reading.read(unit, _flavour(run.source))
-    if isinstance(result, str):
-        report.skipped.append((unit.rel, result))
-        return
-    for doc in result:
+    for doc in run.reading.stream(unit, _flavour(run.source), run.cancel):
+        if isinstance(doc, str):
+            report.skipped.append((unit.rel, doc))
+            continue
         if isinstance(doc, Skipped):
             report.skipped.append((_display(unit, doc), doc.reason))
             continue

@@ -30,6 +30,7 @@ from types import TracebackType
 
 from reverie.core.bring.doc import Doc, MissingPart, Skipped, Unreadable
 from reverie.core.bring.plan import EXPORT_READERS, FILE_READERS, Unit, reader
+from reverie.core.errors import TransferCancelledError
 from reverie.core.sources import clip
 from reverie.core.textutil import human_size
 
@@ -43,6 +44,7 @@ FILE_SECONDS = 60.0  # a file that takes longer is left out
 EXPORT_SECONDS = 300.0  # an export gets this, plus EXPORT_SECONDS_PER_MB for each MB of it
 EXPORT_SECONDS_PER_MB = 2.0
 MEMORY_BYTES = 1536 * 1024 * 1024  # RLIMIT_AS of the worker (address space, not resident memory)
+POLL_SECONDS = 0.2  # how often a wait looks at Cancel
 START_SECONDS = 120.0  # a worker that is not ready by then is given up: files are read here instead
 # Imported by the worker before it says it is ready, so the first PDF does not pay for pypdf. A test
 # may add a module of its own (one that swaps in a reader that hangs) before the worker starts.
@@ -262,31 +264,62 @@ class BoundedReader:
 
     def read(self, unit: Unit, flavour: str = "markdown") -> Result:
         """What ``read_unit(unit, flavour)`` gives, or the sentence of the bound it crossed."""
-        if unit.reader in IN_PROCESS:
-            return read_unit(unit, flavour)
-        worker = self._ready_worker()
-        if worker is None:
-            return read_unit(unit, flavour)
+        docs: list[Doc | Skipped] = []
+        for item in self.stream(unit, flavour):
+            if isinstance(item, str):
+                return item
+            docs.append(item)
+        return docs
+
+    def stream(self, unit: Unit, flavour: str = "markdown", cancel: object = None) -> Iterator[Doc | Skipped | str]:
+        """The docs of ``unit`` as the reader gives them (an export's are written while the rest is
+        still being read, so neither process holds a whole export), then, when reading failed or
+        crossed a bound, the sentence saying so (the docs before it stand). ``cancel`` (an Event or
+        a callable) is looked at while waiting: the worker is stopped and ``TransferCancelledError``
+        raised, so Cancel does not wait for a slow file's time bound."""
+        if unit.reader in IN_PROCESS or self._ready_worker() is None:
+            result = read_unit(unit, flavour)
+            yield from ([result] if isinstance(result, str) else result)
+            return
+        worker = self._worker
+        assert worker is not None
         seconds = self.seconds if self.seconds is not None else time_bound(unit)
         deadline = time.monotonic() + seconds
-        docs: list[Doc | Skipped] = []
         try:
             worker.conn.send((unit, flavour))
             while True:
                 left = deadline - time.monotonic()
-                if left <= 0 or not worker.conn.poll(left):
+                if left <= 0:
                     self._replace()
-                    return too_slow(unit, seconds)
+                    yield too_slow(unit, seconds)
+                    return
+                if not worker.conn.poll(min(left, POLL_SECONDS)):
+                    if _is_set(cancel):
+                        self._replace()
+                        raise TransferCancelledError("The bring-in was stopped; what was saved stays.")
+                    continue
                 kind, value = worker.conn.recv()
                 if kind == "doc":
-                    docs.append(value)
+                    yield value
                 elif kind == "end":
-                    return docs
+                    return
                 elif kind == "memory":
                     self._replace()
-                    return too_big(unit, self.memory)
+                    yield too_big(unit, self.memory)
+                    return
                 else:
-                    return str(value)
+                    yield str(value)
+                    return
         except (EOFError, OSError, ValueError):  # the worker died (a crash in C, the system's OOM killer)
             self._replace()
-            return crashed(unit)
+            yield crashed(unit)
+        except GeneratorExit:  # the caller stopped reading mid-export: the worker is still sending
+            self._replace()
+            raise
+
+
+def _is_set(cancel: object) -> bool:
+    if cancel is None:
+        return False
+    is_set = getattr(cancel, "is_set", None)
+    return bool(is_set() if callable(is_set) else cancel() if callable(cancel) else False)

@@ -107,3 +107,23 @@ def test_a_parser_s_own_warnings_about_a_damaged_file_stay_off_the_terminal(tmp_
     assert isinstance(result, str) and result.startswith("damaged.pdf ")
     err = capfd.readouterr().err
     assert "EOF marker" not in err and "pypdf" not in err
+
+
+def test_cancel_stops_a_file_that_hangs_without_waiting_for_its_bound(vault, tmp_path, monkeypatch):
+    monkeypatch.setattr(worker, "CHILD_IMPORTS", (*worker.CHILD_IMPORTS, "bring_stuck_readers"))
+    monkeypatch.setattr(worker, "FILE_SECONDS", 600.0)  # Cancel must not wait for this
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "a fine.html").write_text(PAGE.format("a fine"))
+    (root / "hang.html").write_text(PAGE.format("hang"))
+    (root / "z last.html").write_text(PAGE.format("z last"))
+    polls: list[int] = []
+
+    def cancel() -> bool:  # asked between files and while a file is read; gives up on the hanging one
+        polls.append(1)
+        return len(polls) > 12
+
+    report = bring_in(vault, plan(root), cancel=cancel)
+    assert report.stopped and report.added == 1 and _titles(vault) == {"a fine"}
+    [job] = pending_jobs(vault)
+    assert job.done == 1 and job.total == 3
