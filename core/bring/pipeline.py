@@ -312,7 +312,8 @@ def bring_in(
             conn.execute("DELETE FROM bring_jobs WHERE path = ?", (source.path,))
     if progress:
         progress(READING, run.units_done, total)
-    report.problems.extend(reason for _, reason in report.skipped)
+    # A sentence that names no file (a missing library: "Reading PDF files needs pypdf: …") is said once.
+    report.problems[:] = list(dict.fromkeys([*report.problems, *(reason for _, reason in report.skipped)]))
     return report
 
 

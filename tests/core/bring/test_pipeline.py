@@ -175,3 +175,22 @@ def test_a_saved_web_page_s_files_folder_is_not_read_as_documents(tmp_path):
     (root / "Other_files").mkdir()
     (root / "Other_files" / "kept.md").write_text("a folder that only looks like one")
     assert sorted(u.rel for u in plan(root).units) == ["Other_files/kept.md", "Recipe.html"]
+
+
+def test_a_missing_library_is_said_once_and_each_file_it_kept_out_is_listed(vault, tmp_path, monkeypatch):
+    from reverie.core.bring.doc import DOCUMENTS_EXTRA, MissingPart
+    from reverie.core.bring.readers import text
+
+    root = tmp_path / "texts"
+    root.mkdir()
+    for name in ("a", "b", "c"):
+        (root / f"{name}.txt").write_text(name)
+    sentence = f"Reading text files needs a library: {DOCUMENTS_EXTRA}"
+
+    def missing(path, rel):
+        raise MissingPart(sentence)
+
+    monkeypatch.setattr(text, "read_file", missing)
+    report = bring_in(vault, plan(root))
+    assert [k for k, _ in report.skipped] == ["a.txt", "b.txt", "c.txt"]
+    assert report.problems == [sentence]
