@@ -309,3 +309,14 @@ def test_a_big_group_of_rows_is_made_only_when_opened(qtbot, paths, vault, tmp_p
     group.setExpanded(True)
     assert group.childCount() == EXPANDED_ROWS + 1 and group.child(0).text(0) == "n0000.md"
     session.close()
+
+
+def test_the_report_counts_files_left_out_not_sentences():
+    from reverie.app.ui.transfer.bring_api import report_sentence
+    from reverie.core.bring.write import BringReport
+
+    need = "Reading PDF files needs pypdf: pip install 'reverie[documents]'"
+    report = BringReport(added=2, skipped=[("a.pdf", need), ("b.pdf", need), ("c.pdf", need)], problems=[need])
+    assert "3 files were left out (listed below)." in report_sentence(report, False)
+    aside = BringReport(added=1, problems=["old.md: its date is a date outside the years 1900-2200, so …"])
+    assert "left out" not in report_sentence(aside, False) and "set aside" in report_sentence(aside, False)

@@ -102,8 +102,11 @@ def report_sentence(report: Any, mine: bool) -> str:
             " The rest comes in when you bring this in again, or when Reverie offers to continue at start."
         )
     text += " Marked as your own notes." if mine else " Kept as documents (not a source of facts about you)."
-    if report.problems:
-        text += f" {counted(len(report.problems), 'file was', 'files were')} left out (listed below)."
+    left = len(getattr(report, "skipped", ()) or ())
+    if left:
+        text += f" {counted(left, 'file was', 'files were')} left out (listed below)."
+    elif report.problems:
+        text += " Some parts were set aside (listed below)."
     return text
 
 

@@ -342,7 +342,9 @@ class BringDialog(QDialog):
         self.mine.setVisible(False)
         self.hint.setVisible(False)
         if report.problems:
-            self.left_out_title.setText(f"Left out ({len(report.problems):,}), with why:")
+            # problems: each left-out file's sentence, a missing library's once, and what came in with a change
+            left = len(getattr(report, "skipped", ()) or ())
+            self.left_out_title.setText(f"Left out ({left:,}), with why:" if left else "Brought in, with these notes:")
             self.left_out_title.setVisible(True)
             self.copy_button.setVisible(True)
             self.left_out.setPlainText("\n".join(report.problems))

@@ -160,7 +160,8 @@ class BringRunner(QObject):
 
 
 def _status_sentence(job: BringJob, report: Any) -> str:
-    left_out = f"; {len(report.problems):,} left out" if report.problems else ""
+    left = len(getattr(report, "skipped", ()) or ())
+    left_out = f"; {left:,} left out" if left else ""
     if getattr(report, "stopped", False):
         return f"Bringing in {job.name} stopped: what was read is saved, the rest comes in next time{left_out}."
     return f"Brought in {job.name}: {report.added:,} new, {report.updated:,} updated{left_out}."
