@@ -31,6 +31,9 @@ EXPORT_NAMES: Final = {
 FOLDER_WORDS: Final = {"enex": "notebook", "dayone": "journal", "keep": "label"}
 """What an export calls the folder an entry was kept in (else "folder")."""
 
+DAYONE_DEFAULT_JOURNAL: Final = "Journal"
+"""Day One's journal when one never made another: its name says nothing, so the line leaves it out."""
+
 FILE_ORIGIN: Final = "file:"
 Pages = tuple[tuple[int, int, int], ...]
 
@@ -146,7 +149,10 @@ def origin_parts(info: NoteOrigin, *, present: bool, home: str, page: int | None
     """``origin_line`` in two parts, (what, where): the window cuts a long path in its middle and keeps
     the words whole. ``what + where`` is the line."""
     if info.watched and info.file:
-        return "From a watched folder", f": {tilde(info.file, home)}" + ("" if present else " (no longer there)")
+        # the colon goes with the words: the window shows the two parts side by side
+        return "From a watched folder:", f" {tilde(info.file, home)}" + ("" if present else " (no longer there)")
+    if info.kind == "logseq":
+        return logseq_words(info), _export_gone(info, present)
     parts = [f"From {info.name}"]
     if info.kind != "file" and info.file:
         parts.append(EXPORT_NAMES.get(info.kind, info.kind))  # "From Untitled.md · Notion"
@@ -154,15 +160,31 @@ def origin_parts(info: NoteOrigin, *, present: bool, home: str, page: int | None
         parts.append(f"page {page} of {info.page_count}")
     elif info.page_count:
         parts.append(f"{info.page_count} page" + ("s" if info.page_count != 1 else ""))
-    if info.folder and info.kind != "file":
+    if info.folder and info.kind != "file" and not (info.kind == "dayone" and info.folder == DAYONE_DEFAULT_JOURNAL):
         parts.append(f"{FOLDER_WORDS.get(info.kind, 'folder')} {info.folder}")
     what = " · ".join(parts)
     folder_on_disk = info.folder_on_disk
     if info.kind == "file" and folder_on_disk:
         return what, (" · " if present else " · no longer in ") + tilde(folder_on_disk, home)
-    if not present and info.on_disk:
-        return what, " · the export is no longer there"
-    return what, ""
+    return what, _export_gone(info, present)
+
+
+def _export_gone(info: NoteOrigin, present: bool) -> str:
+    return " · the export is no longer there" if not present and info.on_disk else ""
+
+
+def logseq_words(info: NoteOrigin) -> str:
+    """ "From Logseq · journal" for a journal day (its date is the note's title), "From Logseq · page
+    projects/kitchen" for a page (Logseq writes the namespace ``projects/kitchen`` as
+    ``projects___kitchen.md``); the file's own name is for "Open file"."""
+    top = info.folder.partition("/")[0].lower()
+    if top == "journals":
+        return "From Logseq · journal"
+    if not info.file:
+        return "From Logseq"
+    stem = os.path.splitext(os.path.basename(info.file))[0]
+    page = stem.replace("___", "/").replace("%2F", "/").replace("%2f", "/")
+    return f"From Logseq · page {page}"
 
 
 def origin_line(info: NoteOrigin, *, present: bool, home: str, page: int | None = None) -> str:

@@ -59,7 +59,10 @@ def test_export_entries_name_the_app_and_their_notebook_or_journal():
     assert no_meta is not None and no_meta.export == "/home/ada/Travel.enex"
     dayone = notesource.describe("dayone:/d/Journal.zip#E1", {"folder": "Journal"})
     assert dayone is not None
-    assert notesource.origin_line(dayone, present=True, home=HOME) == "From Day One · journal Journal"
+    assert notesource.origin_line(dayone, present=True, home=HOME) == "From Day One"  # the default journal
+    travel = notesource.describe("dayone:/d/Journal.zip#E2", {"folder": "Travel"})
+    assert travel is not None
+    assert notesource.origin_line(travel, present=True, home=HOME) == "From Day One · journal Travel"
     notion = notesource.describe("notion:/n/export.zip#Plans", {"source_file": "/n/export/Plans abc.md"})
     assert notion is not None and notion.file == "/n/export/Plans abc.md"
     assert notesource.origin_line(notion, present=True, home=HOME) == "From Plans abc.md · Notion"
@@ -106,3 +109,30 @@ def test_a_citation_of_a_pdf_passage_names_the_file_and_page(vault):
     for m, label in passages:
         assert label.endswith(body[m.span_start : m.span_end][5])  # "Page 2. …" is cited as p. 2
     assert {label for m, label in labelled if m.source_id == typed.id} == {"Crane"}
+
+
+def test_a_logseq_note_says_journal_or_its_page_not_its_file_name():
+    g = "/home/ada/graph"
+    day = notesource.describe(
+        f"logseq:{g}#journals/2023_05_04.md",
+        {"source_file": f"{g}/journals/2023_05_04.md", "folder": "journals", "export": g},
+    )
+    assert day is not None and day.file == f"{g}/journals/2023_05_04.md"  # "Open file" still opens it
+    assert notesource.origin_line(day, present=True, home=HOME) == "From Logseq · journal"
+    page = notesource.describe(
+        f"logseq:{g}#pages/projects___kitchen.md",
+        {"source_file": f"{g}/pages/projects___kitchen.md", "folder": "pages", "export": g},
+    )
+    assert page is not None
+    assert notesource.origin_line(page, present=True, home=HOME) == "From Logseq · page projects/kitchen"
+    assert notesource.origin_line(page, present=False, home=HOME) == (
+        "From Logseq · page projects/kitchen · the export is no longer there"
+    )
+
+
+def test_the_watched_folder_words_keep_their_colon():
+    path = "/home/ada/Notes/a.md"
+    info = notesource.describe(f"file:{path}", {}, watched_roots=["/home/ada/Notes"])
+    assert info is not None
+    what, where = notesource.origin_parts(info, present=True, home=HOME)
+    assert (what, where) == ("From a watched folder:", " ~/Notes/a.md")  # shown side by side: no gap before ":"
