@@ -115,8 +115,10 @@ def _ledger(conn: Connection, source: Source) -> Ledger:
 def _display(unit: Unit, doc: Doc | Skipped) -> str:
     if _is_file_unit(unit) and not isinstance(doc, Skipped) and doc.key == unit.rel:
         return unit.rel
-    title = doc.key if isinstance(doc, Skipped) else (doc.title or doc.key)
-    return f"{unit.rel} › {clip(title, 120)}"
+    if isinstance(doc, Skipped):  # an entry of an export: its key says where in the export it is
+        return f"{unit.rel} › {clip(doc.key, 120)}"
+    # An export's note is shown by its place in the export (a notebook, a Notion page's folder) and title.
+    return " › ".join(part for part in (doc.folder.replace("/", " › "), clip(doc.title or doc.key, 120)) if part)
 
 
 def _flavour(source: Source) -> str:
@@ -218,7 +220,8 @@ def preview(
 
 
 def _would(problem: str) -> str:
-    return problem.replace("; it was left out.", "; it would be left out.")
+    """A reader's sentence about what it left out, said of a bring-in that has not happened yet."""
+    return re.sub(r"\bit was left out\.", "it would be left out.", problem)
 
 
 class _Run:

@@ -24,6 +24,8 @@ from reverie.core.textutil import human_size
 # Tried in this order: the first whose ``claims`` says yes reads the path as an export.
 EXPORT_READERS = ("logseq", "keep", "dayone", "notion", "enex")
 FILE_READERS = ("markdown", "text", "pdf", "docx", "html")
+# Exports that are single files and may sit in a folder of documents: each is listed as a unit of its own.
+FOLDER_EXPORTS = {".enex": "enex"}
 LABELS = {
     "folder": "Folder of documents",
     "obsidian": "Obsidian vault",
@@ -165,7 +167,7 @@ def _folder(p: Path, chosen: str, by_suffix: dict[str, str]) -> Source:
             full = Path(dirpath) / fname
             rel = full.relative_to(root).as_posix()
             suffix = full.suffix.lower()
-            name = by_suffix.get(suffix)
+            name = by_suffix.get(suffix) or FOLDER_EXPORTS.get(suffix)
             if name is None and suffix not in ATTACHMENT_SUFFIXES:
                 continue
             if full.is_symlink():
@@ -179,11 +181,14 @@ def _folder(p: Path, chosen: str, by_suffix: dict[str, str]) -> Source:
                 attachments.append((rel, unit.abspath))
             if name is None:
                 continue
-            if unit.size > MAX_DOCUMENT_BYTES:
+            if unit.size > MAX_DOCUMENT_BYTES and name not in FOLDER_EXPORTS.values():  # an export is streamed
                 skipped.append((rel, _too_big(rel, unit.size)))
                 continue
             units.append(unit)
     if not units and not skipped:
         raise TransferError(f"{p} holds nothing Reverie can bring in ({known_kinds()}).")
     kind = "obsidian" if (root / ".obsidian").is_dir() else "folder"
-    return Source(root, kind, LABELS[kind], tuple(units), tuple(skipped), path=chosen, attachments=tuple(attachments))
+    label = LABELS[kind]
+    if units and all(u.reader == "enex" for u in units):
+        kind, label = "enex", "Evernote export"  # a folder of notebooks
+    return Source(root, kind, label, tuple(units), tuple(skipped), path=chosen, attachments=tuple(attachments))

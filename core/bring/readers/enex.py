@@ -83,11 +83,11 @@ class _Note:
 
 
 def claims(path: Path) -> bool:
-    """An ``.enex`` file, or a folder holding one."""
+    """An ``.enex`` file. (A folder is a folder of documents: ``plan`` lists each ``.enex`` in it as an
+    export of its own, next to the other documents there, so one export in a Downloads folder does not
+    hide the rest.)"""
     try:
-        if path.is_file():
-            return path.suffix.lower() == SUFFIX
-        return path.is_dir() and any(p.suffix.lower() == SUFFIX and p.is_file() for p in path.iterdir())
+        return path.is_file() and path.suffix.lower() == SUFFIX
     except OSError:
         return False
 

@@ -194,3 +194,37 @@ def test_a_missing_library_is_said_once_and_each_file_it_kept_out_is_listed(vaul
     report = bring_in(vault, plan(root))
     assert [k for k, _ in report.skipped] == ["a.txt", "b.txt", "c.txt"]
     assert report.problems == [sentence]
+
+
+def test_an_evernote_export_in_a_folder_of_documents_comes_in_with_the_rest(vault, tmp_path):
+    from bring_docs_fixtures import enex_file
+
+    root = tmp_path / "Downloads"
+    root.mkdir()
+    enex_file(root, "Travel.enex")
+    (root / "letter.txt").write_text("Dear Ana, the garden is blooming.\n")
+    source = plan(root)
+    assert source.kind == "folder"
+    assert sorted((u.rel, u.reader) for u in source.units) == [("Travel.enex", "enex"), ("letter.txt", "text")]
+    report = bring_in(vault, source)
+    titles = set(_notes(vault))
+    assert "letter" in titles and "Sunset photo" in titles and report.added == len(titles)
+    alone = plan(root / "Travel.enex")  # the same export brought in alone is the same notes
+    assert bring_in(vault, alone).added == 0
+    only = tmp_path / "Evernote"
+    only.mkdir()
+    enex_file(only, "Work.enex")
+    assert (plan(only).kind, plan(only).label) == ("enex", "Evernote export")
+
+
+def test_the_preview_names_export_notes_by_their_place_and_speaks_of_the_future(vault, tmp_path):
+    from bring_docs_fixtures import enex_file, image_only_pdf
+
+    root = tmp_path / "Inbox"
+    root.mkdir()
+    enex_file(root, "Travel.enex")
+    image_only_pdf(root, "scan.pdf")
+    p = preview(vault, plan(root))
+    assert "Travel › Sunset photo" in p.new
+    [(key, why)] = p.skipped
+    assert key == "scan.pdf" and why.endswith("it would be left out.") and "was left out" not in why

@@ -265,7 +265,7 @@ def test_enex_folder_reads_every_notebook_and_skips_a_broken_one(tmp_path: Path)
     fx.enex_file(folder, "Travel.enex")
     fx.entity_bomb_enex(folder, "Bomb.enex")
     fx.enex_file(folder, "Work.enex")
-    assert enex.claims(folder) and enex.claims(folder / "Travel.enex")
+    assert not enex.claims(folder) and enex.claims(folder / "Travel.enex")  # a folder: plan lists each file
     assert not enex.claims(tmp_path / "nothing.txt") and not enex.claims(tmp_path)
     out = _docs(folder)
     assert isinstance(out[0], Skipped) and out[0].key == "Bomb.enex"
