@@ -105,7 +105,7 @@ def by_length(ids: list[int], inputs: Mapping[int, str], size: int) -> list[list
 
 
 def _embed_and_write(
-    vault: Vault, embedder: Embedder, ids: list[int], inputs: Mapping[int, str], model_id: str, dim: int, window: int
+    vault: Vault, embedder: Embedder, ids: list[int], inputs: Mapping[int, str], model_id: str, *, dim: int, window: int
 ) -> int:
     """Embed the inputs of ``ids`` and write their vectors in one transaction, skipping memories
     whose input changed since it was read; returns how many were embedded."""
@@ -174,7 +174,7 @@ def embed_pending(
         for chunk in by_length([int(r[0]) for r in rows if r[0] in inputs], inputs, batch_size):
             if _cancelled(cancel):
                 break
-            done += _embed_and_write(vault, embedder, chunk, inputs, model_id, dim, window)
+            done += _embed_and_write(vault, embedder, chunk, inputs, model_id, dim=dim, window=window)
             if progress:
                 progress(done, total)
     if done:

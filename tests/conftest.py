@@ -21,9 +21,16 @@ from reverie.core.paths import VaultPaths, vault_paths
 from reverie.core.vault import Vault
 
 
+@pytest.fixture(scope="session")
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One model cache for the whole run (the ONNX export of MiniLM is made once), never the user's."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _model_cache: Path):
     home = tmp_path / "reverie-home"
+    monkeypatch.setenv("REVERIE_MODEL_CACHE", str(_model_cache))
     monkeypatch.setenv("REVERIE_HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
