@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reverie.app.ui.session import Session
 from reverie.app.ui.transfer.bring_api import stopped_sentence
@@ -36,18 +36,23 @@ class ResumeOffer(QDialog):
         detail.setWordWrap(True)
         detail.setObjectName("muted")
         layout.addWidget(detail)
-        self.buttons = QDialogButtonBox()
-        self.continue_button: QPushButton = self.buttons.addButton("Continue", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.later_button: QPushButton = self.buttons.addButton("Not now", QDialogButtonBox.ButtonRole.RejectRole)
-        self.forget_button: QPushButton = self.buttons.addButton(
-            "Forget it", QDialogButtonBox.ButtonRole.DestructiveRole
-        )
+        # Continue (the default) · Not now, then Forget it set apart: the one that drops the job is not
+        # between the two that keep it (a button box orders by role, which put it in the middle).
+        self.continue_button = QPushButton("Continue")
+        self.later_button = QPushButton("Not now")
+        self.forget_button = QPushButton("Forget it")
         self.forget_button.setToolTip("Do not offer this again; what already came in stays.")
         self.continue_button.setDefault(True)
         self.continue_button.clicked.connect(self.resume)
         self.later_button.clicked.connect(self.reject)
         self.forget_button.clicked.connect(self.forget)
-        layout.addWidget(self.buttons)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.continue_button)
+        self.buttons.addWidget(self.later_button)
+        self.buttons.addSpacing(24)
+        self.buttons.addWidget(self.forget_button)
+        layout.addLayout(self.buttons)
         self.setMinimumWidth(460)
         self.resize(460, self.layout().totalHeightForWidth(460))  # as tall as the wrapped lines at that width
 
