@@ -6,7 +6,71 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from PySide6.QtWidgets import QPlainTextEdit
+
+from reverie.app.ui.transfer import bring_api
+from reverie.app.ui.transfer.bring_dialog import BringDialog
 from reverie.app.ui.transfer.bring_resume import ResumeOffer
+
+
+def _preview(kind: str, label: str, units: int, new=(), skipped=()):
+    source = SimpleNamespace(kind=kind, label=label, units=tuple(range(units)))
+    counts = {"new": len(new), "changed": 0, "unchanged": 0, "skipped": len(skipped)}
+    return SimpleNamespace(
+        source=source,
+        new=tuple(new),
+        changed=(),
+        unchanged=(),
+        skipped=tuple(skipped),
+        counts=counts,
+        changes_anything=bool(new),
+    )
+
+
+def _dialog(qtbot, path="/tmp/x"):
+    dialog = BringDialog(path, SimpleNamespace(vault=None), SimpleNamespace())
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_the_list_shows_a_reason_without_a_copy_of_its_file_name(qtbot):
+    why = "mystery.html is not UTF-8 text and declares no encoding; it would be left out."
+    assert (
+        bring_api.row_reason("mystery.html", why) == "is not UTF-8 text and declares no encoding; it would be left out."
+    )
+    assert bring_api.row_reason("Broken/cut.docx", "Broken/cut.docx is damaged.") == "is damaged."
+    assert bring_api.row_reason("a/b.pdf", "b.pdf is encrypted.") == "is encrypted."
+    assert bring_api.row_reason("a.md", "Reading needs pypdf.") == "Reading needs pypdf."  # names no file: as it is
+    dialog = _dialog(qtbot)
+    dialog.show()
+    preview = _preview("folder", "Folder of documents", 2, new=["todo.txt"], skipped=[("mystery.html", why)])
+    dialog._previewed(dialog._generation, preview)
+    skipped = dialog.files.topLevelItem(1).child(0)
+    assert (skipped.text(0), skipped.text(1)) == ("mystery.html", bring_api.row_reason("mystery.html", why))
+    assert dialog.files.currentItem() is skipped and dialog.row.text() == why  # the whole sentence below
+    assert skipped.toolTip(1) == why
+
+
+def _report(problems=(), skipped=()):
+    return SimpleNamespace(
+        added=2,
+        updated=0,
+        unchanged=0,
+        attachments=1,
+        stopped=False,
+        problems=list(problems),
+        skipped=list(skipped),
+        passages=0,
+    )
+
+
+def test_the_left_out_box_wraps_its_lines(qtbot):
+    dialog = _dialog(qtbot)
+    dialog.job = SimpleNamespace(mine=False)
+    long = "05-04-2023_1.md: " + "a reason that goes on " * 20
+    dialog._brought(_report(problems=[long], skipped=[("05-04-2023_1.md", long)]))
+    assert dialog.left_out.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+    assert dialog.left_out.toPlainText() == long  # copied whole
 
 
 def test_the_offer_at_start_puts_forget_it_last_and_apart(qtbot):

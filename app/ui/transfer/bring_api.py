@@ -70,6 +70,16 @@ def describe(source: Any) -> str:
     return f"{label}, {counted(n, 'file')}"
 
 
+def row_reason(key: str, why: str) -> str:
+    """A reason as the preview's list shows it beside its file: without a leading copy of the file's
+    name ("mystery.html is not UTF-8 text…" reads "is not UTF-8 text…"); the whole sentence is shown
+    under the list and copied."""
+    for name in (key, key.rpartition("/")[2]):
+        if name and why.startswith(name + " ") and len(why) > len(name) + 1:
+            return why[len(name) + 1 :]
+    return why
+
+
 def counts_sentence(preview: Any) -> str:
     c = preview.counts
     text = f"{c['new']:,} new, {c['changed']:,} changed, {c['unchanged']:,} unchanged"

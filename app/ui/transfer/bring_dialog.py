@@ -42,6 +42,7 @@ from reverie.app.ui.transfer.bring_api import (
     describe,
     progress_words,
     report_sentence,
+    row_reason,
     source_name,
 )
 from reverie.app.ui.transfer.bring_run import BringJob, BringRunner
@@ -54,7 +55,8 @@ EXPANDED_ROWS = 500  # a group of more rows starts closed, and its rows are made
 def _fill(group: QTreeWidgetItem, rows: list[tuple[str, str]]) -> None:
     items = []
     for key, why in rows:
-        item = QTreeWidgetItem([key, why])
+        item = QTreeWidgetItem([key, row_reason(key, why)])  # the File column names the file already
+        item.setData(1, Qt.ItemDataRole.UserRole, why)  # the whole sentence, for the line under the list
         item.setToolTip(0, key)
         item.setToolTip(1, why)
         items.append(item)
@@ -178,7 +180,7 @@ class BringDialog(QDialog):
         layout.addLayout(title_row)
         self.left_out = QPlainTextEdit()  # the report's files left out: scrolls, selects, copies
         self.left_out.setReadOnly(True)
-        self.left_out.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.left_out.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # a long reason wraps, no scrollbar
         self.left_out.setVisible(False)
         layout.addWidget(self.left_out, 1)
         self.mine = QCheckBox(OWN_NOTES_LABEL)
@@ -283,7 +285,7 @@ class BringDialog(QDialog):
             _fill(group, rows)
 
     def _show_row(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
-        why = item.text(1) if item is not None else ""
+        why = str(item.data(1, Qt.ItemDataRole.UserRole) or item.text(1)) if item is not None else ""
         if item is not None and why and item.text(0) not in why:
             why = f"{item.text(0)}: {why}"  # a reason that does not name its file
         self.row.setText(why)
