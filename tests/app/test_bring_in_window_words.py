@@ -33,6 +33,16 @@ def _dialog(qtbot, path="/tmp/x"):
     return dialog
 
 
+def test_an_export_is_counted_in_notes_and_a_folder_in_files():
+    graph = _preview("logseq", "Logseq graph", 1, new=["a", "b", "c", "d"])
+    assert bring_api.describe(graph.source) == "Logseq graph"  # before the preview has read it
+    assert bring_api.describe(graph.source, graph) == "Logseq graph, 4 notes"
+    enex = _preview("enex", "Evernote export", 1, new=["r"])
+    assert bring_api.describe(enex.source, enex) == "Evernote export, 1 note"
+    docs = _preview("folder", "Folder of documents", 19, new=["a"])
+    assert bring_api.describe(docs.source, docs) == "Folder of documents, 19 files"
+
+
 def test_the_list_shows_a_reason_without_a_copy_of_its_file_name(qtbot):
     why = "mystery.html is not UTF-8 text and declares no encoding; it would be left out."
     assert (

@@ -61,13 +61,20 @@ def source_name(path: str | Path) -> str:
     return p.name or str(p)
 
 
-def describe(source: Any) -> str:
-    """ "Logseq graph, 1,204 files": what the source is and how much of it there is."""
-    n = len(source.units)
+FILE_KINDS = ("folder", "obsidian", "file")  # a source of files, one note each; any other kind is an export
+
+
+def describe(source: Any, preview: Any = None) -> str:
+    """ "Folder of documents, 1,204 files": what the source is and how much of it there is. An export
+    (a Logseq graph, an Evernote file: one unit that yields many notes) is counted in notes, once the
+    ``preview`` has read it: "Logseq graph, 4 notes"; before that, its name alone."""
     label = str(source.label)
-    if source.kind not in ("folder", "obsidian", "logseq", "file") and n == 1:
-        return label  # one export file ("Evernote export"): its entries are counted by the preview
-    return f"{label}, {counted(n, 'file')}"
+    if source.kind in FILE_KINDS:
+        return f"{label}, {counted(len(source.units), 'file')}"
+    if preview is None:
+        return label
+    c = preview.counts
+    return f"{label}, {counted(c['new'] + c['changed'] + c['unchanged'], 'note')}"
 
 
 def row_reason(key: str, why: str) -> str:

@@ -245,7 +245,7 @@ class BringDialog(QDialog):
         if gen != self._generation:
             return
         self.preview = preview
-        self.what.setText(describe(preview.source))
+        self.what.setText(describe(preview.source, preview))
         self.message.setText(counts_sentence(preview))
         self.files.clear()
         self._unfilled.clear()
