@@ -74,6 +74,19 @@ def _report(problems=(), skipped=()):
     )
 
 
+def test_a_report_without_a_list_keeps_its_lines_together_and_the_dialog_short(qtbot):
+    dialog = _dialog(qtbot, "/tmp/nu/data/Exports/Recipes.enex")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tall = dialog.height()
+    dialog.job = SimpleNamespace(mine=False)
+    dialog._brought(_report())
+    qtbot.waitUntil(lambda: dialog.height() < tall)
+    assert dialog.where.y() - dialog.what.geometry().bottom() < 24  # the title, the path and the sentence
+    assert dialog.message.y() - dialog.where.geometry().bottom() < 24  # sit together at the top
+    assert dialog.buttons.y() - dialog.message.geometry().bottom() < 60
+
+
 def test_the_left_out_box_wraps_its_lines(qtbot):
     dialog = _dialog(qtbot)
     dialog.job = SimpleNamespace(mine=False)

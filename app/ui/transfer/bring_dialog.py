@@ -192,6 +192,7 @@ class BringDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         layout.addWidget(self.progress)
+        layout.addStretch(0)  # with the list and the box hidden, the lines sit together at the top
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.bring_button = self.buttons.addButton("Bring in", QDialogButtonBox.ButtonRole.AcceptRole)
         self.bring_button.setEnabled(False)
@@ -322,6 +323,8 @@ class BringDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.setFormat("Reading files…")
         self.message.setText("Bringing in… You can hide this window; the status bar shows how far it is.")
+        if self.preview is None:
+            self.fit_height()
         job.progressed.connect(self._progressed)
         job.finished.connect(self._brought)
         job.failed.connect(self._job_failed)
@@ -359,7 +362,16 @@ class BringDialog(QDialog):
             self.progress.setFormat(f"Passages to embed: 0 of {passages:,}")
         else:
             self.progress.setVisible(False)
+        if not report.problems:
+            self.fit_height()
         self.brought.emit(report)
+
+    def fit_height(self) -> None:
+        """As tall as the shown lines need at this width (no list: no empty band in the middle)."""
+        layout = self.layout()
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        self.resize(self.width(), max(need, layout.totalMinimumSize().height()))
 
     def copy_left_out(self) -> None:
         QApplication.clipboard().setText(self.left_out.toPlainText())
