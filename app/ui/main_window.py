@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         menus.install_menus(self)
         self.status_label = QLabel("")
         self.statusBar().addWidget(self.status_label, 1)
-        self.task_bar = TaskBar(self.tasks)
+        self.task_bar = TaskBar(self.tasks, self.statusBar())
         self.statusBar().addPermanentWidget(self.task_bar)
         self.tasks.finished.connect(lambda name, msg: self.show_message(msg or f"{name}: done."))
         session.db.error.connect(self.show_message)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 
 @dataclass
@@ -95,11 +95,20 @@ class TaskTracker(QObject):
 
 
 class TaskBar(QWidget):
-    """The status-bar widget: the newest task's name, a progress bar and Cancel."""
+    """The status-bar widget: the newest task's name, a progress bar and Cancel.
 
-    def __init__(self, tracker: TaskTracker, parent: QWidget | None = None) -> None:
+    With ``status_bar``, one line is shown at a time: while the status bar shows a message (drawn
+    on its left) the task's words step aside, and a task that begins replaces the message. The
+    bar shows only once there is progress to show (an empty bar reads as a text field)."""
+
+    def __init__(
+        self, tracker: TaskTracker, status_bar: QStatusBar | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.tracker = tracker
+        self.status_bar = status_bar
+        self._message = ""  # the status bar's message, while it shows one
+        self._shown: int | None = None  # the id of the task whose line is shown
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 4, 0)
         self.label = QLabel("")
@@ -111,23 +120,36 @@ class TaskBar(QWidget):
         for w in (self.label, self.bar, self.cancel_button):
             lay.addWidget(w)
         tracker.changed.connect(self.refresh)
+        if status_bar is not None:
+            status_bar.messageChanged.connect(self._message_changed)
+        self.refresh()
+
+    def _message_changed(self, message: str) -> None:
+        self._message = message
         self.refresh()
 
     def refresh(self) -> None:
         task = self.tracker.current()
         self.setVisible(task is not None)
         if task is None:
+            self._shown = None
             return
+        if task.id != self._shown:
+            self._shown = task.id
+            if self._message and self.status_bar is not None:
+                self._message = ""
+                self.status_bar.clearMessage()  # the new task's line replaces the message
         more = len(self.tracker.tasks) - 1
         text = task.name + ("…" if not task.cancelling else " (cancelling…)")
         if task.total:
-            text += f" {task.done}/{task.total}"
+            text += f" {task.done:,} of {task.total:,}"
         if more:
             text += f"  (+{more} more)"
         self.label.setText(text)
-        self.bar.setRange(0, task.total)  # 0..0 is Qt's busy indicator
-        if task.total:
-            self.bar.setValue(min(task.done, task.total))
+        self.label.setVisible(not self._message)  # a message is on the left: one line at a time
+        self.bar.setRange(0, max(task.total, 1))
+        self.bar.setValue(min(task.done, task.total))
+        self.bar.setVisible(task.total > 0 and task.done > 0)  # no empty box while nothing is done
         self.cancel_button.setVisible(task.cancel is not None)
         self.cancel_button.setEnabled(not task.cancelling)
 

@@ -1,0 +1,40 @@
+"""The status bar shows one line at a time: a task that begins replaces the message, a message that
+arrives while a task runs moves its words aside, numbers read "0 of 1,216", and the bar shows only
+once something is done (an empty bar looked like a text field)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMainWindow
+
+from reverie.app.ui.tasks import TaskBar, TaskTracker
+
+
+def test_one_line_at_a_time_with_separated_numbers_and_no_empty_bar(qtbot):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    tracker = TaskTracker()
+    status = window.statusBar()
+    bar = TaskBar(tracker, status)
+    status.addPermanentWidget(bar)
+    window.resize(800, 600)
+    window.show()
+    status.showMessage("Bringing in Many stopped: 1,216 of 2,000 files came in.", 8000)
+    handle = tracker.begin("Bringing in Many: passages to embed", 1216, lambda: None)
+    assert status.currentMessage() == ""  # the job's line replaces the message, not beside it
+    assert bar.label.text() == "Bringing in Many: passages to embed… 0 of 1,216" and bar.label.isVisible()
+    assert not bar.bar.isVisible()  # 0 done: no empty box
+    handle.progress(768, 1216)
+    qtbot.waitUntil(lambda: bar.bar.isVisible())
+    assert bar.label.text().endswith("768 of 1,216") and bar.bar.value() == 768
+    status.showMessage("Saved.", 8000)  # a message while the task runs: the task's words step aside
+    assert not bar.label.isVisible() and bar.bar.isVisible() and bar.cancel_button.isVisible()
+    status.clearMessage()
+    assert bar.label.isVisible()
+    handle.progress(1216, 1216)  # progress of the same task does not clear a message
+    status.showMessage("Kept.", 8000)
+    qtbot.waitUntil(lambda: bar.label.text().endswith("1,216 of 1,216"))
+    assert status.currentMessage() == "Kept." and not bar.label.isVisible()
+    busy = tracker.begin("Consolidating")  # no total: no bar
+    assert status.currentMessage() == "" and not bar.bar.isVisible() and bar.label.text().startswith("Consolidating")
+    busy.finish()
+    handle.finish()
