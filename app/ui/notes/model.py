@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from reverie.app.ui.fmt import stamp
 from reverie.app.ui.uikit import paint_row_frame
 from reverie.core import notes, sources
+from reverie.core.bring.watch import MISSING_KEY
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 TitleRole = Qt.ItemDataRole.UserRole + 2
@@ -33,13 +34,16 @@ class NoteRow:
     happened_at: float = 0.0  # the note's date: front matter date/created when imported, else when written
     created_at: float = 0.0
     app: str | None = None  # the app that recorded the note over MCP (``sources.origin_app``)
+    gone: bool = False  # its file in a watched folder was deleted (meta ``missing``)
 
     @property
     def detail(self) -> str:
-        """The second line: the note's date, as Search shows it, the app that recorded it, then its tags."""
+        """The second line: the note's date, as Search shows it, "file gone" when its watched file
+        was deleted, the app that recorded it, then its tags."""
         tags = "  " + " ".join("#" + t for t in self.tags) if self.tags else ""
         source = f" · from {self.app}" if self.app else ""
-        return f"{stamp(self.happened_at or self.updated_at)}{source}{tags}"
+        gone = " · file gone" if self.gone else ""
+        return f"{stamp(self.happened_at or self.updated_at)}{gone}{source}{tags}"
 
     @property
     def tooltip(self) -> str:
@@ -48,6 +52,8 @@ class NoteRow:
             dates += f" · edited {stamp(self.updated_at)}"
         if self.app:
             dates += f" · remembered by {self.app}"
+        if self.gone:
+            dates += "\nIts file in the watched folder was deleted; the note stays."
         return "\n".join(x for x in (self.title, dates, self.snippet) if x)
 
 
@@ -69,6 +75,7 @@ def load_rows(vault: Any, text_filter: str = "", offset: int = 0, limit: int = P
             n.happened_at,
             n.created_at,
             sources.origin_app(n.origin),
+            bool(n.meta and n.meta.get(MISSING_KEY)),
         )
         for n in found
     ]
