@@ -38,7 +38,8 @@ class CitationChip(QToolButton):
             self.mark_gone()
         else:
             label = ref.label or ref.title
-            self.setText(self.fontMetrics().elidedText(f"[{ref.n}] {label}", Qt.TextElideMode.ElideRight, CHIP_MAX_PX))
+            shown = self.fontMetrics().elidedText(f"[{ref.n}] {label}", Qt.TextElideMode.ElideRight, CHIP_MAX_PX)
+            self.setText(shown.replace("&", "&&"))  # a button reads "&" as a shortcut mark: "Groceries & errands"
             self.setToolTip(f"{label}\n\n{ref.excerpt}" if ref.excerpt else label)
 
     def mark_gone(self) -> None:
