@@ -78,6 +78,8 @@ def test_a_report_without_a_list_keeps_its_lines_together_and_the_dialog_short(q
     dialog = _dialog(qtbot, "/tmp/nu/data/Exports/Recipes.enex")
     dialog.show()
     qtbot.waitExposed(dialog)
+    dialog.resize(420, dialog.height())  # narrow: the sentence below takes three lines or more
+    qtbot.waitUntil(lambda: dialog.width() == 420)
     tall = dialog.height()
     dialog.job = SimpleNamespace(mine=False)
     dialog._brought(_report())
@@ -85,6 +87,10 @@ def test_a_report_without_a_list_keeps_its_lines_together_and_the_dialog_short(q
     assert dialog.where.y() - dialog.what.geometry().bottom() < 24  # the title, the path and the sentence
     assert dialog.message.y() - dialog.where.geometry().bottom() < 24  # sit together at the top
     assert dialog.buttons.y() - dialog.message.geometry().bottom() < 60
+    dialog._embedding = True
+    dialog._embedding_idle(0)  # the sentence grows by one; the dialog grows with it, nothing is cut
+    assert dialog.message.text().endswith("search finds them by meaning.")
+    assert dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())  # no line cut
 
 
 def test_the_left_out_box_wraps_its_lines(qtbot):

@@ -323,8 +323,7 @@ class BringDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.setFormat("Reading files…")
         self.message.setText("Bringing in… You can hide this window; the status bar shows how far it is.")
-        if self.preview is None:
-            self.fit_height()
+        self._refit()
         job.progressed.connect(self._progressed)
         job.finished.connect(self._brought)
         job.failed.connect(self._job_failed)
@@ -362,9 +361,13 @@ class BringDialog(QDialog):
             self.progress.setFormat(f"Passages to embed: 0 of {passages:,}")
         else:
             self.progress.setVisible(False)
-        if not report.problems:
-            self.fit_height()
+        self._refit()
         self.brought.emit(report)
+
+    def _refit(self) -> None:
+        """With neither the list nor the left-out box shown, the dialog is as tall as its lines."""
+        if self.files.isHidden() and self.left_out.isHidden():
+            self.fit_height()
 
     def fit_height(self) -> None:
         """As tall as the shown lines need at this width (no list: no empty band in the middle)."""
@@ -388,6 +391,7 @@ class BringDialog(QDialog):
             self._embedding = False
             self.progress.setVisible(False)
             self.message.setText(self.message.text() + " Every passage is embedded: search finds them by meaning.")
+            self._refit()  # the sentence grew
 
     def _job_failed(self, message: str) -> None:
         self.progress.setVisible(False)
@@ -395,6 +399,7 @@ class BringDialog(QDialog):
         self.cancel_button.setText("Close")
         self.cancel_button.setEnabled(True)
         self.message.setText(message)
+        self._refit()
 
     def _cancel_or_close(self) -> None:
         if self.job is not None and self.job.running:
