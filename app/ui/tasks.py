@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar, QWidget
 
 
 @dataclass
@@ -109,6 +109,7 @@ class TaskBar(QWidget):
         self.status_bar = status_bar
         self._message = ""  # the status bar's message, while it shows one
         self._shown: int | None = None  # the id of the task whose line is shown
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # the rest is the message's
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 4, 0)
         self.label = QLabel("")
@@ -116,6 +117,7 @@ class TaskBar(QWidget):
         self.bar.setFixedWidth(160)
         self.bar.setTextVisible(False)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never a wide bar
         self.cancel_button.clicked.connect(self._cancel)
         for w in (self.label, self.bar, self.cancel_button):
             lay.addWidget(w)
@@ -146,7 +148,9 @@ class TaskBar(QWidget):
         if more:
             text += f"  (+{more} more)"
         self.label.setText(text)
-        self.label.setVisible(not self._message)  # a message is on the left: one line at a time
+        if self.label.isHidden() != bool(self._message):
+            self.label.setVisible(not self._message)  # a message is on the left: one line at a time
+            self.updateGeometry()  # the status bar gives the room to the message (or back)
         self.bar.setRange(0, max(task.total, 1))
         self.bar.setValue(min(task.done, task.total))
         self.bar.setVisible(task.total > 0 and task.done > 0)  # no empty box while nothing is done
