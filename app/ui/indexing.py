@@ -68,6 +68,6 @@ class IndexingStatus(QObject):
         self.handle.finish(
             "Indexing paused; search works by words meanwhile."
             if self._cancelled
-            else f"{count} memories indexed by meaning."
+            else f"{count:,} memories indexed by meaning."
         )
         self.handle = None

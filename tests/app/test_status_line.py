@@ -38,3 +38,26 @@ def test_one_line_at_a_time_with_separated_numbers_and_no_empty_bar(qtbot):
     assert status.currentMessage() == "" and not bar.bar.isVisible() and bar.label.text().startswith("Consolidating")
     busy.finish()
     handle.finish()
+
+
+def test_the_indexing_line_reads_its_numbers_with_separators(qtbot):
+    from PySide6.QtCore import QObject, Signal
+
+    from reverie.app.ui.indexing import NAME, IndexingStatus
+
+    class Indexing(QObject):
+        progress = Signal(int, int)
+        idle = Signal(int)
+        error = Signal(str)
+
+    services = type("Services", (), {"indexing": Indexing(), "indexing_name": None, "pause_indexing": lambda s: None})()
+    tracker = TaskTracker()
+    bar = TaskBar(tracker)
+    qtbot.addWidget(bar)
+    status = IndexingStatus(tracker, services)
+    services.indexing.progress.emit(768, 1216)
+    qtbot.waitUntil(lambda: bar.label.text() == f"{NAME}… 768 of 1,216")
+    with qtbot.waitSignal(tracker.finished) as done:
+        services.indexing.idle.emit(1216)
+    assert done.args == [NAME, "1,216 memories indexed by meaning."]
+    assert status.handle is None
