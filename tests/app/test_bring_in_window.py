@@ -9,6 +9,7 @@ import re
 import threading
 
 from bring_docs_fixtures import docx_file, text_pdf
+from helpers import record_threads
 from uifakes import open_window
 
 from reverie.core import notes
@@ -230,18 +231,7 @@ def test_the_gui_thread_never_reads_and_the_embedding_reads_as_the_same_job(qtbo
     folder.mkdir()
     for i in range(6):
         (folder / f"day-{i}.md").write_text(f"# Day {i}\n\nWalked {i} km by the river.\n", encoding="utf-8")
-    seen: list[str] = []
-    real_tx, real_read = vault.tx, vault.read
-
-    def tx():
-        seen.append(threading.current_thread().name)
-        return real_tx()
-
-    def read():
-        seen.append(threading.current_thread().name)
-        return real_read()
-
-    vault.tx, vault.read = tx, read
+    seen = record_threads(vault)
     holding, release = threading.Event(), threading.Event()
 
     def hold(texts):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+from helpers import record_threads
 from PySide6.QtCore import Qt
 from uifakes import open_window
 
@@ -14,18 +15,7 @@ from reverie.core import notes
 def _threads_touching(vault) -> list[str]:
     """A vault with one note whose every read and write records the thread it ran on."""
     notes.create_note(vault, "# Travel\n\nThe passport is in the top drawer of the desk.")
-    seen: list[str] = []
-    real_tx, real_read = vault.tx, vault.read
-
-    def tx():
-        seen.append(threading.current_thread().name)
-        return real_tx()
-
-    def read():
-        seen.append(threading.current_thread().name)
-        return real_read()
-
-    vault.tx, vault.read = tx, read
+    seen = record_threads(vault)
     return seen
 
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import record_threads
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from uifakes import open_window
@@ -187,18 +188,7 @@ def test_the_origin_and_the_attachments_are_read_and_written_on_the_database_lan
     note = _pdf_note(vault, pdf)
     with vault.tx() as conn:
         attachments.store(conn, vault.now(), note.id, "scan.pdf", "application/pdf", b"%PDF-1.4 scan")
-    seen: list[str] = []
-    real_tx, real_read = vault.tx, vault.read
-
-    def tx():
-        seen.append(threading.current_thread().name)
-        return real_tx()
-
-    def read():
-        seen.append(threading.current_thread().name)
-        return real_read()
-
-    vault.tx, vault.read = tx, read
+    seen = record_threads(vault)
     try:
         _window, page = _page(qtbot, paths, vault)
         page.open_note(note.id, 90, 100)

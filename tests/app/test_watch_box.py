@@ -5,8 +5,8 @@ every read and write on the database lane."""
 from __future__ import annotations
 
 import json
-import threading
 
+from helpers import record_threads
 from ui_fixtures import settle, ui_session  # noqa: F401 - fixture
 
 from reverie.app.ui.settings.watch_box import EMPTY, WatchBox, folder_line
@@ -18,18 +18,9 @@ WAIT = 20_000
 
 
 def _record(vault) -> list[str]:
-    seen: list[str] = []
-    real_tx, real_read = vault.tx, vault.read
-
-    def tx():
-        seen.append(threading.current_thread().name)
-        return real_tx()
-
-    def read():
-        seen.append(threading.current_thread().name)
-        return real_read()
-
-    vault.tx, vault.read, vault.peek = tx, read, real_read
+    real_read = vault.read
+    seen = record_threads(vault)
+    vault.peek = real_read
     return seen
 
 
