@@ -168,15 +168,36 @@ def serve(conn: Connection, memory: int, imports: tuple[str, ...], parent: int) 
             return
         unit, flavour = msg
         try:
-            for doc in _docs(unit, flavour):
-                conn.send(("doc", doc))
-        except MemoryError:
-            conn.send(("memory", None))
+            _answer(conn, unit, flavour)
+        except _ParentGone:  # the run was killed or stopped reading: leave quietly
             return
-        except Exception as exc:  # noqa: BLE001 - one file's sentence, the worker goes on
-            conn.send(("sentence", _sentence(unit, exc)))
-            continue
-        conn.send(("end", None))
+
+
+class _ParentGone(Exception):  # noqa: N818
+    pass
+
+
+def _send(conn: Connection, message: tuple[str, object]) -> None:
+    try:
+        conn.send(message)
+    except (EOFError, OSError) as exc:  # a broken pipe: nobody reads the answers any more
+        raise _ParentGone from exc
+
+
+def _answer(conn: Connection, unit: Unit, flavour: str) -> None:
+    """Send the docs of one unit, then ("end", None); or the sentence of what went wrong."""
+    try:
+        for doc in _docs(unit, flavour):
+            _send(conn, ("doc", doc))
+    except _ParentGone:
+        raise
+    except MemoryError:
+        _send(conn, ("memory", None))
+        raise _ParentGone from None  # the worker leaves, to be replaced
+    except Exception as exc:  # noqa: BLE001 - one file's sentence, the worker goes on
+        _send(conn, ("sentence", _sentence(unit, exc)))
+        return
+    _send(conn, ("end", None))
 
 
 class _Worker:

@@ -127,3 +127,19 @@ def test_cancel_stops_a_file_that_hangs_without_waiting_for_its_bound(vault, tmp
     assert report.stopped and report.added == 1 and _titles(vault) == {"a fine"}
     [job] = pending_jobs(vault)
     assert job.done == 1 and job.total == 3
+
+
+def test_a_worker_whose_reader_went_away_leaves_quietly(tmp_path):
+    """A killed run leaves its worker writing into a broken pipe: the worker stops, it prints no traceback."""
+    page = tmp_path / "page.html"
+    page.write_text(PAGE.format("page"))
+    sent: list[object] = []
+
+    class Broken:
+        def send(self, message):
+            sent.append(message)
+            raise BrokenPipeError(32, "Broken pipe")
+
+    with pytest.raises(worker._ParentGone):
+        worker._answer(Broken(), Unit(str(page), "page.html", "html", page.stat().st_size, 0.0), "markdown")
+    assert len(sent) == 1 and sent[0][0] == "doc"  # no second try to send a sentence into the broken pipe
