@@ -72,6 +72,7 @@ _FILE_ICONS = (
     ("Export", "export"),
     ("&Import", "import"),
     ("Import", "import"),
+    ("&Bring in", "import"),
     ("Change &lock", "locked"),
 )
 
