@@ -18,5 +18,6 @@ ln -s "$here" "$types_root/reverie"
   -p reverie.core -p reverie.models)
 rm -rf "$types_root"
 echo "== tests"
-# run from outside the source tree so the installed package is what is tested
-cd tests && ../.venv/bin/python -m pytest -c ../pyproject.toml --rootdir .. "$@"
+# run from outside the source tree so the installed package is what is tested; on two processes
+# (REVERIE_TEST_WORKERS=0 runs them in this one)
+cd tests && ../.venv/bin/python -m pytest -c ../pyproject.toml --rootdir .. -n "${REVERIE_TEST_WORKERS:-2}" "$@"

@@ -23,7 +23,12 @@ from reverie.core.vault import Vault
 
 @pytest.fixture(scope="session")
 def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One model cache for the whole run (the ONNX export of MiniLM is made once), never the user's."""
+    """One model cache for the whole run (the ONNX export of MiniLM is made once), never the user's;
+    shared by the run's xdist workers (their temp folders sit in one folder of the run)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "model-cache"
+        shared.mkdir(mode=0o700, exist_ok=True)
+        return shared
     return tmp_path_factory.mktemp("model-cache")
 
 

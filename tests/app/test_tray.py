@@ -45,7 +45,7 @@ def keep_in_tray(qtbot, window, on=True):
         lambda: save_settings(vault, replace(load_settings(vault), close_to_tray=on)), changes=SETTINGS
     )
     companion = window.features["companion"]
-    qtbot.waitUntil(lambda: companion.settings.close_to_tray is on, timeout=10_000)
+    qtbot.waitUntil(lambda: companion.settings.close_to_tray is on, timeout=30_000)
     return companion
 
 
