@@ -168,7 +168,7 @@ def preview(
     new: list[str] = []
     changed: list[tuple[str, str]] = []
     unchanged: list[str] = []
-    skipped: list[tuple[str, str]] = list(source.skipped)
+    skipped: list[tuple[str, str]] = [(key, _would(why)) for key, why in source.skipped]
     with vault.read() as conn, BoundedReader() as reading:
         ledger = _ledger(conn, source)
         total = len(source.units)

@@ -20,6 +20,7 @@ from reverie.core.bring.doc import MAX_DOCUMENT_BYTES
 from reverie.core.errors import TransferError
 from reverie.core.sources import clip
 from reverie.core.textutil import human_size
+from reverie.core.transfer.markdown_import import shown_path
 
 # Tried in this order: the first whose ``claims`` says yes reads the path as an export.
 EXPORT_READERS = ("logseq", "keep", "dayone", "notion", "enex")
@@ -171,6 +172,10 @@ def _folder(p: Path, chosen: str, by_suffix: dict[str, str]) -> Source:
             if name is None and suffix not in ATTACHMENT_SUFFIXES:
                 continue
             if full.is_symlink():
+                continue
+            if shown_path(rel) != rel:  # it could be neither shown nor stored as text
+                shown = clip(shown_path(rel), 120)
+                skipped.append((shown_path(rel), f"{shown} has a name that is not valid UTF-8 text; it was left out."))
                 continue
             try:
                 unit = _unit(full, rel, name or "")

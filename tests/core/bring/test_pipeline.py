@@ -228,3 +228,20 @@ def test_the_preview_names_export_notes_by_their_place_and_speaks_of_the_future(
     assert "Travel › Sunset photo" in p.new
     [(key, why)] = p.skipped
     assert key == "scan.pdf" and why.endswith("it would be left out.") and "was left out" not in why
+
+
+def test_a_file_name_that_is_not_utf8_is_left_out_with_a_sentence(vault, tmp_path):
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "fine.md").write_text("fine")
+    with open(os.fsencode(root) + b"/caf\xe9.md", "wb") as fh:
+        fh.write(b"latin-1 name")
+    source = plan(root)
+    assert [u.rel for u in source.units] == ["fine.md"]
+    assert source.skipped == (
+        ("caf\ufffd.md", "caf\ufffd.md has a name that is not valid UTF-8 text; it was left out."),
+    )
+    assert preview(vault, source).skipped[0][1].endswith("it would be left out.")
+    report = bring_in(vault, source)
+    assert report.added == 1 and [k for k, _ in report.skipped] == ["caf\ufffd.md"]
+    json.dumps(report.skipped, ensure_ascii=False).encode("utf-8")  # printable, storable
