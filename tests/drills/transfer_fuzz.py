@@ -199,6 +199,7 @@ def run_fuzz(mutations: int, workdir: str | Path, *, seed: int = 99) -> dict[str
     """Mutate a real export, Markdown files and a ChatGPT export; import each mutant as a dry run
     and for real. Returns counts; ``tracebacks``, ``partial_imports`` and ``bad_times_stored``
     must be 0."""
+    from reverie.core.bring import pipeline
     from reverie.core.clock import FixedClock
     from reverie.core.errors import ReverieError
     from reverie.core.keys import KeyMode
@@ -259,6 +260,9 @@ def run_fuzz(mutations: int, workdir: str | Path, *, seed: int = 99) -> dict[str
                 calls = [
                     lambda f=folder, v=target: preview_markdown_folder(v, f),
                     lambda f=folder, v=target: import_markdown_folder(v, f, mine=rng.random() < 0.5),
+                    # the pipeline the window and `reverie import` use reads the same files
+                    lambda f=folder, v=target: pipeline.preview(v, pipeline.plan(f)),
+                    lambda f=folder, v=target: pipeline.bring_in(v, pipeline.plan(f), mine=rng.random() < 0.5),
                 ]
             else:
                 path = case / "conversations.json"
