@@ -31,7 +31,7 @@ from reverie.app.ui.homelists import RecentList
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Shell
 from reverie.app.ui.theme import SPACE_2, SPACE_3, SPACE_4, SPACE_6
-from reverie.app.ui.uikit import ElidedLabel, alive
+from reverie.app.ui.uikit import ElidedLabel, OneRead, alive
 from reverie.core import notes
 from reverie.core.records import Note
 from reverie.core.sources import clip
@@ -79,8 +79,7 @@ class HomePage(QScrollArea):
         self.session = session
         self.shell = shell
         self.snapshot: Snapshot | None = None
-        self._loading = False
-        self._again = False
+        self._reads = OneRead(self.refresh)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -218,18 +217,15 @@ class HomePage(QScrollArea):
         vault = self.session.vault
         if vault is None or vault.closed:
             return
-        if self._loading:
-            self._again = True
+        if not self._reads.begin():
             return
-        self._loading = True
         self.session.db.submit(snapshot, vault, on_done=alive(self, self._show), on_error=alive(self, self._failed))
 
     def _failed(self, message: str) -> None:
-        self._loading = False
+        self._reads.end(shown=False)
         self.status.setText(message)
 
     def _show(self, snap: Snapshot) -> None:
-        self._loading = False
         self.snapshot = snap
         self.unlock_button.setVisible(False)
         self.vault_line.setVisible(True)
@@ -248,9 +244,7 @@ class HomePage(QScrollArea):
         self.notes_card.set_items(snap.notes)
         self.conversations_card.set_items(snap.conversations)
         self.facts_card.set_items(snap.facts)
-        if self._again:
-            self._again = False
-            self.refresh()
+        self._reads.end()
 
     # -- what the user does -------------------------------------------------------------------------
     def open_item(self, item: Item) -> None:

@@ -24,7 +24,7 @@ from reverie.app.ui.review_dialog import Fading, ReviewDialog, load_review
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Shell
 from reverie.app.ui.theme import SPACE_1, SPACE_2, SPACE_3
-from reverie.app.ui.uikit import ElidedLabel, alive, counted
+from reverie.app.ui.uikit import ElidedLabel, OneRead, alive, counted
 from reverie.core import recap
 from reverie.core.recap import Recap, RecapItem
 from reverie.core.records import MEMORY_COLS, Memory
@@ -166,7 +166,7 @@ class CompanionCards(QWidget):
         self.tz: tzinfo | None = local_tz()
         self.cards: Cards | None = None
         self.dialog: ReviewDialog | None = None
-        self._loading = self._again = False
+        self._reads = OneRead(self.refresh)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(SPACE_3)
@@ -186,19 +186,16 @@ class CompanionCards(QWidget):
         vault = self.session.vault
         if vault is None or vault.closed:
             return
-        if self._loading:
-            self._again = True
+        if not self._reads.begin():
             return
-        self._loading = True
         self.session.db.submit(
             load_cards, vault, self.tz, on_done=alive(self, self._show), on_error=alive(self, self._failed)
         )
 
     def _failed(self, _message: str) -> None:
-        self._loading = False  # the cards are extras: Home's own status says what failed
+        self._reads.end(shown=False)  # the cards are extras: Home's own status says what failed
 
     def _show(self, cards: Cards) -> None:
-        self._loading = False
         self.cards = cards
         if cards.recap is None:
             self.recap.setVisible(False)
@@ -206,9 +203,7 @@ class CompanionCards(QWidget):
             self.recap.set_lines(cards.lines, cards.recap.made_at)
         if self.dialog is None or not self.dialog.isVisible():
             self.review.set_count(len(cards.fading))
-        if self._again:
-            self._again = False
-            self.refresh()
+        self._reads.end()
 
     def open_line(self, line: Line) -> None:
         if line.memory is not None:

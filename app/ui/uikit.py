@@ -39,6 +39,32 @@ def remember_splitter(splitter: QSplitter, key: str) -> None:
     splitter.splitterMoved.connect(lambda *_: settings().setValue(key, splitter.saveState()))
 
 
+class OneRead:
+    """A widget's reads on the database lane, one at a time. ``begin`` says whether to start one now; a
+    read asked for while one runs is remembered, and ``end`` (called once the result is shown) starts
+    it through ``again``, the widget's refresh, which reads the vault anew."""
+
+    def __init__(self, again: Callable[[], None]) -> None:
+        self.again = again
+        self.busy = False
+        self.pending = False
+
+    def begin(self) -> bool:
+        if self.busy:
+            self.pending = True
+            return False
+        self.busy = True
+        return True
+
+    def end(self, *, shown: bool = True) -> None:
+        """The read is over; when it was ``shown``, a read asked for meanwhile starts now (after a
+        failure it waits for the next refresh)."""
+        self.busy = False
+        if shown and self.pending:
+            self.pending = False
+            self.again()
+
+
 def alive(widget: QObject, fn: Callable[..., Any] | None) -> Callable[..., None] | None:
     """``fn``, called only while ``widget`` still exists: a lane's answer may arrive after the
     page was closed, and must then be dropped rather than touch a deleted widget."""

@@ -38,7 +38,7 @@ from reverie.app.ui.services import AppServices
 from reverie.app.ui.session import Session
 from reverie.app.ui.shell import Page, Shell
 from reverie.app.ui.theme import SPACE_1, SPACE_2, SPACE_3, SPACE_4, SPACE_6
-from reverie.app.ui.uikit import ElidedLabel, alive
+from reverie.app.ui.uikit import ElidedLabel, OneRead, alive
 from reverie.core.records import Memory
 from reverie.core.scheduler import local_tz
 
@@ -148,8 +148,7 @@ class RemindersPage(QWidget):
         self._open_source = open_source
         self.tz: tzinfo | None = local_tz()
         self.lists: data.Lists | None = None
-        self._loading = False
-        self._again = False
+        self._reads = OneRead(self.refresh)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(SPACE_6, SPACE_4, SPACE_6, SPACE_3)
         head = QHBoxLayout()
@@ -186,29 +185,24 @@ class RemindersPage(QWidget):
         vault = self.session.vault
         if vault is None or vault.closed:
             return
-        if self._loading:
-            self._again = True
+        if not self._reads.begin():
             return
-        self._loading = True
         self.session.db.submit(
             data.load_lists, vault, self.tz, on_done=alive(self, self._show), on_error=alive(self, self._failed)
         )
 
     def _failed(self, message: str) -> None:
-        self._loading = False
+        self._reads.end(shown=False)
         self.status.setText(message)
 
     def _show(self, lists: data.Lists) -> None:
-        self._loading = False
         self.lists = lists
         for key, section in self.sections.items():
             rows = getattr(lists, key)
             section.set_rows(rows, self)
             index = self.tabs.indexOf(section)
             self.tabs.setTabText(index, f"{TAB_NAMES[key]} ({len(rows)})" if rows else TAB_NAMES[key])
-        if self._again:
-            self._again = False
-            self.refresh()
+        self._reads.end()
 
     # -- what the user does ------------------------------------------------------------------------
     def act(self, fn: Callable[..., Any], *args: Any) -> None:
