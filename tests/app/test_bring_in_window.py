@@ -276,6 +276,25 @@ def test_progress_is_passed_on_sparingly_but_always_the_first_and_the_last():
     assert got == [("reading files", 0, 10_000), ("reading files", 10_000, 10_000)]
 
 
+def test_a_count_held_back_is_passed_on_when_no_newer_one_comes():
+    import threading
+
+    from reverie.app.ui.transfer.bring_run import Throttle
+
+    got, arrived = [], threading.Event()
+
+    def emit(*a):
+        got.append(a)
+        if a[1] == 69:
+            arrived.set()
+
+    throttle = Throttle(emit, seconds=0.05)
+    for i in range(70):  # read at once; then a slow file holds the run
+        throttle("reading files", i, 130)
+    assert arrived.wait(10)  # no newer count came: the last one held back is shown
+    assert got[0] == ("reading files", 0, 130) and got[-1] == ("reading files", 69, 130)
+
+
 def test_a_big_group_of_rows_is_made_only_when_opened(qtbot, paths, vault, tmp_path):
     from reverie.app.ui.session import Session
     from reverie.app.ui.tasks import TaskTracker

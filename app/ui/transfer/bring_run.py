@@ -28,17 +28,40 @@ from reverie.app.ui.transfer.bring_api import BringApi, source_name
 
 class Throttle:
     """Passes progress on at most every ``seconds`` (and always the first and the last): 10,000 files
-    must not become 10,000 queued signals that the GUI thread then works through in one go."""
+    must not become 10,000 queued signals that the GUI thread then works through in one go. A value
+    held back is passed on once ``seconds`` have gone by, so a count does not stay behind while a slow
+    file is being read."""
 
     def __init__(self, emit: Callable[[str, int, int], None], seconds: float = 0.05) -> None:
         self.emit, self.seconds = emit, seconds
         self._last = -1.0
+        self._held: tuple[str, int, int] | None = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done <= 0 or done >= total or now - self._last >= self.seconds:
-            self._last = now
-            self.emit(stage, done, total)
+        with self._lock:
+            now = time.monotonic()
+            if done <= 0 or done >= total or now - self._last >= self.seconds:
+                self._last, self._held = now, None
+                if self._timer is not None:
+                    self._timer.cancel()
+                    self._timer = None
+                self.emit(stage, done, total)
+                return
+            self._held = (stage, done, total)
+            if self._timer is None:
+                self._timer = threading.Timer(self.seconds - (now - self._last), self._flush)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _flush(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._held is not None:
+                self._last = time.monotonic()
+                self.emit(*self._held)
+                self._held = None
 
 
 class BringJob(QObject):
