@@ -126,7 +126,9 @@ def test_cancel_keeps_what_was_read_and_the_next_start_offers_to_continue(qtbot,
     dialog.bring_button.click()
     qtbot.waitUntil(gate.reached.is_set, timeout=30_000)
     shown = re.compile(rf"Reading files: (\d+) of {n}")
-    qtbot.waitUntil(lambda: shown.fullmatch(dialog.progress.text()) is not None, timeout=10_000)
+    qtbot.waitUntil(  # the first count is 0; the next comes within the throttle's interval
+        lambda: (m := shown.fullmatch(dialog.progress.text())) is not None and int(m.group(1)) > 0, timeout=10_000
+    )
     assert 0 < int(shown.fullmatch(dialog.progress.text()).group(1)) <= BATCH_FILES + 5  # counted as it goes
     task = window.tasks.current()
     assert task.name == "Bringing in Journal: reading files" and task.total == n
