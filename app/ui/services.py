@@ -36,6 +36,7 @@ class IndexerEvents(QObject):
     """The embedding worker's progress as signals, for any page to follow. The worker emits them
     from its own thread; Qt queues them to receivers that live in the window's thread."""
 
+    started = Signal(str)  # a run begins, with its name (emitted just before its first progress)
     progress = Signal(int, int)  # vectors written so far, of how many
     idle = Signal(int)  # a run ended, with how many it embedded
     error = Signal(str)  # a run failed, or the search model could not be built: one sentence
@@ -161,7 +162,10 @@ class AppServices:
 
         def progress(done: int, total: int) -> None:
             if done == 0:  # a run begins (on the worker's thread): name it
-                self.indexing_name = indexing_name(vault, embedder.model_id)
+                self.indexing_name = name = indexing_name(vault, embedder.model_id)
+                # The name travels with the run: by the time the window reads a queued progress,
+                # a later run (nothing left of the old model) may have renamed it.
+                self.indexing.started.emit(name)
             self.indexing.progress.emit(done, total)
 
         indexer = EmbeddingWorker(

@@ -46,6 +46,7 @@ def test_the_indexing_line_reads_its_numbers_with_separators(qtbot):
     from reverie.app.ui.indexing import NAME, IndexingStatus
 
     class Indexing(QObject):
+        started = Signal(str)
         progress = Signal(int, int)
         idle = Signal(int)
         error = Signal(str)
@@ -61,3 +62,31 @@ def test_the_indexing_line_reads_its_numbers_with_separators(qtbot):
         services.indexing.idle.emit(1216)
     assert done.args == [NAME, "1,216 memories indexed by meaning."]
     assert status.handle is None
+
+
+def test_a_run_keeps_the_name_it_began_with_when_a_later_run_renames_the_indexer(qtbot):
+    """The worker names each run when it begins; the window reads the queued progress later. A
+    re-embedding run followed at once by a run with nothing left of the old model (which names
+    itself plain indexing) still shows as the re-embedding it was (seen once in a loaded test run)."""
+    from PySide6.QtCore import QObject, Signal
+
+    from reverie.app.ui.indexing import NAME, IndexingStatus
+
+    class Indexing(QObject):
+        started = Signal(str)
+        progress = Signal(int, int)
+        idle = Signal(int)
+        error = Signal(str)
+
+    services = type("Services", (), {"indexing": Indexing(), "indexing_name": NAME, "pause_indexing": lambda s: None})()
+    tracker = TaskTracker()
+    bar = TaskBar(tracker)
+    qtbot.addWidget(bar)
+    status = IndexingStatus(tracker, services)
+    names: list[str] = []
+    tracker.changed.connect(lambda: names.append(tracker.current().name if tracker.current() else ""))
+    services.indexing.started.emit("Re-embedding for minilm-768")
+    services.indexing.progress.emit(0, 4)
+    services.indexing.progress.emit(2, 4)
+    qtbot.waitUntil(lambda: bar.label.text() == "Re-embedding for minilm-768… 2 of 4")
+    assert set(names) == {"Re-embedding for minilm-768"} and status.handle is not None
