@@ -182,4 +182,8 @@ class ReminderScheduler:
             sched, self._sched = self._sched, None
             self._stopped = True
         if sched is not None and sched.running:
+            # APScheduler 3 marks itself stopped before it takes its job-store lock: a date job
+            # falling due meanwhile made its thread raise JobLookupError. With no jobs left (this
+            # waits for a pass over the jobs in progress) nothing can fall due.
+            sched.remove_all_jobs()
             sched.shutdown(wait=True)
