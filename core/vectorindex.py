@@ -29,7 +29,16 @@ import numpy as np
 from reverie.core import vectorblocks
 from reverie.core.sqltypes import Connection
 from reverie.core.vault import Vault
-from reverie.core.vectorrows import ARCHIVED, DEAD, KINDS, SELECT, code_bounds, filter_mask, rows_to_arrays
+from reverie.core.vectorrows import (
+    ARCHIVED,
+    DEAD,
+    KINDS,
+    SELECT,
+    SELECT_BY_ID,
+    code_bounds,
+    filter_mask,
+    rows_to_arrays,
+)
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +248,10 @@ class VectorIndex:
             for i in range(0, len(changed), 500):
                 chunk = changed[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                rows += conn.execute(SELECT + f"AND v.memory_id IN ({marks})", (self.model_id, *chunk)).fetchall()
+                rows += conn.execute(
+                    SELECT_BY_ID + f"AND v.memory_id IN ({marks})",
+                    (self.model_id, *chunk),
+                ).fetchall()
         ids, vecs, kinds, happened, state = rows_to_arrays(rows, self.dim)
         all_changed = np.array(sorted(set(changed)), dtype=np.int64)
         pos = self._positions(all_changed)
@@ -390,17 +402,21 @@ class VectorIndex:
         with vault.read() as conn:
             for i in range(0, len(ids), 500):
                 chunk = ids[i : i + 500].tolist()
-                rows += conn.execute(
-                    f"SELECT memory_id, vec FROM vectors WHERE memory_id IN ({','.join('?' * len(chunk))}) "
-                    "AND model_id = ? ORDER BY memory_id",
-                    (*chunk, self.model_id),
-                ).fetchall()
+                rows += conn.execute(rescore_sql(len(chunk)), (*chunk, self.model_id)).fetchall()
         rows = [r for r in rows if len(r[1]) == self.dim * 2]
         got = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype="<f2").reshape(len(rows), self.dim)
         sims = vecs.astype(np.float32) @ q
         top = np.argsort(-sims, kind="stable")[:k]
         return got[top], sims[top].astype(np.float32)
+
+
+def rescore_sql(n: int) -> str:
+    """The stored vectors of ``n`` ids (then the model id), by one primary-key lookup an id: "+" keeps
+    SQLite from going through the model_id index first, a second lookup an id (twice the pages read;
+    cold, from disk, 80 against 45 ms for 132 rows of a million)."""
+    marks = ",".join("?" * n)
+    return f"SELECT memory_id, vec FROM vectors WHERE memory_id IN ({marks}) AND +model_id = ? ORDER BY memory_id"
 
 
 # One index per open vault and model, shared by every Retriever of that vault.

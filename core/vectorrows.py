@@ -15,6 +15,9 @@ SELECT = (
     "SELECT v.memory_id, v.dim, v.vec, m.kind, m.happened_at, m.archived FROM vectors v "
     "JOIN memories m ON m.id = v.memory_id WHERE v.model_id = ? "
 )
+# The same, for rows looked up by id ("AND v.memory_id IN (...)" follows): "+" keeps SQLite from
+# going through the model_id index first, a second lookup an id.
+SELECT_BY_ID = SELECT.replace("v.model_id = ?", "+v.model_id = ?")
 
 
 def rows_to_arrays(rows: list[Any], dim: int) -> tuple[np.ndarray, ...]:

@@ -167,3 +167,24 @@ def test_migration_0002_log_and_vocabulary(vault):
     with vault.tx() as conn:
         conn.execute("UPDATE memories SET strength = strength + 1")  # not a filter column: no log entry
     assert vault.query("SELECT count(*) FROM vector_changes")[0][0] == 0
+
+
+def test_rows_are_read_back_by_their_primary_key_alone(vault):
+    """The re-score and the change log read vectors by id: one primary-key lookup each, not the
+    model_id index and then the row (twice the pages read from a cold disk)."""
+    from reverie.core.vectorindex import rescore_sql
+    from reverie.core.vectorrows import SELECT_BY_ID
+
+    _insert(vault, _unit(np.random.default_rng(0), 50))
+    ids = list(range(1, 43))  # what a top 10 re-scores (with 3 ids SQLite already chose the key)
+    marks = ",".join("?" * len(ids))
+    with vault.read() as conn:
+        plans = [
+            conn.execute("EXPLAIN QUERY PLAN " + rescore_sql(len(ids)), (*ids, "m")).fetchall(),
+            conn.execute(
+                "EXPLAIN QUERY PLAN " + SELECT_BY_ID + f"AND v.memory_id IN ({marks})", ("m", *ids)
+            ).fetchall(),
+        ]
+    for plan in plans:
+        text = " | ".join(str(row[-1]) for row in plan)
+        assert "vectors_model" not in text and "INTEGER PRIMARY KEY" in text, text
