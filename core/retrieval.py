@@ -111,6 +111,20 @@ def neighbours_of(conn: Any, ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
+def _prefix_count(conn: Any, prefix: str, cap: int) -> int:
+    """The memories holding the words ``prefix`` begins, summed word by word (an upper bound); the
+    count stops past ``cap`` (each word's count reads its whole list: a short prefix begins many)."""
+    if not prefix:
+        return 0
+    end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    total = 0
+    for (doc,) in conn.execute("SELECT doc FROM memories_fts_vocab WHERE term >= ? AND term < ?", (prefix, end)):
+        total += int(doc or 0)
+        if total > cap:
+            break
+    return total
+
+
 def _result(plan: ParsedQuery, hits: list[Hit]) -> SearchResult:
     return SearchResult(hits, plan.text, plan.since, plan.until, plan.time_phrase)
 
@@ -123,36 +137,63 @@ class Retriever:
         self._df: dict[str, tuple[int, int]] = {}  # word -> (memories holding it, vault size then)
 
     # -- the lists --------------------------------------------------------------------------
-    def word_terms(self, terms: list[str]) -> tuple[list[str], int | None]:
-        """The terms worth ranking by (see ``RetrievalConfig.common_fraction``) and the lowest
-        memory id to rank among (None: all)."""
+    def word_terms(self, terms: list[str], budget: int | None = None) -> tuple[list[str], int | None]:
+        """The terms worth ranking by and the lowest memory id to rank among (None: all). Left out:
+        words in more than ``RetrievalConfig.common_fraction`` of the memories, and, rarest first,
+        the words past ``budget`` memories in all (``words_budget`` unless given; a word ending in
+        "*" counts every word it begins). When every word is left out, the rarest is ranked among
+        the newest ``common_window`` memories."""
         cfg = self.config
-        if cfg.common_fraction <= 0 or not terms:
+        budget = cfg.words_budget if budget is None else budget
+        if (cfg.common_fraction <= 0 and budget <= 0) or not terms:
             return terms, None
-        words = [t for t in terms if " " not in t]
         with self.vault.read() as conn:
             n = int(conn.execute("SELECT coalesce(max(id), 0) FROM memories").fetchone()[0])
-            if n <= cfg.common_min_docs or not words:
+            if n <= cfg.common_min_docs or not any(" " not in t for t in terms):
                 return terms, None
-            # fts5vocab counts a word's memories by reading its whole list, as slow as searching
-            # for it; counts are kept until the vault has grown by a tenth.
-            stale = [t for t in words if t not in self._df or n > self._df[t][1] * 1.1]
-            if stale:
-                if len(self._df) > 100_000:
-                    self._df.clear()
-                found = dict(
-                    conn.execute(
-                        f"SELECT term, doc FROM memories_fts_vocab WHERE term IN ({','.join('?' * len(stale))})",
-                        stale,
-                    ).fetchall()
-                )
-                self._df.update({t: (int(found.get(t, 0)), n) for t in stale})
-        df = {t: self._df[t][0] for t in words}
-        most = max(cfg.common_min_docs, cfg.common_fraction * n)
+            df = self._doc_counts(conn, [t for t in terms if " " not in t], n)
+        most = max(cfg.common_min_docs, cfg.common_fraction * n) if cfg.common_fraction > 0 else n
         keep = [t for t in terms if df.get(t, 0) <= most]
+        if budget > 0:
+            spent, within = 0, set()
+            for t in sorted(keep, key=lambda t: df.get(t, 0)):
+                spent += df.get(t, 0)
+                if spent > budget:
+                    break
+                within.add(t)
+            keep = [t for t in keep if t in within]
         if keep:
             return keep, None
         return [min(terms, key=lambda t: df.get(t, 0))], max(0, n - cfg.common_window)
+
+    def postings(self, terms: list[str]) -> int:
+        """How many memories ``terms`` hold in all, as last counted by ``word_terms`` (0 if not counted)."""
+        return sum(self._df.get(t, (0, 0))[0] for t in terms)
+
+    def _doc_counts(self, conn: Any, words: list[str], n: int) -> dict[str, int]:
+        """Each word's count of memories (a prefix "paint*": the sum over the words it begins), kept
+        until the vault has grown by a tenth: fts5vocab reads a word's whole list to count it."""
+        stale = [t for t in words if t not in self._df or n > self._df[t][1] * 1.1]
+        if stale:
+            if len(self._df) > 100_000:
+                self._df.clear()
+            whole = [t for t in stale if not t.endswith("*")]
+            found = (
+                dict(
+                    conn.execute(
+                        f"SELECT term, doc FROM memories_fts_vocab WHERE term IN ({','.join('?' * len(whole))})",
+                        whole,
+                    ).fetchall()
+                )
+                if whole
+                else {}
+            )
+            cap = max(self.config.words_budget, int(self.config.common_fraction * n), self.config.common_min_docs)
+            for t in stale:
+                if t.endswith("*"):
+                    found[t] = _prefix_count(conn, t[:-1], cap)
+            self._df.update({t: (int(found.get(t, 0) or 0), n) for t in stale})
+        return {t: self._df[t][0] for t in words}
 
     def bm25(self, match: str, f: SearchFilters, limit: int, *, min_id: int | None = None) -> RankedList:
         """The best word matches under the filters, with their BM25 scores (higher is better)."""
@@ -330,16 +371,19 @@ class Retriever:
     def _words(self, plan: ParsedQuery, limit: int, weight: float) -> list[RankedList]:
         """The BM25 list, the list of the words' other forms and a list for each extra phrasing."""
         cfg, eff = self.config, plan.filters
-        word_terms, min_id = self.word_terms(list(plan.terms))
-        if cfg.stem_prefixes:
-            word_terms = query_expansion.with_stems(word_terms)
+        terms = list(plan.terms)
+        if cfg.stem_prefixes:  # stems first: a stem ("paint*") counts towards the budget too
+            terms = query_expansion.with_stems(terms)
+        word_terms, min_id = self.word_terms(terms)
         match = fts.match_terms(word_terms)
         if not match:
             return []
         out = [replace(self.bm25(match, eff, limit, min_id=min_id), weight=weight)]
         forms = query_expansion.other_forms(word_terms) if cfg.stem_prefixes and cfg.forms_weight > 0 else []
-        if forms:
-            forms, floor = self.word_terms(forms)  # common forms ("meeting") rank little and cost the most
+        left = cfg.words_budget - self.postings(word_terms) if cfg.words_budget > 0 else 0
+        if forms and (cfg.words_budget <= 0 or left > 0):
+            # Common forms ("meeting") rank little and cost the most; they share what is left of the budget.
+            forms, floor = self.word_terms(forms, budget=left)
             forms_match = fts.match_terms(forms)
             if floor is None and forms_match:
                 found = self.bm25(forms_match, eff, limit, min_id=min_id)

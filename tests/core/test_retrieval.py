@@ -296,6 +296,33 @@ def test_very_common_words_are_left_out_of_bm25(vault):
     assert Retriever(vault).word_terms(["weather"]) == (["weather"], None)  # small vault: all kept
 
 
+def test_the_words_search_ranks_the_rarest_words_within_its_budget(vault):
+    """FTS5 ranks every memory holding a query's words: rarest first, words are kept until the
+    memories holding them pass ``words_budget``; a stem prefix counts every word it begins."""
+    texts = [f"apple harvest {i}" for i in range(40)] + [f"pear tart {i}" for i in range(30)]
+    texts += [f"kiwi jam {i}" for i in range(5)] + [f"applesauce jar {i}" for i in range(20)]
+    with vault.tx() as conn:
+        ids = [
+            ingest.insert_memory(
+                conn, vault.now(), kind="note", source_kind="import", source_id=None, text=t, log_history=False
+            )
+            for t in texts
+        ]
+    r = Retriever(vault, config=RetrievalConfig(common_fraction=0, common_min_docs=10, words_budget=50))
+    assert r.word_terms(["apple", "pear", "kiwi"]) == (["pear", "kiwi"], None)  # 5 + 30; apple's 40 pass 50
+    assert r.postings(["pear", "kiwi"]) == 35
+    assert r.word_terms(["kiwi", "appl*"]) == (["kiwi"], None)  # appl* begins apple (40) and applesauce (20)
+    assert r.postings(["appl*"]) == 60
+    terms, min_id = r.word_terms(["apple", "pear"], budget=10)  # all past the budget: the rarest, newest only
+    assert terms == ["pear"] and min_id == 0
+    assert Retriever(vault, config=RetrievalConfig(common_fraction=0, common_min_docs=10, words_budget=0)).word_terms(
+        ["apple", "pear", "kiwi"]
+    ) == (["apple", "pear", "kiwi"], None)
+    # The search ranks the memories of the words kept, none of the word left out.
+    hits = r.search("apple pear kiwi", now=vault.now(), mode="bm25", k=50).hits
+    assert {h.memory.id for h in hits} == set(ids[40:75])
+
+
 def test_search_while_the_caller_holds_the_vault(vault, emb):
     notes.create_note(vault, "lighthouse keeper diary", "Sea")
     embedding.embed_pending(vault, emb)
