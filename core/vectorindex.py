@@ -20,8 +20,10 @@ blocks and then the log entries after them, instead of every vector.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -48,6 +50,20 @@ LOAD_CHUNK = 20_000
 LOG_KEEP = 200_000  # change-log entries kept by prune_changes
 SAVE_MIN_ROWS = 20_000  # smaller indexes load from the vectors as fast as from blocks: not saved
 SAVE_EVERY = 20_000  # change-log entries after which the changed blocks are saved again
+SPLIT_MIN = 100_000  # rows from which one query's scan is split between the cores (below: a few ms)
+PARTS = max(1, min(4, os.cpu_count() or 1))
+
+_SCAN_POOL: ThreadPoolExecutor | None = None
+_SCAN_POOL_LOCK = threading.Lock()
+
+
+def _scan_pool() -> ThreadPoolExecutor:
+    """Threads that scan parts of the codes for the thread that asked (which scans the first part)."""
+    global _SCAN_POOL
+    with _SCAN_POOL_LOCK:
+        if _SCAN_POOL is None:
+            _SCAN_POOL = ThreadPoolExecutor(max_workers=max(1, PARTS - 1), thread_name_prefix="reverie-scan")
+        return _SCAN_POOL
 
 
 def candidates(k: int) -> int:
@@ -386,12 +402,43 @@ class VectorIndex:
                 params = faiss.SearchParameters()
                 params.sel = sel
             self._sq.ntotal = n
-            # One query is one thread's scan; OpenMP's idle workers spin, and on a busy machine
-            # they made it four times slower. The setting is per calling thread.
-            faiss.omp_set_num_threads(1)
-            dist, pos = self._sq.search(q.reshape(1, -1), want, params=params)
-            found = pos[0] >= 0
-            return self.ids[pos[0][found]], dist[0][found].astype(np.float32)
+            dist, pos = self._scan_parts(q, want, n, params)
+            found = pos >= 0
+            return self.ids[pos[found]], dist[found].astype(np.float32)
+
+    def _scan_parts(self, q: np.ndarray, want: int, n: int, params: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(Holding the lock) the best ``want`` positions and their similarities. faiss scans one query
+        on one thread (OpenMP parallelises across queries, and its idle workers spin: on a busy
+        machine two of them made the scan four times slower), so a large index is cut into one
+        part a core, each scanned by a plain thread (faiss lets go of the GIL), and the parts' best
+        merged: the same result, in about half the time on two free cores (83 against 48 ms at 1M)."""
+        import faiss
+
+        parts = PARTS if n >= SPLIT_MIN else 1
+        bounds = [n * i // parts for i in range(parts + 1)]
+
+        def part(i: int) -> tuple[np.ndarray, np.ndarray]:
+            faiss.omp_set_num_threads(1)  # per calling thread
+            if parts == 1:
+                d, p = self._sq.search(q.reshape(1, -1), want, params=params)
+                return d[0], p[0]
+            span = faiss.IDSelectorRange(bounds[i], bounds[i + 1])
+            sel = span if params is None else faiss.IDSelectorAnd(span, params.sel)
+            own = faiss.SearchParameters()
+            own.sel = sel
+            d, p = self._sq.search(q.reshape(1, -1), min(want, bounds[i + 1] - bounds[i]), params=own)
+            return d[0], p[0]
+
+        others = [_scan_pool().submit(part, i) for i in range(1, parts)]
+        results = [part(0)] + [f.result() for f in others]
+        if parts == 1:
+            return results[0]
+        dist = np.concatenate([r[0] for r in results])
+        pos = np.concatenate([r[1] for r in results])
+        keep = pos >= 0
+        dist, pos = dist[keep], pos[keep]
+        best = np.argsort(-dist, kind="stable")[:want]
+        return dist[best], pos[best]
 
     def rescore(self, vault: Vault, query: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The best ``k`` of ``ids`` by the float32 similarity of their stored vectors (a memory whose

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from embedfakes import FakeEmbedder
@@ -188,3 +190,47 @@ def test_rows_are_read_back_by_their_primary_key_alone(vault):
     for plan in plans:
         text = " | ".join(str(row[-1]) for row in plan)
         assert "vectors_model" not in text and "INTEGER PRIMARY KEY" in text, text
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_a_scan_split_between_threads_finds_what_one_scan_finds(vault, monkeypatch, parts):
+    """A large index is scanned in one part a core, each on its own thread, and the parts' best
+    merged: the same candidates and similarities as one scan, with filters, and when a part holds
+    fewer rows than asked for."""
+    from reverie.core import vectorindex
+
+    rng = np.random.default_rng(9)
+    notes_ = _insert(vault, _unit(rng, 90), kind="note", start=1000.0)
+    chats = _insert(vault, _unit(rng, 60), kind="chat", start=5000.0)
+    index = VectorIndex("m", DIM)
+    index.refresh(vault)
+    queries = _unit(rng, 5)
+    cases = [dict(), dict(kinds=("chat",)), dict(since=1010.0, until=1050.0), dict(archived="include")]
+
+    def scans(want: int) -> list[tuple[list[int], np.ndarray]]:
+        out = []
+        for q in queries:
+            for case in cases:
+                ids, sims = index.scan(q, want, **case)
+                out.append((ids.tolist(), sims))
+        return out
+
+    whole = {want: scans(want) for want in (5, 42, 200)}
+    threads: set[str] = set()
+    search = index._sq.search
+
+    def recording(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        return search(*args, **kwargs)
+
+    index._sq.search = recording
+    monkeypatch.setattr(vectorindex, "SPLIT_MIN", 0)
+    monkeypatch.setattr(vectorindex, "PARTS", parts)
+    monkeypatch.setattr(vectorindex, "_SCAN_POOL", None)
+    for want, expected in whole.items():
+        for (ids, sims), (ids0, sims0) in zip(scans(want), expected, strict=True):
+            assert ids == ids0
+            np.testing.assert_allclose(sims, sims0, rtol=1e-6)
+    assert threading.current_thread().name in threads and any(t.startswith("reverie-scan") for t in threads)
+    assert set(index.scan(queries[0], 500, kinds=("chat",))[0].tolist()) == set(chats)
+    assert len(index.scan(queries[0], 500)[0]) == len(notes_) + len(chats)
