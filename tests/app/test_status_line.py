@@ -40,22 +40,23 @@ def test_one_line_at_a_time_with_separated_numbers_and_no_empty_bar(qtbot):
     handle.finish()
 
 
-def test_the_indexing_line_reads_its_numbers_with_separators(qtbot):
-    from PySide6.QtCore import QObject, Signal
+def _indexing(qtbot, indexing_name):
+    """The status bar's indexing line on the window's real signals, with a stand-in for the services."""
+    from reverie.app.ui.indexing import IndexingStatus
+    from reverie.app.ui.services import IndexerEvents
 
-    from reverie.app.ui.indexing import NAME, IndexingStatus
-
-    class Indexing(QObject):
-        started = Signal(str)
-        progress = Signal(int, int)
-        idle = Signal(int)
-        error = Signal(str)
-
-    services = type("Services", (), {"indexing": Indexing(), "indexing_name": None, "pause_indexing": lambda s: None})()
+    events = {"indexing": IndexerEvents(), "indexing_name": indexing_name, "pause_indexing": lambda s: None}
+    services = type("Services", (), events)()
     tracker = TaskTracker()
     bar = TaskBar(tracker)
     qtbot.addWidget(bar)
-    status = IndexingStatus(tracker, services)
+    return services, tracker, bar, IndexingStatus(tracker, services)
+
+
+def test_the_indexing_line_reads_its_numbers_with_separators(qtbot):
+    from reverie.app.ui.indexing import NAME
+
+    services, tracker, bar, status = _indexing(qtbot, None)
     services.indexing.progress.emit(768, 1216)
     qtbot.waitUntil(lambda: bar.label.text() == f"{NAME}… 768 of 1,216")
     with qtbot.waitSignal(tracker.finished) as done:
@@ -68,21 +69,9 @@ def test_a_run_keeps_the_name_it_began_with_when_a_later_run_renames_the_indexer
     """The worker names each run when it begins; the window reads the queued progress later. A
     re-embedding run followed at once by a run with nothing left of the old model (which names
     itself plain indexing) still shows as the re-embedding it was (seen once in a loaded test run)."""
-    from PySide6.QtCore import QObject, Signal
+    from reverie.app.ui.indexing import NAME
 
-    from reverie.app.ui.indexing import NAME, IndexingStatus
-
-    class Indexing(QObject):
-        started = Signal(str)
-        progress = Signal(int, int)
-        idle = Signal(int)
-        error = Signal(str)
-
-    services = type("Services", (), {"indexing": Indexing(), "indexing_name": NAME, "pause_indexing": lambda s: None})()
-    tracker = TaskTracker()
-    bar = TaskBar(tracker)
-    qtbot.addWidget(bar)
-    status = IndexingStatus(tracker, services)
+    services, tracker, bar, status = _indexing(qtbot, NAME)
     names: list[str] = []
     tracker.changed.connect(lambda: names.append(tracker.current().name if tracker.current() else ""))
     services.indexing.started.emit("Re-embedding for minilm-768")
