@@ -16,6 +16,7 @@ raises, the firing stays claimed and unacknowledged and is shown as missed at th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -160,13 +161,16 @@ class ReminderScheduler:
 
     def changed(self) -> int:
         """Rebuild the date jobs from the vault (after any change); returns how many are scheduled."""
+        from apscheduler.jobstores.base import JobLookupError
+
         times = reminders.upcoming_times(self.vault, MAX_JOBS)
         with self._guard:
             if self._sched is None:
                 return 0
             for job in self._sched.get_jobs():
                 if job.id.startswith("reminder:"):
-                    job.remove()
+                    with contextlib.suppress(JobLookupError):  # it fell due meanwhile: APScheduler removed it
+                        job.remove()
             for rid, at in times:
                 self._sched.add_job(
                     self._safe, "date", run_date=datetime.fromtimestamp(at, self.tz), id=f"reminder:{rid}",

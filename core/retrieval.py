@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -111,6 +112,12 @@ def neighbours_of(conn: Any, ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
+def _vocab_key(term: str) -> str:
+    """``term`` as the words index stores it (unicode61 with remove_diacritics 2: "Café" is "cafe")."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
+    return bare.casefold()
+
+
 def _prefix_count(conn: Any, prefix: str, cap: int) -> int:
     """The memories holding the words ``prefix`` begins, summed word by word (an upper bound); the
     count stops past ``cap`` (each word's count reads its whole list: a short prefix begins many)."""
@@ -139,10 +146,10 @@ class Retriever:
     # -- the lists --------------------------------------------------------------------------
     def word_terms(self, terms: list[str], budget: int | None = None) -> tuple[list[str], int | None]:
         """The terms worth ranking by and the lowest memory id to rank among (None: all). Left out:
-        words in more than ``RetrievalConfig.common_fraction`` of the memories, and, rarest first,
-        the words past ``budget`` memories in all (``words_budget`` unless given; a word ending in
-        "*" counts every word it begins). When every word is left out, the rarest is ranked among
-        the newest ``common_window`` memories."""
+        words in more than ``RetrievalConfig.common_fraction`` of the memories, then, rarest first,
+        the terms past ``budget`` memories in all (``words_budget`` unless given; a prefix such as
+        "tomat*" counts every word it begins, and only the budget applies to it). When every term
+        is left out, the rarest is ranked among the newest ``common_window`` memories."""
         cfg = self.config
         budget = cfg.words_budget if budget is None else budget
         if (cfg.common_fraction <= 0 and budget <= 0) or not terms:
@@ -151,33 +158,41 @@ class Retriever:
             n = int(conn.execute("SELECT coalesce(max(id), 0) FROM memories").fetchone()[0])
             if n <= cfg.common_min_docs or not any(" " not in t for t in terms):
                 return terms, None
-            df = self._doc_counts(conn, [t for t in terms if " " not in t], n)
+            df = self._doc_counts(conn, [t for t in terms if " " not in t], n, budget)
         most = max(cfg.common_min_docs, cfg.common_fraction * n) if cfg.common_fraction > 0 else n
-        keep = [t for t in terms if df.get(t, 0) <= most]
-        if budget > 0:
-            spent, within = 0, set()
-            for t in sorted(keep, key=lambda t: df.get(t, 0)):
-                spent += df.get(t, 0)
-                if spent > budget:
-                    break
-                within.add(t)
-            keep = [t for t in keep if t in within]
+        keep = self.within_budget([t for t in terms if t.endswith("*") or df.get(t, 0) <= most], budget)
         if keep:
             return keep, None
         return [min(terms, key=lambda t: df.get(t, 0))], max(0, n - cfg.common_window)
 
-    def postings(self, terms: list[str]) -> int:
-        """How many memories ``terms`` hold in all, as last counted by ``word_terms`` (0 if not counted)."""
-        return sum(self._df.get(t, (0, 0))[0] for t in terms)
+    def within_budget(self, terms: list[str], budget: int, spent: int = 0) -> list[str]:
+        """``terms`` (counted by ``word_terms``) rarest first while the memories they hold, after
+        ``spent``, stay within ``budget`` (0: all of them), in their own order."""
+        if budget <= 0:
+            return terms
+        within = set()
+        for t in sorted(terms, key=self.postings_of):
+            spent += self.postings_of(t)
+            if spent > budget:
+                break
+            within.add(t)
+        return [t for t in terms if t in within]
 
-    def _doc_counts(self, conn: Any, words: list[str], n: int) -> dict[str, int]:
-        """Each word's count of memories (a prefix "paint*": the sum over the words it begins), kept
-        until the vault has grown by a tenth: fts5vocab reads a word's whole list to count it."""
+    def postings_of(self, term: str) -> int:
+        """How many memories ``term`` holds, as last counted by ``word_terms`` (0 if not counted)."""
+        return self._df.get(term, (0, 0))[0]
+
+    def _doc_counts(self, conn: Any, words: list[str], n: int, budget: int) -> dict[str, int]:
+        """Each word's count of memories (a prefix "paint*": the sum over the words it begins, cut
+        short once past every limit it is weighed against), kept until the vault has grown by a
+        tenth: fts5vocab reads a word's whole list to count it."""
         stale = [t for t in words if t not in self._df or n > self._df[t][1] * 1.1]
+        if stale and len(self._df) > 100_000:
+            self._df.clear()
+            stale = list(words)
         if stale:
-            if len(self._df) > 100_000:
-                self._df.clear()
-            whole = [t for t in stale if not t.endswith("*")]
+            keys = {t: _vocab_key(t) for t in stale}
+            whole = sorted({keys[t] for t in stale if not t.endswith("*")})
             found = (
                 dict(
                     conn.execute(
@@ -188,11 +203,13 @@ class Retriever:
                 if whole
                 else {}
             )
-            cap = max(self.config.words_budget, int(self.config.common_fraction * n), self.config.common_min_docs)
-            for t in stale:
-                if t.endswith("*"):
-                    found[t] = _prefix_count(conn, t[:-1], cap)
-            self._df.update({t: (int(found.get(t, 0) or 0), n) for t in stale})
+            cfg = self.config
+            cap = max(budget, cfg.words_budget, int(cfg.common_fraction * n), cfg.common_min_docs)
+            counts = {
+                t: _prefix_count(conn, keys[t][:-1], cap) if t.endswith("*") else int(found.get(keys[t], 0) or 0)
+                for t in stale
+            }
+            self._df.update({t: (c, n) for t, c in counts.items()})
         return {t: self._df[t][0] for t in words}
 
     def bm25(self, match: str, f: SearchFilters, limit: int, *, min_id: int | None = None) -> RankedList:
@@ -371,16 +388,22 @@ class Retriever:
     def _words(self, plan: ParsedQuery, limit: int, weight: float) -> list[RankedList]:
         """The BM25 list, the list of the words' other forms and a list for each extra phrasing."""
         cfg, eff = self.config, plan.filters
-        terms = list(plan.terms)
-        if cfg.stem_prefixes:  # stems first: a stem ("paint*") counts towards the budget too
-            terms = query_expansion.with_stems(terms)
-        word_terms, min_id = self.word_terms(terms)
+        word_terms, min_id = self.word_terms(list(plan.terms))
+        if cfg.stem_prefixes:
+            stems = [t for t in query_expansion.with_stems(word_terms) if t not in word_terms]
+            if stems and min_id is None and cfg.words_budget > 0:  # a stem ("paint*") costs its words' lists
+                with self.vault.read() as conn:
+                    n = int(conn.execute("SELECT coalesce(max(id), 0) FROM memories").fetchone()[0])
+                    if n > cfg.common_min_docs:
+                        self._doc_counts(conn, stems, n, cfg.words_budget)
+                        stems = self.within_budget(stems, cfg.words_budget, sum(map(self.postings_of, word_terms)))
+            word_terms = word_terms + stems
         match = fts.match_terms(word_terms)
         if not match:
             return []
         out = [replace(self.bm25(match, eff, limit, min_id=min_id), weight=weight)]
         forms = query_expansion.other_forms(word_terms) if cfg.stem_prefixes and cfg.forms_weight > 0 else []
-        left = cfg.words_budget - self.postings(word_terms) if cfg.words_budget > 0 else 0
+        left = cfg.words_budget - sum(map(self.postings_of, word_terms)) if cfg.words_budget > 0 else 0
         if forms and (cfg.words_budget <= 0 or left > 0):
             # Common forms ("meeting") rank little and cost the most; they share what is left of the budget.
             forms, floor = self.word_terms(forms, budget=left)

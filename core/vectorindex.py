@@ -23,7 +23,7 @@ import logging
 import os
 import threading
 import weakref
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 import numpy as np
@@ -430,7 +430,10 @@ class VectorIndex:
             return d[0], p[0]
 
         others = [_scan_pool().submit(part, i) for i in range(1, parts)]
-        results = [part(0)] + [f.result() for f in others]
+        try:
+            results = [part(0)] + [f.result() for f in others]
+        finally:  # no part may outlive the lock, the filter's bitmap or the codes it reads
+            wait(others)
         if parts == 1:
             return results[0]
         dist = np.concatenate([r[0] for r in results])

@@ -59,3 +59,24 @@ def test_a_shutdown_as_a_reminder_falls_due_leaves_no_error_on_the_scheduler_thr
         time.sleep((5 + i % 10) / 1000)
         sched.shutdown()
     assert raised == []
+
+
+def test_a_date_job_that_fell_due_while_the_jobs_were_rebuilt_is_no_error(vault, clock):
+    """APScheduler removes a date job once it has run: ``changed`` may find it gone when it comes
+    to remove it."""
+    from apscheduler.jobstores.base import JobLookupError
+
+    class Gone:
+        id = "reminder:77"
+
+        def remove(self) -> None:
+            raise JobLookupError(self.id)
+
+    sched = ReminderScheduler(vault, lambda firing: None, clock=clock, tz=BERLIN)
+    sched.start(paused=True)
+    try:
+        real = sched._sched.get_jobs
+        sched._sched.get_jobs = lambda *a, **k: [Gone(), *real(*a, **k)]
+        assert sched.changed() == 0
+    finally:
+        sched.shutdown()

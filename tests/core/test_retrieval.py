@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from reverie.core import conversations, embedding, ingest, notes, ranking, sources
 from reverie.core.errors import InputError
-from reverie.core.retrieval import ExtraRanker, RetrievalConfig, Retriever, SearchFilters
+from reverie.core.retrieval import ExtraRanker, RankedList, RetrievalConfig, Retriever, SearchFilters
 
 DAY = 86400.0
 
@@ -310,9 +310,9 @@ def test_the_words_search_ranks_the_rarest_words_within_its_budget(vault):
         ]
     r = Retriever(vault, config=RetrievalConfig(common_fraction=0, common_min_docs=10, words_budget=50))
     assert r.word_terms(["apple", "pear", "kiwi"]) == (["pear", "kiwi"], None)  # 5 + 30; apple's 40 pass 50
-    assert r.postings(["pear", "kiwi"]) == 35
+    assert r.postings_of("pear") + r.postings_of("kiwi") == 35
     assert r.word_terms(["kiwi", "appl*"]) == (["kiwi"], None)  # appl* begins apple (40) and applesauce (20)
-    assert r.postings(["appl*"]) == 60
+    assert r.postings_of("appl*") == 60
     terms, min_id = r.word_terms(["apple", "pear"], budget=10)  # all past the budget: the rarest, newest only
     assert terms == ["pear"] and min_id == 0
     assert Retriever(vault, config=RetrievalConfig(common_fraction=0, common_min_docs=10, words_budget=0)).word_terms(
@@ -321,6 +321,50 @@ def test_the_words_search_ranks_the_rarest_words_within_its_budget(vault):
     # The search ranks the memories of the words kept, none of the word left out.
     hits = r.search("apple pear kiwi", now=vault.now(), mode="bm25", k=50).hits
     assert {h.memory.id for h in hits} == set(ids[40:75])
+
+
+def test_word_counts_match_the_index_and_survive_a_full_cache(vault):
+    """Counts are looked up as the words index stores words (accents stripped, folded case); a
+    cache that filled up is emptied and counted again, not half-read (it raised KeyError)."""
+    with vault.tx() as conn:
+        for i in range(30):
+            ingest.insert_memory(
+                conn, vault.now(), kind="note", source_kind="import", source_id=None,
+                text=f"café au lait {i}" if i < 12 else f"painting class {i}", log_history=False,
+            )  # fmt: skip
+    r = Retriever(vault, config=RetrievalConfig(common_fraction=0, common_min_docs=10, words_budget=100))
+    r.word_terms(["Café", "painting"])
+    assert (r.postings_of("Café"), r.postings_of("painting")) == (12, 18)
+    r._df.update({f"filler{i}": (1, 30) for i in range(100_001)})
+    assert r.word_terms(["café", "painting"]) == (["café", "painting"], None)
+    assert len(r._df) < 10
+
+
+def test_stems_come_from_the_words_kept_and_share_the_budget(vault):
+    """The common-word rule weighs whole words; a stem ("paint*") is added only for a word that
+    was kept, and only while the memories it begins stay within the words budget."""
+    texts = [f"painting lesson {i}" for i in range(8)] + [f"painted fence {i}" for i in range(8)]
+    texts += [f"weather report {i}" for i in range(30)]
+    with vault.tx() as conn:
+        for t in texts:
+            ingest.insert_memory(
+                conn, vault.now(), kind="note", source_kind="import", source_id=None, text=t, log_history=False
+            )
+    seen: list[str] = []
+    wide = Retriever(vault, config=RetrievalConfig(common_fraction=0.5, common_min_docs=10, words_budget=100))
+    wide.bm25 = lambda match, *a, **k: seen.append(match) or RankedList("bm25", ())  # type: ignore[method-assign]
+    wide.search("painting weather", now=vault.now(), mode="bm25")
+    assert seen[0] == '"painting" OR "paint"*'  # weather (30 of 46) is too common; its stem is not searched
+    seen.clear()
+    tight = Retriever(vault, config=RetrievalConfig(common_fraction=0.5, common_min_docs=10, words_budget=10))
+    tight.bm25 = lambda match, *a, **k: seen.append(match) or RankedList("bm25", ())  # type: ignore[method-assign]
+    tight.search("painting", now=vault.now(), mode="bm25")
+    assert seen[0] == '"painting"'  # paint* begins 16 memories: past the budget of 10 with painting's 8
+    seen.clear()
+    common = Retriever(vault, config=RetrievalConfig(common_fraction=0.2, common_min_docs=10, words_budget=100))
+    common.bm25 = lambda match, *a, **k: seen.append(match) or RankedList("bm25", ())  # type: ignore[method-assign]
+    common.search("painting", now=vault.now(), mode="bm25")
+    assert seen[0] == '"painting" OR "paint"*'  # the common-word rule (10) weighs painting (8), not its stem (16)
 
 
 def test_search_while_the_caller_holds_the_vault(vault, emb):

@@ -234,3 +234,33 @@ def test_a_scan_split_between_threads_finds_what_one_scan_finds(vault, monkeypat
     assert threading.current_thread().name in threads and any(t.startswith("reverie-scan") for t in threads)
     assert set(index.scan(queries[0], 500, kinds=("chat",))[0].tolist()) == set(chats)
     assert len(index.scan(queries[0], 500)[0]) == len(notes_) + len(chats)
+
+
+def test_a_failing_part_waits_for_the_other_parts_before_the_scan_lets_go(vault, monkeypatch):
+    """The other parts read the codes and the filter's bitmap, which live only while the scan holds
+    its lock: when one part fails, the scan waits for the rest before it raises."""
+    import time
+
+    from reverie.core import vectorindex
+
+    rng = np.random.default_rng(4)
+    _insert(vault, _unit(rng, 40))
+    index = VectorIndex("m", DIM)
+    index.refresh(vault)
+    search, finished = index._sq.search, []
+
+    def slow_or_failing(*args, **kwargs):
+        if not threading.current_thread().name.startswith("reverie-scan"):
+            raise RuntimeError("the calling thread's part failed")
+        time.sleep(0.3)
+        out = search(*args, **kwargs)
+        finished.append(True)
+        return out
+
+    index._sq.search = slow_or_failing
+    monkeypatch.setattr(vectorindex, "SPLIT_MIN", 0)
+    monkeypatch.setattr(vectorindex, "PARTS", 2)
+    monkeypatch.setattr(vectorindex, "_SCAN_POOL", None)
+    with pytest.raises(RuntimeError):
+        index.scan(_unit(rng, 1)[0], 10, kinds=("note",))
+    assert finished == [True]
