@@ -189,8 +189,11 @@ def check(home: Path, texts: dict[str, str], folder: Path) -> dict[str, Any]:
     }
 
 
-def run(trials: int, workdir: Path | str, *, files: int = 10_000, seed: int = 17) -> dict[str, int]:
-    """``trials`` kills of one bring-in of ``files`` files, each continuing the last, then a run to the end."""
+def run(
+    trials: int, workdir: Path | str, *, files: int = 10_000, seed: int = 17, errors: list[str] | None = None
+) -> dict[str, int]:
+    """``trials`` kills of one bring-in of ``files`` files, each continuing the last, then a run to the end;
+    a child's standard error holding a traceback is added to ``errors``."""
     from reverie.core.bring import pipeline
 
     rng = random.Random(seed)
@@ -226,6 +229,8 @@ def run(trials: int, workdir: Path | str, *, files: int = 10_000, seed: int = 17
         counts["killed"] += code is None
         counts["failed_runs"] += code not in (None, 0)
         counts["tracebacks"] += "Traceback" in err
+        if "Traceback" in err and errors is not None:
+            errors.append(err)
         counts["orphan_readers"] += err.count("outlived the process")
         state = check(home, texts, folder)
         for key in ("integrity_failures", "torn_notes", "notes_without_ledger", "notes_without_passages", "duplicates"):
@@ -240,6 +245,8 @@ def run(trials: int, workdir: Path | str, *, files: int = 10_000, seed: int = 17
     code, _last, report, err = run_child(home, folder, None)
     counts["failed_runs"] += code != 0
     counts["tracebacks"] += "Traceback" in err
+    if "Traceback" in err and errors is not None:
+        errors.append(err)
     after = check(home, texts, folder)
     for key in ("integrity_failures", "torn_notes", "notes_without_ledger", "notes_without_passages", "duplicates"):
         counts[key] += after[key]

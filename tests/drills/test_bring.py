@@ -10,11 +10,12 @@ from drills import bring
 
 @pytest.mark.slow
 def test_a_killed_bring_in_loses_at_most_its_batch_and_the_next_run_brings_in_exactly_the_rest(tmp_path):
-    counts = bring.run(3, tmp_path, files=2000)
+    errors: list[str] = []
+    counts = bring.run(3, tmp_path, files=2000, errors=errors)
     assert counts["kill_trials"] == 3 and counts["killed"] == 3
     assert counts["imported"] == 2000
     failures = {k: v for k, v in counts.items() if k not in ("kill_trials", "killed", "imported")}
-    assert failures == dict.fromkeys(failures, 0), counts
+    assert failures == dict.fromkeys(failures, 0), (counts, [e[-4000:] for e in errors])
 
 
 def test_the_check_finds_torn_notes_notes_without_a_ledger_row_and_a_finished_run(tmp_path):
