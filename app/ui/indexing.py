@@ -42,7 +42,7 @@ class IndexingStatus(QObject):
         self._run_name = name
 
     def _on_progress(self, done: int, total: int) -> None:
-        name = self.services.indexing.property(NEXT_RUN) or self._run_name or self.services.indexing_name or NAME
+        name = self.services.indexing.property(NEXT_RUN) or self._run_name or NAME
         if self.handle is not None and done == 0 and name != self._name:
             # A new run (another search model) began before the last one's idle arrived: it gets its own name.
             old, self.handle = self.handle, None
@@ -63,7 +63,7 @@ class IndexingStatus(QObject):
         """A run failed, or the search model could not be built: its sentence in the status line."""
         handle, self.handle = self.handle, None
         if handle is None:
-            handle = self.tracker.begin(self._run_name or self.services.indexing_name or NAME)
+            handle = self.tracker.begin(self._run_name or NAME)
         handle.finish(message)  # the run's idle that follows finds no handle: the sentence stays
 
     def _on_idle(self, count: int) -> None:

@@ -68,7 +68,6 @@ class AppServices:
         self._wants_embedder = use_embedder
         self._embedder_key: tuple[str, ...] | None = None  # the settings the embedder was built from
         self.embedder_problem: str | None = None  # why there is no embedder, or why the last run failed
-        self.indexing_name = "Indexing memories by meaning"
         self._generation = 0  # counts stops: a swap that finishes after a stop starts nothing
         self._searchers: dict[int, Retriever] = {}
         self._lock = threading.Lock()
@@ -161,11 +160,8 @@ class AppServices:
             return
 
         def progress(done: int, total: int) -> None:
-            if done == 0:  # a run begins (on the worker's thread): name it
-                self.indexing_name = name = indexing_name(vault, embedder.model_id)
-                # The name travels with the run: by the time the window reads a queued progress,
-                # a later run (nothing left of the old model) may have renamed it.
-                self.indexing.started.emit(name)
+            if done == 0:  # a run begins (on the worker's thread): its name travels with it
+                self.indexing.started.emit(indexing_name(vault, embedder.model_id))
             self.indexing.progress.emit(done, total)
 
         indexer = EmbeddingWorker(

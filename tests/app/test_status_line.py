@@ -40,12 +40,12 @@ def test_one_line_at_a_time_with_separated_numbers_and_no_empty_bar(qtbot):
     handle.finish()
 
 
-def _indexing(qtbot, indexing_name):
+def _indexing(qtbot):
     """The status bar's indexing line on the window's real signals, with a stand-in for the services."""
     from reverie.app.ui.indexing import IndexingStatus
     from reverie.app.ui.services import IndexerEvents
 
-    events = {"indexing": IndexerEvents(), "indexing_name": indexing_name, "pause_indexing": lambda s: None}
+    events = {"indexing": IndexerEvents(), "pause_indexing": lambda s: None}
     services = type("Services", (), events)()
     tracker = TaskTracker()
     bar = TaskBar(tracker)
@@ -56,7 +56,7 @@ def _indexing(qtbot, indexing_name):
 def test_the_indexing_line_reads_its_numbers_with_separators(qtbot):
     from reverie.app.ui.indexing import NAME
 
-    services, tracker, bar, status = _indexing(qtbot, None)
+    services, tracker, bar, status = _indexing(qtbot)
     services.indexing.progress.emit(768, 1216)
     qtbot.waitUntil(lambda: bar.label.text() == f"{NAME}… 768 of 1,216")
     with qtbot.waitSignal(tracker.finished) as done:
@@ -69,9 +69,7 @@ def test_a_run_keeps_the_name_it_began_with_when_a_later_run_renames_the_indexer
     """The worker names each run when it begins; the window reads the queued progress later. A
     re-embedding run followed at once by a run with nothing left of the old model (which names
     itself plain indexing) still shows as the re-embedding it was (seen once in a loaded test run)."""
-    from reverie.app.ui.indexing import NAME
-
-    services, tracker, bar, status = _indexing(qtbot, NAME)
+    services, tracker, bar, status = _indexing(qtbot)
     names: list[str] = []
     tracker.changed.connect(lambda: names.append(tracker.current().name if tracker.current() else ""))
     services.indexing.started.emit("Re-embedding for minilm-768")
