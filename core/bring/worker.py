@@ -6,9 +6,12 @@ the whole run.
 one naming the file.
 
 ``BoundedReader`` reads with a time and a memory bound: the formats whose parsers can hang or blow
-up (PDF, DOCX, HTML and every export) are read in one long-lived worker process (started with
-``spawn``, never ``fork``: the window's threads must not be copied), under ``RLIMIT_AS`` where the
-system has it. A file that takes longer than ``FILE_SECONDS`` (an export: more, by its size) or needs
+up (PDF, DOCX, HTML and every export) are read in one long-lived worker process (a fresh interpreter,
+never a ``fork``: the window's threads must not be copied), under ``RLIMIT_AS`` where the system has
+it. The worker is started with a few lines of our own rather than multiprocessing's start-up, which
+prints a traceback when the process that started it is killed before handing it its arguments: a
+killed bring-in must leave the terminal as it was. Requests and answers are pickled, one message each
+with its length, over the worker's standard input and output. A file that takes longer than ``FILE_SECONDS`` (an export: more, by its size) or needs
 more than ``MEMORY_BYTES`` is left out with one sentence; the worker is replaced and the run goes on.
 Markdown and text are cheap and read in this process. Docs come back pickled, one message each, so the
 worker never holds a whole export's attachments at once.
@@ -17,16 +20,20 @@ worker never holds a whole export's attachments at once.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
-import multiprocessing
 import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from reverie.core.bring.doc import Doc, MissingPart, Skipped, Unreadable
 from reverie.core.bring.plan import EXPORT_READERS, FILE_READERS, Unit, reader
@@ -120,6 +127,45 @@ def crashed(unit: Unit) -> str:
 
 # -- the worker process -------------------------------------------------------------------------
 
+# The worker's whole start-up: Ctrl+C in a terminal reaches every process of the run; the run stops
+# the worker itself, so the worker does not turn it into a traceback. Its import path is the run's.
+_START = (
+    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import json, sys; "
+    "sys.path[:] = json.loads(sys.argv[1]); from reverie.core.bring.worker import main; main(sys.argv[2])"
+)
+_HEADER = struct.Struct("!Q")
+QUEUE_SIZE = 8  # answers read from the worker ahead of the run: the worker waits when the run is slower
+
+
+class _Channel:
+    """Pickled messages over two file descriptors, each one preceded by its length."""
+
+    def __init__(self, read_fd: int | None, write_fd: int | None) -> None:
+        self.read_fd = read_fd
+        self.write_fd = write_fd
+
+    def send(self, message: object) -> None:
+        assert self.write_fd is not None
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(_HEADER.pack(len(data)) + data)
+        while view:
+            view = view[os.write(self.write_fd, view) :]
+
+    def _exactly(self, size: int) -> bytes:
+        assert self.read_fd is not None
+        parts: list[bytes] = []
+        while size:
+            chunk = os.read(self.read_fd, min(size, 1 << 20))
+            if not chunk:
+                raise EOFError("the other side closed the pipe")
+            parts.append(chunk)
+            size -= len(chunk)
+        return b"".join(parts)
+
+    def recv(self) -> Any:
+        (size,) = _HEADER.unpack(self._exactly(_HEADER.size))
+        return pickle.loads(self._exactly(size))  # noqa: S301 - our own worker's answers, or its run's requests
+
 
 def _limit_memory(memory: int) -> None:
     try:
@@ -146,7 +192,20 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="reverie-reader-watch", daemon=True).start()
 
 
-def serve(conn: Connection, memory: int, imports: tuple[str, ...], parent: int) -> None:
+def main(spec: str) -> None:
+    """The worker process's entry (``_START``): the answers go out on a copy of standard output, and
+    standard output itself becomes standard error, so that a parser that prints cannot garble them."""
+    settings = json.loads(spec)
+    answers = os.dup(1)
+    try:
+        os.dup2(2, 1)
+    except OSError:  # no standard error (a windowed app on Windows): what a parser prints goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    channel = _Channel(0, answers)
+    serve(channel, int(settings["memory"]), tuple(settings["imports"]), int(settings["parent"]))
+
+
+def serve(conn: _Channel, memory: int, imports: tuple[str, ...], parent: int) -> None:
     """The worker: read each unit sent, answer with ("doc", doc)... then ("end", None), or ("sentence",
     text); ("memory", None) when the memory bound was hit (the worker then leaves, to be replaced)."""
     _limit_memory(memory)
@@ -158,7 +217,10 @@ def serve(conn: Connection, memory: int, imports: tuple[str, ...], parent: int) 
             importlib.import_module(name)
         except ImportError:
             continue  # an optional reader this install lacks: its files get their sentence
-    conn.send(("ready", os.getpid()))
+    try:
+        conn.send(("ready", os.getpid()))
+    except OSError:
+        return
     while True:
         try:
             msg = conn.recv()
@@ -177,14 +239,14 @@ class _ParentGone(Exception):  # noqa: N818
     pass
 
 
-def _send(conn: Connection, message: tuple[str, object]) -> None:
+def _send(conn: _Channel, message: tuple[str, object]) -> None:
     try:
         conn.send(message)
     except (EOFError, OSError) as exc:  # a broken pipe: nobody reads the answers any more
         raise _ParentGone from exc
 
 
-def _answer(conn: Connection, unit: Unit, flavour: str) -> None:
+def _answer(conn: _Channel, unit: Unit, flavour: str) -> None:
     """Send the docs of one unit, then ("end", None); or the sentence of what went wrong."""
     try:
         for doc in _docs(unit, flavour):
@@ -200,27 +262,74 @@ def _answer(conn: Connection, unit: Unit, flavour: str) -> None:
     _send(conn, ("end", None))
 
 
+def command(memory: int, imports: tuple[str, ...]) -> list[str]:
+    """The command line that starts a worker for this process."""
+    settings = {"memory": memory, "imports": list(imports), "parent": os.getpid()}
+    return [sys.executable, "-c", _START, json.dumps(sys.path), json.dumps(settings)]
+
+
+class _Gone:
+    """Put on the queue when the worker's answers end: it left, or died."""
+
+
+_GONE = _Gone()
+
+
 class _Worker:
+    """The worker process, and a thread that reads its answers into a short queue, so that a wait for
+    one has a time bound on every system."""
+
     def __init__(self, memory: int) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.proc: BaseProcess = ctx.Process(
-            target=serve,
-            args=(child, memory, CHILD_IMPORTS, os.getpid()),
-            name="reverie-reader",
-            daemon=True,
+        self.proc = subprocess.Popen(
+            command(memory, CHILD_IMPORTS),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
-        self.proc.start()
-        child.close()
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.conn = _Channel(None, self.proc.stdin.fileno())
+        self.answers: queue.Queue[object] = queue.Queue(QUEUE_SIZE)
+        self._stopping = threading.Event()
+        self._pump = threading.Thread(target=self._read_answers, name="reverie-reader-answers", daemon=True)
+        self._pump.start()
+
+    def _read_answers(self) -> None:
+        assert self.proc.stdout is not None
+        channel = _Channel(self.proc.stdout.fileno(), None)
+        while True:
+            try:
+                message = channel.recv()
+            except Exception:  # noqa: BLE001 - the pipe closed, or an answer came torn: the worker is gone
+                message = _GONE
+            while not self._stopping.is_set():
+                try:
+                    self.answers.put(message, timeout=POLL_SECONDS)
+                    break
+                except queue.Full:
+                    continue
+            if message is _GONE or self._stopping.is_set():
+                return
+
+    def answer(self, seconds: float) -> tuple[str, Any] | None:
+        """The worker's next answer, or None when none came within ``seconds``. Raises EOFError when
+        the worker is gone."""
+        try:
+            message = self.answers.get(timeout=max(seconds, 0.0))
+        except queue.Empty:
+            return None
+        if message is _GONE:
+            self.answers.put(_GONE)  # every later wait learns it too
+            raise EOFError("the reader process is gone")
+        assert isinstance(message, tuple)
+        return message
 
     def wait_ready(self, seconds: float) -> bool:
         try:
-            if self.conn.poll(seconds):
-                kind, _ = self.conn.recv()
-                return bool(kind == "ready")
-        except (EOFError, OSError):
-            pass
-        return False
+            message = self.answer(seconds)
+        except EOFError:
+            return False
+        return message is not None and message[0] == "ready"
 
     def stop(self, kill: bool) -> None:
         if not kill:
@@ -228,12 +337,25 @@ class _Worker:
                 self.conn.send(None)
             except OSError:
                 kill = True
-        if kill or self.proc.is_alive():
-            self.proc.join(0 if kill else 2.0)
-        if self.proc.is_alive():
+        if not kill:
+            try:
+                self.proc.wait(2.0)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.join(5.0)
-        self.conn.close()
+            try:
+                self.proc.wait(5.0)
+            except subprocess.TimeoutExpired:
+                log.warning("the reader process %s did not stop", self.proc.pid)
+        self._stopping.set()
+        self._pump.join(5.0)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
 
 
 class BoundedReader:
@@ -314,12 +436,13 @@ class BoundedReader:
                     self._replace()
                     yield too_slow(unit, seconds)
                     return
-                if not worker.conn.poll(min(left, POLL_SECONDS)):
+                message = worker.answer(min(left, POLL_SECONDS))
+                if message is None:
                     if _is_set(cancel):
                         self._replace()
                         raise TransferCancelledError("The bring-in was stopped; what was saved stays.")
                     continue
-                kind, value = worker.conn.recv()
+                kind, value = message
                 if kind == "doc":
                     yield value
                 elif kind == "end":

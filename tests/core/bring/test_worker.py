@@ -4,6 +4,11 @@ replaced, and every other file comes in."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +148,82 @@ def test_a_worker_whose_reader_went_away_leaves_quietly(tmp_path):
     with pytest.raises(worker._ParentGone):
         worker._answer(Broken(), Unit(str(page), "page.html", "html", page.stat().st_size, 0.0), "markdown")
     assert len(sent) == 1 and sent[0][0] == "doc"  # no second try to send a sentence into the broken pipe
+
+
+def test_a_parser_that_prints_does_not_garble_the_worker_s_answers(tmp_path, stuck, capfd):
+    """The answers travel on the worker's standard output; what a parser prints there goes to standard
+    error instead, even when it writes straight to the descriptor."""
+    (tmp_path / "loud page.html").write_text(PAGE.format("loud page"))
+    (tmp_path / "quiet page.html").write_text(PAGE.format("quiet page"))
+    with BoundedReader() as reading:
+        results = [reading.read(unit) for unit in plan(tmp_path).units]
+        assert reading.started == 1
+    assert [[d.title for d in r] for r in results if not isinstance(r, str)] == [["loud page"], ["quiet page"]]
+    err = capfd.readouterr().err
+    assert "a parser talking on standard output" in err and "straight to its descriptor" in err
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_ctrl_c_reaches_the_run_not_the_worker(tmp_path, capfd):
+    """Ctrl+C in a terminal is sent to every process of the run: the run decides, the worker neither
+    stops nor prints a traceback."""
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.html").write_text(PAGE.format(name))
+    one, two = plan(tmp_path).units
+    with BoundedReader() as reading:
+        assert not isinstance(reading.read(one), str)
+        assert reading._worker is not None
+        os.kill(reading._worker.proc.pid, signal.SIGINT)
+        time.sleep(0.5)
+        assert [d.title for d in reading.read(two)] == ["two"]
+        assert reading.started == 1
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_worker_whose_run_is_gone_before_it_was_told_anything_leaves_without_a_word():
+    """Started and then left at once (the run was killed): the worker finds its input closed and its
+    answers unread, and leaves quietly. multiprocessing's own start-up printed a traceback here."""
+    for answers in (subprocess.DEVNULL, subprocess.PIPE):
+        proc = subprocess.Popen(
+            worker.command(worker.MEMORY_BYTES, worker.CHILD_IMPORTS),
+            stdin=subprocess.PIPE,
+            stdout=answers,
+            stderr=subprocess.PIPE,
+        )
+        proc.stdin.close()
+        if proc.stdout is not None:
+            proc.stdout.close()  # nobody will read the "ready"
+        err = proc.stderr.read()
+        assert proc.wait(60) == 0 and err == b""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_a_run_killed_as_its_worker_starts_leaves_no_traceback_and_no_worker(tmp_path):
+    """The bring-in kill drill's case, made certain: the run is killed right after starting its worker.
+    The worker inherits the run's standard error; reading it to the end waits for the worker to leave."""
+    script = (
+        "import os, signal\n"
+        "from reverie.core.bring import worker\n"
+        "w = worker._Worker(worker.MEMORY_BYTES)\n"
+        "print(w.proc.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == -signal.SIGKILL
+    assert "Traceback" not in run.stderr and run.stderr == ""
+    assert _left(int(run.stdout))
+
+
+def _left(pid: int, seconds: float = 10.0) -> bool:
+    """Whether process ``pid`` has ended (gone, or a zombie its new parent has not reaped yet)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            stat = Path(f"/proc/{pid}/stat")
+            if stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        time.sleep(0.1)
+    return False
