@@ -33,7 +33,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from reverie.core.bring.doc import Doc, MissingPart, Skipped, Unreadable
 from reverie.core.bring.plan import EXPORT_READERS, FILE_READERS, Unit, reader
@@ -134,33 +134,38 @@ _START = (
     "sys.path[:] = json.loads(sys.argv[1]); from reverie.core.bring.worker import main; main(sys.argv[2])"
 )
 _HEADER = struct.Struct("!Q")
-QUEUE_SIZE = 8  # answers read from the worker ahead of the run: the worker waits when the run is slower
+SMALL = 64 * 1024  # a message this small goes out in one write with its length
+# Answers read from the worker ahead of the run: the worker waits when the run is slower, so a doc
+# with many attachments is held at most twice over, never a whole export.
+QUEUE_SIZE = 2
 
 
 class _Channel:
-    """Pickled messages over two file descriptors, each one preceded by its length."""
+    """Pickled messages over two unbuffered pipe ends, each message preceded by its length."""
 
-    def __init__(self, read_fd: int | None, write_fd: int | None) -> None:
-        self.read_fd = read_fd
-        self.write_fd = write_fd
+    def __init__(self, incoming: IO[bytes] | None, outgoing: IO[bytes] | None) -> None:
+        self.incoming = incoming
+        self.outgoing = outgoing
 
     def send(self, message: object) -> None:
-        assert self.write_fd is not None
+        assert self.outgoing is not None
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(_HEADER.pack(len(data)) + data)
-        while view:
-            view = view[os.write(self.write_fd, view) :]
+        header = _HEADER.pack(len(data))
+        for part in [header + data] if len(data) <= SMALL else [header, data]:
+            view = memoryview(part)
+            while view:
+                view = view[self.outgoing.write(view) or 0 :]
 
-    def _exactly(self, size: int) -> bytes:
-        assert self.read_fd is not None
-        parts: list[bytes] = []
-        while size:
-            chunk = os.read(self.read_fd, min(size, 1 << 20))
-            if not chunk:
+    def _exactly(self, size: int) -> bytearray:
+        assert self.incoming is not None
+        buf = bytearray(size)
+        view, got = memoryview(buf), 0
+        while got < size:
+            n = self.incoming.readinto(view[got:])  # type: ignore[attr-defined]  # a raw FileIO
+            if not n:
                 raise EOFError("the other side closed the pipe")
-            parts.append(chunk)
-            size -= len(chunk)
-        return b"".join(parts)
+            got += n
+        return buf
 
     def recv(self) -> Any:
         (size,) = _HEADER.unpack(self._exactly(_HEADER.size))
@@ -182,7 +187,11 @@ def _limit_memory(memory: int) -> None:
 
 def _watch_parent(parent: int) -> None:
     """Leave when the process that started this one is gone (killed): a worker stuck in a parser
-    must not outlive it."""
+    must not outlive it. On POSIX an orphan's parent id changes. Windows never changes it (and a
+    virtual environment's launcher stands between the two processes there), so the worker leaves at
+    the end of its input only."""
+    if sys.platform == "win32":
+        return
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -196,12 +205,9 @@ def main(spec: str) -> None:
     """The worker process's entry (``_START``): the answers go out on a copy of standard output, and
     standard output itself becomes standard error, so that a parser that prints cannot garble them."""
     settings = json.loads(spec)
-    answers = os.dup(1)
-    try:
-        os.dup2(2, 1)
-    except OSError:  # no standard error (a windowed app on Windows): what a parser prints goes nowhere
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    channel = _Channel(0, answers)
+    answers = os.dup(1)  # 3 or above: the run gives this process a standard error (``_errors``)
+    os.dup2(2, 1)
+    channel = _Channel(os.fdopen(0, "rb", buffering=0), os.fdopen(answers, "wb", buffering=0))
     serve(channel, int(settings["memory"]), tuple(settings["imports"]), int(settings["parent"]))
 
 
@@ -263,9 +269,22 @@ def _answer(conn: _Channel, unit: Unit, flavour: str) -> None:
 
 
 def command(memory: int, imports: tuple[str, ...]) -> list[str]:
-    """The command line that starts a worker for this process."""
+    """The command line that starts a worker for this process. ``-P``: the current folder is not
+    searched for modules (a ``json.py`` there must not run in the worker); the path is this process's."""
     settings = {"memory": memory, "imports": list(imports), "parent": os.getpid()}
-    return [sys.executable, "-c", _START, json.dumps(sys.path), json.dumps(settings)]
+    return [sys.executable, "-P", "-c", _START, json.dumps(sys.path), json.dumps(settings)]
+
+
+def _errors() -> int | None:
+    """The worker's standard error: this process's, or nowhere when this one has none (a windowed app
+    on Windows; a run started with it closed), so the worker's descriptors 0-2 are always open."""
+    if sys.stderr is None:
+        return subprocess.DEVNULL
+    try:
+        os.fstat(2)
+    except OSError:
+        return subprocess.DEVNULL
+    return None
 
 
 class _Gone:
@@ -284,11 +303,12 @@ class _Worker:
             command(memory, CHILD_IMPORTS),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=_errors(),
             bufsize=0,
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.conn = _Channel(None, self.proc.stdin.fileno())
+        self.conn = _Channel(None, self.proc.stdin)
         self.answers: queue.Queue[object] = queue.Queue(QUEUE_SIZE)
         self._stopping = threading.Event()
         self._pump = threading.Thread(target=self._read_answers, name="reverie-reader-answers", daemon=True)
@@ -296,7 +316,7 @@ class _Worker:
 
     def _read_answers(self) -> None:
         assert self.proc.stdout is not None
-        channel = _Channel(self.proc.stdout.fileno(), None)
+        channel = _Channel(self.proc.stdout, None)
         while True:
             try:
                 message = channel.recv()
@@ -350,7 +370,10 @@ class _Worker:
                 log.warning("the reader process %s did not stop", self.proc.pid)
         self._stopping.set()
         self._pump.join(5.0)
-        for pipe in (self.proc.stdin, self.proc.stdout):
+        # The answers' end is closed only once nothing reads it (a worker that would not die keeps
+        # it: closing under a blocked read could hang, or hand its number to another file).
+        pipes = [self.proc.stdin] if self._pump.is_alive() else [self.proc.stdin, self.proc.stdout]
+        for pipe in pipes:
             if pipe is not None:
                 try:
                     pipe.close()

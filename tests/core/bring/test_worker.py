@@ -4,6 +4,7 @@ replaced, and every other file comes in."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -150,9 +151,10 @@ def test_a_worker_whose_reader_went_away_leaves_quietly(tmp_path):
     assert len(sent) == 1 and sent[0][0] == "doc"  # no second try to send a sentence into the broken pipe
 
 
-def test_a_parser_that_prints_does_not_garble_the_worker_s_answers(tmp_path, stuck, capfd):
+def test_a_parser_that_prints_does_not_garble_the_worker_s_answers(tmp_path, monkeypatch, capfd):
     """The answers travel on the worker's standard output; what a parser prints there goes to standard
     error instead, even when it writes straight to the descriptor."""
+    monkeypatch.setattr(worker, "CHILD_IMPORTS", (*worker.CHILD_IMPORTS, "bring_stuck_readers"))
     (tmp_path / "loud page.html").write_text(PAGE.format("loud page"))
     (tmp_path / "quiet page.html").write_text(PAGE.format("quiet page"))
     with BoundedReader() as reading:
@@ -199,8 +201,9 @@ def test_a_worker_whose_run_is_gone_before_it_was_told_anything_leaves_without_a
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
 def test_a_run_killed_as_its_worker_starts_leaves_no_traceback_and_no_worker(tmp_path):
-    """The bring-in kill drill's case, made certain: the run is killed right after starting its worker.
-    The worker inherits the run's standard error; reading it to the end waits for the worker to leave."""
+    """The bring-in kill drill's case at its worst moment: the run is killed right after starting its
+    worker, before the worker has read anything or said it is ready. The worker inherits the run's
+    standard error; reading that to the end waits for the worker to leave."""
     script = (
         "import os, signal\n"
         "from reverie.core.bring import worker\n"
@@ -227,3 +230,52 @@ def _left(pid: int, seconds: float = 10.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def _run_script(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    tests = str(Path(__file__).resolve().parents[2])
+    return subprocess.run(
+        [sys.executable, "-P", "-c", f"import sys; sys.path.insert(0, {tests!r})\n" + script],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+READ_LOUD = """
+import json
+from pathlib import Path
+from reverie.core.bring import worker
+from reverie.core.bring.pipeline import plan
+worker.CHILD_IMPORTS = (*worker.CHILD_IMPORTS, "bring_stuck_readers")
+worker.FILE_SECONDS = 30.0
+with worker.BoundedReader() as reading:
+    results = [reading.read(u) for u in plan(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")).units]
+    print(json.dumps([r if isinstance(r, str) else [d.title for d in r] for r in results] + [reading.started]))
+"""
+
+
+def test_a_run_without_a_standard_error_still_reads_through_its_worker(tmp_path):
+    """A run whose standard error is closed (started with ``2>&-``; a windowed app has none): the
+    worker is given one that goes nowhere, so what a parser prints cannot land among the answers."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "loud page.html").write_text(PAGE.format("loud page"))
+    run = _run_script("import os; os.close(2)\n" + READ_LOUD, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [["loud page"], 1]
+
+
+def test_modules_in_the_current_folder_do_not_run_in_the_worker(tmp_path):
+    """``reverie import`` run from a folder that holds a ``json.py`` (or any module the worker's start-up
+    imports): the worker does not import it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.html").write_text(PAGE.format("page"))
+    for name in ("json", "signal", "pickle"):
+        (tmp_path / f"{name}.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'a').write({name!r})\n")
+    run = _run_script(READ_LOUD, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [["page"], 1]
+    assert not (tmp_path / "ran").exists()
