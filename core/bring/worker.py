@@ -127,8 +127,8 @@ def crashed(unit: Unit) -> str:
 
 # -- the worker process -------------------------------------------------------------------------
 
-# The worker's whole start-up: Ctrl+C in a terminal reaches every process of the run; the run stops
-# the worker itself, so the worker does not turn it into a traceback. Its import path is the run's.
+# The worker's whole start-up. It ignores Ctrl+C (the run stops it), should one still reach it (the
+# worker runs in a session of its own, so a terminal's does not). Its import path is the run's.
 _START = (
     "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import json, sys; "
     "sys.path[:] = json.loads(sys.argv[1]); from reverie.core.bring.worker import main; main(sys.argv[2])"
@@ -305,7 +305,11 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=_errors(),
             bufsize=0,
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+            # Out of the terminal's reach: Ctrl+C goes to the run, which stops the worker (even while
+            # the worker's interpreter is still starting, before it could ignore the signal).
+            start_new_session=sys.platform != "win32",
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0)
+            | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.conn = _Channel(None, self.proc.stdin)

@@ -167,14 +167,16 @@ def test_a_parser_that_prints_does_not_garble_the_worker_s_answers(tmp_path, mon
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
 def test_ctrl_c_reaches_the_run_not_the_worker(tmp_path, capfd):
-    """Ctrl+C in a terminal is sent to every process of the run: the run decides, the worker neither
-    stops nor prints a traceback."""
+    """Ctrl+C in a terminal is sent to every process of the terminal's foreground group: the worker is
+    not in it (a session of its own), and should the signal reach it all the same, it neither stops
+    nor prints a traceback. The run decides."""
     for name in ("one", "two"):
         (tmp_path / f"{name}.html").write_text(PAGE.format(name))
     one, two = plan(tmp_path).units
     with BoundedReader() as reading:
         assert not isinstance(reading.read(one), str)
         assert reading._worker is not None
+        assert os.getsid(reading._worker.proc.pid) != os.getsid(0)
         os.kill(reading._worker.proc.pid, signal.SIGINT)
         time.sleep(0.5)
         assert [d.title for d in reading.read(two)] == ["two"]
