@@ -331,3 +331,34 @@ def test_the_report_counts_files_left_out_not_sentences():
     assert "3 files were left out (listed below)." in report_sentence(report, False)
     aside = BringReport(added=1, problems=["old.md: its date is a date outside the years 1900-2200, so …"])
     assert "left out" not in report_sentence(aside, False) and "set aside" in report_sentence(aside, False)
+
+
+def test_the_first_file_left_out_is_shown_in_the_list_when_many_come_in(qtbot, paths, vault, tmp_path):
+    """The preview chooses the first skipped file, to say why in full under the list; with hundreds of
+    new files above it, the list still scrolls to show that row (the line of its reason, shown once it
+    was chosen, took the room the row was scrolled into)."""
+    from reverie.app.ui.session import Session
+    from reverie.app.ui.tasks import TaskTracker
+    from reverie.app.ui.transfer.bring_dialog import BringDialog
+    from reverie.app.ui.transfer.bring_run import BringRunner
+
+    folder = tmp_path / "Many"
+    folder.mkdir()
+    for i in range(300):
+        (folder / f"n{i:04d}.md").write_text(f"# N{i}\n\ntext\n", encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not a PDF at all\n")
+    session = Session(paths)
+    session.set_vault(vault)
+    dialog = BringDialog(folder, session, BringRunner(session, None, TaskTracker()))
+    qtbot.addWidget(dialog)
+    dialog.resize(640, 520)
+    dialog.show()
+    dialog.check()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
+    qtbot.wait(200)  # the layout settles: the reason's line is shown under the list
+    current = dialog.files.currentItem()
+    assert current is not None and current.text(0) == "broken.pdf"
+    assert dialog.row.isVisible() and "broken.pdf" in dialog.row.text()
+    shown = dialog.files.visualItemRect(current)
+    assert shown.isValid() and dialog.files.viewport().rect().contains(shown), (shown, dialog.files.viewport().rect())
+    session.close()

@@ -291,6 +291,13 @@ class BringDialog(QDialog):
             why = f"{item.text(0)}: {why}"  # a reason that does not name its file
         self.row.setText(why)
         self.row.setVisible(bool(why) and self.files.isVisible())
+        if item is not None and self.isVisible():
+            # The reason's line takes its room from the list at once, and the row stays in view
+            # (scrolled to before that line was there, the last row of a long list fell out of it).
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            self.files.scrollToItem(item)
 
     def _failed(self, gen: int, message: str) -> None:
         if gen == self._generation:
