@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 import unicodedata
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any
 
@@ -37,6 +36,7 @@ import numpy as np
 from reverie.core import fts, query_expansion, ranking, rerank, sources
 from reverie.core.embedding import vector_id
 from reverie.core.errors import InputError, ModelError
+from reverie.core.pools import LazyPool
 from reverie.core.protocols import Embedder
 from reverie.core.queryplan import GENERIC, MAX_K, ParsedQuery, parse_query
 from reverie.core.ranking import FUSION_FLOOR, RankedList
@@ -72,16 +72,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reverie-words")
-        return _POOL
+_pool = LazyPool("reverie-words", lambda: 2)
 
 
 # The indexed turns just before and after each candidate turn, in the same conversation (a turn

@@ -23,12 +23,13 @@ import logging
 import os
 import threading
 import weakref
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import wait
 from typing import Any
 
 import numpy as np
 
 from reverie.core import vectorblocks
+from reverie.core.pools import LazyPool
 from reverie.core.sqltypes import Connection
 from reverie.core.vault import Vault
 from reverie.core.vectorrows import (
@@ -53,17 +54,8 @@ SAVE_EVERY = 20_000  # change-log entries after which the changed blocks are sav
 SPLIT_MIN = 100_000  # rows from which one query's scan is split between the cores (below: a few ms)
 PARTS = max(1, min(4, os.cpu_count() or 1))
 
-_SCAN_POOL: ThreadPoolExecutor | None = None
-_SCAN_POOL_LOCK = threading.Lock()
-
-
-def _scan_pool() -> ThreadPoolExecutor:
-    """Threads that scan parts of the codes for the thread that asked (which scans the first part)."""
-    global _SCAN_POOL
-    with _SCAN_POOL_LOCK:
-        if _SCAN_POOL is None:
-            _SCAN_POOL = ThreadPoolExecutor(max_workers=max(1, PARTS - 1), thread_name_prefix="reverie-scan")
-        return _SCAN_POOL
+# Threads that scan parts of the codes for the thread that asked (which scans the first part).
+_scan_pool = LazyPool("reverie-scan", lambda: PARTS - 1)
 
 
 def candidates(k: int) -> int:

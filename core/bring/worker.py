@@ -287,11 +287,7 @@ def _errors() -> int | None:
     return None
 
 
-class _Gone:
-    """Put on the queue when the worker's answers end: it left, or died."""
-
-
-_GONE = _Gone()
+_GONE = object()  # put on the queue when the worker's answers end: it left, or died
 
 
 class _Worker:

@@ -226,7 +226,6 @@ def test_a_scan_split_between_threads_finds_what_one_scan_finds(vault, monkeypat
     index._sq.search = recording
     monkeypatch.setattr(vectorindex, "SPLIT_MIN", 0)
     monkeypatch.setattr(vectorindex, "PARTS", parts)
-    monkeypatch.setattr(vectorindex, "_SCAN_POOL", None)
     for want, expected in whole.items():
         for (ids, sims), (ids0, sims0) in zip(scans(want), expected, strict=True):
             assert ids == ids0
@@ -260,7 +259,6 @@ def test_a_failing_part_waits_for_the_other_parts_before_the_scan_lets_go(vault,
     index._sq.search = slow_or_failing
     monkeypatch.setattr(vectorindex, "SPLIT_MIN", 0)
     monkeypatch.setattr(vectorindex, "PARTS", 2)
-    monkeypatch.setattr(vectorindex, "_SCAN_POOL", None)
     with pytest.raises(RuntimeError):
         index.scan(_unit(rng, 1)[0], 10, kinds=("note",))
     assert finished == [True]
